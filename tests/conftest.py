@@ -1,0 +1,183 @@
+"""Test databases on a real PostgreSQL.
+
+By default the session starts its own embedded server in a temporary folder;
+``TODO_TEST_DATABASE_URL`` (a superuser URL) points the suite at another server.
+The schema is migrated once, by a non-superuser owner role (as on Neon), into a
+template database; each test gets a fresh copy of it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from todo_desktop.db import migrate
+from todo_desktop.db.accounts import AccountService
+from todo_desktop.db.database import Database
+from todo_desktop.db.embedded import EmbeddedServer
+from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.passwords import MINIMUM_COST
+from todo_desktop.db.roles import create_client_role
+from todo_desktop.db.tasks import TaskRepository
+from todo_desktop.db.urls import parse_database_url
+from todo_desktop.values import SignedIn
+
+SUFFIX = f"{os.getpid()}_{secrets.token_hex(3)}"
+OWNER_ROLE = f"todo_owner_{SUFFIX}"
+CLIENT_ROLE = f"todo_client_{SUFFIX}"
+TEMPLATE_DB = f"todo_tpl_{SUFFIX}"
+PASSWORD = "Correct horse battery staple"
+
+
+@dataclass
+class PgCluster:
+    """A server we are superuser on, and the way to build URLs for any role on it."""
+
+    base_url: str  # superuser URL, any database
+
+    def url(self, database: str, user: str | None = None, password: str | None = None) -> str:
+        u = make_url(self.base_url).set(database=database, drivername="postgresql")
+        if user is not None:
+            u = u.set(username=user, password=password)
+        return u.render_as_string(hide_password=False)
+
+    def admin(self, database: str = "postgres") -> psycopg.Connection:
+        return psycopg.connect(_dsn(self.url(database)), autocommit=True)
+
+
+def _dsn(url: str) -> str:
+    u = make_url(url)
+    params = {"dbname": u.database, "user": u.username, "password": u.password,
+              "host": u.host or u.query.get("host"), "port": u.port}
+    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v})
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    external = os.environ.get("TODO_TEST_DATABASE_URL")
+    if external:
+        yield PgCluster(external)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="todo-test-"))
+    server = EmbeddedServer(folder)
+    server.start()
+    try:
+        yield PgCluster(server.url("postgres", "postgres"))
+    finally:
+        server.stop()
+
+
+@dataclass
+class Roles:
+    owner: str
+    owner_password: str
+    client: str
+    client_password: str
+
+
+@pytest.fixture(scope="session")
+def roles(pg_cluster: PgCluster) -> Iterator[Roles]:
+    owner_pw = secrets.token_urlsafe(16)
+    with pg_cluster.admin() as conn:
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS PASSWORD {}").format(
+                sql.Identifier(OWNER_ROLE), sql.Literal(owner_pw)
+            )
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+            sql.Identifier(TEMPLATE_DB), sql.Identifier(OWNER_ROLE)))
+    migrate.upgrade(pg_cluster.url(TEMPLATE_DB, OWNER_ROLE, owner_pw))
+    engine = create_db_engine(parse_database_url(pg_cluster.url(TEMPLATE_DB, OWNER_ROLE, owner_pw)))
+    with engine.begin() as conn:
+        client_pw = create_client_role(conn, CLIENT_ROLE)
+    engine.dispose()
+    assert client_pw
+    yield Roles(OWNER_ROLE, owner_pw, CLIENT_ROLE, client_pw)
+    with pg_cluster.admin() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEMPLATE_DB)))
+        for role in (CLIENT_ROLE, OWNER_ROLE):
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+@dataclass
+class TestDatabase:
+    name: str
+    cluster: PgCluster
+    roles: Roles
+
+    @property
+    def owner_url(self) -> str:
+        return self.cluster.url(self.name, self.roles.owner, self.roles.owner_password)
+
+    @property
+    def client_url(self) -> str:
+        return self.cluster.url(self.name, self.roles.client, self.roles.client_password)
+
+    def superuser(self) -> psycopg.Connection:
+        return self.cluster.admin(self.name)
+
+
+@pytest.fixture
+def test_db(pg_cluster: PgCluster, roles: Roles) -> Iterator[TestDatabase]:
+    name = f"todo_t_{uuid.uuid4().hex[:12]}"
+    with pg_cluster.admin() as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
+            sql.Identifier(name), sql.Identifier(TEMPLATE_DB), sql.Identifier(roles.owner)))
+    yield TestDatabase(name, pg_cluster, roles)
+    with pg_cluster.admin() as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def client_db(test_db: TestDatabase) -> Iterator[Database]:
+    target = parse_database_url(test_db.client_url)
+    db = Database(create_db_engine(target), target, retry_budget=2.0)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def accounts(client_db: Database) -> AccountService:
+    return AccountService(client_db, kdf_cost=MINIMUM_COST)
+
+
+@pytest.fixture
+def make_user(accounts: AccountService) -> Callable[[str], SignedIn]:
+    def make(name: str) -> SignedIn:
+        email = f"{name.lower()}@example.com"
+        accounts.register(email, name, "Tester", PASSWORD)
+        return accounts.sign_in(email, PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user: Callable[[str], SignedIn]) -> SignedIn:
+    return make_user("Alice")
+
+
+@pytest.fixture
+def bob(make_user: Callable[[str], SignedIn]) -> SignedIn:
+    return make_user("Bob")
+
+
+@pytest.fixture
+def alice_tasks(client_db: Database, alice: SignedIn) -> TaskRepository:
+    return TaskRepository(client_db, alice.token)
+
+
+@pytest.fixture
+def bob_tasks(client_db: Database, bob: SignedIn) -> TaskRepository:
+    return TaskRepository(client_db, bob.token)

@@ -1,0 +1,1 @@
+"""Data access: engine, tables, repositories, auth, migrations, embedded server. No Qt."""

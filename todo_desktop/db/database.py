@@ -1,0 +1,71 @@
+"""One transaction per job, with the session token set inside it.
+
+``set_config(..., true)`` lasts only until COMMIT, so the token never lingers on a
+pooled server connection (PgBouncer in transaction mode may hand that connection to
+someone else next), and it is sent as a bound parameter so it never appears in
+``pg_stat_activity``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, text
+
+from todo_desktop.db.error_mapping import map_error
+from todo_desktop.db.retry import with_retries
+from todo_desktop.db.urls import ConnectionTarget
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+_SET_TOKEN = text("SELECT set_config('todo.session_token', :token, true)")
+
+
+class Database:
+    """The shared engine plus the rules for running a unit of work on it."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        target: ConnectionTarget,
+        *,
+        retry_budget: float = 15.0,
+        on_wait: Callable[[BaseException, float], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.target = target
+        self.retry_budget = retry_budget
+        self.on_wait = on_wait
+
+    @contextmanager
+    def transaction(self, token: str | None) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            if token:
+                conn.execute(_SET_TOKEN, {"token": token})
+            yield conn
+
+    def run(self, token: str | None, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one transaction, retrying lost connections and serialization
+        failures. ``work`` must be idempotent: after an unknown COMMIT outcome it runs again.
+        """
+
+        def attempt() -> T:
+            with self.transaction(token) as conn:
+                return work(conn)
+
+        try:
+            return with_retries(attempt, budget=self.retry_budget, on_wait=self._waiting)
+        except Exception as exc:
+            raise map_error(exc, where=self.target.display_host) from exc
+
+    def _waiting(self, exc: BaseException, delay: float) -> None:
+        log.info("Database not answering (%s); retrying in %.2f s", type(exc).__name__, delay)
+        if self.on_wait is not None:
+            self.on_wait(exc, delay)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,87 @@
+"""Database errors become the same one-sentence messages the input rules give.
+
+The constraint names come from the migrations; a rename there must be mirrored here,
+and the fuzz tests would notice a gap (an unmapped error surfaces as the generic one).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+from psycopg import errors as pg
+from sqlalchemy import exc as sa_exc
+
+from todo_desktop.db.retry import Verdict, classify
+from todo_desktop.errors import (
+    ConflictError,
+    DatabaseUnavailableError,
+    NotSignedInError,
+    SchemaMismatchError,
+    TodoError,
+    ValidationError,
+)
+from todo_desktop.validation import DESCRIPTION_MAX, TITLE_MAX
+
+log = logging.getLogger(__name__)
+
+_CONSTRAINTS: dict[str, tuple[str, str]] = {
+    "tasks_title_not_blank": ("title", "Title cannot be empty."),
+    "tasks_description_length": (
+        "description",
+        f"Description is too long; the limit is {DESCRIPTION_MAX:,} characters.",
+    ),
+    "tasks_due_date_range": ("due_date", "Due date must be between the years 1900 and 9998."),
+    "tasks_priority_check": ("priority", "Priority must be one of low, medium, high, urgent."),
+    "users_email_shape": ("email", "Email must look like name@example.com."),
+    "users_first_name_not_blank": ("first_name", "First name cannot be empty."),
+    "users_email_key": ("email", "An account with this email already exists."),
+    "users_email_lower_key": ("email", "An account with this email already exists."),
+}
+
+
+def _constraint(err: psycopg.Error) -> str | None:
+    return err.diag.constraint_name if err.diag is not None else None
+
+
+def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
+    """The TodoError a person should see for ``exc``; unknown errors are logged in full."""
+    if isinstance(exc, TodoError):
+        return exc
+    if isinstance(exc, UnicodeEncodeError):
+        return ValidationError("input", "The text contains a character that cannot be stored.")
+    if classify(exc) is Verdict.RECONNECT:
+        return DatabaseUnavailableError(f"Cannot reach {where}; your changes are kept.")
+    err = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    if isinstance(err, psycopg.DataError) and "NUL" in str(err):
+        return ValidationError("input", "Text cannot contain a NUL character.")
+    if isinstance(err, (pg.UniqueViolation, pg.CheckViolation, pg.NotNullViolation)):
+        name = _constraint(err)
+        if name in _CONSTRAINTS:
+            field, message = _CONSTRAINTS[name]
+            cls = ConflictError if isinstance(err, pg.UniqueViolation) else None
+            return cls(message) if cls else ValidationError(field, message)
+        if isinstance(err, pg.UniqueViolation):
+            return ConflictError("That already exists.")
+    if isinstance(err, pg.StringDataRightTruncation):
+        return ValidationError("input", f"A value is too long; titles hold {TITLE_MAX} characters.")
+    if isinstance(err, pg.ProgramLimitExceeded):
+        return ValidationError("input", "A value is too long for the database to index.")
+    if isinstance(err, (pg.CharacterNotInRepertoire, pg.UntranslatableCharacter)):
+        return ValidationError("input", "The text contains a character that cannot be stored.")
+    if isinstance(err, pg.InvalidParameterValue):
+        return ValidationError("password", "The password settings are too weak or malformed.")
+    if isinstance(err, pg.InsufficientPrivilege):
+        if "row-level security" in str(err):
+            return NotSignedInError("You are signed out or not allowed to change that; sign in again.")
+        return TodoError("The database does not allow this account to do that.")
+    if isinstance(err, (pg.UndefinedTable, pg.UndefinedColumn, pg.UndefinedFunction)):
+        return SchemaMismatchError(
+            "This database's schema does not match this app; ask its admin to upgrade it.",
+            database_revision=None,
+            app_revision="?",
+        )
+    if isinstance(err, pg.QueryCanceled):
+        return TodoError("The database took too long to answer; try again.")
+    log.error("Unexpected database error", exc_info=exc)
+    return TodoError("Something went wrong talking to the database; the details are in the log.")

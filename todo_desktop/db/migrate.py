@@ -1,0 +1,96 @@
+"""Running Alembic from the app, and telling a person plainly when a schema is not ours."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+
+from todo_desktop.errors import SchemaMismatchError
+from todo_desktop.paths import migrations_dir
+
+
+def alembic_config(url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if url is not None:
+        cfg.attributes["url"] = url
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+class SchemaState(enum.Enum):
+    CURRENT = "current"
+    MISSING = "missing"
+    OLDER = "older"
+    NEWER = "newer"
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    state: SchemaState
+    database_revision: str | None
+    app_revision: str
+
+    @property
+    def message(self) -> str:
+        db, app = self.database_revision, self.app_revision
+        return {
+            SchemaState.CURRENT: f"The database schema is current (revision {app}).",
+            SchemaState.MISSING: "This database has no Todo Desktop schema yet; its admin must run "
+            "'todo-desktop db upgrade'.",
+            SchemaState.OLDER: f"This database's schema (revision {db}) is older than this app "
+            f"(revision {app}); its admin must run 'todo-desktop db upgrade'.",
+            SchemaState.NEWER: f"This database's schema (revision {db}) is newer than this app "
+            f"(revision {app}); update the app to use it.",
+        }[self.state]
+
+    def require_current(self) -> None:
+        if self.state is not SchemaState.CURRENT:
+            raise SchemaMismatchError(
+                self.message, database_revision=self.database_revision, app_revision=self.app_revision
+            )
+
+
+def schema_status(conn: Connection) -> SchemaStatus:
+    head = head_revision()
+    try:
+        current = current_revision(conn)
+    except Exception:  # no alembic_version table, or not allowed to read it
+        conn.rollback()
+        current = None
+    if current is None:
+        state = SchemaState.MISSING
+    elif current == head:
+        state = SchemaState.CURRENT
+    elif current in known_revisions():
+        state = SchemaState.OLDER
+    else:
+        state = SchemaState.NEWER
+    return SchemaStatus(state, current, head)

@@ -1,0 +1,105 @@
+"""Which database errors are worth retrying, and the backoff between tries.
+
+Only a lost or refused connection and a serialization failure or deadlock are retried.
+A cancelled query, an over-long index key (ProgramLimitExceeded) and other
+OperationalError subclasses carry a SQLSTATE and are real answers, not lost connections.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import psycopg
+from sqlalchemy import exc as sa_exc
+
+T = TypeVar("T")
+
+# Class 08: connection exception. 57P01-57P03: the server is shutting down or starting
+# (Neon's compute suspending or waking). 53300: too many connections (a pooler busy).
+_RECONNECT_STATES = {"57P01", "57P02", "57P03", "53300"}
+_RETRY_TX_STATES = {"40001", "40P01"}
+
+
+class Verdict(enum.Enum):
+    RECONNECT = "reconnect"  # the connection is gone or refused: try again on a new one
+    RETRY = "retry"  # the transaction lost a race: run it again
+    FAIL = "fail"  # a real answer from the database: do not retry
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
+        return exc.orig
+    return exc
+
+
+def classify(exc: BaseException) -> Verdict:
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return Verdict.RECONNECT
+    if isinstance(exc, sa_exc.TimeoutError):  # no free pooled connection in time
+        return Verdict.RECONNECT
+    err = _driver_error(exc)
+    if not isinstance(err, psycopg.Error):
+        return Verdict.FAIL
+    state = err.sqlstate
+    if state in _RETRY_TX_STATES:
+        return Verdict.RETRY
+    if state is None:
+        # No SQLSTATE: the failure happened below the protocol (refused, reset, timed out).
+        return Verdict.RECONNECT if isinstance(err, psycopg.OperationalError) else Verdict.FAIL
+    if state.startswith("08") or state in _RECONNECT_STATES:
+        return Verdict.RECONNECT
+    return Verdict.FAIL
+
+
+def backoff_delays(
+    budget: float = 15.0, first: float = 0.2, cap: float = 3.0, rng: random.Random | None = None
+) -> list[float]:
+    """Full-jitter exponential backoff whose delays add up to about ``budget`` seconds."""
+    rng = rng or random.Random()  # noqa: S311 - jitter, not secrecy
+    delays: list[float] = []
+    total, ceiling = 0.0, first
+    while total < budget:
+        delay = min(rng.uniform(ceiling / 2, ceiling), budget - total)
+        delays.append(delay)
+        total += delay
+        ceiling = min(cap, ceiling * 2)
+    return delays
+
+
+def with_retries(
+    action: Callable[[], T],
+    *,
+    budget: float = 15.0,
+    max_tx_retries: int = 5,
+    on_wait: Callable[[BaseException, float], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``action``; retry only what ``classify`` allows, within the time budget.
+
+    ``action`` must be idempotent: when a COMMIT's outcome is unknown it runs again.
+    """
+    delays = iter(backoff_delays(budget))
+    tx_retries = 0
+    while True:
+        try:
+            return action()
+        except Exception as exc:
+            verdict = classify(exc)
+            if verdict is Verdict.FAIL:
+                raise
+            if verdict is Verdict.RETRY:
+                tx_retries += 1
+                if tx_retries > max_tx_retries:
+                    raise
+                delay = 0.01 * tx_retries
+            else:
+                delay = next(delays, -1.0)
+                if delay < 0:
+                    raise
+            if on_wait is not None:
+                on_wait(exc, delay)
+            sleep(delay)

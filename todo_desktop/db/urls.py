@@ -1,0 +1,97 @@
+"""Turns what a person typed into a connection target with safe transport settings.
+
+A host that is not on this machine gets TLS with certificate and host-name checks
+(``verify-full`` against the system trust store). Plaintext to such a host is refused
+before any password leaves the machine.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from todo_desktop.errors import ConfigurationError, InsecureConnectionError
+
+DRIVER = "postgresql+psycopg"
+_PLAINTEXT_MODES = {"disable", "allow", "prefer"}
+_TLS_MODES = {"require", "verify-ca", "verify-full"}
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionTarget:
+    url: URL
+    is_local: bool
+    pooled: bool
+
+    @property
+    def display_host(self) -> str:
+        if self.is_local:
+            return "this computer"
+        return self.url.host or "?"
+
+    def redacted(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+
+def is_local_host(host: str | None) -> bool:
+    if not host or host.startswith("/") or host.startswith("@"):
+        return True  # a Unix socket folder, or libpq's default socket
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _socket_host(url: URL) -> str | None:
+    host = url.query.get("host")
+    if isinstance(host, tuple):
+        host = host[0]
+    return host
+
+
+def parse_database_url(
+    raw: str,
+    *,
+    pooled: bool | None = None,
+    tls_mode: str | None = None,
+) -> ConnectionTarget:
+    """Parse ``raw`` (``postgres://``, ``postgresql://`` or with ``+psycopg``).
+
+    ``tls_mode`` is the person's explicit choice for a remote host; without it every
+    remote connection is ``verify-full``, even when a pasted URL says ``require``.
+    ``pooled`` forces pooled-endpoint mode; by default it is inferred from Neon's
+    ``-pooler`` host names.
+    """
+    try:
+        url = make_url(raw.strip())
+    except ArgumentError:
+        raise ConfigurationError("The database URL is not a valid postgresql:// URL.") from None
+    if url.get_backend_name() not in {"postgresql", "postgres"}:
+        raise ConfigurationError("The database URL must start with postgresql://.")
+    url = url.set(drivername=DRIVER)
+    host = url.host or _socket_host(url)
+    local = is_local_host(host)
+    query = dict(url.query)
+    asked = query.get("sslmode")
+    if isinstance(asked, tuple):
+        asked = asked[-1]
+    if not local:
+        chosen = tls_mode or "verify-full"
+        if asked in _PLAINTEXT_MODES or chosen in _PLAINTEXT_MODES:
+            raise InsecureConnectionError(
+                f"Refusing to connect to {host} without TLS: passwords would cross the "
+                "network in the clear."
+            )
+        if chosen not in _TLS_MODES:
+            raise ConfigurationError(f"Unknown TLS mode {chosen!r}.")
+        query["sslmode"] = chosen
+        if chosen == "verify-full" and "sslrootcert" not in query:
+            query["sslrootcert"] = "system"
+        url = url.set(query=query)
+    is_pooled = pooled if pooled is not None else bool(host and "-pooler" in host.split(".")[0])
+    return ConnectionTarget(url=url, is_local=local, pooled=is_pooled)

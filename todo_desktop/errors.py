@@ -1,0 +1,71 @@
+"""Errors that cross the line between the data layer and the GUI.
+
+Each carries one sentence meant for a person; none carries a traceback or SQL.
+"""
+
+from __future__ import annotations
+
+
+class TodoError(Exception):
+    """Base of every error the app shows to a person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(TodoError):
+    """One input is wrong; ``field`` names it so the GUI can show the sentence beside it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InputErrors(TodoError):
+    """Several inputs are wrong at once; one sentence per field."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        super().__init__(" ".join(e.message for e in errors))
+        self.errors = errors
+
+    @property
+    def by_field(self) -> dict[str, str]:
+        return {e.field: e.message for e in self.errors}
+
+
+class AuthenticationError(TodoError):
+    """Sign-in failed; the message never says whether the email exists."""
+
+
+class NotSignedInError(TodoError):
+    """The session is missing, expired or revoked."""
+
+
+class NotFoundError(TodoError):
+    """The row is gone, or belongs to someone else (the two look the same on purpose)."""
+
+
+class ConflictError(TodoError):
+    """The change collides with data already in the database (a duplicate email, say)."""
+
+
+class DatabaseUnavailableError(TodoError):
+    """The database cannot be reached right now; the operation may be retried later."""
+
+
+class SchemaMismatchError(TodoError):
+    """The database schema is older or newer than this app; it will not write."""
+
+    def __init__(self, message: str, *, database_revision: str | None, app_revision: str) -> None:
+        super().__init__(message)
+        self.database_revision = database_revision
+        self.app_revision = app_revision
+
+
+class InsecureConnectionError(TodoError):
+    """The connection settings would send credentials without verified encryption."""
+
+
+class ConfigurationError(TodoError):
+    """A setting or URL cannot be used as given."""

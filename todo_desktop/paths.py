@@ -1,0 +1,63 @@
+"""Where the app keeps its files, and where its bundled files are.
+
+``TODO_DESKTOP_HOME`` moves every folder under one root, for tests and portable use.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from todo_desktop import APP_ID
+
+HOME_ENV = "TODO_DESKTOP_HOME"
+
+
+@dataclass(frozen=True, slots=True)
+class AppPaths:
+    data: Path  # the embedded database cluster and the fallback secret file
+    config: Path  # connection profiles, never secrets
+    logs: Path
+    cache: Path
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> AppPaths:
+        env = os.environ if environ is None else environ
+        home = env.get(HOME_ENV)
+        if home:
+            root = Path(home).expanduser().resolve()
+            return cls(root / "data", root / "config", root / "logs", root / "cache")
+        return cls(
+            Path(platformdirs.user_data_dir(APP_ID, appauthor=False)),
+            Path(platformdirs.user_config_dir(APP_ID, appauthor=False)),
+            Path(platformdirs.user_log_dir(APP_ID, appauthor=False)),
+            Path(platformdirs.user_cache_dir(APP_ID, appauthor=False)),
+        )
+
+    def ensure(self) -> AppPaths:
+        for folder in (self.data, self.config, self.logs, self.cache):
+            folder.mkdir(parents=True, exist_ok=True)
+            # The data folder holds the database and maybe a secret: the user alone.
+            if os.name == "posix":
+                folder.chmod(0o700)
+        return self
+
+
+def bundle_root() -> Path:
+    """The folder that holds ``migrations/`` and ``resources/``, frozen or from source."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen)
+    return Path(__file__).resolve().parent.parent
+
+
+def migrations_dir() -> Path:
+    return bundle_root() / "migrations"
+
+
+def resources_dir() -> Path:
+    return bundle_root() / "resources"

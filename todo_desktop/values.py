@@ -1,0 +1,175 @@
+"""Plain immutable values that the data layer returns and the GUI shows.
+
+No ORM rows ever leave the data layer: a live row on the GUI thread would lazy-load
+on attribute access, which is a query on the wrong thread.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Priority(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        return PRIORITY_RANK[self]
+
+
+PRIORITY_RANK: dict[Priority, int] = {
+    Priority.LOW: 1,
+    Priority.MEDIUM: 2,
+    Priority.HIGH: 3,
+    Priority.URGENT: 4,
+}
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    ALL = "all"
+
+
+class SortKey(enum.StrEnum):
+    """Orders a list can take; each is served by an index for keyset paging."""
+
+    DUE = "due"  # soonest first, undated last
+    PRIORITY = "priority"  # urgent first, then newest
+    CREATED = "created"  # newest first
+    UPDATED = "updated"  # most recently changed first
+    TITLE = "title"  # A to Z, case-insensitive
+
+
+class SmartList(enum.StrEnum):
+    INBOX = "inbox"  # every open task
+    TODAY = "today"  # open, due during the local calendar day
+    UPCOMING = "upcoming"  # open, due in the seven days after today
+    OVERDUE = "overdue"  # open, due before now
+    COMPLETED = "completed"
+    PRIORITY_LOW = "priority_low"
+    PRIORITY_MEDIUM = "priority_medium"
+    PRIORITY_HIGH = "priority_high"
+    PRIORITY_URGENT = "priority_urgent"
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: uuid.UUID
+    title: str
+    description: str | None
+    completed: bool
+    priority: Priority
+    due_date: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None = None
+
+    def is_overdue(self, now: datetime) -> bool:
+        return not self.completed and self.due_date is not None and self.due_date < now
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDraft:
+    """What a person typed for a new task; ``id`` is made on the client so a retry is harmless."""
+
+    title: str
+    description: str | None = None
+    priority: Priority = Priority.MEDIUM
+    due_date: datetime | None = None
+    completed: bool = False
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+_UNSET: object = object()
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChanges:
+    """A partial update: only the fields given are written.
+
+    ``due_date`` and ``description`` may be cleared, so "not given" is distinct from None.
+    """
+
+    title: str | None = None
+    description: str | object | None = _UNSET
+    priority: Priority | None = None
+    due_date: datetime | object | None = _UNSET
+    completed: bool | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.title is not None:
+            out["title"] = self.title
+        if self.description is not _UNSET:
+            out["description"] = self.description
+        if self.priority is not None:
+            out["priority"] = self.priority
+        if self.due_date is not _UNSET:
+            out["due_date"] = self.due_date
+        if self.completed is not None:
+            out["completed"] = self.completed
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """The sort values of the last row of a page; the next page starts strictly after it."""
+
+    values: tuple[object, ...]
+    id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class TaskQuery:
+    status: Status = Status.OPEN
+    priorities: frozenset[Priority] = frozenset()
+    due_after: datetime | None = None  # inclusive
+    due_before: datetime | None = None  # exclusive
+    overdue_at: datetime | None = None  # open tasks due before this instant
+    text: str = ""
+    sort: SortKey = SortKey.DUE
+    limit: int = 100
+    after: Cursor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPage:
+    tasks: tuple[Task, ...]
+    next_cursor: Cursor | None  # None: this was the last page
+
+
+@dataclass(frozen=True, slots=True)
+class ListCounts:
+    counts: dict[SmartList, int]
+
+    def __getitem__(self, key: SmartList) -> int:
+        return self.counts[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: uuid.UUID
+    email: str
+    first_name: str
+    last_name: str
+    is_active: bool
+    created_at: datetime
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A live session: the token is a secret and only goes to the keyring or the database."""
+
+    account: Account
+    token: str = field(repr=False)
