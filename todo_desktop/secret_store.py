@@ -259,8 +259,10 @@ class SecretStore:
             raise
         if os.name == "posix":  # make the rename itself survive a power cut
             dir_fd = os.open(folder, os.O_RDONLY)
-            with contextlib.closing(_Fd(dir_fd)):
+            try:
                 os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
 
 
 def _failure_cause(exc: BaseException) -> str:
