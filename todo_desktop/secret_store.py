@@ -1,10 +1,8 @@
 """Secrets on this machine: the OS keyring, with an explicit fallback when there is none.
 
-Database passwords and session tokens belong in the system keyring (DESIGN.md section 5).
-When no keyring is usable the caller decides what happens instead: a private 0600 file in
-the app's data folder, or (for shared databases) nothing that outlives the process, so the
-app asks each time it starts. Calls may block on D-Bus or an unlock prompt, so callers keep
-them off the GUI thread.
+When no keyring is usable (DESIGN.md section 5) the caller chooses the fallback: a private
+0600 file in the app's data folder, or, for shared databases, memory only, so the app asks
+each time it starts. Calls may block on D-Bus or an unlock prompt: keep them off the GUI thread.
 """
 
 from __future__ import annotations
@@ -45,10 +43,11 @@ def _why_unusable(backend: KeyringBackend) -> str | None:
         return _NO_KEYRING
     if isinstance(backend, null.Keyring):
         return "The system keyring is turned off in the keyring settings"
-    if isinstance(backend, chainer.ChainerBackend):
-        members = [b for b in backend.backends if not isinstance(b, fail.Keyring | null.Keyring)]
-        if not members:
-            return _NO_KEYRING
+    placeholder = fail.Keyring | null.Keyring
+    if isinstance(backend, chainer.ChainerBackend) and all(
+        isinstance(member, placeholder) for member in backend.backends
+    ):
+        return _NO_KEYRING
     return None
 
 
@@ -77,11 +76,9 @@ class SecretStore:
         if not service:
             raise ValueError("service must not be empty")
         self._service = service
-        self._file = (
-            fallback_dir / FALLBACK_FILE_NAME
-            if allow_file_fallback and fallback_dir is not None
-            else None
-        )
+        self._file: Path | None = None
+        if allow_file_fallback and fallback_dir is not None:
+            self._file = fallback_dir / FALLBACK_FILE_NAME
         # Fallback secrets live here too, so a file that cannot be written loses nothing now.
         self._memory: dict[str, str] = {}
         self._lock = threading.RLock()

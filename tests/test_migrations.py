@@ -1,0 +1,200 @@
+"""The schema matches the specification, migrates both ways with data in it, and two
+clients upgrading at once do not race."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from psycopg import sql
+from sqlalchemy import create_engine, inspect
+
+from todo_desktop.db import migrate
+from todo_desktop.db.migrate import SchemaState, schema_status
+from todo_desktop.db.tables import Task, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SPEC_COLUMNS = {
+    "users": {
+        "id": ("uuid", "NO", "gen_random_uuid()"),
+        "email": ("character varying(255)", "NO", None),
+        "first_name": ("character varying(100)", "NO", None),
+        "last_name": ("character varying(100)", "NO", None),
+        "password_hash": ("text", "NO", None),
+        "is_active": ("boolean", "NO", "true"),
+        "created_at": ("timestamp with time zone", "NO", "CURRENT_TIMESTAMP"),
+        "updated_at": ("timestamp with time zone", "NO", "CURRENT_TIMESTAMP"),
+    },
+    "tasks": {
+        "id": ("uuid", "NO", "gen_random_uuid()"),
+        "user_id": ("uuid", "NO", "todo_auth.current_user_id()"),  # ours: the signed-in user
+        "title": ("character varying(255)", "NO", None),
+        "description": ("text", "YES", None),
+        "completed": ("boolean", "NO", "false"),
+        "priority": ("character varying(20)", "NO", "'medium'::character varying"),
+        "due_date": ("timestamp with time zone", "YES", None),
+        "created_at": ("timestamp with time zone", "NO", "CURRENT_TIMESTAMP"),
+        "updated_at": ("timestamp with time zone", "NO", "CURRENT_TIMESTAMP"),
+    },
+}
+SPEC_INDEXES = [
+    ("users", ["email"]),
+    ("users", ["created_at"]),
+    ("users", ["updated_at"]),
+    ("tasks", ["user_id"]),
+    ("tasks", ["completed"]),
+    ("tasks", ["priority"]),
+    ("tasks", ["due_date"]),
+    ("tasks", ["created_at"]),
+    ("tasks", ["updated_at"]),
+    ("tasks", ["user_id", "completed"]),
+]
+
+
+@pytest.fixture
+def empty_db(pg_cluster, roles):
+    name = f"todo_m_{uuid.uuid4().hex[:12]}"
+    with pg_cluster.admin() as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(roles.owner)))
+    yield pg_cluster.url(name, roles.owner, roles.owner_password), name
+    with pg_cluster.admin() as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def test_spec_columns_types_defaults_and_nullability(test_db):
+    with test_db.superuser() as su:
+        for table, columns in SPEC_COLUMNS.items():
+            rows = su.execute(
+                "SELECT column_name, format_type(a.atttypid, a.atttypmod), c.is_nullable, c.column_default "
+                "FROM information_schema.columns c JOIN pg_attribute a "
+                "ON a.attrelid = ('public.' || c.table_name)::regclass AND a.attname = c.column_name "
+                "WHERE c.table_schema = 'public' AND c.table_name = %s",
+                (table,),
+            ).fetchall()
+            found = {r[0]: (r[1], r[2], r[3]) for r in rows}
+            for name, expected in columns.items():
+                assert found[name] == expected, (table, name)
+
+
+def test_spec_constraints(test_db):
+    with test_db.superuser() as su:
+        check = su.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'tasks_priority_check'"
+        ).fetchone()[0]
+        for value in ("low", "medium", "high", "urgent"):
+            assert f"'{value}'" in check
+        fk = su.execute(
+            "SELECT confdeltype, confrelid::regclass::text FROM pg_constraint "
+            "WHERE conrelid = 'tasks'::regclass AND contype = 'f'"
+        ).fetchone()
+        assert fk == ("c", "users")
+        uniques = su.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'users'::regclass AND indisunique"
+        ).fetchall()
+        defs = " ".join(r[0] for r in uniques)
+        assert "(email)" in defs and "lower((email)::text)" in defs
+
+
+def test_every_spec_index_is_served(test_db):
+    with test_db.superuser() as su:
+        rows = su.execute(
+            "SELECT c.relname, array_agg(a.attname ORDER BY k.ord) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indrelid "
+            "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
+            "LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+            "WHERE c.relname IN ('users', 'tasks') AND c.relnamespace = 'public'::regnamespace "
+            "GROUP BY i.indexrelid, c.relname"
+        ).fetchall()
+    for table, columns in SPEC_INDEXES:
+        assert any(t == table and list(cols[: len(columns)]) == columns for t, cols in rows), (table, columns)
+
+
+def test_updated_at_trigger_and_case_insensitive_email(test_db, accounts, alice, alice_tasks):
+    from todo_desktop.values import TaskChanges, TaskDraft
+
+    task = alice_tasks.create(TaskDraft(title="a"))
+    assert task.updated_at == task.created_at
+    later = alice_tasks.update(task.id, TaskChanges(title="b"))
+    assert later.updated_at > task.updated_at and later.created_at == task.created_at
+
+
+def test_round_trip_with_data(empty_db, pg_cluster):
+    url, name = empty_db
+    migrate.upgrade(url)
+    with pg_cluster.admin(name) as su:
+        su.execute(
+            "INSERT INTO users (email, first_name, last_name, password_hash) SELECT "
+            "'u' || g || '@example.com', 'U', 'V', '$argon2id$v=19$m=65536,t=3,p=4$' || repeat('A', 22) "
+            "|| '$' || repeat('B', 43) FROM generate_series(1, 50) g"
+        )
+        su.execute(
+            "INSERT INTO tasks (user_id, title, priority, due_date) SELECT u.id, 'task ' || g, "
+            "(ARRAY['low','medium','high','urgent'])[1 + g % 4], now() + g * interval '1 hour' "
+            "FROM users u, generate_series(1, 40) g"
+        )
+    migrate.downgrade(url, "base")
+    with pg_cluster.admin(name) as su:
+        leftovers = su.execute(
+            "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+            "AND relname NOT LIKE 'alembic_version%%'"
+        ).fetchone()[0]
+        assert leftovers == 0
+        assert su.execute("SELECT count(*) FROM pg_namespace WHERE nspname = 'todo_auth'").fetchone()[0] == 0
+        assert su.execute("SELECT count(*) FROM pg_proc WHERE proname = 'todo_touch_row'").fetchone()[0] == 0
+    migrate.upgrade(url)
+    with pg_cluster.admin(name) as su:
+        assert su.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.head_revision()
+
+
+def test_schema_status_speaks_plainly(empty_db):
+    url, _ = empty_db
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        assert schema_status(conn).state is SchemaState.MISSING
+    migrate.upgrade(url, "0001")
+    with engine.connect() as conn:
+        status = schema_status(conn)
+        assert status.state is SchemaState.OLDER and "older than this app" in status.message
+    migrate.upgrade(url)
+    with engine.connect() as conn:
+        assert schema_status(conn).state is SchemaState.CURRENT
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'f00d'")
+        conn.commit()
+        status = schema_status(conn)
+        assert status.state is SchemaState.NEWER and "newer than this app" in status.message
+    engine.dispose()
+
+
+def test_alembic_cli_from_repository_root_with_two_racing_processes(empty_db, pg_cluster):
+    url, name = empty_db
+    env = {**os.environ, "TODO_DATABASE_URL": url}
+    alembic = [sys.executable, "-m", "alembic", "upgrade", "head"]
+    procs = [
+        subprocess.Popen(alembic, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120)[0].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    with pg_cluster.admin(name) as su:
+        assert su.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.head_revision()
+
+
+def test_models_agree_with_the_migrated_schema(test_db):
+    engine = create_engine(test_db.owner_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    inspector = inspect(engine)
+    for model in (User, Task):
+        table = model.__table__
+        live = {c["name"]: c for c in inspector.get_columns(table.name)}
+        assert set(live) == set(table.c.keys()), table.name
+        for column in table.c:
+            assert live[column.name]["nullable"] == column.nullable, (table.name, column.name)
+            live_type = live[column.name]["type"]
+            assert live_type.python_type is column.type.python_type, (table.name, column.name)
+            assert getattr(live_type, "length", None) == getattr(column.type, "length", None)
+            assert getattr(live_type, "timezone", None) == getattr(column.type, "timezone", None)
+    engine.dispose()
