@@ -38,11 +38,17 @@ class AppPaths:
             Path(platformdirs.user_cache_dir(APP_ID, appauthor=False)),
         )
 
+    @property
+    def secrets(self) -> Path:
+        """The 0600 fallback for secrets when no keyring is usable."""
+        return self.data / "secrets"
+
     def ensure(self) -> AppPaths:
         for folder in (self.data, self.config, self.logs, self.cache):
             folder.mkdir(parents=True, exist_ok=True)
-            # The data folder holds the database and maybe a secret: the user alone.
-            if os.name == "posix":
+            # The user alone. Not as root: the embedded server then runs as a helper OS
+            # user that must traverse these folders (its own cluster folder stays 0700).
+            if os.name == "posix" and os.geteuid() != 0:
                 folder.chmod(0o700)
         return self
 

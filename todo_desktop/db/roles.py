@@ -13,7 +13,7 @@ from todo_desktop.errors import ConfigurationError, ConflictError
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-def _check_name(name: str) -> str:
+def check_role_name(name: str) -> str:
     if not _ROLE_NAME.match(name):
         raise ConfigurationError(
             "A role name is 1 to 63 lower-case letters, digits or underscores, not starting with a digit."
@@ -29,7 +29,7 @@ def create_client_role(conn: Connection, name: str, *, with_password: bool = Tru
     The password is hashed to a SCRAM verifier on this machine, so the plaintext never
     reaches the server's statement log.
     """
-    _check_name(name)
+    check_role_name(name)
     if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first():
         raise ConflictError(f"A role named {name} already exists.")
     password = secrets.token_urlsafe(24) if with_password else None

@@ -1,0 +1,203 @@
+"""Building the benchmark database: roles, a migrated schema, users and a bulk load of tasks.
+
+Users are registered through the real ``todo_auth.register`` as the client role. Tasks are
+loaded by the superuser with COPY, with triggers (the ``updated_at`` trigger and the foreign
+key checks) switched off by ``session_replication_role = replica`` and the secondary indexes
+dropped and rebuilt from their own definitions; the generated rows already satisfy what the
+triggers would enforce. Rows of all users are interleaved in creation order, as they would be
+on a shared database that grew over a year, so one person's tasks are spread over the table.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+from psycopg import sql
+
+from todo_desktop.db import migrate
+from todo_desktop.db.embedded import EmbeddedServer
+from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.passwords import MINIMUM_COST, KdfParams
+from todo_desktop.db.roles import create_client_role
+from todo_desktop.db.urls import parse_database_url
+
+DATABASE = "todo_bench"
+OWNER = "bench_owner"
+CLIENT = "bench_client"
+HEAVY_EMAIL = "heavy@example.com"
+PASSWORD = "benchmark password shared by all"
+SEARCH_WORD = "zanzibar"  # in about 1% of titles, and in no other word of the vocabulary
+
+_VERBS = ("Call", "Email", "Buy", "Fix", "Review", "Plan", "Write", "Book", "Clean", "Pay",
+          "Prepare", "Check", "Update", "Order", "Schedule", "Read", "Send", "Renew")
+_THINGS = ("plumber", "invoice", "groceries", "report", "slides", "dentist", "garage", "taxes",
+           "newsletter", "budget", "tickets", "insurance", "car service", "birthday gift",
+           "quarterly review", "backup drive", "passport", "library books", "team lunch")
+_WHEN = ("today", "this week", "before Friday", "next month", "after lunch", "first thing",
+         "for the trip", "with Sam", "for the meeting", "again")
+_NOTES = (
+    "Remember to bring the receipt and the reference number.",
+    "Ask about the discount they mentioned last time.",
+    "Two options: the cheaper one arrives later.\nCompare before ordering.",
+    "See the shared folder for the previous version.",
+    "Low effort, but it keeps slipping. Just do it.",
+    "Blocked until the other team answers the question about scope.",
+)
+_PRIORITIES = ("low", "medium", "high", "urgent")
+_PRIORITY_WEIGHTS = (30, 40, 20, 10)
+_COLUMNS = ("user_id", "title", "description", "completed", "priority", "due_date",
+            "created_at", "updated_at", "completed_at")
+
+
+@dataclass(frozen=True)
+class Setup:
+    server: EmbeddedServer
+
+    def dsn(self, user: str = "postgres", database: str = DATABASE) -> str:
+        return psycopg.conninfo.make_conninfo(host=self.server.socket_dir, user=user, dbname=database)
+
+    def url(self, user: str) -> str:
+        return self.server.url(user, DATABASE)
+
+
+@dataclass(frozen=True)
+class Users:
+    ids: list[uuid.UUID]  # ids[0] is the heavy user
+    params: str
+    key: bytes
+
+
+def prepare(server: EmbeddedServer) -> Setup:
+    """A database migrated by a non-superuser owner, and a client role (member of todo_app)."""
+    setup = Setup(server)
+    with psycopg.connect(setup.dsn(database="postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS").format(
+            sql.Identifier(OWNER)))
+        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+            sql.Identifier(DATABASE), sql.Identifier(OWNER)))
+    migrate.upgrade(setup.url(OWNER))
+    engine = create_db_engine(parse_database_url(setup.url(OWNER)))
+    try:
+        with engine.begin() as conn:
+            # The embedded server authenticates by peer, so the role needs no password.
+            create_client_role(conn, CLIENT, with_password=False)
+    finally:
+        engine.dispose()
+    return setup
+
+
+def register_users(setup: Setup, count: int) -> Users:
+    """Register ``count`` users through todo_auth.register, all with ONE derived key."""
+    params = KdfParams.new(MINIMUM_COST)
+    key = params.derive(PASSWORD)
+    phc = params.to_phc()
+    emails = [HEAVY_EMAIL] + [f"user{i:05d}@example.com" for i in range(1, count)]
+    with psycopg.connect(setup.dsn(CLIENT)) as conn:
+        ids = []
+        for n, email in enumerate(emails):
+            row = conn.execute("SELECT todo_auth.register(%s, %s, %s, %s, %s)",
+                               (email, "Bench", f"User {n}", phc, key)).fetchone()
+            if row is None or row[0] is None:
+                raise RuntimeError(f"todo_auth.register returned nothing for {email}")
+            ids.append(row[0])
+    return Users(ids=ids, params=phc, key=key)
+
+
+def task_counts(users: int, total: int, heavy: int) -> list[int]:
+    """Tasks per user: ``heavy`` for the first, the rest spread evenly over the others."""
+    if users == 1:
+        return [total]
+    rest, others = total - heavy, users - 1
+    return [heavy] + [rest // others + (1 if i < rest % others else 0) for i in range(others)]
+
+
+def _rows(user_ids: list[uuid.UUID], counts: list[int], seed: int) -> Iterator[tuple[object, ...]]:
+    rng = random.Random(seed)
+    owners = [n for n, c in enumerate(counts) for _ in range(c)]
+    rng.shuffle(owners)
+    total = len(owners)
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now - timedelta(days=365)
+    year = 365 * 86400.0
+    for k, owner in enumerate(owners):
+        created = start + timedelta(seconds=year * k / total)
+        age = (now - created).total_seconds()
+        updated = created + timedelta(seconds=rng.random() * min(age, 30 * 86400.0))
+        completed = rng.random() < 0.30
+        due = now + timedelta(seconds=rng.uniform(-60, 60) * 86400) if rng.random() < 0.70 else None
+        title = f"{rng.choice(_VERBS)} {rng.choice(_THINGS)} {rng.choice(_WHEN)}"
+        if rng.random() < 0.01:
+            title = f"{title} {SEARCH_WORD}"
+        description = rng.choice(_NOTES) if rng.random() < 0.25 else None
+        priority = rng.choices(_PRIORITIES, _PRIORITY_WEIGHTS)[0]
+        yield (user_ids[owner], title, description, completed, priority, due,
+               created, updated, updated if completed else None)
+
+
+def load_tasks(setup: Setup, users: Users, total: int, heavy: int, seed: int) -> dict[str, float]:
+    """COPY the tasks in as the superuser, rebuild the indexes, then VACUUM ANALYZE."""
+    timings: dict[str, float] = {}
+    counts = task_counts(len(users.ids), total, heavy)
+    with psycopg.connect(setup.dsn()) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        indexes = conn.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = 'public.tasks'::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+        ).fetchall()
+        for name, _ in indexes:
+            conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier("public", name)))
+        t0 = time.perf_counter()
+        columns = sql.SQL(", ").join(sql.Identifier(c) for c in _COLUMNS)
+        with conn.cursor().copy(sql.SQL("COPY public.tasks ({}) FROM STDIN").format(columns)) as copy:
+            for row in _rows(users.ids, counts, seed):
+                copy.write_row(row)
+        timings["COPY tasks"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for _, ddl in indexes:
+            conn.execute(ddl)  # type: ignore[arg-type]  # pg_get_indexdef's own DDL
+        conn.commit()
+        timings[f"rebuild {len(indexes)} indexes"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with psycopg.connect(setup.dsn(), autocommit=True) as conn:
+        for table in ("public.users", "public.tasks", "todo_auth.sessions"):
+            conn.execute(f"VACUUM (ANALYZE) {table}")  # type: ignore[arg-type]
+        conn.execute("CHECKPOINT")
+    timings["VACUUM ANALYZE + CHECKPOINT"] = time.perf_counter() - t0
+    return timings
+
+
+def heavy_task_ids(setup: Setup, user_id: uuid.UUID, count: int, seed: int) -> list[uuid.UUID]:
+    """``count`` distinct random tasks of the heavy user (read as the superuser)."""
+    with psycopg.connect(setup.dsn()) as conn:
+        conn.execute("SELECT setseed(%s)", (seed / 1000 % 1,))
+        rows = conn.execute("SELECT id FROM tasks WHERE user_id = %s ORDER BY random() LIMIT %s",
+                            (user_id, count)).fetchall()
+    if len(rows) < count:
+        raise SystemExit(f"The heavy user has {len(rows)} tasks; the benchmark needs {count}.")
+    return [r[0] for r in rows]
+
+
+def server_facts(setup: Setup) -> list[str]:
+    with psycopg.connect(setup.dsn()) as conn:
+        version = conn.execute("SHOW server_version").fetchone()
+        settings = conn.execute(
+            "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) "
+            "FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'synchronous_commit', "
+            "'fsync', 'jit', 'random_page_cost', 'effective_cache_size')"
+        ).fetchone()
+        sizes = conn.execute(
+            "SELECT pg_size_pretty(pg_table_size('tasks')), pg_size_pretty(pg_indexes_size('tasks'))"
+        ).fetchone()
+    if not (version and settings and sizes):
+        raise RuntimeError("the server did not describe itself")
+    return [f"PostgreSQL {version[0]}; {settings[0]}",
+            f"tasks: table {sizes[0]}, indexes {sizes[1]}"]

@@ -1,0 +1,186 @@
+"""Lost, refused and stalled connections on a real server, through a fault proxy.
+
+The proxy listens on 127.0.0.1, which counts as local (no TLS), and forwards to the
+session's PostgreSQL server; see ``faultproxy.py``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from faultproxy import FaultProxy, proxied_url, upstream_for
+from sqlalchemy import Connection, text
+
+from todo_desktop.db.database import Database
+from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.urls import parse_database_url
+from todo_desktop.errors import DatabaseUnavailableError
+
+pytestmark = pytest.mark.timeout(30)
+
+Waits = list[tuple[BaseException, float]]
+
+
+def _pid(conn: Connection) -> int:
+    return conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _whoami(conn: Connection) -> tuple[int, str]:
+    row = conn.execute(text("SELECT pg_backend_pid(), current_user")).one()
+    return row[0], row[1]
+
+
+@pytest.fixture
+def proxy(test_db) -> Iterator[FaultProxy]:
+    fp = FaultProxy(upstream_for(test_db.client_url)).start()
+    try:
+        yield fp
+    finally:
+        fp.stop()
+
+
+@pytest.fixture
+def make_proxied_db(test_db, proxy) -> Iterator[Callable[..., tuple[Database, Waits]]]:
+    made: list[Database] = []
+
+    def make(retry_budget: float = 5.0) -> tuple[Database, Waits]:
+        target = parse_database_url(proxied_url(test_db.client_url, proxy.port))
+        assert target.is_local and target.url.host == "127.0.0.1"
+        waits: Waits = []
+        db = Database(
+            create_db_engine(target),
+            target,
+            retry_budget=retry_budget,
+            on_wait=lambda exc, delay: waits.append((exc, delay)),
+        )
+        made.append(db)
+        return db, waits
+
+    yield make
+    for db in made:
+        db.dispose()
+
+
+def _one_sentence(message: str) -> bool:
+    body = message.strip()
+    return (
+        body.endswith(".")
+        and "\n" not in body
+        and sum(body.count(c) for c in ".!?") == 1
+        and "psycopg" not in body
+        and "Traceback" not in body
+    )
+
+
+def test_proxy_forwards_through_to_the_server(make_proxied_db, proxy, test_db):
+    db, waits = make_proxied_db()
+    pid, user = db.run(None, _whoami)
+    assert user == test_db.roles.client
+    assert proxy.accepted >= 1 and proxy.live >= 1
+    assert waits == []
+    assert db.run(None, _pid) == pid  # the pooled connection is reused
+
+
+def test_cut_between_operations_is_replaced_transparently(make_proxied_db, proxy):
+    db, waits = make_proxied_db()
+    seen = {db.run(None, _pid)}
+    for _ in range(3):
+        assert proxy.cut() >= 1
+        pid = db.run(None, _pid)  # pool_pre_ping finds the dead connection and replaces it
+        assert pid not in seen
+        seen.add(pid)
+    assert db.run(None, lambda c: c.execute(text("SELECT 41 + 1")).scalar_one()) == 42
+    assert waits == []  # no retry was needed: the pool's pre-ping did it
+
+
+def test_cut_in_the_middle_of_a_transaction_reruns_the_work(make_proxied_db, proxy):
+    db, waits = make_proxied_db()
+    db.run(None, _pid)
+    calls: list[int] = []
+
+    def work(conn: Connection) -> int:
+        calls.append(_pid(conn))
+        if len(calls) == 1:
+            proxy.cut()  # the connection dies with the transaction open
+            conn.execute(text("SELECT 1"))
+        return calls[-1]
+
+    result = db.run(None, work)
+    assert len(calls) == 2 and calls[0] != calls[1]
+    assert result == calls[1]
+    assert len(waits) == 1  # one wait, between the lost attempt and the good one
+
+
+def test_refusing_for_two_seconds_then_passing_recovers_and_reports_waiting(make_proxied_db, proxy):
+    db, waits = make_proxied_db(retry_budget=8.0)
+    db.run(None, _pid)
+    proxy.refuse()
+    proxy.cut()  # the pooled connection is gone too, as when a compute suspends
+    reopen = threading.Timer(2.0, proxy.passthrough)
+    reopen.start()
+    started = time.monotonic()
+    try:
+        pid, _ = db.run(None, _whoami)
+    finally:
+        reopen.cancel()
+    elapsed = time.monotonic() - started
+    assert pid > 0
+    assert proxy.refused >= 1
+    assert len(waits) >= 1  # what makes the window say "Waking the database…"
+    assert all(delay >= 0 for _, delay in waits)
+    assert 1.9 <= elapsed < 6.0
+
+
+def test_refusing_longer_than_the_budget_gives_a_one_sentence_unavailable_error(make_proxied_db, proxy):
+    db, waits = make_proxied_db(retry_budget=1.0)
+    db.run(None, _pid)
+    proxy.refuse()
+    proxy.cut()
+    started = time.monotonic()
+    with pytest.raises(DatabaseUnavailableError) as caught:
+        db.run(None, _pid)
+    elapsed = time.monotonic() - started
+    assert _one_sentence(caught.value.message), caught.value.message
+    assert str(caught.value) == caught.value.message
+    assert len(waits) >= 2
+    assert sum(delay for _, delay in waits) == pytest.approx(1.0, abs=0.01)
+    assert elapsed < 4.0
+    proxy.passthrough()  # and once the server is back, the same Database works again
+    assert db.run(None, _pid) > 0
+
+
+def test_stalled_connection_is_forwarded_after_the_stall(make_proxied_db, proxy):
+    db, waits = make_proxied_db()
+    proxy.stall(1.0)
+    started = time.monotonic()
+    assert db.run(None, _pid) > 0
+    assert 0.9 <= time.monotonic() - started < 5.0
+    assert waits == []  # slow is not failed: no retry for a connection that got through
+
+
+def test_server_side_termination_while_idle_is_replaced_transparently(client_db, test_db):
+    pid = client_db.run(None, _pid)
+    with test_db.superuser() as su:
+        # the timeout makes pg_terminate_backend wait until the backend is gone
+        (done,) = su.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,)).fetchone()
+        assert done is True
+        gone = su.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()
+        assert gone == (0,)
+    new_pid, user = client_db.run(None, _whoami)
+    assert new_pid != pid
+    assert user == test_db.roles.client
+
+
+def test_server_side_termination_through_the_proxy(make_proxied_db, test_db):
+    db, _waits = make_proxied_db()
+    pids = {db.run(None, _pid)}
+    with test_db.superuser() as su:
+        su.execute(
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+            "WHERE usename = %s AND datname = %s",
+            (test_db.roles.client, test_db.name),
+        )
+    assert db.run(None, _pid) not in pids

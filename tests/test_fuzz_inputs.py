@@ -1,0 +1,184 @@
+"""Hostile input through the public data-layer calls: either it works, or one clear TodoError.
+
+Nothing else may escape (no DataError, UnicodeEncodeError, OverflowError ...), the message is
+one non-empty line, and a failed call leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from todo_desktop import validation
+from todo_desktop.errors import NotFoundError, TodoError
+from todo_desktop.values import Priority, Status, TaskChanges, TaskDraft, TaskQuery
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ_ACCOUNTS = settings(FUZZ, max_examples=30)
+GENERIC = "Something went wrong"
+
+NASTY = [
+    "\x00", "\ud800", "\udfff", "\u202e", "\u200f", "\u200b", "\ufeff", "\uffff", "\U0010ffff",
+    "😀", "👩‍👩‍👧", "\n", "\r", "\t", "\x1b", "\x7f", "\x85", "\u2028", "\u3000", " ",
+    "%", "_", "\\", "'", '"', "');--", "$$", "\u05e9\u05dc\u05d5\u05dd", "e\u0301", "@", ".",
+]
+_chunk = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=6),
+    st.text(st.characters(exclude_categories=()), max_size=6),
+    st.text(st.characters(categories=["Cs", "Cc", "Cf", "Zl", "Zp"]), max_size=3),
+)
+nasty_text = st.lists(_chunk, max_size=12).map("".join)
+huge_text = st.builds(
+    lambda ch, n: ch * n,
+    st.sampled_from(["x", "😀", "é", " ", "\x00", "\n", "ab"]),
+    st.sampled_from([254, 255, 256, 1024, 1025, 9_999, 10_000, 10_001, 300_000]),
+)
+any_text = st.one_of(st.text(min_size=1, max_size=30), nasty_text, huge_text)
+
+zones = st.one_of(
+    st.none(),
+    st.just(UTC),
+    st.timezones(),
+    st.builds(lambda m: timezone(timedelta(minutes=m)), st.integers(-23 * 60 - 59, 23 * 60 + 59)),
+)
+edge_instants = st.sampled_from([
+    datetime(1900, 1, 1, tzinfo=UTC), datetime(1899, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC),
+    datetime.min.replace(tzinfo=timezone(timedelta(hours=14))),
+    datetime.max.replace(tzinfo=timezone(timedelta(hours=-23, minutes=-59))),
+    datetime.min, datetime.max, datetime(2026, 3, 29, 2, 30),
+])
+any_datetime = st.one_of(st.none(), edge_instants, st.datetimes(timezones=zones))
+any_priority = st.one_of(
+    st.sampled_from(list(Priority)),
+    st.sampled_from(["low", "LOW", " urgent", "urgent\x00", "", "critical", "medium\n"]),
+    st.text(max_size=12),
+)
+
+
+def assert_clean(exc: TodoError) -> None:
+    assert isinstance(exc, TodoError)
+    event(f"refused: {type(exc).__name__}")
+    message = exc.message
+    assert message.strip(), "empty message"
+    assert "\n" not in message
+    assert "\r" not in message
+    assert "Traceback" not in message
+    assert not message.startswith(GENERIC), f"unmapped error reached the person: {exc.__cause__!r}"
+
+
+# -- tasks -------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(
+    title=any_text,
+    description=st.one_of(st.none(), any_text),
+    priority=any_priority,
+    due=any_datetime,
+    completed=st.booleans(),
+)
+def test_create_works_or_refuses_cleanly(alice_tasks, title, description, priority, due, completed):
+    draft = TaskDraft(title=title, description=description, priority=priority, due_date=due,
+                      completed=completed)
+    try:
+        made = alice_tasks.create(draft)
+    except TodoError as exc:
+        assert_clean(exc)
+        with pytest.raises(NotFoundError):
+            alice_tasks.get(draft.id)
+        return
+    assert made.id == draft.id
+    assert made.title == validation.title(title)
+    assert made.description == validation.description(description)
+    assert made.priority is Priority(priority)
+    assert made.due_date == due
+    assert made.completed is completed
+    assert alice_tasks.get(draft.id) == made
+
+
+@pytest.fixture
+def target(alice_tasks):
+    return alice_tasks.create(TaskDraft(title="fuzz target", description="before", priority=Priority.HIGH,
+                                        due_date=datetime(2026, 5, 1, 8, tzinfo=UTC)))
+
+
+_unset = st.just(TaskChanges().description)  # the "not given" marker
+
+
+@FUZZ
+@given(
+    title=st.one_of(st.none(), any_text),
+    description=st.one_of(_unset, st.none(), any_text),
+    priority=st.one_of(st.none(), any_priority),
+    due=st.one_of(_unset, any_datetime),
+    completed=st.one_of(st.none(), st.booleans()),
+)
+def test_update_works_or_changes_nothing(alice_tasks, target, title, description, priority, due, completed):
+    before = alice_tasks.get(target.id)
+    changes = TaskChanges(title=title, description=description, priority=priority, due_date=due,
+                          completed=completed)
+    try:
+        after = alice_tasks.update(target.id, changes)
+    except TodoError as exc:
+        assert_clean(exc)
+        assert alice_tasks.get(target.id) == before, "a failed update changed the task"
+        return
+    wanted = validation.changes(changes)
+    for name in ("title", "description", "priority", "due_date", "completed"):
+        assert getattr(after, name) == wanted.get(name, getattr(before, name)), name
+    assert alice_tasks.get(target.id) == after
+
+
+@FUZZ
+@given(needle=st.one_of(any_text, st.sampled_from(["%", "_", "\\", "%_\\", "[a-z]", "*", ".*"])))
+def test_search_works_or_refuses_cleanly(alice_tasks, target, needle):
+    try:
+        page = alice_tasks.list(TaskQuery(status=Status.ALL, text=needle, limit=50))
+    except TodoError as exc:
+        assert_clean(exc)
+        return
+    wanted = needle.strip().lower()
+    in_target = wanted in target.title.lower() or wanted in (target.description or "").lower()
+    assert [t.id for t in page.tasks] == ([target.id] if in_target else [])
+
+
+# -- accounts ----------------------------------------------------------------------------
+
+
+def _user_count(test_db) -> int:
+    with test_db.superuser() as conn:
+        return conn.execute("SELECT count(*) FROM users").fetchone()[0]
+
+
+emails = st.one_of(
+    any_text,
+    st.builds(lambda a, b: f"{a}@{b}.example", nasty_text, nasty_text),
+    st.builds(lambda a: f"user{a}@example.com", st.text(st.characters(categories=["L", "N"]), max_size=8)),
+    st.sampled_from(["alice@example.com", "ALICE@EXAMPLE.COM", " alice@example.com "]),
+)
+passwords = st.one_of(st.just("Correct horse battery staple"), any_text)
+
+
+@FUZZ_ACCOUNTS
+@given(email=emails, first=any_text, last=st.one_of(st.just(""), any_text), password=passwords)
+def test_register_works_or_refuses_cleanly(accounts, alice, test_db, email, first, last, password):
+    users_before = _user_count(test_db)
+    try:
+        user_id = accounts.register(email, first, last, password)
+    except TodoError as exc:
+        assert_clean(exc)
+        assert _user_count(test_db) == users_before, "a failed registration left a row"
+        return
+    assert isinstance(user_id, uuid.UUID)
+    assert _user_count(test_db) == users_before + 1
+    signed_in = accounts.sign_in(email, password)
+    assert signed_in.account.id == user_id
+    assert signed_in.account.email == validation.email(email)
+    assert signed_in.account.first_name == validation.first_name(first)
+    assert signed_in.account.last_name == validation.last_name(last)

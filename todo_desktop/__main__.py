@@ -1,0 +1,93 @@
+"""Composition root: command line, logging, and the wiring of the data layer to the GUI.
+
+Nothing else creates engines, servers or windows; every other module receives them.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from collections.abc import Sequence
+
+from todo_desktop import APP_ID
+from todo_desktop.cli.parser import build_parser
+from todo_desktop.errors import TodoError
+from todo_desktop.paths import AppPaths
+
+log = logging.getLogger(APP_ID)
+
+
+def _setup_logging(paths: AppPaths, *, verbose: bool) -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    console = logging.StreamHandler()
+    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(console)
+    try:
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        file = logging.handlers.RotatingFileHandler(
+            paths.logs / "todo-desktop.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+        file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(file)
+    except OSError as exc:  # a read-only home must not stop the app
+        log.warning("Not logging to a file: %s", exc)
+
+
+def _run_gui(paths: AppPaths, argv: list[str]) -> int:
+    from todo_desktop.db.local import LocalWorkspace, open_local
+    from todo_desktop.secret_store import SecretStore
+    from todo_desktop.services import Workspace
+    from todo_desktop.ui.app import run_gui
+
+    opened: list[LocalWorkspace] = []
+
+    def opener() -> Workspace:
+        secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
+        local = open_local(paths, secrets)
+        opened.append(local)
+        return Workspace(
+            tasks=local.tasks,
+            account=local.signed_in.account,
+            where=local.db.target.display_host,
+            warning=secrets.unusable_reason,
+        )
+
+    try:
+        return run_gui(opener, argv)
+    finally:
+        for local in opened:
+            local.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(args_list)
+    paths = AppPaths.from_environment()
+    _setup_logging(paths, verbose=args.verbose)
+    try:
+        if args.self_check:
+            from todo_desktop.cli.self_check import run_self_check
+
+            return run_self_check()
+        if args.command == "db":
+            from todo_desktop.cli import admin_commands
+
+            step = {"upgrade": admin_commands.db_upgrade, "current": admin_commands.db_current}
+            return step[args.db_command](args.database_url)
+        if args.command == "admin":
+            from todo_desktop.cli import admin_commands
+
+            return admin_commands.admin_create_client_role(args.name, args.database_url)
+        return _run_gui(paths, [sys.argv[0], *args_list])
+    except TodoError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

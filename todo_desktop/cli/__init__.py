@@ -1,0 +1,1 @@
+"""Headless commands: the self-check and the admin steps for a shared database."""

@@ -1,0 +1,139 @@
+"""The embedded default: a private server, its schema kept current, and an automatic
+local account, so a first launch lands in an empty task list with no forms.
+
+The account's derived key lives in the OS keyring (or a 0600 file beside the database);
+keeping the key rather than a password means no argon2 wait at each start.
+"""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import logging
+from dataclasses import dataclass
+
+import fasteners
+import psycopg
+
+from todo_desktop.db import migrate
+from todo_desktop.db.accounts import AccountService
+from todo_desktop.db.database import Database
+from todo_desktop.db.embedded import EmbeddedServer
+from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.migrate import SchemaState
+from todo_desktop.db.passwords import DEFAULT_COST, KdfCost, KdfParams, random_password
+from todo_desktop.db.roles import ensure_client_role
+from todo_desktop.db.tasks import TaskRepository
+from todo_desktop.db.urls import parse_database_url
+from todo_desktop.errors import AuthenticationError, SchemaMismatchError
+from todo_desktop.paths import AppPaths
+from todo_desktop.secret_store import SecretStore
+from todo_desktop.values import SignedIn
+
+log = logging.getLogger(__name__)
+
+LOCAL_DATABASE = "todo"
+LOCAL_ROLE = "todo_local"
+LOCAL_EMAIL = "me@local.invalid"
+KEY_SECRET = "local-account:key"
+
+
+@dataclass
+class LocalWorkspace:
+    server: EmbeddedServer
+    db: Database
+    accounts: AccountService
+    signed_in: SignedIn
+
+    @property
+    def tasks(self) -> TaskRepository:
+        return TaskRepository(self.db, self.signed_in.token)
+
+    def close(self) -> None:
+        self.db.dispose()
+        self.server.stop()
+
+
+def _first_name() -> str:
+    try:
+        name = getpass.getuser().strip()
+    except Exception:  # no login name in some sandboxes
+        name = ""
+    return (name[:100] or "Me").capitalize()
+
+
+def _upgrade_schema(server: EmbeddedServer) -> None:
+    url = server.url("postgres", LOCAL_DATABASE)
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            status = migrate.schema_status(conn)
+    finally:
+        engine.dispose()
+    if status.state is SchemaState.NEWER:
+        raise SchemaMismatchError(
+            status.message, database_revision=status.database_revision, app_revision=status.app_revision
+        )
+    if status.state is not SchemaState.CURRENT:
+        migrate.upgrade(url)
+
+
+def open_local(
+    paths: AppPaths,
+    secrets: SecretStore,
+    *,
+    kdf_cost: KdfCost = DEFAULT_COST,
+    keep_server_running: bool = False,
+) -> LocalWorkspace:
+    """Start (or join) the embedded server and sign in to the local account."""
+    paths.ensure()
+    # One process at a time through setup: two first launches must not both create the
+    # account, and a second process must find a fully migrated database.
+    with fasteners.InterProcessLock(str(paths.data / ".setup.lock")):
+        server = EmbeddedServer(paths.data, keep_running=keep_server_running)
+        server.start()
+        server.ensure_database(LOCAL_DATABASE)
+        _upgrade_schema(server)
+        with psycopg.connect(server.superuser_dsn(LOCAL_DATABASE), autocommit=True) as conn:
+            from sqlalchemy import create_engine
+
+            engine = create_engine(
+                server.url("postgres", LOCAL_DATABASE).replace("postgresql://", "postgresql+psycopg://", 1)
+            )
+            with engine.begin() as sa_conn:
+                ensure_client_role(sa_conn, LOCAL_ROLE)
+            engine.dispose()
+            target = parse_database_url(server.url(LOCAL_ROLE, LOCAL_DATABASE))
+            db = Database(create_db_engine(target), target)
+            accounts = AccountService(db, kdf_cost=kdf_cost)
+            signed_in = _sign_in(accounts, conn, secrets, kdf_cost)
+    return LocalWorkspace(server, db, accounts, signed_in)
+
+
+def _sign_in(
+    accounts: AccountService, su: psycopg.Connection, secrets: SecretStore, cost: KdfCost
+) -> SignedIn:
+    stored = secrets.get(KEY_SECRET)
+    if stored:
+        try:
+            return accounts.sign_in_with_key(LOCAL_EMAIL, base64.b64decode(stored))
+        except (AuthenticationError, ValueError):
+            log.warning("The stored local key no longer signs in; issuing a new one")
+    exists = su.execute("SELECT 1 FROM users WHERE lower(email) = %s", (LOCAL_EMAIL,)).fetchone()
+    params = KdfParams.new(cost)
+    key = params.derive(random_password())
+    if exists:
+        # The keyring lost the key (a new keyring, a wiped file). Only the owner of this
+        # machine can reach the embedded server, so re-keying the account is safe.
+        su.execute(
+            "UPDATE users SET password_hash = todo_auth.verifier(%s, %s) WHERE lower(email) = %s",
+            (params.to_phc(), key, LOCAL_EMAIL),
+        )
+        su.execute("DELETE FROM todo_auth.login_throttle WHERE email_hash = todo_auth.email_hash(%s)",
+                   (LOCAL_EMAIL,))
+    else:
+        accounts.register_with_key(LOCAL_EMAIL, _first_name(), "", params.to_phc(), key)
+    secrets.set(KEY_SECRET, base64.b64encode(key).decode())
+    return accounts.sign_in_with_key(LOCAL_EMAIL, key)
