@@ -48,7 +48,8 @@ def make_proxied_db(test_db, proxy) -> Iterator[Callable[..., tuple[Database, Wa
 
     def make(retry_budget: float = 5.0) -> tuple[Database, Waits]:
         target = parse_database_url(proxied_url(test_db.client_url, proxy.port))
-        assert target.is_local and target.url.host == "127.0.0.1"
+        assert target.is_local
+        assert target.url.host == "127.0.0.1"
         waits: Waits = []
         db = Database(
             create_db_engine(target),
@@ -79,7 +80,8 @@ def test_proxy_forwards_through_to_the_server(make_proxied_db, proxy, test_db):
     db, waits = make_proxied_db()
     pid, user = db.run(None, _whoami)
     assert user == test_db.roles.client
-    assert proxy.accepted >= 1 and proxy.live >= 1
+    assert proxy.accepted >= 1
+    assert proxy.live >= 1
     assert waits == []
     assert db.run(None, _pid) == pid  # the pooled connection is reused
 
@@ -109,7 +111,8 @@ def test_cut_in_the_middle_of_a_transaction_reruns_the_work(make_proxied_db, pro
         return calls[-1]
 
     result = db.run(None, work)
-    assert len(calls) == 2 and calls[0] != calls[1]
+    assert len(calls) == 2
+    assert calls[0] != calls[1]
     assert result == calls[1]
     assert len(waits) == 1  # one wait, between the lost attempt and the good one
 

@@ -17,8 +17,8 @@ from todo_desktop import validation
 from todo_desktop.errors import NotFoundError, TodoError
 from todo_desktop.values import Priority, Status, TaskChanges, TaskDraft, TaskQuery
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-FUZZ_ACCOUNTS = settings(FUZZ, max_examples=30)
+FUZZ = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ_ACCOUNTS = settings(FUZZ, max_examples=300)
 GENERIC = "Something went wrong"
 
 NASTY = [
@@ -39,6 +39,11 @@ huge_text = st.builds(
     st.sampled_from([254, 255, 256, 1024, 1025, 9_999, 10_000, 10_001, 300_000]),
 )
 any_text = st.one_of(st.text(min_size=1, max_size=30), nasty_text, huge_text)
+# Text that passes the client's rules, to probe what the database itself makes of it.
+_storable = st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"))
+storable_line = st.text(_storable, min_size=1, max_size=255)
+storable_text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=400)
+title_text = st.one_of(storable_line, storable_line, any_text)
 
 zones = st.one_of(
     st.none(),
@@ -53,7 +58,10 @@ edge_instants = st.sampled_from([
     datetime.max.replace(tzinfo=timezone(timedelta(hours=-23, minutes=-59))),
     datetime.min, datetime.max, datetime(2026, 3, 29, 2, 30),
 ])
-any_datetime = st.one_of(st.none(), edge_instants, st.datetimes(timezones=zones))
+storable_datetime = st.datetimes(
+    min_value=datetime(1899, 12, 31), max_value=datetime(9999, 1, 1, 23), timezones=st.timezones() | zones
+)
+any_datetime = st.one_of(st.none(), edge_instants, st.datetimes(timezones=zones), storable_datetime)
 any_priority = st.one_of(
     st.sampled_from(list(Priority)),
     st.sampled_from(["low", "LOW", " urgent", "urgent\x00", "", "critical", "medium\n"]),
@@ -75,17 +83,20 @@ def assert_clean(exc: TodoError) -> None:
 # -- tasks -------------------------------------------------------------------------------
 
 
-@FUZZ
-@given(
-    title=any_text,
-    description=st.one_of(st.none(), any_text),
-    priority=any_priority,
-    due=any_datetime,
+hostile_drafts = st.builds(
+    TaskDraft, title=title_text, description=st.one_of(st.none(), storable_text, any_text),
+    priority=any_priority, due_date=any_datetime, completed=st.booleans(),
+)
+storable_drafts = st.builds(
+    TaskDraft, title=storable_line, description=st.one_of(st.none(), storable_text),
+    priority=st.sampled_from(list(Priority)), due_date=st.one_of(st.none(), storable_datetime),
     completed=st.booleans(),
 )
-def test_create_works_or_refuses_cleanly(alice_tasks, title, description, priority, due, completed):
-    draft = TaskDraft(title=title, description=description, priority=priority, due_date=due,
-                      completed=completed)
+
+
+@FUZZ
+@given(draft=st.one_of(hostile_drafts, storable_drafts))
+def test_create_works_or_refuses_cleanly(alice_tasks, draft):
     try:
         made = alice_tasks.create(draft)
     except TodoError as exc:
@@ -94,12 +105,13 @@ def test_create_works_or_refuses_cleanly(alice_tasks, title, description, priori
             alice_tasks.get(draft.id)
         return
     assert made.id == draft.id
-    assert made.title == validation.title(title)
-    assert made.description == validation.description(description)
-    assert made.priority is Priority(priority)
-    assert made.due_date == due
-    assert made.completed is completed
+    assert made.title == validation.title(draft.title)
+    assert made.description == validation.description(draft.description)
+    assert made.priority is Priority(draft.priority)
+    assert made.due_date == draft.due_date
+    assert made.completed is draft.completed
     assert alice_tasks.get(draft.id) == made
+    event("stored")
 
 
 @pytest.fixture
@@ -111,18 +123,24 @@ def target(alice_tasks):
 _unset = st.just(TaskChanges().description)  # the "not given" marker
 
 
-@FUZZ
-@given(
-    title=st.one_of(st.none(), any_text),
-    description=st.one_of(_unset, st.none(), any_text),
-    priority=st.one_of(st.none(), any_priority),
-    due=st.one_of(_unset, any_datetime),
+hostile_changes = st.builds(
+    TaskChanges, title=st.one_of(st.none(), title_text),
+    description=st.one_of(_unset, st.none(), storable_text, any_text),
+    priority=st.one_of(st.none(), any_priority), due_date=st.one_of(_unset, any_datetime),
     completed=st.one_of(st.none(), st.booleans()),
 )
-def test_update_works_or_changes_nothing(alice_tasks, target, title, description, priority, due, completed):
+storable_changes = st.builds(
+    TaskChanges, title=st.one_of(st.none(), storable_line),
+    description=st.one_of(_unset, st.none(), storable_text),
+    priority=st.one_of(st.none(), st.sampled_from(list(Priority))),
+    due_date=st.one_of(_unset, st.none(), storable_datetime), completed=st.one_of(st.none(), st.booleans()),
+)
+
+
+@FUZZ
+@given(changes=st.one_of(hostile_changes, storable_changes))
+def test_update_works_or_changes_nothing(alice_tasks, target, changes):
     before = alice_tasks.get(target.id)
-    changes = TaskChanges(title=title, description=description, priority=priority, due_date=due,
-                          completed=completed)
     try:
         after = alice_tasks.update(target.id, changes)
     except TodoError as exc:
@@ -133,6 +151,7 @@ def test_update_works_or_changes_nothing(alice_tasks, target, title, description
     for name in ("title", "description", "priority", "due_date", "completed"):
         assert getattr(after, name) == wanted.get(name, getattr(before, name)), name
     assert alice_tasks.get(target.id) == after
+    event("stored")
 
 
 @FUZZ
@@ -156,18 +175,34 @@ def _user_count(test_db) -> int:
         return conn.execute("SELECT count(*) FROM users").fetchone()[0]
 
 
+_email_part = st.text(st.characters(exclude_categories=("Cs", "Cc", "Z"), exclude_characters="@"),
+                      min_size=1, max_size=20)
 emails = st.one_of(
     any_text,
+    st.builds(lambda a, b, c: f"{a}@{b}.{c}", _email_part, _email_part, _email_part),
+    st.builds(lambda a, b, c: f"{a}@{b}.{c}", _email_part, _email_part, _email_part),
     st.builds(lambda a, b: f"{a}@{b}.example", nasty_text, nasty_text),
     st.builds(lambda a: f"user{a}@example.com", st.text(st.characters(categories=["L", "N"]), max_size=8)),
     st.sampled_from(["alice@example.com", "ALICE@EXAMPLE.COM", " alice@example.com "]),
 )
-passwords = st.one_of(st.just("Correct horse battery staple"), any_text)
+passwords = st.one_of(
+    st.just("Correct horse battery staple"),
+    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), min_size=8, max_size=40),
+    any_text,
+)
+storable_name = st.text(_storable, min_size=1, max_size=100)
+hostile_signups = st.tuples(emails, any_text, st.one_of(st.just(""), any_text), passwords)
+storable_signups = st.tuples(
+    st.builds(lambda a, b, c: f"{a}@{b}.{c}", _email_part, _email_part, _email_part),
+    storable_name, st.one_of(st.just(""), storable_name),
+    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), min_size=8, max_size=40),
+)
 
 
 @FUZZ_ACCOUNTS
-@given(email=emails, first=any_text, last=st.one_of(st.just(""), any_text), password=passwords)
-def test_register_works_or_refuses_cleanly(accounts, alice, test_db, email, first, last, password):
+@given(signup=st.one_of(hostile_signups, storable_signups))
+def test_register_works_or_refuses_cleanly(accounts, alice, test_db, signup):
+    email, first, last, password = signup
     users_before = _user_count(test_db)
     try:
         user_id = accounts.register(email, first, last, password)
@@ -182,3 +217,4 @@ def test_register_works_or_refuses_cleanly(accounts, alice, test_db, email, firs
     assert signed_in.account.email == validation.email(email)
     assert signed_in.account.first_name == validation.first_name(first)
     assert signed_in.account.last_name == validation.last_name(last)
+    event("registered")

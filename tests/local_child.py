@@ -1,0 +1,36 @@
+"""A second app process on the same data folder, for the embedded-server tests.
+
+Usage: python -m tests.local_child TITLE (exit|crash|wait)
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from keyring.backends import fail
+
+from todo_desktop import APP_ID
+from todo_desktop.db.local import open_local
+from todo_desktop.paths import AppPaths
+from todo_desktop.secret_store import SecretStore
+from todo_desktop.values import TaskDraft
+
+
+def main() -> None:
+    title, how = sys.argv[1], sys.argv[2]
+    paths = AppPaths.from_environment()
+    secrets = SecretStore(APP_ID, paths.secrets, fail.Keyring(), allow_file_fallback=True)
+    workspace = open_local(paths, secrets)
+    workspace.tasks.create(TaskDraft(title=title))
+    print(f"created {workspace.server.pid}", flush=True)
+    if how == "crash":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if how == "wait":
+        sys.stdin.read()
+    workspace.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Background jobs for the GUI: reads on a small pool, writes on a one-thread pool.
+
+The GUI thread never waits for the database. A job is a plain callable that returns plain
+values; its outcome comes back to the GUI thread through a queued Qt signal and is handed
+to the caller's callbacks there.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from todo_desktop.errors import TodoError
+
+T = TypeVar("T")
+
+_log = logging.getLogger(__name__)
+
+READ_THREADS = 2
+UNEXPECTED = "Something went wrong; the details were written to the log."
+# Writes carry no view: each outcome matters (it confirms or rolls back an edit).
+_WRITE_VIEW = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Ticket:
+    view: str
+    request_id: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    ticket: _Ticket
+    value: Any  # the job's result, or one sentence when it failed
+    elapsed_ms: float
+
+
+class JobSignals(QObject):
+    """Carries outcomes from worker threads to the GUI thread.
+
+    It lives on the GUI side (owned by ``Workers``), not in the runnable: a runnable is
+    deleted by the pool as soon as ``run`` returns, which could be before a queued signal
+    from it is delivered.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, ticket: _Ticket, fn: Callable[[], object], signals: JobSignals) -> None:
+        super().__init__()
+        self._ticket = ticket
+        self._fn: Callable[[], object] | None = fn
+        self._signals = signals
+
+    def run(self) -> None:
+        fn, self._fn = self._fn, None  # drop the closure as soon as possible
+        assert fn is not None
+        started = time.perf_counter()
+        try:
+            value = fn()
+        except TodoError as exc:
+            self._emit(self._signals.failed, exc.message, started)
+        except Exception:
+            _log.exception("Background job %r failed", self._ticket.label)
+            self._emit(self._signals.failed, UNEXPECTED, started)
+        else:
+            self._emit(self._signals.succeeded, value, started)
+
+    def _emit(self, signal: Any, value: object, started: float) -> None:
+        outcome = _Outcome(self._ticket, value, (time.perf_counter() - started) * 1000.0)
+        try:
+            signal.emit(outcome)
+        except RuntimeError:
+            # The GUI side is already gone (the app is quitting); nobody is left to tell.
+            _log.info("Dropped the outcome of %r: the window was closed", self._ticket.label)
+
+
+@dataclass(frozen=True, slots=True)
+class _Callbacks:
+    on_success: Callable[[Any], None]
+    on_failure: Callable[[str], None]
+
+
+class Workers(QObject):
+    """Runs jobs off the GUI thread and delivers their outcomes on it.
+
+    Every read names the view it feeds; only the newest request for a view is delivered,
+    so a slow old list can never overwrite a newer one. Writes run one at a time, in the
+    order they were asked for, and every outcome is delivered.
+    """
+
+    latency_measured = Signal(float)  # milliseconds the last delivered job took
+    stale_dropped = Signal(str, int)  # view, request id
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Pools are created before the signal holder, so Qt destroys them first: their
+        # destructors wait for running jobs while the holder still exists.
+        self._reads = QThreadPool(self)
+        self._reads.setMaxThreadCount(READ_THREADS)
+        self._writes = QThreadPool(self)
+        self._writes.setMaxThreadCount(1)
+        self._signals = JobSignals(self)
+        self._signals.succeeded.connect(self._deliver_success)
+        self._signals.failed.connect(self._deliver_failure)
+        self._latest: dict[str, int] = {}
+        self._pending: dict[tuple[str, int], _Callbacks] = {}
+
+    def read(
+        self,
+        view: str,
+        job: Callable[[], T],
+        on_success: Callable[[T], None],
+        on_failure: Callable[[str], None],
+        label: str = "read",
+    ) -> int:
+        """Run ``job`` for ``view``; any older request for the same view becomes stale."""
+        if not view:
+            raise ValueError("a read needs a view name")
+        return self._submit(self._reads, view, job, on_success, on_failure, label)
+
+    def write(
+        self,
+        job: Callable[[], T],
+        on_success: Callable[[T], None],
+        on_failure: Callable[[str], None],
+        label: str = "write",
+    ) -> int:
+        return self._submit(self._writes, _WRITE_VIEW, job, on_success, on_failure, label)
+
+    def is_current(self, view: str, request_id: int) -> bool:
+        return self._latest.get(view) == request_id
+
+    @property
+    def pending_writes(self) -> int:
+        return sum(1 for view, _ in self._pending if view == _WRITE_VIEW)
+
+    def wait_for_writes(self, timeout_ms: int) -> bool:
+        """Block until every queued write has run; False if ``timeout_ms`` passed first.
+
+        Only for quitting: the person has asked to leave, and leaving before the writes
+        finish could lose what they typed.
+        """
+        return self._writes.waitForDone(timeout_ms)
+
+    def _submit(
+        self,
+        pool: QThreadPool,
+        view: str,
+        job: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[str], None],
+        label: str,
+    ) -> int:
+        request_id = self._latest.get(view, 0) + 1
+        self._latest[view] = request_id
+        ticket = _Ticket(view, request_id, label)
+        self._pending[(view, request_id)] = _Callbacks(on_success, on_failure)
+        pool.start(_Job(ticket, job, self._signals))
+        return request_id
+
+    def _take(self, outcome: _Outcome) -> _Callbacks | None:
+        ticket = outcome.ticket
+        callbacks = self._pending.pop((ticket.view, ticket.request_id), None)
+        if callbacks is None:
+            return None
+        if ticket.view != _WRITE_VIEW and not self.is_current(ticket.view, ticket.request_id):
+            self.stale_dropped.emit(ticket.view, ticket.request_id)
+            return None
+        self.latency_measured.emit(outcome.elapsed_ms)
+        return callbacks
+
+    @Slot(object)
+    def _deliver_success(self, outcome: _Outcome) -> None:
+        callbacks = self._take(outcome)
+        if callbacks is not None:
+            callbacks.on_success(outcome.value)
+
+    @Slot(object)
+    def _deliver_failure(self, outcome: _Outcome) -> None:
+        callbacks = self._take(outcome)
+        if callbacks is not None:
+            callbacks.on_failure(str(outcome.value))
