@@ -36,8 +36,7 @@ def run_migrations_online() -> None:
     target = parse_database_url(_url())
     if target.pooled:
         raise ConfigurationError(
-            "Migrations need the direct host, not a pooled endpoint: remove '-pooler' "
-            "from the host name."
+            "Migrations need the direct host, not a pooled endpoint: remove '-pooler' from the host name."
         )
     engine = create_db_engine(target, pool_size=1, max_overflow=0)
     try:
@@ -47,7 +46,7 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-def _run(connection) -> None:  # noqa: ANN001 - alembic hands us a Connection
+def _run(connection) -> None:
     connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
     connection.commit()
     try:

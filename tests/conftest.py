@@ -59,8 +59,13 @@ class PgCluster:
 
 def _dsn(url: str) -> str:
     u = make_url(url)
-    params = {"dbname": u.database, "user": u.username, "password": u.password,
-              "host": u.host or u.query.get("host"), "port": u.port}
+    params = {
+        "dbname": u.database,
+        "user": u.username,
+        "password": u.password,
+        "host": u.host or u.query.get("host"),
+        "port": u.port,
+    }
     return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v})
 
 
@@ -96,8 +101,11 @@ def roles(pg_cluster: PgCluster) -> Iterator[Roles]:
                 sql.Identifier(OWNER_ROLE), sql.Literal(owner_pw)
             )
         )
-        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-            sql.Identifier(TEMPLATE_DB), sql.Identifier(OWNER_ROLE)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(TEMPLATE_DB), sql.Identifier(OWNER_ROLE)
+            )
+        )
     migrate.upgrade(pg_cluster.url(TEMPLATE_DB, OWNER_ROLE, owner_pw))
     engine = create_db_engine(parse_database_url(pg_cluster.url(TEMPLATE_DB, OWNER_ROLE, owner_pw)))
     with engine.begin() as conn:
@@ -133,8 +141,11 @@ class TestDatabase:
 def test_db(pg_cluster: PgCluster, roles: Roles) -> Iterator[TestDatabase]:
     name = f"todo_t_{uuid.uuid4().hex[:12]}"
     with pg_cluster.admin() as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
-            sql.Identifier(name), sql.Identifier(TEMPLATE_DB), sql.Identifier(roles.owner)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
+                sql.Identifier(name), sql.Identifier(TEMPLATE_DB), sql.Identifier(roles.owner)
+            )
+        )
     yield TestDatabase(name, pg_cluster, roles)
     with pg_cluster.admin() as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -80,7 +80,10 @@ def test_delete_account_erases_everything(test_db, accounts, client_db, alice, b
     accounts.delete_account(alice.token, PASSWORD)
     with test_db.superuser() as su:
         assert su.execute("SELECT count(*) FROM users WHERE id = %s", (alice.account.id,)).fetchone()[0] == 0
-        assert su.execute("SELECT count(*) FROM tasks WHERE user_id = %s", (alice.account.id,)).fetchone()[0] == 0
+        assert (
+            su.execute("SELECT count(*) FROM tasks WHERE user_id = %s", (alice.account.id,)).fetchone()[0]
+            == 0
+        )
         sessions = su.execute(
             "SELECT count(*) FROM todo_auth.sessions WHERE user_id = %s", (alice.account.id,)
         ).fetchone()[0]

@@ -29,7 +29,9 @@ def _run(*args: str) -> tuple[int, str]:
 def empty_db(pg_cluster, roles):
     name = f"todo_cli_{uuid.uuid4().hex[:10]}"
     with pg_cluster.admin() as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(roles.owner)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(roles.owner))
+        )
     yield pg_cluster.url(name, roles.owner, roles.owner_password)
     with pg_cluster.admin() as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
@@ -44,7 +46,11 @@ def test_version():
 def test_self_check_passes_headless(tmp_path):
     env = {**os.environ, "TODO_DESKTOP_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run(
-        [sys.executable, "-m", "todo_desktop", "--self-check"], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "todo_desktop", "--self-check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert out.returncode == 0, out.stdout + out.stderr
     lines = out.stdout.splitlines()
@@ -83,14 +89,21 @@ def test_create_client_role_prints_a_working_url(empty_db, pg_cluster):
 
 
 def test_create_client_role_refuses_bad_names_and_old_schemas(empty_db, capsys):
-    assert main(["admin", "create-client-role", "Robert'); DROP TABLE tasks;--", "--database-url", empty_db]) == 2
+    assert (
+        main(["admin", "create-client-role", "Robert'); DROP TABLE tasks;--", "--database-url", empty_db])
+        == 2
+    )
     assert "role name" in capsys.readouterr().err
     assert main(["admin", "create-client-role", "fine_name", "--database-url", empty_db]) == 2
     assert "no Todo Desktop schema" in capsys.readouterr().err
 
 
 def test_admin_steps_refuse_pooled_and_plaintext_urls(capsys):
-    assert main(["db", "upgrade", "--database-url", "postgresql://u:p@ep-x-123-pooler.eu.aws.neon.tech/db"]) == 2
+    assert (
+        main(["db", "upgrade", "--database-url", "postgresql://u:p@ep-x-123-pooler.eu.aws.neon.tech/db"]) == 2
+    )
     assert "direct host" in capsys.readouterr().err
-    assert main(["db", "current", "--database-url", "postgresql://u:p@db.example.com/db?sslmode=disable"]) == 2
+    assert (
+        main(["db", "current", "--database-url", "postgresql://u:p@db.example.com/db?sslmode=disable"]) == 2
+    )
     assert "without TLS" in capsys.readouterr().err

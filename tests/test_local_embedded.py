@@ -42,7 +42,12 @@ def _child(home: Path, title: str, how: str, **kw) -> subprocess.Popen:
     env = {**os.environ, "TODO_DESKTOP_HOME": str(home)}
     return subprocess.Popen(
         [sys.executable, "-m", "tests.local_child", title, how],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True, **kw,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        text=True,
+        **kw,
     )
 
 
@@ -142,7 +147,6 @@ def test_server_killed_outright_is_restarted(home):
     paths = AppPaths.from_environment()
     workspace = _open(paths)
     workspace.tasks.create(TaskDraft(title="durable"))
-    pid = workspace.server.pid
     workspace.close()
     child = _child(home, "holder", "crash")  # leaves a running server behind
     child.communicate(timeout=120)

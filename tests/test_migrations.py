@@ -60,7 +60,9 @@ SPEC_INDEXES = [
 def empty_db(pg_cluster, roles):
     name = f"todo_m_{uuid.uuid4().hex[:12]}"
     with pg_cluster.admin() as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(roles.owner)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(roles.owner))
+        )
     yield pg_cluster.url(name, roles.owner, roles.owner_password), name
     with pg_cluster.admin() as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
@@ -94,7 +96,8 @@ def test_spec_constraints(test_db):
         ).fetchone()
         assert fk == ("c", "users")
         uniques = su.execute(
-            "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'users'::regclass AND indisunique"
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'users'::regclass AND indisunique"
         ).fetchall()
         defs = " ".join(r[0] for r in uniques)
         assert "(email)" in defs and "lower((email)::text)" in defs

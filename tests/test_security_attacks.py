@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import secrets
 
-import psycopg
 import pytest
 from psycopg import errors as pg
 
 from tests.attack_helpers import as_session, attacker
 from todo_desktop.values import TaskDraft
 
-SECRET_TABLES = ["todo_auth.sessions", "todo_auth.login_throttle", "todo_auth.audit_log", "todo_auth.settings"]
+SECRET_TABLES = [
+    "todo_auth.sessions",
+    "todo_auth.login_throttle",
+    "todo_auth.audit_log",
+    "todo_auth.settings",
+]
 
 
 @pytest.fixture
@@ -186,11 +190,16 @@ def test_leaked_verifier_cannot_sign_in(test_db, conn, alice):
     import base64
 
     with test_db.superuser() as su:
-        stored = su.execute("SELECT password_hash FROM users WHERE id = %s", (alice.account.id,)).fetchone()[0]
+        stored = su.execute("SELECT password_hash FROM users WHERE id = %s", (alice.account.id,)).fetchone()[
+            0
+        ]
     assert "Correct horse" not in stored
     leaked = stored.rsplit("$", 1)[1]
     as_key = base64.b64decode(leaked + "=" * (-len(leaked) % 4))
-    assert conn.execute("SELECT todo_auth.login(%s, %s, 'thief')", (alice.account.email, as_key)).fetchone()[0] is None
+    assert (
+        conn.execute("SELECT todo_auth.login(%s, %s, 'thief')", (alice.account.email, as_key)).fetchone()[0]
+        is None
+    )
 
 
 def test_weak_or_malformed_parameters_are_refused(conn):

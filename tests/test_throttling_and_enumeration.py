@@ -77,7 +77,9 @@ def test_success_resets_the_count(test_db, accounts, alice):
 
 def test_unknown_email_params_are_plausible_and_stable(test_db, alice):
     conn = attacker(test_db.client_url)
-    unknown = [conn.execute("SELECT todo_auth.login_params('nobody@example.com')").fetchone()[0] for _ in range(2)]
+    unknown = [
+        conn.execute("SELECT todo_auth.login_params('nobody@example.com')").fetchone()[0] for _ in range(2)
+    ]
     known = conn.execute("SELECT todo_auth.login_params(%s)", (alice.account.email,)).fetchone()[0]
     other = conn.execute("SELECT todo_auth.login_params('someone.else@example.com')").fetchone()[0]
     assert unknown[0] == unknown[1]

@@ -193,9 +193,7 @@ class SecretStore:
         except OSError as exc:
             log.warning("Could not update the secrets file: %s", _describe(exc, None))
 
-    def _give_up(
-        self, cause: str, exc: BaseException | None = None, secret: str | None = None
-    ) -> None:
+    def _give_up(self, cause: str, exc: BaseException | None = None, secret: str | None = None) -> None:
         self._backend = None
         self._reason = f"{cause}; {_FILE_INSTEAD if self._file is not None else _ASK_INSTEAD}"
         if exc is None:

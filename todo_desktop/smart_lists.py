@@ -34,8 +34,15 @@ def query_for(
 ) -> TaskQuery:
     """The query for ``smart_list``, keeping ``base``'s text, sort and page size."""
     q = base or TaskQuery()
-    q = replace(q, status=Status.OPEN, priorities=frozenset(), due_after=None, due_before=None,
-                overdue_at=None, after=None)
+    q = replace(
+        q,
+        status=Status.OPEN,
+        priorities=frozenset(),
+        due_after=None,
+        due_before=None,
+        overdue_at=None,
+        after=None,
+    )
     if smart_list is SmartList.INBOX:
         return q
     if smart_list is SmartList.COMPLETED:

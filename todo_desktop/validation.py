@@ -69,7 +69,7 @@ def description(value: str | None) -> str | None:
 
 def priority(value: object) -> Priority:
     try:
-        return Priority(value)
+        return Priority(value)  # type: ignore[arg-type]  # any value may arrive from a form
     except ValueError:
         allowed = ", ".join(p.value for p in Priority)
         raise ValidationError("priority", f"Priority must be one of {allowed}.") from None

@@ -45,8 +45,11 @@ def db_upgrade(url: str | None, out: TextIO | None = None) -> int:
         print(before.message, file=out)
         return 1
     migrate.upgrade(_raw(target))
-    print(f"Upgraded {target.redacted()} from {before.database_revision or 'empty'} "
-          f"to {migrate.head_revision()}.", file=out)
+    print(
+        f"Upgraded {target.redacted()} from {before.database_revision or 'empty'} "
+        f"to {migrate.head_revision()}.",
+        file=out,
+    )
     return 0
 
 

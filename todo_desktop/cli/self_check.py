@@ -27,7 +27,7 @@ from todo_desktop.errors import NotFoundError, NotSignedInError, TodoError
 from todo_desktop.values import Priority, Status, TaskChanges, TaskDraft, TaskQuery
 
 T = TypeVar("T")
-PASSWORD = "self-check password"
+PASSWORD = "self-check password"  # noqa: S105 - a throwaway account
 
 
 class CheckFailed(Exception):

@@ -9,6 +9,7 @@ The server is shared by every app process on the same folder and stopped with th
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import logging
 import os
@@ -111,10 +112,9 @@ class EmbeddedServer:
         with psycopg.connect(self.superuser_dsn("postgres"), autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
             if not exists:
-                try:
+                # Another process may have made it a moment ago.
+                with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                     conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                except psycopg.errors.DuplicateDatabase:
-                    pass  # another process made it a moment ago
 
     @property
     def pid(self) -> int | None:

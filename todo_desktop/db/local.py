@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 LOCAL_DATABASE = "todo"
 LOCAL_ROLE = "todo_local"
 LOCAL_EMAIL = "me@local.invalid"
-KEY_SECRET = "local-account:key"
+KEY_SECRET = "local-account:key"  # noqa: S105 - a key name, not a secret
 
 
 @dataclass
@@ -131,8 +131,9 @@ def _sign_in(
             "UPDATE users SET password_hash = todo_auth.verifier(%s, %s) WHERE lower(email) = %s",
             (params.to_phc(), key, LOCAL_EMAIL),
         )
-        su.execute("DELETE FROM todo_auth.login_throttle WHERE email_hash = todo_auth.email_hash(%s)",
-                   (LOCAL_EMAIL,))
+        su.execute(
+            "DELETE FROM todo_auth.login_throttle WHERE email_hash = todo_auth.email_hash(%s)", (LOCAL_EMAIL,)
+        )
     else:
         accounts.register_with_key(LOCAL_EMAIL, _first_name(), "", params.to_phc(), key)
     secrets.set(KEY_SECRET, base64.b64encode(key).decode())

@@ -37,8 +37,9 @@ def create_client_role(conn: Connection, name: str, *, with_password: bool = Tru
     if password is not None:
         pgconn = conn.connection.dbapi_connection.pgconn  # type: ignore[union-attr]
         verifier = pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
-        clause = conn.execute(text("SELECT format(' PASSWORD %L', CAST(:v AS text))"),
-                              {"v": verifier.decode()}).scalar_one()
+        clause = conn.execute(
+            text("SELECT format(' PASSWORD %L', CAST(:v AS text))"), {"v": verifier.decode()}
+        ).scalar_one()
     ddl = conn.execute(
         text(
             "SELECT format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
@@ -74,9 +75,12 @@ def rls_bypass_warning(conn: Connection) -> str | None:
     if row is None:
         return None
     why = (
-        "is a superuser" if row.rolsuper
-        else "has BYPASSRLS" if row.rolbypassrls
-        else "owns the tables" if row.owns
+        "is a superuser"
+        if row.rolsuper
+        else "has BYPASSRLS"
+        if row.rolbypassrls
+        else "owns the tables"
+        if row.owns
         else None
     )
     if why is None:

@@ -39,7 +39,9 @@ class UserRead(UserBase):
 
 
 class TaskBase(SQLModel):
-    title: str = Field(min_length=1, max_length=TITLE_MAX, sa_column=Column(String(TITLE_MAX), nullable=False))
+    title: str = Field(
+        min_length=1, max_length=TITLE_MAX, sa_column=Column(String(TITLE_MAX), nullable=False)
+    )
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX, sa_column=Column(Text))
     completed: bool = Field(default=False, nullable=False)
     priority: str = Field(default="medium", sa_column=Column(String(20), nullable=False))
@@ -57,10 +59,7 @@ class Task(TaskBase, table=True):
     priority_rank: int = Field(
         sa_column=Column(
             SmallInteger,
-            Computed(
-                "CASE priority WHEN 'low' THEN 1 WHEN 'medium' THEN 2 "
-                "WHEN 'high' THEN 3 ELSE 4 END"
-            ),
+            Computed("CASE priority WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 4 END"),
             nullable=False,
         )
     )

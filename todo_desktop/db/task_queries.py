@@ -187,8 +187,8 @@ def count_lists(
         SmartList.COMPLETED: tasks.c.completed == true(),
         **{k: and_(open_, tasks.c.priority == p.value) for k, p in by_priority.items()},
     }
-    stmt = select(
-        *(func.count().filter(cond).label(key.value) for key, cond in conditions.items())
-    ).where(tasks.c.user_id == CURRENT_USER)
+    stmt = select(*(func.count().filter(cond).label(key.value) for key, cond in conditions.items())).where(
+        tasks.c.user_id == CURRENT_USER
+    )
     row = conn.execute(stmt).one()
     return ListCounts({key: int(getattr(row, key.value)) for key in conditions})

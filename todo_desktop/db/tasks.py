@@ -5,8 +5,8 @@ after a COMMIT whose outcome was lost cannot apply it twice.
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from sqlalchemy import Connection, delete, select, update

@@ -84,8 +84,7 @@ def parse_database_url(
         chosen = tls_mode or "verify-full"
         if asked in _PLAINTEXT_MODES or chosen in _PLAINTEXT_MODES:
             raise InsecureConnectionError(
-                f"Refusing to connect to {host} without TLS: passwords would cross the "
-                "network in the clear."
+                f"Refusing to connect to {host} without TLS: passwords would cross the network in the clear."
             )
         if chosen not in _TLS_MODES:
             raise ConfigurationError(f"Unknown TLS mode {chosen!r}.")
