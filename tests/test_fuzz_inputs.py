@@ -17,8 +17,8 @@ from todo_desktop import validation
 from todo_desktop.errors import NotFoundError, TodoError
 from todo_desktop.values import Priority, Status, TaskChanges, TaskDraft, TaskQuery
 
-FUZZ = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-FUZZ_ACCOUNTS = settings(FUZZ, max_examples=300)
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ_ACCOUNTS = settings(FUZZ, max_examples=30)
 GENERIC = "Something went wrong"
 
 NASTY = [

@@ -235,13 +235,6 @@ def test_non_database_errors_fail(exc):
     assert classify(exc) is Verdict.FAIL
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG retry.py: a login the server rejects (FATAL at connect: no such database, no such role, "
-    "password authentication failed) reaches classify as a psycopg OperationalError with sqlstate None, "
-    "so it is RECONNECT: retried for the whole budget and then reported as 'Cannot reach ...'",
-)
 def test_a_login_the_server_rejects_is_not_a_lost_connection(pg_cluster):
     exc = _caught(lambda: psycopg.connect(pg_cluster.url("todo_no_such_database").replace("+psycopg", "")))
     assert "does not exist" in str(exc)
@@ -372,13 +365,6 @@ def test_serialization_retries_are_capped(owner_engine):
     assert sum(rec.sleeps) < 1.0  # tight retries, not the connection backoff
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG retry.py: with_retries' budget counts only the sleeps, not the time the failing attempts "
-    "take; against a stalled endpoint each attempt lasts up to connect_timeout (10 s), so budget=15 "
-    "keeps the window 'waking' for 15 s plus about ten 10-second attempts",
-)
 def test_the_budget_bounds_wall_clock_time_including_slow_attempts(closed_port):
     refused = _caught(lambda: provoke_refused(closed_port))
     attempt_seconds, budget = 0.3, 0.6

@@ -96,6 +96,7 @@ def walk(repo, query: TaskQuery) -> list[Task]:
     while page.next_cursor is not None:
         assert len(page.tasks) == query.limit, "only the last page may be short"
         page = repo.list(replace(query, after=page.next_cursor))
+        assert page.tasks, "a cursor was handed out although nothing followed"
         out.extend(page.tasks)
         assert len(out) < 1000, "paging does not end"
     return out

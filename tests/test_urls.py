@@ -68,12 +68,6 @@ def test_other_schemes_are_refused(raw):
     assert "\n" not in caught.value.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG urls.py: make_url raises ValueError (not ArgumentError) for a non-numeric port, "
-    "so parse_database_url lets a bare ValueError escape instead of a ConfigurationError",
-)
 @pytest.mark.parametrize(
     "raw",
     ["postgresql://u:pw@db.example.com:port/todo", "postgresql://u:pw@localhost:5432,db.example.com:5432/todo"],
@@ -188,14 +182,6 @@ def test_plaintext_modes_to_a_remote_host_are_refused(mode):
         parse_database_url(f"postgresql://alex:s3cret@db.example.com/todo?sslmode={mode}", tls_mode="require")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG urls.py: is_local_host only looks at the first of libpq's comma-separated hosts and "
-    "ignores hostaddr, so a URL whose first host is local but which also (or really) connects to a "
-    "remote address gets no sslmode, and libpq's default sslmode=prefer may send the password in "
-    "plaintext to that remote address",
-)
 @pytest.mark.parametrize(
     "raw",
     [

@@ -60,7 +60,7 @@ class Database:
         try:
             return with_retries(attempt, budget=self.retry_budget, on_wait=self._waiting)
         except Exception as exc:
-            raise map_error(exc, where=self.target.display_host) from exc
+            raise map_error(exc, where=self.target.described) from exc
 
     def _waiting(self, exc: BaseException, delay: float) -> None:
         log.info("Database not answering (%s); retrying in %.2f s", type(exc).__name__, delay)

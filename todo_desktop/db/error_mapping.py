@@ -12,10 +12,12 @@ import psycopg
 from psycopg import errors as pg
 from sqlalchemy import exc as sa_exc
 
-from todo_desktop.db.retry import Verdict, classify
+from todo_desktop.db.retry import Verdict, classify, refused_login, tls_failure
 from todo_desktop.errors import (
+    ConfigurationError,
     ConflictError,
     DatabaseUnavailableError,
+    InsecureConnectionError,
     NotSignedInError,
     SchemaMismatchError,
     TodoError,
@@ -51,8 +53,20 @@ def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
     if isinstance(exc, UnicodeEncodeError):
         return ValidationError("input", "The text contains a character that cannot be stored.")
     if classify(exc) is Verdict.RECONNECT:
-        return DatabaseUnavailableError(f"Cannot reach {where}; your changes are kept.")
+        return DatabaseUnavailableError(f"Cannot reach {where} right now; try again in a moment.")
     err = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    if isinstance(err, psycopg.OperationalError) and err.sqlstate is None:
+        if tls_failure(err):
+            return InsecureConnectionError(
+                f"Could not verify a secure connection to {where}; refusing to send the password."
+            )
+        if refused_login(err):
+            return ConfigurationError(
+                f"{where[0].upper()}{where[1:]} refused the connection settings: check the user name, "
+                "password and database name."
+            )
+    if isinstance(err, (pg.SerializationFailure, pg.DeadlockDetected)):
+        return TodoError("The database was busy with a conflicting change; try again.")
     if isinstance(err, psycopg.DataError) and "NUL" in str(err):
         return ValidationError("input", "Text cannot contain a NUL character.")
     if isinstance(err, (pg.UniqueViolation, pg.CheckViolation, pg.NotNullViolation)):

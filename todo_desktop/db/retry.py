@@ -22,6 +22,36 @@ T = TypeVar("T")
 # (Neon's compute suspending or waking). 53300: too many connections (a pooler busy).
 _RECONNECT_STATES = {"57P01", "57P02", "57P03", "53300"}
 _RETRY_TX_STATES = {"40001", "40P01"}
+# libpq reports a refusal during connection start-up without a SQLSTATE, so the message is
+# all there is. These are answers, not outages: retrying them only delays the bad news.
+REFUSED_LOGIN_MARKERS = (
+    "password authentication failed",
+    "authentication failed",
+    "does not exist",
+    "no pg_hba.conf entry",
+    "is not permitted to log in",
+    "permission denied for database",
+    "channel binding",
+    "scram",
+)
+TLS_FAILURE_MARKERS = (
+    "certificate verify failed",
+    "server certificate",
+    "does not match host name",
+    "does not support ssl",
+    "sslrootcert",
+    "root certificate file",
+)
+
+
+def refused_login(err: BaseException) -> bool:
+    text = str(err).lower()
+    return any(marker in text for marker in REFUSED_LOGIN_MARKERS)
+
+
+def tls_failure(err: BaseException) -> bool:
+    text = str(err).lower()
+    return any(marker in text for marker in TLS_FAILURE_MARKERS)
 
 
 class Verdict(enum.Enum):
@@ -48,7 +78,9 @@ def classify(exc: BaseException) -> Verdict:
     if state in _RETRY_TX_STATES:
         return Verdict.RETRY
     if state is None:
-        # No SQLSTATE: the failure happened below the protocol (refused, reset, timed out).
+        if refused_login(err) or tls_failure(err):
+            return Verdict.FAIL
+        # Otherwise the failure happened below the protocol (refused, reset, timed out).
         return Verdict.RECONNECT if isinstance(err, psycopg.OperationalError) else Verdict.FAIL
     if state.startswith("08") or state in _RECONNECT_STATES:
         return Verdict.RECONNECT
@@ -80,8 +112,11 @@ def with_retries(
 ) -> T:
     """Run ``action``; retry only what ``classify`` allows, within the time budget.
 
-    ``action`` must be idempotent: when a COMMIT's outcome is unknown it runs again.
+    The budget is wall-clock time, attempts included: a stalled endpoint makes each
+    attempt last until its connect timeout. ``action`` must be idempotent: when a
+    COMMIT's outcome is unknown it runs again.
     """
+    deadline = time.monotonic() + budget
     delays = iter(backoff_delays(budget))
     tx_retries = 0
     while True:
@@ -97,8 +132,9 @@ def with_retries(
                     raise
                 delay = 0.01 * tx_retries
             else:
-                delay = next(delays, -1.0)
-                if delay < 0:
+                remaining = deadline - time.monotonic()
+                delay = min(next(delays, -1.0), remaining)
+                if delay <= 0:
                     raise
             if on_wait is not None:
                 on_wait(exc, delay)

@@ -28,9 +28,17 @@ class ConnectionTarget:
 
     @property
     def display_host(self) -> str:
+        """Short, for the status bar."""
         if self.is_local:
             return "this computer"
         return self.url.host or "?"
+
+    @property
+    def described(self) -> str:
+        """For sentences: "Cannot reach <described> right now"."""
+        if self.is_local:
+            return "the local database"
+        return f"the database at {self.url.host or '?'}"
 
     def redacted(self) -> str:
         return self.url.render_as_string(hide_password=True)
@@ -47,11 +55,20 @@ def is_local_host(host: str | None) -> bool:
         return False
 
 
-def _socket_host(url: URL) -> str | None:
-    host = url.query.get("host")
-    if isinstance(host, tuple):
-        host = host[0]
-    return host
+def _values(url: URL, key: str) -> list[str]:
+    """Every value of a query parameter; libpq also accepts comma-separated lists."""
+    raw = url.query.get(key)
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, tuple) else (raw,)
+    return [part for item in items for part in item.split(",") if part]
+
+
+def _all_hosts(url: URL) -> list[str]:
+    # libpq tries every host in turn and connects to hostaddr when given, so the URL is
+    # local only if every one of them is: one remote entry must not ride on a local one.
+    hosts = [h for h in (url.host or "").split(",") if h]
+    return hosts + _values(url, "host") + _values(url, "hostaddr")
 
 
 def parse_database_url(
@@ -69,13 +86,15 @@ def parse_database_url(
     """
     try:
         url = make_url(raw.strip())
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigurationError("The database URL is not a valid postgresql:// URL.") from None
     if url.get_backend_name() not in {"postgresql", "postgres"}:
         raise ConfigurationError("The database URL must start with postgresql://.")
     url = url.set(drivername=DRIVER)
-    host = url.host or _socket_host(url)
-    local = is_local_host(host)
+    hosts = _all_hosts(url)
+    local = all(is_local_host(h) for h in hosts)
+    remote = [h for h in hosts if not is_local_host(h)]
+    host = remote[0] if remote else (hosts[0] if hosts else None)
     query = dict(url.query)
     asked = query.get("sslmode")
     if isinstance(asked, tuple):

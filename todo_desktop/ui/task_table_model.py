@@ -108,26 +108,28 @@ class TaskTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def append_rows(self, tasks: Iterable[Task], *, has_more: bool = False) -> None:
-        self._has_more = has_more
-        self._fetching = False
         # A row may already be here: a task added in this window, then met again in a page.
-        self.insert_rows(len(self._tasks), tasks)
+        self._insert(len(self._tasks), tasks, page_has_more=has_more)
 
     def insert_rows(self, row: int, tasks: Iterable[Task]) -> int:
         """Insert the tasks not already shown at ``row``; returns how many were inserted."""
+        return self._insert(row, tasks)
+
+    def _insert(self, row: int, tasks: Iterable[Task], page_has_more: bool | None = None) -> int:
         seen = set(self._rows)
-        fresh: list[Task] = []
-        for task in tasks:
-            if task.id not in seen:
-                seen.add(task.id)
-                fresh.append(task)
-        if not fresh:
-            return 0
+        fresh = [t for t in tasks if not (t.id in seen or seen.add(t.id))]  # type: ignore[func-returns-value]
         row = max(0, min(row, len(self._tasks)))
-        self.beginInsertRows(_ROOT, row, row + len(fresh) - 1)
-        self._tasks[row:row] = fresh
-        self._reindex(row)
-        self.endInsertRows()
+        if fresh:
+            self.beginInsertRows(_ROOT, row, row + len(fresh) - 1)
+            self._tasks[row:row] = fresh
+            self._reindex(row)
+        if page_has_more is not None:
+            # Settled before rowsInserted goes out: a listener may ask for the next page
+            # right then, and must neither be refused nor sent the same page twice.
+            self._has_more = page_has_more
+            self._fetching = False
+        if fresh:
+            self.endInsertRows()
         return len(fresh)
 
     def replace_task(self, task: Task) -> bool:

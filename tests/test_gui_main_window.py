@@ -1,0 +1,510 @@
+"""GUI unit tests for the main window, its table model and the worker helper.
+
+The TaskService here is an in-memory stand-in (a dict of Task values), not the database:
+these tests are about threads, optimism and keys. Real-database GUI tests come separately.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, tzinfo
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication
+
+from todo_desktop import validation
+from todo_desktop.errors import NotFoundError, TodoError
+from todo_desktop.services import Workspace
+from todo_desktop.ui.app import run_gui
+from todo_desktop.ui.main_window import STARTING, MainWindow
+from todo_desktop.ui.task_table_model import TASK_ROLE, Column, TaskTableModel
+from todo_desktop.ui.workers import UNEXPECTED, Workers
+from todo_desktop.values import (
+    Account,
+    Cursor,
+    ListCounts,
+    Priority,
+    Status,
+    Task,
+    TaskChanges,
+    TaskDraft,
+    TaskPage,
+    TaskQuery,
+)
+
+pytestmark = pytest.mark.gui
+
+NOW = datetime.now(UTC)
+ALICE = Account(uuid.uuid4(), "alice@example.com", "Alice", "Tester", True, NOW)
+REFUSED = "The database refused that change."
+EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def make_task(title: str, *, due: datetime | None = None, **fields: object) -> Task:
+    base = Task(uuid.uuid4(), title, None, False, Priority.MEDIUM, due, NOW, NOW)
+    return replace(base, **fields)  # type: ignore[arg-type]
+
+
+def many_tasks(n: int) -> list[Task]:
+    return [make_task(f"Task {i:04d}", due=NOW + timedelta(hours=i)) for i in range(n)]
+
+
+def _sort_key(task: Task) -> tuple[bool, datetime, str]:
+    return (task.due_date is None, task.due_date or EPOCH, str(task.id))
+
+
+class MemoryTasks:
+    """A TaskService over a dict; optional gates let a test hold a call on its worker thread."""
+
+    def __init__(self, tasks: Iterable[Task] = ()) -> None:
+        self.tasks = {t.id: t for t in tasks}
+        self.lock = threading.Lock()
+        self.list_calls = 0
+        self.list_gates: list[threading.Event] = []
+        self.create_gate: threading.Event | None = None
+        self.create_delay = 0.0
+
+    def create(self, draft: TaskDraft) -> Task:
+        if self.create_gate is not None:
+            assert self.create_gate.wait(10)
+        if self.create_delay:
+            time.sleep(self.create_delay)  # stands in for a slow network round trip
+        clean = validation.draft(draft)
+        now = datetime.now(UTC)
+        task = Task(clean.id, clean.title, clean.description, clean.completed, clean.priority,
+                    clean.due_date, now, now)
+        with self.lock:
+            return self.tasks.setdefault(task.id, task)
+
+    def get(self, task_id: uuid.UUID) -> Task:
+        with self.lock:
+            if task_id not in self.tasks:
+                raise NotFoundError("That task no longer exists.")
+            return self.tasks[task_id]
+
+    def update(self, task_id: uuid.UUID, changes: TaskChanges) -> Task:
+        values = validation.changes(changes)
+        with self.lock:
+            task = replace(self.get(task_id), updated_at=datetime.now(UTC), **values)  # type: ignore[arg-type]
+            self.tasks[task_id] = task
+            return task
+
+    def toggle(self, task: Task) -> Task:
+        return self.update(task.id, TaskChanges(completed=not task.completed))
+
+    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
+        now = datetime.now(UTC)
+        with self.lock:
+            for i in task_ids:
+                if i in self.tasks and self.tasks[i].completed != completed:
+                    self.tasks[i] = replace(self.tasks[i], completed=completed, updated_at=now,
+                                            completed_at=now if completed else None)
+            return [self.tasks[i] for i in task_ids if i in self.tasks]
+
+    def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
+        with self.lock:
+            return sum(self.tasks.pop(i, None) is not None for i in set(task_ids))
+
+    def restore(self, snapshot: Task) -> Task:
+        with self.lock:
+            return self.tasks.setdefault(snapshot.id, snapshot)
+
+    def list(self, query: TaskQuery) -> TaskPage:
+        with self.lock:
+            self.list_calls += 1
+            gate = self.list_gates.pop(0) if self.list_gates else None
+            rows = sorted(
+                (t for t in self.tasks.values()
+                 if query.status is Status.ALL or t.completed == (query.status is Status.COMPLETED)),
+                key=_sort_key,
+            )
+        if query.after is not None:
+            rows = [t for t in rows if _sort_key(t) > query.after.values[0]]  # type: ignore[operator]
+        page = rows[: query.limit]
+        more = len(rows) > query.limit
+        cursor = Cursor((_sort_key(page[-1]),), page[-1].id) if more else None
+        if gate is not None:  # the answer is fixed; only its delivery is held back
+            assert gate.wait(10)
+        return TaskPage(tuple(page), cursor)
+
+    def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
+        return ListCounts({})
+
+
+class RefusingTasks(MemoryTasks):
+    """Every write is refused, as a database constraint or a lost session would."""
+
+    def create(self, draft: TaskDraft) -> Task:
+        raise TodoError(REFUSED)
+
+    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
+        raise TodoError(REFUSED)
+
+    def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
+        raise TodoError(REFUSED)
+
+
+def opener_for(service: MemoryTasks, gate: threading.Event | None = None,
+               warning: str | None = None) -> Callable[[], Workspace]:
+    def opener() -> Workspace:
+        if gate is not None:
+            assert gate.wait(10)
+        return Workspace(tasks=service, account=ALICE, where="this computer", warning=warning)
+
+    return opener
+
+
+@pytest.fixture
+def gate(qtbot) -> Iterator[Callable[[], threading.Event]]:
+    # Depends on qtbot so it is torn down first: no worker is left blocked when windows close.
+    made: list[threading.Event] = []
+
+    def make() -> threading.Event:
+        made.append(threading.Event())
+        return made[-1]
+
+    yield make
+    for event in made:
+        event.set()
+
+
+@pytest.fixture
+def window_for(qtbot, gate) -> Callable[..., MainWindow]:
+    def make(service: MemoryTasks, opener: Callable[[], Workspace] | None = None,
+             wait: bool = True) -> MainWindow:
+        window = MainWindow(opener or opener_for(service), quit_wait_ms=10_000)
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitExposed(window)
+        window.open_workspace()
+        if wait:
+            qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+        return window
+
+    return make
+
+
+def titles(window: MainWindow) -> list[str]:
+    return [t.title for t in window.model.tasks()]
+
+
+def select_rows(window: MainWindow, rows: list[int]) -> None:
+    window.table.setFocus()
+    selection = window.table.selectionModel()
+    selection.setCurrentIndex(window.model.index(rows[0], Column.TITLE), QItemSelectionModel.SelectionFlag.Clear)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in rows:
+        selection.select(window.model.index(row, 0), flags)
+
+
+def quick_add(qtbot, window: MainWindow, text: str) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.quick_add.hasFocus()
+    qtbot.keyClicks(window.quick_add, text)
+    qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
+
+
+# Opening ------------------------------------------------------------------------------
+
+
+def test_window_shows_before_the_database_is_ready(qtbot, window_for, gate) -> None:
+    service = MemoryTasks([make_task("Water the plants")])
+    held = gate()
+    window = window_for(service, opener_for(service, held), wait=False)
+    assert window.isVisible()
+    assert window.windowTitle() == "Todo Desktop"
+    assert window.stack.currentWidget() is window.placeholder
+    assert window.placeholder.text == STARTING
+    assert not window.placeholder.has_error
+
+    held.set()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    assert titles(window) == ["Water the plants"]
+    assert window.where_label.text() == "this computer"
+    assert window.account_label.text() == "Alice Tester"
+    assert window.latency_label.text().endswith(" ms")
+    assert window.warning_label.isHidden()
+
+
+def test_workspace_warning_is_shown(window_for) -> None:
+    service = MemoryTasks()
+    warning = "This role bypasses row-level security; everyone's tasks are visible."
+    window = window_for(service, opener_for(service, warning=warning))
+    assert window.warning_label.text() == warning
+    assert not window.warning_label.isHidden()
+
+
+def test_open_failure_shows_the_sentence_and_retry_works(qtbot, window_for) -> None:
+    service = MemoryTasks([make_task("Back again")])
+    attempts: list[int] = []
+
+    def flaky() -> Workspace:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise TodoError("The database cannot be reached right now.")
+        return opener_for(service)()
+
+    window = window_for(service, flaky, wait=False)
+    qtbot.waitUntil(lambda: window.placeholder.has_error)
+    assert window.placeholder.text == "The database cannot be reached right now."
+    qtbot.mouseClick(window.placeholder.retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    assert titles(window) == ["Back again"]
+
+
+def test_run_gui_shows_the_window_before_the_opener_returns(qapp, gate) -> None:
+    held = gate()
+    seen: dict[str, object] = {}
+
+    def inspect_then_quit() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen["count"] = len(windows)
+        if windows:
+            seen["title"] = windows[0].windowTitle()
+            seen["placeholder"] = windows[0].placeholder.text
+            windows[0].close()
+        held.set()
+        QApplication.quit()
+
+    QTimer.singleShot(200, inspect_then_quit)
+    service = MemoryTasks()
+    assert run_gui(opener_for(service, held), ["todo-desktop"]) == 0
+    assert seen == {"count": 1, "title": "Todo Desktop", "placeholder": STARTING}
+    assert QApplication.applicationName() == "Todo Desktop"
+
+
+# Quick add ----------------------------------------------------------------------------
+
+
+def test_quick_add_shows_the_row_at_once_and_keeps_it(qtbot, window_for, gate) -> None:
+    service = MemoryTasks([make_task("Existing", due=NOW)])
+    window = window_for(service)
+    service.create_gate = gate()
+
+    quick_add(qtbot, window, "Buy milk")
+    assert window.quick_add.text() == ""
+    guess = window.model.task_at(0)
+    assert guess.title == "Buy milk"
+    assert window.model.is_saving(guess.id)
+    assert guess.id not in service.tasks
+
+    service.create_gate.set()
+    qtbot.waitUntil(lambda: not window.model.is_saving(guess.id))
+    assert service.tasks[guess.id].title == "Buy milk"
+    assert window.model.task_at(0) is service.tasks[guess.id]
+    assert titles(window) == ["Buy milk", "Existing"]
+
+
+def test_invalid_title_keeps_the_text_and_says_why(qtbot, window_for) -> None:
+    service = MemoryTasks()
+    window = window_for(service)
+    quick_add(qtbot, window, "   ")
+    assert window.quick_add.text() == "   "
+    assert window.statusBar().currentMessage() == "Title cannot be empty."
+    assert window.model.rowCount() == 0
+    assert service.tasks == {}
+
+
+def test_refused_add_is_rolled_back_with_a_message(qtbot, window_for) -> None:
+    service = RefusingTasks([make_task("Existing")])
+    window = window_for(service)
+    quick_add(qtbot, window, "Never stored")
+    qtbot.waitUntil(lambda: titles(window) == ["Existing"])
+    assert REFUSED in window.statusBar().currentMessage()
+    # What was typed is not lost: it is back in the field to try again.
+    assert window.quick_add.text() == "Never stored"
+
+
+# Toggle and delete --------------------------------------------------------------------
+
+
+def test_space_toggles_the_selected_rows(qtbot, window_for) -> None:
+    tasks = many_tasks(3)
+    service = MemoryTasks(tasks)
+    window = window_for(service)
+    select_rows(window, [0, 2])
+
+    qtbot.keyClick(window.table, Qt.Key.Key_Space)
+    assert [t.completed for t in window.model.tasks()] == [True, False, True]
+    qtbot.waitUntil(lambda: service.tasks[tasks[0].id].completed and service.tasks[tasks[2].id].completed)
+    qtbot.waitUntil(lambda: window.model.task_at(0) is service.tasks[tasks[0].id])
+    assert not service.tasks[tasks[1].id].completed
+
+    qtbot.keyClick(window.table, Qt.Key.Key_Space)  # all selected are done: reopen them
+    qtbot.waitUntil(lambda: not any(t.completed for t in service.tasks.values()))
+    assert not any(t.completed for t in window.model.tasks())
+
+
+def test_refused_toggle_is_rolled_back(qtbot, window_for) -> None:
+    service = RefusingTasks(many_tasks(2))
+    window = window_for(service)
+    select_rows(window, [1])
+    qtbot.keyClick(window.table, Qt.Key.Key_Space)
+    assert window.model.task_at(1).completed
+    qtbot.waitUntil(lambda: not window.model.task_at(1).completed)
+    assert REFUSED in window.statusBar().currentMessage()
+
+
+def test_delete_removes_the_selected_rows(qtbot, window_for) -> None:
+    tasks = many_tasks(4)
+    service = MemoryTasks(tasks)
+    window = window_for(service)
+    select_rows(window, [1, 2])
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert titles(window) == ["Task 0000", "Task 0003"]
+    qtbot.waitUntil(lambda: set(service.tasks) == {tasks[0].id, tasks[3].id})
+    assert window.table.currentIndex().row() == 1  # the next row is ready for the next key
+    assert window.statusBar().currentMessage() == "Deleted 2 tasks."
+
+
+def test_refused_delete_puts_the_rows_back_in_place(qtbot, window_for) -> None:
+    service = RefusingTasks(many_tasks(5))
+    window = window_for(service)
+    before = titles(window)
+    select_rows(window, [1, 3, 4])
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert titles(window) == ["Task 0000", "Task 0002"]
+    qtbot.waitUntil(lambda: titles(window) == before)
+    assert REFUSED in window.statusBar().currentMessage()
+
+
+# Reads --------------------------------------------------------------------------------
+
+
+def test_stale_list_result_is_dropped(qtbot, window_for, gate) -> None:
+    old = make_task("Old")
+    service = MemoryTasks([old])
+    window = window_for(service)
+    first, second = gate(), gate()
+    service.list_gates[:] = [first, second]
+
+    calls = service.list_calls
+    window.refresh()
+    qtbot.waitUntil(lambda: service.list_calls == calls + 1)  # first answer computed: only "Old"
+    new = make_task("New", due=NOW)
+    service.tasks[new.id] = new
+    window.refresh()
+    qtbot.waitUntil(lambda: service.list_calls == calls + 2)
+
+    second.set()
+    qtbot.waitUntil(lambda: titles(window) == ["New", "Old"])
+    with qtbot.waitSignal(window.workers.stale_dropped, timeout=5000):
+        first.set()
+    assert titles(window) == ["New", "Old"]
+
+
+def test_fetch_more_loads_the_next_pages(qtbot, window_for) -> None:
+    tasks = many_tasks(450)
+    window = window_for(MemoryTasks(tasks))
+    model = window.model
+    assert model.rowCount() == 200
+    assert model.canFetchMore(QModelIndex())
+
+    window.table.scrollToBottom()  # the view asks for more when it reaches the end
+    qtbot.waitUntil(lambda: model.rowCount() == 400)
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == 450)
+    assert not model.canFetchMore(QModelIndex())
+    assert titles(window) == [t.title for t in tasks]
+
+
+# Quitting -----------------------------------------------------------------------------
+
+
+def test_quit_waits_for_a_slow_pending_write(qtbot, window_for) -> None:
+    service = MemoryTasks()
+    window = window_for(service)
+    service.create_delay = 0.5
+    quick_add(qtbot, window, "Typed just before quitting")
+    assert window.workers.pending_writes == 1
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()
+    assert [t.title for t in service.tasks.values()] == ["Typed just before quitting"]
+
+
+# Model and workers without a window ---------------------------------------------------
+
+
+def test_model_passes_the_model_tester_with_lazy_loading(qtbot, qtlog) -> None:
+    tasks = [
+        make_task("Overdue", due=NOW - timedelta(days=1)),
+        make_task("Urgent", priority=Priority.URGENT),
+        make_task("Done", completed=True, completed_at=NOW),
+        *many_tasks(20),
+    ]
+    pages = [tasks[:5], tasks[5:12], tasks[12:]]
+    requests: list[int] = []
+    model: TaskTableModel
+
+    def fetch_next() -> None:  # answers later, as a worker would
+        requests.append(model.rowCount())
+        QTimer.singleShot(0, lambda: model.append_rows(pages.pop(0), has_more=bool(pages)))
+
+    model = TaskTableModel(fetch_next)
+    tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
+    model.set_rows(pages.pop(0), has_more=True)
+    # The tester itself calls fetchMore after every change, as a view scrolled to the end would.
+    qtbot.waitUntil(lambda: model.rowCount() == len(tasks))
+    assert not model.canFetchMore(QModelIndex())
+    assert requests == [5, 12]  # one request per page, never two at once
+    assert model.rowCount() == len(tasks)
+    model.replace_task(replace(tasks[3], title="Renamed"))
+    removed = model.remove_ids([tasks[0].id, tasks[1].id, tasks[7].id, tasks[22].id])
+    model.restore_rows(removed)
+    assert model.tasks() == (*tasks[:3], replace(tasks[3], title="Renamed"), *tasks[4:])
+    model.insert_rows(0, [make_task("Fresh"), tasks[5]])  # tasks[5] is already there: skipped
+    assert model.rowCount() == len(tasks) + 1
+    model.set_rows([])
+    del tester
+    failures = [r.message for r in qtlog.records if "FAIL" in r.message]
+    assert failures == []
+
+
+def test_model_marks_overdue_and_urgent_and_changes_exact_cells(qapp) -> None:
+    overdue = make_task("Late", due=NOW - timedelta(hours=1))
+    urgent = make_task("Hot", priority=Priority.URGENT, due=NOW + timedelta(days=1))
+    model = TaskTableModel()
+    model.set_rows([overdue, urgent])
+    fg = Qt.ItemDataRole.ForegroundRole
+    assert model.index(0, Column.TITLE).data(fg) is not None
+    assert model.index(1, Column.TITLE).data(fg) is None
+    assert model.index(1, Column.PRIORITY).data(Qt.ItemDataRole.FontRole).bold()
+    assert not model.index(0, Column.PRIORITY).data(Qt.ItemDataRole.FontRole).bold()
+    assert model.index(0, Column.DUE).data() == (NOW - timedelta(hours=1)).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert model.index(0, Column.DONE).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    assert model.index(1, Column.TITLE).data(TASK_ROLE) is urgent
+
+    changed: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda a, b, roles=(): changed.append((a.row(), a.column(), b.row(), b.column())))
+    model.replace_task(replace(urgent, title="Hotter"))
+    assert changed == [(1, Column.TITLE, 1, Column.TITLE)]
+    changed.clear()
+    model.replace_task(replace(overdue, completed=True))  # the row's look changes: whole row
+    assert changed == [(0, 0, 0, len(Column) - 1)]
+
+
+def test_job_failures_arrive_as_one_sentence(qtbot, caplog) -> None:
+    workers = Workers()
+    got: list[str] = []
+
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    def refused() -> None:
+        raise TodoError("Title cannot be empty.")
+
+    with caplog.at_level(logging.ERROR):
+        workers.write(boom, got.append, got.append)
+        workers.write(refused, got.append, got.append)
+        assert workers.wait_for_writes(5000)
+        qtbot.waitUntil(lambda: len(got) == 2)
+    assert got == [UNEXPECTED, "Title cannot be empty."]
+    assert "secret internals" in caplog.text
