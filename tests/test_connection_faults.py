@@ -149,7 +149,8 @@ def test_refusing_longer_than_the_budget_gives_a_one_sentence_unavailable_error(
     assert _one_sentence(caught.value.message), caught.value.message
     assert str(caught.value) == caught.value.message
     assert len(waits) >= 2
-    assert sum(delay for _, delay in waits) == pytest.approx(1.0, abs=0.01)
+    # The budget is wall-clock: the waits fill what the failed attempts left of it.
+    assert 0.5 <= sum(delay for _, delay in waits) <= 1.0 + 1e-6
     assert elapsed < 4.0
     proxy.passthrough()  # and once the server is back, the same Database works again
     assert db.run(None, _pid) > 0

@@ -24,7 +24,8 @@ from todo_desktop.errors import NotFoundError, TodoError
 from todo_desktop.services import Workspace
 from todo_desktop.ui.app import run_gui
 from todo_desktop.ui.main_window import STARTING, MainWindow
-from todo_desktop.ui.task_table_model import TASK_ROLE, Column, TaskTableModel
+from todo_desktop.ui.task_columns import Column
+from todo_desktop.ui.task_table_model import TASK_ROLE, TaskTableModel
 from todo_desktop.ui.workers import UNEXPECTED, Workers
 from todo_desktop.values import (
     Account,
@@ -65,7 +66,7 @@ class MemoryTasks:
 
     def __init__(self, tasks: Iterable[Task] = ()) -> None:
         self.tasks = {t.id: t for t in tasks}
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.list_calls = 0
         self.list_gates: list[threading.Event] = []
         self.create_gate: threading.Event | None = None
@@ -100,13 +101,13 @@ class MemoryTasks:
         return self.update(task.id, TaskChanges(completed=not task.completed))
 
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
-        now = datetime.now(UTC)
+        now, ids = datetime.now(UTC), list(task_ids)
         with self.lock:
-            for i in task_ids:
+            for i in ids:
                 if i in self.tasks and self.tasks[i].completed != completed:
                     self.tasks[i] = replace(self.tasks[i], completed=completed, updated_at=now,
                                             completed_at=now if completed else None)
-            return [self.tasks[i] for i in task_ids if i in self.tasks]
+            return [self.tasks[i] for i in ids if i in self.tasks]
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         with self.lock:
@@ -199,8 +200,9 @@ def titles(window: MainWindow) -> list[str]:
 def select_rows(window: MainWindow, rows: list[int]) -> None:
     window.table.setFocus()
     selection = window.table.selectionModel()
-    selection.setCurrentIndex(window.model.index(rows[0], Column.TITLE), QItemSelectionModel.SelectionFlag.Clear)
-    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    flag = QItemSelectionModel.SelectionFlag
+    selection.setCurrentIndex(window.model.index(rows[0], Column.TITLE), flag.Clear)
+    flags = flag.Select | flag.Rows
     for row in rows:
         selection.select(window.model.index(row, 0), flags)
 
@@ -267,16 +269,24 @@ def test_run_gui_shows_the_window_before_the_opener_returns(qapp, gate) -> None:
     def inspect_then_quit() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
         seen["count"] = len(windows)
+        held.set()
         if windows:
             seen["title"] = windows[0].windowTitle()
             seen["placeholder"] = windows[0].placeholder.text
-            windows[0].close()
-        held.set()
-        QApplication.quit()
+            windows[0].quit_action.trigger()  # Ctrl+Q: closing the last window ends exec()
 
+    # Not QApplication.quit(): besides ending exec() it leaves a second quit queued behind,
+    # which would make every later event loop in this test session return at once.
     QTimer.singleShot(200, inspect_then_quit)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: QApplication.exit(99))  # fail instead of hanging
+    guard.start(10_000)
     service = MemoryTasks()
-    assert run_gui(opener_for(service, held), ["todo-desktop"]) == 0
+    try:
+        assert run_gui(opener_for(service, held), ["todo-desktop"]) == 0
+    finally:
+        guard.stop()
     assert seen == {"count": 1, "title": "Todo Desktop", "placeholder": STARTING}
     assert QApplication.applicationName() == "Todo Desktop"
 
@@ -469,7 +479,8 @@ def test_model_passes_the_model_tester_with_lazy_loading(qtbot, qtlog) -> None:
 
 
 def test_model_marks_overdue_and_urgent_and_changes_exact_cells(qapp) -> None:
-    overdue = make_task("Late", due=NOW - timedelta(hours=1))
+    late = NOW - timedelta(hours=1)
+    overdue = make_task("Late", due=late)
     urgent = make_task("Hot", priority=Priority.URGENT, due=NOW + timedelta(days=1))
     model = TaskTableModel()
     model.set_rows([overdue, urgent])
@@ -478,12 +489,12 @@ def test_model_marks_overdue_and_urgent_and_changes_exact_cells(qapp) -> None:
     assert model.index(1, Column.TITLE).data(fg) is None
     assert model.index(1, Column.PRIORITY).data(Qt.ItemDataRole.FontRole).bold()
     assert not model.index(0, Column.PRIORITY).data(Qt.ItemDataRole.FontRole).bold()
-    assert model.index(0, Column.DUE).data() == (NOW - timedelta(hours=1)).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert model.index(0, Column.DUE).data() == late.astimezone().strftime("%Y-%m-%d %H:%M")
     assert model.index(0, Column.DONE).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
     assert model.index(1, Column.TITLE).data(TASK_ROLE) is urgent
 
     changed: list[tuple[int, int, int, int]] = []
-    model.dataChanged.connect(lambda a, b, roles=(): changed.append((a.row(), a.column(), b.row(), b.column())))
+    model.dataChanged.connect(lambda a, b, _=(): changed.append((a.row(), a.column(), b.row(), b.column())))
     model.replace_task(replace(urgent, title="Hotter"))
     assert changed == [(1, Column.TITLE, 1, Column.TITLE)]
     changed.clear()
@@ -493,7 +504,7 @@ def test_model_marks_overdue_and_urgent_and_changes_exact_cells(qapp) -> None:
 
 def test_job_failures_arrive_as_one_sentence(qtbot, caplog) -> None:
     workers = Workers()
-    got: list[str] = []
+    got: list[object] = []
 
     def boom() -> None:
         raise RuntimeError("secret internals")

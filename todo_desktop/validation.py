@@ -7,6 +7,7 @@ The database repeats the important ones as constraints, because a client is not 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -30,6 +31,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _breaks_a_line(text: str) -> bool:
+    """Control characters (tab, CR, C1 such as U+0085) and Unicode line or paragraph separators."""
+    return any(unicodedata.category(ch) in {"Cc", "Zl", "Zp"} for ch in text)
+
+
 def _check_text(field: str, label: str, value: str) -> None:
     if "\x00" in value:
         raise ValidationError(field, f"{label} cannot contain a NUL character.")
@@ -46,7 +52,7 @@ def title(value: str) -> str:
     cleaned = value.strip()
     if not cleaned:
         raise ValidationError("title", "Title cannot be empty.")
-    if _CONTROL.search(cleaned) or "\n" in cleaned or "\r" in cleaned:
+    if _breaks_a_line(cleaned):
         raise ValidationError("title", "Title must be a single line without control characters.")
     if len(cleaned) > TITLE_MAX:
         raise ValidationError("title", f"Title is {len(cleaned)} characters; the limit is {TITLE_MAX}.")
@@ -108,7 +114,7 @@ def person_name(field: str, label: str, value: str, *, required: bool) -> str:
     cleaned = value.strip()
     if required and not cleaned:
         raise ValidationError(field, f"{label} cannot be empty.")
-    if _CONTROL.search(cleaned) or "\n" in cleaned:
+    if _breaks_a_line(cleaned):
         raise ValidationError(field, f"{label} must be a single line without control characters.")
     if len(cleaned) > NAME_MAX:
         raise ValidationError(field, f"{label} is longer than {NAME_MAX} characters.")

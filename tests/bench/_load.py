@@ -1,4 +1,5 @@
-"""Building the benchmark database: roles, a migrated schema, users and a bulk load of tasks.
+"""Helpers of the data benchmark: building its database (roles, a migrated schema, users and a
+bulk load of tasks), timing connections, and explaining slow statements.
 
 Users are registered through the real ``todo_auth.register`` as the client role. Tasks are
 loaded by the superuser with COPY, with triggers (the ``updated_at`` trigger and the foreign
@@ -11,11 +12,13 @@ on a shared database that grew over a year, so one person's tasks are spread ove
 from __future__ import annotations
 
 import random
+import re
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -32,6 +35,7 @@ OWNER = "bench_owner"
 CLIENT = "bench_client"
 HEAVY_EMAIL = "heavy@example.com"
 PASSWORD = "benchmark password shared by all"
+SET_TOKEN = "SELECT set_config('todo.session_token', %s, true)"
 SEARCH_WORD = "zanzibar"  # in about 1% of titles, and in no other word of the vocabulary
 
 _VERBS = ("Call", "Email", "Buy", "Fix", "Review", "Plan", "Write", "Book", "Clean", "Pay",
@@ -201,3 +205,59 @@ def server_facts(setup: Setup) -> list[str]:
         raise RuntimeError("the server did not describe itself")
     return [f"PostgreSQL {version[0]}; {settings[0]}",
             f"tasks: table {sizes[0]}, indexes {sizes[1]}"]
+
+
+def connection_times(engine: Any, dsn: str, iterations: int) -> list[tuple[str, list[float]]]:
+    """Checkout from the engine's warm pool, and a brand-new psycopg connection."""
+    for _ in range(10):
+        engine.connect().close()
+    pooled, fresh = [], []
+    for _ in range(iterations):
+        t0 = time.perf_counter()
+        conn = engine.connect()
+        pooled.append(time.perf_counter() - t0)
+        conn.close()
+        t0 = time.perf_counter()
+        raw = psycopg.connect(dsn)
+        fresh.append(time.perf_counter() - t0)
+        raw.close()
+    return [("pooled checkout (engine.connect)", pooled), ("new connection (psycopg.connect)", fresh)]
+
+
+def _numbered(statement: str) -> tuple[str, list[str]]:
+    """psycopg's ``%(name)s`` placeholders as ``$n``, for PREPARE."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    return re.sub(r"%\((\w+)\)s", number, statement).replace("%%", "%"), names
+
+
+def explain(conn: psycopg.Connection, token: str, name: str, statements: list[tuple[str, Any]]) -> None:
+    """EXPLAIN ANALYZE each statement twice, rolled back: the custom plan (what runs before
+    psycopg prepares a statement, and always without prepared statements) and the generic plan
+    (what a prepared statement may switch to after five runs)."""
+    for statement, params in statements:
+        print(f"\n  -- {name}: {' '.join(statement.split())[:240]}")
+        conn.execute(SET_TOKEN, (token,))
+        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()  # type: ignore[operator]
+        conn.rollback()
+        print("     [custom plan]")
+        print("\n".join(f"     {line}" for (line,) in plan))
+        numbered, names = _numbered(statement)
+        conn.execute(SET_TOKEN, (token,))
+        conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        conn.execute(sql.SQL("PREPARE bench_explain AS {}").format(sql.SQL(numbered)))  # type: ignore[arg-type]
+        try:
+            args = sql.SQL("({})").format(sql.SQL(", ").join(sql.Literal(params[n]) for n in names))
+            plan = conn.execute(sql.SQL("EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain {}").format(
+                args if names else sql.SQL(""))).fetchall()
+        finally:
+            conn.rollback()
+            conn.execute("DEALLOCATE bench_explain")
+            conn.commit()
+        print("     [generic plan]")
+        print("\n".join(f"     {line}" for (line,) in plan))

@@ -42,7 +42,7 @@ from todo_desktop.values import Cursor, Priority, SmartList, TaskChanges, TaskDr
 
 TARGET_P99_MS = 5.0
 TARGET_RATIO = 2.0
-SET_TOKEN = "SELECT set_config('todo.session_token', %s, true)"
+SET_TOKEN = _load.SET_TOKEN
 Statement = tuple[str, Any]
 
 
@@ -196,33 +196,6 @@ def walk_pages(repo: TaskRepository, pages: int) -> tuple[Cursor | None, int]:
     return cursor, walked
 
 
-def explain(conn: psycopg.Connection, token: str, op: Op, fresh: uuid.UUID | None) -> None:
-    """EXPLAIN ANALYZE each statement of ``op`` (writes are rolled back)."""
-    for stmt, params in _swap(op.template, op.layer_key(0), fresh):
-        conn.execute(SET_TOKEN, (token,))
-        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS, SETTINGS) " + stmt, params).fetchall()  # type: ignore[operator]
-        conn.rollback()
-        print(f"\n  -- {op.name}: {' '.join(stmt.split())[:300]}")
-        for (line,) in plan:
-            print(f"     {line}")
-
-
-def connection_times(engine: Any, dsn: str, iterations: int) -> list[tuple[str, list[float]]]:
-    for _ in range(10):
-        engine.connect().close()
-    pooled, fresh = [], []
-    for _ in range(iterations):
-        t0 = time.perf_counter()
-        conn = engine.connect()
-        pooled.append(time.perf_counter() - t0)
-        conn.close()
-        t0 = time.perf_counter()
-        raw = psycopg.connect(dsn)
-        fresh.append(time.perf_counter() - t0)
-        raw.close()
-    return [("pooled checkout (engine.connect)", pooled), ("new connection (psycopg.connect)", fresh)]
-
-
 def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
     t_all = time.perf_counter()
     setup = _load.prepare(server)
@@ -241,9 +214,10 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
 
     n = args.warmup + args.iterations + 1
     pool = _load.heavy_task_ids(setup, users.ids[0], 6 * n, args.seed)
-    target = parse_database_url(setup.url(_load.CLIENT))
+    target = parse_database_url(setup.url(_load.CLIENT), pooled=args.pooled)
     db = Database(create_db_engine(target), target)
-    raw = psycopg.connect(setup.dsn(_load.CLIENT))
+    # The data layer's engine turns prepared statements off for a pooled endpoint; so does raw.
+    raw = psycopg.connect(setup.dsn(_load.CLIENT), prepare_threshold=None if args.pooled else 5)
     try:
         with db.engine.connect() as c:
             warning = rls_bypass_warning(c)
@@ -266,14 +240,15 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
         for op in ops:
             layer, raw_s = measure(op, capture, raw, signed.token, args.warmup, args.iterations)
             rows.append((op, layer, raw_s))
-        conn_rows = connection_times(db.engine, setup.dsn(_load.CLIENT), args.iterations)
+        conn_rows = _load.connection_times(db.engine, setup.dsn(_load.CLIENT), args.iterations)
         report(rows, conn_rows, args)
         if not args.no_explain:
             slow = [op for op, layer, raw_s in rows if not _holds(layer, raw_s)]
             if slow:
                 print("\nEXPLAIN (ANALYZE, BUFFERS) of the operations that miss a target:")
             for op in slow:
-                explain(raw, signed.token, op, op.raw_key(n - 1) or op.layer_key(0))
+                statements = _swap(op.template, op.layer_key(0), op.raw_key(n - 1) or op.layer_key(0))
+                _load.explain(raw, signed.token, op.name, statements)
         sanity = repo.list(TaskQuery(text=_load.SEARCH_WORD))
         assert all(_load.SEARCH_WORD in t.title for t in sanity.tasks), "search returned a non-match"
     finally:
@@ -288,8 +263,9 @@ def _holds(layer: list[float], raw: list[float]) -> bool:
 
 def report(rows: list[tuple[Op, list[float], list[float]]],
            conn_rows: list[tuple[str, list[float]]], args: argparse.Namespace) -> None:
+    mode = "no prepared statements (--pooled)" if args.pooled else "psycopg auto-prepare on (default)"
     print(f"\n{args.iterations} timed iterations per operation after {args.warmup} warm-up; layer and "
-          "raw alternate. Times in ms.")
+          f"raw alternate; {mode}. Times in ms.")
     head = (f"{'operation':<30} {'layer p50':>9} {'layer p99':>9} {'raw p50':>8} {'raw p99':>8} "
             f"{'p99/p99':>7}  targets (p99<={TARGET_P99_MS:g}ms, <={TARGET_RATIO:g}x raw)")
     print(head)
@@ -315,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--deep-pages", type=int, default=500)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-explain", action="store_true", help="skip EXPLAIN of slow operations")
+    p.add_argument("--pooled", action="store_true",
+                   help="as through a pooled endpoint (PgBouncer): no prepared statements, both sides")
     args = p.parse_args(argv)
     if not (args.users >= 1 and 0 < args.heavy <= args.tasks and args.iterations >= 1):
         p.error("need --users >= 1, 0 < --heavy <= --tasks and --iterations >= 1")

@@ -5,13 +5,14 @@ Every step goes through a todo_auth function; this role cannot read password mat
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import uuid
 
 from sqlalchemy import Connection, Row, select, text, update
 
 from todo_desktop import validation
-from todo_desktop.db.database import Database
+from todo_desktop.db.database import SESSION_ENDED, Database
 from todo_desktop.db.passwords import DEFAULT_COST, KdfCost, KdfParams
 from todo_desktop.db.tables import users
 from todo_desktop.errors import AuthenticationError, NotSignedInError, ValidationError
@@ -46,7 +47,7 @@ def _account(row: Row) -> Account:
 def _me(conn: Connection) -> Account:
     row = conn.execute(_ME).first()
     if row is None:
-        raise NotSignedInError("Your session has ended; please sign in again.")
+        raise NotSignedInError(SESSION_ENDED)
     return _account(row)
 
 
@@ -119,7 +120,9 @@ class AccountService:
         return self.db.run(token, _me)
 
     def sign_out(self, token: str) -> None:
-        self.db.run(token, lambda c: c.execute(text("SELECT todo_auth.logout()")))
+        """Revoke this session; signing out of one that already ended is harmless."""
+        with contextlib.suppress(NotSignedInError):
+            self.db.run(token, lambda c: c.execute(text("SELECT todo_auth.logout()")))
 
     def sign_out_everywhere(self, token: str) -> int:
         sql = text("SELECT todo_auth.logout_everywhere()")

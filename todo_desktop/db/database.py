@@ -18,11 +18,17 @@ from sqlalchemy import Connection, Engine, text
 from todo_desktop.db.error_mapping import map_error
 from todo_desktop.db.retry import with_retries
 from todo_desktop.db.urls import ConnectionTarget
+from todo_desktop.errors import NotSignedInError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-_SET_TOKEN = text("SELECT set_config('todo.session_token', :token, true)")
+# The volatile set_config in a FROM subquery runs before the outer projection, so one
+# round trip both sets the token and says whether it names a live session.
+_BEGIN_SESSION = text(
+    "SELECT todo_auth.current_user_id() FROM (SELECT set_config('todo.session_token', :token, true)) AS s"
+)
+SESSION_ENDED = "Your session has ended; please sign in again."
 
 
 class Database:
@@ -44,8 +50,8 @@ class Database:
     @contextmanager
     def transaction(self, token: str | None) -> Iterator[Connection]:
         with self.engine.begin() as conn:
-            if token:
-                conn.execute(_SET_TOKEN, {"token": token})
+            if token and conn.execute(_BEGIN_SESSION, {"token": token}).scalar() is None:
+                raise NotSignedInError(SESSION_ENDED)
             yield conn
 
     def run(self, token: str | None, work: Callable[[Connection], T]) -> T:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from todo_desktop import APP_NAME
 from todo_desktop.services import Workspace, WorkspaceOpener
 from todo_desktop.ui.placeholder import ListPlaceholder
+from todo_desktop.ui.task_columns import Column
 from todo_desktop.ui.task_list import TaskListController
-from todo_desktop.ui.task_table_model import Column
 from todo_desktop.ui.workers import Workers
 
 OPEN_VIEW = "workspace"

@@ -7,7 +7,6 @@ happen in SQL; a proxy model would take seconds on 100k rows.
 
 from __future__ import annotations
 
-import enum
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -16,46 +15,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from todo_desktop.ui.task_columns import COLUMN_FIELDS, HEADERS, ROW_STYLE_FIELDS, Column, display_text
 from todo_desktop.values import Priority, Task
 
 _ROOT = QModelIndex()
 TASK_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 # Readable on both light and dark palettes.
 OVERDUE_COLOR = "#d9363e"
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-class Column(enum.IntEnum):
-    DONE = 0
-    TITLE = 1
-    PRIORITY = 2
-    DUE = 3
-    UPDATED = 4
-
-
-HEADERS = {
-    Column.DONE: "Done",
-    Column.TITLE: "Title",
-    Column.PRIORITY: "Priority",
-    Column.DUE: "Due",
-    Column.UPDATED: "Updated",
-}
-# Fields that change how the whole row looks (strike-through, bold, red).
-_ROW_STYLE_FIELDS = ("completed", "priority", "due_date")
-_COLUMN_FIELDS = {
-    Column.DONE: "completed",
-    Column.TITLE: "title",
-    Column.PRIORITY: "priority",
-    Column.DUE: "due_date",
-    Column.UPDATED: "updated_at",
-}
-
-
-def local_time(value: datetime | None) -> str:
-    # astimezone() with no zone converts to the machine's zone, DST included.
-    return value.astimezone().strftime(TIME_FORMAT) if value is not None else ""
 
 
 def _utc_now() -> datetime:
@@ -117,7 +85,11 @@ class TaskTableModel(QAbstractTableModel):
 
     def _insert(self, row: int, tasks: Iterable[Task], page_has_more: bool | None = None) -> int:
         seen = set(self._rows)
-        fresh = [t for t in tasks if not (t.id in seen or seen.add(t.id))]  # type: ignore[func-returns-value]
+        fresh: list[Task] = []
+        for task in tasks:
+            if task.id not in seen:
+                seen.add(task.id)
+                fresh.append(task)
         row = max(0, min(row, len(self._tasks)))
         if fresh:
             self.beginInsertRows(_ROOT, row, row + len(fresh) - 1)
@@ -141,10 +113,10 @@ class TaskTableModel(QAbstractTableModel):
         self._tasks[row] = task
         if old == task:
             return True
-        if any(getattr(old, f) != getattr(task, f) for f in _ROW_STYLE_FIELDS):
+        if any(getattr(old, f) != getattr(task, f) for f in ROW_STYLE_FIELDS):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
             return True
-        changed = [c for c, f in _COLUMN_FIELDS.items() if getattr(old, f) != getattr(task, f)]
+        changed = [c for c, f in COLUMN_FIELDS.items() if getattr(old, f) != getattr(task, f)]
         for column in changed:
             cell = self.index(row, column)
             self.dataChanged.emit(cell, cell)
@@ -260,7 +232,7 @@ class TaskTableModel(QAbstractTableModel):
         task = self._tasks[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(task, column)
+            return display_text(task, column)
         if role == Qt.ItemDataRole.CheckStateRole and column == Column.DONE:
             return Qt.CheckState.Checked if task.completed else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.FontRole:
@@ -281,18 +253,6 @@ class TaskTableModel(QAbstractTableModel):
         return True
 
     # Presentation ----------------------------------------------------------------------
-
-    @staticmethod
-    def _display(task: Task, column: int) -> str | None:
-        if column == Column.TITLE:
-            return task.title
-        if column == Column.PRIORITY:
-            return task.priority.value.capitalize()
-        if column == Column.DUE:
-            return local_time(task.due_date)
-        if column == Column.UPDATED:
-            return local_time(task.updated_at)
-        return None  # Done shows only its checkbox
 
     def _font(self, task: Task) -> QFont:
         key = (task.priority is Priority.URGENT, task.completed, task.id in self._saving)
