@@ -48,9 +48,7 @@ def secret_service_pid(timeout: float = 15.0) -> int:
         while True:
             reply = bus.send_and_get_reply(message_bus.NameHasOwner(SECRETS_BUS_NAME))
             if reply.body[0]:
-                reply = bus.send_and_get_reply(
-                    message_bus.GetConnectionUnixProcessID(SECRETS_BUS_NAME)
-                )
+                reply = bus.send_and_get_reply(message_bus.GetConnectionUnixProcessID(SECRETS_BUS_NAME))
                 return int(reply.body[0])
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{SECRETS_BUS_NAME} did not appear on the session bus")

@@ -22,9 +22,37 @@ FUZZ_ACCOUNTS = settings(FUZZ, max_examples=30)
 GENERIC = "Something went wrong"
 
 NASTY = [
-    "\x00", "\ud800", "\udfff", "\u202e", "\u200f", "\u200b", "\ufeff", "\uffff", "\U0010ffff",
-    "😀", "👩‍👩‍👧", "\n", "\r", "\t", "\x1b", "\x7f", "\x85", "\u2028", "\u3000", " ",
-    "%", "_", "\\", "'", '"', "');--", "$$", "\u05e9\u05dc\u05d5\u05dd", "e\u0301", "@", ".",
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\u202e",
+    "\u200f",
+    "\u200b",
+    "\ufeff",
+    "\uffff",
+    "\U0010ffff",
+    "😀",
+    "👩‍👩‍👧",
+    "\n",
+    "\r",
+    "\t",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u3000",
+    " ",
+    "%",
+    "_",
+    "\\",
+    "'",
+    '"',
+    "');--",
+    "$$",
+    "\u05e9\u05dc\u05d5\u05dd",
+    "e\u0301",
+    "@",
+    ".",
 ]
 _chunk = st.one_of(
     st.sampled_from(NASTY),
@@ -51,13 +79,19 @@ zones = st.one_of(
     st.timezones(),
     st.builds(lambda m: timezone(timedelta(minutes=m)), st.integers(-23 * 60 - 59, 23 * 60 + 59)),
 )
-edge_instants = st.sampled_from([
-    datetime(1900, 1, 1, tzinfo=UTC), datetime(1899, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
-    datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC),
-    datetime.min.replace(tzinfo=timezone(timedelta(hours=14))),
-    datetime.max.replace(tzinfo=timezone(timedelta(hours=-23, minutes=-59))),
-    datetime.min, datetime.max, datetime(2026, 3, 29, 2, 30),
-])
+edge_instants = st.sampled_from(
+    [
+        datetime(1900, 1, 1, tzinfo=UTC),
+        datetime(1899, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(9999, 1, 1, tzinfo=UTC),
+        datetime.min.replace(tzinfo=timezone(timedelta(hours=14))),
+        datetime.max.replace(tzinfo=timezone(timedelta(hours=-23, minutes=-59))),
+        datetime.min,
+        datetime.max,
+        datetime(2026, 3, 29, 2, 30),
+    ]
+)
 storable_datetime = st.datetimes(
     min_value=datetime(1899, 12, 31), max_value=datetime(9999, 1, 1, 23), timezones=st.timezones() | zones
 )
@@ -97,12 +131,19 @@ def same_fields(task, wanted: dict[str, object]) -> None:
 
 
 hostile_drafts = st.builds(
-    TaskDraft, title=title_text, description=st.one_of(st.none(), storable_text, any_text),
-    priority=any_priority, due_date=any_datetime, completed=st.booleans(),
+    TaskDraft,
+    title=title_text,
+    description=st.one_of(st.none(), storable_text, any_text),
+    priority=any_priority,
+    due_date=any_datetime,
+    completed=st.booleans(),
 )
 storable_drafts = st.builds(
-    TaskDraft, title=storable_line, description=st.one_of(st.none(), storable_text),
-    priority=st.sampled_from(list(Priority)), due_date=st.one_of(st.none(), storable_datetime),
+    TaskDraft,
+    title=storable_line,
+    description=st.one_of(st.none(), storable_text),
+    priority=st.sampled_from(list(Priority)),
+    due_date=st.one_of(st.none(), storable_datetime),
     completed=st.booleans(),
 )
 
@@ -119,32 +160,47 @@ def test_create_works_or_refuses_cleanly(alice_tasks, draft):
         return
     assert made.id == draft.id
     clean = validation.draft(draft)
-    same_fields(made, {name: getattr(clean, name)
-                       for name in ("title", "description", "priority", "due_date", "completed")})
+    same_fields(
+        made,
+        {
+            name: getattr(clean, name)
+            for name in ("title", "description", "priority", "due_date", "completed")
+        },
+    )
     assert alice_tasks.get(draft.id) == made
     event("stored")
 
 
 @pytest.fixture
 def target(alice_tasks):
-    return alice_tasks.create(TaskDraft(title="fuzz target", description="before", priority=Priority.HIGH,
-                                        due_date=datetime(2026, 5, 1, 8, tzinfo=UTC)))
+    return alice_tasks.create(
+        TaskDraft(
+            title="fuzz target",
+            description="before",
+            priority=Priority.HIGH,
+            due_date=datetime(2026, 5, 1, 8, tzinfo=UTC),
+        )
+    )
 
 
 _unset = st.just(TaskChanges().description)  # the "not given" marker
 
 
 hostile_changes = st.builds(
-    TaskChanges, title=st.one_of(st.none(), title_text),
+    TaskChanges,
+    title=st.one_of(st.none(), title_text),
     description=st.one_of(_unset, st.none(), storable_text, any_text),
-    priority=st.one_of(st.none(), any_priority), due_date=st.one_of(_unset, any_datetime),
+    priority=st.one_of(st.none(), any_priority),
+    due_date=st.one_of(_unset, any_datetime),
     completed=st.one_of(st.none(), st.booleans()),
 )
 storable_changes = st.builds(
-    TaskChanges, title=st.one_of(st.none(), storable_line),
+    TaskChanges,
+    title=st.one_of(st.none(), storable_line),
     description=st.one_of(_unset, st.none(), storable_text),
     priority=st.one_of(st.none(), st.sampled_from(list(Priority))),
-    due_date=st.one_of(_unset, st.none(), storable_datetime), completed=st.one_of(st.none(), st.booleans()),
+    due_date=st.one_of(_unset, st.none(), storable_datetime),
+    completed=st.one_of(st.none(), st.booleans()),
 )
 
 
@@ -159,8 +215,13 @@ def test_update_works_or_changes_nothing(alice_tasks, target, changes):
         assert alice_tasks.get(target.id) == before, "a failed update changed the task"
         return
     wanted = validation.changes(changes)
-    same_fields(after, {name: wanted.get(name, getattr(before, name))
-                        for name in ("title", "description", "priority", "due_date", "completed")})
+    same_fields(
+        after,
+        {
+            name: wanted.get(name, getattr(before, name))
+            for name in ("title", "description", "priority", "due_date", "completed")
+        },
+    )
     assert alice_tasks.get(target.id) == after
     event("stored")
 
@@ -186,8 +247,9 @@ def _user_count(test_db) -> int:
         return conn.execute("SELECT count(*) FROM users").fetchone()[0]
 
 
-_email_part = st.text(st.characters(exclude_categories=("Cs", "Cc", "Z"), exclude_characters="@"),
-                      min_size=1, max_size=20)
+_email_part = st.text(
+    st.characters(exclude_categories=("Cs", "Cc", "Z"), exclude_characters="@"), min_size=1, max_size=20
+)
 emails = st.one_of(
     any_text,
     st.builds(lambda a, b, c: f"{a}@{b}.{c}", _email_part, _email_part, _email_part),
@@ -205,7 +267,8 @@ storable_name = st.text(_storable, min_size=1, max_size=100)
 hostile_signups = st.tuples(emails, any_text, st.one_of(st.just(""), any_text), passwords)
 storable_signups = st.tuples(
     st.builds(lambda a, b, c: f"{a}@{b}.{c}", _email_part, _email_part, _email_part),
-    storable_name, st.one_of(st.just(""), storable_name),
+    storable_name,
+    st.one_of(st.just(""), storable_name),
     st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), min_size=8, max_size=40),
 )
 

@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QMessageLogContext,
+    QModelIndex,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
-from todo_desktop import validation
-from todo_desktop.errors import NotFoundError, TodoError
+from tests.gui_fakes import NOW, REFUSED, MemoryTasks, RefusingTasks, make_task, many_tasks, opener_for
+from todo_desktop.errors import TodoError
 from todo_desktop.services import Workspace
 from todo_desktop.ui.app import run_gui
 from todo_desktop.ui.main_window import STARTING, MainWindow
@@ -28,138 +34,10 @@ from todo_desktop.ui.task_columns import Column
 from todo_desktop.ui.task_table_model import TASK_ROLE, TaskTableModel
 from todo_desktop.ui.workers import UNEXPECTED, Workers
 from todo_desktop.values import (
-    Account,
-    Cursor,
-    ListCounts,
     Priority,
-    Status,
-    Task,
-    TaskChanges,
-    TaskDraft,
-    TaskPage,
-    TaskQuery,
 )
 
 pytestmark = pytest.mark.gui
-
-NOW = datetime.now(UTC)
-ALICE = Account(uuid.uuid4(), "alice@example.com", "Alice", "Tester", True, NOW)
-REFUSED = "The database refused that change."
-EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
-
-
-def make_task(title: str, *, due: datetime | None = None, **fields: object) -> Task:
-    base = Task(uuid.uuid4(), title, None, False, Priority.MEDIUM, due, NOW, NOW)
-    return replace(base, **fields)  # type: ignore[arg-type]
-
-
-def many_tasks(n: int) -> list[Task]:
-    return [make_task(f"Task {i:04d}", due=NOW + timedelta(hours=i)) for i in range(n)]
-
-
-def _sort_key(task: Task) -> tuple[bool, datetime, str]:
-    return (task.due_date is None, task.due_date or EPOCH, str(task.id))
-
-
-class MemoryTasks:
-    """A TaskService over a dict; optional gates let a test hold a call on its worker thread."""
-
-    def __init__(self, tasks: Iterable[Task] = ()) -> None:
-        self.tasks = {t.id: t for t in tasks}
-        self.lock = threading.RLock()
-        self.list_calls = 0
-        self.list_gates: list[threading.Event] = []
-        self.create_gate: threading.Event | None = None
-        self.create_delay = 0.0
-
-    def create(self, draft: TaskDraft) -> Task:
-        if self.create_gate is not None:
-            assert self.create_gate.wait(10)
-        if self.create_delay:
-            time.sleep(self.create_delay)  # stands in for a slow network round trip
-        clean = validation.draft(draft)
-        now = datetime.now(UTC)
-        task = Task(clean.id, clean.title, clean.description, clean.completed, clean.priority,
-                    clean.due_date, now, now)
-        with self.lock:
-            return self.tasks.setdefault(task.id, task)
-
-    def get(self, task_id: uuid.UUID) -> Task:
-        with self.lock:
-            if task_id not in self.tasks:
-                raise NotFoundError("That task no longer exists.")
-            return self.tasks[task_id]
-
-    def update(self, task_id: uuid.UUID, changes: TaskChanges) -> Task:
-        values = validation.changes(changes)
-        with self.lock:
-            task = replace(self.get(task_id), updated_at=datetime.now(UTC), **values)  # type: ignore[arg-type]
-            self.tasks[task_id] = task
-            return task
-
-    def toggle(self, task: Task) -> Task:
-        return self.update(task.id, TaskChanges(completed=not task.completed))
-
-    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
-        now, ids = datetime.now(UTC), list(task_ids)
-        with self.lock:
-            for i in ids:
-                if i in self.tasks and self.tasks[i].completed != completed:
-                    self.tasks[i] = replace(self.tasks[i], completed=completed, updated_at=now,
-                                            completed_at=now if completed else None)
-            return [self.tasks[i] for i in ids if i in self.tasks]
-
-    def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
-        with self.lock:
-            return sum(self.tasks.pop(i, None) is not None for i in set(task_ids))
-
-    def restore(self, snapshot: Task) -> Task:
-        with self.lock:
-            return self.tasks.setdefault(snapshot.id, snapshot)
-
-    def list(self, query: TaskQuery) -> TaskPage:
-        with self.lock:
-            self.list_calls += 1
-            gate = self.list_gates.pop(0) if self.list_gates else None
-            rows = sorted(
-                (t for t in self.tasks.values()
-                 if query.status is Status.ALL or t.completed == (query.status is Status.COMPLETED)),
-                key=_sort_key,
-            )
-        if query.after is not None:
-            rows = [t for t in rows if _sort_key(t) > query.after.values[0]]  # type: ignore[operator]
-        page = rows[: query.limit]
-        more = len(rows) > query.limit
-        cursor = Cursor((_sort_key(page[-1]),), page[-1].id) if more else None
-        if gate is not None:  # the answer is fixed; only its delivery is held back
-            assert gate.wait(10)
-        return TaskPage(tuple(page), cursor)
-
-    def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
-        return ListCounts({})
-
-
-class RefusingTasks(MemoryTasks):
-    """Every write is refused, as a database constraint or a lost session would."""
-
-    def create(self, draft: TaskDraft) -> Task:
-        raise TodoError(REFUSED)
-
-    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
-        raise TodoError(REFUSED)
-
-    def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
-        raise TodoError(REFUSED)
-
-
-def opener_for(service: MemoryTasks, gate: threading.Event | None = None,
-               warning: str | None = None) -> Callable[[], Workspace]:
-    def opener() -> Workspace:
-        if gate is not None:
-            assert gate.wait(10)
-        return Workspace(tasks=service, account=ALICE, where="this computer", warning=warning)
-
-    return opener
 
 
 @pytest.fixture
@@ -178,8 +56,9 @@ def gate(qtbot) -> Iterator[Callable[[], threading.Event]]:
 
 @pytest.fixture
 def window_for(qtbot, gate) -> Callable[..., MainWindow]:
-    def make(service: MemoryTasks, opener: Callable[[], Workspace] | None = None,
-             wait: bool = True) -> MainWindow:
+    def make(
+        service: MemoryTasks, opener: Callable[[], Workspace] | None = None, wait: bool = True
+    ) -> MainWindow:
         window = MainWindow(opener or opener_for(service), quit_wait_ms=10_000)
         qtbot.addWidget(window)
         window.show()
@@ -370,9 +249,9 @@ def test_delete_removes_the_selected_rows(qtbot, window_for) -> None:
     select_rows(window, [1, 2])
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     assert titles(window) == ["Task 0000", "Task 0003"]
-    qtbot.waitUntil(lambda: set(service.tasks) == {tasks[0].id, tasks[3].id})
     assert window.table.currentIndex().row() == 1  # the next row is ready for the next key
-    assert window.statusBar().currentMessage() == "Deleted 2 tasks."
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Deleted 2 tasks.")
+    assert set(service.tasks) == {tasks[0].id, tasks[3].id}
 
 
 def test_refused_delete_puts_the_rows_back_in_place(qtbot, window_for) -> None:
@@ -443,7 +322,7 @@ def test_quit_waits_for_a_slow_pending_write(qtbot, window_for) -> None:
 # Model and workers without a window ---------------------------------------------------
 
 
-def test_model_passes_the_model_tester_with_lazy_loading(qtbot, qtlog) -> None:
+def test_model_passes_the_model_tester_with_lazy_loading(qtbot) -> None:
     tasks = [
         make_task("Overdue", due=NOW - timedelta(days=1)),
         make_task("Urgent", priority=Priority.URGENT),
@@ -452,29 +331,37 @@ def test_model_passes_the_model_tester_with_lazy_loading(qtbot, qtlog) -> None:
     ]
     pages = [tasks[:5], tasks[5:12], tasks[12:]]
     requests: list[int] = []
+    failures: list[str] = []
     model: TaskTableModel
 
     def fetch_next() -> None:  # answers later, as a worker would
         requests.append(model.rowCount())
         QTimer.singleShot(0, lambda: model.append_rows(pages.pop(0), has_more=bool(pages)))
 
-    model = TaskTableModel(fetch_next)
-    tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
-    model.set_rows(pages.pop(0), has_more=True)
-    # The tester itself calls fetchMore after every change, as a view scrolled to the end would.
-    qtbot.waitUntil(lambda: model.rowCount() == len(tasks))
-    assert not model.canFetchMore(QModelIndex())
-    assert requests == [5, 12]  # one request per page, never two at once
-    assert model.rowCount() == len(tasks)
-    model.replace_task(replace(tasks[3], title="Renamed"))
-    removed = model.remove_ids([tasks[0].id, tasks[1].id, tasks[7].id, tasks[22].id])
-    model.restore_rows(removed)
-    assert model.tasks() == (*tasks[:3], replace(tasks[3], title="Renamed"), *tasks[4:])
-    model.insert_rows(0, [make_task("Fresh"), tasks[5]])  # tasks[5] is already there: skipped
-    assert model.rowCount() == len(tasks) + 1
-    model.set_rows([])
-    del tester
-    failures = [r.message for r in qtlog.records if "FAIL" in r.message]
+    def collect(_mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if "FAIL" in message:
+            failures.append(message)
+
+    # Our own handler, so failures count even when pytest runs with -s (no Qt log capture).
+    previous = qInstallMessageHandler(collect)
+    try:
+        model = TaskTableModel(fetch_next)
+        tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
+        model.set_rows(pages.pop(0), has_more=True)
+        # The tester calls fetchMore after every change, as a view scrolled to the end would.
+        qtbot.waitUntil(lambda: model.rowCount() == len(tasks))
+        assert not model.canFetchMore(QModelIndex())
+        assert requests == [5, 12]  # one request per page, never two at once
+        model.replace_task(replace(tasks[3], title="Renamed"))
+        removed = model.remove_ids([tasks[0].id, tasks[1].id, tasks[7].id, tasks[22].id])
+        model.restore_rows(removed)
+        assert model.tasks() == (*tasks[:3], replace(tasks[3], title="Renamed"), *tasks[4:])
+        model.insert_rows(0, [make_task("Fresh"), tasks[5]])  # tasks[5] is already there: skipped
+        assert model.rowCount() == len(tasks) + 1
+        model.set_rows([])
+        del tester
+    finally:
+        qInstallMessageHandler(previous)
     assert failures == []
 
 

@@ -35,8 +35,11 @@ def _caught(action: Callable[[], object]) -> BaseException:
 
 def _one_sentence(message: str) -> bool:
     body = message.strip()
-    return body.endswith(".") and "\n" not in body and sum(body.count(c) for c in "!?") == 0 and (
-        body[:-1].count(". ") == 0
+    return (
+        body.endswith(".")
+        and "\n" not in body
+        and sum(body.count(c) for c in "!?") == 0
+        and (body[:-1].count(". ") == 0)
     )
 
 

@@ -183,9 +183,7 @@ def test_file_and_folder_are_private(tmp_path: Path) -> None:
 
 
 @posix_only
-def test_a_file_others_can_read_is_refused(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_file_others_can_read_is_refused(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     file_store(tmp_path, fail.Keyring()).set(KEY, SECRET)
     secrets_file(tmp_path).chmod(0o644)
 
@@ -241,9 +239,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_real_secret_service(tmp_path: Path) -> None:
-    missing = [
-        tool for tool in ("dbus-run-session", "gnome-keyring-daemon") if not shutil.which(tool)
-    ]
+    missing = [tool for tool in ("dbus-run-session", "gnome-keyring-daemon") if not shutil.which(tool)]
     if missing:
         reason = f"{' and '.join(missing)} not installed (Debian: dbus-daemon, gnome-keyring)"
         if os.environ.get("CI") == "true":

@@ -58,9 +58,16 @@ def many(client_db, alice, alice_tasks) -> list[Task]:
     insert_batch(client_db, alice.token, rows[:25])
     insert_batch(client_db, alice.token, rows[25:45])
     for r in rows[45:]:
-        alice_tasks.create(TaskDraft(id=r["id"], title=r["title"], description=r["description"],
-                                     priority=Priority(r["priority"]), due_date=r["due_date"],
-                                     completed=r["completed"]))
+        alice_tasks.create(
+            TaskDraft(
+                id=r["id"],
+                title=r["title"],
+                description=r["description"],
+                priority=Priority(r["priority"]),
+                due_date=r["due_date"],
+                completed=r["completed"],
+            )
+        )
     # Touch some so updated_at differs from created_at, and some completions flip.
     for r in rows[::6]:
         alice_tasks.update(r["id"], TaskChanges(description=f"edited {r['title']}"))
@@ -147,23 +154,40 @@ def test_overdue_only_open_tasks_strictly_before_now(alice_tasks, many):
     ("zone", "now", "day_start", "day_end"),
     [
         # Spring forward: a 23-hour local day (CET +1 -> CEST +2).
-        (BERLIN, datetime(2026, 3, 29, 12, tzinfo=BERLIN),
-         datetime(2026, 3, 28, 23, tzinfo=UTC), datetime(2026, 3, 29, 22, tzinfo=UTC)),
+        (
+            BERLIN,
+            datetime(2026, 3, 29, 12, tzinfo=BERLIN),
+            datetime(2026, 3, 28, 23, tzinfo=UTC),
+            datetime(2026, 3, 29, 22, tzinfo=UTC),
+        ),
         # Just after local midnight but still the day before in UTC.
-        (BERLIN, datetime(2026, 3, 28, 23, 30, tzinfo=UTC),
-         datetime(2026, 3, 28, 23, tzinfo=UTC), datetime(2026, 3, 29, 22, tzinfo=UTC)),
+        (
+            BERLIN,
+            datetime(2026, 3, 28, 23, 30, tzinfo=UTC),
+            datetime(2026, 3, 28, 23, tzinfo=UTC),
+            datetime(2026, 3, 29, 22, tzinfo=UTC),
+        ),
         # Fall back: a 25-hour local day (EDT -4 -> EST -5).
-        (NEW_YORK, datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NEW_YORK),
-         datetime(2026, 11, 1, 4, tzinfo=UTC), datetime(2026, 11, 2, 5, tzinfo=UTC)),
+        (
+            NEW_YORK,
+            datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NEW_YORK),
+            datetime(2026, 11, 1, 4, tzinfo=UTC),
+            datetime(2026, 11, 2, 5, tzinfo=UTC),
+        ),
     ],
 )
 def test_today_and_upcoming_follow_local_days_across_dst(alice_tasks, zone, now, day_start, day_end):
     us = timedelta(microseconds=1)
-    week_end = datetime.combine((day_end.astimezone(zone) + timedelta(days=7)).date(),
-                                datetime.min.time(), tzinfo=zone).astimezone(UTC)
+    week_end = datetime.combine(
+        (day_end.astimezone(zone) + timedelta(days=7)).date(), datetime.min.time(), tzinfo=zone
+    ).astimezone(UTC)
     due = {
-        "before": day_start - us, "start": day_start, "end-1us": day_end - us,
-        "tomorrow": day_end, "week-1us": week_end - us, "week": week_end,
+        "before": day_start - us,
+        "start": day_start,
+        "end-1us": day_end - us,
+        "tomorrow": day_end,
+        "week-1us": week_end - us,
+        "week": week_end,
     }
     made = {name: alice_tasks.create(TaskDraft(title=name, due_date=d)) for name, d in due.items()}
     done = alice_tasks.create(TaskDraft(title="done today", due_date=day_start, completed=True))
@@ -182,10 +206,14 @@ def test_today_and_upcoming_follow_local_days_across_dst(alice_tasks, zone, now,
 @pytest.fixture
 def texts(alice_tasks) -> dict[str, Task]:
     titles = {
-        "pct": ("Reach 100% coverage", None), "pct-no": ("Reach 100 percent", None),
-        "under": ("rename snake_case vars", None), "under-no": ("rename snakeXcase vars", None),
-        "bs": (r"fix C:\temp path", None), "bs-no": ("fix C:temp path", None),
-        "milk": ("Buy MILK", None), "desc": ("Groceries", "remember the oat milk"),
+        "pct": ("Reach 100% coverage", None),
+        "pct-no": ("Reach 100 percent", None),
+        "under": ("rename snake_case vars", None),
+        "under-no": ("rename snakeXcase vars", None),
+        "bs": (r"fix C:\temp path", None),
+        "bs-no": ("fix C:temp path", None),
+        "milk": ("Buy MILK", None),
+        "desc": ("Groceries", "remember the oat milk"),
         "uni": ("Café ☕ with Zoë", None),
     }
     return {k: alice_tasks.create(TaskDraft(title=t, description=d)) for k, (t, d) in titles.items()}
@@ -194,9 +222,19 @@ def texts(alice_tasks) -> dict[str, Task]:
 @pytest.mark.parametrize(
     ("needle", "expected"),
     [
-        ("%", {"pct"}), ("100%", {"pct"}), ("_", {"under"}), ("e_c", {"under"}),
-        ("\\", {"bs"}), (":\\t", {"bs"}), ("milk", {"milk", "desc"}), ("  MiLk  ", {"milk", "desc"}),
-        ("OAT", {"desc"}), ("☕", {"uni"}), ("zoë", {"uni"}), ("%%", set()), ("nothing", set()),
+        ("%", {"pct"}),
+        ("100%", {"pct"}),
+        ("_", {"under"}),
+        ("e_c", {"under"}),
+        ("\\", {"bs"}),
+        (":\\t", {"bs"}),
+        ("milk", {"milk", "desc"}),
+        ("  MiLk  ", {"milk", "desc"}),
+        ("OAT", {"desc"}),
+        ("☕", {"uni"}),
+        ("zoë", {"uni"}),
+        ("%%", set()),
+        ("nothing", set()),
     ],
 )
 def test_text_contains_is_literal_and_case_insensitive(alice_tasks, texts, needle, expected):
@@ -255,8 +293,13 @@ def test_keyset_pages_cover_the_full_list_exactly(alice_tasks, many, sort):
 
 
 def test_keyset_pages_with_a_filter_and_text(alice_tasks, many):
-    query = TaskQuery(status=Status.ALL, text="APPLE", priorities=frozenset({Priority.LOW, Priority.HIGH}),
-                      sort=SortKey.DUE, limit=3)
+    query = TaskQuery(
+        status=Status.ALL,
+        text="APPLE",
+        priorities=frozenset({Priority.LOW, Priority.HIGH}),
+        sort=SortKey.DUE,
+        limit=3,
+    )
     walked = walk(alice_tasks, query)
     want = [t for t in many if "apple" in t.title.lower() and t.priority in (Priority.LOW, Priority.HIGH)]
     assert want

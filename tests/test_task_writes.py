@@ -34,8 +34,9 @@ def bobs(bob_tasks) -> Task:
 
 
 def test_create_keeps_the_client_id_and_every_field(alice_tasks):
-    draft = TaskDraft(title="  Plan trip \t", description="  pack light ", priority=Priority.URGENT,
-                      due_date=DUE)
+    draft = TaskDraft(
+        title="  Plan trip \t", description="  pack light ", priority=Priority.URGENT, due_date=DUE
+    )
     made = alice_tasks.create(draft)
     assert made.id == draft.id
     assert made.title == "Plan trip"
@@ -116,7 +117,11 @@ def test_update_every_field_at_once(alice_tasks, task):
         TaskChanges(title="New", description=None, priority=Priority.URGENT, due_date=None, completed=True),
     )
     assert (after.title, after.description, after.priority, after.due_date, after.completed) == (
-        "New", None, Priority.URGENT, None, True,
+        "New",
+        None,
+        Priority.URGENT,
+        None,
+        True,
     )
 
 

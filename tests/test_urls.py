@@ -70,7 +70,10 @@ def test_other_schemes_are_refused(raw):
 
 @pytest.mark.parametrize(
     "raw",
-    ["postgresql://u:pw@db.example.com:port/todo", "postgresql://u:pw@localhost:5432,db.example.com:5432/todo"],
+    [
+        "postgresql://u:pw@db.example.com:port/todo",
+        "postgresql://u:pw@localhost:5432,db.example.com:5432/todo",
+    ],
 )
 def test_malformed_port_is_a_configuration_error(raw):
     with pytest.raises(ConfigurationError):

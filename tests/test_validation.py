@@ -23,7 +23,7 @@ def assert_one_sentence(message: str) -> None:
     assert message.endswith("."), message
     assert not message.endswith(".."), message
     assert not re.search(r"[.!?]\s+\S", message), f"more than one sentence: {message!r}"
-    for leak in ("Traceback", "Error:", "Exception", "psycopg", "sqlalchemy", "File \""):
+    for leak in ("Traceback", "Error:", "Exception", "psycopg", "sqlalchemy", 'File "'):
         assert leak not in message, message
 
 
@@ -166,8 +166,12 @@ def test_due_date_refuses(bad, fragment):
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
-    [("ann@example.com", "ann@example.com"), ("  Ann.Lee+todo@Example.co.uk ", "Ann.Lee+todo@Example.co.uk"),
-     ("zoë@exämple.de", "zoë@exämple.de"), ("a@" + "b" * 249 + ".com", "a@" + "b" * 249 + ".com")],
+    [
+        ("ann@example.com", "ann@example.com"),
+        ("  Ann.Lee+todo@Example.co.uk ", "Ann.Lee+todo@Example.co.uk"),
+        ("zoë@exämple.de", "zoë@exämple.de"),
+        ("a@" + "b" * 249 + ".com", "a@" + "b" * 249 + ".com"),
+    ],
 )
 def test_email_accepts(raw, clean):
     assert v.email(raw) == clean
@@ -175,9 +179,23 @@ def test_email_accepts(raw, clean):
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "   ", "ann", "ann@", "@example.com", "ann@example", "ann@@example.com", "a nn@example.com",
-     "ann@exa mple.com", "ann@example.com\x00", "ann\x01@example.com", "ann\ud800@example.com",
-     "a@" + "b" * 250 + ".com", "ann@example.com\nbcc@evil.com", None],
+    [
+        "",
+        "   ",
+        "ann",
+        "ann@",
+        "@example.com",
+        "ann@example",
+        "ann@@example.com",
+        "a nn@example.com",
+        "ann@exa mple.com",
+        "ann@example.com\x00",
+        "ann\x01@example.com",
+        "ann\ud800@example.com",
+        "a@" + "b" * 250 + ".com",
+        "ann@example.com\nbcc@evil.com",
+        None,
+    ],
 )
 def test_email_refuses(bad):
     refused(v.email, bad, field="email")
@@ -255,7 +273,11 @@ def test_draft_cleans_values_and_keeps_the_id():
     raw = TaskDraft(title="  hi  ", description="   ", priority="high", completed=1)
     clean = v.draft(raw)
     assert (clean.id, clean.title, clean.description, clean.priority, clean.completed) == (
-        raw.id, "hi", None, Priority.HIGH, True,
+        raw.id,
+        "hi",
+        None,
+        Priority.HIGH,
+        True,
     )
 
 

@@ -38,13 +38,59 @@ PASSWORD = "benchmark password shared by all"
 SET_TOKEN = "SELECT set_config('todo.session_token', %s, true)"
 SEARCH_WORD = "zanzibar"  # in about 1% of titles, and in no other word of the vocabulary
 
-_VERBS = ("Call", "Email", "Buy", "Fix", "Review", "Plan", "Write", "Book", "Clean", "Pay",
-          "Prepare", "Check", "Update", "Order", "Schedule", "Read", "Send", "Renew")
-_THINGS = ("plumber", "invoice", "groceries", "report", "slides", "dentist", "garage", "taxes",
-           "newsletter", "budget", "tickets", "insurance", "car service", "birthday gift",
-           "quarterly review", "backup drive", "passport", "library books", "team lunch")
-_WHEN = ("today", "this week", "before Friday", "next month", "after lunch", "first thing",
-         "for the trip", "with Sam", "for the meeting", "again")
+_VERBS = (
+    "Call",
+    "Email",
+    "Buy",
+    "Fix",
+    "Review",
+    "Plan",
+    "Write",
+    "Book",
+    "Clean",
+    "Pay",
+    "Prepare",
+    "Check",
+    "Update",
+    "Order",
+    "Schedule",
+    "Read",
+    "Send",
+    "Renew",
+)
+_THINGS = (
+    "plumber",
+    "invoice",
+    "groceries",
+    "report",
+    "slides",
+    "dentist",
+    "garage",
+    "taxes",
+    "newsletter",
+    "budget",
+    "tickets",
+    "insurance",
+    "car service",
+    "birthday gift",
+    "quarterly review",
+    "backup drive",
+    "passport",
+    "library books",
+    "team lunch",
+)
+_WHEN = (
+    "today",
+    "this week",
+    "before Friday",
+    "next month",
+    "after lunch",
+    "first thing",
+    "for the trip",
+    "with Sam",
+    "for the meeting",
+    "again",
+)
 _NOTES = (
     "Remember to bring the receipt and the reference number.",
     "Ask about the discount they mentioned last time.",
@@ -55,8 +101,17 @@ _NOTES = (
 )
 _PRIORITIES = ("low", "medium", "high", "urgent")
 _PRIORITY_WEIGHTS = (30, 40, 20, 10)
-_COLUMNS = ("user_id", "title", "description", "completed", "priority", "due_date",
-            "created_at", "updated_at", "completed_at")
+_COLUMNS = (
+    "user_id",
+    "title",
+    "description",
+    "completed",
+    "priority",
+    "due_date",
+    "created_at",
+    "updated_at",
+    "completed_at",
+)
 
 
 @dataclass(frozen=True)
@@ -81,10 +136,12 @@ def prepare(server: EmbeddedServer) -> Setup:
     """A database migrated by a non-superuser owner, and a client role (member of todo_app)."""
     setup = Setup(server)
     with psycopg.connect(setup.dsn(database="postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS").format(
-            sql.Identifier(OWNER)))
-        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-            sql.Identifier(DATABASE), sql.Identifier(OWNER)))
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS").format(sql.Identifier(OWNER))
+        )
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(DATABASE), sql.Identifier(OWNER))
+        )
     migrate.upgrade(setup.url(OWNER))
     engine = create_db_engine(parse_database_url(setup.url(OWNER)))
     try:
@@ -105,8 +162,9 @@ def register_users(setup: Setup, count: int) -> Users:
     with psycopg.connect(setup.dsn(CLIENT)) as conn:
         ids = []
         for n, email in enumerate(emails):
-            row = conn.execute("SELECT todo_auth.register(%s, %s, %s, %s, %s)",
-                               (email, "Bench", f"User {n}", phc, key)).fetchone()
+            row = conn.execute(
+                "SELECT todo_auth.register(%s, %s, %s, %s, %s)", (email, "Bench", f"User {n}", phc, key)
+            ).fetchone()
             if row is None or row[0] is None:
                 raise RuntimeError(f"todo_auth.register returned nothing for {email}")
             ids.append(row[0])
@@ -140,8 +198,17 @@ def _rows(user_ids: list[uuid.UUID], counts: list[int], seed: int) -> Iterator[t
             title = f"{title} {SEARCH_WORD}"
         description = rng.choice(_NOTES) if rng.random() < 0.25 else None
         priority = rng.choices(_PRIORITIES, _PRIORITY_WEIGHTS)[0]
-        yield (user_ids[owner], title, description, completed, priority, due,
-               created, updated, updated if completed else None)
+        yield (
+            user_ids[owner],
+            title,
+            description,
+            completed,
+            priority,
+            due,
+            created,
+            updated,
+            updated if completed else None,
+        )
 
 
 def load_tasks(setup: Setup, users: Users, total: int, heavy: int, seed: int) -> dict[str, float]:
@@ -179,12 +246,32 @@ def load_tasks(setup: Setup, users: Users, total: int, heavy: int, seed: int) ->
     return timings
 
 
+def settle(setup: Setup, probe_user: uuid.UUID, *, limit: float = 90.0) -> tuple[float, float]:
+    """Wait until commits are quick again after the bulk load (the disk is still flushing the
+    gigabyte just written). Probes with a no-op UPDATE of one light user's row, committed
+    (and fsynced) on its own; returns (seconds waited, last probe p50 in ms)."""
+    start = time.perf_counter()
+    with psycopg.connect(setup.dsn(), autocommit=True) as conn:
+        while True:
+            probes = []
+            for _ in range(50):
+                t0 = time.perf_counter()
+                conn.execute("UPDATE users SET last_name = last_name WHERE id = %s", (probe_user,))
+                probes.append(time.perf_counter() - t0)
+            p50 = sorted(probes)[len(probes) // 2] * 1000
+            waited = time.perf_counter() - start
+            if p50 < 1.5 or waited > limit:
+                return waited, p50
+            time.sleep(1.0)
+
+
 def heavy_task_ids(setup: Setup, user_id: uuid.UUID, count: int, seed: int) -> list[uuid.UUID]:
     """``count`` distinct random tasks of the heavy user (read as the superuser)."""
     with psycopg.connect(setup.dsn()) as conn:
         conn.execute("SELECT setseed(%s)", (seed / 1000 % 1,))
-        rows = conn.execute("SELECT id FROM tasks WHERE user_id = %s ORDER BY random() LIMIT %s",
-                            (user_id, count)).fetchall()
+        rows = conn.execute(
+            "SELECT id FROM tasks WHERE user_id = %s ORDER BY random() LIMIT %s", (user_id, count)
+        ).fetchall()
     if len(rows) < count:
         raise SystemExit(f"The heavy user has {len(rows)} tasks; the benchmark needs {count}.")
     return [r[0] for r in rows]
@@ -203,8 +290,7 @@ def server_facts(setup: Setup) -> list[str]:
         ).fetchone()
     if not (version and settings and sizes):
         raise RuntimeError("the server did not describe itself")
-    return [f"PostgreSQL {version[0]}; {settings[0]}",
-            f"tasks: table {sizes[0]}, indexes {sizes[1]}"]
+    return [f"PostgreSQL {version[0]}; {settings[0]}", f"tasks: table {sizes[0]}, indexes {sizes[1]}"]
 
 
 def connection_times(engine: Any, dsn: str, iterations: int) -> list[tuple[str, list[float]]]:
@@ -253,8 +339,11 @@ def explain(conn: psycopg.Connection, token: str, name: str, statements: list[tu
         conn.execute(sql.SQL("PREPARE bench_explain AS {}").format(sql.SQL(numbered)))  # type: ignore[arg-type]
         try:
             args = sql.SQL("({})").format(sql.SQL(", ").join(sql.Literal(params[n]) for n in names))
-            plan = conn.execute(sql.SQL("EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain {}").format(
-                args if names else sql.SQL(""))).fetchall()
+            plan = conn.execute(
+                sql.SQL("EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain {}").format(
+                    args if names else sql.SQL("")
+                )
+            ).fetchall()
         finally:
             conn.rollback()
             conn.execute("DEALLOCATE bench_explain")

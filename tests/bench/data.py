@@ -104,8 +104,9 @@ def pct(samples: list[float], q: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))] * 1000
 
 
-def measure(op: Op, capture: Capture, conn: psycopg.Connection, token: str,
-            warmup: int, iterations: int) -> tuple[list[float], list[float]]:
+def measure(
+    op: Op, capture: Capture, conn: psycopg.Connection, token: str, warmup: int, iterations: int
+) -> tuple[list[float], list[float]]:
     layer: list[float] = []
     raw: list[float] = []
     for i in range(warmup + iterations):
@@ -135,11 +136,18 @@ def measure(op: Op, capture: Capture, conn: psycopg.Connection, token: str,
     return layer, raw
 
 
-def build_ops(repo: TaskRepository, pool: list[uuid.UUID], args: argparse.Namespace,
-              deep_cursor: Cursor | None, now: datetime) -> list[Op]:
+def build_ops(
+    repo: TaskRepository,
+    pool: list[uuid.UUID],
+    args: argparse.Namespace,
+    deep_cursor: Cursor | None,
+    now: datetime,
+) -> list[Op]:
     n = args.warmup + args.iterations + 1
-    slices = {name: (pool[k * 2 * n:(k * 2 + 1) * n], pool[(k * 2 + 1) * n:(k * 2 + 2) * n])
-              for k, name in enumerate(("update", "toggle", "delete"))}
+    slices = {
+        name: (pool[k * 2 * n : (k * 2 + 1) * n], pool[(k * 2 + 1) * n : (k * 2 + 2) * n])
+        for k, name in enumerate(("update", "toggle", "delete"))
+    }
     drafts: dict[int, TaskDraft] = {}
 
     def create(i: int) -> Callable[[], object]:
@@ -165,8 +173,11 @@ def build_ops(repo: TaskRepository, pool: list[uuid.UUID], args: argparse.Namesp
 
     layer_of = {name: (lambda i, s=s: s[0][i]) for name, s in slices.items()}
     raw_of = {name: (lambda i, s=s: s[1][i]) for name, s in slices.items()}
-    filtered = TaskQuery(priorities=frozenset({Priority.HIGH, Priority.URGENT}),
-                         due_after=now, due_before=now + timedelta(days=7))
+    filtered = TaskQuery(
+        priorities=frozenset({Priority.HIGH, Priority.URGENT}),
+        due_after=now,
+        due_before=now + timedelta(days=7),
+    )
     zone = datetime.now().astimezone().tzinfo or UTC
     ops = [
         Op("create", create, lambda i: drafts[i].id, lambda i: uuid.uuid4()),
@@ -202,15 +213,21 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
     print(f"Schema migrated as {_load.OWNER}; client role {_load.CLIENT} (member of todo_app).")
     t0 = time.perf_counter()
     users = _load.register_users(setup, args.users)
-    print(f"Registered {args.users:,} users via todo_auth.register in {time.perf_counter() - t0:.1f} s "
-          f"(ONE argon2id key, {users.params.split('$')[3]}, shared by all users to keep load fast).")
+    print(
+        f"Registered {args.users:,} users via todo_auth.register in {time.perf_counter() - t0:.1f} s "
+        f"(ONE argon2id key, {users.params.split('$')[3]}, shared by all users to keep load fast)."
+    )
     timings = _load.load_tasks(setup, users, args.tasks, args.heavy, args.seed)
     for what, secs in timings.items():
         print(f"  {what}: {secs:.1f} s")
-    print(f"Loaded {args.tasks:,} tasks ({args.heavy:,} for {_load.HEAVY_EMAIL}) in "
-          f"{time.perf_counter() - t_all:.1f} s in total.")
+    print(
+        f"Loaded {args.tasks:,} tasks ({args.heavy:,} for {_load.HEAVY_EMAIL}) in "
+        f"{time.perf_counter() - t_all:.1f} s in total."
+    )
     for fact in _load.server_facts(setup):
         print(f"  {fact}")
+    waited, probe = _load.settle(setup, users.ids[-1])
+    print(f"Waited {waited:.0f} s for the disk to absorb the load (commit probe p50 {probe:.2f} ms).")
 
     n = args.warmup + args.iterations + 1
     pool = _load.heavy_task_ids(setup, users.ids[0], 6 * n, args.seed)
@@ -232,8 +249,10 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
         t0 = time.perf_counter()
         deep, walked = walk_pages(repo, args.deep_pages)
         where = "undated run" if deep and deep.values[0] is None else "dated run"
-        print(f"Walked {walked} pages of 100 by keyset in {time.perf_counter() - t0:.1f} s "
-              f"(deep cursor at row {walked * 100:,}, in the {where}).")
+        print(
+            f"Walked {walked} pages of 100 by keyset in {time.perf_counter() - t0:.1f} s "
+            f"(deep cursor at row {walked * 100:,}, in the {where})."
+        )
         capture = Capture(db.engine)
         ops = build_ops(repo, pool, args, deep if walked else None, now)
         rows = []
@@ -261,24 +280,33 @@ def _holds(layer: list[float], raw: list[float]) -> bool:
     return lp <= TARGET_P99_MS and lp <= TARGET_RATIO * rp
 
 
-def report(rows: list[tuple[Op, list[float], list[float]]],
-           conn_rows: list[tuple[str, list[float]]], args: argparse.Namespace) -> None:
+def report(
+    rows: list[tuple[Op, list[float], list[float]]],
+    conn_rows: list[tuple[str, list[float]]],
+    args: argparse.Namespace,
+) -> None:
     mode = "no prepared statements (--pooled)" if args.pooled else "psycopg auto-prepare on (default)"
-    print(f"\n{args.iterations} timed iterations per operation after {args.warmup} warm-up; layer and "
-          f"raw alternate; {mode}. Times in ms.")
-    head = (f"{'operation':<30} {'layer p50':>9} {'layer p99':>9} {'raw p50':>8} {'raw p99':>8} "
-            f"{'p99/p99':>7}  targets (p99<={TARGET_P99_MS:g}ms, <={TARGET_RATIO:g}x raw)")
+    print(
+        f"\n{args.iterations} timed iterations per operation after {args.warmup} warm-up; layer and "
+        f"raw alternate; {mode}. Times in ms."
+    )
+    head = (
+        f"{'operation':<30} {'layer p50':>9} {'layer p99':>9} {'raw p50':>8} {'raw p99':>8} "
+        f"{'p99/p99':>7}  targets (p99<={TARGET_P99_MS:g}ms, <={TARGET_RATIO:g}x raw)"
+    )
     print(head)
     print("-" * len(head))
     for op, layer, raw in rows:
         lp, rp = pct(layer, 0.99), pct(raw, 0.99)
         misses = [w for w, bad in (("p99", lp > TARGET_P99_MS), ("ratio", lp > TARGET_RATIO * rp)) if bad]
         verdict = "hold" if not misses else "MISS " + "+".join(misses)
-        print(f"{op.name:<30} {pct(layer, .5):9.2f} {lp:9.2f} {pct(raw, .5):8.2f} {rp:8.2f} "
-              f"{lp / rp:6.2f}x  {verdict}")
+        print(
+            f"{op.name:<30} {pct(layer, 0.5):9.2f} {lp:9.2f} {pct(raw, 0.5):8.2f} {rp:8.2f} "
+            f"{lp / rp:6.2f}x  {verdict}"
+        )
     print()
     for name, samples in conn_rows:
-        print(f"{name:<34} p50 {pct(samples, .5):7.2f}  p99 {pct(samples, .99):7.2f}")
+        print(f"{name:<34} p50 {pct(samples, 0.5):7.2f}  p99 {pct(samples, 0.99):7.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -291,8 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--deep-pages", type=int, default=500)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-explain", action="store_true", help="skip EXPLAIN of slow operations")
-    p.add_argument("--pooled", action="store_true",
-                   help="as through a pooled endpoint (PgBouncer): no prepared statements, both sides")
+    p.add_argument(
+        "--pooled",
+        action="store_true",
+        help="as through a pooled endpoint (PgBouncer): no prepared statements, both sides",
+    )
     args = p.parse_args(argv)
     if not (args.users >= 1 and 0 < args.heavy <= args.tasks and args.iterations >= 1):
         p.error("need --users >= 1, 0 < --heavy <= --tasks and --iterations >= 1")

@@ -73,16 +73,26 @@ class TaskListController(QObject):
             return
         self.model.begin_loading()
         query = replace(self._query, after=None)
-        self._workers.read(LIST_VIEW, partial(self._service.list, query), self._first_page,
-                           self._first_page_failed, label="list")
+        self._workers.read(
+            LIST_VIEW,
+            partial(self._service.list, query),
+            self._first_page,
+            self._first_page_failed,
+            label="list",
+        )
 
     def _fetch_next(self) -> None:
         if self._service is None or self._cursor is None:
             self.model.stop_fetching()
             return
         query = replace(self._query, after=self._cursor)
-        self._workers.read(LIST_VIEW, partial(self._service.list, query), self._next_page,
-                           self._next_page_failed, label="next page")
+        self._workers.read(
+            LIST_VIEW,
+            partial(self._service.list, query),
+            self._next_page,
+            self._next_page_failed,
+            label="next page",
+        )
 
     def _first_page(self, page: TaskPage) -> None:
         self._cursor = page.next_cursor
@@ -120,14 +130,26 @@ class TaskListController(QObject):
             return False
         draft = TaskDraft(title=title)
         now = _now()
-        guess = Task(id=draft.id, title=draft.title, description=draft.description, completed=draft.completed,
-                     priority=draft.priority, due_date=draft.due_date, created_at=now, updated_at=now)
+        guess = Task(
+            id=draft.id,
+            title=draft.title,
+            description=draft.description,
+            completed=draft.completed,
+            priority=draft.priority,
+            due_date=draft.due_date,
+            created_at=now,
+            updated_at=now,
+        )
         self._unsaved[draft.id] = guess
         # At the top, where the person is looking; a later page that holds it is de-duplicated.
         self.model.insert_rows(0, [guess])
         self.model.set_saving(draft.id, True)
-        self._workers.write(partial(self._service.create, draft), self._created,
-                            partial(self._create_failed, guess), label="create")
+        self._workers.write(
+            partial(self._service.create, draft),
+            self._created,
+            partial(self._create_failed, guess),
+            label="create",
+        )
         return True
 
     def _created(self, task: Task) -> None:
@@ -162,17 +184,24 @@ class TaskListController(QObject):
             done_at = now if completed else None
             self.model.replace_task(replace(task, completed=completed, completed_at=done_at))
         changed = [t.id for t in tasks]
-        self._workers.write(partial(self._service.set_completed, changed, completed),
-                            partial(self._edits_stored, changed),
-                            partial(self._edits_failed, changed), label="set completed")
+        self._workers.write(
+            partial(self._service.set_completed, changed, completed),
+            partial(self._edits_stored, changed),
+            partial(self._edits_failed, changed),
+            label="set completed",
+        )
 
     def delete_rows(self, rows: list[int]) -> None:
         if self._service is None or not rows:
             return
         ids = [self.model.task_at(r).id for r in rows]
         removed = self.model.remove_ids(ids)
-        self._workers.write(partial(self._service.delete, ids), self._deleted,
-                            partial(self._delete_failed, removed), label="delete")
+        self._workers.write(
+            partial(self._service.delete, ids),
+            self._deleted,
+            partial(self._delete_failed, removed),
+            label="delete",
+        )
 
     def _deleted(self, count: int) -> None:
         # Already gone elsewhere counts as done: the person wanted it gone.

@@ -203,9 +203,7 @@ class TaskTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def canFetchMore(self, parent: Index) -> bool:
-        return (
-            not parent.isValid() and self._has_more and not self._fetching and self._fetch_more is not None
-        )
+        return not parent.isValid() and self._has_more and not self._fetching and self._fetch_more is not None
 
     def fetchMore(self, parent: Index) -> None:
         if not self.canFetchMore(parent) or self._fetch_more is None:
