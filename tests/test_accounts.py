@@ -91,3 +91,21 @@ def test_delete_account_erases_everything(test_db, accounts, client_db, alice, b
     assert TaskRepository(client_db, bob.token).get(bobs.id) == bobs
     with pytest.raises(AuthenticationError):
         accounts.sign_in(alice.account.email, PASSWORD)
+
+
+def test_old_sessions_are_swept_at_sign_in(test_db, accounts, alice):
+    stale = accounts.sign_in(alice.account.email, PASSWORD)
+    accounts.sign_out(stale.token)
+    with test_db.superuser() as su:
+        su.execute(
+            "UPDATE todo_auth.sessions SET revoked_at = now() - interval '31 days' WHERE revoked_at IS NOT NULL"
+        )
+        su.execute(
+            "UPDATE todo_auth.sessions SET expires_at = now() - interval '2 days' WHERE revoked_at IS NULL"
+        )
+        before = su.execute("SELECT count(*) FROM todo_auth.sessions").fetchone()[0]
+    accounts.sign_in(alice.account.email, PASSWORD)
+    with test_db.superuser() as su:
+        after = su.execute("SELECT count(*) FROM todo_auth.sessions").fetchone()[0]
+    assert before == 2
+    assert after == 1  # only the new one is left

@@ -57,7 +57,7 @@ CREATE TABLE todo_auth.sessions (
     expires_at TIMESTAMPTZ NOT NULL,
     revoked_at TIMESTAMPTZ
 );
-CREATE INDEX sessions_user_id_idx ON todo_auth.sessions (user_id) WHERE revoked_at IS NULL;
+CREATE INDEX sessions_user_id_idx ON todo_auth.sessions (user_id);
 
 -- Keyed by a hash of the lower-cased email, known or not, so throttling cannot be used
 -- to tell which emails have accounts.
@@ -168,6 +168,10 @@ DECLARE
     -- gen_random_uuid() draws from the server's strong random source: 244 random bits.
     token text := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
 BEGIN
+    -- Retention: a sign-in sweeps the account's sessions that ended a while ago.
+    DELETE FROM todo_auth.sessions
+     WHERE user_id = p_user
+       AND (expires_at < now() - interval '1 day' OR revoked_at < now() - interval '30 days');
     INSERT INTO todo_auth.sessions (token_hash, user_id, device, expires_at)
     VALUES (sha256(convert_to(token, 'UTF8')), p_user, left(coalesce(p_device, ''), 200),
             now() + interval '90 days');

@@ -114,6 +114,10 @@ _COLUMNS = (
 )
 
 
+def sets_token(statement: str) -> bool:
+    return "todo.session_token" in statement
+
+
 @dataclass(frozen=True)
 class Setup:
     server: EmbeddedServer
