@@ -114,7 +114,7 @@ def test_cut_in_the_middle_of_a_transaction_reruns_the_work(make_proxied_db, pro
     assert len(calls) == 2
     assert calls[0] != calls[1]
     assert result == calls[1]
-    assert len(waits) == 1  # one wait, between the lost attempt and the good one
+    assert waits == []  # a connection lost mid-work is replaced at once, without a visible wait
 
 
 def test_refusing_for_two_seconds_then_passing_recovers_and_reports_waiting(make_proxied_db, proxy):
@@ -188,3 +188,21 @@ def test_server_side_termination_through_the_proxy(make_proxied_db, test_db):
             (test_db.roles.client, test_db.name),
         )
     assert db.run(None, _pid) not in pids
+
+
+def test_idle_connection_is_pinged_at_checkout_and_replaced(make_proxied_db, proxy, monkeypatch):
+    import todo_desktop.db.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "IDLE_PING_SECONDS", 0.0)  # every connection counts as idle
+    db, waits = make_proxied_db()
+    first = db.run(None, _pid)
+    calls: list[int] = []
+
+    def work(conn: Connection) -> int:
+        calls.append(_pid(conn))
+        return calls[-1]
+
+    proxy.cut()
+    assert db.run(None, work) != first
+    assert len(calls) == 1  # the ping found the dead connection; the work ran once
+    assert waits == []

@@ -87,6 +87,8 @@ def test_cannot_write_users_or_secrets_directly(conn, alice, bob):
         "DELETE FROM users",
         "UPDATE todo_auth.sessions SET expires_at = 'infinity'",
         "DELETE FROM todo_auth.login_throttle",
+        "UPDATE task_counts SET open_tasks = 0",
+        "INSERT INTO task_counts (user_id) VALUES (gen_random_uuid())",
     ):
         with pytest.raises(pg.InsufficientPrivilege):
             conn.execute(stmt)

@@ -17,6 +17,7 @@ from todo_desktop import APP_ID, __version__
 from todo_desktop.db import engine as engine_module
 from todo_desktop.db.engine import (
     CONNECT_TIMEOUT_SECONDS,
+    IDLE_PING_SECONDS,
     POOL_RECYCLE_SECONDS,
     connect_args_for,
     create_db_engine,
@@ -259,7 +260,9 @@ def test_engine_pool_settings():
         assert isinstance(pool, QueuePool)
         assert pool.size() == 2
         assert pool._max_overflow == 2
-        assert pool._pre_ping is True
+        # Pinged at checkout only after IDLE_PING_SECONDS idle, not on every checkout.
+        assert pool._pre_ping is False
+        assert IDLE_PING_SECONDS < POOL_RECYCLE_SECONDS
         assert pool._recycle == POOL_RECYCLE_SECONDS == 240 < NEON_SUSPEND_SECONDS
         assert 0 < pool._timeout <= 30
         assert engine.dialect.driver == "psycopg"

@@ -9,11 +9,12 @@ someone else next), and it is sent as a bound parameter so it never appears in
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
 from todo_desktop.db.error_mapping import map_error
 from todo_desktop.db.retry import with_retries
@@ -25,10 +26,19 @@ log = logging.getLogger(__name__)
 
 # The volatile set_config in a FROM subquery runs before the outer projection, so one
 # round trip both sets the token and says whether it names a live session.
-_BEGIN_SESSION = text(
-    "SELECT todo_auth.current_user_id() FROM (SELECT set_config('todo.session_token', :token, true)) AS s"
+_BEGIN_SESSION = (
+    "SELECT todo_auth.current_user_id() FROM (SELECT set_config('todo.session_token', %(token)s, true)) AS s"
 )
 SESSION_ENDED = "Your session has ended; please sign in again."
+_SESSION_USER = "todo.session_user"
+
+
+def session_user(conn: Connection) -> uuid.UUID:
+    """The signed-in user of the current transaction (set by ``Database.transaction``)."""
+    user = conn.info.get(_SESSION_USER)
+    if user is None:
+        raise NotSignedInError(SESSION_ENDED)
+    return user
 
 
 class Database:
@@ -50,8 +60,13 @@ class Database:
     @contextmanager
     def transaction(self, token: str | None) -> Iterator[Connection]:
         with self.engine.begin() as conn:
-            if token and conn.execute(_BEGIN_SESSION, {"token": token}).scalar() is None:
-                raise NotSignedInError(SESSION_ENDED)
+            user = None
+            if token:
+                user = conn.exec_driver_sql(_BEGIN_SESSION, {"token": token}).scalar()
+                if user is None:
+                    raise NotSignedInError(SESSION_ENDED)
+            # RLS remains the guard; the id only helps the planner and the queries.
+            conn.info[_SESSION_USER] = user
             yield conn
 
     def run(self, token: str | None, work: Callable[[Connection], T]) -> T:

@@ -4,9 +4,13 @@ timeouts, keepalives, and a pooled-endpoint mode with no session state.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
+import psycopg
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from todo_desktop import APP_ID, __version__
 from todo_desktop.db.urls import ConnectionTarget
@@ -15,6 +19,11 @@ from todo_desktop.db.urls import ConnectionTarget
 # replaced before it can be found dead.
 POOL_RECYCLE_SECONDS = 240
 CONNECT_TIMEOUT_SECONDS = 10
+# A connection used this recently is almost surely alive; pinging it anyway would add a
+# network round trip to every operation (tens of ms to a remote Neon endpoint). Older
+# ones are pinged at checkout; a dead one that slips through is retried on a new one.
+IDLE_PING_SECONDS = 10.0
+_LAST_USED = "todo.last_used"
 
 
 def connect_args_for(target: ConnectionTarget) -> dict[str, Any]:
@@ -38,12 +47,31 @@ def create_db_engine(
     max_overflow: int = 2,
     pool_timeout: float = 15.0,
 ) -> Engine:
-    return create_engine(
+    engine = create_engine(
         target.url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
         pool_recycle=POOL_RECYCLE_SECONDS,
         pool_timeout=pool_timeout,
         connect_args=connect_args_for(target),
     )
+    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkin", _note_use)
+    return engine
+
+
+def _note_use(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info[_LAST_USED] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection) -> None:
+    last = record.info.get(_LAST_USED)
+    if last is not None and time.monotonic() - last < IDLE_PING_SECONDS:
+        return
+    try:
+        dbapi_connection.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except psycopg.Error as exc:
+        # The pool discards this connection and checks out (or opens) another.
+        raise DisconnectionError(str(exc)) from exc

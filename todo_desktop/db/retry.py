@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import psycopg
@@ -87,6 +87,10 @@ def classify(exc: BaseException) -> Verdict:
     return Verdict.FAIL
 
 
+def _stale_pooled(exc: BaseException) -> bool:
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
+
+
 def backoff_delays(
     budget: float = 15.0, first: float = 0.2, cap: float = 3.0, rng: random.Random | None = None
 ) -> list[float]:
@@ -117,8 +121,9 @@ def with_retries(
     COMMIT's outcome is unknown it runs again.
     """
     deadline = time.monotonic() + budget
-    delays = iter(backoff_delays(budget))
+    delays: Iterator[float] | None = None
     tx_retries = 0
+    replaced_stale = False
     while True:
         try:
             return action()
@@ -126,12 +131,18 @@ def with_retries(
             verdict = classify(exc)
             if verdict is Verdict.FAIL:
                 raise
+            if verdict is Verdict.RECONNECT and not replaced_stale and _stale_pooled(exc):
+                # A pooled connection died while idle (a suspend, a NAT timeout): the pool
+                # has dropped it; one immediate try on a fresh one is not "waiting".
+                replaced_stale = True
+                continue
             if verdict is Verdict.RETRY:
                 tx_retries += 1
                 if tx_retries > max_tx_retries:
                     raise
                 delay = 0.01 * tx_retries
             else:
+                delays = delays or iter(backoff_delays(budget))
                 remaining = deadline - time.monotonic()
                 delay = min(next(delays, -1.0), remaining)
                 if delay <= 0:

@@ -8,14 +8,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, tzinfo
+from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Connection
 
 from todo_desktop import validation
+from todo_desktop.db import task_sql
 from todo_desktop.db.database import Database
-from todo_desktop.db.tables import tasks
-from todo_desktop.db.task_queries import TASK_COLUMNS, count_lists, list_page, task_from_row
+from todo_desktop.db.task_queries import count_lists, list_page
 from todo_desktop.errors import NotFoundError, ValidationError
 from todo_desktop.smart_lists import UPCOMING_DAYS, local_day_start
 from todo_desktop.values import ListCounts, Task, TaskChanges, TaskDraft, TaskPage, TaskQuery
@@ -31,6 +31,17 @@ def _ids(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
     return unique
 
 
+def _fetch(conn: Connection, task_id: uuid.UUID) -> Task:
+    row = conn.exec_driver_sql(task_sql.SELECT_ONE, {"id": task_id}).first()
+    if row is None:
+        raise NotFoundError(GONE)
+    return task_sql.task_from_tuple(row)
+
+
+def _column_value(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
 class TaskRepository:
     """Bound to one session token; safe to call from any worker thread."""
 
@@ -40,7 +51,7 @@ class TaskRepository:
 
     def create(self, draft: TaskDraft) -> Task:
         clean = validation.draft(draft)
-        values = {
+        params = {
             "id": clean.id,
             "title": clean.title,
             "description": clean.description,
@@ -48,12 +59,11 @@ class TaskRepository:
             "due_date": clean.due_date,
             "completed": clean.completed,
         }
-        stmt = insert(tasks).values(**values).on_conflict_do_nothing(index_elements=[tasks.c.id])
 
         def work(conn: Connection) -> Task:
-            conn.execute(stmt)
-            # On a retry the first attempt's row is already there; either way, read it back.
-            return _fetch(conn, clean.id)
+            row = conn.exec_driver_sql(task_sql.INSERT, params).first()
+            # None: a retry found the first attempt's row (or the id is taken); read it back.
+            return task_sql.task_from_tuple(row) if row is not None else _fetch(conn, clean.id)
 
         return self.db.run(self.token, work)
 
@@ -64,14 +74,15 @@ class TaskRepository:
         values = validation.changes(changes)
         if not values:
             return self.get(task_id)
-        values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
-        stmt = update(tasks).where(tasks.c.id == task_id).values(**values).returning(*TASK_COLUMNS)
+        columns = tuple(c for c in task_sql.UPDATABLE if c in values)
+        sql = task_sql.update_sql(columns)
+        params = {c: _column_value(values[c]) for c in columns} | {"id": task_id}
 
         def work(conn: Connection) -> Task:
-            row = conn.execute(stmt).first()
+            row = conn.exec_driver_sql(sql, params).first()
             if row is None:
                 raise NotFoundError(GONE)
-            return task_from_row(row)
+            return task_sql.task_from_tuple(row)
 
         return self.db.run(self.token, work)
 
@@ -81,24 +92,19 @@ class TaskRepository:
 
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
         ids = _ids(task_ids)
-        stmt = (
-            update(tasks)
-            .where(tasks.c.id.in_(ids), tasks.c.completed != completed)
-            .values(completed=completed)
-        )
+        params = {"ids": ids, "completed": completed}
 
         def work(conn: Connection) -> list[Task]:
-            conn.execute(stmt)
-            rows = conn.execute(select(*TASK_COLUMNS).where(tasks.c.id.in_(ids))).all()
-            return [task_from_row(r) for r in rows]
+            conn.exec_driver_sql(task_sql.SET_COMPLETED, params)
+            rows = conn.exec_driver_sql(task_sql.SELECT_MANY, {"ids": ids}).all()
+            return [task_sql.task_from_tuple(r) for r in rows]
 
         return self.db.run(self.token, work)
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         """Delete the tasks; returns how many existed. Deleting twice is harmless."""
-        ids = _ids(task_ids)
-        stmt = delete(tasks).where(tasks.c.id.in_(ids))
-        return self.db.run(self.token, lambda c: c.execute(stmt).rowcount)
+        params = {"ids": _ids(task_ids)}
+        return self.db.run(self.token, lambda c: c.exec_driver_sql(task_sql.DELETE, params).rowcount)
 
     def restore(self, snapshot: Task) -> Task:
         """Put back a deleted task with its id and fields (undo of a delete)."""
@@ -123,10 +129,3 @@ class TaskRepository:
         tomorrow = local_day_start(now, zone, 1)
         end = local_day_start(now, zone, 1 + UPCOMING_DAYS)
         return self.db.run(self.token, lambda c: count_lists(c, now, today, tomorrow, end))
-
-
-def _fetch(conn: Connection, task_id: uuid.UUID) -> Task:
-    row = conn.execute(select(*TASK_COLUMNS).where(tasks.c.id == task_id)).first()
-    if row is None:
-        raise NotFoundError(GONE)
-    return task_from_row(row)

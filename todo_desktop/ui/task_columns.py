@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from todo_desktop.values import Task
+from todo_desktop.values import SortKey, Task
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -52,3 +52,13 @@ def display_text(task: Task, column: int) -> str | None:
     if column == Column.UPDATED:
         return local_time(task.updated_at)
     return None  # Done shows only its checkbox
+
+
+# The order a click on a column header asks for; Done has no order of its own.
+SORT_BY_COLUMN = {
+    Column.TITLE: SortKey.TITLE,
+    Column.PRIORITY: SortKey.PRIORITY,
+    Column.DUE: SortKey.DUE,
+    Column.UPDATED: SortKey.UPDATED,
+}
+COLUMN_BY_SORT = {key: column for column, key in SORT_BY_COLUMN.items()}

@@ -44,6 +44,8 @@ def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
 class TaskTableModel(QAbstractTableModel):
     # (task ids, completed): a checkbox was clicked; the owner writes it and calls replace_task.
     completion_requested = Signal(object, bool)
+    # (task id, text): a title was edited in place; the owner validates and writes it.
+    title_edited = Signal(object, str)
 
     def __init__(
         self,
@@ -217,6 +219,8 @@ class TaskTableModel(QAbstractTableModel):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
         if index.column() == Column.DONE:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
+        elif index.column() == Column.TITLE:
+            flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -231,6 +235,8 @@ class TaskTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return display_text(task, column)
+        if role == Qt.ItemDataRole.EditRole and column == Column.TITLE:
+            return task.title
         if role == Qt.ItemDataRole.CheckStateRole and column == Column.DONE:
             return Qt.CheckState.Checked if task.completed else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.FontRole:
@@ -244,11 +250,20 @@ class TaskTableModel(QAbstractTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = 2) -> bool:
-        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != Column.DONE:
+        if not index.isValid() or not 0 <= index.row() < len(self._tasks):
             return False
-        checked = value in (Qt.CheckState.Checked, int(Qt.CheckState.Checked.value))
-        self.completion_requested.emit([self._tasks[index.row()].id], checked)
-        return True
+        task = self._tasks[index.row()]
+        if role == Qt.ItemDataRole.CheckStateRole and index.column() == Column.DONE:
+            checked = value in (Qt.CheckState.Checked, int(Qt.CheckState.Checked.value))
+            self.completion_requested.emit([task.id], checked)
+            return True
+        if role == Qt.ItemDataRole.EditRole and index.column() == Column.TITLE and isinstance(value, str):
+            # The row changes when the owner applies the edit (optimistically), not here: it
+            # validates first, and an invalid title must not show as if it were saved.
+            if value != task.title:
+                self.title_edited.emit(task.id, value)
+            return True
+        return False
 
     # Presentation ----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from todo_desktop.errors import TodoError
+from todo_desktop.errors import DatabaseUnavailableError, TodoError
 
 T = TypeVar("T")
 
@@ -25,6 +25,36 @@ READ_THREADS = 2
 UNEXPECTED = "Something went wrong; the details were written to the log."
 # Writes carry no view: each outcome matters (it confirms or rolls back an edit).
 _WRITE_VIEW = ""
+
+
+class Failure(str):
+    """One sentence for a person, plus where it belongs.
+
+    A str, so callers that only show the sentence need not know more; ``field`` names the
+    input a validation error is about (to show it beside that field), and ``unavailable``
+    says the database could not be reached (the window then shows its banner and retries).
+    """
+
+    field: str | None
+    unavailable: bool
+
+    def __new__(cls, message: str, *, field: str | None = None, unavailable: bool = False) -> Failure:
+        made = super().__new__(cls, message)
+        made.field = field
+        made.unavailable = unavailable
+        return made
+
+
+def failure_from(exc: BaseException, label: str) -> Failure:
+    """The Failure a person should see for ``exc``; anything unexpected is logged in full."""
+    if isinstance(exc, TodoError):
+        return Failure(
+            exc.message,
+            field=getattr(exc, "field", None),
+            unavailable=isinstance(exc, DatabaseUnavailableError),
+        )
+    _log.error("Background job %r failed", label, exc_info=exc)
+    return Failure(UNEXPECTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +96,8 @@ class _Job(QRunnable):
         started = time.perf_counter()
         try:
             value = fn()
-        except TodoError as exc:
-            self._emit(self._signals.failed, exc.message, started)
-        except Exception:
-            _log.exception("Background job %r failed", self._ticket.label)
-            self._emit(self._signals.failed, UNEXPECTED, started)
+        except Exception as exc:
+            self._emit(self._signals.failed, failure_from(exc, self._ticket.label), started)
         else:
             self._emit(self._signals.succeeded, value, started)
 
@@ -86,7 +113,7 @@ class _Job(QRunnable):
 @dataclass(frozen=True, slots=True)
 class _Callbacks:
     on_success: Callable[[Any], None]
-    on_failure: Callable[[str], None]
+    on_failure: Callable[[Failure], None]
 
 
 class Workers(QObject):
@@ -99,6 +126,8 @@ class Workers(QObject):
 
     latency_measured = Signal(float)  # milliseconds the last delivered job took
     stale_dropped = Signal(str, int)  # view, request id
+    unavailable = Signal(str)  # a delivered job could not reach the database
+    reachable = Signal()  # a delivered job succeeded: the database answers
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -119,7 +148,7 @@ class Workers(QObject):
         view: str,
         job: Callable[[], T],
         on_success: Callable[[T], None],
-        on_failure: Callable[[str], None],
+        on_failure: Callable[[Failure], None],
         label: str = "read",
     ) -> int:
         """Run ``job`` for ``view``; any older request for the same view becomes stale."""
@@ -131,7 +160,7 @@ class Workers(QObject):
         self,
         job: Callable[[], T],
         on_success: Callable[[T], None],
-        on_failure: Callable[[str], None],
+        on_failure: Callable[[Failure], None],
         label: str = "write",
     ) -> int:
         return self._submit(self._writes, _WRITE_VIEW, job, on_success, on_failure, label)
@@ -142,6 +171,11 @@ class Workers(QObject):
     @property
     def pending_writes(self) -> int:
         return sum(1 for view, _ in self._pending if view == _WRITE_VIEW)
+
+    def note_failure(self, failure: Failure) -> None:
+        """Report a failure a job returned as a value (part of a batch) like a raised one."""
+        if failure.unavailable:
+            self.unavailable.emit(str(failure))
 
     def wait_for_writes(self, timeout_ms: int) -> bool:
         """Block until every queued write has run; False if ``timeout_ms`` passed first.
@@ -157,7 +191,7 @@ class Workers(QObject):
         view: str,
         job: Callable[[], Any],
         on_success: Callable[[Any], None],
-        on_failure: Callable[[str], None],
+        on_failure: Callable[[Failure], None],
         label: str,
     ) -> int:
         request_id = self._latest.get(view, 0) + 1
@@ -182,10 +216,13 @@ class Workers(QObject):
     def _deliver_success(self, outcome: _Outcome) -> None:
         callbacks = self._take(outcome)
         if callbacks is not None:
+            self.reachable.emit()
             callbacks.on_success(outcome.value)
 
     @Slot(object)
     def _deliver_failure(self, outcome: _Outcome) -> None:
         callbacks = self._take(outcome)
         if callbacks is not None:
-            callbacks.on_failure(str(outcome.value))
+            failure = outcome.value if isinstance(outcome.value, Failure) else Failure(str(outcome.value))
+            callbacks.on_failure(failure)
+            self.note_failure(failure)

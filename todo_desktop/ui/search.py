@@ -1,0 +1,80 @@
+"""Text fields of the main window: one that reports Esc, and the debounced search field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+SEARCH_DEBOUNCE_MS = 200
+
+
+class KeyLineEdit(QLineEdit):
+    """A line edit that tells its owner about Esc (leave the field) instead of ignoring it."""
+
+    escaped = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            self.escaped.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class AppKeysFirst(QObject):
+    """Lets a few window shortcuts win over a text field's own binding for the same keys.
+
+    On X11 desktops Ctrl+K means "delete to end of line" in Qt's text fields, which would
+    make the command palette unreachable while typing.
+    """
+
+    def __init__(self, keys: list[QKeySequence], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._keys = {key.toString() for key in keys}
+
+    def watch(self, *widgets: QWidget) -> None:
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination()).toString()
+            if pressed in self._keys:
+                event.ignore()  # not claimed by the field: the shortcut runs
+                return True
+        return False
+
+
+class SearchField(KeyLineEdit):
+    """Filters the list as one types; the query goes out once typing pauses."""
+
+    search_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, debounce_ms: int = SEARCH_DEBOUNCE_MS) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("Search  (Ctrl+F)")
+        self.setAccessibleName("Search tasks")
+        self.setClearButtonEnabled(True)
+        self._sent = ""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self.send_now)
+        self.textChanged.connect(lambda _text: self._timer.start())
+
+    @property
+    def sent(self) -> str:
+        return self._sent
+
+    def send_now(self) -> None:
+        self._timer.stop()
+        if self.text() != self._sent:
+            self._sent = self.text()
+            self.search_changed.emit(self._sent)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            self.clear()  # Esc clears the search at once, then leaves (the owner handles that)
+            self.send_now()
+        super().keyPressEvent(event)

@@ -1,0 +1,305 @@
+"""Optimistic writes: every edit shows at once, then the database confirms or refuses it.
+
+The stored value replaces the guess; a refusal rolls the row back and says why in one
+sentence. Writes may name tasks that are not in the list on screen (an undo after the list
+changed): those are written all the same, and the list is reloaded once they are stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+
+from PySide6.QtCore import QObject, Signal
+
+from todo_desktop import validation
+from todo_desktop.errors import ValidationError
+from todo_desktop.services import TaskService
+from todo_desktop.ui.clock import utc_now
+from todo_desktop.ui.task_table_model import TaskTableModel
+from todo_desktop.ui.workers import Failure, Workers, failure_from
+from todo_desktop.values import Task, TaskChanges, TaskDraft
+
+# Called once a write has settled: True if the database stored it.
+Done = Callable[[bool], None]
+
+
+def plural(n: int) -> str:
+    return f"{n} task" if n == 1 else f"{n} tasks"
+
+
+def applied(task: Task, changes: TaskChanges) -> Task:
+    """``task`` as it will look once ``changes`` are stored (the optimistic guess)."""
+    try:
+        values = validation.changes(changes)
+    except ValidationError:
+        return task  # the database will refuse it; show nothing that looks saved
+    guess = replace(task, updated_at=utc_now(), **values)  # type: ignore[arg-type]
+    if "completed" in values and values["completed"] != task.completed:
+        guess = replace(guess, completed_at=utc_now() if guess.completed else None)
+    return guess
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Several single-task writes in a row: what was stored before one failed, if one did."""
+
+    stored: list[Task]
+    failed: list[uuid.UUID]
+    failure: Failure | None
+
+
+def run_batch(steps: Sequence[tuple[uuid.UUID, Callable[[], Task]]], label: str) -> BatchResult:
+    """Run on a worker thread. Each step is its own transaction, so a failure part-way must
+    report what was already stored instead of pretending nothing was."""
+    stored: list[Task] = []
+    for number, (_, step) in enumerate(steps):
+        try:
+            stored.append(step())
+        except Exception as exc:
+            if not stored:
+                raise  # nothing happened: an ordinary failure
+            return BatchResult(stored, [i for i, _ in steps[number:]], failure_from(exc, label))
+    return BatchResult(stored, [], None)
+
+
+class TaskEditor(QObject):
+    message = Signal(str)  # one sentence for the status bar
+    add_failed = Signal(str)  # the title of a task the database refused, so it can be retyped
+    edit_failed = Signal(object, object, object)  # task id, the TaskChanges tried, the Failure
+    settled = Signal()  # a write finished either way: counts may have changed
+
+    def __init__(
+        self,
+        workers: Workers,
+        model: TaskTableModel,
+        reload: Callable[[], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._workers = workers
+        self.model = model
+        self._reload = reload
+        self._service: TaskService | None = None
+        # Bumped when the list shows another query: row numbers from before mean nothing now.
+        self.generation = 0
+        # Creates still in flight: kept visible across a reload that cannot see them yet.
+        self._unsaved: dict[uuid.UUID, Task] = {}
+        # Per task: how many writes are in flight, and the last value the database confirmed.
+        # Only when the last write settles is that value shown, so replies to older edits
+        # cannot flicker over a newer guess.
+        self._in_flight: Counter[uuid.UUID] = Counter()
+        self._confirmed: dict[uuid.UUID, Task] = {}
+
+    def bind(self, service: TaskService) -> None:
+        self._service = service
+
+    @property
+    def ready(self) -> bool:
+        return self._service is not None
+
+    def unsaved(self) -> list[Task]:
+        return list(self._unsaved.values())
+
+    # Create ----------------------------------------------------------------------------
+
+    def create(
+        self, draft: TaskDraft, *, row: int = 0, give_back: bool = True, done: Done | None = None
+    ) -> None:
+        assert self._service is not None
+        now = utc_now()
+        guess = Task(
+            id=draft.id,
+            title=draft.title,
+            description=draft.description,
+            completed=draft.completed,
+            priority=draft.priority,
+            due_date=draft.due_date,
+            created_at=now,
+            updated_at=now,
+            completed_at=now if draft.completed else None,
+        )
+        self._unsaved[draft.id] = guess
+        # Where the person is looking; a later page that holds it is de-duplicated.
+        self.model.insert_rows(row, [guess])
+        self.model.set_saving(draft.id, True)
+        self._workers.write(
+            partial(self._service.create, draft),
+            partial(self._created, done),
+            partial(self._create_failed, guess, give_back, done),
+            label="create",
+        )
+
+    def _created(self, done: Done | None, task: Task) -> None:
+        self._unsaved.pop(task.id, None)
+        self.model.set_saving(task.id, False)
+        if task.id in self._in_flight:
+            self._confirmed[task.id] = task
+        else:
+            self.model.replace_task(task)
+        self._settle(done, True)
+
+    def _create_failed(self, guess: Task, give_back: bool, done: Done | None, failure: Failure) -> None:
+        self._unsaved.pop(guess.id, None)
+        self.model.remove_ids([guess.id])
+        self.message.emit(f"Not added: {failure}")
+        if give_back:
+            self.add_failed.emit(guess.title)
+        self._settle(done, False)
+
+    # Complete and edit -----------------------------------------------------------------
+
+    def set_completed(self, ids: Sequence[uuid.UUID], completed: bool, *, done: Done | None = None) -> None:
+        assert self._service is not None
+        begun = self._begin(ids, TaskChanges(completed=completed))
+        self._workers.write(
+            partial(self._service.set_completed, list(ids), completed),
+            partial(self._stored, ids, begun, done),
+            partial(self._failed, {i: TaskChanges(completed=completed) for i in ids}, begun, done),
+            label="set completed",
+        )
+
+    def update(self, changes: Mapping[uuid.UUID, TaskChanges], *, done: Done | None = None) -> None:
+        assert self._service is not None
+        service = self._service
+        begun: list[uuid.UUID] = []
+        for task_id, change in changes.items():
+            begun += self._begin([task_id], change)
+        steps = [(i, partial(service.update, i, c)) for i, c in changes.items()]
+        self._workers.write(
+            partial(run_batch, steps, "update"),
+            partial(self._batch_stored, dict(changes), begun, done),
+            partial(self._failed, dict(changes), begun, done),
+            label="update",
+        )
+
+    def _begin(self, ids: Iterable[uuid.UUID], change: TaskChanges) -> list[uuid.UUID]:
+        begun = []
+        for task_id in ids:
+            task = self.model.task(task_id)
+            if task is None:
+                continue
+            self._in_flight[task_id] += 1
+            self._confirmed.setdefault(task_id, task)
+            self.model.replace_task(applied(task, change))
+            begun.append(task_id)
+        return begun
+
+    def _stored(
+        self, ids: Sequence[uuid.UUID], begun: list[uuid.UUID], done: Done | None, stored: list[Task]
+    ) -> None:
+        for task in stored:
+            self._confirmed[task.id] = task
+        for task_id in begun:
+            self._end(task_id)
+        if len(begun) < len(ids):
+            self._reload()  # some were not on screen: let the list show where they belong now
+        self._settle(done, True)
+
+    def _batch_stored(
+        self,
+        changes: dict[uuid.UUID, TaskChanges],
+        begun: list[uuid.UUID],
+        done: Done | None,
+        result: BatchResult,
+    ) -> None:
+        if result.failure is None:
+            self._stored(list(changes), begun, done, result.stored)
+            return
+        # Part-way: keep what was stored, roll back the rest.
+        for task in result.stored:
+            self._confirmed[task.id] = task
+        self._workers.note_failure(result.failure)
+        self._failed({i: changes[i] for i in result.failed}, begun, done, result.failure)
+
+    def _failed(
+        self,
+        changes: dict[uuid.UUID, TaskChanges],
+        begun: list[uuid.UUID],
+        done: Done | None,
+        failure: Failure,
+    ) -> None:
+        for task_id in begun:
+            self._end(task_id)
+        self.message.emit(f"Not changed: {failure}")
+        for task_id, change in changes.items():
+            self.edit_failed.emit(task_id, change, failure)
+        self._settle(done, False)
+
+    def _end(self, task_id: uuid.UUID) -> None:
+        self._in_flight[task_id] -= 1
+        if self._in_flight[task_id] > 0:
+            return
+        del self._in_flight[task_id]
+        confirmed = self._confirmed.pop(task_id)
+        if task_id not in self._unsaved:
+            self.model.replace_task(confirmed)
+
+    # Delete and restore ----------------------------------------------------------------
+
+    def delete(self, ids: Sequence[uuid.UUID], *, done: Done | None = None) -> list[tuple[int, Task]]:
+        """Delete the tasks; returns the (row, task) pairs taken off the screen."""
+        assert self._service is not None
+        removed = self.model.remove_ids(ids)
+        self._workers.write(
+            partial(self._service.delete, list(ids)),
+            partial(self._deleted, done),
+            partial(self._delete_failed, removed, done),
+            label="delete",
+        )
+        return removed
+
+    def _deleted(self, done: Done | None, count: int) -> None:
+        # Already gone elsewhere counts as done: the person wanted it gone.
+        self.message.emit(f"Deleted {plural(count)}." if count else "Those tasks were already gone.")
+        self._settle(done, True)
+
+    def _delete_failed(self, removed: list[tuple[int, Task]], done: Done | None, failure: Failure) -> None:
+        self.model.restore_rows(removed)
+        self.message.emit(f"Not deleted: {failure}")
+        self._settle(done, False)
+
+    def restore(
+        self, snapshots: Sequence[Task], rows: Sequence[tuple[int, Task]] | None, *, done: Done | None = None
+    ) -> None:
+        """Put deleted tasks back with their ids; ``rows`` says where to show them, if anywhere."""
+        assert self._service is not None
+        service = self._service
+        if rows:
+            self.model.restore_rows(rows)
+            for _, task in rows:
+                self.model.set_saving(task.id, True)
+        shown = [task.id for _, task in rows or ()]
+        steps = [(t.id, partial(service.restore, t)) for t in snapshots]
+        self._workers.write(
+            partial(run_batch, steps, "restore"),
+            partial(self._restored, shown, len(snapshots), done),
+            partial(self._restore_failed, shown, done),
+            label="restore",
+        )
+
+    def _restored(self, shown: list[uuid.UUID], wanted: int, done: Done | None, result: BatchResult) -> None:
+        for task in result.stored:
+            self.model.set_saving(task.id, False)
+            self.model.replace_task(task)
+        if result.failure is not None:
+            self._workers.note_failure(result.failure)
+            self._restore_failed(result.failed, done, result.failure)
+            return
+        self.message.emit(f"Restored {plural(wanted)}.")
+        if len(shown) < wanted:
+            self._reload()
+        self._settle(done, True)
+
+    def _restore_failed(self, ids: Sequence[uuid.UUID], done: Done | None, failure: Failure) -> None:
+        self.model.remove_ids(ids)
+        self.message.emit(f"Not restored: {failure}")
+        self._settle(done, False)
+
+    def _settle(self, done: Done | None, ok: bool) -> None:
+        if done is not None:
+            done(ok)
+        self.settled.emit()
