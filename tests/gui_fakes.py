@@ -1,25 +1,35 @@
-"""In-memory stand-ins for the GUI unit tests: a dict of Task values, not the database.
+"""Helpers for the GUI tests.
 
-These tests are about threads, optimism and keys; real-database GUI tests are separate.
+In-memory stand-ins (a dict of Task values) serve the tests whose point is threads,
+optimism and timing; the flow tests use a real TaskRepository, through ``SwitchedTasks``
+and ``open_window`` at the end of this file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QSettings
+from PySide6.QtGui import QKeySequence
 
 from todo_desktop import validation
-from todo_desktop.errors import NotFoundError, TodoError
+from todo_desktop.errors import DatabaseUnavailableError, NotFoundError, TodoError
 from todo_desktop.services import Workspace
+from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.values import (
     Account,
     Cursor,
     ListCounts,
     Priority,
+    SignedIn,
     Status,
     Task,
     TaskChanges,
@@ -31,6 +41,7 @@ from todo_desktop.values import (
 NOW = datetime.now(UTC)
 ALICE = Account(uuid.uuid4(), "alice@example.com", "Alice", "Tester", True, NOW)
 REFUSED = "The database refused that change."
+UNREACHABLE = "Cannot reach the database right now; try again in a moment."
 EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
 
 
@@ -162,3 +173,149 @@ def opener_for(
         return Workspace(tasks=service, account=ALICE, where="this computer", warning=warning)
 
     return opener
+
+
+# Real-database windows -------------------------------------------------------------------
+# The flow tests build the window on a real TaskRepository (tests/conftest.py gives each test
+# a fresh PostgreSQL database); the wrapper below only adds switches a test can flip.
+
+
+class SwitchedTasks:
+    """A real TaskService with switches: ``down`` makes every call fail as an unreachable
+    database would; ``refuse_writes`` makes writes fail as a refusing one would; a gate in
+    ``list_gates`` holds list queries for that search text until it is set."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.down = threading.Event()
+        self.refuse_writes = threading.Event()
+        self.list_gates: dict[str, threading.Event] = {}
+        self.list_texts: list[str] = []
+        self.count_calls = 0
+        self.write_delay = 0.0
+
+    def _check(self, write: bool = False) -> None:
+        if write and self.write_delay:
+            time.sleep(self.write_delay)  # stands in for a slow network round trip
+        if self.down.is_set():
+            raise DatabaseUnavailableError(UNREACHABLE)
+        if write and self.refuse_writes.is_set():
+            raise TodoError(REFUSED)
+
+    def create(self, draft: TaskDraft) -> Task:
+        self._check(write=True)
+        return self.inner.create(draft)
+
+    def get(self, task_id: uuid.UUID) -> Task:
+        self._check()
+        return self.inner.get(task_id)
+
+    def update(self, task_id: uuid.UUID, changes: TaskChanges) -> Task:
+        self._check(write=True)
+        return self.inner.update(task_id, changes)
+
+    def toggle(self, task: Task) -> Task:
+        self._check(write=True)
+        return self.inner.toggle(task)
+
+    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
+        self._check(write=True)
+        return self.inner.set_completed(task_ids, completed)
+
+    def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
+        self._check(write=True)
+        return self.inner.delete(task_ids)
+
+    def restore(self, snapshot: Task) -> Task:
+        self._check(write=True)
+        return self.inner.restore(snapshot)
+
+    def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
+        self.count_calls += 1
+        self._check()
+        return self.inner.counts(now, zone)
+
+    def list(self, query: TaskQuery) -> TaskPage:
+        self._check()
+        self.list_texts.append(query.text)
+        gate = self.list_gates.get(query.text)
+        page = self.inner.list(query)
+        if gate is not None:  # the answer is fixed; only its delivery is held back
+            assert gate.wait(10)
+        return page
+
+
+def real_opener(service: Any, account: Account) -> Callable[[], Workspace]:
+    return lambda: Workspace(tasks=service, account=account, where="this computer")
+
+
+def open_window(
+    qtbot: Any, settings_file: Path, service: Any, account: Account, **options: Any
+) -> MainWindow:
+    """A shown main window on ``service``, with its first page and counts loaded."""
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    options.setdefault("quit_wait_ms", 10_000)
+    window = MainWindow(real_opener(service, account), settings=settings, **options)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    window.open_workspace()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    qtbot.waitUntil(lambda: window.navigator.counts is not None)
+    return window
+
+
+@contextlib.contextmanager
+def window_maker(
+    qtbot: Any, tmp_path: Path, alice: SignedIn, alice_tasks: Any
+) -> Iterator[Callable[..., Any]]:
+    """``make(count, **options)`` seeds ``count`` tasks and opens a window on them; returns
+    (window, switched service). Windows are closed, and their workers drained, before the
+    test's database is dropped: a read still running then would fail at exit."""
+    windows: list[MainWindow] = []
+
+    def make(count: int = 0, **options: Any) -> tuple[MainWindow, SwitchedTasks]:
+        for i in range(count):  # due an hour apart, so the Inbox (by due date) keeps this order
+            alice_tasks.create(TaskDraft(title=f"Task {i}", due_date=NOW + timedelta(hours=i + 1)))
+        service = SwitchedTasks(alice_tasks)
+        windows.append(open_window(qtbot, tmp_path / "window.ini", service, alice.account, **options))
+        return windows[-1], service
+
+    try:
+        yield make
+    finally:
+        for window in windows:
+            for event in window_gates(window):
+                event.set()
+            window.close()
+            window.workers.wait_for_all(10_000)
+
+
+def window_gates(window: MainWindow) -> list[threading.Event]:
+    service = window.workspace.tasks if window.workspace is not None else None
+    return list(service.list_gates.values()) if isinstance(service, SwitchedTasks) else []
+
+
+def settle(qtbot: Any, window: MainWindow) -> None:
+    """Wait until every write has been answered and the list is not loading."""
+    qtbot.waitUntil(lambda: window.workers.pending_writes == 0)
+
+
+def shown_titles(window: MainWindow) -> list[str]:
+    return [t.title for t in window.model.tasks()]
+
+
+def select_rows(window: MainWindow, rows: list[int]) -> None:
+    window.table.setFocus()
+    selection = window.table.selectionModel()
+    flag = QItemSelectionModel.SelectionFlag
+    selection.setCurrentIndex(window.model.index(rows[0], 1), flag.Clear)
+    for row in rows:
+        selection.select(window.model.index(row, 0), flag.Select | flag.Rows)
+
+
+def key(qtbot: Any, widget: Any, name: str) -> None:
+    """Press a key sequence such as "Ctrl+Shift+Z", "Shift+T" or "?" on ``widget``."""
+    combination = QKeySequence(name)[0]
+    qtbot.keyClick(widget, combination.key(), combination.keyboardModifiers())

@@ -141,7 +141,7 @@ def test_open_failure_shows_the_sentence_and_retry_works(qtbot, window_for) -> N
     assert titles(window) == ["Back again"]
 
 
-def test_run_gui_shows_the_window_before_the_opener_returns(qapp, gate) -> None:
+def test_run_gui_shows_the_window_before_the_opener_returns(qapp, gate, tmp_path) -> None:
     held = gate()
     seen: dict[str, object] = {}
 
@@ -163,7 +163,8 @@ def test_run_gui_shows_the_window_before_the_opener_returns(qapp, gate) -> None:
     guard.start(10_000)
     service = MemoryTasks()
     try:
-        assert run_gui(opener_for(service, held), ["todo-desktop"]) == 0
+        settings = tmp_path / "window.ini"  # never the person's real settings
+        assert run_gui(opener_for(service, held), ["todo-desktop"], settings_path=settings) == 0
     finally:
         guard.stop()
     assert seen == {"count": 1, "title": "Todo Desktop", "placeholder": STARTING}

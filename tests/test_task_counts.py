@@ -25,13 +25,20 @@ def _recounted(test_db, user_id):
             "FROM task_counts WHERE user_id = %s",
             (user_id,),
         ).fetchone()
+        days_before = su.execute(
+            "SELECT due_day, open_count FROM task_due_days WHERE user_id = %s AND open_count <> 0 ORDER BY 1",
+            (user_id,),
+        ).fetchall()
         su.execute("SELECT todo_recount_tasks()")
+        days_after = su.execute(
+            "SELECT due_day, open_count FROM task_due_days WHERE user_id = %s ORDER BY 1", (user_id,)
+        ).fetchall()
         after = su.execute(
             "SELECT open_tasks, completed_tasks, open_low, open_medium, open_high, open_urgent "
             "FROM task_counts WHERE user_id = %s",
             (user_id,),
         ).fetchone()
-    return before, after
+    return (before, days_before), (after, days_after)
 
 
 def test_counters_follow_every_kind_of_write(test_db, alice, alice_tasks, bob_tasks):
@@ -52,7 +59,9 @@ def test_counters_follow_every_kind_of_write(test_db, alice, alice_tasks, bob_ta
             bob_tasks.create(TaskDraft(title=f"bob {step}"))  # another user's counters move too
         elif action == "update":
             i = rng.randrange(len(live))
-            live[i] = alice_tasks.update(live[i].id, TaskChanges(priority=rng.choice(list(Priority))))
+            due = now + timedelta(hours=rng.randint(-72, 240)) if rng.random() < 0.7 else None
+            changes = TaskChanges(priority=rng.choice(list(Priority)), due_date=due)
+            live[i] = alice_tasks.update(live[i].id, changes)
         elif action == "toggle":
             i = rng.randrange(len(live))
             live[i] = alice_tasks.toggle(live[i])
@@ -72,6 +81,14 @@ def test_counters_follow_every_kind_of_write(test_db, alice, alice_tasks, bob_ta
     for smart, priority in zip(STATIC_LISTS[2:], Priority, strict=True):
         assert counts[smart] == sum(1 for t in open_tasks if t.priority is priority)
     assert counts[SmartList.OVERDUE] == sum(1 for t in open_tasks if t.due_date and t.due_date < now)
+    # Ranges that start and end inside days, span whole days, or sit inside one day.
+    for start_h, end_h in ((-50, 3), (-3, 2), (1, 100), (-80, -79), (-100, 300)):
+        start, end = now + timedelta(hours=start_h, minutes=17), now + timedelta(hours=end_h, minutes=41)
+        with test_db.superuser() as su:
+            counted = su.execute(
+                "SELECT todo_count_open_due(%s, %s, %s)", (alice.account.id, start, end)
+            ).fetchone()[0]
+        assert counted == sum(1 for t in open_tasks if t.due_date and start <= t.due_date < end)
 
 
 def test_counters_go_with_the_account(test_db, accounts, alice, alice_tasks):

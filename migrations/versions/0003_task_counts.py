@@ -1,4 +1,4 @@
-"""per-user task counters, kept by statement-level triggers
+"""per-user task counters and open-task counts per due day, kept by statement-level triggers
 
 Revision ID: 0003
 Revises: 0002
@@ -6,8 +6,11 @@ Create Date: 2026-11-26
 
 Counting a 100,000-task list on every refresh reads every page that holds one of its rows
 (tens of milliseconds). The counts that do not depend on the clock (open, completed, open
-per priority) are kept here instead, updated once per statement from its transition
-tables; the time-based ones (today, upcoming, overdue) stay index range counts.
+per priority) are kept in task_counts instead, updated once per statement from its
+transition tables. For the time-based ones (today, upcoming, overdue), task_due_days keeps
+the open tasks per UTC day: a range count sums the whole days inside it and counts only the
+partial days at its two ends from the index, so it reads at most two days of rows however
+many tasks are overdue.
 """
 
 from collections.abc import Sequence
@@ -29,6 +32,32 @@ CREATE TABLE task_counts (
     open_high BIGINT NOT NULL DEFAULT 0,
     open_urgent BIGINT NOT NULL DEFAULT 0
 );
+
+CREATE TABLE task_due_days (
+    user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    due_day DATE NOT NULL,  -- the UTC calendar day of due_date
+    open_count BIGINT NOT NULL,
+    PRIMARY KEY (user_id, due_day)
+);
+
+-- Adds each (user, UTC day) delta of open dated tasks. Only positive deltas may create a
+-- row: a deletion cascading from a deleted account must never insert for that account.
+CREATE FUNCTION todo_due_days_add(deltas jsonb) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH d AS (
+        SELECT (e->>'user_id')::uuid AS user_id, (e->>'due_day')::date AS due_day, (e->>'n')::bigint AS n
+          FROM jsonb_array_elements(deltas) e
+    ), changed AS (
+        UPDATE public.task_due_days b SET open_count = b.open_count + d.n
+          FROM d WHERE b.user_id = d.user_id AND b.due_day = d.due_day
+        RETURNING b.user_id, b.due_day
+    )
+    INSERT INTO public.task_due_days (user_id, due_day, open_count)
+    SELECT d.user_id, d.due_day, d.n FROM d
+     WHERE d.n > 0
+       AND NOT EXISTS (SELECT 1 FROM changed c WHERE c.user_id = d.user_id AND c.due_day = d.due_day)
+    ON CONFLICT (user_id, due_day) DO UPDATE SET open_count = task_due_days.open_count + EXCLUDED.open_count;
+$$;
 
 -- Every user has a row from the start, so the task triggers only ever UPDATE: an insert
 -- racing a cascaded account deletion could otherwise resurrect a row for a deleted user.
@@ -69,6 +98,14 @@ BEGIN
        -- A title or date edit changes no counter; skip the write to this per-user hot row.
        AND (d.open_tasks, d.completed_tasks, d.open_low, d.open_medium, d.open_high, d.open_urgent)
            <> (0, 0, 0, 0, 0, 0);
+    PERFORM public.todo_due_days_add(coalesce(jsonb_agg(x), '[]'))
+       FROM (SELECT user_id, due_day, sum(n) AS n
+               FROM (SELECT user_id, (due_date AT TIME ZONE 'UTC')::date AS due_day, 1 AS n
+                       FROM new_rows WHERE NOT completed AND due_date IS NOT NULL
+                     UNION ALL
+                     SELECT user_id, (due_date AT TIME ZONE 'UTC')::date, -1
+                       FROM old_rows WHERE NOT completed AND due_date IS NOT NULL) u
+              GROUP BY 1, 2 HAVING sum(n) <> 0) x;
     RETURN NULL;
 END
 $$;
@@ -94,6 +131,9 @@ BEGIN
                    count(*) FILTER (WHERE NOT completed AND priority = 'urgent') AS open_urgent
               FROM new_rows GROUP BY user_id) d
      WHERE c.user_id = d.user_id;
+    PERFORM public.todo_due_days_add(coalesce(jsonb_agg(x), '[]'))
+       FROM (SELECT user_id, (due_date AT TIME ZONE 'UTC')::date AS due_day, count(*) AS n
+               FROM new_rows WHERE NOT completed AND due_date IS NOT NULL GROUP BY 1, 2) x;
     RETURN NULL;
 END
 $$;
@@ -117,6 +157,9 @@ BEGIN
                    count(*) FILTER (WHERE NOT completed AND priority = 'urgent') AS open_urgent
               FROM old_rows GROUP BY user_id) d
      WHERE c.user_id = d.user_id;
+    PERFORM public.todo_due_days_add(coalesce(jsonb_agg(x), '[]'))
+       FROM (SELECT user_id, (due_date AT TIME ZONE 'UTC')::date AS due_day, -count(*) AS n
+               FROM old_rows WHERE NOT completed AND due_date IS NOT NULL GROUP BY 1, 2) x;
     RETURN NULL;
 END
 $$;
@@ -150,13 +193,58 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
                         count(*) FILTER (WHERE NOT completed AND priority = 'urgent') AS open_urgent
                    FROM public.tasks GROUP BY user_id) d ON d.user_id = u.id
      WHERE c.user_id = u.id;
+    DELETE FROM public.task_due_days;
+    INSERT INTO public.task_due_days (user_id, due_day, open_count)
+    SELECT user_id, (due_date AT TIME ZONE 'UTC')::date, count(*)
+      FROM public.tasks WHERE NOT completed AND due_date IS NOT NULL GROUP BY 1, 2;
 $$;
 SELECT todo_recount_tasks();
 
+-- Open tasks of p_user due in [p_from, p_to) (p_from NULL: since ever). Whole UTC days come
+-- from task_due_days; only the partial days at the ends are counted row by row.
+-- SECURITY INVOKER: the caller's row-level security applies to both tables.
+CREATE FUNCTION todo_count_open_due(p_user uuid, p_from timestamptz, p_to timestamptz) RETURNS bigint
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    first_day date;
+    end_day date := (p_to AT TIME ZONE 'UTC')::date;
+    end_midnight timestamptz := end_day::timestamp AT TIME ZONE 'UTC';
+    total bigint := 0;
+BEGIN
+    IF p_from IS NOT NULL THEN
+        first_day := (p_from AT TIME ZONE 'UTC')::date;
+        IF (first_day::timestamp AT TIME ZONE 'UTC') < p_from THEN
+            first_day := first_day + 1;
+        END IF;
+        IF first_day >= end_day THEN
+            SELECT count(*) INTO total FROM public.tasks
+             WHERE user_id = p_user AND NOT completed AND due_date >= p_from AND due_date < p_to;
+            RETURN total;
+        END IF;
+        SELECT count(*) INTO total FROM public.tasks
+         WHERE user_id = p_user AND NOT completed
+           AND due_date >= p_from AND due_date < (first_day::timestamp AT TIME ZONE 'UTC');
+    END IF;
+    total := total + coalesce((SELECT sum(open_count) FROM public.task_due_days
+                                WHERE user_id = p_user AND due_day < end_day
+                                  AND (first_day IS NULL OR due_day >= first_day)), 0);
+    total := total + (SELECT count(*) FROM public.tasks
+                       WHERE user_id = p_user AND NOT completed
+                         AND due_date >= end_midnight AND due_date < p_to);
+    RETURN total;
+END
+$$;
+
 REVOKE ALL ON FUNCTION todo_task_counts_for_user(), todo_task_counts_apply(), todo_task_counts_insert(),
-    todo_task_counts_delete(), todo_recount_tasks() FROM PUBLIC;
-REVOKE ALL ON task_counts FROM PUBLIC;
-GRANT SELECT ON task_counts TO todo_app;
+    todo_task_counts_delete(), todo_recount_tasks(), todo_due_days_add(jsonb) FROM PUBLIC;
+REVOKE ALL ON task_counts, task_due_days FROM PUBLIC;
+GRANT SELECT ON task_counts, task_due_days TO todo_app;
+GRANT EXECUTE ON FUNCTION todo_count_open_due(uuid, timestamptz, timestamptz) TO todo_app;
+ALTER TABLE task_due_days ENABLE ROW LEVEL SECURITY;
+ALTER TABLE task_due_days FORCE ROW LEVEL SECURITY;
+CREATE POLICY task_due_days_own_rows ON task_due_days TO todo_app
+    USING (user_id = (SELECT todo_auth.current_user_id()));
+CREATE POLICY owner_all ON task_due_days TO CURRENT_USER USING (true) WITH CHECK (true);
 ALTER TABLE task_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE task_counts FORCE ROW LEVEL SECURITY;
 CREATE POLICY task_counts_own_row ON task_counts TO todo_app
@@ -170,7 +258,10 @@ DROP TRIGGER tasks_counts_update ON tasks;
 DROP TRIGGER tasks_counts_insert ON tasks;
 DROP TRIGGER users_task_counts ON users;
 DROP TABLE task_counts;
+DROP TABLE task_due_days;
+DROP FUNCTION todo_count_open_due(uuid, timestamptz, timestamptz);
 DROP FUNCTION todo_recount_tasks();
+DROP FUNCTION todo_due_days_add(jsonb);
 DROP FUNCTION todo_task_counts_delete();
 DROP FUNCTION todo_task_counts_insert();
 DROP FUNCTION todo_task_counts_apply();

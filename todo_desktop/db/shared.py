@@ -15,16 +15,15 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import make_url
 
-from todo_desktop import validation
 from todo_desktop.db import migrate
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.database import Database
 from todo_desktop.db.engine import create_db_engine
 from todo_desktop.db.migrate import SchemaState, SchemaStatus
-from todo_desktop.db.passwords import DEFAULT_COST, KdfCost, KdfParams
+from todo_desktop.db.passwords import DEFAULT_COST, KdfCost
 from todo_desktop.db.roles import rls_bypass_warning
 from todo_desktop.db.tasks import TaskRepository
-from todo_desktop.db.urls import ConnectionTarget, parse_database_url
+from todo_desktop.db.urls import parse_database_url
 from todo_desktop.errors import ConfigurationError, NotSignedInError, SchemaMismatchError, TodoError
 from todo_desktop.profiles import Profile, Profiles, ProfileStore
 from todo_desktop.secret_store import SecretStore
@@ -42,14 +41,6 @@ log = logging.getLogger(__name__)
 
 READ_ONLY = "Until then, it opens read-only."
 QUIT_SIGN_OUT_BUDGET = 2.0  # seconds: quitting must not hang on an unreachable database
-
-
-def target_for(profile: Profile, password: str | None) -> ConnectionTarget:
-    """Apply the profile's own TLS mode and pooled flag, never the defaults of a pasted URL."""
-    url = make_url(profile.connection_url()).set(password=password or None)
-    return parse_database_url(
-        url.render_as_string(hide_password=False), pooled=profile.pooled, tls_mode=profile.tls_mode.value
-    )
 
 
 @dataclass
@@ -77,10 +68,6 @@ class SharedConnection:
             app_revision=self.schema.app_revision,
         )
 
-    def report(self) -> ConnectionReport:
-        info = SchemaInfo(state=self.schema.state.value, message=self.schema_message)
-        return ConnectionReport.connected(self.db.target.described, info, self.rls_warning)
-
     def close(self) -> None:
         self.db.dispose()
 
@@ -93,8 +80,13 @@ def connect_shared(
     retry_budget: float = 15.0,
     pool_size: int = 2,
 ) -> SharedConnection:
-    """Connect (retrying while a suspended compute wakes), then check schema and role."""
-    target = target_for(profile, password)
+    """Connect (retrying while a suspended compute wakes), then check schema and role.
+
+    The profile's own TLS mode and pooled flag apply, never the defaults of a pasted URL.
+    """
+    url = make_url(profile.connection_url()).set(password=password or None)
+    url_text = url.render_as_string(hide_password=False)
+    target = parse_database_url(url_text, pooled=profile.pooled, tls_mode=profile.tls_mode.value)
     db = Database(create_db_engine(target, pool_size=pool_size), target, retry_budget=retry_budget)
     try:
         status = db.run(None, migrate.schema_status)
@@ -136,13 +128,14 @@ class SharedDatabases:
         self._kdf_cost = kdf_cost
         self._retry_budget = retry_budget
         self._device = device
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # held while connecting, which may take seconds
+        self._secrets_lock = threading.Lock()  # so keyring reads never wait for a connection
         self._connections: dict[str, SharedConnection] = {}
         self._sessions: dict[str, _Session] = {}
 
     @property
     def secrets(self) -> SecretStore:
-        with self._lock:
+        with self._secrets_lock:
             if self._secrets is None:
                 self._secrets = self._make_secrets()
             return self._secrets
@@ -199,7 +192,8 @@ class SharedDatabases:
         except TodoError as exc:
             return ConnectionReport(ok=False, message=exc.message)
         try:
-            return connection.report()
+            info = SchemaInfo(state=connection.schema.state.value, message=connection.schema_message)
+            return ConnectionReport.connected(connection.db.target.described, info, connection.rls_warning)
         finally:
             connection.close()
 
@@ -248,25 +242,13 @@ class SharedDatabases:
 
     def register(self, profile_id: str, credentials: Credentials) -> Workspace:
         c = credentials
-        validation.collect(
-            [
-                lambda: validation.email(c.email),
-                lambda: validation.first_name(c.first_name),
-                lambda: validation.last_name(c.last_name),
-                lambda: validation.password(c.password),
-            ]
-        )
         profile = self._shared(profile_id)
         connection = self._connection(profile, c.db_password)
         if connection.read_only:
             raise connection.schema_error()  # registering is a write
-        # Derive once and sign in with the same key: one argon2 wait, not two.
-        params = KdfParams.new(self._kdf_cost)
-        key = params.derive(c.password)
-        email = validation.email(c.email)
-        first, last = validation.first_name(c.first_name), validation.last_name(c.last_name)
-        connection.accounts.register_with_key(email, first, last, params.to_phc(), key)
-        signed_in = connection.accounts.sign_in_with_key(email, key, device=self._device)
+        # Checks every field (all problems at once), then derives the key on this thread.
+        connection.accounts.register(c.email, c.first_name, c.last_name, c.password)
+        signed_in = connection.accounts.sign_in(c.email, c.password, device=self._device)
         return self._keep(profile, connection, signed_in, c.stay_signed_in)
 
     def sign_out(self, profile_id: str) -> str:

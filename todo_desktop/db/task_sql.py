@@ -82,18 +82,20 @@ def page_sql(shape: PageShape) -> str:
     if shape.text:
         where.append("(title ILIKE %(pattern)s ESCAPE '\\' OR description ILIKE %(pattern)s ESCAPE '\\')")
     order = ORDERS[shape.sort]
-    keys = order.keys
+    # In the undated run every due_date is NULL, so only id moves the cursor; due_date
+    # stays in ORDER BY so the planner still walks (user_id, completed, due_date, id).
+    cursor_keys = order.keys
     if shape.due_part == "undated":
         where.append("due_date IS NULL")
-        keys = ()
+        cursor_keys = ()
     elif shape.due_part == "dated":
         where.append("due_date IS NOT NULL")
     if shape.after:
-        left = ", ".join((*keys, "id"))
-        right = ", ".join([*(f"%(k{i})s" for i in range(len(keys))), "%(after_id)s"])
+        left = ", ".join((*cursor_keys, "id"))
+        right = ", ".join([*(f"%(k{i})s" for i in range(len(cursor_keys))), "%(after_id)s"])
         where.append(f"({left}) {'<' if order.descending else '>'} ({right})")
     direction = " DESC" if order.descending else ""
-    order_by = ", ".join(f"{k}{direction}" for k in (*keys, "id"))
+    order_by = ", ".join(f"{k}{direction}" for k in (*order.keys, "id"))
     return (
         f"SELECT {COLUMNS}, {KEY_COLUMNS} FROM tasks WHERE {' AND '.join(where)} "
         f"ORDER BY {order_by} LIMIT %(limit)s"
@@ -102,11 +104,9 @@ def page_sql(shape: PageShape) -> str:
 
 COUNTS_SQL = (
     "SELECT c.open_tasks, c.completed_tasks, c.open_low, c.open_medium, c.open_high, c.open_urgent, "
-    "(SELECT count(*) FROM tasks WHERE user_id = %(uid)s AND NOT completed "
-    "   AND due_date >= %(today)s AND due_date < %(tomorrow)s), "
-    "(SELECT count(*) FROM tasks WHERE user_id = %(uid)s AND NOT completed "
-    "   AND due_date >= %(tomorrow)s AND due_date < %(upcoming_end)s), "
-    "(SELECT count(*) FROM tasks WHERE user_id = %(uid)s AND NOT completed AND due_date < %(now)s) "
+    "public.todo_count_open_due(%(uid)s, %(today)s, %(tomorrow)s), "
+    "public.todo_count_open_due(%(uid)s, %(tomorrow)s, %(upcoming_end)s), "
+    "public.todo_count_open_due(%(uid)s, NULL, %(now)s) "
     "FROM task_counts c WHERE c.user_id = %(uid)s"
 )
 

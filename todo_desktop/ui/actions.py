@@ -41,8 +41,12 @@ BUILT_IN_KEYS = (
 
 
 def key_list(standard: Standard | None, *required: str) -> list[QKeySequence]:
-    """The platform's binding for ``standard`` first, then any promised one it lacks."""
-    keys = list(QKeySequence.keyBindings(standard)) if standard is not None else []
+    """The platform's main binding for ``standard`` first, then any promised one it lacks.
+
+    Only the main one: the rest are mostly media keys (a keyboard's "Undo" key) that would
+    clutter every menu, palette and help entry.
+    """
+    keys = list(QKeySequence.keyBindings(standard))[:1] if standard is not None else []
     for text in required:
         wanted = QKeySequence(text)
         if wanted not in keys:

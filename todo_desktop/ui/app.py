@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from PySide6.QtWidgets import QApplication
 
 from todo_desktop import APP_ID, APP_NAME
 from todo_desktop.services import WorkspaceOpener
 from todo_desktop.ui.main_window import QUIT_WAIT_MS, MainWindow
+from todo_desktop.ui.settings import ORGANIZATION, open_settings
 
 
-def run_gui(opener: WorkspaceOpener, argv: list[str]) -> int:
+def run_gui(opener: WorkspaceOpener, argv: list[str], *, settings_path: Path | None = None) -> int:
     """Show the main window at once, open the workspace in the background, run the event loop.
 
     ``opener`` is called on a worker thread; it may take seconds (starting the embedded
-    server, waking a suspended Neon compute).
+    server, waking a suspended Neon compute). ``settings_path`` is the INI file for window
+    sizes; without it, the platform's usual settings location is used.
     """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(APP_ID)
-    window = MainWindow(opener)
-    window.show()
-    window.open_workspace()
-    code = app.exec()
-    # The window normally waited already; this covers quitting without closing it
-    # (say, the session ending), so queued edits still reach the database.
-    window.workers.wait_for_writes(QUIT_WAIT_MS)
+    window = MainWindow(opener, settings=open_settings(settings_path))
+    # An exception escaping a slot is logged and becomes one friendly line, not a dialog
+    # or a dead window; the previous hook comes back when the window is gone.
+    previous_hook = sys.excepthook
+    sys.excepthook = window.report_unexpected
+    try:
+        window.show()
+        window.open_workspace()
+        code = app.exec()
+        # The window normally waited already; this covers quitting without closing it
+        # (say, the session ending), so queued edits still reach the database.
+        window.workers.wait_for_writes(QUIT_WAIT_MS)
+    finally:
+        sys.excepthook = previous_hook
     return code

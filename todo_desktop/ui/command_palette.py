@@ -102,8 +102,9 @@ class CommandPalette(QDialog):
             item = QTreeWidgetItem(self.results, [command.name, command.key_text])
             if not command.action.isEnabled():
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-        if self._shown:
-            self.results.setCurrentItem(self.results.topLevelItem(0))
+        first = self.results.topLevelItem(0)
+        if first is not None:
+            self.results.setCurrentItem(first)
 
     def run_current(self) -> None:
         item = self.results.currentItem()
@@ -115,8 +116,9 @@ class CommandPalette(QDialog):
         QTimer.singleShot(0, command.action.trigger)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.query and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() in _NAVIGATION:
-                QApplication.sendEvent(self.results, event)
-                return True
+        if not (watched is self.query and isinstance(event, QKeyEvent)):
+            return False
+        if event.type() == QEvent.Type.KeyPress and event.key() in _NAVIGATION:
+            QApplication.sendEvent(self.results, event)
+            return True
         return False

@@ -124,6 +124,10 @@ class DetailsPane(QWidget):
     def task_id(self) -> uuid.UUID | None:
         return self._task.id if self._task is not None else None
 
+    @property
+    def shown_task(self) -> Task | None:
+        return self._task
+
     def show_task(self, task: Task | None, *, force: bool = False) -> bool:
         """Show ``task``; refused (False) while another task has unsaved, wrong input."""
         if not force and self.is_dirty() and (task is None or task.id != self.task_id):

@@ -1,53 +1,69 @@
-"""The main window: quick-add field, task table, menus and status bar.
+"""The main window: smart lists, the task list with its fields, and the details pane.
 
 It appears at once; the workspace (database, account) is opened on a worker thread and
-the list area says so until it is ready.
+the list area says so until it is ready. Everything that touches the database runs in the
+worker helper; this class only wires widgets, commands and replies together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import types
+import uuid
+from datetime import tzinfo
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
 
 from todo_desktop import APP_NAME
 from todo_desktop.services import Workspace, WorkspaceOpener
-from todo_desktop.ui.placeholder import ListPlaceholder
-from todo_desktop.ui.task_columns import Column
+from todo_desktop.ui.actions import Actions, build_actions
+from todo_desktop.ui.banner import RETRY_FIRST_MS, RetryTimer
+from todo_desktop.ui.clock import LocalZone
+from todo_desktop.ui.command_palette import CommandPalette
+from todo_desktop.ui.details_link import DetailsLink
+from todo_desktop.ui.details_pane import DetailsPane
+from todo_desktop.ui.navigator import ListNavigator
+from todo_desktop.ui.search import SEARCH_DEBOUNCE_MS, AppKeysFirst
+from todo_desktop.ui.settings import WindowSettings
+from todo_desktop.ui.shortcuts_dialog import ShortcutsDialog
+from todo_desktop.ui.sidebar import Sidebar
+from todo_desktop.ui.task_area import TaskArea
+from todo_desktop.ui.task_commands import TaskCommands
 from todo_desktop.ui.task_list import TaskListController
-from todo_desktop.ui.workers import Workers
+from todo_desktop.ui.window_status import WindowStatus
+from todo_desktop.ui.workers import UNEXPECTED, Workers
+from todo_desktop.values import SmartList, SortKey
+
+_log = logging.getLogger(__name__)
 
 OPEN_VIEW = "workspace"
 STARTING = "Starting database…"
 LOADING = "Loading tasks…"
+READ_ONLY = "This database opens read-only; changes cannot be saved."
 QUIT_WAIT_MS = 15_000
 CLOCK_TICK_MS = 60_000
 MESSAGE_MS = 8_000
 
 
 class MainWindow(QMainWindow):
+    quit_action: QAction
+
     def __init__(
         self,
         opener: WorkspaceOpener,
         workers: Workers | None = None,
         *,
         quit_wait_ms: int = QUIT_WAIT_MS,
+        settings: QSettings | None = None,
+        zone: tzinfo | None = None,
+        retry_first_ms: int = RETRY_FIRST_MS,
+        search_debounce_ms: int = SEARCH_DEBOUNCE_MS,
     ) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
-        self.resize(900, 600)
+        self.resize(1100, 650)
         self._opener = opener
         self.workers = workers if workers is not None else Workers(self)
         self._quit_wait_ms = quit_wait_ms
@@ -56,102 +72,66 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.tasks = TaskListController(self.workers, parent=self)
         self.model = self.tasks.model
+        self.undo_stack = QUndoStack(self)
+        self._given_back: list[str] = []  # refused titles waiting for the quick-add field
+        self._kept_id: uuid.UUID | None = None  # the current task across a reload
 
-        self._build_list_area()
-        self._build_status_bar()
-        self._build_actions()
+        self.sidebar = Sidebar(self)
+        self.area = TaskArea(self.model, self, debounce_ms=search_debounce_ms)
+        self.table, self.quick_add, self.search = self.area.table, self.area.quick_add, self.area.search
+        self.placeholder, self.stack, self.banner = self.area.placeholder, self.area.stack, self.area.banner
+        self.details = DetailsPane(lambda: self.navigator.end_of_day(0), self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        for pane, stretch in ((self.sidebar, 0), (self.area, 1), (self.details, 0)):
+            self.splitter.addWidget(pane)
+            self.splitter.setStretchFactor(self.splitter.indexOf(pane), stretch)
+        self.splitter.setSizes([180, 620, 300])
+        self.setCentralWidget(self.splitter)
 
+        self.status = WindowStatus(self.statusBar(), self)
+        self.where_label, self.account_label = self.status.where_label, self.status.account_label
+        self.latency_label, self.warning_label = self.status.latency_label, self.status.warning_label
+        self.commands = TaskCommands(self.table, self.tasks, self.undo_stack, parent=self)
+        self.details_link = DetailsLink(
+            self.details, self.commands, self.splitter, say=self.show_message, leave=self.focus_table
+        )
+        self.navigator = ListNavigator(self, zone or LocalZone())
+        self.action_set: Actions = build_actions(self)
+        self.command_palette = CommandPalette(lambda: self.action_set.commands, self)
+        self.shortcuts = ShortcutsDialog(lambda: self.action_set.commands, self)
+        self.retry = RetryTimer(retry_first_ms, parent=self)
+        app_keys = AppKeysFirst([self.action_set["Command Palette"].shortcut()], self)
+        app_keys.watch(self.quick_add, self.search, self.details.title_edit, self.details.description_edit)
+        self._connect()
+        self.navigator.show_list(SmartList.INBOX, load=False)
+        self._settings = WindowSettings(settings) if settings is not None else None
+        if self._settings is not None:
+            self._settings.restore(self, self.splitter, self.table.horizontalHeader())
+
+    def _connect(self) -> None:
+        self.quick_add.returnPressed.connect(self._add_typed)
+        self.quick_add.escaped.connect(self.focus_table)
+        self.search.escaped.connect(self.focus_table)
+        self.placeholder.retry_requested.connect(self.refresh)
+        self.banner.retry_now.connect(self._probe)
         self.tasks.message.connect(self.show_message)
+        self.commands.message.connect(self.show_message)
         self.tasks.loaded.connect(self._list_loaded)
         self.tasks.load_failed.connect(self._list_failed)
         self.tasks.add_failed.connect(self._give_back_text)
-        self.workers.latency_measured.connect(self._show_latency)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda _now, _before: self.details_link.follow_current()
+        )
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.workers.latency_measured.connect(self.status.show_latency)
+        self.workers.unavailable.connect(self._unavailable)
+        self.workers.reachable.connect(self._reachable)
+        self.retry.attempt.connect(self._probe)
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_TICK_MS)
         self._clock.timeout.connect(self.model.refresh_clock)
+        self._clock.timeout.connect(self.navigator.refresh_counts)
         self._clock.start()
-
-    # Building --------------------------------------------------------------------------
-
-    def _build_list_area(self) -> None:
-        self.quick_add = QLineEdit(self)
-        self.quick_add.setPlaceholderText("Add a task and press Enter  (Ctrl+N)")
-        self.quick_add.setAccessibleName("New task title")
-        self.quick_add.setClearButtonEnabled(True)
-        self.quick_add.returnPressed.connect(self._add_typed)
-
-        self.table = QTableView(self)
-        self.table.setAccessibleName("Tasks")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table, as in any form
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        rows = self.table.verticalHeader()
-        # Fixed height: measuring each row (ResizeToContents) took 15 s at 100k rows.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        rows.hide()
-        columns = self.table.horizontalHeader()
-        char = self.fontMetrics().averageCharWidth()
-        widths = {Column.DONE: 6, Column.PRIORITY: 10, Column.DUE: 18, Column.UPDATED: 18}
-        for column, width in widths.items():
-            columns.resizeSection(column, char * width)
-        columns.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-
-        self.placeholder = ListPlaceholder(self)
-        self.placeholder.retry_requested.connect(self.refresh)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.placeholder)
-        self.stack.addWidget(self.table)
-
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.quick_add)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.warning_label = QLabel(self)
-        self.warning_label.setAccessibleName("Warning")
-        self.warning_label.setStyleSheet("color: #d9363e; font-weight: bold")
-        self.warning_label.hide()
-        self.where_label = QLabel(self)
-        self.where_label.setAccessibleName("Database location")
-        self.account_label = QLabel(self)
-        self.account_label.setAccessibleName("Signed in as")
-        self.latency_label = QLabel(self)
-        self.latency_label.setAccessibleName("Last operation time")
-        for label in (self.warning_label, self.where_label, self.account_label, self.latency_label):
-            bar.addPermanentWidget(label)
-
-    def _action(self, text: str, shortcut: QKeySequence | str, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
-        self.new_action = self._action("&New Task", "Ctrl+N", self.focus_quick_add)
-        self.toggle_action = self._action("Toggle &Done", "Space", self.toggle_selected)
-        self.delete_action = self._action("&Delete", QKeySequence(Qt.Key.Key_Delete), self.delete_selected)
-        self.refresh_action = self._action("&Reload", "F5", self.refresh)
-        # Space and Delete mean something else while typing, so they act only in the table.
-        for action in (self.toggle_action, self.delete_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.table.addAction(action)
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        file_menu.addAction(self.quit_action)
-        task_menu = menus.addMenu("&Task")
-        for action in (self.new_action, self.toggle_action, self.delete_action):
-            task_menu.addAction(action)
-        view_menu = menus.addMenu("&View")
-        view_menu.addAction(self.refresh_action)
 
     # Opening ---------------------------------------------------------------------------
 
@@ -167,12 +147,12 @@ class MainWindow(QMainWindow):
     def _opened(self, workspace: Workspace) -> None:
         self._opening = False
         self.workspace = workspace
-        self.where_label.setText(workspace.where)
-        self.account_label.setText(workspace.account.display_name)
-        self.warning_label.setText(workspace.warning or "")
-        self.warning_label.setVisible(bool(workspace.warning))
+        self.status.show_workspace(workspace)
+        self.commands.read_only = (workspace.warning or READ_ONLY) if workspace.read_only else None
         self.placeholder.show_busy(LOADING)
+        self.tasks.set_query(self.navigator.query())
         self.tasks.bind(workspace.tasks)
+        self.navigator.refresh_counts()
 
     def _open_failed(self, message: str) -> None:
         self._opening = False
@@ -180,10 +160,16 @@ class MainWindow(QMainWindow):
 
     def _list_loaded(self) -> None:
         self.stack.setCurrentWidget(self.table)
-        if not self.quick_add.hasFocus():  # never pull focus away from someone typing
+        focus = QApplication.focusWidget()
+        # Never pull focus away from someone typing or choosing a list.
+        if focus is None or focus is self.placeholder or self.placeholder.isAncestorOf(focus):
             self.table.setFocus()
         if not self.table.currentIndex().isValid() and self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(0, Column.TITLE))
+            # A reload keeps the person's place when their task is still in the list.
+            row = self.model.row_of(self._kept_id) if self._kept_id is not None else None
+            self.table.setCurrentIndex(self.model.index(row or 0, 1))
+            if row:
+                self.table.scrollTo(self.model.index(row, 1))
 
     def _list_failed(self, message: str) -> None:
         if self.stack.currentWidget() is self.placeholder:
@@ -192,66 +178,130 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         if self.workspace is None:
             self.open_workspace()
-        else:
-            if self.stack.currentWidget() is self.placeholder:
-                self.placeholder.show_busy(LOADING)
-            self.tasks.reload()
+            return
+        if self.stack.currentWidget() is self.placeholder:
+            self.placeholder.show_busy(LOADING)
+        self.tasks.reload()
+        self.navigator.refresh_counts()
 
-    # Commands --------------------------------------------------------------------------
+    # Trouble ---------------------------------------------------------------------------
+
+    def _unavailable(self, _message: str) -> None:
+        self.banner.show()
+        self.retry.schedule()
+
+    def _reachable(self) -> None:
+        if self.banner.isVisible() or self.retry.waiting:
+            self.banner.hide()
+            self.retry.reset()
+            self.show_message("Connected again.")
+            self.refresh()
+
+    def _probe(self) -> None:
+        """One cheap read: its success (``reachable``) ends the outage, its failure waits longer."""
+        if self.workspace is None:
+            self.open_workspace()
+        else:
+            self.navigator.refresh_counts()
+
+    def report_unexpected(
+        self, kind: type[BaseException], error: BaseException, trace: types.TracebackType | None
+    ) -> None:
+        """For sys.excepthook: log the details, tell the person one friendly line."""
+        _log.error("Unexpected error in the window", exc_info=(kind, error, trace))
+        self.show_message(UNEXPECTED)
+
+    # Commands used by the actions -----------------------------------------------------
+
+    def focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_quick_add(self) -> None:
         self.quick_add.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.quick_add.selectAll()
 
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def open_palette(self) -> None:
+        self.command_palette.open_palette()
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts.open_dialog()
+
+    def show_list(self, smart_list: SmartList) -> None:
+        self.navigator.show_list(smart_list)
+
+    def set_sort(self, key: SortKey) -> None:
+        self.navigator.set_sort(key)
+
+    def move_cursor(self, down: bool, extend: bool) -> None:
+        self.commands.move_cursor(down, extend)
+
+    def edit_title(self) -> None:
+        self.commands.edit_current_title()
+
+    def due_today(self) -> None:
+        self.commands.set_due(self.navigator.end_of_day(0), "Due today for")
+
+    def due_tomorrow(self) -> None:
+        self.commands.set_due(self.navigator.end_of_day(1), "Due tomorrow for")
+
+    def details_key(self) -> None:
+        self.details_link.details_key()
+
+    def edit_due(self) -> None:
+        self.details_link.open_details("due_date")
+
+    # Typing ----------------------------------------------------------------------------
+
     def _add_typed(self) -> None:
         # The text stays in the field unless the task was handed to the database.
-        if self.tasks.add(self.quick_add.text()):
+        draft = self.navigator.draft(self.quick_add.text())
+        if draft is not None and self.commands.add(draft):
             self.quick_add.clear()
+            if self._given_back:
+                self.quick_add.setText(self._given_back.pop(0))
             self.table.scrollToTop()
 
     def _give_back_text(self, title: str) -> None:
         if not self.quick_add.text():
             self.quick_add.setText(title)
+        else:  # the field holds newer typing: this one waits its turn, not lost
+            self._given_back.append(title)
 
-    def selected_rows(self) -> list[int]:
-        selection = self.table.selectionModel()
-        rows = sorted({index.row() for index in selection.selectedRows()})
-        current = self.table.currentIndex()
-        return rows or ([current.row()] if current.isValid() else [])
-
-    def toggle_selected(self) -> None:
-        self.tasks.toggle_rows(self.selected_rows())
-
-    def delete_selected(self) -> None:
-        rows = self.selected_rows()
-        if not rows:
-            return
-        self.tasks.delete_rows(rows)
-        # Keep the keyboard flow: the row that moved into the gap becomes current.
-        if self.model.rowCount():
-            next_row = min(rows[0], self.model.rowCount() - 1)
-            self.table.setCurrentIndex(self.model.index(next_row, Column.TITLE))
-        else:
-            self.table.setCurrentIndex(QModelIndex())
+    def _remember_current(self) -> None:
+        current = self.commands.current_task()
+        self._kept_id = current.id if current is not None else None
 
     # Status ----------------------------------------------------------------------------
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, MESSAGE_MS)
 
-    def _show_latency(self, ms: float) -> None:
-        self.latency_label.setText(f"{ms:.0f} ms")
-
     # Quitting --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Focus-out saves of the details pane happen before the window goes away.
+        if self.details.contains_focus():
+            self.details.save_all()
         if self._leave_anyway or self._wait_for_writes():
+            if self._settings is not None:
+                self._settings.save(self, self.splitter, self.table.horizontalHeader())
+            self._stop_timers()
             event.accept()
             return
         # Still saving after a long wait: say so instead of dropping edits without a word.
         self._leave_anyway = True
         self.show_message("Still saving your changes; press Ctrl+Q again to quit anyway.")
         event.ignore()
+
+    def _stop_timers(self) -> None:
+        # A closed window starts no more reads (counts, retries) that nobody would see.
+        self._clock.stop()
+        self.retry.reset()
+        self.navigator.stop()
 
     def _wait_for_writes(self) -> bool:
         if not self.workers.pending_writes:

@@ -36,6 +36,8 @@ class TaskCommands(QObject):
         self.model = tasks.model
         self.model.completion_requested.connect(self.set_completed)
         self.model.title_edited.connect(self.rename)
+        # Set for a database whose schema is not this app's: say so instead of trying.
+        self.read_only: str | None = None
 
     # Selection -------------------------------------------------------------------------
 
@@ -54,6 +56,9 @@ class TaskCommands(QObject):
     def _ready(self, tasks: Sequence[Task] | None = None) -> bool:
         if not self.editor.ready:
             self.message.emit(NOT_READY)
+            return False
+        if self.read_only is not None:
+            self.message.emit(self.read_only)
             return False
         if tasks is not None and not tasks:
             self.message.emit(NOTHING_SELECTED)

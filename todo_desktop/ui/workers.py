@@ -177,6 +177,10 @@ class Workers(QObject):
         if failure.unavailable:
             self.unavailable.emit(str(failure))
 
+    def wait_for_all(self, timeout_ms: int) -> bool:
+        """Block until no job runs at all; for shutting down (and tests tearing down)."""
+        return self._writes.waitForDone(timeout_ms) and self._reads.waitForDone(timeout_ms)
+
     def wait_for_writes(self, timeout_ms: int) -> bool:
         """Block until every queued write has run; False if ``timeout_ms`` passed first.
 

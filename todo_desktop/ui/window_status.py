@@ -1,0 +1,46 @@
+"""The permanent part of the status bar: warning, list and count, where, who, and latency."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from todo_desktop.services import Workspace
+
+
+class WindowStatus(QObject):
+    def __init__(self, bar: QStatusBar, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.warning_label = self._label(bar, "Warning")
+        self.warning_label.setStyleSheet("color: #d9363e; font-weight: bold")
+        self.warning_label.hide()
+        self.list_label = self._label(bar, "Current list")
+        self.where_label = self._label(bar, "Database location")
+        self.account_label = self._label(bar, "Signed in as")
+        self.latency_label = self._label(bar, "Last operation time")
+        for label in (
+            self.warning_label,
+            self.list_label,
+            self.where_label,
+            self.account_label,
+            self.latency_label,
+        ):
+            bar.addPermanentWidget(label)
+
+    @staticmethod
+    def _label(bar: QStatusBar, name: str) -> QLabel:
+        label = QLabel(bar)
+        label.setAccessibleName(name)
+        return label
+
+    def show_workspace(self, workspace: Workspace) -> None:
+        self.where_label.setText(workspace.where)
+        self.account_label.setText(workspace.account.display_name)
+        self.warning_label.setText(workspace.warning or "")
+        self.warning_label.setVisible(bool(workspace.warning))
+
+    def show_list(self, name: str, count: int | None) -> None:
+        self.list_label.setText(name if count is None else f"{name}: {count:,}")
+
+    def show_latency(self, ms: float) -> None:
+        self.latency_label.setText(f"{ms:.0f} ms")
