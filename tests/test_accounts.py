@@ -98,7 +98,8 @@ def test_old_sessions_are_swept_at_sign_in(test_db, accounts, alice):
     accounts.sign_out(stale.token)
     with test_db.superuser() as su:
         su.execute(
-            "UPDATE todo_auth.sessions SET revoked_at = now() - interval '31 days' WHERE revoked_at IS NOT NULL"
+            "UPDATE todo_auth.sessions SET revoked_at = now() - interval '31 days' "
+            "WHERE revoked_at IS NOT NULL"
         )
         su.execute(
             "UPDATE todo_auth.sessions SET expires_at = now() - interval '2 days' WHERE revoked_at IS NULL"

@@ -46,6 +46,7 @@ def test_ctrl_n_quick_add_enter_adds_and_esc_leaves(qtbot, make_window, alice_ta
 def test_enter_and_f2_edit_the_title_in_place(qtbot, make_window, alice_tasks) -> None:
     window, _ = make_window(2)
     select_rows(window, [1])
+    due = window.model.task_at(1).due_date
     for name, title in (("Return", "Renamed by Enter"), ("F2", "Renamed by F2")):
         key(qtbot, window.table, name)
         assert window.table.state() == QAbstractItemView.State.EditingState
@@ -57,6 +58,8 @@ def test_enter_and_f2_edit_the_title_in_place(qtbot, make_window, alice_tasks) -
         qtbot.waitUntil(lambda title=title: window.model.task_at(1).title == title)
         settle(qtbot, window)
         assert stored(alice_tasks, window, 1).title == title
+        assert stored(alice_tasks, window, 1).due_date == due  # the "t" typed was not "due today"
+        assert window.table.hasFocus()
     key(qtbot, window.table, "Ctrl+Z")
     settle(qtbot, window)
     assert stored(alice_tasks, window, 1).title == "Renamed by Enter"

@@ -4,7 +4,9 @@ window sizes, against a real database."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -232,3 +234,25 @@ def test_window_size_splitter_and_columns_are_remembered(qtbot, make_window) -> 
     assert (second.width(), second.height()) == (720, 480)
     assert second.splitter.sizes() == sizes
     assert second.table.horizontalHeader().sectionSize(Column.PRIORITY) == 123
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset (POSIX)")
+def test_local_zone_follows_dst_like_the_tz_database(monkeypatch) -> None:
+    try:
+        berlin = ZoneInfo("Europe/Berlin")
+    except ZoneInfoNotFoundError:
+        pytest.skip("no time zone database here")
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        local = LocalZone()
+        # The night clocks go forward (30 March 2025): "tomorrow" is 23 hours away.
+        now = datetime(2025, 3, 29, 12, 0, tzinfo=UTC)
+        for days in (0, 1, 2):
+            assert end_of_day(now, local, days) == end_of_day(now, berlin, days)
+        assert now.astimezone(local).utcoffset() == now.astimezone(berlin).utcoffset()
+        summer = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
+        assert summer.astimezone(local).hour == 14
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -1,7 +1,8 @@
 """GUI unit tests for the main window, its table model and the worker helper.
 
-The TaskService here is an in-memory stand-in (a dict of Task values), not the database:
-these tests are about threads, optimism and keys. Real-database GUI tests come separately.
+The TaskService here is an in-memory stand-in (a dict of Task values), kept where a fake is
+the point: an opener or a query held on its worker thread, a page computed before a newer
+one. The flows (keys, details, lists, trouble) run on a real database in test_gui_*.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QMessageLogContext,
     QModelIndex,
     Qt,
@@ -74,16 +74,6 @@ def window_for(qtbot, gate) -> Callable[..., MainWindow]:
 
 def titles(window: MainWindow) -> list[str]:
     return [t.title for t in window.model.tasks()]
-
-
-def select_rows(window: MainWindow, rows: list[int]) -> None:
-    window.table.setFocus()
-    selection = window.table.selectionModel()
-    flag = QItemSelectionModel.SelectionFlag
-    selection.setCurrentIndex(window.model.index(rows[0], Column.TITLE), flag.Clear)
-    flags = flag.Select | flag.Rows
-    for row in rows:
-        selection.select(window.model.index(row, 0), flags)
 
 
 def quick_add(qtbot, window: MainWindow, text: str) -> None:
@@ -213,59 +203,6 @@ def test_refused_add_is_rolled_back_with_a_message(qtbot, window_for) -> None:
     assert window.quick_add.text() == "Never stored"
 
 
-# Toggle and delete --------------------------------------------------------------------
-
-
-def test_space_toggles_the_selected_rows(qtbot, window_for) -> None:
-    tasks = many_tasks(3)
-    service = MemoryTasks(tasks)
-    window = window_for(service)
-    select_rows(window, [0, 2])
-
-    qtbot.keyClick(window.table, Qt.Key.Key_Space)
-    assert [t.completed for t in window.model.tasks()] == [True, False, True]
-    qtbot.waitUntil(lambda: service.tasks[tasks[0].id].completed and service.tasks[tasks[2].id].completed)
-    qtbot.waitUntil(lambda: window.model.task_at(0) is service.tasks[tasks[0].id])
-    assert not service.tasks[tasks[1].id].completed
-
-    qtbot.keyClick(window.table, Qt.Key.Key_Space)  # all selected are done: reopen them
-    qtbot.waitUntil(lambda: not any(t.completed for t in service.tasks.values()))
-    assert not any(t.completed for t in window.model.tasks())
-
-
-def test_refused_toggle_is_rolled_back(qtbot, window_for) -> None:
-    service = RefusingTasks(many_tasks(2))
-    window = window_for(service)
-    select_rows(window, [1])
-    qtbot.keyClick(window.table, Qt.Key.Key_Space)
-    assert window.model.task_at(1).completed
-    qtbot.waitUntil(lambda: not window.model.task_at(1).completed)
-    assert REFUSED in window.statusBar().currentMessage()
-
-
-def test_delete_removes_the_selected_rows(qtbot, window_for) -> None:
-    tasks = many_tasks(4)
-    service = MemoryTasks(tasks)
-    window = window_for(service)
-    select_rows(window, [1, 2])
-    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
-    assert titles(window) == ["Task 0000", "Task 0003"]
-    assert window.table.currentIndex().row() == 1  # the next row is ready for the next key
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Deleted 2 tasks.")
-    assert set(service.tasks) == {tasks[0].id, tasks[3].id}
-
-
-def test_refused_delete_puts_the_rows_back_in_place(qtbot, window_for) -> None:
-    service = RefusingTasks(many_tasks(5))
-    window = window_for(service)
-    before = titles(window)
-    select_rows(window, [1, 3, 4])
-    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
-    assert titles(window) == ["Task 0000", "Task 0002"]
-    qtbot.waitUntil(lambda: titles(window) == before)
-    assert REFUSED in window.statusBar().currentMessage()
-
-
 # Reads --------------------------------------------------------------------------------
 
 
@@ -304,20 +241,6 @@ def test_fetch_more_loads_the_next_pages(qtbot, window_for) -> None:
     qtbot.waitUntil(lambda: model.rowCount() == 450)
     assert not model.canFetchMore(QModelIndex())
     assert titles(window) == [t.title for t in tasks]
-
-
-# Quitting -----------------------------------------------------------------------------
-
-
-def test_quit_waits_for_a_slow_pending_write(qtbot, window_for) -> None:
-    service = MemoryTasks()
-    window = window_for(service)
-    service.create_delay = 0.5
-    quick_add(qtbot, window, "Typed just before quitting")
-    assert window.workers.pending_writes == 1
-    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
-    assert not window.isVisible()
-    assert [t.title for t in service.tasks.values()] == ["Typed just before quitting"]
 
 
 # Model and workers without a window ---------------------------------------------------

@@ -132,6 +132,23 @@ def test_a_batch_that_fails_part_way_keeps_what_was_stored(qtbot, make_window, a
     assert [t.priority for t in window.model.tasks()] == [Priority.HIGH, Priority.MEDIUM, Priority.MEDIUM]
 
 
+def test_a_reload_during_pending_writes_does_not_undo_them_on_screen(qtbot, make_window) -> None:
+    window, service = make_window(3)
+    service.write_delay = 0.3  # the list is read while these are still on their way
+    select_rows(window, [0])
+    key(qtbot, window.table, "4")
+    select_rows(window, [1])
+    key(qtbot, window.table, "Delete")
+    reads = len(service.list_texts)
+    key(qtbot, window.table, "F5")
+    qtbot.waitUntil(lambda: len(service.list_texts) > reads and window.workers.pending_writes > 0)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)  # the fresh page is shown...
+    assert window.model.task_at(0).priority is Priority.URGENT  # ...with the edits still in it
+    assert shown_titles(window) == ["Task 0", "Task 2"]
+    settle(qtbot, window)
+    assert shown_titles(window) == ["Task 0", "Task 2"]
+
+
 def test_an_unexpected_error_is_logged_and_shown_as_one_friendly_line(make_window, caplog) -> None:
     window, _ = make_window()
     with caplog.at_level(logging.ERROR):

@@ -89,7 +89,7 @@ def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
         if "row-level security" in str(err):
             return NotSignedInError("You are signed out or not allowed to change that; sign in again.")
         return TodoError("The database does not allow this account to do that.")
-    if isinstance(err, (pg.UndefinedTable, pg.UndefinedColumn, pg.UndefinedFunction)):
+    if isinstance(err, (pg.UndefinedTable, pg.UndefinedColumn, pg.UndefinedFunction, pg.InvalidSchemaName)):
         return SchemaMismatchError(
             "This database's schema does not match this app; ask its admin to upgrade it.",
             database_revision=None,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -287,6 +288,13 @@ class DetailsPane(QWidget):
         return label.text() if label.isVisibleTo(self) else ""
 
     # Focus -----------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Esc from any field that does not use it itself: back to the list (which saves).
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            self.leave_requested.emit()
+            return
+        super().keyPressEvent(event)
 
     def focus_field(self, field: str) -> None:
         if field == "due_date" and self.no_due.isChecked() and self._task is not None:

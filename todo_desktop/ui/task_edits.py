@@ -93,6 +93,8 @@ class TaskEditor(QObject):
         # cannot flicker over a newer guess.
         self._in_flight: Counter[uuid.UUID] = Counter()
         self._confirmed: dict[uuid.UUID, Task] = {}
+        # Deletes not yet answered: a page read before they commit must not bring rows back.
+        self._deleting: Counter[uuid.UUID] = Counter()
 
     def bind(self, service: TaskService) -> None:
         self._service = service
@@ -103,6 +105,20 @@ class TaskEditor(QObject):
 
     def unsaved(self) -> list[Task]:
         return list(self._unsaved.values())
+
+    def overlay(self, tasks: Iterable[Task]) -> list[Task]:
+        """A page read from the database, with the edits still on their way laid over it.
+
+        Reads and writes run on different threads, so a page may have been read just before
+        an edit committed; showing it as read would undo the edit on screen for a moment.
+        """
+        shown = []
+        for task in tasks:
+            if self._deleting[task.id]:
+                continue
+            guess = self.model.task(task.id) if self._in_flight[task.id] else None
+            shown.append(guess or task)
+        return shown
 
     # Create ----------------------------------------------------------------------------
 
@@ -191,8 +207,7 @@ class TaskEditor(QObject):
     def _stored(
         self, ids: Sequence[uuid.UUID], begun: list[uuid.UUID], done: Done | None, stored: list[Task]
     ) -> None:
-        for task in stored:
-            self._confirmed[task.id] = task
+        self._confirm(stored)
         for task_id in begun:
             self._end(task_id)
         if len(begun) < len(ids):
@@ -209,11 +224,17 @@ class TaskEditor(QObject):
         if result.failure is None:
             self._stored(list(changes), begun, done, result.stored)
             return
-        # Part-way: keep what was stored, roll back the rest.
-        for task in result.stored:
-            self._confirmed[task.id] = task
+        # Part-way: keep what was stored, roll back the rest. The edit stays in the history,
+        # since some of it happened; undoing it rewrites the old values, harmless for the rest.
+        self._confirm(result.stored)
         self._workers.note_failure(result.failure)
-        self._failed({i: changes[i] for i in result.failed}, begun, done, result.failure)
+        self._failed({i: changes[i] for i in result.failed}, begun, done, result.failure, happened=True)
+
+    def _confirm(self, stored: Iterable[Task]) -> None:
+        # Only for rows with an edit in flight: their confirmed value is shown when it settles.
+        for task in stored:
+            if self._in_flight[task.id]:
+                self._confirmed[task.id] = task
 
     def _failed(
         self,
@@ -221,13 +242,14 @@ class TaskEditor(QObject):
         begun: list[uuid.UUID],
         done: Done | None,
         failure: Failure,
+        happened: bool = False,
     ) -> None:
         for task_id in begun:
             self._end(task_id)
         self.message.emit(f"Not changed: {failure}")
         for task_id, change in changes.items():
             self.edit_failed.emit(task_id, change, failure)
-        self._settle(done, False)
+        self._settle(done, happened)
 
     def _end(self, task_id: uuid.UUID) -> None:
         self._in_flight[task_id] -= 1
@@ -244,20 +266,27 @@ class TaskEditor(QObject):
         """Delete the tasks; returns the (row, task) pairs taken off the screen."""
         assert self._service is not None
         removed = self.model.remove_ids(ids)
+        self._deleting.update(ids)
         self._workers.write(
             partial(self._service.delete, list(ids)),
-            partial(self._deleted, done),
-            partial(self._delete_failed, removed, done),
+            partial(self._deleted, ids, done),
+            partial(self._delete_failed, ids, removed, done),
             label="delete",
         )
         return removed
 
-    def _deleted(self, done: Done | None, count: int) -> None:
+    def _deleted(self, ids: Sequence[uuid.UUID], done: Done | None, count: int) -> None:
+        self._deleting.subtract(ids)
+        self._deleting = +self._deleting  # drop the zeros
         # Already gone elsewhere counts as done: the person wanted it gone.
         self.message.emit(f"Deleted {plural(count)}." if count else "Those tasks were already gone.")
         self._settle(done, True)
 
-    def _delete_failed(self, removed: list[tuple[int, Task]], done: Done | None, failure: Failure) -> None:
+    def _delete_failed(
+        self, ids: Sequence[uuid.UUID], removed: list[tuple[int, Task]], done: Done | None, failure: Failure
+    ) -> None:
+        self._deleting.subtract(ids)
+        self._deleting = +self._deleting
         self.model.restore_rows(removed)
         self.message.emit(f"Not deleted: {failure}")
         self._settle(done, False)

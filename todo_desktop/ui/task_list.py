@@ -90,7 +90,8 @@ class TaskListController(QObject):
         self._cursor = page.next_cursor
         shown = {t.id for t in page.tasks}
         unsaved = [t for t in self.editor.unsaved() if t.id not in shown]
-        self.model.set_rows([*reversed(unsaved), *page.tasks], has_more=page.next_cursor is not None)
+        rows = self.editor.overlay(page.tasks)  # before the reset: guesses are read from the rows
+        self.model.set_rows([*reversed(unsaved), *rows], has_more=page.next_cursor is not None)
         for task in unsaved:
             self.model.set_saving(task.id, True)
         self.loaded.emit()
@@ -102,7 +103,7 @@ class TaskListController(QObject):
 
     def _next_page(self, page: TaskPage) -> None:
         self._cursor = page.next_cursor
-        self.model.append_rows(page.tasks, has_more=page.next_cursor is not None)
+        self.model.append_rows(self.editor.overlay(page.tasks), has_more=page.next_cursor is not None)
 
     def _next_page_failed(self, message: str) -> None:
         self.model.stop_fetching()
