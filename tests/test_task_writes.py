@@ -264,3 +264,18 @@ def test_signed_out_list_says_sign_in_again(accounts, alice, alice_tasks, task):
     accounts.sign_out(alice.token)
     with pytest.raises(NotSignedInError):
         alice_tasks.list(TaskQuery())
+
+
+def test_restore_brings_back_creation_and_completion_times(alice_tasks):
+    first = alice_tasks.toggle(
+        alice_tasks.create(TaskDraft(title="finished long ago", priority=Priority.HIGH))
+    )
+    other = alice_tasks.create(TaskDraft(title="second"))
+    assert alice_tasks.delete([first.id, other.id]) == 2
+    back = alice_tasks.restore_many([first, other])
+    assert [t.id for t in back] == [first.id, other.id]
+    assert back[0].created_at == first.created_at
+    assert back[0].completed_at == first.completed_at
+    assert back[0].updated_at > first.updated_at  # the restore is itself a change
+    assert (back[1].title, back[1].created_at) == (other.title, other.created_at)
+    assert alice_tasks.restore_many([first]) == [back[0]]  # a second restore changes nothing

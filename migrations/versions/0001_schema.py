@@ -95,13 +95,18 @@ BEGIN
         END IF;
         NEW.created_at := OLD.created_at;
         NEW.updated_at := greatest(clock_timestamp(), OLD.updated_at + interval '1 microsecond');
+    ELSIF NEW.created_at <> transaction_timestamp() THEN
+        -- An undone delete brings its original created_at back; the row changes now.
+        NEW.updated_at := greatest(clock_timestamp(), NEW.created_at);
     ELSE
         NEW.updated_at := NEW.created_at;
     END IF;
     IF TG_TABLE_NAME = 'tasks' THEN
         IF NOT NEW.completed THEN
             NEW.completed_at := NULL;
-        ELSIF TG_OP = 'INSERT' OR NOT OLD.completed THEN
+        ELSIF TG_OP = 'INSERT' THEN
+            NEW.completed_at := least(coalesce(NEW.completed_at, NEW.updated_at), NEW.updated_at);
+        ELSIF NOT OLD.completed THEN
             NEW.completed_at := NEW.updated_at;
         ELSE
             NEW.completed_at := OLD.completed_at;

@@ -255,7 +255,7 @@ GRANT USAGE ON SCHEMA public TO todo_app;
 GRANT SELECT (id, email, first_name, last_name, is_active, created_at, updated_at) ON users TO todo_app;
 GRANT UPDATE (first_name, last_name) ON users TO todo_app;
 GRANT SELECT ON tasks TO todo_app;
-GRANT INSERT (id, title, description, completed, priority, due_date) ON tasks TO todo_app;
+GRANT INSERT (id, title, description, completed, priority, due_date, created_at, completed_at) ON tasks TO todo_app;
 GRANT UPDATE (title, description, completed, priority, due_date) ON tasks TO todo_app;
 GRANT DELETE ON tasks TO todo_app;
 -- So a client can tell an older or newer schema from its own, and refuse to write.

@@ -117,6 +117,15 @@ INSERT = (
     "VALUES (%(id)s, %(title)s, %(description)s, %(priority)s, %(due_date)s, %(completed)s) "
     f"ON CONFLICT (id) DO NOTHING RETURNING {COLUMNS}"
 )
+RESTORE = (
+    "INSERT INTO tasks (id, title, description, priority, due_date, completed, created_at, completed_at) "
+    "SELECT id, title, description, priority, due_date, completed, created_at, completed_at "
+    "FROM unnest(%(ids)s::uuid[], %(titles)s::text[], %(descriptions)s::text[], %(priorities)s::text[], "
+    "%(dues)s::timestamptz[], %(completed)s::bool[], %(created)s::timestamptz[], "
+    "%(completed_at)s::timestamptz[]) "
+    "AS r(id, title, description, priority, due_date, completed, created_at, completed_at) "
+    "ON CONFLICT (id) DO NOTHING"
+)
 SET_COMPLETED = (
     "UPDATE tasks SET completed = %(completed)s WHERE id = ANY(%(ids)s) AND completed <> %(completed)s"
 )

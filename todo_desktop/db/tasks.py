@@ -107,16 +107,44 @@ class TaskRepository:
         return self.db.run(self.token, lambda c: c.exec_driver_sql(task_sql.DELETE, params).rowcount)
 
     def restore(self, snapshot: Task) -> Task:
-        """Put back a deleted task with its id and fields (undo of a delete)."""
-        draft = TaskDraft(
-            id=snapshot.id,
-            title=snapshot.title,
-            description=snapshot.description,
-            priority=snapshot.priority,
-            due_date=snapshot.due_date,
-            completed=snapshot.completed,
-        )
-        return self.create(draft)
+        """Put back a deleted task with its id, fields and creation time (undo of a delete)."""
+        return self.restore_many([snapshot])[0]
+
+    def restore_many(self, snapshots: Iterable[Task]) -> list[Task]:
+        """Undo of a delete, in one transaction; rows still present are left as they are."""
+        drafts = [
+            (
+                s,
+                validation.draft(
+                    TaskDraft(s.title, s.description, s.priority, s.due_date, s.completed, s.id)
+                ),
+            )
+            for s in snapshots
+        ]
+        if len(drafts) > MAX_BULK:
+            raise ValidationError("selection", f"Select at most {MAX_BULK:,} tasks at once.")
+        params = {
+            "ids": [d.id for _, d in drafts],
+            "titles": [d.title for _, d in drafts],
+            "descriptions": [d.description for _, d in drafts],
+            "priorities": [d.priority.value for _, d in drafts],
+            "dues": [d.due_date for _, d in drafts],
+            "completed": [d.completed for _, d in drafts],
+            "created": [s.created_at for s, _ in drafts],
+            "completed_at": [s.completed_at for s, _ in drafts],
+        }
+        ids = params["ids"]
+
+        def work(conn: Connection) -> list[Task]:
+            conn.exec_driver_sql(task_sql.RESTORE, params)
+            rows = conn.exec_driver_sql(task_sql.SELECT_MANY, {"ids": ids}).all()
+            by_id = {r[0]: task_sql.task_from_tuple(r) for r in rows}
+            missing = [i for i in ids if i not in by_id]
+            if missing:  # the id belongs to someone else: RLS hid the conflicting row
+                raise NotFoundError(GONE)
+            return [by_id[i] for i in ids]
+
+        return self.db.run(self.token, work)
 
     def list(self, query: TaskQuery) -> TaskPage:
         if query.text:
