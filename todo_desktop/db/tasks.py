@@ -42,6 +42,10 @@ def _column_value(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
+def _draft_of(task: Task) -> TaskDraft:
+    return TaskDraft(task.title, task.description, task.priority, task.due_date, task.completed, task.id)
+
+
 class TaskRepository:
     """Bound to one session token; safe to call from any worker thread."""
 
