@@ -54,7 +54,7 @@ class Script:
             print("gave up waiting for the window", flush=True)
             os._exit(3)
         window = _window()
-        if window is None or not _quick_add(window).isEnabled():
+        if window is None:
             return
         table = _table(window)
         # Shortcuts reach only the active window; an offscreen one is not made active by itself.
@@ -62,6 +62,7 @@ class Script:
         if QApplication.activeWindow() is not window:
             return
         if self.mode == "add" and not self.typed:
+            # Typed at once, before the database has started: nothing may be lost anyway.
             self.typed = True
             for title in self.titles:
                 QTest.keySequence(window, QKeySequence("Ctrl+N"))

@@ -18,7 +18,11 @@ def _app(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TODO_DESKTOP_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
         [sys.executable, "-m", "tests.app_driver", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

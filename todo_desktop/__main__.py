@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+import threading
 from collections.abc import Sequence
 
 from todo_desktop import APP_ID
@@ -38,27 +39,41 @@ def _setup_logging(paths: AppPaths, *, verbose: bool) -> None:
 
 def _run_gui(paths: AppPaths, argv: list[str]) -> int:
     from todo_desktop.db.local import LocalWorkspace, open_local
+    from todo_desktop.db.shared import SharedDatabases
+    from todo_desktop.profiles import ProfileStore
     from todo_desktop.secret_store import SecretStore
     from todo_desktop.services import Workspace
     from todo_desktop.ui.app import run_gui
 
-    opened: list[LocalWorkspace] = []
+    opened: list[tuple[LocalWorkspace, str | None]] = []
+    opening = threading.Lock()
 
     def opener() -> Workspace:
-        secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
-        local = open_local(paths, secrets)
-        opened.append(local)
+        """The Local profile; called on a worker, and again after switching back to Local."""
+        with opening:  # one embedded server and one sign-in per run, however often it is asked
+            if not opened:
+                secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
+                opened.append((open_local(paths, secrets), secrets.unusable_reason))
+            local, keyring_note = opened[0]
+        # Without a keyring the private file is the design for Local, not a fault: a quiet note.
         return Workspace(
             tasks=local.tasks,
             account=local.signed_in.account,
             where=local.db.target.display_host,
-            warning=secrets.unusable_reason,
+            note=keyring_note,
         )
 
+    paths.ensure()  # the window settings and profiles live in the config folder
+    # Shared profiles never fall back to a file: without a keyring their secrets live in memory
+    # and the app asks again at the next start (DESIGN.md section 5).
+    profiles = SharedDatabases(
+        ProfileStore(paths.config), lambda: SecretStore(APP_ID, None, allow_file_fallback=False)
+    )
     try:
-        return run_gui(opener, argv)
+        return run_gui(opener, argv, profiles=profiles, settings_path=paths.config / "window.ini")
     finally:
-        for local in opened:
+        profiles.close()  # run_gui has waited for the writes; this ends sessions not kept
+        for local, _ in opened:
             local.close()
 
 

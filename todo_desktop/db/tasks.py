@@ -116,19 +116,12 @@ class TaskRepository:
 
     def restore_many(self, snapshots: Iterable[Task]) -> list[Task]:
         """Undo of a delete, in one transaction; rows still present are left as they are."""
-        drafts = [
-            (
-                s,
-                validation.draft(
-                    TaskDraft(s.title, s.description, s.priority, s.due_date, s.completed, s.id)
-                ),
-            )
-            for s in snapshots
-        ]
+        drafts = [(s, validation.draft(_draft_of(s))) for s in snapshots]
         if len(drafts) > MAX_BULK:
             raise ValidationError("selection", f"Select at most {MAX_BULK:,} tasks at once.")
-        params = {
-            "ids": [d.id for _, d in drafts],
+        ids = [d.id for _, d in drafts]
+        params: dict[str, Any] = {
+            "ids": ids,
             "titles": [d.title for _, d in drafts],
             "descriptions": [d.description for _, d in drafts],
             "priorities": [d.priority.value for _, d in drafts],
@@ -137,7 +130,6 @@ class TaskRepository:
             "created": [s.created_at for s, _ in drafts],
             "completed_at": [s.completed_at for s, _ in drafts],
         }
-        ids = params["ids"]
 
         def work(conn: Connection) -> list[Task]:
             conn.exec_driver_sql(task_sql.RESTORE, params)

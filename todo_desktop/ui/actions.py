@@ -86,6 +86,8 @@ class Actions:
     lists: dict[SmartList, QAction] = field(default_factory=dict)
     sorts: dict[SortKey, QAction] = field(default_factory=dict)
     priorities: dict[Priority, QAction] = field(default_factory=dict)
+    # Actions that change tasks: off while the database is read-only or being signed out of.
+    edits: list[QAction] = field(default_factory=list)
 
     def add(
         self,
@@ -96,6 +98,7 @@ class Actions:
         *,
         in_table: bool = False,
         action: QAction | None = None,
+        edit: bool = False,
     ) -> QAction:
         made = action or QAction(text, self.window)
         made.setShortcuts(keys)
@@ -109,6 +112,8 @@ class Actions:
         menu.addAction(made)
         self.commands.append(Command(made))
         self.by_name[plain_name(made)] = made
+        if edit:
+            self.edits.append(made)
         return made
 
     def __getitem__(self, name: str) -> QAction:
@@ -121,6 +126,8 @@ def build_actions(window: MainWindow) -> Actions:
     w = window
 
     file_menu = menus.addMenu("&File")
+    acts.add(file_menu, "&Connections…", [QKeySequence("Ctrl+Shift+O")], w.open_connections)
+    file_menu.addSeparator()
     w.quit_action = acts.add(file_menu, "&Quit", key_list(Standard.Quit, "Ctrl+Q"), w.close)
 
     edit = menus.addMenu("&Edit")
@@ -133,12 +140,23 @@ def build_actions(window: MainWindow) -> Actions:
     acts.add(edit, "&Command Palette…", [QKeySequence("Ctrl+K")], w.open_palette)
 
     task = menus.addMenu("&Task")
-    acts.add(task, "&New Task", key_list(Standard.New, "Ctrl+N"), w.focus_quick_add)
-    acts.add(task, "&Edit Title", key_list(None, "Return", "Enter", "F2"), w.edit_title, in_table=True)
+    acts.add(task, "&New Task", key_list(Standard.New, "Ctrl+N"), w.focus_quick_add, edit=True)
+    acts.add(
+        task, "&Edit Title", key_list(None, "Return", "Enter", "F2"), w.edit_title, in_table=True, edit=True
+    )
     acts.add(task, "Open or Save &Details", key_list(None, "Ctrl+Return", "Ctrl+Enter"), w.details_key)
     task.addSeparator()
-    acts.add(task, "Toggle &Done", key_list(None, "Space"), w.commands.toggle_selected, in_table=True)
-    acts.add(task, "&Delete", key_list(Standard.Delete, "Del"), w.commands.delete_selected, in_table=True)
+    acts.add(
+        task, "Toggle &Done", key_list(None, "Space"), w.commands.toggle_selected, in_table=True, edit=True
+    )
+    acts.add(
+        task,
+        "&Delete",
+        key_list(Standard.Delete, "Del"),
+        w.commands.delete_selected,
+        in_table=True,
+        edit=True,
+    )
     priority_menu = task.addMenu("&Priority")
     for priority, key in PRIORITY_KEYS.items():
         name = f"Priority &{priority.value.capitalize()}"
@@ -148,11 +166,12 @@ def build_actions(window: MainWindow) -> Actions:
             [QKeySequence(key)],
             partial(w.commands.set_priority, priority),
             in_table=True,
+            edit=True,
         )
     due_menu = task.addMenu("D&ue Date")
-    acts.add(due_menu, "Set Due &Date…", [QKeySequence("Ctrl+D")], w.edit_due)
-    acts.add(due_menu, "Due &Today", [QKeySequence("T")], w.due_today, in_table=True)
-    acts.add(due_menu, "Due To&morrow", [QKeySequence("Shift+T")], w.due_tomorrow, in_table=True)
+    acts.add(due_menu, "Set Due &Date…", [QKeySequence("Ctrl+D")], w.edit_due, edit=True)
+    acts.add(due_menu, "Due &Today", [QKeySequence("T")], w.due_today, in_table=True, edit=True)
+    acts.add(due_menu, "Due To&morrow", [QKeySequence("Shift+T")], w.due_tomorrow, in_table=True, edit=True)
 
     go = menus.addMenu("&Go")
     for number, smart_list in enumerate(LIST_ORDER, start=1):
@@ -189,6 +208,12 @@ def build_actions(window: MainWindow) -> Actions:
         group.addAction(made)
         acts.sorts[key] = made
     acts.add(view, "&Reload", key_list(Standard.Refresh, "F5"), w.refresh)
+
+    # Enabled and disabled by the window as profiles open and close (WorkspaceSwitch).
+    account = menus.addMenu("&Account")
+    acts.add(account, "Sign &In…", [QKeySequence("Ctrl+Shift+I")], w.ask_sign_in)
+    acts.add(account, "Sign &Out", [QKeySequence("Ctrl+Shift+L")], w.sign_out)
+    acts.add(account, "Sign Out &Everywhere…", [QKeySequence("Ctrl+Alt+Shift+L")], w.sign_out_everywhere)
 
     help_menu = menus.addMenu("&Help")
     shortcuts = acts.add(

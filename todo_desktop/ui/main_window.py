@@ -1,7 +1,8 @@
 """The main window: smart lists, the task list with its fields, and the details pane.
 
 It appears at once; the workspace (database, account) is opened on a worker thread and
-the list area says so until it is ready. Everything that touches the database runs in the
+the list area says so until it is ready. Which workspace, and signing in and out of shared
+ones, is ``WorkspaceSwitch``'s part. Everything that touches the database runs in the
 worker helper; this class only wires widgets, commands and replies together.
 """
 
@@ -12,12 +13,12 @@ import types
 import uuid
 from datetime import tzinfo
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
 
 from todo_desktop import APP_NAME
-from todo_desktop.services import Workspace, WorkspaceOpener
+from todo_desktop.services import ProfileGateway, Workspace, WorkspaceOpener
 from todo_desktop.ui.actions import Actions, build_actions
 from todo_desktop.ui.banner import RETRY_FIRST_MS, RetryTimer
 from todo_desktop.ui.clock import LocalZone
@@ -34,17 +35,20 @@ from todo_desktop.ui.task_commands import TaskCommands
 from todo_desktop.ui.task_list import TaskListController
 from todo_desktop.ui.window_status import WindowStatus
 from todo_desktop.ui.workers import UNEXPECTED, Workers
-from todo_desktop.values import SmartList, SortKey
+from todo_desktop.ui.workspace_switch import LOADING, STARTING, WorkspaceSwitch
+from todo_desktop.values import SmartList, SortKey, TaskDraft
 
 _log = logging.getLogger(__name__)
 
-OPEN_VIEW = "workspace"
-STARTING = "Starting database…"
-LOADING = "Loading tasks…"
-READ_ONLY = "This database opens read-only; changes cannot be saved."
+__all__ = ["QUIT_WAIT_MS", "STARTING", "MainWindow"]
+
 QUIT_WAIT_MS = 15_000
 CLOCK_TICK_MS = 60_000
 MESSAGE_MS = 8_000
+EARLY_ADD = "The database is still starting; {count} new task(s) will be added as soon as it is ready."
+NOT_SAVED = (
+    "{count} new task(s) could not be saved yet: the database did not start. Ctrl+Q again quits anyway."
+)
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +57,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         opener: WorkspaceOpener,
+        profiles: ProfileGateway | None = None,
         workers: Workers | None = None,
         *,
         quit_wait_ms: int = QUIT_WAIT_MS,
@@ -64,11 +69,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.resize(1100, 650)
-        self._opener = opener
+        self.profiles = profiles
         self.workers = workers if workers is not None else Workers(self)
         self._quit_wait_ms = quit_wait_ms
         self._leave_anyway = False
-        self._opening = False
         self.workspace: Workspace | None = None
         self.tasks = TaskListController(self.workers, parent=self)
         self.model = self.tasks.model
@@ -100,6 +104,10 @@ class MainWindow(QMainWindow):
         self.command_palette = CommandPalette(lambda: self.action_set.commands, self)
         self.shortcuts = ShortcutsDialog(lambda: self.action_set.commands, self)
         self.retry = RetryTimer(retry_first_ms, parent=self)
+        self.switch = WorkspaceSwitch(self, opener, profiles)
+        self.early_adds: list[TaskDraft] = []
+        self.sign_in = self.switch.sign_in
+        self.switch.update_actions()
         app_keys = AppKeysFirst([self.action_set["Command Palette"].shortcut()], self)
         app_keys.watch(self.quick_add, self.search, self.details.title_edit, self.details.description_edit)
         self._connect()
@@ -136,27 +144,28 @@ class MainWindow(QMainWindow):
     # Opening ---------------------------------------------------------------------------
 
     def open_workspace(self) -> None:
-        """Open the database on a worker thread; the window stays usable meanwhile."""
-        if self._opening or self.workspace is not None:
-            return
-        self._opening = True
-        self.placeholder.show_busy(STARTING)
-        self.stack.setCurrentWidget(self.placeholder)
-        self.workers.read(OPEN_VIEW, self._opener, self._opened, self._open_failed, label="open workspace")
+        """Open the active profile on a worker thread (signing in to a shared one first);
+        the window stays usable meanwhile."""
+        self.switch.open()
 
-    def _opened(self, workspace: Workspace) -> None:
-        self._opening = False
-        self.workspace = workspace
-        self.status.show_workspace(workspace)
-        self.commands.read_only = (workspace.warning or READ_ONLY) if workspace.read_only else None
-        self.placeholder.show_busy(LOADING)
-        self.tasks.set_query(self.navigator.query())
-        self.tasks.bind(workspace.tasks)
-        self.navigator.refresh_counts()
+    def close_workspace(self) -> None:
+        """Show no workspace; writes already queued still finish on the one closed."""
+        self.switch.close()
 
-    def _open_failed(self, message: str) -> None:
-        self._opening = False
-        self._list_failed(message)
+    def open_connections(self) -> None:
+        self.switch.open_connections()
+
+    def switch_profile(self, profile_id: str) -> None:
+        self.switch.switch_profile(profile_id)
+
+    def ask_sign_in(self) -> None:
+        self.switch.ask_sign_in()
+
+    def sign_out(self) -> None:
+        self.switch.sign_out()
+
+    def sign_out_everywhere(self) -> None:
+        self.switch.sign_out_everywhere()
 
     def _list_loaded(self) -> None:
         self.stack.setCurrentWidget(self.table)
@@ -259,6 +268,12 @@ class MainWindow(QMainWindow):
     def _add_typed(self) -> None:
         # The text stays in the field unless the task was handed to the database.
         draft = self.navigator.draft(self.quick_add.text())
+        if draft is not None and self.workspace is None and self.switch.pending is not None:
+            # Typed while the database is still starting: keep it and add it on arrival.
+            self.early_adds.append(draft)
+            self.quick_add.clear()
+            self.show_message(EARLY_ADD.format(count=len(self.early_adds)))
+            return
         if draft is not None and self.commands.add(draft):
             self.quick_add.clear()
             if self._given_back:
@@ -282,10 +297,30 @@ class MainWindow(QMainWindow):
 
     # Quitting --------------------------------------------------------------------------
 
+    def add_early(self) -> None:
+        """The workspace is open: hand over what was typed while it was starting."""
+        drafts, self.early_adds = self.early_adds, []
+        for draft in drafts:
+            self.commands.add(draft)
+
+    def _wait_for_opening(self) -> bool:
+        # Quitting right after typing on a cold start: the tasks exist only here, so wait
+        # for the database (bounded) rather than lose them.
+        deadline = QDeadlineTimer(self._quit_wait_ms)
+        loop = QEventLoop(self)
+        while self.early_adds and self.switch.pending is not None and not deadline.hasExpired():
+            loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        return not self.early_adds
+
     def closeEvent(self, event: QCloseEvent) -> None:
         # Focus-out saves of the details pane happen before the window goes away.
         if self.details.contains_focus():
             self.details.save_all()
+        if self.early_adds and not self._leave_anyway and not self._wait_for_opening():
+            self._leave_anyway = True
+            self.show_message(NOT_SAVED.format(count=len(self.early_adds)))
+            event.ignore()
+            return
         if self._leave_anyway or self._wait_for_writes():
             if self._settings is not None:
                 self._settings.save(self, self.splitter, self.table.horizontalHeader())

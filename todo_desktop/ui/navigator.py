@@ -122,6 +122,13 @@ class ListNavigator(QObject):
     def stop(self) -> None:
         self._counts_timer.stop()
 
+    def forget_counts(self) -> None:
+        """The workspace closed: its counts say nothing about the next one."""
+        self._counts_timer.stop()
+        self.counts = None
+        self._window.sidebar.set_counts(ListCounts({}))
+        self._show_count()
+
     def refresh_counts(self) -> None:
         workspace = self._window.workspace
         if workspace is None:

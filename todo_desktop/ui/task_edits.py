@@ -99,6 +99,13 @@ class TaskEditor(QObject):
     def bind(self, service: TaskService) -> None:
         self._service = service
 
+    def unbind(self) -> None:
+        # Creates still in flight belong to the old workspace; the next list must not show them.
+        # The rest of the bookkeeping stays: their answers still arrive and settle it.
+        self._service = None
+        self._unsaved.clear()
+        self.generation += 1
+
     @property
     def ready(self) -> bool:
         return self._service is not None

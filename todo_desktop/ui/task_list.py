@@ -53,6 +53,14 @@ class TaskListController(QObject):
         self.editor.bind(service)
         self.reload()
 
+    def unbind(self) -> None:
+        """Show no list: the workspace closed. Writes in flight still finish on the old service."""
+        self._service = None
+        self._cursor = None
+        self._workers.drop_pending(LIST_VIEW)
+        self.editor.unbind()
+        self.model.set_rows([])
+
     def set_query(self, query: TaskQuery) -> None:
         """Show another list, order or search; the rows now on screen belong to the old one."""
         self._query = replace(query, limit=PAGE_SIZE, after=None)

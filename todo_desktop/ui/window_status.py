@@ -33,11 +33,24 @@ class WindowStatus(QObject):
         label.setAccessibleName(name)
         return label
 
-    def show_workspace(self, workspace: Workspace) -> None:
-        self.where_label.setText(workspace.where)
+    def show_workspace(self, workspace: Workspace, profile_name: str | None = None) -> None:
+        """``profile_name`` for a shared profile: its host alone may read "this computer" too."""
+        where = workspace.where if profile_name is None else f"{profile_name} ({workspace.where})"
+        self.where_label.setText(where)
+        # A quiet note (secrets in a private file) is there for whoever hovers, never in red.
+        self.where_label.setToolTip(workspace.note or "")
         self.account_label.setText(workspace.account.display_name)
+        self.account_label.setToolTip(workspace.account.email)
         self.warning_label.setText(workspace.warning or "")
         self.warning_label.setVisible(bool(workspace.warning))
+
+    def show_closed(self, where: str, who: str) -> None:
+        """No workspace: where the window is about to connect, and why nobody is signed in."""
+        for label, text in ((self.where_label, where), (self.account_label, who)):
+            label.setText(text)
+            label.setToolTip("")
+        self.warning_label.clear()
+        self.warning_label.hide()
 
     def show_list(self, name: str, count: int | None) -> None:
         self.list_label.setText(name if count is None else f"{name}: {count:,}")

@@ -165,6 +165,14 @@ class Workers(QObject):
     ) -> int:
         return self._submit(self._writes, _WRITE_VIEW, job, on_success, on_failure, label)
 
+    def drop_pending(self, *views: str) -> None:
+        """Make every read in flight for ``views`` stale: its answer will not be delivered.
+
+        For a workspace that closed: a list or count read on it must not fill the window later.
+        """
+        for view in views:
+            self._latest[view] = self._latest.get(view, 0) + 1
+
     def is_current(self, view: str, request_id: int) -> bool:
         return self._latest.get(view) == request_id
 
