@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
 from todo_desktop.ui.banner import Banner
 from todo_desktop.ui.placeholder import ListPlaceholder
 from todo_desktop.ui.search import SEARCH_DEBOUNCE_MS, KeyLineEdit, SearchField
-from todo_desktop.ui.task_columns import COLUMN_BY_SORT, Column
+from todo_desktop.ui.task_columns import COLUMN_BY_SORT, Column, local_time
 from todo_desktop.ui.task_table_model import TaskTableModel
 from todo_desktop.values import SortKey
 
@@ -57,9 +59,17 @@ class TaskArea(QWidget):
         rows.hide()
         columns = self.table.horizontalHeader()
         char = metrics.averageCharWidth()
-        widths = {Column.DONE: 6, Column.PRIORITY: 10, Column.DUE: 18, Column.UPDATED: 18}
+        widths = {Column.DONE: 6, Column.PRIORITY: 10}
         for column, width in widths.items():
             columns.resizeSection(column, char * width)
+        # Dates must fit whole even in bold (urgent rows), at any scale: measure one.
+        bold = QFont(self.font())
+        bold.setBold(True)
+        date_width = (
+            QFontMetrics(bold).horizontalAdvance(local_time(datetime(2026, 12, 31, 23, 59))) + char * 3
+        )
+        for column in (Column.DUE, Column.UPDATED):
+            columns.resizeSection(column, date_width)
         columns.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         # Clicking a header asks SQL for that order; the view itself never sorts.
         columns.setSectionsClickable(True)
