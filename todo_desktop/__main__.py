@@ -9,12 +9,14 @@ import logging
 import logging.handlers
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from todo_desktop import APP_ID
 from todo_desktop.cli.parser import build_parser
 from todo_desktop.errors import TodoError
 from todo_desktop.paths import AppPaths
+from todo_desktop.profiles import Profile, Profiles, ProfileStore
 
 log = logging.getLogger(APP_ID)
 
@@ -37,19 +39,51 @@ def _setup_logging(paths: AppPaths, *, verbose: bool) -> None:
         log.warning("Not logging to a file: %s", exc)
 
 
+class _DeferredProfiles:
+    """The shared-database gateway, built on its first real use (on a worker, as a rule).
+
+    Building it imports SQLAlchemy, Alembic and psycopg: about half a second that the
+    window should not wait for. Until then the profile list comes from the plain store.
+    """
+
+    def __init__(self, store: ProfileStore, build: Callable[[], Any]) -> None:
+        self._store = store
+        self._build = build
+        self._real: Any = None
+        self._lock = threading.Lock()
+
+    def _gateway(self) -> Any:
+        with self._lock:
+            if self._real is None:
+                self._real = self._build()
+            return self._real
+
+    def profiles(self) -> Profiles:
+        return self._real.profiles() if self._real is not None else self._store.load()
+
+    def profile(self, profile_id: str) -> Profile:
+        return self.profiles().get(profile_id)
+
+    def close(self) -> None:
+        if self._real is not None:
+            self._real.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._gateway(), name)
+
+
 def _run_gui(paths: AppPaths, argv: list[str]) -> int:
-    from todo_desktop.db.local import LocalWorkspace, open_local
-    from todo_desktop.db.shared import SharedDatabases
-    from todo_desktop.profiles import ProfileStore
     from todo_desktop.secret_store import SecretStore
     from todo_desktop.services import Workspace
     from todo_desktop.ui.app import run_gui
 
-    opened: list[tuple[LocalWorkspace, str | None]] = []
+    opened: list[tuple[Any, str | None]] = []
     opening = threading.Lock()
 
     def opener() -> Workspace:
         """The Local profile; called on a worker, and again after switching back to Local."""
+        from todo_desktop.db.local import open_local
+
         with opening:  # one embedded server and one sign-in per run, however often it is asked
             if not opened:
                 secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
@@ -63,12 +97,17 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
             note=keyring_note,
         )
 
+    def shared_gateway() -> Any:
+        from todo_desktop.db.shared import SharedDatabases
+
+        # Shared profiles never fall back to a file: without a keyring their secrets live in
+        # memory and the app asks again at the next start (DESIGN.md section 5).
+        return SharedDatabases(
+            ProfileStore(paths.config), lambda: SecretStore(APP_ID, None, allow_file_fallback=False)
+        )
+
     paths.ensure()  # the window settings and profiles live in the config folder
-    # Shared profiles never fall back to a file: without a keyring their secrets live in memory
-    # and the app asks again at the next start (DESIGN.md section 5).
-    profiles = SharedDatabases(
-        ProfileStore(paths.config), lambda: SecretStore(APP_ID, None, allow_file_fallback=False)
-    )
+    profiles = _DeferredProfiles(ProfileStore(paths.config), shared_gateway)
     try:
         return run_gui(opener, argv, profiles=profiles, settings_path=paths.config / "window.ini")
     finally:

@@ -11,6 +11,7 @@ from todo_desktop import APP_ID, APP_NAME
 from todo_desktop.services import ProfileGateway, WorkspaceOpener
 from todo_desktop.ui.main_window import QUIT_WAIT_MS, MainWindow
 from todo_desktop.ui.settings import ORGANIZATION, open_settings
+from todo_desktop.ui.theme import apply_theme
 
 
 def run_gui(
@@ -29,6 +30,7 @@ def run_gui(
     """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
+    apply_theme(app)  # before any widget exists, so every one is built with the right palette
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(APP_ID)

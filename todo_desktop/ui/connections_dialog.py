@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from todo_desktop.profiles import Profile, Profiles
 from todo_desktop.services import ConnectionReport, ProfileGateway
-from todo_desktop.ui.profiles_view import ERROR_STYLE, TESTING, WARNING_STYLE, ProfileEditor
+from todo_desktop.ui.profiles_view import TESTING, ProfileEditor
+from todo_desktop.ui.theme import error_style
 from todo_desktop.ui.workers import Workers
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -108,7 +109,7 @@ class ConnectionsDialog(QDialog):
         self.result_label.setAccessibleName("Connection test result")
         self.warning_label = QLabel(self)
         self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet(WARNING_STYLE)
+        self.warning_label.setStyleSheet(error_style(bold=True))
         self.warning_label.setAccessibleName("Warning")
         self.warning_label.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -161,7 +162,7 @@ class ConnectionsDialog(QDialog):
 
     def _message(self, text: str, *, ok: bool = True, warning: str | None = None) -> None:
         self.result_label.setText(text)
-        self.result_label.setStyleSheet("" if ok else ERROR_STYLE)
+        self.result_label.setStyleSheet("" if ok else error_style())
         self.warning_label.setText(warning or "")
         self.warning_label.setVisible(bool(warning))
 

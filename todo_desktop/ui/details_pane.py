@@ -30,11 +30,11 @@ from todo_desktop import validation
 from todo_desktop.errors import ValidationError
 from todo_desktop.ui.clock import from_epoch
 from todo_desktop.ui.search import KeyLineEdit
+from todo_desktop.ui.theme import error_style
 from todo_desktop.values import Priority, Task, TaskChanges
 
 FIELDS = ("title", "description", "priority", "due_date")
 DUE_FORMAT = "yyyy-MM-dd HH:mm"
-ERROR_STYLE = "color: #d9363e"
 NO_TASK = "No task selected"
 UNSAVED = "Not saved yet: fix the marked field, or press Ctrl+Z in it to take the change back."
 
@@ -103,7 +103,7 @@ class DetailsPane(QWidget):
     def _error_label(self, field: str) -> QLabel:
         label = QLabel(self)
         label.setWordWrap(True)
-        label.setStyleSheet(ERROR_STYLE)
+        label.setStyleSheet(error_style())
         label.setAccessibleName(f"{field.replace('_', ' ').capitalize()} problem")
         label.hide()
         return label

@@ -32,10 +32,9 @@ from todo_desktop.profiles import (
     parse_profile_url,
 )
 from todo_desktop.services import ConnectionReport, ProfileGateway
+from todo_desktop.ui.theme import error_style
 from todo_desktop.ui.workers import Workers
 
-ERROR_STYLE = "color: #d9363e"
-WARNING_STYLE = "color: #d9363e; font-weight: bold"
 TLS_CHOICES = (
     (TlsMode.VERIFY_FULL, "verify-full: check the certificate and host name (recommended)"),
     (TlsMode.VERIFY_CA, "verify-ca: check the certificate, not the host name"),
@@ -69,7 +68,7 @@ class FieldErrors:
         layout.addWidget(field)
         label = QLabel(box)
         label.setWordWrap(True)
-        label.setStyleSheet(ERROR_STYLE)
+        label.setStyleSheet(error_style())
         label.setAccessibleName(f"Problem with {name.replace('_', ' ')}")
         label.hide()
         layout.addWidget(label)
@@ -180,7 +179,7 @@ class ProfileEditor(QDialog):
         self.result_label.setAccessibleName("Connection test result")
         self.warning_label = QLabel(self)
         self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet(WARNING_STYLE)
+        self.warning_label.setStyleSheet(error_style(bold=True))
         self.warning_label.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -273,7 +272,7 @@ class ProfileEditor(QDialog):
     def _tested(self, report: ConnectionReport) -> None:
         self._busy(None)
         self.result_label.setText(report.message)
-        self.result_label.setStyleSheet("" if report.ok else ERROR_STYLE)
+        self.result_label.setStyleSheet("" if report.ok else error_style())
         self.warning_label.setText(report.warning or "")
         self.warning_label.setVisible(bool(report.warning))
 

@@ -13,15 +13,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont, QGuiApplication
 
 from todo_desktop.ui.task_columns import COLUMN_FIELDS, HEADERS, ROW_STYLE_FIELDS, Column, display_text
+from todo_desktop.ui.theme import danger_color
 from todo_desktop.values import Priority, Task
 
 _ROOT = QModelIndex()
 TASK_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 # Readable on both light and dark palettes.
-OVERDUE_COLOR = "#d9363e"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -58,12 +58,16 @@ class TaskTableModel(QAbstractTableModel):
         self._fetch_more = fetch_more
         self._clock = clock
         self._tasks: list[Task] = []
+        # Row of each task, stored minus ``_shift``: inserting at the top then moves every
+        # existing row by changing one number instead of renumbering 100,000 entries.
         self._rows: dict[uuid.UUID, int] = {}
+        self._shift = 0
         self._saving: set[uuid.UUID] = set()
         self._has_more = False
         self._fetching = False
         self._fonts: dict[tuple[bool, bool, bool], QFont] = {}
-        self._overdue = QBrush(QColor(OVERDUE_COLOR))
+        # Readable on the scheme in use (plain #d9363e fell below 4.5:1 on dark rows).
+        self._overdue = QBrush(danger_color(QGuiApplication.palette()))
 
     # Feeding ---------------------------------------------------------------------------
 
@@ -71,6 +75,7 @@ class TaskTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._tasks = list({t.id: t for t in tasks}.values())
         self._rows = {}
+        self._shift = 0
         self._reindex(0)
         self._saving &= self._rows.keys()
         self._has_more = has_more
@@ -86,17 +91,21 @@ class TaskTableModel(QAbstractTableModel):
         return self._insert(row, tasks)
 
     def _insert(self, row: int, tasks: Iterable[Task], page_has_more: bool | None = None) -> int:
-        seen = set(self._rows)
+        seen: set[uuid.UUID] = set()
         fresh: list[Task] = []
         for task in tasks:
-            if task.id not in seen:
+            if task.id not in self._rows and task.id not in seen:
                 seen.add(task.id)
                 fresh.append(task)
         row = max(0, min(row, len(self._tasks)))
         if fresh:
             self.beginInsertRows(_ROOT, row, row + len(fresh) - 1)
             self._tasks[row:row] = fresh
-            self._reindex(row)
+            if row == 0:
+                self._shift += len(fresh)
+                self._reindex(0, len(fresh))
+            else:
+                self._reindex(row)
         if page_has_more is not None:
             # Settled before rowsInserted goes out: a listener may ask for the next page
             # right then, and must neither be refused nor sent the same page twice.
@@ -108,7 +117,7 @@ class TaskTableModel(QAbstractTableModel):
 
     def replace_task(self, task: Task) -> bool:
         """Show the new version of a task in place; False if it is not in the list."""
-        row = self._rows.get(task.id)
+        row = self._row(task.id)
         if row is None:
             return False
         old = self._tasks[row]
@@ -129,7 +138,7 @@ class TaskTableModel(QAbstractTableModel):
 
     def remove_ids(self, ids: Iterable[uuid.UUID]) -> list[tuple[int, Task]]:
         """Remove the rows of ``ids``; returns (row, task) pairs so a failed delete can undo it."""
-        rows = sorted({self._rows[i] for i in ids if i in self._rows})
+        rows = sorted({self._rows[i] + self._shift for i in ids if i in self._rows})
         removed = [(row, self._tasks[row]) for row in rows]
         # Bottom-up, so the row numbers of runs still to remove stay valid.
         for first, last in reversed(_runs(rows)):
@@ -156,7 +165,7 @@ class TaskTableModel(QAbstractTableModel):
             self._saving.add(task_id)
         else:
             self._saving.discard(task_id)
-        row = self._rows.get(task_id)
+        row = self._row(task_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
@@ -184,10 +193,10 @@ class TaskTableModel(QAbstractTableModel):
         return self._tasks[row]
 
     def row_of(self, task_id: uuid.UUID) -> int | None:
-        return self._rows.get(task_id)
+        return self._row(task_id)
 
     def task(self, task_id: uuid.UUID) -> Task | None:
-        row = self._rows.get(task_id)
+        row = self._row(task_id)
         return None if row is None else self._tasks[row]
 
     def tasks(self) -> tuple[Task, ...]:
@@ -289,6 +298,10 @@ class TaskTableModel(QAbstractTableModel):
             notes.append("Saving…")
         return ", ".join(notes) or None
 
-    def _reindex(self, start: int) -> None:
-        for row in range(start, len(self._tasks)):
-            self._rows[self._tasks[row].id] = row
+    def _row(self, task_id: uuid.UUID) -> int | None:
+        stored = self._rows.get(task_id)
+        return None if stored is None else stored + self._shift
+
+    def _reindex(self, start: int, end: int | None = None) -> None:
+        for row in range(start, len(self._tasks) if end is None else end):
+            self._rows[self._tasks[row].id] = row - self._shift

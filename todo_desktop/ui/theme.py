@@ -224,3 +224,9 @@ def apply_theme(app: QApplication, scheme: Scheme | None = None) -> None:
     app.setWindowIcon(app_icon())
     theme = theme_of(app) or Theme(app)
     theme.force(scheme)
+
+
+def error_style(*, bold: bool = False) -> str:
+    """Style sheet for one-sentence error or warning text, readable in the scheme in use."""
+    color = danger_color(QGuiApplication.palette()).name()
+    return f"color: {color}; font-weight: bold" if bold else f"color: {color}"

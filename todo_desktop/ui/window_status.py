@@ -6,13 +6,14 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from todo_desktop.services import Workspace
+from todo_desktop.ui.theme import error_style
 
 
 class WindowStatus(QObject):
     def __init__(self, bar: QStatusBar, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.warning_label = self._label(bar, "Warning")
-        self.warning_label.setStyleSheet("color: #d9363e; font-weight: bold")
+        self.warning_label.setStyleSheet(error_style(bold=True))
         self.warning_label.hide()
         self.list_label = self._label(bar, "Current list")
         self.where_label = self._label(bar, "Database location")
