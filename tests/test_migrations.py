@@ -201,3 +201,7 @@ def test_models_agree_with_the_migrated_schema(test_db):
             assert getattr(live_type, "length", None) == getattr(column.type, "length", None)
             assert getattr(live_type, "timezone", None) == getattr(column.type, "timezone", None)
     engine.dispose()
+
+
+def test_app_head_constant_is_the_newest_revision():
+    assert migrate.APP_HEAD == migrate.head_revision()
