@@ -204,4 +204,4 @@ def test_models_agree_with_the_migrated_schema(test_db):
 
 
 def test_app_head_constant_is_the_newest_revision():
-    assert migrate.APP_HEAD == migrate.head_revision()
+    assert migrate.head_revision() == migrate.APP_HEAD
