@@ -23,6 +23,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from tests.memory_keyring import MemoryKeyring
 from todo_desktop.db import migrate
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.database import Database
@@ -30,6 +31,7 @@ from todo_desktop.db.embedded import EmbeddedServer
 from todo_desktop.db.engine import create_db_engine
 from todo_desktop.db.passwords import MINIMUM_COST
 from todo_desktop.db.roles import create_client_role
+from todo_desktop.db.shared import SharedDatabases
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.db.urls import parse_database_url
 from todo_desktop.values import SignedIn
@@ -192,3 +194,18 @@ def alice_tasks(client_db: Database, alice: SignedIn) -> TaskRepository:
 @pytest.fixture
 def bob_tasks(client_db: Database, bob: SignedIn) -> TaskRepository:
     return TaskRepository(client_db, bob.token)
+
+
+@pytest.fixture
+def keyring() -> MemoryKeyring:
+    """An in-memory keyring: tests never touch the machine's own."""
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def gateway(tmp_path: Path, keyring: MemoryKeyring) -> Iterator[SharedDatabases]:
+    from tests.shared_helpers import make_gateway
+
+    made = make_gateway(tmp_path / "config", keyring)
+    yield made
+    made.close()

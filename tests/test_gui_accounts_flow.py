@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QApplication
 
 from tests.conftest import PASSWORD
 from tests.gui_fakes import ALICE, MemoryTasks, SwitchedTasks, key, real_opener, shown_titles
-from tests.test_profiles import MemoryKeyring
-from tests.test_shared_open import SERVICE, add_profile, make_gateway, token_of
+from tests.memory_keyring import MemoryKeyring
+from tests.shared_helpers import SERVICE, add_profile, make_gateway
+from tests.test_shared_open import token_of
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.database import Database
 from todo_desktop.db.shared import SharedDatabases
@@ -39,11 +40,6 @@ WRONG = "Email or password is wrong."
 WAIT_MS = 20_000
 DANAS_TASK = "Dana's shared task"
 ALICES_TASK = "Alice's local task"
-
-
-@pytest.fixture
-def keyring() -> MemoryKeyring:
-    return MemoryKeyring()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from keyring.backends import fail
@@ -16,8 +15,8 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from tests import conftest
 from tests.conftest import PASSWORD
-from tests.test_profiles import NEON_PASSWORD, NEON_POOLER, MemoryKeyring
-from tests.test_shared_open import SERVICE, add_profile, make_gateway
+from tests.shared_helpers import SERVICE, add_profile, make_gateway
+from tests.test_profiles import NEON_PASSWORD, NEON_POOLER
 from todo_desktop.db.shared import SharedDatabases
 from todo_desktop.profiles import FILE_NAME, Profile, TlsMode
 from todo_desktop.services import Credentials
@@ -31,18 +30,6 @@ pytestmark = pytest.mark.gui
 EMAIL = "dana@example.com"
 WRONG = "Email or password is wrong."
 WAIT_MS = 20_000
-
-
-@pytest.fixture
-def keyring() -> MemoryKeyring:
-    return MemoryKeyring()
-
-
-@pytest.fixture
-def gateway(tmp_path: Path, keyring: MemoryKeyring) -> Iterator[SharedDatabases]:
-    made = make_gateway(tmp_path / "config", keyring)
-    yield made
-    made.close()
 
 
 @pytest.fixture

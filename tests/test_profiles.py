@@ -8,9 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
+from tests.memory_keyring import MemoryKeyring
 from todo_desktop.db.shared import SharedDatabases
 from todo_desktop.errors import ConfigurationError, InputErrors, ValidationError
 from todo_desktop.profiles import (
@@ -31,26 +30,6 @@ NEON_POOLER = (
     "postgresql://alex:npg_Zx8-very%2Fsecret%3Fpw@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech"
     "/neondb?sslmode=require&channel_binding=require"
 )
-
-
-class MemoryKeyring(KeyringBackend):
-    """A working keyring kept in a dict, so tests never touch the real one."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
 
 
 def shared_profile(**fields: object) -> Profile:

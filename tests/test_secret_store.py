@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
-from keyring.errors import KeyringError, PasswordDeleteError
+from keyring.errors import KeyringError
 
+from tests.memory_keyring import MemoryKeyring as DictKeyring
 from todo_desktop.secret_store import FALLBACK_FILE_NAME, SecretStore
 
 SERVICE = "todo-desktop-test"
@@ -23,26 +24,6 @@ KEY = "profile:work:password"
 SECRET = "correct horse battery staple 7f3a"  # distinctive, so a leak into logs is easy to see
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
-
-
-class DictKeyring(KeyringBackend):
-    """A keyring that works, kept in a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
 
 
 class BrokenKeyring(DictKeyring):

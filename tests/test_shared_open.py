@@ -8,63 +8,30 @@ import struct
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from tests import conftest
 from tests.conftest import PASSWORD
-from tests.test_profiles import MemoryKeyring
+from tests.memory_keyring import MemoryKeyring
+from tests.shared_helpers import SERVICE, add_profile, make_gateway
 from todo_desktop.db import migrate
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.passwords import MINIMUM_COST
 from todo_desktop.db.shared import SharedDatabases
 from todo_desktop.db.urls import is_local_host
 from todo_desktop.errors import AuthenticationError, NotSignedInError, SchemaMismatchError
-from todo_desktop.profiles import FILE_NAME, Profile, ProfileStore, check_profile, parse_profile_url
-from todo_desktop.secret_store import SecretStore
+from todo_desktop.profiles import FILE_NAME, Profile, check_profile, parse_profile_url
 from todo_desktop.services import Credentials, Workspace
 from todo_desktop.values import TaskDraft, TaskQuery
 
-SERVICE = "todo-desktop-test"
 EMAIL = "carol@example.com"
 SSL_REQUEST = 80877103
 
 
-def make_gateway(
-    folder: Path, backend: KeyringBackend, *, retry_budget: float = 2.0, device: str = "test device"
-) -> SharedDatabases:
-    """A gateway as the app builds it, on an in-memory keyring and the cheapest legal argon2."""
-    return SharedDatabases(
-        ProfileStore(folder),
-        lambda: SecretStore(SERVICE, None, backend, allow_file_fallback=False),
-        kdf_cost=MINIMUM_COST,
-        retry_budget=retry_budget,
-        device=device,
-    )
-
-
-def add_profile(gateway: SharedDatabases, url: str, name: str = "Shared") -> Profile:
-    profile, password = parse_profile_url(url)
-    return gateway.save_profile(check_profile(replace(profile, name=name)), password or None)
-
-
 def token_of(workspace: Workspace) -> str:
     return workspace.tasks.token  # type: ignore[attr-defined]  # a TaskRepository here
-
-
-@pytest.fixture
-def keyring() -> MemoryKeyring:
-    return MemoryKeyring()
-
-
-@pytest.fixture
-def gateway(tmp_path: Path, keyring: MemoryKeyring) -> Iterator[SharedDatabases]:
-    made = make_gateway(tmp_path / "config", keyring)
-    yield made
-    made.close()
 
 
 @pytest.fixture
