@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from todo_desktop.db import migrate
-from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.engine import single_connection
 from todo_desktop.db.migrate import SchemaState
 from todo_desktop.db.roles import check_role_name, client_url, create_client_role, rls_bypass_warning
 from todo_desktop.db.urls import ConnectionTarget, parse_database_url
@@ -35,12 +35,8 @@ def _raw(target: ConnectionTarget) -> str:
 def db_upgrade(url: str | None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     target = _target(url, direct=True)
-    engine = create_db_engine(target, pool_size=1, max_overflow=0)
-    try:
-        with engine.connect() as conn:
-            before = migrate.schema_status(conn)
-    finally:
-        engine.dispose()
+    with single_connection(target) as conn:
+        before = migrate.schema_status(conn)
     if before.state is SchemaState.NEWER:
         print(before.message, file=out)
         return 1
@@ -56,13 +52,9 @@ def db_upgrade(url: str | None, out: TextIO | None = None) -> int:
 def db_current(url: str | None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     target = _target(url, direct=False)
-    engine = create_db_engine(target, pool_size=1, max_overflow=0)
-    try:
-        with engine.connect() as conn:
-            status = migrate.schema_status(conn)
-            warning = rls_bypass_warning(conn) if status.state is SchemaState.CURRENT else None
-    finally:
-        engine.dispose()
+    with single_connection(target) as conn:
+        status = migrate.schema_status(conn)
+        warning = rls_bypass_warning(conn) if status.state is SchemaState.CURRENT else None
     print(status.message, file=out)
     if warning:
         print(warning, file=out)
@@ -73,13 +65,9 @@ def admin_create_client_role(name: str, url: str | None, out: TextIO | None = No
     out = out or sys.stdout
     check_role_name(name)
     target = _target(url, direct=True)
-    engine = create_db_engine(target, pool_size=1, max_overflow=0)
-    try:
-        with engine.begin() as conn:
-            migrate.schema_status(conn).require_current()
-            password = create_client_role(conn, name)
-    finally:
-        engine.dispose()
+    with single_connection(target, transaction=True) as conn:
+        migrate.schema_status(conn).require_current()
+        password = create_client_role(conn, name)
     client = client_url(target.url, name, password)
     print(f"Created role {name}: a member of todo_app only, subject to row-level security.", file=out)
     print("Client connection URL (the password is shown only this once):", file=out)

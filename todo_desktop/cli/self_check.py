@@ -19,7 +19,7 @@ from todo_desktop.db import migrate
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.database import Database
 from todo_desktop.db.embedded import EmbeddedServer
-from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.engine import create_db_engine, single_connection
 from todo_desktop.db.roles import create_client_role
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.db.urls import parse_database_url
@@ -72,10 +72,9 @@ def run_self_check(out: TextIO | None = None) -> int:
         step("start a throwaway embedded PostgreSQL", server.start)
         step("create the database", lambda: server.ensure_database("todo"))
         step("migrate to the newest schema", lambda: migrate.upgrade(server.url("postgres", "todo")))
-        owner = create_db_engine(parse_database_url(server.url("postgres", "todo")))
-        with owner.begin() as conn:
+        owner = parse_database_url(server.url("postgres", "todo"))
+        with single_connection(owner, transaction=True) as conn:
             step("create a client role (member of todo_app)", lambda: create_client_role(conn, "self_check"))
-        owner.dispose()
         target = parse_database_url(server.url("self_check", "todo"))
         db = Database(create_db_engine(target), target)
         accounts = AccountService(db)

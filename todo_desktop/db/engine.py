@@ -5,10 +5,12 @@ timeouts, keepalives, and a pooled-endpoint mode with no session state.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
@@ -75,3 +77,14 @@ def _ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Poo
     except psycopg.Error as exc:
         # The pool discards this connection and checks out (or opens) another.
         raise DisconnectionError(str(exc)) from exc
+
+
+@contextmanager
+def single_connection(target: ConnectionTarget, *, transaction: bool = False) -> Iterator[Connection]:
+    """One connection for an admin step or a start-up check, closed with its engine after."""
+    engine = create_db_engine(target, pool_size=1, max_overflow=0)
+    try:
+        with engine.begin() if transaction else engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()

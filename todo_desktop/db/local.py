@@ -19,7 +19,7 @@ from todo_desktop.db import migrate
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.database import Database
 from todo_desktop.db.embedded import EmbeddedServer
-from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.engine import create_db_engine, single_connection
 from todo_desktop.db.migrate import SchemaState
 from todo_desktop.db.passwords import DEFAULT_COST, KdfCost, KdfParams, random_password
 from todo_desktop.db.roles import ensure_client_role
@@ -64,14 +64,8 @@ def _first_name() -> str:
 
 def _upgrade_schema(server: EmbeddedServer) -> None:
     url = server.url("postgres", LOCAL_DATABASE)
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as conn:
-            status = migrate.schema_status(conn)
-    finally:
-        engine.dispose()
+    with single_connection(parse_database_url(url)) as conn:
+        status = migrate.schema_status(conn)
     if status.state is SchemaState.NEWER:
         raise SchemaMismatchError(
             status.message, database_revision=status.database_revision, app_revision=status.app_revision
@@ -96,15 +90,10 @@ def open_local(
         server.start()
         server.ensure_database(LOCAL_DATABASE)
         _upgrade_schema(server)
+        owner = parse_database_url(server.url("postgres", LOCAL_DATABASE))
+        with single_connection(owner, transaction=True) as sa_conn:
+            ensure_client_role(sa_conn, LOCAL_ROLE)
         with psycopg.connect(server.superuser_dsn(LOCAL_DATABASE), autocommit=True) as conn:
-            from sqlalchemy import create_engine
-
-            engine = create_engine(
-                server.url("postgres", LOCAL_DATABASE).replace("postgresql://", "postgresql+psycopg://", 1)
-            )
-            with engine.begin() as sa_conn:
-                ensure_client_role(sa_conn, LOCAL_ROLE)
-            engine.dispose()
             target = parse_database_url(server.url(LOCAL_ROLE, LOCAL_DATABASE))
             db = Database(create_db_engine(target), target)
             accounts = AccountService(db, kdf_cost=kdf_cost)
