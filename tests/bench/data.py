@@ -86,6 +86,8 @@ def _swap(statements: list[Statement], old: uuid.UUID | None, new: uuid.UUID | N
         return statements
 
     def fix(value: Any) -> Any:
+        if isinstance(value, list):  # ids go as arrays too (delete, bulk complete)
+            return [fix(v) for v in value]
         return new if isinstance(value, uuid.UUID) and value == old else value
 
     return [(s, {k: fix(v) for k, v in p.items()} if isinstance(p, dict) else p) for s, p in statements]
