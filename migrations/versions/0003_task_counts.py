@@ -69,23 +69,25 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION todo_task_counts_apply() RETURNS trigger
+-- One changed row as the counters see it; n is +1 for a row that arrives, -1 for one that goes.
+CREATE FUNCTION todo_task_change(r public.tasks, n integer) RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT jsonb_build_object('user_id', r.user_id, 'completed', r.completed, 'priority', r.priority,
+                              'due_date', r.due_date, 'n', n)
+$$;
+
+CREATE FUNCTION todo_task_changes(changes jsonb)
+RETURNS TABLE (user_id uuid, completed boolean, priority text, due_date timestamptz, n bigint)
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT (e->>'user_id')::uuid, (e->>'completed')::boolean, e->>'priority',
+           (e->>'due_date')::timestamptz, (e->>'n')::bigint
+      FROM jsonb_array_elements(changes) e
+$$;
+
+-- Applies a statement's changed rows to both the counters and the per-day buckets.
+CREATE FUNCTION todo_task_changes_apply(changes jsonb) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    WITH changes AS (
-        SELECT user_id, completed, priority, 1 AS n FROM new_rows
-        UNION ALL
-        SELECT user_id, completed, priority, -1 FROM old_rows
-    ), delta AS (
-        SELECT user_id,
-               coalesce(sum(n) FILTER (WHERE NOT completed), 0) AS open_tasks,
-               coalesce(sum(n) FILTER (WHERE completed), 0) AS completed_tasks,
-               coalesce(sum(n) FILTER (WHERE NOT completed AND priority = 'low'), 0) AS open_low,
-               coalesce(sum(n) FILTER (WHERE NOT completed AND priority = 'medium'), 0) AS open_medium,
-               coalesce(sum(n) FILTER (WHERE NOT completed AND priority = 'high'), 0) AS open_high,
-               coalesce(sum(n) FILTER (WHERE NOT completed AND priority = 'urgent'), 0) AS open_urgent
-          FROM changes GROUP BY user_id
-    )
     UPDATE public.task_counts c
        SET open_tasks = c.open_tasks + d.open_tasks,
            completed_tasks = c.completed_tasks + d.completed_tasks,
@@ -93,73 +95,44 @@ BEGIN
            open_medium = c.open_medium + d.open_medium,
            open_high = c.open_high + d.open_high,
            open_urgent = c.open_urgent + d.open_urgent
-      FROM delta d
+      FROM (SELECT t.user_id,
+                   coalesce(sum(t.n) FILTER (WHERE NOT t.completed), 0) AS open_tasks,
+                   coalesce(sum(t.n) FILTER (WHERE t.completed), 0) AS completed_tasks,
+                   coalesce(sum(t.n) FILTER (WHERE NOT t.completed AND t.priority = 'low'), 0) AS open_low,
+                   coalesce(sum(t.n) FILTER (WHERE NOT t.completed AND t.priority = 'medium'), 0) AS open_medium,
+                   coalesce(sum(t.n) FILTER (WHERE NOT t.completed AND t.priority = 'high'), 0) AS open_high,
+                   coalesce(sum(t.n) FILTER (WHERE NOT t.completed AND t.priority = 'urgent'), 0) AS open_urgent
+              FROM public.todo_task_changes(changes) t GROUP BY t.user_id) d
      WHERE c.user_id = d.user_id
        -- A title or date edit changes no counter; skip the write to this per-user hot row.
        AND (d.open_tasks, d.completed_tasks, d.open_low, d.open_medium, d.open_high, d.open_urgent)
            <> (0, 0, 0, 0, 0, 0);
     PERFORM public.todo_due_days_add(coalesce(jsonb_agg(x), '[]'))
-       FROM (SELECT user_id, due_day, sum(n) AS n
-               FROM (SELECT user_id, (due_date AT TIME ZONE 'UTC')::date AS due_day, 1 AS n
-                       FROM new_rows WHERE NOT completed AND due_date IS NOT NULL
-                     UNION ALL
-                     SELECT user_id, (due_date AT TIME ZONE 'UTC')::date, -1
-                       FROM old_rows WHERE NOT completed AND due_date IS NOT NULL) u
-              GROUP BY 1, 2 HAVING sum(n) <> 0) x;
-    RETURN NULL;
+       FROM (SELECT t.user_id, (t.due_date AT TIME ZONE 'UTC')::date AS due_day, sum(t.n) AS n
+               FROM public.todo_task_changes(changes) t
+              WHERE NOT t.completed AND t.due_date IS NOT NULL
+              GROUP BY 1, 2 HAVING sum(t.n) <> 0) x;
 END
 $$;
 
--- Three functions because a trigger's transition tables must match its event; each
--- passes empty sets for the side it lacks.
-CREATE FUNCTION todo_task_counts_insert() RETURNS trigger
+-- One trigger function for the three events: PL/pgSQL plans a statement only when it runs,
+-- so each branch may name the transition tables its event has.
+CREATE FUNCTION todo_task_counts_track() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    changes jsonb;
 BEGIN
-    UPDATE public.task_counts c
-       SET open_tasks = c.open_tasks + d.open_tasks,
-           completed_tasks = c.completed_tasks + d.completed_tasks,
-           open_low = c.open_low + d.open_low,
-           open_medium = c.open_medium + d.open_medium,
-           open_high = c.open_high + d.open_high,
-           open_urgent = c.open_urgent + d.open_urgent
-      FROM (SELECT user_id,
-                   count(*) FILTER (WHERE NOT completed) AS open_tasks,
-                   count(*) FILTER (WHERE completed) AS completed_tasks,
-                   count(*) FILTER (WHERE NOT completed AND priority = 'low') AS open_low,
-                   count(*) FILTER (WHERE NOT completed AND priority = 'medium') AS open_medium,
-                   count(*) FILTER (WHERE NOT completed AND priority = 'high') AS open_high,
-                   count(*) FILTER (WHERE NOT completed AND priority = 'urgent') AS open_urgent
-              FROM new_rows GROUP BY user_id) d
-     WHERE c.user_id = d.user_id;
-    PERFORM public.todo_due_days_add(coalesce(jsonb_agg(x), '[]'))
-       FROM (SELECT user_id, (due_date AT TIME ZONE 'UTC')::date AS due_day, count(*) AS n
-               FROM new_rows WHERE NOT completed AND due_date IS NOT NULL GROUP BY 1, 2) x;
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION todo_task_counts_delete() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    UPDATE public.task_counts c
-       SET open_tasks = c.open_tasks - d.open_tasks,
-           completed_tasks = c.completed_tasks - d.completed_tasks,
-           open_low = c.open_low - d.open_low,
-           open_medium = c.open_medium - d.open_medium,
-           open_high = c.open_high - d.open_high,
-           open_urgent = c.open_urgent - d.open_urgent
-      FROM (SELECT user_id,
-                   count(*) FILTER (WHERE NOT completed) AS open_tasks,
-                   count(*) FILTER (WHERE completed) AS completed_tasks,
-                   count(*) FILTER (WHERE NOT completed AND priority = 'low') AS open_low,
-                   count(*) FILTER (WHERE NOT completed AND priority = 'medium') AS open_medium,
-                   count(*) FILTER (WHERE NOT completed AND priority = 'high') AS open_high,
-                   count(*) FILTER (WHERE NOT completed AND priority = 'urgent') AS open_urgent
-              FROM old_rows GROUP BY user_id) d
-     WHERE c.user_id = d.user_id;
-    PERFORM public.todo_due_days_add(coalesce(jsonb_agg(x), '[]'))
-       FROM (SELECT user_id, (due_date AT TIME ZONE 'UTC')::date AS due_day, -count(*) AS n
-               FROM old_rows WHERE NOT completed AND due_date IS NOT NULL GROUP BY 1, 2) x;
+    IF TG_OP = 'INSERT' THEN
+        SELECT jsonb_agg(public.todo_task_change(r, 1)) INTO changes FROM new_rows r;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT jsonb_agg(public.todo_task_change(r, -1)) INTO changes FROM old_rows r;
+    ELSE
+        SELECT jsonb_agg(c) INTO changes
+          FROM (SELECT public.todo_task_change(r, 1) AS c FROM new_rows r
+                UNION ALL
+                SELECT public.todo_task_change(r, -1) FROM old_rows r) x;
+    END IF;
+    PERFORM public.todo_task_changes_apply(coalesce(changes, '[]'));
     RETURN NULL;
 END
 $$;
@@ -167,12 +140,12 @@ $$;
 CREATE TRIGGER users_task_counts AFTER INSERT ON users
     REFERENCING NEW TABLE AS new_users FOR EACH STATEMENT EXECUTE FUNCTION todo_task_counts_for_user();
 CREATE TRIGGER tasks_counts_insert AFTER INSERT ON tasks
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION todo_task_counts_insert();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION todo_task_counts_track();
 CREATE TRIGGER tasks_counts_update AFTER UPDATE ON tasks
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION todo_task_counts_apply();
+    FOR EACH STATEMENT EXECUTE FUNCTION todo_task_counts_track();
 CREATE TRIGGER tasks_counts_delete AFTER DELETE ON tasks
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION todo_task_counts_delete();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION todo_task_counts_track();
 
 -- Rebuilds every counter from the tasks themselves: used here to start, and by bulk loads
 -- that bypass triggers.
@@ -235,8 +208,9 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION todo_task_counts_for_user(), todo_task_counts_apply(), todo_task_counts_insert(),
-    todo_task_counts_delete(), todo_recount_tasks(), todo_due_days_add(jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION todo_task_counts_for_user(), todo_task_counts_track(), todo_task_changes_apply(jsonb),
+    todo_task_change(tasks, integer), todo_task_changes(jsonb), todo_recount_tasks(),
+    todo_due_days_add(jsonb) FROM PUBLIC;
 REVOKE ALL ON task_counts, task_due_days FROM PUBLIC;
 GRANT SELECT ON task_counts, task_due_days TO todo_app;
 GRANT EXECUTE ON FUNCTION todo_count_open_due(uuid, timestamptz, timestamptz) TO todo_app;
@@ -262,9 +236,10 @@ DROP TABLE task_due_days;
 DROP FUNCTION todo_count_open_due(uuid, timestamptz, timestamptz);
 DROP FUNCTION todo_recount_tasks();
 DROP FUNCTION todo_due_days_add(jsonb);
-DROP FUNCTION todo_task_counts_delete();
-DROP FUNCTION todo_task_counts_insert();
-DROP FUNCTION todo_task_counts_apply();
+DROP FUNCTION todo_task_counts_track();
+DROP FUNCTION todo_task_changes_apply(jsonb);
+DROP FUNCTION todo_task_changes(jsonb);
+DROP FUNCTION todo_task_change(tasks, integer);
 DROP FUNCTION todo_task_counts_for_user();
 """
 
