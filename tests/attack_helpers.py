@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import psycopg
 
-from tests.conftest import _dsn
+from tests.conftest import POOLER, _dsn
 
 
 def attacker(url: str) -> psycopg.Connection:
-    return psycopg.connect(_dsn(url), autocommit=False)
+    # Through a transaction-mode pooler a statement prepared on one server connection is
+    # unknown on the next, so psycopg must not prepare any.
+    extra = {"prepare_threshold": None} if POOLER else {}
+    return psycopg.connect(_dsn(url), autocommit=False, **extra)
 
 
 def as_session(conn: psycopg.Connection, token: str | None) -> None:

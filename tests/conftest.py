@@ -2,6 +2,9 @@
 
 By default the session starts its own embedded server in a temporary folder;
 ``TODO_TEST_DATABASE_URL`` (a superuser URL) points the suite at another server.
+``TODO_TEST_POOLER`` (``host:port`` of a PgBouncer in transaction mode in front of that
+server, see ``.ci/pgbouncer-up``) sends the client role's connections through the pooler,
+as through Neon's ``-pooler`` endpoint; the owner and superuser keep the direct server.
 The schema is migrated once, by a non-superuser owner role (as on Neon), into a
 template database; each test gets a fresh copy of it.
 """
@@ -41,6 +44,8 @@ OWNER_ROLE = f"todo_owner_{SUFFIX}"
 CLIENT_ROLE = f"todo_client_{SUFFIX}"
 TEMPLATE_DB = f"todo_tpl_{SUFFIX}"
 PASSWORD = "Correct horse battery staple"
+# host:port of a transaction-mode pooler for the client role's connections, or None.
+POOLER = os.environ.get("TODO_TEST_POOLER") or None
 
 
 @dataclass
@@ -133,6 +138,15 @@ class TestDatabase:
 
     @property
     def client_url(self) -> str:
+        """The client role's URL: through the pooler when ``TODO_TEST_POOLER`` is set."""
+        url = self.direct_client_url
+        if POOLER:
+            host, _, port = POOLER.rpartition(":")
+            url = make_url(url).set(host=host, port=int(port)).render_as_string(hide_password=False)
+        return url
+
+    @property
+    def direct_client_url(self) -> str:
         return self.cluster.url(self.name, self.roles.client, self.roles.client_password)
 
     def superuser(self) -> psycopg.Connection:
@@ -155,7 +169,8 @@ def test_db(pg_cluster: PgCluster, roles: Roles) -> Iterator[TestDatabase]:
 
 @pytest.fixture
 def client_db(test_db: TestDatabase) -> Iterator[Database]:
-    target = parse_database_url(test_db.client_url)
+    # Through a pooler: pooled mode, so prepared statements are off.
+    target = parse_database_url(test_db.client_url, pooled=True if POOLER else None)
     db = Database(create_db_engine(target), target, retry_budget=2.0)
     yield db
     db.dispose()

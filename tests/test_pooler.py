@@ -1,0 +1,183 @@
+"""Through a PgBouncer in transaction mode, as through Neon's ``-pooler`` endpoint.
+
+Each transaction may run on a different server connection, and the server connection a
+client used is handed to the next client with nothing reset in between (the test pooler
+has no ``server_reset_query``). So nothing may be left on a server connection after
+COMMIT: no session token, no ``SET``, no prepared statement, no ``LISTEN``, no advisory
+lock. Run with ``TODO_TEST_POOLER=127.0.0.1:6432`` after ``.ci/pgbouncer-up``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from sqlalchemy import event
+
+from tests.attack_helpers import attacker
+from tests.conftest import PASSWORD, POOLER
+from todo_desktop.db.accounts import AccountService
+from todo_desktop.db.database import Database
+from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.passwords import MINIMUM_COST
+from todo_desktop.db.tasks import TaskRepository
+from todo_desktop.db.urls import parse_database_url
+from todo_desktop.errors import NotSignedInError
+from todo_desktop.values import SmartList, TaskChanges, TaskDraft, TaskQuery
+
+pytestmark = pytest.mark.skipif(
+    not POOLER,
+    reason="needs TODO_TEST_POOLER=host:port of a PgBouncer in transaction mode (see .ci/pgbouncer-up)",
+)
+
+# What a server connection must not carry from one transaction to the next. PgBouncer
+# itself SETs the parameters it tracks per client to each client's own values before
+# handing a server connection over; those are the pooler's, not leftovers.
+_LEFTOVERS = """
+SELECT pg_backend_pid(),
+       coalesce(current_setting('todo.session_token', true), ''),
+       todo_auth.current_user_id(),
+       (SELECT count(*) FROM tasks),
+       (SELECT coalesce(array_agg(name ORDER BY name), '{}') FROM pg_settings WHERE source = 'session'
+         AND name NOT IN ('application_name', 'client_encoding', 'DateStyle', 'TimeZone',
+                          'standard_conforming_strings')),
+       (SELECT count(*) FROM pg_prepared_statements),
+       (SELECT count(*) FROM pg_listening_channels()),
+       (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid())
+"""
+_CLEAN = ("", None, 0, [], 0, 0, 0)
+_TRIES = 50
+
+
+def _pid(conn: psycopg.Connection) -> int:
+    return conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+
+
+def _next_on_same_server(spy: psycopg.Connection, pid: int) -> tuple:
+    """One transaction of ``spy`` that ran on server connection ``pid``, or None."""
+    row = spy.execute(_LEFTOVERS).fetchone()
+    spy.commit()
+    return row[1:] if row[0] == pid else None
+
+
+def test_the_pooler_really_shares_server_connections(test_db, alice, alice_tasks):
+    """The control: session-level state set by one client does reach the next client on
+    the same server connection. Without this, the tests below could pass vacuously."""
+    alice_tasks.create(TaskDraft(title="Alice's diary"))
+    careless, spy = attacker(test_db.client_url), attacker(test_db.client_url)
+    try:
+        for _ in range(_TRIES):
+            pid = _pid(careless)
+            careless.execute("SELECT set_config('todo.session_token', %s, false)", (alice.token,))
+            careless.commit()
+            seen = _next_on_same_server(spy, pid)
+            if seen is not None:
+                break
+        else:
+            pytest.fail("the pooler never handed one server connection to two clients")
+        token, user, tasks = seen[:3]
+        assert (token, user, tasks) == (alice.token, alice.account.id, 1)
+    finally:
+        careless.close()
+        spy.close()
+
+
+def test_the_session_token_does_not_outlive_its_transaction(test_db, client_db, alice, alice_tasks):
+    alice_tasks.create(TaskDraft(title="Alice's diary"))
+    spy = attacker(test_db.client_url)
+    try:
+        for _ in range(_TRIES):
+            # Exactly what every repository call does: the token set inside one transaction.
+            with client_db.transaction(alice.token) as conn:
+                pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+                assert conn.exec_driver_sql("SELECT count(*) FROM tasks").scalar() == 1
+            seen = _next_on_same_server(spy, pid)
+            if seen is not None:
+                break
+        else:
+            pytest.fail("the pooler never handed the data layer's server connection to another client")
+        assert seen == _CLEAN
+    finally:
+        spy.close()
+
+
+_SESSION_STATE = re.compile(
+    r"^\s*(SET(?!\s+LOCAL\b)|RESET|DISCARD|LISTEN|UNLISTEN|PREPARE|DEALLOCATE)\b", re.IGNORECASE
+)
+_SESSION_CONFIG = re.compile(r"set_config\s*\([^)]*,\s*false\s*\)", re.IGNORECASE)
+
+
+def _signed_up(accounts: AccountService, n: int) -> tuple[str, str]:
+    email = f"pooled{n}@example.com"
+    accounts.register(email, f"User{n}", "Pooled", PASSWORD)
+    return email, accounts.sign_in(email, PASSWORD).token
+
+
+def _day_of_work(db: Database, accounts: AccountService, n: int) -> None:
+    """Register, sign in, and the list/create/update/delete/count cycle, then sign out."""
+    _, token = _signed_up(accounts, n)
+    repo = TaskRepository(db, token)
+    made = [repo.create(TaskDraft(title=f"user {n} task {i}")) for i in range(10)]
+    assert [t.id for t in repo.list(TaskQuery()).tasks] != []
+    renamed = repo.update(made[0].id, TaskChanges(title=f"user {n} renamed"))
+    assert renamed.title == f"user {n} renamed"
+    assert repo.toggle(made[1]).completed
+    assert repo.delete([made[2].id, made[3].id]) == 2
+    for _ in range(5):  # many short transactions, each free to land on any server connection
+        page = repo.list(TaskQuery())
+        assert len(page.tasks) == 7
+        assert all(t.title.startswith(f"user {n} ") for t in page.tasks)
+        counts = repo.counts(datetime.now(UTC), UTC)
+        assert (counts[SmartList.INBOX], counts[SmartList.COMPLETED]) == (7, 1)
+    assert repo.get(made[0].id) == renamed
+    accounts.sign_out(token)
+    with pytest.raises(NotSignedInError):
+        repo.list(TaskQuery())
+
+
+def test_the_data_layer_works_through_the_pooler_from_many_threads(test_db):
+    """Several people at once, each on their own thread, share the pooler's few server
+    connections; every one sees exactly their own tasks, and the engine never issues a
+    statement that would leave session state behind."""
+    target = parse_database_url(test_db.client_url, pooled=True)
+    assert target.pooled
+    engine = create_db_engine(target, pool_size=6, max_overflow=2)
+    sent: list[str] = []
+    lock = threading.Lock()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        with lock:
+            sent.append(statement)
+
+    db = Database(engine, target, retry_budget=5.0)
+    accounts = AccountService(db, kdf_cost=MINIMUM_COST)
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            for done in [pool.submit(_day_of_work, db, accounts, n) for n in range(6)]:
+                done.result()
+        with engine.connect() as conn:
+            assert conn.connection.dbapi_connection.prepare_threshold is None
+    finally:
+        db.dispose()
+    assert any("set_config('todo.session_token'" in s and ", true)" in s for s in sent)
+    assert [s for s in sent if _SESSION_STATE.search(s) or _SESSION_CONFIG.search(s)] == []
+
+
+def test_no_server_connection_keeps_session_state_after_the_data_layer(test_db, client_db, accounts):
+    """After real work through the pooler, visit every server connection of the pool at
+    once (one open transaction each) and look for anything left behind."""
+    for n in range(3):
+        _day_of_work(client_db, accounts, n)
+    spies = [attacker(test_db.client_url) for _ in range(20)]  # the pooler's default_pool_size
+    try:
+        rows = [spy.execute(_LEFTOVERS).fetchone() for spy in spies]  # all in open transactions
+    finally:
+        for spy in spies:
+            spy.close()
+    assert len({row[0] for row in rows}) == len(rows)  # twenty different server connections
+    assert [row[1:] for row in rows] == [_CLEAN] * len(rows)
