@@ -21,7 +21,7 @@ from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtGui import QKeySequence
 
 from todo_desktop import validation
-from todo_desktop.errors import DatabaseUnavailableError, NotFoundError, TodoError
+from todo_desktop.errors import DatabaseUnavailableError, NotFoundError, StaleEditError, TodoError
 from todo_desktop.services import Workspace
 from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.values import (
@@ -56,6 +56,10 @@ def many_tasks(n: int) -> list[Task]:
 
 def _sort_key(task: Task) -> tuple[bool, datetime, str]:
     return (task.due_date is None, task.due_date or EPOCH, str(task.id))
+
+
+def _by_version(task: Task) -> tuple[datetime, uuid.UUID]:
+    return (task.updated_at, task.id)
 
 
 class MemoryTasks:
@@ -95,15 +99,23 @@ class MemoryTasks:
                 raise NotFoundError("That task no longer exists.")
             return self.tasks[task_id]
 
-    def update(self, task_id: uuid.UUID, changes: TaskChanges) -> Task:
+    def update(
+        self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
+    ) -> Task:
         values = validation.changes(changes)
         with self.lock:
-            task = replace(self.get(task_id), updated_at=datetime.now(UTC), **values)  # type: ignore[arg-type]
+            current = self.get(task_id)
+            if expected_version is not None and current.updated_at != expected_version:
+                if any(getattr(current, k) != v for k, v in values.items()):
+                    raise StaleEditError(current)
+                return current
+            stamp = max(datetime.now(UTC), current.updated_at + timedelta(microseconds=1))
+            task = replace(current, updated_at=stamp, **values)  # type: ignore[arg-type]
             self.tasks[task_id] = task
             return task
 
-    def toggle(self, task: Task) -> Task:
-        return self.update(task.id, TaskChanges(completed=not task.completed))
+    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
+        return self.update(task.id, TaskChanges(completed=not task.completed), expected_version)
 
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
         now, ids = datetime.now(UTC), list(task_ids)
@@ -149,6 +161,11 @@ class MemoryTasks:
 
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         return ListCounts({})
+
+    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
+        with self.lock:
+            changed = sorted((t for t in self.tasks.values() if t.updated_at > since), key=_by_version)
+        return changed[:limit]
 
 
 class RefusingTasks(MemoryTasks):
@@ -210,13 +227,15 @@ class SwitchedTasks:
         self._check()
         return self.inner.get(task_id)
 
-    def update(self, task_id: uuid.UUID, changes: TaskChanges) -> Task:
+    def update(
+        self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
+    ) -> Task:
         self._check(write=True)
-        return self.inner.update(task_id, changes)
+        return self.inner.update(task_id, changes, expected_version)
 
-    def toggle(self, task: Task) -> Task:
+    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
         self._check(write=True)
-        return self.inner.toggle(task)
+        return self.inner.toggle(task, expected_version)
 
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
         self._check(write=True)
@@ -234,6 +253,10 @@ class SwitchedTasks:
         self.count_calls += 1
         self._check()
         return self.inner.counts(now, zone)
+
+    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
+        self._check()
+        return self.inner.changed_since(since, limit)
 
     def list(self, query: TaskQuery) -> TaskPage:
         self._check()

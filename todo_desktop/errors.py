@@ -5,6 +5,8 @@ Each carries one sentence meant for a person; none carries a traceback or SQL.
 
 from __future__ import annotations
 
+from todo_desktop.values import Task
+
 
 class TodoError(Exception):
     """Base of every error the app shows to a person."""
@@ -48,6 +50,21 @@ class NotFoundError(TodoError):
 
 class ConflictError(TodoError):
     """The change collides with data already in the database (a duplicate email, say)."""
+
+
+class StaleEditError(TodoError):
+    """An edit was based on a version of the task that another device has since changed.
+
+    Nothing was written; ``current`` is the task as it is stored now, so the person can
+    choose which version to keep (keeping theirs means sending the edit again based on
+    ``current.updated_at``).
+    """
+
+    MESSAGE = "This task was changed on another device; choose which version to keep."
+
+    def __init__(self, current: Task, message: str = MESSAGE) -> None:
+        super().__init__(message)
+        self.current = current
 
 
 class DatabaseUnavailableError(TodoError):

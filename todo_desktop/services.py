@@ -20,11 +20,18 @@ from todo_desktop.values import Account, ListCounts, Task, TaskChanges, TaskDraf
 class TaskService(Protocol):
     def create(self, draft: TaskDraft) -> Task: ...
     def get(self, task_id: uuid.UUID) -> Task: ...
-    def update(self, task_id: uuid.UUID, changes: TaskChanges) -> Task: ...
-    def toggle(self, task: Task) -> Task: ...
+    # expected_version: the updated_at the edit was based on; a stale one raises
+    # StaleEditError (carrying the stored task) and writes nothing. None: write regardless.
+    def update(
+        self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
+    ) -> Task: ...
+    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task: ...
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]: ...
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int: ...
     def restore(self, snapshot: Task) -> Task: ...
+    # Tasks changed after `since` (a database time, e.g. the newest updated_at seen), oldest
+    # first; deletions do not show, so a view still reloads in full now and then.
+    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]: ...
     def list(self, query: TaskQuery) -> TaskPage: ...
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts: ...
 
@@ -113,13 +120,18 @@ class ReadOnlyTasks:
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         return self._inner.counts(now, zone)
 
+    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
+        return self._inner.changed_since(since, limit)
+
     def create(self, draft: TaskDraft) -> Task:
         self._refuse()
 
-    def update(self, task_id: uuid.UUID, changes: TaskChanges) -> Task:
+    def update(
+        self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
+    ) -> Task:
         self._refuse()
 
-    def toggle(self, task: Task) -> Task:
+    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
         self._refuse()
 
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:

@@ -134,7 +134,26 @@ UPDATABLE = ("title", "description", "priority", "due_date", "completed")
 
 
 @cache
-def update_sql(columns: tuple[str, ...]) -> str:
+def update_sql(columns: tuple[str, ...], versioned: bool = False) -> str:
+    """``versioned``: apply only to the row version the edit was based on (``%(expected)s``);
+    updated_at strictly increases on every change, so it is the row's version."""
     assert set(columns) <= set(UPDATABLE)
     assignments = ", ".join(f"{c} = %({c})s" for c in columns)
-    return f"UPDATE tasks SET {assignments} WHERE id = %(id)s RETURNING {COLUMNS}"
+    where = "id = %(id)s AND updated_at = %(expected)s" if versioned else "id = %(id)s"
+    return f"UPDATE tasks SET {assignments} WHERE {where} RETURNING {COLUMNS}"
+
+
+# Rows changed after an instant, oldest first. ix_tasks_keyset_updated leads with
+# (user_id, completed), so a person's open and completed tasks are two ordered ranges of it;
+# each branch reads at most ``limit`` entries and a Merge Append interleaves them. When the
+# statistics say the window holds few rows (a routine poll), the planner may walk the newest
+# entries of idx_tasks_updated_at instead, skipping other people's recent changes; either
+# way it reads a short index range and sorts nothing.
+_CHANGED_BRANCH = (
+    f"SELECT {COLUMNS} FROM tasks WHERE user_id = %(uid)s AND {{done}} AND updated_at > %(since)s "
+    "ORDER BY updated_at, id LIMIT %(limit)s"
+)
+CHANGED_SINCE = (
+    f"({_CHANGED_BRANCH.format(done='NOT completed')}) UNION ALL "
+    f"({_CHANGED_BRANCH.format(done='completed')}) ORDER BY updated_at, id LIMIT %(limit)s"
+)

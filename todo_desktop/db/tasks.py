@@ -14,14 +14,15 @@ from sqlalchemy import Connection
 
 from todo_desktop import validation
 from todo_desktop.db import task_sql
-from todo_desktop.db.database import Database
+from todo_desktop.db.database import Database, session_user
 from todo_desktop.db.task_queries import count_lists, list_page
-from todo_desktop.errors import NotFoundError, ValidationError
+from todo_desktop.errors import NotFoundError, StaleEditError, ValidationError
 from todo_desktop.smart_lists import UPCOMING_DAYS, local_day_start
 from todo_desktop.values import ListCounts, Task, TaskChanges, TaskDraft, TaskPage, TaskQuery
 
 GONE = "That task no longer exists; it may have been deleted elsewhere."
 MAX_BULK = 10_000
+MAX_CHANGED = 1000
 
 
 def _ids(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
@@ -40,6 +41,11 @@ def _fetch(conn: Connection, task_id: uuid.UUID) -> Task:
 
 def _column_value(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
+
+
+def _holds(task: Task, params: dict[str, Any], columns: tuple[str, ...]) -> bool:
+    """Whether ``task`` already has every value an update would write."""
+    return all(_column_value(getattr(task, c)) == params[c] for c in columns)
 
 
 def _draft_of(task: Task) -> TaskDraft:
@@ -74,25 +80,41 @@ class TaskRepository:
     def get(self, task_id: uuid.UUID) -> Task:
         return self.db.run(self.token, lambda c: _fetch(c, task_id))
 
-    def update(self, task_id: uuid.UUID, changes: TaskChanges) -> Task:
+    def update(
+        self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
+    ) -> Task:
+        """Write ``changes``. With ``expected_version`` (the ``updated_at`` of the task the
+        edit was based on) the write applies only if the task is still at that version;
+        otherwise nothing is written and StaleEditError carries the stored task.
+        """
+        if expected_version is not None and expected_version.tzinfo is None:
+            raise ValueError("expected_version must be timezone-aware")
         values = validation.changes(changes)
         if not values:
             return self.get(task_id)
         columns = tuple(c for c in task_sql.UPDATABLE if c in values)
-        sql = task_sql.update_sql(columns)
+        sql = task_sql.update_sql(columns, versioned=expected_version is not None)
         params = {c: _column_value(values[c]) for c in columns} | {"id": task_id}
+        if expected_version is not None:
+            params["expected"] = expected_version
 
         def work(conn: Connection) -> Task:
             row = conn.exec_driver_sql(sql, params).first()
-            if row is None:
-                raise NotFoundError(GONE)
-            return task_sql.task_from_tuple(row)
+            if row is not None:
+                return task_sql.task_from_tuple(row)
+            current = _fetch(conn, task_id)  # NotFoundError when it is gone
+            if _holds(current, params, columns):
+                # Already what this edit asks for: a retry after a COMMIT whose outcome was
+                # lost (its first attempt moved the version), or the same edit made elsewhere.
+                return current
+            raise StaleEditError(current)
 
         return self.db.run(self.token, work)
 
-    def toggle(self, task: Task) -> Task:
-        """Flip ``task`` as the person saw it; sent as an absolute value, so retry-safe."""
-        return self.update(task.id, TaskChanges(completed=not task.completed))
+    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
+        """Flip ``task`` as the person saw it; sent as an absolute value, so retry-safe.
+        Pass ``task.updated_at`` as ``expected_version`` to refuse a stale flip."""
+        return self.update(task.id, TaskChanges(completed=not task.completed), expected_version)
 
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
         ids = _ids(task_ids)
@@ -139,6 +161,22 @@ class TaskRepository:
             if missing:  # the id belongs to someone else: RLS hid the conflicting row
                 raise NotFoundError(GONE)
             return [by_id[i] for i in ids]
+
+        return self.db.run(self.token, work)
+
+    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
+        """The signed-in person's tasks changed (or created) after ``since``, oldest first,
+        at most ``limit`` of them. ``since`` is a database time, such as the newest
+        ``updated_at`` already seen. Deleted tasks leave no row, so they do not show here.
+        """
+        if since.tzinfo is None:
+            raise ValueError("since must be timezone-aware")
+        limit = max(1, min(limit, MAX_CHANGED))
+
+        def work(conn: Connection) -> list[Task]:
+            params = {"uid": session_user(conn), "since": since, "limit": limit}
+            rows = conn.exec_driver_sql(task_sql.CHANGED_SINCE, params).all()
+            return [task_sql.task_from_tuple(r) for r in rows]
 
         return self.db.run(self.token, work)
 
