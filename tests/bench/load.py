@@ -1,0 +1,478 @@
+"""Many desktop clients through PgBouncer: ``python -m tests.bench.load`` (repository root, as root).
+
+A load benchmark, not a test: it prints figures and the targets (0 errors, p99 < 50 ms) and
+never fails on timing. It needs the machine's PostgreSQL 15 cluster (started with
+``pg_ctlcluster 15 main start`` if it is down), ``pgbench`` and Debian's ``pgbouncer``.
+
+1. A throwaway database on the cluster, with throwaway roles (a temporary superuser made
+   through ``su postgres -c psql`` for the bulk load, a non-superuser owner that runs the
+   migrations, and a client role made by ``create_client_role``: RLS applies to it).
+2. ``--users`` people registered through ``todo_auth.register`` (one shared argon2id key to
+   keep it fast), ``--tasks-per-user`` tasks each COPYed in (tests/bench/_load.py), and every
+   person signed in through ``todo_auth.login``: one session token each.
+3. Benchmark scaffolding: table ``bench.clients(n, token, t0..t9)`` holds each person's token
+   and ten of their open task ids, owned by the owner, SELECT granted to the client role.
+   pgbench cannot pick a random string from a list, and variables cannot be indexed, so each
+   pgbench client (one desktop, one person) reads its own row ONCE, before its first
+   transaction, and then sends its token in every transaction exactly as the app does. The real
+   schema never lets a client role read tokens (todo_app has no privilege on
+   todo_auth.sessions, which keeps only a hash); ``bench`` exists only in this throwaway
+   database, and the lookup is not part of any measured statement after the first
+   transaction of each client.
+4. A PgBouncer of our own (transaction pooling, ``--pool-size`` server connections,
+   SCRAM for the client role, run as the postgres user) on a free loopback port.
+5. Three pgbench runs of the app's transactions (tests/bench/_load_pgbench.py):
+   a baseline with ``--baseline-clients`` straight to PostgreSQL, unthrottled; a short
+   saturation run with ``--clients`` through PgBouncer, unthrottled (every client sends its
+   next transaction the moment the last one ends: latency there is queueing, about
+   clients / throughput); and the measured run, ``--clients`` connections held open through
+   PgBouncer for ``--duration`` seconds, each desktop sending ``--per-client-rate``
+   transactions a second on a Poisson schedule (pgbench -R). The default, 0.3/s (one
+   transaction every 3.3 s on every desktop at once), is ten times the app's background
+   refresh (one every 30 s) and stands for a thousand people all busy at the same moment;
+   the saturation run shows how far above it the machine can go.
+   Latency counts from each transaction's scheduled start, so time spent waiting behind
+   others (in PgBouncer's queue or pgbench's) is included.
+6. Always, in ``finally``: stop PgBouncer, drop the database and the roles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import secrets
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import URL
+
+from tests.bench import _load, _load_pgbench
+from todo_desktop.db import migrate
+from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.passwords import MINIMUM_COST, KdfParams
+from todo_desktop.db.roles import create_client_role, rls_bypass_warning
+from todo_desktop.db.urls import parse_database_url
+
+TARGET_P99_MS = 50.0
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Cluster:
+    """Names and passwords of this run's throwaway database and roles."""
+
+    port: int
+    suffix: str
+    admin_password: str = ""
+    owner_password: str = ""
+    client_password: str = ""
+
+    @property
+    def database(self) -> str:
+        return f"todo_load_{self.suffix}"
+
+    @property
+    def admin(self) -> str:
+        return f"todo_load_admin_{self.suffix}"
+
+    @property
+    def owner(self) -> str:
+        return f"todo_load_owner_{self.suffix}"
+
+    @property
+    def client(self) -> str:
+        return f"todo_load_client_{self.suffix}"
+
+    def password(self, user: str) -> str:
+        return {
+            self.admin: self.admin_password,
+            self.owner: self.owner_password,
+            self.client: self.client_password,
+        }[user]
+
+    # The interface tests/bench/_load.load_tasks expects of its Setup ("postgres" = superuser).
+    def dsn(self, user: str = "postgres", database: str | None = None) -> str:
+        user = self.admin if user == "postgres" else user
+        return psycopg.conninfo.make_conninfo(
+            host=HOST,
+            port=self.port,
+            user=user,
+            password=self.password(user),
+            dbname=database or self.database,
+            sslmode="disable",
+        )
+
+    def url(self, user: str) -> str:
+        return URL.create(
+            "postgresql", user, self.password(user), HOST, self.port, self.database
+        ).render_as_string(hide_password=False)
+
+
+def su_psql(script: str) -> None:
+    """Run SQL as the cluster's postgres superuser (peer authentication); SQL on stdin, so
+    no password appears in a process list."""
+    subprocess.run(
+        ["su", "postgres", "-c", f"psql -X -q -v ON_ERROR_STOP=1 -p {CLUSTER_PORT} -d postgres"],
+        input=script,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
+CLUSTER_PORT = 5432
+
+
+def ensure_cluster(port: int) -> None:
+    if subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(port)]).returncode == 0:
+        return
+    subprocess.run(["pg_ctlcluster", "15", "main", "start"], check=True)
+    for _ in range(50):
+        if subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(port)]).returncode == 0:
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"PostgreSQL does not answer on {HOST}:{port}")
+
+
+def create(c: Cluster) -> bool:
+    """Roles and database; returns whether role todo_app existed before."""
+    c.admin_password = secrets.token_urlsafe(24)
+    c.owner_password = secrets.token_urlsafe(24)
+    su_psql(f"CREATE ROLE {c.admin} LOGIN SUPERUSER PASSWORD '{c.admin_password}';\n")
+    with psycopg.connect(c.dsn(database="postgres"), autocommit=True) as conn:
+        had_app_role = (
+            conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'todo_app'").fetchone() is not None
+        )
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS PASSWORD {}").format(
+                sql.Identifier(c.owner), sql.Literal(c.owner_password)
+            )
+        )
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(c.database), sql.Identifier(c.owner))
+        )
+    return had_app_role
+
+
+def drop(c: Cluster, had_app_role: bool | None) -> None:
+    """Best effort, each step on its own; the temporary superuser goes last, through su."""
+    steps = [
+        f"DROP DATABASE IF EXISTS {c.database} WITH (FORCE);",
+        f"DROP ROLE IF EXISTS {c.client};",
+        f"DROP ROLE IF EXISTS {c.owner};",
+        f"DROP ROLE IF EXISTS {c.admin};",
+    ]
+    if had_app_role is False:
+        # Made by this run's migration; kept if another database still uses it.
+        steps.append(
+            "DO $$ BEGIN DROP ROLE IF EXISTS todo_app; "
+            "EXCEPTION WHEN dependent_objects_still_exist THEN NULL; END $$;"
+        )
+    for step in steps:
+        try:
+            su_psql(step)
+        except subprocess.CalledProcessError as exc:
+            print(f"cleanup: {step} failed: {exc.stderr.strip()}")
+
+
+def register_and_sign_in(c: Cluster, count: int) -> tuple[_load.Users, list[str]]:
+    params = KdfParams.new(MINIMUM_COST)
+    key = params.derive(_load.PASSWORD)
+    phc = params.to_phc()
+    ids: list[uuid.UUID] = []
+    tokens: list[str] = []
+    with psycopg.connect(c.dsn(c.client), autocommit=True) as conn:
+        for n in range(count):
+            email = f"user{n:05d}@example.com"
+            row = conn.execute(
+                "SELECT todo_auth.register(%s, %s, %s, %s, %s)", (email, "Load", f"User {n}", phc, key)
+            ).fetchone()
+            if row is None or row[0] is None:
+                raise RuntimeError(f"todo_auth.register returned nothing for {email}")
+            ids.append(row[0])
+        for n in range(count):
+            row = conn.execute(
+                "SELECT todo_auth.login(%s, %s, %s)", (f"user{n:05d}@example.com", key, "load benchmark")
+            ).fetchone()
+            if row is None or not row[0]:
+                raise RuntimeError(f"todo_auth.login refused user {n}")
+            tokens.append(row[0])
+    return _load.Users(ids=ids, params=phc, key=key), tokens
+
+
+def make_client_table(c: Cluster, users: _load.Users, tokens: list[str], clients: int) -> None:
+    """bench.clients: pgbench client n (its :client_id) is person n % users."""
+    k = _load_pgbench.TASK_IDS_PER_CLIENT
+    cols = ", ".join(f"t{i} uuid NOT NULL" for i in range(k))
+    with psycopg.connect(c.dsn(c.owner)) as conn:
+        conn.execute("CREATE SCHEMA bench")
+        conn.execute(f"CREATE TABLE bench.clients (n int PRIMARY KEY, token text NOT NULL, {cols})")  # type: ignore[arg-type]
+        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA bench TO {}").format(sql.Identifier(c.client)))
+        conn.execute(sql.SQL("GRANT SELECT ON bench.clients TO {}").format(sql.Identifier(c.client)))
+        conn.commit()
+    with psycopg.connect(c.dsn()) as conn:  # superuser: reads every person's tasks
+        rows = conn.execute(
+            "SELECT user_id, (array_agg(id ORDER BY random()))[1:%s] FROM tasks "
+            "WHERE NOT completed GROUP BY user_id",
+            (k,),
+        ).fetchall()
+        open_ids = {uid: ids for uid, ids in rows}
+        short = [uid for uid in users.ids if len(open_ids.get(uid, [])) < k]
+        if short:
+            raise SystemExit(f"{len(short)} people have fewer than {k} open tasks; raise --tasks-per-user")
+        with conn.cursor().copy("COPY bench.clients FROM STDIN") as copy:
+            for n in range(clients):
+                person = n % len(users.ids)
+                copy.write_row((n, tokens[person], *open_ids[users.ids[person]]))
+        conn.commit()
+        conn.execute("ANALYZE bench.clients")
+        conn.commit()
+
+
+def server_connections(c: Cluster) -> int:
+    with psycopg.connect(c.dsn(database="postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND usename = %s",
+            (c.database, c.client),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def sample_connections(c: Cluster, after: float, into: list[int]) -> threading.Thread:
+    def work() -> None:
+        time.sleep(after)
+        with contextlib.suppress(psycopg.Error):
+            into.append(server_connections(c))
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    return t
+
+
+def summary(r: _load_pgbench.Result, note: str) -> str:
+    lines = [
+        f"{r.label:<11} {r.clients:>5} {r.seconds:>4}s {r.tps:>9.1f} "
+        f"{r.pct(0.5):>8.2f} {r.pct(0.99):>8.2f} {r.pct(1.0):>8.1f} {len(r.latencies_ms['all']):>8,} "
+        f"{r.failed:>6}{' +ABORTED' if r.aborted else ''}  {note}"
+    ]
+    for name in _load_pgbench.WEIGHTS:
+        samples = r.latencies_ms[name]
+        if samples:
+            lines.append(
+                f"  {name:<9} {'':>5} {'':>5} {'':>9} {_load_pgbench.percentile(samples, 0.5):>8.2f} "
+                f"{_load_pgbench.percentile(samples, 0.99):>8.2f} {max(samples):>8.1f} {len(samples):>8,}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tests.bench.load", description=__doc__.split("\n")[0])
+    p.add_argument("--users", type=int, default=1_000)
+    p.add_argument("--tasks-per-user", type=int, default=100)
+    p.add_argument("--clients", type=int, default=1_000, help="connections held through PgBouncer")
+    p.add_argument("--duration", type=int, default=60, help="seconds of the measured run")
+    p.add_argument(
+        "--per-client-rate",
+        type=float,
+        default=0.3,
+        help="transactions/s of each desktop (pgbench -R / clients)",
+    )
+    p.add_argument("--pool-size", type=int, default=20, help="PgBouncer server connections")
+    p.add_argument("--baseline-clients", type=int, default=20)
+    p.add_argument("--baseline-duration", type=int, default=10)
+    p.add_argument("--saturation-duration", type=int, default=15, help="0 skips the unthrottled pooled run")
+    p.add_argument("--port", type=int, default=5432, help="the PostgreSQL cluster's port")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--keep-scripts", action="store_true", help="print the generated pgbench scripts")
+    args = p.parse_args(argv)
+    if shutil.which("pgbench") is None:
+        raise SystemExit("pgbench is not installed (Debian: postgresql-client-15)")
+    global CLUSTER_PORT
+    CLUSTER_PORT = args.port
+    ensure_cluster(args.port)
+    t_all = time.perf_counter()
+    c = Cluster(port=args.port, suffix=secrets.token_hex(3))
+    folder = Path(tempfile.mkdtemp(prefix="todo-load-"))
+    bouncer: _load_pgbench.PgBouncer | None = None
+    had_app_role: bool | None = None
+    try:
+        had_app_role = create(c)
+        migrate.upgrade(c.url(c.owner))
+        engine = create_db_engine(parse_database_url(c.url(c.owner)))
+        try:
+            with engine.begin() as conn:
+                c.client_password = create_client_role(conn, c.client) or ""
+        finally:
+            engine.dispose()
+        engine = create_db_engine(parse_database_url(c.url(c.client)))
+        try:
+            with engine.connect() as conn:
+                warning = rls_bypass_warning(conn)
+        finally:
+            engine.dispose()
+        if warning:
+            raise SystemExit(f"The client role bypasses RLS: {warning}")
+        print(f"Database {c.database} on {HOST}:{args.port}, migrated by {c.owner}; client role {c.client}.")
+        t0 = time.perf_counter()
+        users, tokens = register_and_sign_in(c, args.users)
+        print(
+            f"Registered and signed in {args.users:,} people via todo_auth.register/login "
+            f"in {time.perf_counter() - t0:.1f} s."
+        )
+        total = args.users * args.tasks_per_user
+        timings = _load.load_tasks(c, users, total, args.tasks_per_user, args.seed)  # type: ignore[arg-type]
+        print(
+            f"Loaded {total:,} tasks ({args.tasks_per_user} a person): "
+            + ", ".join(f"{what} {secs:.1f} s" for what, secs in timings.items())
+        )
+        make_client_table(c, users, tokens, max(args.clients, args.baseline_clients))
+        for fact in _load.server_facts(c):  # type: ignore[arg-type]
+            print(f"  {fact}")
+        with psycopg.connect(c.dsn(database="postgres")) as admin:
+            maxconn = admin.execute("SHOW max_connections").fetchone()
+        print(
+            f"  max_connections={maxconn[0] if maxconn else '?'}; {_cores()} CPU cores shared by "
+            "PostgreSQL, PgBouncer and pgbench"
+        )
+        script_args = _load_pgbench.write_scripts(folder)
+        if args.keep_scripts:
+            for name, text in _load_pgbench.scripts().items():
+                print(f"\n--- {name}.sql (weight {_load_pgbench.WEIGHTS[name]})\n{text}")
+        bouncer = _load_pgbench.PgBouncer(
+            folder=folder / "pgbouncer",
+            database=c.database,
+            server_port=args.port,
+            role=c.client,
+            password=c.client_password,
+            max_client_conn=args.clients + 100,
+            pool_size=args.pool_size,
+        )
+        bouncer.start()
+        print(
+            f"PgBouncer on {HOST}:{bouncer.port}: pool_mode=transaction, default_pool_size={args.pool_size}, "
+            f"max_client_conn={args.clients + 100}, SCRAM, as user postgres."
+        )
+        print(f"Setup took {time.perf_counter() - t_all:.0f} s.\n")
+
+        common = {"database": c.database, "role": c.client, "password": c.client_password}
+        results: list[tuple[_load_pgbench.Result, str]] = []
+
+        def bench(label: str, port: int, clients: int, seconds: int, rate: float | None, note: str) -> None:
+            print(f"== {label}: {note}", flush=True)
+            seen: list[int] = []
+            sampler = sample_connections(c, seconds / 2 + 2, seen) if port != args.port else None
+            allowance = 0 if port == args.port else math.ceil(clients / 100) + 2
+            r = _load_pgbench.run_pgbench(
+                label,
+                folder,
+                script_args,
+                port=port,
+                clients=clients,
+                seconds=seconds,
+                rate=rate,
+                connect_allowance=allowance,
+                **common,
+            )
+            print(r.output.rstrip())
+            if sampler is not None:
+                sampler.join()
+                if seen:
+                    print(
+                        f"Mid-run: {clients} client connections were served by {seen[0]} server connections."
+                    )
+            print()
+            results.append((r, note))
+
+        bench(
+            "direct",
+            args.port,
+            args.baseline_clients,
+            args.baseline_duration,
+            None,
+            f"baseline, {args.baseline_clients} clients straight to PostgreSQL, unthrottled",
+        )
+        if args.saturation_duration:
+            bench(
+                "saturation",
+                bouncer.port,
+                args.clients,
+                args.saturation_duration,
+                None,
+                f"{args.clients} clients through PgBouncer, unthrottled (capacity; latency = queueing)",
+            )
+        rate = args.clients * args.per_client_rate
+        bench(
+            "pooled",
+            bouncer.port,
+            args.clients,
+            args.duration,
+            rate,
+            f"{args.clients} clients through PgBouncer, {args.per_client_rate:g} tx/s each ({rate:g} tx/s)",
+        )
+        report(results, args)
+        problems = bouncer.problems()
+        print(f"PgBouncer log: {len(problems)} error/warning lines" + ("" if not problems else ":"))
+        for line in problems[:10]:
+            print(f"  {line}")
+        print(f"\nTotal time {time.perf_counter() - t_all:.0f} s.")
+    finally:
+        if bouncer is not None:
+            bouncer.stop()
+        drop(c, had_app_role)
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+def report(results: list[tuple[_load_pgbench.Result, str]], args: argparse.Namespace) -> None:
+    mix = ", ".join(f"{n} {w}" for n, w in _load_pgbench.WEIGHTS.items())
+    print(f"Summary (script mix {mix}; latency of each whole transaction in ms, from pgbench --log)")
+    head = (
+        f"{'run':<11} {'conns':>5} {'time':>5} {'tps':>9} {'p50':>8} {'p99':>8} {'max':>8} "
+        f"{'txns':>8} {'errors':>6}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r, note in results:
+        print(summary(r, note))
+    measured = results[-1][0]
+    p99 = measured.pct(0.99)
+    errors = measured.failed + (1 if measured.aborted else 0)
+    print(
+        f"\nTargets for the measured run ({measured.clients} connections through PgBouncer): "
+        f"errors {measured.failed}{' and clients ABORTED' if measured.aborted else ''} (target 0: "
+        f"{'hold' if errors == 0 else 'MISS'}); p99 {p99:.2f} ms (target < {TARGET_P99_MS:g} ms: "
+        f"{'hold' if p99 < TARGET_P99_MS else 'MISS'})."
+    )
+    print(
+        f"Without each client's first transaction (it also reads its token from bench.clients, "
+        f"once): p50 {_load_pgbench.percentile(measured.later_ms, 0.5):.2f} ms, p99 "
+        f"{_load_pgbench.percentile(measured.later_ms, 0.99):.2f} ms. Connecting all "
+        f"{measured.clients} clients (SCRAM through PgBouncer) took {measured.connect_s:.1f} s, not timed."
+    )
+    if measured.lags_ms:
+        print(
+            f"Schedule lag (pgbench's own lateness, included above): p50 "
+            f"{_load_pgbench.percentile(measured.lags_ms, 0.5):.2f} ms, p99 "
+            f"{_load_pgbench.percentile(measured.lags_ms, 0.99):.2f} ms."
+        )
+    if math.isnan(p99):
+        print("No transaction was logged: see pgbench's output above.")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
