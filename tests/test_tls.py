@@ -1,0 +1,81 @@
+"""TLS to a non-local host, proven against a real server with its own test CA: verify-full
+connects; a wrong host name or an unknown CA is refused with a clear sentence; channel
+binding is honoured when the URL asks for it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from tests import tls_server
+from todo_desktop.db.database import Database
+from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.urls import parse_database_url
+from todo_desktop.errors import ConfigurationError, InsecureConnectionError
+
+pytestmark = pytest.mark.skipif(
+    not tls_server.available() and os.environ.get("CI") != "true",
+    reason="needs the machine's PostgreSQL server programs and openssl",
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tls_server.TlsServer]:
+    started = tls_server.start()
+    yield started
+    tls_server.stop(started)
+
+
+def _db(url: str) -> Database:
+    target = parse_database_url(url)
+    return Database(create_db_engine(target), target, retry_budget=1.0)
+
+
+def _ssl_of(db: Database) -> tuple[bool, str]:
+    sql = text("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+    try:
+        row = db.run(None, lambda c: c.execute(sql).one())
+    finally:
+        db.dispose()
+    return bool(row[0]), str(row[1])
+
+
+def test_the_test_host_counts_as_remote_and_gets_verify_full(server):
+    target = parse_database_url(server.url("scram_user"))
+    assert not target.is_local
+    assert target.url.query["sslmode"] == "verify-full"
+
+
+def test_verify_full_connects_over_tls(server):
+    assert _ssl_of(_db(server.url("scram_user"))) == (True, "TLSv1.3")
+
+
+def test_verify_full_connects_even_when_the_url_says_require(server):
+    assert _ssl_of(_db(server.url("scram_user", extra="&sslmode=require")))[0]
+
+
+def test_a_wrong_host_name_is_refused_plainly(server):
+    db = _db(server.url("scram_user", host="wrong.test"))
+    with pytest.raises(InsecureConnectionError) as caught:
+        _ssl_of(db)
+    assert "wrong.test" in caught.value.message
+    assert caught.value.message.endswith(".")
+
+
+def test_an_unknown_certificate_authority_is_refused_plainly(server):
+    db = _db(server.url("scram_user", ca=server.other_ca_file))
+    with pytest.raises(InsecureConnectionError) as caught:
+        _ssl_of(db)
+    assert "refusing to send the password" in caught.value.message
+
+
+def test_channel_binding_is_honoured(server):
+    assert _ssl_of(_db(server.url("scram_user", extra="&channel_binding=require")))[0]
+    # md5 cannot bind to the TLS channel: libpq must refuse rather than fall back.
+    db = _db(server.url("md5_user", extra="&channel_binding=require"))
+    with pytest.raises(ConfigurationError):
+        _ssl_of(db)
+    assert _ssl_of(_db(server.url("md5_user")))[0]  # without the demand, md5 over TLS works
