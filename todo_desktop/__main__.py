@@ -77,21 +77,26 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
     from todo_desktop.services import Workspace
     from todo_desktop.ui.app import run_gui
 
-    opened: list[tuple[Any, str | None]] = []
+    opened: list[tuple[Any, str | None, Any]] = []
     opening = threading.Lock()
 
     def opener() -> Workspace:
         """The Local profile; called on a worker, and again after switching back to Local."""
         from todo_desktop.db.local import open_local
+        from todo_desktop.outbox import outbox_for
 
         with opening:  # one embedded server and one sign-in per run, however often it is asked
             if not opened:
                 secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
-                opened.append((open_local(paths, secrets), secrets.unusable_reason))
-            local, keyring_note = opened[0]
+                local = open_local(paths, secrets)
+                # Edits made while the server is unreachable wait in a file, and survive a quit.
+                durable = outbox_for(paths.data / "outbox", "local", local.tasks)
+                opened.append((local, secrets.unusable_reason, durable))
+            local, keyring_note, durable = opened[0]
         # Without a keyring the private file is the design for Local, not a fault: a quiet note.
         return Workspace(
-            tasks=local.tasks,
+            tasks=durable,
+            outbox=durable,
             account=local.signed_in.account,
             where=local.db.target.display_host,
             note=keyring_note,
@@ -112,7 +117,7 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
         return run_gui(opener, argv, profiles=profiles, settings_path=paths.config / "window.ini")
     finally:
         profiles.close()  # run_gui has waited for the writes; this ends sessions not kept
-        for local, _ in opened:
+        for local, _, _ in opened:
             local.close()
 
 

@@ -36,6 +36,22 @@ class TaskService(Protocol):
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts: ...
 
 
+class PendingEdits(Protocol):
+    """Edits kept on this computer until the database takes them (``todo_desktop.outbox``).
+
+    ``pending_count`` and ``offline`` read memory only (safe on the GUI thread); the flushes
+    touch the database: run them as writes, so they stay in order with the other edits.
+    Both raise DatabaseUnavailableError when edits are still waiting for the database.
+    """
+
+    def pending_count(self) -> int: ...
+    @property
+    def offline(self) -> bool: ...
+    def flush(self) -> object: ...
+    def flush_if_due(self) -> object: ...
+    def take_problems(self) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class Workspace:
     """A connected, signed-in place to keep tasks."""
@@ -49,6 +65,8 @@ class Workspace:
     profile_id: str = LOCAL_ID  # which connection profile this is, for Sign out
     # A quiet remark, not a warning: the local profile's secrets kept in a private file by design.
     note: str | None = None
+    # Writes that wait here while the database is unreachable; None: no outbox.
+    outbox: PendingEdits | None = None
 
 
 class WorkspaceOpener(Protocol):

@@ -23,9 +23,10 @@ from todo_desktop.ui.actions import Actions, build_actions
 from todo_desktop.ui.banner import RETRY_FIRST_MS, RetryTimer
 from todo_desktop.ui.clock import LocalZone
 from todo_desktop.ui.command_palette import CommandPalette
+from todo_desktop.ui.conflict_dialog import ConflictResolver
 from todo_desktop.ui.details_link import DetailsLink
 from todo_desktop.ui.details_pane import DetailsPane
-from todo_desktop.ui.navigator import ListNavigator
+from todo_desktop.ui.navigator import REFRESH_MS, ListNavigator
 from todo_desktop.ui.search import SEARCH_DEBOUNCE_MS, AppKeysFirst
 from todo_desktop.ui.settings import WindowSettings
 from todo_desktop.ui.shortcuts_dialog import ShortcutsDialog
@@ -33,7 +34,7 @@ from todo_desktop.ui.sidebar import Sidebar
 from todo_desktop.ui.task_area import TaskArea
 from todo_desktop.ui.task_commands import TaskCommands
 from todo_desktop.ui.task_list import TaskListController
-from todo_desktop.ui.window_status import WindowStatus
+from todo_desktop.ui.window_status import OutboxWatch, WindowStatus
 from todo_desktop.ui.workers import UNEXPECTED, Workers
 from todo_desktop.ui.workspace_switch import LOADING, STARTING, WorkspaceSwitch
 from todo_desktop.values import SmartList, SortKey, TaskDraft
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         zone: tzinfo | None = None,
         retry_first_ms: int = RETRY_FIRST_MS,
         search_debounce_ms: int = SEARCH_DEBOUNCE_MS,
+        refresh_ms: int = REFRESH_MS,
     ) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
@@ -99,11 +101,16 @@ class MainWindow(QMainWindow):
         self.details_link = DetailsLink(
             self.details, self.commands, self.splitter, say=self.show_message, leave=self.focus_table
         )
-        self.navigator = ListNavigator(self, zone or LocalZone())
+        self.navigator = ListNavigator(self, zone or LocalZone(), refresh_ms=refresh_ms)
+        self.conflicts = ConflictResolver(self.tasks.editor, self, self.show_message)
         self.action_set: Actions = build_actions(self)
         self.command_palette = CommandPalette(lambda: self.action_set.commands, self)
         self.shortcuts = ShortcutsDialog(lambda: self.action_set.commands, self)
         self.retry = RetryTimer(retry_first_ms, parent=self)
+        # Edits kept while the database was away: counted in the status bar, sent in order.
+        self.outbox_watch = OutboxWatch(
+            self.status, self.workers, lambda: self.workspace, self.show_message, self.refresh, parent=self
+        )
         self.switch = WorkspaceSwitch(self, opener, profiles)
         self.early_adds: list[TaskDraft] = []
         self.sign_in = self.switch.sign_in
@@ -200,6 +207,9 @@ class MainWindow(QMainWindow):
         self.retry.schedule()
 
     def _reachable(self) -> None:
+        if self.outbox_watch.offline():
+            return  # only an edit kept in the outbox "succeeded"; the database is still away
+        self.outbox_watch.tick()
         if self.banner.isVisible() or self.retry.waiting:
             self.banner.hide()
             self.retry.reset()
@@ -335,6 +345,7 @@ class MainWindow(QMainWindow):
     def _stop_timers(self) -> None:
         # A closed window starts no more reads (counts, retries) that nobody would see.
         self._clock.stop()
+        self.outbox_watch.stop()
         self.retry.reset()
         self.navigator.stop()
 

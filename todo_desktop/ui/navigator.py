@@ -1,26 +1,48 @@
 """Which list the window shows: smart list, order and search text, turned into one query;
-and the live counts in the sidebar."""
+the live counts in the sidebar; and keeping the list fresh with other devices' edits.
+
+Freshness, cheaply: every ``refresh_ms`` (30 s) one changed-since query, from a little
+before the newest version seen, and the changed rows are replaced in place (a row with a
+local edit on its way is left alone; rows that no longer belong to the list, and tasks
+new to it, wait for the next full reload). Deletions do not show in that query, so when
+the window regains focus the list is reloaded in full, quietly (no "Loading" page).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+import time
+import uuid
+from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView
 
 from todo_desktop import validation
 from todo_desktop.errors import ValidationError
+from todo_desktop.services import Workspace
 from todo_desktop.smart_lists import default_sort, query_for
 from todo_desktop.ui.clock import end_of_day, utc_now
+from todo_desktop.ui.details_pane import FIELDS as DETAIL_FIELDS
 from todo_desktop.ui.sidebar import LIST_NAMES
 from todo_desktop.ui.task_columns import SORT_BY_COLUMN, Column
-from todo_desktop.values import ListCounts, Priority, SmartList, SortKey, TaskDraft, TaskQuery
+from todo_desktop.values import ListCounts, Priority, SmartList, SortKey, Task, TaskDraft, TaskQuery
 
 if TYPE_CHECKING:
     from todo_desktop.ui.main_window import MainWindow
 
 COUNTS_VIEW = "counts"
+CHANGES_VIEW = "changes"
+REFRESH_MS = 30_000
+# Versions are the database's clock at commit; a transaction that started earlier may commit
+# a little later with an older stamp, so each poll looks back a few seconds past the newest.
+CHANGES_OVERLAP = timedelta(seconds=5)
+# With nothing seen yet (an empty list): how far back the first poll looks.
+FIRST_LOOK_BACK = timedelta(hours=1)
+# Focus coming back this soon after a full load (a dialog of our own closing) reloads nothing.
+ACTIVATE_GAP_MS = 10_000
 # Many quick edits in a row refresh the counts once, shortly after the last.
 COUNTS_DELAY_MS = 150
 _PRIORITY_OF = {
@@ -32,7 +54,7 @@ _PRIORITY_OF = {
 
 
 class ListNavigator(QObject):
-    def __init__(self, window: MainWindow, zone: tzinfo) -> None:
+    def __init__(self, window: MainWindow, zone: tzinfo, *, refresh_ms: int = REFRESH_MS) -> None:
         super().__init__(window)
         self._window = window
         self.zone = zone
@@ -48,6 +70,18 @@ class ListNavigator(QObject):
         window.search.search_changed.connect(self.set_text)
         window.table.horizontalHeader().sectionClicked.connect(self._header_clicked)
         window.tasks.editor.settled.connect(self._counts_timer.start)
+        # Freshness: a poll for changes, and a full reload when the window regains focus.
+        self.activate_gap_ms = ACTIVATE_GAP_MS
+        self._loaded_at = time.monotonic()
+        window.tasks.loaded.connect(self._list_loaded)
+        self._poll = QTimer(self)
+        self._poll.setInterval(refresh_ms)
+        self._poll.timeout.connect(self.poll_changes)
+        self._poll.start()
+        window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._application_state)
 
     # The query -------------------------------------------------------------------------
 
@@ -121,6 +155,7 @@ class ListNavigator(QObject):
 
     def stop(self) -> None:
         self._counts_timer.stop()
+        self._poll.stop()
 
     def forget_counts(self) -> None:
         """The workspace closed: its counts say nothing about the next one."""
@@ -150,3 +185,71 @@ class ListNavigator(QObject):
     def _show_count(self) -> None:
         count = self.counts.counts.get(self.current) if self.counts is not None else None
         self._window.status.show_list(LIST_NAMES[self.current], count)
+
+    # Other devices' edits ---------------------------------------------------------------
+
+    @property
+    def refresh_ms(self) -> int:
+        return self._poll.interval()
+
+    @refresh_ms.setter
+    def refresh_ms(self, ms: int) -> None:
+        self._poll.setInterval(ms)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.WindowActivate:
+            self.regained_focus()
+        return False
+
+    def _application_state(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.regained_focus()
+
+    def _list_loaded(self) -> None:
+        self._loaded_at = time.monotonic()
+
+    def regained_focus(self) -> None:
+        """Reload the list quietly: the only way deletions on other devices show here."""
+        window = self._window
+        if window.workspace is None or not window.tasks.ready or not self._poll.isActive():
+            return
+        if (time.monotonic() - self._loaded_at) * 1000 < self.activate_gap_ms:
+            return
+        self._loaded_at = time.monotonic()  # once, however many activations follow
+        window.tasks.reload()
+        self.refresh_counts()
+
+    def poll_changes(self) -> None:
+        workspace = self._window.workspace
+        if workspace is None or not self._window.tasks.ready:
+            return
+        newest = self._window.tasks.editor.versions.newest
+        since = (newest if newest is not None else utc_now() - FIRST_LOOK_BACK) - CHANGES_OVERLAP
+        self._window.workers.read(
+            CHANGES_VIEW,
+            partial(workspace.tasks.changed_since, since),
+            partial(self._changes_arrived, workspace),
+            lambda _failure: None,  # the banner or the next poll speaks for it
+            label="changes",
+        )
+
+    def _changes_arrived(self, workspace: Workspace, tasks: list[Task]) -> None:
+        if self._window.workspace is not workspace:
+            return  # read on a workspace closed meanwhile
+        typing = self._typing_in()
+        if self._window.tasks.editor.merge(t for t in tasks if t.id not in typing):
+            self._counts_timer.start()
+
+    def _typing_in(self) -> set[uuid.UUID]:
+        """Tasks the person is typing into: their rows wait, so the typing is based on the
+        version it started from (a save then meets the other device's edit as a conflict)."""
+        window = self._window
+        typing: set[uuid.UUID] = set()
+        if window.table.state() == QAbstractItemView.State.EditingState:
+            current = window.commands.current_task()
+            if current is not None:
+                typing.add(current.id)
+        pane = window.details
+        if pane.task_id is not None and any(pane.is_field_dirty(f) for f in DETAIL_FIELDS):
+            typing.add(pane.task_id)
+        return typing

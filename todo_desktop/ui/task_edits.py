@@ -3,20 +3,27 @@
 The stored value replaces the guess; a refusal rolls the row back and says why in one
 sentence. Writes may name tasks that are not in the list on screen (an undo after the list
 changed): those are written all the same, and the list is reloaded once they are stored.
+
+Every edit of a task is based on the version (``updated_at``) the database last confirmed
+for it, so an edit made on another device meanwhile is detected, never silently
+overwritten: the row then shows the other device's version, and ``conflict`` asks the
+person to choose (see ``conflict_dialog``).
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
 from todo_desktop import validation
-from todo_desktop.errors import ValidationError
+from todo_desktop.errors import StaleEditError, ValidationError
 from todo_desktop.services import TaskService
 from todo_desktop.ui.clock import utc_now
 from todo_desktop.ui.task_table_model import TaskTableModel
@@ -31,6 +38,10 @@ def plural(n: int) -> str:
     return f"{n} task" if n == 1 else f"{n} tasks"
 
 
+def _quoted(title: str, most: int = 40) -> str:
+    return f"“{title if len(title) <= most else title[: most - 1] + '…'}”"
+
+
 def applied(task: Task, changes: TaskChanges) -> Task:
     """``task`` as it will look once ``changes`` are stored (the optimistic guess)."""
     try:
@@ -43,27 +54,127 @@ def applied(task: Task, changes: TaskChanges) -> Task:
     return guess
 
 
+class Versions:
+    """Per task, the ``updated_at`` the database last confirmed (never the optimistic guess).
+
+    Shared by the GUI thread and the one write thread: a queued write reads the version it
+    is based on when it runs, right after the previous write of the same task stored its
+    own, so a person's quick edits in a row never collide with each other.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._known: dict[uuid.UUID, datetime] = {}
+        # Tasks whose last write met another device's version: later queued writes of them
+        # are not sent until the person chooses (they would overwrite what they have not seen).
+        self._conflicted: dict[uuid.UUID, Task] = {}
+        self.newest: datetime | None = None  # the newest version seen of any task
+
+    def expected(self, task_id: uuid.UUID) -> datetime | None:
+        with self._lock:
+            return self._known.get(task_id)
+
+    def conflicted(self, task_id: uuid.UUID) -> Task | None:
+        with self._lock:
+            return self._conflicted.get(task_id)
+
+    def stored(self, task: Task) -> None:
+        """A write's answer: the version from now on."""
+        with self._lock:
+            self._known[task.id] = task.updated_at
+            self._note(task.updated_at)
+
+    def seen(self, task: Task) -> None:
+        """A read's answer: it may have been read before a write committed, so newer wins."""
+        with self._lock:
+            known = self._known.get(task.id)
+            if task.id not in self._conflicted and (known is None or task.updated_at > known):
+                self._known[task.id] = task.updated_at
+            self._note(task.updated_at)
+
+    def conflict(self, current: Task) -> None:
+        with self._lock:
+            self._conflicted[current.id] = current
+            self._note(current.updated_at)
+
+    def resolve(self, task_id: uuid.UUID, version: datetime | None = None) -> None:
+        """The person chose; ``version`` (theirs, kept) becomes the base of later edits."""
+        with self._lock:
+            self._conflicted.pop(task_id, None)
+            if version is not None:
+                self._known[task_id] = version
+
+    def _note(self, version: datetime) -> None:
+        if self.newest is None or version > self.newest:
+            self.newest = version
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """A write refused because another device changed the task first; nothing was written."""
+
+    current: Task  # the task as stored now (theirs)
+
+
+def versioned_write(
+    versions: Versions,
+    task_id: uuid.UUID,
+    write: Callable[[datetime | None], Task],
+    base: datetime | None = None,
+) -> Task | Stale:
+    """Run on the write thread: ``write(expected_version)``, keeping ``versions`` in step.
+
+    ``base`` overrides the version to expect (Keep mine: the version the person chose over).
+    """
+    if base is None:
+        theirs = versions.conflicted(task_id)
+        if theirs is not None:
+            return Stale(theirs)  # waiting for the person's choice: not sent
+        base = versions.expected(task_id)
+    try:
+        task = write(base)
+    except StaleEditError as exc:
+        versions.conflict(exc.current)
+        return Stale(exc.current)
+    versions.resolve(task_id)
+    versions.stored(task)
+    return task
+
+
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    """Several single-task writes in a row: what was stored before one failed, if one did."""
+    """Several single-task writes in a row: what was stored before one failed, if one did,
+    and which met another device's version."""
 
     stored: list[Task]
     failed: list[uuid.UUID]
     failure: Failure | None
+    stale: list[Task] = field(default_factory=list)
 
 
-def run_batch(steps: Sequence[tuple[uuid.UUID, Callable[[], Task]]], label: str) -> BatchResult:
+def run_batch(steps: Sequence[tuple[uuid.UUID, Callable[[], Task | Stale]]], label: str) -> BatchResult:
     """Run on a worker thread. Each step is its own transaction, so a failure part-way must
     report what was already stored instead of pretending nothing was."""
     stored: list[Task] = []
+    stale: list[Task] = []
     for number, (_, step) in enumerate(steps):
         try:
-            stored.append(step())
+            outcome = step()
         except Exception as exc:
-            if not stored:
+            if not stored and not stale:
                 raise  # nothing happened: an ordinary failure
-            return BatchResult(stored, [i for i, _ in steps[number:]], failure_from(exc, label))
-    return BatchResult(stored, [], None)
+            return BatchResult(stored, [i for i, _ in steps[number:]], failure_from(exc, label), stale)
+        if isinstance(outcome, Stale):
+            stale.append(outcome.current)
+        else:
+            stored.append(outcome)
+    return BatchResult(stored, [], None, stale)
+
+
+def _created(versions: Versions, create: Callable[[], Task]) -> Task:
+    task = create()
+    versions.stored(task)
+    return task
 
 
 class TaskEditor(QObject):
@@ -71,6 +182,10 @@ class TaskEditor(QObject):
     add_failed = Signal(str)  # the title of a task the database refused, so it can be retyped
     edit_failed = Signal(object, object, object)  # task id, the TaskChanges tried, the Failure
     settled = Signal()  # a write finished either way: counts may have changed
+    # Another device changed a task first: its id, the stored task (theirs, now shown) and
+    # the person's TaskChanges that were not written (all of them, if several queued up).
+    conflict = Signal(object, object, object)
+    unbound = Signal()  # the workspace closed: choices about its tasks no longer apply
 
     def __init__(
         self,
@@ -95,6 +210,7 @@ class TaskEditor(QObject):
         self._confirmed: dict[uuid.UUID, Task] = {}
         # Deletes not yet answered: a page read before they commit must not bring rows back.
         self._deleting: Counter[uuid.UUID] = Counter()
+        self.versions = Versions()
 
     def bind(self, service: TaskService) -> None:
         self._service = service
@@ -105,6 +221,7 @@ class TaskEditor(QObject):
         self._service = None
         self._unsaved.clear()
         self.generation += 1
+        self.unbound.emit()
 
     @property
     def ready(self) -> bool:
@@ -124,8 +241,33 @@ class TaskEditor(QObject):
             if self._deleting[task.id]:
                 continue
             guess = self.model.task(task.id) if self._in_flight[task.id] else None
+            if guess is None:
+                self.versions.seen(task)
             shown.append(guess or task)
         return shown
+
+    def busy(self, task_id: uuid.UUID) -> bool:
+        """True while a local edit of the task is unsettled: a read must not overwrite it."""
+        return bool(
+            self._in_flight[task_id]
+            or self._deleting[task_id]
+            or task_id in self._unsaved
+            or self.versions.conflicted(task_id) is not None
+        )
+
+    def merge(self, tasks: Iterable[Task]) -> int:
+        """Show tasks changed elsewhere in place (those in the list, without a local edit
+        on its way); returns how many rows changed."""
+        changed = 0
+        for task in tasks:
+            if self.busy(task.id):
+                continue
+            self.versions.seen(task)
+            shown = self.model.task(task.id)
+            if shown is not None and shown != task and task.updated_at >= shown.updated_at:
+                self.model.replace_task(task)
+                changed += 1
+        return changed
 
     # Create ----------------------------------------------------------------------------
 
@@ -150,7 +292,7 @@ class TaskEditor(QObject):
         self.model.insert_rows(row, [guess])
         self.model.set_saving(draft.id, True)
         self._workers.write(
-            partial(self._service.create, draft),
+            partial(_created, self.versions, partial(self._service.create, draft)),
             partial(self._created, done),
             partial(self._create_failed, guess, give_back, done),
             label="create",
@@ -176,28 +318,48 @@ class TaskEditor(QObject):
     # Complete and edit -----------------------------------------------------------------
 
     def set_completed(self, ids: Sequence[uuid.UUID], completed: bool, *, done: Done | None = None) -> None:
-        assert self._service is not None
-        begun = self._begin(ids, TaskChanges(completed=completed))
-        self._workers.write(
-            partial(self._service.set_completed, list(ids), completed),
-            partial(self._stored, ids, begun, done),
-            partial(self._failed, {i: TaskChanges(completed=completed) for i in ids}, begun, done),
-            label="set completed",
-        )
+        # One versioned write per task, so a task changed on another device is not overwritten.
+        self.update({i: TaskChanges(completed=completed) for i in ids}, done=done, label="set completed")
 
-    def update(self, changes: Mapping[uuid.UUID, TaskChanges], *, done: Done | None = None) -> None:
+    def update(
+        self, changes: Mapping[uuid.UUID, TaskChanges], *, done: Done | None = None, label: str = "update"
+    ) -> None:
         assert self._service is not None
         service = self._service
         begun: list[uuid.UUID] = []
         for task_id, change in changes.items():
             begun += self._begin([task_id], change)
-        steps = [(i, partial(service.update, i, c)) for i, c in changes.items()]
+        steps = [
+            (i, partial(versioned_write, self.versions, i, partial(service.update, i, c)))
+            for i, c in changes.items()
+        ]
         self._workers.write(
-            partial(run_batch, steps, "update"),
+            partial(run_batch, steps, label),
             partial(self._batch_stored, dict(changes), begun, done),
             partial(self._failed, dict(changes), begun, done),
+            label=label,
+        )
+
+    def keep_mine(self, theirs: Task, change: TaskChanges) -> None:
+        """Send the person's change again, based on the version they chose to overwrite."""
+        assert self._service is not None
+        self.versions.resolve(theirs.id)
+        write = partial(self._service.update, theirs.id, change)
+        step = partial(versioned_write, self.versions, theirs.id, write, theirs.updated_at)
+        changes = {theirs.id: change}
+        begun = self._begin([theirs.id], change)
+        self._workers.write(
+            partial(run_batch, [(theirs.id, step)], "update"),
+            partial(self._batch_stored, changes, begun, None),
+            partial(self._failed, changes, begun, None),
             label="update",
         )
+
+    def keep_theirs(self, theirs: Task) -> None:
+        """The other device's version stays; later edits are based on it."""
+        self.versions.resolve(theirs.id, theirs.updated_at)
+        if not self.busy(theirs.id):
+            self.model.replace_task(theirs)
 
     def _begin(self, ids: Iterable[uuid.UUID], change: TaskChanges) -> list[uuid.UUID]:
         begun = []
@@ -228,14 +390,36 @@ class TaskEditor(QObject):
         done: Done | None,
         result: BatchResult,
     ) -> None:
-        if result.failure is None:
+        if result.stale:
+            self._stale(changes, result)
+        if result.failure is None and not result.stale:
             self._stored(list(changes), begun, done, result.stored)
             return
         # Part-way: keep what was stored, roll back the rest. The edit stays in the history,
         # since some of it happened; undoing it rewrites the old values, harmless for the rest.
         self._confirm(result.stored)
+        if result.failure is None:
+            for task_id in begun:
+                self._end(task_id)
+            self._settle(done, bool(result.stored))
+            return
         self._workers.note_failure(result.failure)
         self._failed({i: changes[i] for i in result.failed}, begun, done, result.failure, happened=True)
+
+    def _stale(self, changes: dict[uuid.UUID, TaskChanges], result: BatchResult) -> None:
+        # The row goes back to the stored version (theirs) once its edits settle.
+        for theirs in result.stale:
+            if self._in_flight[theirs.id]:
+                self._confirmed[theirs.id] = theirs
+            else:
+                self.model.replace_task(theirs)
+        first = result.stale[0]
+        self.message.emit(
+            f"{_quoted(first.title)} was changed on another device; "
+            "its version is shown until you choose which to keep."
+        )
+        for theirs in result.stale:
+            self.conflict.emit(theirs.id, theirs, changes[theirs.id])
 
     def _confirm(self, stored: Iterable[Task]) -> None:
         # Only for rows with an edit in flight: their confirmed value is shown when it settles.
@@ -309,7 +493,7 @@ class TaskEditor(QObject):
             for _, task in rows:
                 self.model.set_saving(task.id, True)
         shown = [task.id for _, task in rows or ()]
-        steps = [(t.id, partial(service.restore, t)) for t in snapshots]
+        steps = [(t.id, partial(_created, self.versions, partial(service.restore, t))) for t in snapshots]
         self._workers.write(
             partial(run_batch, steps, "restore"),
             partial(self._restored, shown, len(snapshots), done),

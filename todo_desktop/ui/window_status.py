@@ -1,12 +1,23 @@
-"""The permanent part of the status bar: warning, list and count, where, who, and latency."""
+"""The permanent part of the status bar: warning, list and count, edits waiting, where,
+who, and latency; and ``OutboxWatch``, which sends edits kept while the database was away."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from todo_desktop.services import Workspace
+from todo_desktop.services import PendingEdits, Workspace
 from todo_desktop.ui.theme import error_style
+from todo_desktop.ui.workers import Failure, Workers
+
+FLUSH_MS = 2_000
+
+
+def pending_text(count: int) -> str:
+    return f"{count:,} edit waiting" if count == 1 else f"{count:,} edits waiting"
 
 
 class WindowStatus(QObject):
@@ -16,12 +27,16 @@ class WindowStatus(QObject):
         self.warning_label.setStyleSheet(error_style(bold=True))
         self.warning_label.hide()
         self.list_label = self._label(bar, "Current list")
+        self.pending_label = self._label(bar, "Edits waiting")
+        self.pending_label.setToolTip("Kept on this computer; sent when the database answers again.")
+        self.pending_label.hide()
         self.where_label = self._label(bar, "Database location")
         self.account_label = self._label(bar, "Signed in as")
         self.latency_label = self._label(bar, "Last operation time")
         for label in (
             self.warning_label,
             self.list_label,
+            self.pending_label,
             self.where_label,
             self.account_label,
             self.latency_label,
@@ -58,3 +73,70 @@ class WindowStatus(QObject):
 
     def show_latency(self, ms: float) -> None:
         self.latency_label.setText(f"{ms:.0f} ms")
+
+    def show_pending(self, count: int) -> None:
+        self.pending_label.setText(pending_text(count) if count else "")
+        self.pending_label.setVisible(count > 0)
+
+
+class OutboxWatch(QObject):
+    """Shows how many edits wait in the workspace's outbox and sends them every
+    ``interval_ms``, as a write job, so a flush stays in order with the person's edits."""
+
+    def __init__(
+        self,
+        status: WindowStatus,
+        workers: Workers,
+        workspace: Callable[[], Workspace | None],
+        say: Callable[[str], None],
+        sent: Callable[[], None],
+        interval_ms: int = FLUSH_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._status = status
+        self._workers = workers
+        self._workspace = workspace
+        self._say = say
+        self._sent = sent
+        self._busy = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+
+    def _outbox(self) -> PendingEdits | None:
+        workspace = self._workspace()
+        return workspace.outbox if workspace is not None else None
+
+    def offline(self) -> bool:
+        """Edits wait and the last attempt found no database: a queued edit's optimistic
+        success proves nothing about the connection."""
+        outbox = self._outbox()
+        return outbox is not None and outbox.pending_count() > 0 and outbox.offline
+
+    def tick(self) -> None:
+        outbox = self._outbox()
+        count = outbox.pending_count() if outbox is not None else 0
+        self._status.show_pending(count)
+        if outbox is None or not count or self._busy:
+            return
+        self._busy = True
+        self._workers.write(
+            outbox.flush_if_due,
+            partial(self._flushed, outbox),
+            partial(self._flushed, outbox),
+            label="send waiting edits",
+        )
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _flushed(self, outbox: PendingEdits, report: object) -> None:
+        self._busy = False
+        for problem in outbox.take_problems():
+            self._say(problem)
+        self._status.show_pending(outbox.pending_count())
+        sent = None if isinstance(report, Failure) else getattr(report, "sent", None)
+        if isinstance(sent, int) and sent > 0:
+            self._sent()  # the lists show what the database holds now

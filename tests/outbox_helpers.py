@@ -1,0 +1,104 @@
+"""Shared by the outbox tests: a switchable "database down" wrapper and a full read of a
+person's tasks, compared field by field (timestamps left out: they are the server's)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from typing import Any
+
+from todo_desktop.errors import DatabaseUnavailableError
+from todo_desktop.values import (
+    ListCounts,
+    Priority,
+    SortKey,
+    Status,
+    Task,
+    TaskChanges,
+    TaskDraft,
+    TaskPage,
+    TaskQuery,
+)
+
+UNREACHABLE = "Cannot reach the test database right now; try again in a moment."
+
+Row = tuple[str, str | None, bool, Priority, datetime | None]
+
+
+class Switched:
+    """A real TaskService that fails every call like an unreachable database while ``down``."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.down = threading.Event()
+        self.calls = 0
+
+    def _check(self) -> None:
+        self.calls += 1
+        if self.down.is_set():
+            raise DatabaseUnavailableError(UNREACHABLE)
+
+    def create(self, draft: TaskDraft) -> Task:
+        self._check()
+        return self.inner.create(draft)
+
+    def get(self, task_id: uuid.UUID) -> Task:
+        self._check()
+        return self.inner.get(task_id)
+
+    def update(
+        self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
+    ) -> Task:
+        self._check()
+        return self.inner.update(task_id, changes, expected_version)
+
+    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
+        self._check()
+        return self.inner.toggle(task, expected_version)
+
+    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
+        self._check()
+        return self.inner.set_completed(task_ids, completed)
+
+    def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
+        self._check()
+        return self.inner.delete(task_ids)
+
+    def restore(self, snapshot: Task) -> Task:
+        self._check()
+        return self.inner.restore(snapshot)
+
+    def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
+        self._check()
+        return self.inner.counts(now, zone)
+
+    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
+        self._check()
+        return self.inner.changed_since(since, limit)
+
+    def list(self, query: TaskQuery) -> TaskPage:
+        self._check()
+        return self.inner.list(query)
+
+
+def all_tasks(service: Any) -> list[Task]:
+    found: list[Task] = []
+    query = TaskQuery(status=Status.ALL, sort=SortKey.CREATED, limit=100)
+    for _ in range(1000):
+        page = service.list(query)
+        found.extend(page.tasks)
+        if page.next_cursor is None:
+            return found
+        query = TaskQuery(status=Status.ALL, sort=SortKey.CREATED, limit=100, after=page.next_cursor)
+    raise AssertionError("too many pages")
+
+
+def row_of(task: Task) -> Row:
+    return (task.title, task.description, task.completed, task.priority, task.due_date)
+
+
+def state(service: Any) -> dict[uuid.UUID, Row]:
+    """Every task of the signed-in person, by id, as the fields a person edits."""
+    return {t.id: row_of(t) for t in all_tasks(service)}

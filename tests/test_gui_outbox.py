@@ -1,0 +1,51 @@
+"""The window with an outbox: an edit made while the database is away stays on screen,
+the status bar counts it, and it reaches the real database once it answers again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from tests.gui_fakes import SwitchedTasks
+from tests.outbox_helpers import state
+from todo_desktop.outbox import outbox_for
+from todo_desktop.services import Workspace
+from todo_desktop.ui.main_window import MainWindow
+from todo_desktop.ui.window_status import pending_text
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_an_edit_made_while_down_is_counted_kept_and_sent_later(qtbot, tmp_path: Path, alice, alice_tasks):
+    service = SwitchedTasks(alice_tasks)
+    durable = outbox_for(tmp_path / "outbox", "local", service)
+    workspace = Workspace(tasks=durable, account=alice.account, where="this computer", outbox=durable)
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(lambda: workspace, settings=settings, quit_wait_ms=10_000, retry_first_ms=200)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_workspace()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    label = window.status.pending_label
+    assert not label.isVisible()
+    try:
+        service.down.set()
+        window.quick_add.setText("Written on a plane")
+        qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: durable.pending_count() == 1, timeout=10_000)
+        qtbot.waitUntil(label.isVisible, timeout=5_000)
+        assert label.text() == pending_text(1) == "1 edit waiting"
+        assert [t.title for t in window.model.tasks()] == ["Written on a plane"]  # not rolled back
+        qtbot.waitUntil(window.banner.isVisible, timeout=10_000)
+
+        service.down.clear()
+        qtbot.waitUntil(lambda: durable.pending_count() == 0, timeout=15_000)
+        qtbot.waitUntil(lambda: not label.isVisible(), timeout=5_000)
+        qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
+        assert [row[0] for row in state(alice_tasks).values()] == ["Written on a plane"]
+    finally:
+        service.down.clear()
+        window.close()
+        window.workers.wait_for_all(10_000)

@@ -1,0 +1,629 @@
+"""No edit ever lost: a durable local outbox in front of a TaskService.
+
+``Outbox`` is an ordered queue of pending writes kept in a JSON-lines file (one file per
+workspace, 0600 in a 0700 folder). Each append is fsync'ed before it counts; entries are
+removed only after the database accepted them, by rewriting the file atomically (write a
+temporary file, fsync, rename, fsync the folder). A crash at any moment leaves either the
+old file or the new one, and at worst a torn last line, which is skipped.
+
+``DurableTasks`` wraps a real TaskService. A write goes to the database at once while the
+outbox is empty; when the database cannot be reached (``DatabaseUnavailableError``) the
+write is queued and an optimistic value is returned, so the window keeps showing the edit.
+While anything is queued, new writes are queued behind it, so the database sees every edit
+in the order it was made. ``flush()`` replays the queue in order. Every write of the data
+layer is idempotent (client-made ids with ``ON CONFLICT DO NOTHING``, absolute values,
+delete by id), so replaying one whose COMMIT outcome was lost is harmless.
+
+Decisions:
+
+- Only ``DatabaseUnavailableError`` queues a write. Validation, not found, stale edits and
+  the like are raised at once and never queued: the person must see them now.
+- An update of a task this wrapper has never seen (it learns tasks from every result that
+  passes through it, lists included) cannot be shown optimistically; it is still queued,
+  and ``QueuedEditError`` (a ``DatabaseUnavailableError``) says so, so the window shows the
+  outage while the edit waits in the outbox.
+- During ``flush()`` an edit the database refuses for good (``REFUSED_FOR_GOOD``: invalid,
+  the task deleted or changed on another device since, a duplicate) is dropped with one
+  sentence in ``problems`` for the window, and the flush goes on: sending it again can
+  never work, and keeping it would block every later edit forever. Any other failure
+  (unreachable, signed out, busy, or unexpected) may pass later, so the flush stops there
+  and keeps that edit and all after it, in order, and waits longer before the next try.
+- Queued updates keep their ``expected_version``. A version this wrapper made up for an
+  optimistic result is mapped to the real one once the write that made it is stored, so a
+  chain of offline edits of one task replays without looking stale.
+- Reads go to the wrapped service unchanged; they do not show queued edits (merging queued
+  creates into a filtered, sorted, paged list is not worth its bugs). The window keeps its
+  optimistic rows while the database is away, and reloads after a flush that sent
+  something. A read that works ends the flush backoff at once: the database is back.
+- A failed attempt backs off (1 s, doubling to 30 s) before the next automatic flush, so an
+  outage does not cost every edit the data layer's whole retry budget; ``flush()`` itself
+  always tries.
+- The file is rewritten after every replayed edit: a crash can then repeat at most the one
+  edit whose success was not yet recorded, which is harmless because replays are idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import Any, TypeVar
+
+from todo_desktop import validation
+from todo_desktop.errors import (
+    ConflictError,
+    DatabaseUnavailableError,
+    InputErrors,
+    NotFoundError,
+    StaleEditError,
+    TodoError,
+    ValidationError,
+)
+from todo_desktop.services import TaskService
+from todo_desktop.values import ListCounts, Priority, Task, TaskChanges, TaskDraft, TaskPage, TaskQuery
+
+log = logging.getLogger(__name__)
+
+Entry = dict[str, Any]
+_T = TypeVar("_T")
+
+QUEUED = (
+    "The database cannot be reached; this edit is kept on this computer and will be sent "
+    "when the database returns."
+)
+KNOWN_TASKS = 20_000  # optimistic values need the last known task; bounded memory
+# What the database refuses for good: sending it again can never work.
+REFUSED_FOR_GOOD: tuple[type[TodoError], ...] = (
+    ValidationError,
+    InputErrors,
+    NotFoundError,
+    StaleEditError,
+    ConflictError,
+)
+FLUSH_BACKOFF_FIRST = 1.0
+FLUSH_BACKOFF_MAX = 30.0
+
+
+class QueuedEditError(DatabaseUnavailableError):
+    """The database is unreachable; the edit is queued but cannot be shown optimistically."""
+
+
+# -- the file --------------------------------------------------------------------------
+
+
+def _safe_key(key: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]", "_", key).strip(".") or "local"
+    return cleaned[:100]
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Outbox:
+    """A durable, ordered queue of pending write operations (plain JSON objects)."""
+
+    def __init__(self, folder: Path, key: str = "local") -> None:
+        self.folder = folder
+        self.path = folder / f"{_safe_key(key)}.jsonl"
+        self._lock = threading.Lock()
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.name == "posix":
+            folder.chmod(0o700)
+        self._entries = self._load()
+
+    def _load(self) -> list[Entry]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        entries: list[Entry] = []
+        torn = 0
+        for line in raw.splitlines():
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                torn += 1  # a crash in the middle of an append: that edit never counted
+                continue
+            if isinstance(entry, dict):
+                entries.append(entry)
+        if torn or (raw and not raw.endswith(b"\n")):
+            log.warning("Outbox %s: skipped %d unreadable line(s)", self.path.name, torn)
+            self._rewrite(entries)
+        return entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def first(self) -> Entry | None:
+        with self._lock:
+            return dict(self._entries[0]) if self._entries else None
+
+    def entries(self) -> list[Entry]:
+        with self._lock:
+            return [dict(e) for e in self._entries]
+
+    def append(self, entry: Entry) -> None:
+        """Add ``entry`` at the end; it is on disk (fsync'ed) when this returns."""
+        line = (json.dumps(entry, separators=(",", ":"), ensure_ascii=True) + "\n").encode("ascii")
+        with self._lock:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                os.write(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self._entries.append(dict(entry))
+
+    def replace_all(self, entries: Iterable[Entry]) -> None:
+        """Make the queue exactly ``entries``, atomically on disk."""
+        with self._lock:
+            kept = [dict(e) for e in entries]
+            self._rewrite(kept)
+            self._entries = kept
+
+    def drop_first(self, count: int = 1) -> None:
+        with self._lock:
+            kept = self._entries[count:]
+            self._rewrite(kept)
+            self._entries = kept
+
+    def _rewrite(self, entries: list[Entry]) -> None:
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        body = "".join(json.dumps(e, separators=(",", ":"), ensure_ascii=True) + "\n" for e in entries)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, body.encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, self.path)
+        _fsync_folder(self.folder)
+
+
+# -- operations as plain JSON ----------------------------------------------------------
+
+
+def _when(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _parse_when(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def draft_to_json(draft: TaskDraft) -> Entry:
+    return {
+        "id": str(draft.id),
+        "title": draft.title,
+        "description": draft.description,
+        "priority": draft.priority.value,
+        "due_date": _when(draft.due_date),
+        "completed": draft.completed,
+    }
+
+
+def draft_from_json(data: Entry) -> TaskDraft:
+    return TaskDraft(
+        title=data["title"],
+        description=data["description"],
+        priority=Priority(data["priority"]),
+        due_date=_parse_when(data["due_date"]),
+        completed=bool(data["completed"]),
+        id=uuid.UUID(data["id"]),
+    )
+
+
+def changes_to_json(changes: TaskChanges) -> Entry:
+    """Only the fields given; a cleared field is an explicit null."""
+    out: Entry = {}
+    for name, value in changes.as_dict().items():
+        if isinstance(value, Priority):
+            out[name] = value.value
+        elif isinstance(value, datetime):
+            out[name] = value.isoformat()
+        else:
+            out[name] = value
+    return out
+
+
+def changes_from_json(data: Entry) -> TaskChanges:
+    values: dict[str, Any] = dict(data)
+    if "priority" in values:
+        values["priority"] = Priority(values["priority"])
+    if values.get("due_date") is not None:
+        values["due_date"] = _parse_when(values["due_date"])
+    return TaskChanges(**values)
+
+
+def task_to_json(task: Task) -> Entry:
+    return {
+        "id": str(task.id),
+        "title": task.title,
+        "description": task.description,
+        "completed": task.completed,
+        "priority": task.priority.value,
+        "due_date": _when(task.due_date),
+        "created_at": _when(task.created_at),
+        "updated_at": _when(task.updated_at),
+        "completed_at": _when(task.completed_at),
+    }
+
+
+def task_from_json(data: Entry) -> Task:
+    created = _parse_when(data["created_at"])
+    updated = _parse_when(data["updated_at"])
+    assert created is not None and updated is not None
+    return Task(
+        id=uuid.UUID(data["id"]),
+        title=data["title"],
+        description=data["description"],
+        completed=bool(data["completed"]),
+        priority=Priority(data["priority"]),
+        due_date=_parse_when(data["due_date"]),
+        created_at=created,
+        updated_at=updated,
+        completed_at=_parse_when(data["completed_at"]),
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _applied(task: Task, values: dict[str, Any], now: datetime) -> Task:
+    guess = replace(task, updated_at=now, **values)
+    if "completed" in values and values["completed"] != task.completed:
+        guess = replace(guess, completed_at=now if guess.completed else None)
+    return guess
+
+
+@dataclass(frozen=True, slots=True)
+class FlushReport:
+    sent: int  # edits the database accepted
+    dropped: int  # edits it refused for good (see ``DurableTasks.problems``)
+    pending: int  # still waiting
+    problems: tuple[str, ...] = ()  # one sentence per dropped edit, for the window
+
+
+class DurableTasks:
+    """A TaskService whose writes are never lost while the database is unreachable."""
+
+    def __init__(self, inner: TaskService, outbox: Outbox) -> None:
+        self.inner = inner
+        self.outbox = outbox
+        self._lock = threading.RLock()
+        self._known: OrderedDict[uuid.UUID, Task] = OrderedDict()
+        self._known_lock = threading.Lock()  # not the write lock: reads must never wait for a flush
+        # (task id, version made up for an optimistic result) -> the version stored for it
+        self._versions: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._pending = len(outbox)  # read without the lock by the window
+        self._offline = False
+        self._retry_at = 0.0
+        self._backoff = FLUSH_BACKOFF_FIRST
+        self.problems: list[str] = []  # sentences about dropped edits not yet shown
+
+    # -- status, safe from any thread ---------------------------------------------
+
+    def pending_count(self) -> int:
+        return self._pending
+
+    @property
+    def offline(self) -> bool:
+        """The last attempt found the database unreachable, and none has worked since."""
+        return self._offline
+
+    def take_problems(self) -> list[str]:
+        with self._lock:
+            taken, self.problems = self.problems, []
+            return taken
+
+    # -- reads ----------------------------------------------------------------------
+
+    # A read that works proves the database is back: the next flush need not wait.
+
+    def get(self, task_id: uuid.UUID) -> Task:
+        return self._remember(self._answered(self.inner.get(task_id)))
+
+    def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
+        return self._answered(self.inner.counts(now, zone))
+
+    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
+        return [self._remember(t) for t in self._answered(self.inner.changed_since(since, limit))]
+
+    # -- writes ---------------------------------------------------------------------
+
+    def create(self, draft: TaskDraft) -> Task:
+        clean = validation.draft(draft)
+        now = _now()
+        guess = Task(
+            id=clean.id,
+            title=clean.title,
+            description=clean.description,
+            completed=clean.completed,
+            priority=clean.priority,
+            due_date=clean.due_date,
+            created_at=now,
+            updated_at=now,
+            completed_at=now if clean.completed else None,
+        )
+        entry = {"op": "create", "draft": draft_to_json(clean), "v": _when(now)}
+        return self._write(
+            entry,
+            lambda: self.inner.create(clean),
+            lambda: self._remember(guess),
+            lambda: self._known_task(clean.id) or guess,
+        )
+
+    def update(
+        self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
+    ) -> Task:
+        values = validation.changes(changes)
+        expected_version = self._real_version(task_id, expected_version)
+        now = _now()
+        entry = {
+            "op": "update",
+            "id": str(task_id),
+            "changes": changes_to_json(changes),
+            "expected": _when(expected_version),
+            "v": _when(now),
+        }
+
+        def guess() -> Task:
+            known = self._known_task(task_id)
+            if known is None:
+                raise QueuedEditError(QUEUED)
+            return self._remember(_applied(known, values, now))
+
+        def stored() -> Task:
+            return self._known_task(task_id) or guess()
+
+        send = lambda: self.inner.update(task_id, changes, expected_version)  # noqa: E731
+        return self._write(entry, send, guess, stored)
+
+    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
+        with self._known_lock:
+            self._known.setdefault(task.id, task)
+        return self.update(task.id, TaskChanges(completed=not task.completed), expected_version)
+
+    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
+        ids = list(dict.fromkeys(task_ids))
+        now = _now()
+        entry = {"op": "set_completed", "ids": [str(i) for i in ids], "completed": completed, "v": _when(now)}
+
+        def guess() -> list[Task]:
+            known = [t for t in map(self._known_task, ids) if t is not None]
+            return [self._remember(_applied(t, {"completed": completed}, now)) for t in known]
+
+        def stored() -> list[Task]:
+            return [t for t in map(self._known_task, ids) if t is not None]
+
+        return self._write(entry, lambda: self.inner.set_completed(ids, completed), guess, stored)
+
+    def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
+        ids = list(dict.fromkeys(task_ids))
+        entry = {"op": "delete", "ids": [str(i) for i in ids]}
+
+        def guess() -> int:
+            with self._known_lock:
+                for i in ids:
+                    self._known.pop(i, None)
+            return len(ids)
+
+        return self._write(entry, lambda: self.inner.delete(ids), guess, guess)
+
+    def restore(self, snapshot: Task) -> Task:
+        entry = {"op": "restore", "task": task_to_json(snapshot), "v": _when(snapshot.updated_at)}
+        return self._write(
+            entry,
+            lambda: self.inner.restore(snapshot),
+            lambda: self._remember(snapshot),
+            lambda: self._known_task(snapshot.id) or snapshot,
+        )
+
+    # -- the outbox -----------------------------------------------------------------
+
+    def flush(self) -> FlushReport:
+        """Replay queued edits in order. Raises DatabaseUnavailableError when it had to stop
+        because the database is unreachable (the rest stay queued), so callers that report
+        reachability see the truth."""
+        with self._lock:
+            report = self._flush()
+            if report.pending and self._offline:
+                raise DatabaseUnavailableError(QUEUED)
+            return report
+
+    def flush_if_due(self) -> FlushReport:
+        """``flush()``, unless a recent attempt failed and its backoff has not passed."""
+        with self._lock:
+            if self._pending and time.monotonic() < self._retry_at:
+                if self._offline:
+                    raise DatabaseUnavailableError(QUEUED)
+                return FlushReport(0, 0, self._pending)
+            return self.flush()
+
+    def _write(self, entry: Entry, send: Any, guess: Any, stored: Any) -> Any:
+        """``send`` writes now; ``guess`` makes the optimistic result of a queued write;
+        ``stored`` the result once a flush has sent it (from what the replay returned)."""
+        with self._lock:
+            if not self._pending:
+                try:
+                    result = send()
+                except DatabaseUnavailableError:
+                    self._went_offline()
+                    self._queue(entry)
+                    return guess()
+                self._came_back()
+                return self._remember_all(result)
+            self._queue(entry)
+            if time.monotonic() >= self._retry_at:
+                self._flush()
+                if not self._pending:
+                    return stored()
+            return guess()
+
+    def _queue(self, entry: Entry) -> None:
+        self.outbox.append(entry)
+        self._pending = len(self.outbox)
+
+    def _flush(self) -> FlushReport:
+        sent = dropped = 0
+        problems: list[str] = []
+        versions = self._versions
+        replayed: dict[uuid.UUID, Task | None] = {}  # the stored values, None: deleted
+        while True:
+            head = self.outbox.first()
+            if head is None:
+                break
+            entry = _with_real_version(head, versions)
+            try:
+                result = self._replay(entry)
+            except REFUSED_FOR_GOOD as exc:
+                dropped += 1
+                problems.append(f"An edit made offline was not saved: {exc.message}")
+                log.warning("Outbox: dropped a %s the database refused: %s", entry.get("op"), exc.message)
+            except Exception as exc:
+                # Unreachable, signed out, busy, or unexpected: it may work later, so keep it
+                # (and everything after it, to keep the order) and wait longer.
+                if not isinstance(exc, TodoError):
+                    log.exception("Outbox: replaying a %s failed unexpectedly; kept", entry.get("op"))
+                self._back_off(offline=isinstance(exc, DatabaseUnavailableError))
+                self._keep_versions(versions)
+                break
+            else:
+                sent += 1
+                self._came_back()
+                if entry["op"] == "delete":
+                    replayed.update(dict.fromkeys(map(uuid.UUID, entry["ids"])))
+                for task in result:
+                    replayed[task.id] = task
+                    if entry.get("v") is not None:
+                        versions[(str(task.id), entry["v"])] = task.updated_at.isoformat()
+                        while len(versions) > KNOWN_TASKS:
+                            versions.popitem(last=False)
+            self.outbox.drop_first(1)
+            self._pending = len(self.outbox)
+        self._learn(replayed)
+        self.problems.extend(problems)
+        return FlushReport(sent, dropped, self._pending, tuple(problems))
+
+    def _learn(self, replayed: dict[uuid.UUID, Task | None]) -> None:
+        """What a flush stored becomes the base of the next optimistic value only when
+        nothing waits any more; until then the known value (the last optimistic one)
+        already includes the edits still queued, and an older stored one would undo them."""
+        for task_id, task in replayed.items():
+            if task is None:
+                if not self._pending:
+                    with self._known_lock:
+                        self._known.pop(task_id, None)
+            elif not self._pending or self._known_task(task_id) is None:
+                self._remember(task)
+
+    def _keep_versions(self, versions: OrderedDict[tuple[str, str], str]) -> None:
+        # The made-up versions of edits already stored live in memory only: write the real
+        # ones into what is left, so a restart can still replay the chain.
+        if not versions:
+            return
+        entries = self.outbox.entries()
+        updated = [_with_real_version(e, versions) for e in entries]
+        if updated != entries:
+            self.outbox.replace_all(updated)
+
+    def _replay(self, entry: Entry) -> list[Task]:
+        op = entry["op"]
+        if op == "create":
+            return [self.inner.create(draft_from_json(entry["draft"]))]
+        if op == "update":
+            task_id = uuid.UUID(entry["id"])
+            expected = _parse_when(entry.get("expected"))
+            return [self.inner.update(task_id, changes_from_json(entry["changes"]), expected)]
+        if op == "set_completed":
+            return self.inner.set_completed([uuid.UUID(i) for i in entry["ids"]], bool(entry["completed"]))
+        if op == "delete":
+            self.inner.delete([uuid.UUID(i) for i in entry["ids"]])
+            return []
+        if op == "restore":
+            return [self.inner.restore(task_from_json(entry["task"]))]
+        raise ValueError(f"unknown outbox operation {op!r}")
+
+    def _went_offline(self) -> None:
+        self._back_off(offline=True)
+
+    def _back_off(self, *, offline: bool) -> None:
+        """Wait longer before the next flush attempt (a write or ``flush_if_due``)."""
+        self._offline = offline
+        self._retry_at = time.monotonic() + self._backoff
+        self._backoff = min(self._backoff * 2, FLUSH_BACKOFF_MAX)
+
+    def _came_back(self) -> None:
+        self._offline = False
+        self._retry_at = 0.0
+        self._backoff = FLUSH_BACKOFF_FIRST
+
+    def _answered(self, value: _T) -> _T:
+        if self._offline:
+            self._came_back()
+        return value
+
+    def _real_version(self, task_id: uuid.UUID, version: datetime | None) -> datetime | None:
+        if version is None:
+            return None
+        real = self._versions.get((str(task_id), version.isoformat()))
+        return version if real is None else datetime.fromisoformat(real)
+
+    def _known_task(self, task_id: uuid.UUID) -> Task | None:
+        with self._known_lock:
+            return self._known.get(task_id)
+
+    def _remember(self, task: Task) -> Task:
+        with self._known_lock:
+            self._known[task.id] = task
+            self._known.move_to_end(task.id)
+            while len(self._known) > KNOWN_TASKS:
+                self._known.popitem(last=False)
+        return task
+
+    def _remember_all(self, result: Any) -> Any:
+        if isinstance(result, Task):
+            self._remember(result)
+        elif isinstance(result, list):
+            for item in result:
+                if isinstance(item, Task):
+                    self._remember(item)
+        return result
+
+    def list(self, query: TaskQuery) -> TaskPage:  # last: its name would shadow list[...] above
+        page = self._answered(self.inner.list(query))
+        for task in page.tasks:
+            self._remember(task)
+        return page
+
+
+def _with_real_version(entry: Entry, versions: OrderedDict[tuple[str, str], str]) -> Entry:
+    expected = entry.get("expected")
+    if entry.get("op") != "update" or expected is None:
+        return entry
+    real = versions.get((entry["id"], expected))
+    return entry if real is None else {**entry, "expected": real}
+
+
+def outbox_for(folder: Path, key: str, inner: TaskService) -> DurableTasks:
+    """``inner`` behind the outbox kept in ``folder`` for workspace ``key``."""
+    return DurableTasks(inner, Outbox(folder, key))

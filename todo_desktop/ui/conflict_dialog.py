@@ -1,0 +1,173 @@
+"""Two devices changed one task: show both versions side by side and let the person choose.
+
+The dialog does not block the window (the person may look at the list first). Keys:
+Esc keeps theirs, the safe choice, which changes nothing. Enter keeps mine, the default
+button: the person has just made that edit, and keeping it re-sends only the fields they
+changed, so the other device's changes to the other fields stay.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from todo_desktop.ui.task_columns import local_time
+from todo_desktop.ui.task_edits import TaskEditor, applied
+from todo_desktop.values import Task, TaskChanges
+
+TITLE = "Changed on another device"
+KEEP_THEIRS = "Keep theirs"
+KEEP_MINE = "Keep mine"
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("Title", "title"),
+    ("Priority", "priority"),
+    ("Due", "due_date"),
+    ("Done", "completed"),
+)
+
+
+def shown(task: Task, name: str) -> str:
+    value = getattr(task, name)
+    if name == "due_date":
+        return local_time(value) or "—"
+    if name == "completed":
+        return "Yes" if value else "No"
+    if name == "priority":
+        return str(value.name.capitalize())
+    return str(value or "—")
+
+
+def merged(first: TaskChanges, later: TaskChanges) -> TaskChanges:
+    """Both edits as one: a field set in both takes the later value."""
+    return TaskChanges(**{**first.as_dict(), **later.as_dict()})  # type: ignore[arg-type]
+
+
+class ConflictDialog(QDialog):
+    def __init__(self, theirs: Task, mine: TaskChanges, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(TITLE)
+        self.setModal(False)
+        self.theirs = theirs
+        self.mine = mine
+        self.choice: str | None = None
+        layout = QVBoxLayout(self)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        self.grid = QGridLayout()
+        layout.addLayout(self.grid)
+        self.labels: dict[tuple[str, str], QLabel] = {}  # (field, "theirs" | "mine")
+        buttons = QDialogButtonBox(self)
+        self.theirs_button = QPushButton(KEEP_THEIRS, self)
+        self.mine_button = QPushButton(KEEP_MINE, self)
+        buttons.addButton(self.theirs_button, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.mine_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.mine_button.setDefault(True)  # Enter keeps mine; Esc (reject) keeps theirs
+        self.theirs_button.setToolTip("Esc: keep the other device's version; your change is dropped.")
+        self.mine_button.setToolTip("Enter: write your change over it (only the fields you changed).")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.show_versions(theirs, mine)
+
+    def show_versions(self, theirs: Task, mine: TaskChanges) -> None:
+        """(Re)fill the table; called again when more of the person's edits ran into it."""
+        self.theirs, self.mine = theirs, mine
+        self.intro.setText(
+            "This task was changed on another device after you last saw it. "
+            "Which version do you want to keep?"
+        )
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.labels.clear()
+        yours = applied(theirs, mine)
+        rows = list(FIELDS)
+        if theirs.description != yours.description:
+            rows.append(("Notes", "description"))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for column, text in enumerate(("", "Theirs (other device)", "Yours")):
+            header = QLabel(text, self)
+            header.setFont(bold)
+            self.grid.addWidget(header, 0, column)
+        for row, (name, attr) in enumerate(rows, start=1):
+            self.grid.addWidget(QLabel(name, self), row, 0)
+            differs = getattr(theirs, attr) != getattr(yours, attr)
+            for column, (side, task) in enumerate((("theirs", theirs), ("mine", yours)), start=1):
+                label = QLabel(shown(task, attr), self)
+                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                label.setWordWrap(True)
+                if differs:
+                    label.setFont(bold)
+                label.setAccessibleName(f"{name}, {'theirs' if side == 'theirs' else 'yours'}")
+                self.grid.addWidget(label, row, column)
+                self.labels[(attr, side)] = label
+
+    def accept(self) -> None:
+        self.choice = KEEP_MINE
+        super().accept()
+
+    def reject(self) -> None:
+        self.choice = KEEP_THEIRS
+        super().reject()
+
+
+class ConflictResolver(QObject):
+    """One dialog per task in conflict; the person's later edits of it join the open one."""
+
+    def __init__(self, editor: TaskEditor, parent_widget: QWidget, say: Callable[[str], None]) -> None:
+        super().__init__(parent_widget)
+        self._editor = editor
+        self._parent = parent_widget
+        self._say = say
+        self.dialogs: dict[uuid.UUID, ConflictDialog] = {}
+        editor.conflict.connect(self.show_conflict)
+        editor.unbound.connect(self.close_all)
+
+    def show_conflict(self, task_id: uuid.UUID, theirs: Task, mine: TaskChanges) -> None:
+        dialog = self.dialogs.get(task_id)
+        if dialog is not None:
+            newer = theirs if theirs.updated_at >= dialog.theirs.updated_at else dialog.theirs
+            dialog.show_versions(newer, merged(dialog.mine, mine))
+            dialog.raise_()
+            return
+        dialog = ConflictDialog(theirs, mine, self._parent)
+        dialog.finished.connect(lambda _result, task_id=task_id: self._chosen(task_id))
+        self.dialogs[task_id] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _chosen(self, task_id: uuid.UUID) -> None:
+        dialog = self.dialogs.pop(task_id, None)
+        if dialog is None:
+            return
+        dialog.deleteLater()
+        self._parent.activateWindow()  # the keyboard goes back to the list
+        theirs, mine = dialog.theirs, dialog.mine
+        if dialog.choice == KEEP_MINE and self._editor.ready:
+            self._editor.keep_mine(theirs, mine)
+            self._say("Keeping your version; saving it over the other device's.")
+        else:
+            self._editor.keep_theirs(theirs)
+            self._say("Kept the version from the other device.")
+
+    def close_all(self) -> None:
+        """The workspace closed: nothing to choose any more (their version stays)."""
+        for dialog in list(self.dialogs.values()):
+            dialog.reject()
