@@ -189,6 +189,10 @@ def test_changed_since_returns_exactly_the_changed_tasks_oldest_first(laptop, ph
     assert [t.title for t in laptop.changed_since(mark - timedelta(days=1))] == ["b", "c", "a", "e"]
 
 
+def _nodes(node: dict) -> list[dict]:
+    return [node, *(n for child in node.get("Plans", []) for n in _nodes(child))]
+
+
 def test_changed_since_reads_short_index_ranges(laptop, client_db, test_db):
     """Whether a device was away for an hour or polls every 30 s, the query reads an index
     range in order and stops at ``limit``: never the table, never a sort of all the rows."""
@@ -223,7 +227,10 @@ def test_changed_since_reads_short_index_ranges(laptop, client_db, test_db):
         found = plan(since)
         text = json.dumps(found)
         assert "Index Scan" in text, text
-        assert "Seq Scan" not in text and "Bitmap" not in text and '"Sort"' not in text, text
+        assert "Seq Scan" not in text and "Bitmap" not in text, text
+        # A planner may sort the few rows an index range found (PostgreSQL 15 does, after the
+        # all-users updated_at index); never all of a person's rows.
+        assert all(n["Actual Rows"] <= 500 for n in _nodes(found["Plan"]) if n["Node Type"] == "Sort"), text
         assert found["Plan"]["Shared Hit Blocks"] + found["Plan"]["Shared Read Blocks"] < most_blocks, text
     assert laptop.changed_since(newest) == [edited[0], edited[2], edited[1]]
     assert len(laptop.changed_since(away)) == 500
