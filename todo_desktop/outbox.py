@@ -69,7 +69,16 @@ from todo_desktop.errors import (
     ValidationError,
 )
 from todo_desktop.services import TaskService
-from todo_desktop.values import ListCounts, Priority, Task, TaskChanges, TaskDraft, TaskPage, TaskQuery
+from todo_desktop.values import (
+    ListCounts,
+    Priority,
+    Task,
+    TaskChanges,
+    TaskDraft,
+    TaskPage,
+    TaskQuery,
+    guess_task,
+)
 
 log = logging.getLogger(__name__)
 
@@ -353,17 +362,7 @@ class DurableTasks:
     def create(self, draft: TaskDraft) -> Task:
         clean = validation.draft(draft)
         now = _now()
-        guess = Task(
-            id=clean.id,
-            title=clean.title,
-            description=clean.description,
-            completed=clean.completed,
-            priority=clean.priority,
-            due_date=clean.due_date,
-            created_at=now,
-            updated_at=now,
-            completed_at=now if clean.completed else None,
-        )
+        guess = guess_task(clean, now)
         entry = {"op": "create", "draft": draft_to_json(clean), "v": _when(now)}
         return self._write(
             entry,

@@ -87,6 +87,21 @@ class TaskDraft:
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
+def guess_task(draft: TaskDraft, now: datetime) -> Task:
+    """The task a draft will become, shown before the database has stored it."""
+    return Task(
+        id=draft.id,
+        title=draft.title,
+        description=draft.description,
+        completed=draft.completed,
+        priority=draft.priority,
+        due_date=draft.due_date,
+        created_at=now,
+        updated_at=now,
+        completed_at=now if draft.completed else None,
+    )
+
+
 _UNSET: object = object()
 
 

@@ -28,7 +28,7 @@ from todo_desktop.services import TaskService
 from todo_desktop.ui.clock import utc_now
 from todo_desktop.ui.task_table_model import TaskTableModel
 from todo_desktop.ui.workers import Failure, Workers, failure_from
-from todo_desktop.values import Task, TaskChanges, TaskDraft
+from todo_desktop.values import Task, TaskChanges, TaskDraft, guess_task
 
 # Called once a write has settled: True if the database stored it.
 Done = Callable[[bool], None]
@@ -276,17 +276,7 @@ class TaskEditor(QObject):
     ) -> None:
         assert self._service is not None
         now = utc_now()
-        guess = Task(
-            id=draft.id,
-            title=draft.title,
-            description=draft.description,
-            completed=draft.completed,
-            priority=draft.priority,
-            due_date=draft.due_date,
-            created_at=now,
-            updated_at=now,
-            completed_at=now if draft.completed else None,
-        )
+        guess = guess_task(draft, now)
         self._unsaved[draft.id] = guess
         # Where the person is looking; a later page that holds it is de-duplicated.
         self.model.insert_rows(row, [guess])
