@@ -16,14 +16,8 @@ import pytest
 
 from tests.outbox_helpers import Switched, row_of, state
 from todo_desktop.errors import DatabaseUnavailableError, NotFoundError, ValidationError
-from todo_desktop.outbox import (
-    DurableTasks,
-    Outbox,
-    QueuedEditError,
-    changes_from_json,
-    changes_to_json,
-    outbox_for,
-)
+from todo_desktop.outbox import DurableTasks, QueuedEditError, outbox_for
+from todo_desktop.outbox_file import Outbox, changes_from_json, changes_to_json
 from todo_desktop.values import Priority, TaskChanges, TaskDraft
 
 pytestmark = pytest.mark.timeout(60)

@@ -1,20 +1,12 @@
 """No edit ever lost: a durable local outbox in front of a TaskService.
 
-``Outbox`` is an ordered queue of pending writes kept in a JSON-lines file (one file per
-workspace, 0600 in a 0700 folder). Each append is fsync'ed before it counts; entries are
-removed only after the database accepted them, by rewriting the file atomically (write a
-temporary file, fsync, rename, fsync the folder). A crash at any moment leaves either the
-old file or the new one, and at worst a torn last line, which is skipped.
-
 ``DurableTasks`` wraps a real TaskService. A write goes to the database at once while the
 outbox is empty; when the database cannot be reached (``DatabaseUnavailableError``) the
 write is queued and an optimistic value is returned, so the window keeps showing the edit.
 While anything is queued, new writes are queued behind it, so the database sees every edit
 in the order it was made. ``flush()`` replays the queue in order. Every write of the data
 layer is idempotent (client-made ids with ``ON CONFLICT DO NOTHING``, absolute values,
-delete by id), so replaying one whose COMMIT outcome was lost is harmless.
-
-Decisions:
+delete by id), so replaying one whose COMMIT outcome was lost is harmless. Decisions:
 
 - Only ``DatabaseUnavailableError`` queues a write. Validation, not found, stale edits and
   the like are raised at once and never queued: the person must see them now.
@@ -38,22 +30,16 @@ Decisions:
 - A failed attempt backs off (1 s, doubling to 30 s) before the next automatic flush, so an
   outage does not cost every edit the data layer's whole retry budget; ``flush()`` itself
   always tries.
-- The file is rewritten after every replayed edit: a crash can then repeat at most the one
-  edit whose success was not yet recorded, which is harmless because replays are idempotent.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import re
 import threading
 import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,10 +54,22 @@ from todo_desktop.errors import (
     TodoError,
     ValidationError,
 )
+from todo_desktop.outbox_file import (
+    Entry,
+    FlushReport,
+    Outbox,
+    QueuedEditError,
+    applied_values,
+    changes_to_json,
+    draft_to_json,
+    replay,
+    task_to_json,
+    when_to_json,
+    with_real_version,
+)
 from todo_desktop.services import TaskService
 from todo_desktop.values import (
     ListCounts,
-    Priority,
     Task,
     TaskChanges,
     TaskDraft,
@@ -82,7 +80,6 @@ from todo_desktop.values import (
 
 log = logging.getLogger(__name__)
 
-Entry = dict[str, Any]
 _T = TypeVar("_T")
 
 QUEUED = (
@@ -102,214 +99,8 @@ FLUSH_BACKOFF_FIRST = 1.0
 FLUSH_BACKOFF_MAX = 30.0
 
 
-class QueuedEditError(DatabaseUnavailableError):
-    """The database is unreachable; the edit is queued but cannot be shown optimistically."""
-
-
-# -- the file --------------------------------------------------------------------------
-
-
-def _safe_key(key: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9_.-]", "_", key).strip(".") or "local"
-    return cleaned[:100]
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-class Outbox:
-    """A durable, ordered queue of pending write operations (plain JSON objects)."""
-
-    def __init__(self, folder: Path, key: str = "local") -> None:
-        self.folder = folder
-        self.path = folder / f"{_safe_key(key)}.jsonl"
-        self._lock = threading.Lock()
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.name == "posix":
-            folder.chmod(0o700)
-        self._entries = self._load()
-
-    def _load(self) -> list[Entry]:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return []
-        entries: list[Entry] = []
-        torn = 0
-        for line in raw.splitlines():
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                torn += 1  # a crash in the middle of an append: that edit never counted
-                continue
-            if isinstance(entry, dict):
-                entries.append(entry)
-        if torn or (raw and not raw.endswith(b"\n")):
-            log.warning("Outbox %s: skipped %d unreadable line(s)", self.path.name, torn)
-            self._rewrite(entries)
-        return entries
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def first(self) -> Entry | None:
-        with self._lock:
-            return dict(self._entries[0]) if self._entries else None
-
-    def entries(self) -> list[Entry]:
-        with self._lock:
-            return [dict(e) for e in self._entries]
-
-    def append(self, entry: Entry) -> None:
-        """Add ``entry`` at the end; it is on disk (fsync'ed) when this returns."""
-        line = (json.dumps(entry, separators=(",", ":"), ensure_ascii=True) + "\n").encode("ascii")
-        with self._lock:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                os.write(fd, line)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            self._entries.append(dict(entry))
-
-    def replace_all(self, entries: Iterable[Entry]) -> None:
-        """Make the queue exactly ``entries``, atomically on disk."""
-        with self._lock:
-            kept = [dict(e) for e in entries]
-            self._rewrite(kept)
-            self._entries = kept
-
-    def drop_first(self, count: int = 1) -> None:
-        with self._lock:
-            kept = self._entries[count:]
-            self._rewrite(kept)
-            self._entries = kept
-
-    def _rewrite(self, entries: list[Entry]) -> None:
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        body = "".join(json.dumps(e, separators=(",", ":"), ensure_ascii=True) + "\n" for e in entries)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, body.encode("ascii"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, self.path)
-        _fsync_folder(self.folder)
-
-
-# -- operations as plain JSON ----------------------------------------------------------
-
-
-def _when(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _parse_when(value: Any) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
-def draft_to_json(draft: TaskDraft) -> Entry:
-    return {
-        "id": str(draft.id),
-        "title": draft.title,
-        "description": draft.description,
-        "priority": draft.priority.value,
-        "due_date": _when(draft.due_date),
-        "completed": draft.completed,
-    }
-
-
-def draft_from_json(data: Entry) -> TaskDraft:
-    return TaskDraft(
-        title=data["title"],
-        description=data["description"],
-        priority=Priority(data["priority"]),
-        due_date=_parse_when(data["due_date"]),
-        completed=bool(data["completed"]),
-        id=uuid.UUID(data["id"]),
-    )
-
-
-def changes_to_json(changes: TaskChanges) -> Entry:
-    """Only the fields given; a cleared field is an explicit null."""
-    out: Entry = {}
-    for name, value in changes.as_dict().items():
-        if isinstance(value, Priority):
-            out[name] = value.value
-        elif isinstance(value, datetime):
-            out[name] = value.isoformat()
-        else:
-            out[name] = value
-    return out
-
-
-def changes_from_json(data: Entry) -> TaskChanges:
-    values: dict[str, Any] = dict(data)
-    if "priority" in values:
-        values["priority"] = Priority(values["priority"])
-    if values.get("due_date") is not None:
-        values["due_date"] = _parse_when(values["due_date"])
-    return TaskChanges(**values)
-
-
-def task_to_json(task: Task) -> Entry:
-    return {
-        "id": str(task.id),
-        "title": task.title,
-        "description": task.description,
-        "completed": task.completed,
-        "priority": task.priority.value,
-        "due_date": _when(task.due_date),
-        "created_at": _when(task.created_at),
-        "updated_at": _when(task.updated_at),
-        "completed_at": _when(task.completed_at),
-    }
-
-
-def task_from_json(data: Entry) -> Task:
-    created = _parse_when(data["created_at"])
-    updated = _parse_when(data["updated_at"])
-    assert created is not None and updated is not None
-    return Task(
-        id=uuid.UUID(data["id"]),
-        title=data["title"],
-        description=data["description"],
-        completed=bool(data["completed"]),
-        priority=Priority(data["priority"]),
-        due_date=_parse_when(data["due_date"]),
-        created_at=created,
-        updated_at=updated,
-        completed_at=_parse_when(data["completed_at"]),
-    )
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _applied(task: Task, values: dict[str, Any], now: datetime) -> Task:
-    guess = replace(task, updated_at=now, **values)
-    if "completed" in values and values["completed"] != task.completed:
-        guess = replace(guess, completed_at=now if guess.completed else None)
-    return guess
-
-
-@dataclass(frozen=True, slots=True)
-class FlushReport:
-    sent: int  # edits the database accepted
-    dropped: int  # edits it refused for good (see ``DurableTasks.problems``)
-    pending: int  # still waiting
-    problems: tuple[str, ...] = ()  # one sentence per dropped edit, for the window
 
 
 class DurableTasks:
@@ -363,7 +154,7 @@ class DurableTasks:
         clean = validation.draft(draft)
         now = _now()
         guess = guess_task(clean, now)
-        entry = {"op": "create", "draft": draft_to_json(clean), "v": _when(now)}
+        entry = {"op": "create", "draft": draft_to_json(clean), "v": when_to_json(now)}
         return self._write(
             entry,
             lambda: self.inner.create(clean),
@@ -381,15 +172,15 @@ class DurableTasks:
             "op": "update",
             "id": str(task_id),
             "changes": changes_to_json(changes),
-            "expected": _when(expected_version),
-            "v": _when(now),
+            "expected": when_to_json(expected_version),
+            "v": when_to_json(now),
         }
 
         def guess() -> Task:
             known = self._known_task(task_id)
             if known is None:
                 raise QueuedEditError(QUEUED)
-            return self._remember(_applied(known, values, now))
+            return self._remember(applied_values(known, values, now))
 
         def stored() -> Task:
             return self._known_task(task_id) or guess()
@@ -405,11 +196,16 @@ class DurableTasks:
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
         ids = list(dict.fromkeys(task_ids))
         now = _now()
-        entry = {"op": "set_completed", "ids": [str(i) for i in ids], "completed": completed, "v": _when(now)}
+        entry = {
+            "op": "set_completed",
+            "ids": [str(i) for i in ids],
+            "completed": completed,
+            "v": when_to_json(now),
+        }
 
         def guess() -> list[Task]:
             known = [t for t in map(self._known_task, ids) if t is not None]
-            return [self._remember(_applied(t, {"completed": completed}, now)) for t in known]
+            return [self._remember(applied_values(t, {"completed": completed}, now)) for t in known]
 
         def stored() -> list[Task]:
             return [t for t in map(self._known_task, ids) if t is not None]
@@ -429,7 +225,7 @@ class DurableTasks:
         return self._write(entry, lambda: self.inner.delete(ids), guess, guess)
 
     def restore(self, snapshot: Task) -> Task:
-        entry = {"op": "restore", "task": task_to_json(snapshot), "v": _when(snapshot.updated_at)}
+        entry = {"op": "restore", "task": task_to_json(snapshot), "v": when_to_json(snapshot.updated_at)}
         return self._write(
             entry,
             lambda: self.inner.restore(snapshot),
@@ -491,9 +287,9 @@ class DurableTasks:
             head = self.outbox.first()
             if head is None:
                 break
-            entry = _with_real_version(head, versions)
+            entry = with_real_version(head, versions)
             try:
-                result = self._replay(entry)
+                result = replay(self.inner, entry)
             except REFUSED_FOR_GOOD as exc:
                 dropped += 1
                 problems.append(f"An edit made offline was not saved: {exc.message}")
@@ -541,26 +337,9 @@ class DurableTasks:
         if not versions:
             return
         entries = self.outbox.entries()
-        updated = [_with_real_version(e, versions) for e in entries]
+        updated = [with_real_version(e, versions) for e in entries]
         if updated != entries:
             self.outbox.replace_all(updated)
-
-    def _replay(self, entry: Entry) -> list[Task]:
-        op = entry["op"]
-        if op == "create":
-            return [self.inner.create(draft_from_json(entry["draft"]))]
-        if op == "update":
-            task_id = uuid.UUID(entry["id"])
-            expected = _parse_when(entry.get("expected"))
-            return [self.inner.update(task_id, changes_from_json(entry["changes"]), expected)]
-        if op == "set_completed":
-            return self.inner.set_completed([uuid.UUID(i) for i in entry["ids"]], bool(entry["completed"]))
-        if op == "delete":
-            self.inner.delete([uuid.UUID(i) for i in entry["ids"]])
-            return []
-        if op == "restore":
-            return [self.inner.restore(task_from_json(entry["task"]))]
-        raise ValueError(f"unknown outbox operation {op!r}")
 
     def _went_offline(self) -> None:
         self._back_off(offline=True)
@@ -613,14 +392,6 @@ class DurableTasks:
         for task in page.tasks:
             self._remember(task)
         return page
-
-
-def _with_real_version(entry: Entry, versions: OrderedDict[tuple[str, str], str]) -> Entry:
-    expected = entry.get("expected")
-    if entry.get("op") != "update" or expected is None:
-        return entry
-    real = versions.get((entry["id"], expected))
-    return entry if real is None else {**entry, "expected": real}
 
 
 def outbox_for(folder: Path, key: str, inner: TaskService) -> DurableTasks:
