@@ -26,6 +26,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from tests.faultproxy import FaultProxy
 from tests.memory_keyring import MemoryKeyring
 from todo_desktop.db import migrate
 from todo_desktop.db.accounts import AccountService
@@ -224,3 +225,15 @@ def gateway(tmp_path: Path, keyring: MemoryKeyring) -> Iterator[SharedDatabases]
     made = make_gateway(tmp_path / "config", keyring)
     yield made
     made.close()
+
+
+@pytest.fixture
+def proxy(test_db: TestDatabase) -> Iterator[FaultProxy]:
+    """A TCP fault proxy in front of the test database, for the client role's connections."""
+    from tests.faultproxy import upstream_for
+
+    fp = FaultProxy(upstream_for(test_db.client_url)).start()
+    try:
+        yield fp
+    finally:
+        fp.stop()

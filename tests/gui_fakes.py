@@ -20,8 +20,9 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtGui import QKeySequence
 
+from tests.outbox_helpers import Switched
 from todo_desktop import validation
-from todo_desktop.errors import DatabaseUnavailableError, NotFoundError, StaleEditError, TodoError
+from todo_desktop.errors import NotFoundError, StaleEditError, TodoError
 from todo_desktop.services import Workspace
 from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.values import (
@@ -197,14 +198,15 @@ def opener_for(
 # a fresh PostgreSQL database); the wrapper below only adds switches a test can flip.
 
 
-class SwitchedTasks:
+class SwitchedTasks(Switched):
     """A real TaskService with switches: ``down`` makes every call fail as an unreachable
     database would; ``refuse_writes`` makes writes fail as a refusing one would; a gate in
     ``list_gates`` holds list queries for that search text until it is set."""
 
+    unreachable = UNREACHABLE
+
     def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.down = threading.Event()
+        super().__init__(inner)
         self.refuse_writes = threading.Event()
         self.list_gates: dict[str, threading.Event] = {}
         self.list_texts: list[str] = []
@@ -214,49 +216,13 @@ class SwitchedTasks:
     def _check(self, write: bool = False) -> None:
         if write and self.write_delay:
             time.sleep(self.write_delay)  # stands in for a slow network round trip
-        if self.down.is_set():
-            raise DatabaseUnavailableError(UNREACHABLE)
+        super()._check(write)
         if write and self.refuse_writes.is_set():
             raise TodoError(REFUSED)
 
-    def create(self, draft: TaskDraft) -> Task:
-        self._check(write=True)
-        return self.inner.create(draft)
-
-    def get(self, task_id: uuid.UUID) -> Task:
-        self._check()
-        return self.inner.get(task_id)
-
-    def update(
-        self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
-    ) -> Task:
-        self._check(write=True)
-        return self.inner.update(task_id, changes, expected_version)
-
-    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
-        self._check(write=True)
-        return self.inner.toggle(task, expected_version)
-
-    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
-        self._check(write=True)
-        return self.inner.set_completed(task_ids, completed)
-
-    def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
-        self._check(write=True)
-        return self.inner.delete(task_ids)
-
-    def restore(self, snapshot: Task) -> Task:
-        self._check(write=True)
-        return self.inner.restore(snapshot)
-
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         self.count_calls += 1
-        self._check()
-        return self.inner.counts(now, zone)
-
-    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
-        self._check()
-        return self.inner.changed_since(since, limit)
+        return super().counts(now, zone)
 
     def list(self, query: TaskQuery) -> TaskPage:
         self._check()

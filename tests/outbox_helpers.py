@@ -30,18 +30,20 @@ Row = tuple[str, str | None, bool, Priority, datetime | None]
 class Switched:
     """A real TaskService that fails every call like an unreachable database while ``down``."""
 
+    unreachable = UNREACHABLE
+
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.down = threading.Event()
         self.calls = 0
 
-    def _check(self) -> None:
+    def _check(self, write: bool = False) -> None:
         self.calls += 1
         if self.down.is_set():
-            raise DatabaseUnavailableError(UNREACHABLE)
+            raise DatabaseUnavailableError(self.unreachable)
 
     def create(self, draft: TaskDraft) -> Task:
-        self._check()
+        self._check(write=True)
         return self.inner.create(draft)
 
     def get(self, task_id: uuid.UUID) -> Task:
@@ -51,23 +53,23 @@ class Switched:
     def update(
         self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
     ) -> Task:
-        self._check()
+        self._check(write=True)
         return self.inner.update(task_id, changes, expected_version)
 
     def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
-        self._check()
+        self._check(write=True)
         return self.inner.toggle(task, expected_version)
 
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
-        self._check()
+        self._check(write=True)
         return self.inner.set_completed(task_ids, completed)
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
-        self._check()
+        self._check(write=True)
         return self.inner.delete(task_ids)
 
     def restore(self, snapshot: Task) -> Task:
-        self._check()
+        self._check(write=True)
         return self.inner.restore(snapshot)
 
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:

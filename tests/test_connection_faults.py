@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from faultproxy import FaultProxy, proxied_url, upstream_for
+from faultproxy import proxied_url
 from sqlalchemy import Connection, text
 
 from todo_desktop.db.database import Database
@@ -31,15 +31,6 @@ def _pid(conn: Connection) -> int:
 def _whoami(conn: Connection) -> tuple[int, str]:
     row = conn.execute(text("SELECT pg_backend_pid(), current_user")).one()
     return row[0], row[1]
-
-
-@pytest.fixture
-def proxy(test_db) -> Iterator[FaultProxy]:
-    fp = FaultProxy(upstream_for(test_db.client_url)).start()
-    try:
-        yield fp
-    finally:
-        fp.stop()
 
 
 @pytest.fixture

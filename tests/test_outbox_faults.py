@@ -16,12 +16,11 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from faultproxy import FaultProxy, proxied_url, upstream_for
+from faultproxy import FaultProxy, proxied_url
 from sqlalchemy import event
 
 from tests.outbox_helpers import Row, state
@@ -91,15 +90,6 @@ class Faults:
             self.commit_cuts += 1
             delay = self._commit_rng.uniform(0.0, 0.004)
             threading.Timer(delay, lambda: setattr(self, "cuts", self.cuts + self.proxy.cut())).start()
-
-
-@pytest.fixture
-def proxy(test_db) -> Iterator[FaultProxy]:
-    fp = FaultProxy(upstream_for(test_db.client_url)).start()
-    try:
-        yield fp
-    finally:
-        fp.stop()
 
 
 def _random_changes(rng: random.Random) -> TaskChanges:

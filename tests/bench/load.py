@@ -39,223 +39,32 @@ never fails on timing. It needs the machine's PostgreSQL 15 cluster (started wit
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import secrets
 import shutil
-import subprocess
 import tempfile
-import threading
 import time
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
-from sqlalchemy.engine import URL
 
 from tests.bench import _load, _load_pgbench
+from tests.bench._load_cluster import (  # the throwaway database, roles and sessions
+    HOST,
+    Cluster,
+    create,
+    drop,
+    ensure_cluster,
+    make_client_table,
+    register_and_sign_in,
+    sample_connections,
+)
 from todo_desktop.db import migrate
 from todo_desktop.db.engine import create_db_engine
-from todo_desktop.db.passwords import MINIMUM_COST, KdfParams
 from todo_desktop.db.roles import create_client_role, rls_bypass_warning
 from todo_desktop.db.urls import parse_database_url
 
 TARGET_P99_MS = 50.0
-HOST = "127.0.0.1"
-
-
-@dataclass
-class Cluster:
-    """Names and passwords of this run's throwaway database and roles."""
-
-    port: int
-    suffix: str
-    admin_password: str = ""
-    owner_password: str = ""
-    client_password: str = ""
-
-    @property
-    def database(self) -> str:
-        return f"todo_load_{self.suffix}"
-
-    @property
-    def admin(self) -> str:
-        return f"todo_load_admin_{self.suffix}"
-
-    @property
-    def owner(self) -> str:
-        return f"todo_load_owner_{self.suffix}"
-
-    @property
-    def client(self) -> str:
-        return f"todo_load_client_{self.suffix}"
-
-    def password(self, user: str) -> str:
-        return {
-            self.admin: self.admin_password,
-            self.owner: self.owner_password,
-            self.client: self.client_password,
-        }[user]
-
-    # The interface tests/bench/_load.load_tasks expects of its Setup ("postgres" = superuser).
-    def dsn(self, user: str = "postgres", database: str | None = None) -> str:
-        user = self.admin if user == "postgres" else user
-        return psycopg.conninfo.make_conninfo(
-            host=HOST,
-            port=self.port,
-            user=user,
-            password=self.password(user),
-            dbname=database or self.database,
-            sslmode="disable",
-        )
-
-    def url(self, user: str) -> str:
-        return URL.create(
-            "postgresql", user, self.password(user), HOST, self.port, self.database
-        ).render_as_string(hide_password=False)
-
-
-def su_psql(script: str) -> None:
-    """Run SQL as the cluster's postgres superuser (peer authentication); SQL on stdin, so
-    no password appears in a process list."""
-    subprocess.run(
-        ["su", "postgres", "-c", f"psql -X -q -v ON_ERROR_STOP=1 -p {CLUSTER_PORT} -d postgres"],
-        input=script,
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-
-
-CLUSTER_PORT = 5432
-
-
-def ensure_cluster(port: int) -> None:
-    if subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(port)]).returncode == 0:
-        return
-    subprocess.run(["pg_ctlcluster", "15", "main", "start"], check=True)
-    for _ in range(50):
-        if subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(port)]).returncode == 0:
-            return
-        time.sleep(0.2)
-    raise SystemExit(f"PostgreSQL does not answer on {HOST}:{port}")
-
-
-def create(c: Cluster) -> bool:
-    """Roles and database; returns whether role todo_app existed before."""
-    c.admin_password = secrets.token_urlsafe(24)
-    c.owner_password = secrets.token_urlsafe(24)
-    su_psql(f"CREATE ROLE {c.admin} LOGIN SUPERUSER PASSWORD '{c.admin_password}';\n")
-    with psycopg.connect(c.dsn(database="postgres"), autocommit=True) as conn:
-        had_app_role = (
-            conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'todo_app'").fetchone() is not None
-        )
-        conn.execute(
-            sql.SQL("CREATE ROLE {} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS PASSWORD {}").format(
-                sql.Identifier(c.owner), sql.Literal(c.owner_password)
-            )
-        )
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(c.database), sql.Identifier(c.owner))
-        )
-    return had_app_role
-
-
-def drop(c: Cluster, had_app_role: bool | None) -> None:
-    """Best effort, each step on its own; the temporary superuser goes last, through su."""
-    steps = [
-        f"DROP DATABASE IF EXISTS {c.database} WITH (FORCE);",
-        f"DROP ROLE IF EXISTS {c.client};",
-        f"DROP ROLE IF EXISTS {c.owner};",
-        f"DROP ROLE IF EXISTS {c.admin};",
-    ]
-    if had_app_role is False:
-        # Made by this run's migration; kept if another database still uses it.
-        steps.append(
-            "DO $$ BEGIN DROP ROLE IF EXISTS todo_app; "
-            "EXCEPTION WHEN dependent_objects_still_exist THEN NULL; END $$;"
-        )
-    for step in steps:
-        try:
-            su_psql(step)
-        except subprocess.CalledProcessError as exc:
-            print(f"cleanup: {step} failed: {exc.stderr.strip()}")
-
-
-def register_and_sign_in(c: Cluster, count: int) -> tuple[_load.Users, list[str]]:
-    params = KdfParams.new(MINIMUM_COST)
-    key = params.derive(_load.PASSWORD)
-    phc = params.to_phc()
-    ids: list[uuid.UUID] = []
-    tokens: list[str] = []
-    with psycopg.connect(c.dsn(c.client), autocommit=True) as conn:
-        for n in range(count):
-            email = f"user{n:05d}@example.com"
-            row = conn.execute(
-                "SELECT todo_auth.register(%s, %s, %s, %s, %s)", (email, "Load", f"User {n}", phc, key)
-            ).fetchone()
-            if row is None or row[0] is None:
-                raise RuntimeError(f"todo_auth.register returned nothing for {email}")
-            ids.append(row[0])
-        for n in range(count):
-            row = conn.execute(
-                "SELECT todo_auth.login(%s, %s, %s)", (f"user{n:05d}@example.com", key, "load benchmark")
-            ).fetchone()
-            if row is None or not row[0]:
-                raise RuntimeError(f"todo_auth.login refused user {n}")
-            tokens.append(row[0])
-    return _load.Users(ids=ids, params=phc, key=key), tokens
-
-
-def make_client_table(c: Cluster, users: _load.Users, tokens: list[str], clients: int) -> None:
-    """bench.clients: pgbench client n (its :client_id) is person n % users."""
-    k = _load_pgbench.TASK_IDS_PER_CLIENT
-    cols = ", ".join(f"t{i} uuid NOT NULL" for i in range(k))
-    with psycopg.connect(c.dsn(c.owner)) as conn:
-        conn.execute("CREATE SCHEMA bench")
-        conn.execute(f"CREATE TABLE bench.clients (n int PRIMARY KEY, token text NOT NULL, {cols})")  # type: ignore[arg-type]
-        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA bench TO {}").format(sql.Identifier(c.client)))
-        conn.execute(sql.SQL("GRANT SELECT ON bench.clients TO {}").format(sql.Identifier(c.client)))
-        conn.commit()
-    with psycopg.connect(c.dsn()) as conn:  # superuser: reads every person's tasks
-        rows = conn.execute(
-            "SELECT user_id, (array_agg(id ORDER BY random()))[1:%s] FROM tasks "
-            "WHERE NOT completed GROUP BY user_id",
-            (k,),
-        ).fetchall()
-        open_ids = {uid: ids for uid, ids in rows}
-        short = [uid for uid in users.ids if len(open_ids.get(uid, [])) < k]
-        if short:
-            raise SystemExit(f"{len(short)} people have fewer than {k} open tasks; raise --tasks-per-user")
-        with conn.cursor().copy("COPY bench.clients FROM STDIN") as copy:
-            for n in range(clients):
-                person = n % len(users.ids)
-                copy.write_row((n, tokens[person], *open_ids[users.ids[person]]))
-        conn.commit()
-        conn.execute("ANALYZE bench.clients")
-        conn.commit()
-
-
-def server_connections(c: Cluster) -> int:
-    with psycopg.connect(c.dsn(database="postgres"), autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND usename = %s",
-            (c.database, c.client),
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
-def sample_connections(c: Cluster, after: float, into: list[int]) -> threading.Thread:
-    def work() -> None:
-        time.sleep(after)
-        with contextlib.suppress(psycopg.Error):
-            into.append(server_connections(c))
-
-    t = threading.Thread(target=work, daemon=True)
-    t.start()
-    return t
 
 
 def summary(r: _load_pgbench.Result, note: str) -> str:
