@@ -10,13 +10,20 @@ from keyring.backend import KeyringBackend
 from todo_desktop.db.passwords import MINIMUM_COST
 from todo_desktop.db.shared import SharedDatabases
 from todo_desktop.profiles import Profile, ProfileStore, check_profile, parse_profile_url
+from todo_desktop.reachability import Reachability
 from todo_desktop.secret_store import SecretStore
 
 SERVICE = "todo-desktop-test"
 
 
 def make_gateway(
-    folder: Path, backend: KeyringBackend, *, retry_budget: float = 2.0, device: str = "test device"
+    folder: Path,
+    backend: KeyringBackend,
+    *,
+    retry_budget: float = 2.0,
+    device: str = "test device",
+    reachability: Reachability | None = None,
+    outbox_folder: Path | None = None,
 ) -> SharedDatabases:
     """A gateway as the app builds it, on an in-memory keyring and the cheapest legal argon2."""
     return SharedDatabases(
@@ -25,6 +32,8 @@ def make_gateway(
         kdf_cost=MINIMUM_COST,
         retry_budget=retry_budget,
         device=device,
+        reachability=reachability,
+        outbox_folder=outbox_folder,
     )
 
 

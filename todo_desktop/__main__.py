@@ -73,10 +73,13 @@ class _DeferredProfiles:
 
 
 def _run_gui(paths: AppPaths, argv: list[str]) -> int:
+    from todo_desktop.reachability import Reachability
     from todo_desktop.secret_store import SecretStore
     from todo_desktop.services import Workspace
     from todo_desktop.ui.app import run_gui
 
+    reachability = Reachability()  # every database tells the window when it is waking
+    outbox_folder = paths.data / "outbox"
     opened: list[tuple[Any, str | None, Any]] = []
     opening = threading.Lock()
 
@@ -89,8 +92,9 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
             if not opened:
                 secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
                 local = open_local(paths, secrets)
+                local.db.reachability = reachability
                 # Edits made while the server is unreachable wait in a file, and survive a quit.
-                durable = outbox_for(paths.data / "outbox", "local", local.tasks)
+                durable = outbox_for(outbox_folder, "local", local.tasks)
                 opened.append((local, secrets.unusable_reason, durable))
             local, keyring_note, durable = opened[0]
         # Without a keyring the private file is the design for Local, not a fault: a quiet note.
@@ -108,13 +112,22 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
         # Shared profiles never fall back to a file: without a keyring their secrets live in
         # memory and the app asks again at the next start (DESIGN.md section 5).
         return SharedDatabases(
-            ProfileStore(paths.config), lambda: SecretStore(APP_ID, None, allow_file_fallback=False)
+            ProfileStore(paths.config),
+            lambda: SecretStore(APP_ID, None, allow_file_fallback=False),
+            reachability=reachability,
+            outbox_folder=outbox_folder,
         )
 
     paths.ensure()  # the window settings and profiles live in the config folder
     profiles = _DeferredProfiles(ProfileStore(paths.config), shared_gateway)
     try:
-        return run_gui(opener, argv, profiles=profiles, settings_path=paths.config / "window.ini")
+        return run_gui(
+            opener,
+            argv,
+            profiles=profiles,
+            settings_path=paths.config / "window.ini",
+            reachability=reachability,
+        )
     finally:
         profiles.close()  # run_gui has waited for the writes; this ends sessions not kept
         for local, _, _ in opened:

@@ -120,6 +120,11 @@ class DurableTasks:
         self._backoff = FLUSH_BACKOFF_FIRST
         self.problems: list[str] = []  # sentences about dropped edits not yet shown
 
+    def use(self, inner: TaskService) -> None:
+        """Send through ``inner`` from now on (a new session of the same account)."""
+        with self._lock:
+            self.inner = inner
+
     # -- status, safe from any thread ---------------------------------------------
 
     def pending_count(self) -> int:
@@ -262,7 +267,7 @@ class DurableTasks:
                 try:
                     result = send()
                 except DatabaseUnavailableError:
-                    self._went_offline()
+                    self._back_off(offline=True)
                     self._queue(entry)
                     return guess()
                 self._came_back()
@@ -341,9 +346,6 @@ class DurableTasks:
         if updated != entries:
             self.outbox.replace_all(updated)
 
-    def _went_offline(self) -> None:
-        self._back_off(offline=True)
-
     def _back_off(self, *, offline: bool) -> None:
         """Wait longer before the next flush attempt (a write or ``flush_if_due``)."""
         self._offline = offline
@@ -361,9 +363,7 @@ class DurableTasks:
         return value
 
     def _real_version(self, task_id: uuid.UUID, version: datetime | None) -> datetime | None:
-        if version is None:
-            return None
-        real = self._versions.get((str(task_id), version.isoformat()))
+        real = self._versions.get((str(task_id), version.isoformat())) if version else None
         return version if real is None else datetime.fromisoformat(real)
 
     def _known_task(self, task_id: uuid.UUID) -> Task | None:

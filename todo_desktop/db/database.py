@@ -17,9 +17,10 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 
 from todo_desktop.db.error_mapping import map_error
-from todo_desktop.db.retry import with_retries
+from todo_desktop.db.retry import Verdict, classify, with_retries
 from todo_desktop.db.urls import ConnectionTarget
 from todo_desktop.errors import NotSignedInError
+from todo_desktop.reachability import Reachability
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -51,11 +52,14 @@ class Database:
         *,
         retry_budget: float = 15.0,
         on_wait: Callable[[BaseException, float], None] | None = None,
+        reachability: Reachability | None = None,
     ) -> None:
         self.engine = engine
         self.target = target
         self.retry_budget = retry_budget
         self.on_wait = on_wait
+        # Told while an operation waits for a connection, so the window can say so.
+        self.reachability = reachability if reachability is not None else Reachability()
 
     @contextmanager
     def transaction(self, token: str | None) -> Iterator[Connection]:
@@ -78,10 +82,17 @@ class Database:
             with self.transaction(token) as conn:
                 return work(conn)
 
-        try:
-            return with_retries(attempt, budget=self.retry_budget, on_wait=self._waiting)
-        except Exception as exc:
-            raise map_error(exc, where=self.target.described) from exc
+        with self.reachability.operation() as waiting:
+
+            def on_wait(exc: BaseException, delay: float) -> None:
+                if classify(exc) is Verdict.RECONNECT:  # not a lost race: that is no outage
+                    waiting()
+                self._waiting(exc, delay)
+
+            try:
+                return with_retries(attempt, budget=self.retry_budget, on_wait=on_wait)
+            except Exception as exc:
+                raise map_error(exc, where=self.target.described) from exc
 
     def _waiting(self, exc: BaseException, delay: float) -> None:
         log.info("Database not answering (%s); retrying in %.2f s", type(exc).__name__, delay)

@@ -1,4 +1,4 @@
-"""Opening a shared PostgreSQL / Neon database from a connection profile, and its accounts.
+"""The shared PostgreSQL / Neon databases of the connection profiles, and their accounts.
 
 Passwords and session tokens come from the keyring. Connecting checks the schema (older or
 newer opens read-only) and whether the role bypasses row-level security (a loud warning).
@@ -12,20 +12,16 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
-from todo_desktop.db import migrate
-from todo_desktop.db.accounts import AccountService
-from todo_desktop.db.database import Database
-from todo_desktop.db.engine import create_db_engine
-from todo_desktop.db.migrate import SchemaState, SchemaStatus
+from todo_desktop.db.migrate import SchemaState
 from todo_desktop.db.passwords import DEFAULT_COST, KdfCost
-from todo_desktop.db.roles import rls_bypass_warning
+from todo_desktop.db.shared_connection import SharedConnection, connect_shared, schema_gap
 from todo_desktop.db.tasks import TaskRepository
-from todo_desktop.db.urls import parse_database_url
-from todo_desktop.errors import ConfigurationError, NotSignedInError, SchemaMismatchError, TodoError
+from todo_desktop.errors import ConfigurationError, NotSignedInError, TodoError
+from todo_desktop.outbox import DurableTasks, outbox_for
 from todo_desktop.profiles import Profile, Profiles, ProfileStore
+from todo_desktop.reachability import Reachability
 from todo_desktop.secret_store import SecretStore
 from todo_desktop.services import (
     ConnectionReport,
@@ -39,66 +35,7 @@ from todo_desktop.values import SignedIn
 
 log = logging.getLogger(__name__)
 
-READ_ONLY = "Until then, it opens read-only."
 QUIT_SIGN_OUT_BUDGET = 2.0  # seconds: quitting must not hang on an unreachable database
-
-
-@dataclass
-class SharedConnection:
-    profile: Profile
-    db: Database
-    accounts: AccountService
-    schema: SchemaStatus
-    rls_warning: str | None
-
-    @property
-    def read_only(self) -> bool:
-        return self.schema.state is not SchemaState.CURRENT
-
-    @property
-    def schema_message(self) -> str:
-        if self.schema.state in (SchemaState.OLDER, SchemaState.NEWER):
-            return f"{self.schema.message} {READ_ONLY}"
-        return self.schema.message
-
-    def schema_error(self) -> SchemaMismatchError:
-        return SchemaMismatchError(
-            self.schema_message,
-            database_revision=self.schema.database_revision,
-            app_revision=self.schema.app_revision,
-        )
-
-    def close(self) -> None:
-        self.db.dispose()
-
-
-def connect_shared(
-    profile: Profile,
-    password: str | None,
-    *,
-    kdf_cost: KdfCost = DEFAULT_COST,
-    retry_budget: float = 15.0,
-    pool_size: int = 2,
-) -> SharedConnection:
-    """Connect (retrying while a suspended compute wakes), then check schema and role.
-
-    The profile's own TLS mode and pooled flag apply, never the defaults of a pasted URL.
-    """
-    url = make_url(profile.connection_url()).set(password=password or None)
-    url_text = url.render_as_string(hide_password=False)
-    target = parse_database_url(url_text, pooled=profile.pooled, tls_mode=profile.tls_mode.value)
-    db = Database(create_db_engine(target, pool_size=pool_size), target, retry_budget=retry_budget)
-    try:
-        status = db.run(None, migrate.schema_status)
-        warning = None
-        if status.state is not SchemaState.MISSING:
-            # A failure here means the tables are not there for this role; nothing to warn about.
-            with contextlib.suppress(TodoError):
-                warning = db.run(None, rls_bypass_warning)
-    except BaseException:
-        db.dispose()
-        raise
-    return SharedConnection(profile, db, AccountService(db, kdf_cost=kdf_cost), status, warning)
 
 
 @dataclass
@@ -119,6 +56,8 @@ class SharedDatabases:
         kdf_cost: KdfCost = DEFAULT_COST,
         retry_budget: float = 15.0,
         device: str | None = None,
+        reachability: Reachability | None = None,
+        outbox_folder: Path | None = None,
     ) -> None:
         self._store = store
         self._profiles = store.load()
@@ -128,6 +67,10 @@ class SharedDatabases:
         self._kdf_cost = kdf_cost
         self._retry_budget = retry_budget
         self._device = device
+        self._reachability = reachability
+        # Edits kept while the database is away, one queue per profile and account; None: none.
+        self._outbox_folder = outbox_folder
+        self._outboxes: dict[str, DurableTasks] = {}
         self._lock = threading.RLock()  # held while connecting, which may take seconds
         self._secrets_lock = threading.Lock()  # so keyring reads never wait for a connection
         self._connections: dict[str, SharedConnection] = {}
@@ -217,7 +160,7 @@ class SharedDatabases:
             self.secrets.delete(profile.session_key)  # expired or signed out elsewhere
             return None
         except TodoError as exc:
-            if _schema_gap(connection, exc):
+            if schema_gap(connection, exc):
                 raise connection.schema_error() from exc
             raise
         signed_in = SignedIn(account=account, token=token)
@@ -235,7 +178,7 @@ class SharedDatabases:
                 credentials.email, credentials.password, device=self._device
             )
         except TodoError as exc:
-            if _schema_gap(connection, exc):
+            if schema_gap(connection, exc):
                 raise connection.schema_error() from exc
             raise
         return self._keep(profile, connection, signed_in, credentials.stay_signed_in)
@@ -317,7 +260,11 @@ class SharedDatabases:
             if connection is None:
                 password = db_password or self.secrets.get(profile.password_key)
                 connection = connect_shared(
-                    profile, password, kdf_cost=self._kdf_cost, retry_budget=self._retry_budget
+                    profile,
+                    password,
+                    kdf_cost=self._kdf_cost,
+                    retry_budget=self._retry_budget,
+                    reachability=self._reachability,
                 )
                 self._connections[profile.id] = connection
                 if db_password:  # it worked, so it is worth keeping (memory only without a keyring)
@@ -354,11 +301,15 @@ class SharedDatabases:
 
     def _workspace(self, connection: SharedConnection, signed_in: SignedIn) -> Workspace:
         tasks: TaskService = TaskRepository(connection.db, signed_in.token)
+        durable = None
         if connection.read_only:
             tasks = ReadOnlyTasks(tasks, connection.schema_error)
+        elif self._outbox_folder is not None:
+            tasks = durable = self._durable(connection.profile, signed_in, tasks)
         notes = [connection.rls_warning, connection.schema_message if connection.read_only else None]
         return Workspace(
             tasks=tasks,
+            outbox=durable,
             account=signed_in.account,
             where=connection.db.target.display_host,
             warning=" ".join(n for n in notes if n) or None,
@@ -366,10 +317,24 @@ class SharedDatabases:
             profile_id=connection.profile.id,
         )
 
+    def _durable(self, profile: Profile, signed_in: SignedIn, tasks: TaskService) -> DurableTasks:
+        """The outbox of this profile and account, in front of the newest session's tasks.
 
-def _schema_gap(connection: SharedConnection, exc: TodoError) -> bool:
-    """On a schema that is not ours, a missing table, function or schema means exactly that."""
-    return connection.read_only and type(exc) in (TodoError, SchemaMismatchError)
+        Keyed by account as well as profile: an edit made as one person must never be
+        replayed as another who signs in on this computer later. Kept for the whole run, so
+        edits still queued under an ended session go out under the next one of the same
+        account, in order, and two workspaces never share one queue file.
+        """
+        assert self._outbox_folder is not None
+        key = f"{profile.id}-{signed_in.account.id}"
+        with self._lock:
+            durable = self._outboxes.get(key)
+            if durable is None:
+                durable = outbox_for(self._outbox_folder, key, tasks)
+                self._outboxes[key] = durable
+            else:
+                durable.use(tasks)
+            return durable
 
 
 def _where(profile: Profile) -> Profile:

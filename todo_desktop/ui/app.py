@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from todo_desktop import APP_ID, APP_NAME
+from todo_desktop.reachability import Reachability
 from todo_desktop.services import ProfileGateway, WorkspaceOpener
 from todo_desktop.ui.main_window import QUIT_WAIT_MS, MainWindow
 from todo_desktop.ui.settings import ORGANIZATION, open_settings
@@ -20,13 +21,15 @@ def run_gui(
     *,
     profiles: ProfileGateway | None = None,
     settings_path: Path | None = None,
+    reachability: Reachability | None = None,
 ) -> int:
     """Show the main window at once, open the workspace in the background, run the event loop.
 
     ``opener`` opens the Local profile on a worker thread; it may take seconds (starting the
     embedded server). ``profiles`` knows the shared profiles and signs in to them; without it
     only Local exists. ``settings_path`` is the INI file for window sizes; without it, the
-    platform's usual settings location is used.
+    platform's usual settings location is used. ``reachability`` is what the databases tell
+    while an operation waits for a connection ("Waking the database…").
     """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
@@ -34,7 +37,7 @@ def run_gui(
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(APP_ID)
-    window = MainWindow(opener, profiles, settings=open_settings(settings_path))
+    window = MainWindow(opener, profiles, settings=open_settings(settings_path), reachability=reachability)
     # An exception escaping a slot is logged and becomes one friendly line, not a dialog
     # or a dead window; the previous hook comes back when the window is gone.
     previous_hook = sys.excepthook

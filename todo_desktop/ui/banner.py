@@ -6,6 +6,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 UNREACHABLE = "The database cannot be reached; retrying…"
+# A suspended Neon compute wakes in a few seconds; a restarting server looks the same.
+WAKING = "Waking the database…"
 RETRY_FIRST_MS = 1_000
 RETRY_MAX_MS = 30_000
 
@@ -33,6 +35,21 @@ class Banner(QFrame):
     @property
     def text(self) -> str:
         return self.label.text()
+
+    @property
+    def waking(self) -> bool:
+        return self.isVisible() and self.text == WAKING
+
+    def show_unreachable(self) -> None:
+        self.label.setText(UNREACHABLE)
+        self.button.show()
+        self.show()
+
+    def show_waking(self) -> None:
+        """Nothing to press meanwhile: the data layer is already trying again."""
+        self.label.setText(WAKING)
+        self.button.hide()
+        self.show()
 
 
 class RetryTimer(QObject):

@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
 
 from todo_desktop import APP_NAME
+from todo_desktop.reachability import Reachability
 from todo_desktop.services import ProfileGateway, Workspace, WorkspaceOpener
 from todo_desktop.ui.actions import Actions, build_actions
 from todo_desktop.ui.banner import RETRY_FIRST_MS, RetryTimer
@@ -34,6 +35,7 @@ from todo_desktop.ui.sidebar import Sidebar
 from todo_desktop.ui.task_area import TaskArea
 from todo_desktop.ui.task_commands import TaskCommands
 from todo_desktop.ui.task_list import TaskListController
+from todo_desktop.ui.waking import WakingNotice
 from todo_desktop.ui.window_status import OutboxWatch, WindowStatus
 from todo_desktop.ui.workers import UNEXPECTED, Workers
 from todo_desktop.ui.workspace_switch import LOADING, STARTING, WorkspaceSwitch
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         retry_first_ms: int = RETRY_FIRST_MS,
         search_debounce_ms: int = SEARCH_DEBOUNCE_MS,
         refresh_ms: int = REFRESH_MS,
+        reachability: Reachability | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
@@ -110,6 +113,9 @@ class MainWindow(QMainWindow):
         # Edits kept while the database was away: counted in the status bar, sent in order.
         self.outbox_watch = OutboxWatch(
             self.status, self.workers, lambda: self.workspace, self.show_message, self.refresh, parent=self
+        )
+        self.waking = WakingNotice(
+            reachability or Reachability(), self.banner, lambda: self.retry.waiting, parent=self
         )
         self.switch = WorkspaceSwitch(self, opener, profiles)
         self.early_adds: list[TaskDraft] = []
@@ -203,15 +209,17 @@ class MainWindow(QMainWindow):
     # Trouble ---------------------------------------------------------------------------
 
     def _unavailable(self, _message: str) -> None:
-        self.banner.show()
+        if not self.waking.reachability.waking:  # another operation is still trying
+            self.banner.show_unreachable()
         self.retry.schedule()
 
     def _reachable(self) -> None:
         if self.outbox_watch.offline():
             return  # only an edit kept in the outbox "succeeded"; the database is still away
         self.outbox_watch.tick()
-        if self.banner.isVisible() or self.retry.waiting:
-            self.banner.hide()
+        if self.retry.waiting or (self.banner.isVisible() and not self.banner.waking):
+            if not self.banner.waking:  # another operation may still be waiting
+                self.banner.hide()
             self.retry.reset()
             self.show_message("Connected again.")
             self.refresh()
@@ -346,6 +354,7 @@ class MainWindow(QMainWindow):
         # A closed window starts no more reads (counts, retries) that nobody would see.
         self._clock.stop()
         self.outbox_watch.stop()
+        self.waking.stop()
         self.retry.reset()
         self.navigator.stop()
 
