@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 import sys
 import uuid
-from contextlib import redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from tests.conftest import _dsn
+from tests.conftest import PgCluster, _dsn
 from todo_desktop import __version__
 from todo_desktop.__main__ import main
+from todo_desktop.db.pooler_probe import shares_server_connections
+from todo_desktop.db.urls import parse_database_url
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -25,16 +29,25 @@ def _run(*args: str) -> tuple[int, str]:
     return code, buffer.getvalue()
 
 
-@pytest.fixture
-def empty_db(pg_cluster, roles):
+@contextmanager
+def empty_database(pg_cluster: PgCluster, owner: str) -> Iterator[str]:
+    """A new database with no schema, owned by ``owner``, as a fresh Neon project's; its name."""
     name = f"todo_cli_{uuid.uuid4().hex[:10]}"
     with pg_cluster.admin() as conn:
         conn.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(roles.owner))
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(owner))
         )
-    yield pg_cluster.url(name, roles.owner, roles.owner_password)
-    with pg_cluster.admin() as conn:
-        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    try:
+        yield name
+    finally:
+        with pg_cluster.admin() as conn:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def empty_db(pg_cluster, roles):
+    with empty_database(pg_cluster, roles.owner) as name:
+        yield pg_cluster.url(name, roles.owner, roles.owner_password)
 
 
 def test_version():
@@ -103,7 +116,28 @@ def test_admin_steps_refuse_pooled_and_plaintext_urls(capsys):
         main(["db", "upgrade", "--database-url", "postgresql://u:p@ep-x-123-pooler.eu.aws.neon.tech/db"]) == 2
     )
     assert "direct host" in capsys.readouterr().err
+    # Refused from the URL alone: the host does not even exist.
+    marked = "postgresql://u:p@db.invalid:6432/db?pgbouncer=true"
+    assert main(["admin", "create-client-role", "fine_name", "--database-url", marked]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("This command needs the direct host") and err.count(".") == 1
     assert (
         main(["db", "current", "--database-url", "postgresql://u:p@db.example.com/db?sslmode=disable"]) == 2
     )
     assert "without TLS" in capsys.readouterr().err
+
+
+def test_a_direct_server_is_never_taken_for_a_pooler(empty_db, test_db):
+    """No false positive: two open connections to a server never share a backend."""
+    for url in (empty_db, test_db.direct_client_url):
+        assert not shares_server_connections(parse_database_url(url), rounds=20)
+
+
+def test_an_unreachable_server_is_one_sentence(capsys):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://u:p@127.0.0.1:{port}/db"
+    assert main(["db", "upgrade", "--database-url", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Cannot reach") and "Traceback" not in err and err.count("\n") == 1

@@ -17,13 +17,16 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 from tests.attack_helpers import attacker
 from tests.conftest import PASSWORD, POOLER
+from todo_desktop.__main__ import main
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.database import Database
 from todo_desktop.db.engine import create_db_engine
 from todo_desktop.db.passwords import MINIMUM_COST
+from todo_desktop.db.pooler_probe import shares_server_connections
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.db.urls import parse_database_url
 from todo_desktop.errors import NotSignedInError
@@ -181,3 +184,34 @@ def test_no_server_connection_keeps_session_state_after_the_data_layer(test_db, 
             spy.close()
     assert len({row[0] for row in rows}) == len(rows)  # twenty different server connections
     assert [row[1:] for row in rows] == [_CLEAN] * len(rows)
+
+
+# -- the admin steps need the direct host ---------------------------------------------------
+
+
+def _through_pooler(url: str) -> str:
+    host, _, port = (POOLER or "").rpartition(":")
+    return make_url(url).set(host=host, port=int(port)).render_as_string(hide_password=False)
+
+
+def test_the_probe_tells_the_pooler_from_the_server_behind_it(test_db):
+    pooled = parse_database_url(_through_pooler(test_db.owner_url))
+    assert not pooled.pooled  # nothing in the URL gives it away
+    assert shares_server_connections(pooled)
+    assert not shares_server_connections(parse_database_url(test_db.owner_url), rounds=20)
+
+
+def test_admin_steps_refuse_a_pooler_that_its_name_does_not_reveal(test_db, capsys):
+    pooled = _through_pooler(test_db.owner_url)
+    with test_db.superuser() as conn:
+        before = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    for argv in (["db", "upgrade"], ["admin", "create-client-role", "never_made"]):
+        assert main([*argv, "--database-url", pooled]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("This command needs the direct host, not a pooled endpoint: ")
+        assert "PgBouncer in transaction mode" in err and err.count("\n") == 1
+    with test_db.superuser() as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == before
+        assert conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'never_made'").fetchone() is None
+    # Reading the schema's state is fine through the pooler.
+    assert main(["db", "current", "--database-url", pooled]) == 0

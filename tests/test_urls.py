@@ -216,10 +216,26 @@ def test_a_remote_address_hidden_behind_a_local_one_still_gets_tls(raw):
         ("postgresql://u@/todo", True, True),
         ("postgresql://u:pw@pooler.example.com/todo", None, False),
         ("postgresql://u:pw@db.eu-pooler.example.com/todo", None, False),
+        ("postgresql://u:pw@db.example.com:6432/todo?pgbouncer=true", None, True),
+        ("postgresql://u:pw@localhost:6432/todo?pgbouncer=TRUE", None, True),
+        ("postgresql://u:pw@localhost:6432/todo?pgbouncer=false", None, False),
+        ("postgresql://u:pw@localhost:6432/todo?pgbouncer=true", False, False),
     ],
 )
 def test_pooled_mode_is_detected_from_the_host_or_forced(url, pooled, expected):
     assert parse_database_url(url, pooled=pooled).pooled is expected
+
+
+@pytest.mark.parametrize("mark", ["true", "false"])
+def test_the_pgbouncer_mark_never_reaches_libpq(mark):
+    """libpq refuses a parameter it does not know; the mark is ours to read, not libpq's."""
+    target = parse_database_url(
+        f"postgresql://u:pw@db.example.com:6432/todo?sslmode=require&pgbouncer={mark}"
+    )
+    assert "pgbouncer" not in _query(target)
+    assert _query(target)["sslmode"] == "verify-full"
+    args = create_db_engine(target).dialect.create_connect_args(target.url)[1]
+    assert "pgbouncer" not in args
 
 
 # -- connect arguments and the engine ------------------------------------------------

@@ -9,11 +9,13 @@ from typing import TextIO
 from todo_desktop.db import migrate
 from todo_desktop.db.engine import single_connection
 from todo_desktop.db.migrate import SchemaState
+from todo_desktop.db.pooler_probe import shares_server_connections
 from todo_desktop.db.roles import check_role_name, client_url, create_client_role, rls_bypass_warning
 from todo_desktop.db.urls import ConnectionTarget, parse_database_url
 from todo_desktop.errors import ConfigurationError
 
 URL_ENV = "TODO_DATABASE_URL"
+NEEDS_DIRECT = "This command needs the direct host, not a pooled endpoint"
 
 
 def _target(url: str | None, *, direct: bool) -> ConnectionTarget:
@@ -21,11 +23,28 @@ def _target(url: str | None, *, direct: bool) -> ConnectionTarget:
     if not raw:
         raise ConfigurationError(f"Give --database-url or set {URL_ENV}.")
     target = parse_database_url(raw)
-    if direct and target.pooled:
-        raise ConfigurationError(
-            "This needs the direct host, not a pooled endpoint: remove '-pooler' from the host name."
-        )
+    if direct:
+        _refuse_pooled(target)
     return target
+
+
+def _refuse_pooled(target: ConnectionTarget) -> None:
+    """Migrations and role changes need one server connection for their whole session."""
+    host = target.url.host or ""
+    if target.pooled:
+        hint = (
+            "remove '-pooler' from the host name"
+            if "-pooler" in host.split(".")[0]
+            else "use the PostgreSQL server's own host and port"
+        )
+        raise ConfigurationError(f"{NEEDS_DIRECT}: {hint}.")
+    # The name says nothing about a self-hosted PgBouncer, so ask the server itself.
+    if shares_server_connections(target):
+        where = f"{host}:{target.url.port}" if host and target.url.port else target.display_host
+        raise ConfigurationError(
+            f"{NEEDS_DIRECT}: {where} hands one server connection to several clients, as "
+            "PgBouncer in transaction mode does, so use the PostgreSQL server's own host and port."
+        )
 
 
 def _raw(target: ConnectionTarget) -> str:

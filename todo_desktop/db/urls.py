@@ -18,6 +18,10 @@ from todo_desktop.errors import ConfigurationError, InsecureConnectionError
 DRIVER = "postgresql+psycopg"
 _PLAINTEXT_MODES = {"disable", "allow", "prefer"}
 _TLS_MODES = {"require", "verify-ca", "verify-full"}
+# Tools such as Prisma mark a PgBouncer URL with ``pgbouncer=true``; libpq knows no such
+# parameter and would refuse the URL, so it is read here and dropped.
+POOLER_MARK = "pgbouncer"
+_TRUE = {"true", "1", "yes", "on"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,7 @@ def parse_database_url(
     ``tls_mode`` is the person's explicit choice for a remote host; without it every
     remote connection is ``verify-full``, even when a pasted URL says ``require``.
     ``pooled`` forces pooled-endpoint mode; by default it is inferred from Neon's
-    ``-pooler`` host names.
+    ``-pooler`` host names and from a ``pgbouncer=true`` query parameter.
     """
     try:
         url = make_url(raw.strip())
@@ -96,6 +100,9 @@ def parse_database_url(
     remote = [h for h in hosts if not is_local_host(h)]
     host = remote[0] if remote else (hosts[0] if hosts else None)
     query = dict(url.query)
+    marked = any(v.lower() in _TRUE for v in _values(url, POOLER_MARK))
+    if query.pop(POOLER_MARK, None) is not None:
+        url = url.set(query=query)
     asked = query.get("sslmode")
     if isinstance(asked, tuple):
         asked = asked[-1]
@@ -111,5 +118,6 @@ def parse_database_url(
         if chosen == "verify-full" and "sslrootcert" not in query:
             query["sslrootcert"] = "system"
         url = url.set(query=query)
-    is_pooled = pooled if pooled is not None else bool(host and "-pooler" in host.split(".")[0])
+    named = bool(host and "-pooler" in host.split(".")[0])
+    is_pooled = pooled if pooled is not None else named or marked
     return ConnectionTarget(url=url, is_local=local, pooled=is_pooled)
