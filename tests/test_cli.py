@@ -133,11 +133,14 @@ def test_a_direct_server_is_never_taken_for_a_pooler(empty_db, test_db):
         assert not shares_server_connections(parse_database_url(url), rounds=20)
 
 
-def test_an_unreachable_server_is_one_sentence(capsys):
+@pytest.mark.parametrize(
+    "command", [["db", "upgrade"], ["db", "current"], ["admin", "create-client-role", "todo_phone"]]
+)
+def test_an_unreachable_server_is_one_sentence(capsys, command):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"postgresql://u:p@127.0.0.1:{port}/db"
-    assert main(["db", "upgrade", "--database-url", url]) == 2
+    assert main([*command, "--database-url", url]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Cannot reach") and "Traceback" not in err and err.count("\n") == 1

@@ -67,6 +67,15 @@ def test_neon_direct_url_is_not_pooled():
     assert not is_pooler_host(profile.host)
 
 
+@pytest.mark.parametrize(
+    ("query", "pooled"), [("pgbouncer=true", True), ("pgbouncer=TRUE", True), ("pgbouncer=false", False)]
+)
+def test_a_pgbouncer_mark_makes_a_pooled_profile_on_any_host(query, pooled):
+    profile, _ = parse_profile_url(f"postgresql://u:p@db.example.com:6432/todo?{query}")
+    assert profile.pooled is pooled
+    assert "pgbouncer" not in check_profile(profile).connection_url()
+
+
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql", "postgresql+psycopg"])
 def test_every_postgres_scheme_is_accepted(scheme):
     profile, password = parse_profile_url(f"{scheme}://u:p@db.example.com:6543/todo?sslmode=verify-ca")

@@ -233,7 +233,8 @@ def parse_profile_url(raw: str) -> tuple[Profile, str]:
         database=database,
         user=urllib.parse.unquote(parts.username or "") or query.get("user", ""),
         tls_mode=TlsMode.VERIFY_CA if sslmode == "verify-ca" else TlsMode.VERIFY_FULL,
-        pooled=is_pooler_host(host),
+        # ``pgbouncer=true``: how Prisma and others mark a PgBouncer URL on any host.
+        pooled=is_pooler_host(host) or query.get("pgbouncer", "").lower() in {"true", "1", "yes", "on"},
         channel_binding=query.get("channel_binding") == "require",
     )
     return profile, urllib.parse.unquote(parts.password or "")

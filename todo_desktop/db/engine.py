@@ -11,10 +11,11 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from todo_desktop import APP_ID, __version__
+from todo_desktop.db.error_mapping import map_error
 from todo_desktop.db.urls import ConnectionTarget
 
 # Neon suspends an idle compute after 300 s; a pooled connection older than this is
@@ -86,5 +87,7 @@ def single_connection(target: ConnectionTarget, *, transaction: bool = False) ->
     try:
         with engine.begin() if transaction else engine.connect() as conn:
             yield conn
+    except SQLAlchemyError as exc:  # an admin at a terminal gets one sentence, not a traceback
+        raise map_error(exc, where=target.described) from exc
     finally:
         engine.dispose()
