@@ -1,6 +1,7 @@
 """A second app process on the same data folder, for the embedded-server tests.
 
-Usage: python -m tests.local_child TITLE (exit|crash|wait)
+Usage: python -m tests.local_child TITLE (exit|crash|wait|lines)
+``lines`` then creates one task per line read, printing the server's pid after each.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ def main() -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     if how == "wait":
         sys.stdin.read()
+    if how == "lines":
+        for line in sys.stdin:
+            workspace.tasks.create(TaskDraft(title=line.strip()))
+            print(f"created {workspace.server.pid}", flush=True)
     workspace.close()
 
 

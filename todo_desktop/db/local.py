@@ -3,6 +3,9 @@ local account, so a first launch lands in an empty task list with no forms.
 
 The account's derived key lives in the OS keyring (or a 0600 file beside the database);
 keeping the key rather than a password means no argon2 wait at each start.
+
+When an operation has to wait for a connection, the server is checked: one killed while the
+app runs is started again at once (``EmbeddedServer.revive``), and the operation goes on.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import base64
 import getpass
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import fasteners
@@ -22,11 +26,13 @@ from todo_desktop.db.embedded import EmbeddedServer
 from todo_desktop.db.engine import create_db_engine, single_connection
 from todo_desktop.db.migrate import SchemaState
 from todo_desktop.db.passwords import DEFAULT_COST, KdfCost, KdfParams, random_password
+from todo_desktop.db.retry import Verdict, classify
 from todo_desktop.db.roles import ensure_client_role
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.db.urls import parse_database_url
 from todo_desktop.errors import AuthenticationError, SchemaMismatchError
 from todo_desktop.paths import AppPaths
+from todo_desktop.reachability import Reachability
 from todo_desktop.secret_store import SecretStore
 from todo_desktop.values import SignedIn
 
@@ -62,6 +68,20 @@ def _first_name() -> str:
     return (name[:100] or "Me").capitalize()
 
 
+def revive_on_wait(server: EmbeddedServer) -> Callable[[BaseException, float], None]:
+    """A ``Database.on_wait`` that restarts ``server`` if a lost connection means it died.
+
+    A failed restart raises DatabaseUnavailableError out of the wait, so the operation
+    fails at once (an outbox keeps the edit) instead of waiting out its retry budget.
+    """
+
+    def on_wait(exc: BaseException, delay: float) -> None:
+        if classify(exc) is Verdict.RECONNECT:  # a lost race says nothing about the server
+            server.revive()
+
+    return on_wait
+
+
 def _upgrade_schema(server: EmbeddedServer) -> None:
     url = server.url("postgres", LOCAL_DATABASE)
     with single_connection(parse_database_url(url)) as conn:
@@ -80,8 +100,11 @@ def open_local(
     *,
     kdf_cost: KdfCost = DEFAULT_COST,
     keep_server_running: bool = False,
+    reachability: Reachability | None = None,
 ) -> LocalWorkspace:
-    """Start (or join) the embedded server and sign in to the local account."""
+    """Start (or join) the embedded server and sign in to the local account.
+
+    ``reachability`` hears when an operation waits for the server (a restart, say)."""
     paths.ensure()
     # One process at a time through setup: two first launches must not both create the
     # account, and a second process must find a fully migrated database.
@@ -95,7 +118,12 @@ def open_local(
             ensure_client_role(sa_conn, LOCAL_ROLE)
         with psycopg.connect(server.superuser_dsn(LOCAL_DATABASE), autocommit=True) as conn:
             target = parse_database_url(server.url(LOCAL_ROLE, LOCAL_DATABASE))
-            db = Database(create_db_engine(target), target)
+            db = Database(
+                create_db_engine(target),
+                target,
+                on_wait=revive_on_wait(server),
+                reachability=reachability,
+            )
             accounts = AccountService(db, kdf_cost=kdf_cost)
             signed_in = _sign_in(accounts, conn, secrets, kdf_cost)
     return LocalWorkspace(server, db, accounts, signed_in)
