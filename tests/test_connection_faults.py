@@ -17,7 +17,7 @@ from sqlalchemy import Connection, text
 from todo_desktop.db.database import Database
 from todo_desktop.db.engine import create_db_engine
 from todo_desktop.db.urls import parse_database_url
-from todo_desktop.errors import DatabaseUnavailableError
+from todo_desktop.errors import DatabaseUnavailableError, TodoError
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -197,3 +197,42 @@ def test_idle_connection_is_pinged_at_checkout_and_replaced(make_proxied_db, pro
     assert db.run(None, work) != first
     assert len(calls) == 1  # the ping found the dead connection; the work ran once
     assert waits == []
+
+
+def _reachability_news(db: Database) -> list[bool]:
+    news: list[bool] = []
+    db.reachability.listen(news.append)
+    return news
+
+
+def test_a_connect_held_open_by_a_waking_compute_is_reported_as_waking(make_proxied_db, proxy):
+    """Neon's proxy accepts at once and holds the connection while the compute starts: no
+    error and no retry, only a slow connect, which must still say "waking"."""
+    db, waits = make_proxied_db(retry_budget=8.0)
+    db.run(None, _pid)
+    news = _reachability_news(db)
+    proxy.stall(2.5)
+    proxy.cut()
+    started = time.monotonic()
+    pid, _ = db.run(None, _whoami)
+    assert pid > 0 and time.monotonic() - started >= 2.4
+    assert waits == []  # it connected on the first try
+    assert news == [True, False]
+    assert not db.reachability.waking
+
+
+def test_a_quick_connect_and_a_failed_one_say_nothing_of_waking(make_proxied_db, proxy):
+    db, _waits = make_proxied_db(retry_budget=0.5)
+    news = _reachability_news(db)
+    proxy.cut()
+    db.run(None, _pid)  # a fresh connection, opened quickly
+    assert news == []
+    with pytest.raises(TodoError):
+        db.run(None, lambda c: c.execute(text("SELECT 1/0")))  # a real answer: never waits
+    assert news == []
+    proxy.refuse()
+    proxy.cut()
+    with pytest.raises(DatabaseUnavailableError):
+        db.run(None, _pid)  # refused past the budget: it waited, then gave up
+    assert news == [True, False]
+    assert not db.reachability.waking

@@ -65,13 +65,22 @@ def _banner_texts(window: MainWindow) -> list[str]:
     return seen
 
 
-def test_a_waking_database_is_named_and_the_list_loads_without_a_restart(qtbot, proxied_window, proxy):
+@pytest.mark.parametrize("wakes_by", ["refusing", "holding the connection"])
+def test_a_waking_database_is_named_and_the_list_loads_without_a_restart(
+    qtbot, proxied_window, proxy, wakes_by
+):
+    """Either way a compute may wake: refusing connections until it runs, or (as Neon's
+    proxy does) accepting at once and holding the connection until it runs."""
     window, _tasks = proxied_window(8.0)
     assert not window.banner.isVisible()
     texts = _banner_texts(window)
-    proxy.refuse()
+    if wakes_by == "refusing":
+        proxy.refuse()
+        awake = threading.Timer(2.5, proxy.passthrough)
+    else:
+        proxy.stall(2.5)
+        awake = threading.Timer(3.0, proxy.passthrough)
     proxy.cut()  # the pooled connections die too, as when a compute suspends
-    awake = threading.Timer(2.5, proxy.passthrough)
     awake.start()
     try:
         window.refresh()
@@ -81,7 +90,7 @@ def test_a_waking_database_is_named_and_the_list_loads_without_a_restart(qtbot, 
         qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=15_000)
     finally:
         awake.cancel()
-    assert proxy.refused >= 1
+    assert proxy.refused >= 1 or wakes_by != "refusing"
     assert UNREACHABLE not in texts  # it woke within the budget: never called an outage
     assert not window.retry.waiting
     assert shown_titles(window) == ["Already there"]

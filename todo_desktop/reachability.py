@@ -48,22 +48,25 @@ class Reachability:
 
     @contextlib.contextmanager
     def operation(self) -> Iterator[Callable[[], None]]:
-        """Around one operation: call the yielded ``waiting()`` whenever it has to wait for
-        a connection (once is enough, more are harmless); the end of the block, however it
-        ends, is the end of that wait."""
-        began = False
+        """Around one operation: call the yielded ``waiting()``, from any thread, whenever
+        it has to wait for a connection (once is enough, more are harmless); the end of
+        the block, however it ends, is the end of that wait, and later calls do nothing."""
+        state = {"began": False, "ended": False}
+        lock = threading.Lock()
 
         def waiting() -> None:
-            nonlocal began
-            if not began:
-                began = True
-                self._change(+1)
+            with lock:  # held while telling, so an end never overtakes its beginning
+                if not (state["began"] or state["ended"]):
+                    state["began"] = True
+                    self._change(+1)
 
         try:
             yield waiting
         finally:
-            if began:
-                self._change(-1)
+            with lock:
+                state["ended"] = True
+                if state["began"]:
+                    self._change(-1)
 
     def _change(self, step: int) -> None:
         # Listeners run under the lock so that two threads' news never arrive swapped;

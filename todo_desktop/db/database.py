@@ -9,12 +9,13 @@ someone else next), and it is sent as a bound parameter so it never appears in
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 
 from todo_desktop.db.error_mapping import map_error
 from todo_desktop.db.retry import Verdict, classify, with_retries
@@ -32,6 +33,8 @@ _BEGIN_SESSION = (
 )
 SESSION_ENDED = "Your session has ended; please sign in again."
 _SESSION_USER = "todo.session_user"
+# A connect slower than this is a database waking (or a network struggling): say so.
+SLOW_CONNECT_SECONDS = 1.0
 
 
 def session_user(conn: Connection) -> uuid.UUID:
@@ -60,6 +63,12 @@ class Database:
         self.on_wait = on_wait
         # Told while an operation waits for a connection, so the window can say so.
         self.reachability = reachability if reachability is not None else Reachability()
+        # A waking Neon compute often accepts the TCP connection and holds it until it
+        # runs: no error, no retry, just a slow connect. The running operation's
+        # ``waiting`` lives here, per thread, for the connect events to find.
+        self._operation = threading.local()
+        event.listen(engine, "do_connect", self._connect_started)
+        event.listen(engine, "connect", self._connect_finished)
 
     @contextmanager
     def transaction(self, token: str | None) -> Iterator[Connection]:
@@ -89,10 +98,31 @@ class Database:
                     waiting()
                 self._waiting(exc, delay)
 
+            self._operation.waiting = waiting
             try:
                 return with_retries(attempt, budget=self.retry_budget, on_wait=on_wait)
             except Exception as exc:
                 raise map_error(exc, where=self.target.described) from exc
+            finally:
+                self._operation.waiting = None
+                self._connect_finished()
+
+    def _connect_started(self, *_args: object) -> None:
+        """``do_connect``: a new connection is being opened on this thread; returning
+        None lets SQLAlchemy open it as usual."""
+        self._connect_finished()  # an earlier attempt's connect failed: its timer is moot
+        waiting = getattr(self._operation, "waiting", None)
+        if waiting is not None:
+            timer = threading.Timer(SLOW_CONNECT_SECONDS, waiting)
+            timer.daemon = True
+            timer.start()
+            self._operation.timer = timer
+
+    def _connect_finished(self, *_args: object) -> None:
+        timer = getattr(self._operation, "timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._operation.timer = None
 
     def _waiting(self, exc: BaseException, delay: float) -> None:
         log.info("Database not answering (%s); retrying in %.2f s", type(exc).__name__, delay)
