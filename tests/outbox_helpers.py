@@ -4,6 +4,7 @@ person's tasks, compared field by field (timestamps left out: they are the serve
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
@@ -104,3 +105,13 @@ def row_of(task: Task) -> Row:
 def state(service: Any) -> dict[uuid.UUID, Row]:
     """Every task of the signed-in person, by id, as the fields a person edits."""
     return {t.id: row_of(t) for t in all_tasks(service)}
+
+
+def drain(durable: Any, seconds: float = 30.0) -> None:
+    """Flush until nothing waits, for at most ``seconds``, while the database comes back."""
+    deadline = time.monotonic() + seconds
+    while durable.pending_count() and time.monotonic() < deadline:
+        try:
+            durable.flush()
+        except DatabaseUnavailableError:
+            time.sleep(0.2)

@@ -25,7 +25,7 @@ from typing import Any
 import psutil
 import pytest
 
-from tests.outbox_helpers import Row, state
+from tests.outbox_helpers import Row, drain, state
 from tests.restart_helpers import kill_server, open_as_the_app, postmaster_pid
 from todo_desktop.db import embedded
 from todo_desktop.db.embedded import NOT_RESTARTED, EmbeddedServer
@@ -181,12 +181,7 @@ def test_random_kills_while_editing_lose_nothing(paths: AppPaths) -> None:
         killer.join()
     edited_for = time.monotonic() - started
 
-    deadline = time.monotonic() + 30.0
-    while durable.pending_count() and time.monotonic() < deadline:
-        try:
-            durable.flush()
-        except DatabaseUnavailableError:
-            time.sleep(0.2)
+    drain(durable)
     try:
         stored = state(local.tasks)
         lost = sum(stored.get(i) != row for i, row in intended.items()) + len(stored.keys() - intended)

@@ -23,7 +23,7 @@ import pytest
 from faultproxy import FaultProxy, proxied_url
 from sqlalchemy import event
 
-from tests.outbox_helpers import Row, state
+from tests.outbox_helpers import Row, drain, state
 from todo_desktop import outbox
 from todo_desktop.db.database import Database
 from todo_desktop.db.engine import create_db_engine
@@ -216,12 +216,7 @@ def test_random_edits_through_cut_and_refused_connections_all_land(
     finally:
         faults.stop()
 
-    deadline = time.monotonic() + 30.0
-    while durable.pending_count() and time.monotonic() < deadline:
-        try:
-            durable.flush()
-        except DatabaseUnavailableError:
-            time.sleep(0.2)
+    drain(durable)
     try:
         assert durable.pending_count() == 0
         assert durable.take_problems() == []  # nothing refused, nothing dropped
