@@ -51,7 +51,23 @@ def p99(samples: list[float]) -> float:
 # Start ---------------------------------------------------------------------------------------
 
 
+def compiled_every_start() -> bool:
+    """Whether each start compiles the app's modules from source: no cached bytecode, and
+    none written. An installed app has its .pyc files, so it starts that much sooner."""
+    import importlib.util
+
+    import todo_desktop
+
+    cached = Path(importlib.util.cache_from_source(todo_desktop.__file__))
+    return bool(os.environ.get("PYTHONDONTWRITEBYTECODE")) and not cached.exists()
+
+
 def bench_start(runs: int) -> None:
+    if compiled_every_start():
+        print(
+            "  Note: PYTHONDONTWRITEBYTECODE is set and the app's modules have no .pyc files, so every "
+            "start below compiles them from source (an installed app does not)."
+        )
     home = Path(tempfile.mkdtemp(prefix="todo-bench-gui-start-"))
     try:
         t0 = time.perf_counter()

