@@ -1,11 +1,7 @@
 """Todo Desktop: a keyboard-first task manager that talks straight to PostgreSQL."""
 
-from importlib import metadata
-
 APP_NAME = "Todo Desktop"
 APP_ID = "todo-desktop"
-
-try:
-    __version__ = metadata.version(APP_ID)
-except metadata.PackageNotFoundError:  # running from a source tree or a frozen bundle
-    __version__ = "0.1.0"
+# The one place the version is written (pyproject.toml reads it from here): asking the
+# installed package's metadata instead costs a noticeable part of the start.
+__version__ = "0.1.0"
