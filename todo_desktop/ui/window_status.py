@@ -16,8 +16,12 @@ from todo_desktop.ui.workers import Failure, Workers
 FLUSH_MS = 2_000
 
 
+def edits_text(count: int) -> str:
+    return f"{count:,} edit" if count == 1 else f"{count:,} edits"
+
+
 def pending_text(count: int) -> str:
-    return f"{count:,} edit waiting" if count == 1 else f"{count:,} edits waiting"
+    return f"{edits_text(count)} waiting"
 
 
 class WindowStatus(QObject):

@@ -20,6 +20,7 @@ from todo_desktop.services import ProfileGateway, Workspace, WorkspaceOpener
 from todo_desktop.ui.connections_dialog import ConnectionsDialog
 from todo_desktop.ui.navigator import COUNTS_VIEW
 from todo_desktop.ui.sign_in_dialog import SignInFlow
+from todo_desktop.ui.window_status import edits_text
 
 if TYPE_CHECKING:
     from todo_desktop.ui.main_window import MainWindow
@@ -34,6 +35,7 @@ NOBODY = "Not signed in"
 SIGNING_OUT = "Signing out…"
 READ_ONLY = "This database opens read-only; changes cannot be saved."
 READ_ONLY_HINT = "Read-only: changes cannot be saved"
+KEPT_OFFLINE = "{edits} made offline will be sent when you sign in to this account here again."
 KEYRING_NOTE = "{cause}, so your password will be asked for each time the app starts."
 
 
@@ -254,6 +256,11 @@ class WorkspaceSwitch(QObject):
 
     def _signed_out(self, profile_id: str, message: str) -> None:
         self.signing_out = None
+        workspace = self._window.workspace
+        outbox = workspace.outbox if workspace is not None and workspace.profile_id == profile_id else None
+        waiting = outbox.pending_count() if outbox is not None else 0
+        if waiting:  # kept for this account, not lost: say so before the count disappears
+            message = f"{message} {KEPT_OFFLINE.format(edits=edits_text(waiting))}"
         if self.current_id == profile_id:
             self._window.close_workspace()
             self._window.open_workspace()  # nobody is signed in now, so this asks
