@@ -79,3 +79,17 @@ def test_channel_binding_is_honoured(server):
     with pytest.raises(ConfigurationError):
         _ssl_of(db)
     assert _ssl_of(_db(server.url("md5_user")))[0]  # without the demand, md5 over TLS works
+
+
+def test_without_a_root_file_in_the_url_the_system_bundle_file_is_used(server, monkeypatch):
+    """No SSL_CERT_* in the environment, as on most desktops: the app names the system's
+    bundle file itself (here the test CA stands in for it), and verify-full connects."""
+    from todo_desktop.db import trust_store
+
+    for name in trust_store.ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(trust_store, "BUNDLES", (str(server.ca_file),))
+    bare = server.url("scram_user").split("&sslrootcert=")[0]  # no root file of its own
+    target = parse_database_url(bare)
+    assert target.url.query["sslrootcert"] == str(server.ca_file)
+    assert _ssl_of(_db(bare)) == (True, "TLSv1.3")

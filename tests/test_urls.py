@@ -6,6 +6,7 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -22,6 +23,7 @@ from todo_desktop.db.engine import (
     connect_args_for,
     create_db_engine,
 )
+from todo_desktop.db.trust_store import system_root_certificates
 from todo_desktop.db.urls import DRIVER, parse_database_url
 from todo_desktop.errors import ConfigurationError, InsecureConnectionError
 
@@ -128,7 +130,7 @@ def test_remote_hosts_default_to_verify_full_with_system_roots(host):
     target = parse_database_url(f"postgresql://u:pw@{host}/todo")
     assert not target.is_local
     assert _query(target)["sslmode"] == "verify-full"
-    assert _query(target)["sslrootcert"] == "system"
+    assert _query(target)["sslrootcert"] == system_root_certificates()
     assert target.display_host == host.strip("[]")
 
 
@@ -138,7 +140,7 @@ def test_neon_url_is_upgraded_from_require_to_verify_full(url):
     query = _query(target)
     assert not target.is_local
     assert query["sslmode"] == "verify-full"
-    assert query["sslrootcert"] == "system"
+    assert query["sslrootcert"] == system_root_certificates()
     assert query["channel_binding"] == "require"
     assert target.url.database == "neondb"
     assert target.url.password == "pw"
@@ -152,6 +154,18 @@ def test_verify_ca_in_a_pasted_url_is_upgraded_too():
     assert _query(target)["sslmode"] == "verify-full"
 
 
+def test_the_system_store_is_named_by_file_unless_the_environment_names_one(tmp_path):
+    """psycopg's own OpenSSL looks for the system store where no machine keeps it."""
+    bundle = tmp_path / "ca-bundle.crt"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    missing = str(tmp_path / "nowhere.pem")
+    assert system_root_certificates({}, [missing, str(bundle)]) == str(bundle)
+    assert system_root_certificates({"SSL_CERT_FILE": "/x.pem"}, [str(bundle)]) == "system"
+    assert system_root_certificates({"SSL_CERT_DIR": "/certs"}, [str(bundle)]) == "system"
+    found = system_root_certificates({})  # this machine's own store, wherever it is
+    assert found == "system" or Path(found).is_file()
+
+
 def test_a_given_sslrootcert_is_kept():
     target = parse_database_url("postgresql://u:pw@db.example.com/todo?sslrootcert=/etc/ssl/corp.pem")
     assert _query(target)["sslrootcert"] == "/etc/ssl/corp.pem"
@@ -162,7 +176,7 @@ def test_a_given_sslrootcert_is_kept():
 def test_explicit_tls_mode_is_honoured(mode):
     target = parse_database_url(NEON, tls_mode=mode)
     assert _query(target)["sslmode"] == mode
-    assert ("sslrootcert" in _query(target)) is (mode == "verify-full")
+    assert ("sslrootcert" in _query(target)) is (mode != "require")
     assert _query(target)["channel_binding"] == "require"
 
 

@@ -245,7 +245,9 @@ class EmbeddedServer:
     def superuser_dsn(self, database: str) -> str:
         from psycopg.conninfo import make_conninfo
 
-        return make_conninfo(host=self.socket_dir, user="postgres", dbname=database)
+        return make_conninfo(
+            host=self.socket_dir, user="postgres", dbname=database, client_encoding="utf8"
+        )
 
     def ensure_database(self, name: str) -> None:
         import psycopg

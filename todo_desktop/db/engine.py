@@ -33,6 +33,9 @@ def connect_args_for(target: ConnectionTarget) -> dict[str, Any]:
     args: dict[str, Any] = {
         "connect_timeout": CONNECT_TIMEOUT_SECONDS,
         "application_name": f"{APP_ID}/{__version__}",
+        # Whatever PGCLIENTENCODING says: the app speaks Unicode, and a Latin-1 session
+        # would refuse to store most of the world's titles.
+        "client_encoding": "utf8",
     }
     if not target.is_local:
         args.update(keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from todo_desktop.db.trust_store import system_root_certificates
 from todo_desktop.errors import ConfigurationError, InsecureConnectionError
 
 DRIVER = "postgresql+psycopg"
@@ -115,8 +116,9 @@ def parse_database_url(
         if chosen not in _TLS_MODES:
             raise ConfigurationError(f"Unknown TLS mode {chosen!r}.")
         query["sslmode"] = chosen
-        if chosen == "verify-full" and "sslrootcert" not in query:
-            query["sslrootcert"] = "system"
+        # Not for "require": with a root file libpq would quietly check the CA after all.
+        if chosen != "require" and "sslrootcert" not in query:
+            query["sslrootcert"] = system_root_certificates()
         url = url.set(query=query)
     named = bool(host and "-pooler" in host.split(".")[0])
     is_pooled = pooled if pooled is not None else named or marked
