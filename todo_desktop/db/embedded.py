@@ -245,9 +245,7 @@ class EmbeddedServer:
     def superuser_dsn(self, database: str) -> str:
         from psycopg.conninfo import make_conninfo
 
-        return make_conninfo(
-            host=self.socket_dir, user="postgres", dbname=database, client_encoding="utf8"
-        )
+        return make_conninfo(host=self.socket_dir, user="postgres", dbname=database, client_encoding="utf8")
 
     def ensure_database(self, name: str) -> None:
         import psycopg
