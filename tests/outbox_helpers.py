@@ -3,11 +3,12 @@ person's tasks, compared field by field (timestamps left out: they are the serve
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from todo_desktop.errors import DatabaseUnavailableError
@@ -115,3 +116,35 @@ def drain(durable: Any, seconds: float = 30.0) -> None:
             durable.flush()
         except DatabaseUnavailableError:
             time.sleep(0.2)
+
+
+DUE = datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def random_changes(rng: random.Random) -> TaskChanges:
+    """Some fields of a task, changed at random (never none)."""
+    fields: dict[str, object] = {}
+    if rng.random() < 0.6:
+        fields["title"] = f"Title {rng.randrange(10_000)}"
+    if rng.random() < 0.4:
+        fields["description"] = rng.choice([None, f"Notes {rng.randrange(100)}"])
+    if rng.random() < 0.4:
+        fields["priority"] = rng.choice(list(Priority))
+    if rng.random() < 0.3:
+        fields["due_date"] = rng.choice([None, DUE + timedelta(days=rng.randrange(30))])
+    if not fields:
+        fields["title"] = f"Title {rng.randrange(10_000)}"
+    return TaskChanges(**fields)  # type: ignore[arg-type]
+
+
+def apply_changes(row: Row, changes: TaskChanges) -> Row:
+    """``row`` as it is once ``changes`` are stored."""
+    title, description, completed, priority, due = row
+    values = changes.as_dict()
+    return (
+        values.get("title", title),  # type: ignore[return-value]
+        values.get("description", description),
+        values.get("completed", completed),
+        values.get("priority", priority),
+        values.get("due_date", due),
+    )

@@ -18,14 +18,12 @@ import sys
 import threading
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import psutil
 import pytest
 
-from tests.outbox_helpers import Row, drain, state
+from tests.outbox_helpers import Row, apply_changes, drain, random_changes, state
 from tests.restart_helpers import kill_server, open_as_the_app, postmaster_pid
 from todo_desktop.db import embedded
 from todo_desktop.db.embedded import NOT_RESTARTED, EmbeddedServer
@@ -38,7 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = int(os.environ.get("TODO_RESTART_SEED", "20261127"))  # another seed: another run
 EDITS = 70
 KILLS = 4
-DUE = datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC)
 HBA_RULES = ["local all all peer map=owner"]
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
@@ -61,29 +58,6 @@ def assert_private(local: LocalWorkspace, socket_dir: str) -> None:
         row = conn.exec_driver_sql("SELECT current_user, system_user").one()
     assert row[0] == LOCAL_ROLE
     assert str(row[1]).startswith("peer:"), row  # authenticated by the OS user, not trusted
-
-
-def _random_changes(rng: random.Random) -> TaskChanges:
-    fields: dict[str, Any] = {"title": f"Title {rng.randrange(10_000)}"}
-    if rng.random() < 0.4:
-        fields["description"] = rng.choice([None, f"Notes {rng.randrange(100)}"])
-    if rng.random() < 0.4:
-        fields["priority"] = rng.choice(list(Priority))
-    if rng.random() < 0.3:
-        fields["due_date"] = rng.choice([None, DUE + timedelta(days=rng.randrange(30))])
-    return TaskChanges(**fields)
-
-
-def _apply(row: Row, changes: TaskChanges) -> Row:
-    title, description, completed, priority, due = row
-    values = changes.as_dict()
-    return (
-        values.get("title", title),
-        values.get("description", description),
-        values.get("completed", completed),
-        values.get("priority", priority),
-        values.get("due_date", due),
-    )
 
 
 class Killer:
@@ -159,18 +133,18 @@ def test_random_kills_while_editing_lose_nothing(paths: AppPaths) -> None:
             else:
                 task_id = rng.choice(sorted(intended))
                 if kind == "update":
-                    changes = _random_changes(rng)
+                    changes = random_changes(rng)
                 elif kind == "toggle":
                     changes = TaskChanges(completed=not intended[task_id][2])
                 if kind in ("update", "toggle"):
                     durable.update(task_id, changes)
-                    intended[task_id] = _apply(intended[task_id], changes)
+                    intended[task_id] = apply_changes(intended[task_id], changes)
                 elif kind == "complete":
                     ids = rng.sample(sorted(intended), min(len(intended), rng.randint(1, 3)))
                     value = rng.random() < 0.5
                     durable.set_completed(ids, value)
                     for i in ids:
-                        intended[i] = _apply(intended[i], TaskChanges(completed=value))
+                        intended[i] = apply_changes(intended[i], TaskChanges(completed=value))
                 else:
                     durable.delete([task_id])
                     del intended[task_id]

@@ -16,14 +16,13 @@ import random
 import threading
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from faultproxy import FaultProxy, proxied_url
 from sqlalchemy import event
 
-from tests.outbox_helpers import Row, drain, state
+from tests.outbox_helpers import DUE, Row, apply_changes, drain, random_changes, state
 from todo_desktop import outbox
 from todo_desktop.db.database import Database
 from todo_desktop.db.engine import create_db_engine
@@ -38,7 +37,6 @@ pytestmark = pytest.mark.timeout(90)
 SEED = int(os.environ.get("TODO_FAULT_SEED", "20261126"))  # another seed: another run
 EDITS = 60
 OUTAGE = range(20, 28)  # edits made while the proxy surely refuses
-DUE = datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 class Faults:
@@ -90,33 +88,6 @@ class Faults:
             self.commit_cuts += 1
             delay = self._commit_rng.uniform(0.0, 0.004)
             threading.Timer(delay, lambda: setattr(self, "cuts", self.cuts + self.proxy.cut())).start()
-
-
-def _random_changes(rng: random.Random) -> TaskChanges:
-    fields: dict[str, object] = {}
-    if rng.random() < 0.6:
-        fields["title"] = f"Title {rng.randrange(10_000)}"
-    if rng.random() < 0.4:
-        fields["description"] = rng.choice([None, f"Notes {rng.randrange(100)}"])
-    if rng.random() < 0.4:
-        fields["priority"] = rng.choice(list(Priority))
-    if rng.random() < 0.3:
-        fields["due_date"] = rng.choice([None, DUE + timedelta(days=rng.randrange(30))])
-    if not fields:
-        fields["title"] = f"Title {rng.randrange(10_000)}"
-    return TaskChanges(**fields)  # type: ignore[arg-type]
-
-
-def _apply(row: Row, changes: TaskChanges) -> Row:
-    title, description, completed, priority, due = row
-    values = changes.as_dict()
-    return (
-        values.get("title", title),  # type: ignore[return-value]
-        values.get("description", description),
-        values.get("completed", completed),
-        values.get("priority", priority),
-        values.get("due_date", due),
-    )
 
 
 def test_random_edits_through_cut_and_refused_connections_all_land(
@@ -184,12 +155,12 @@ def test_random_edits_through_cut_and_refused_connections_all_land(
             else:
                 task_id = rng.choice(sorted(shown if kind == "toggle" else intended))
                 if kind == "update":
-                    changes = _random_changes(rng)
+                    changes = random_changes(rng)
                     shown[task_id] = durable.update(task_id, changes)
-                    intended[task_id] = _apply(intended[task_id], changes)
+                    intended[task_id] = apply_changes(intended[task_id], changes)
                 elif kind == "toggle":
                     shown[task_id] = durable.toggle(shown[task_id])
-                    intended[task_id] = _apply(
+                    intended[task_id] = apply_changes(
                         intended[task_id], TaskChanges(completed=not intended[task_id][2])
                     )
                 elif kind == "complete":
@@ -202,7 +173,7 @@ def test_random_edits_through_cut_and_refused_connections_all_land(
                         else:
                             shown.pop(i, None)
                     for i in ids:
-                        intended[i] = _apply(intended[i], TaskChanges(completed=value))
+                        intended[i] = apply_changes(intended[i], TaskChanges(completed=value))
                 else:
                     durable.delete([task_id])
                     del intended[task_id]
