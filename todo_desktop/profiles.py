@@ -103,6 +103,15 @@ def is_pooler_host(host: str) -> bool:
     return "-pooler" in host.strip().split(".")[0].lower()
 
 
+# Tools such as Prisma mark a PgBouncer URL on any host with ``pgbouncer=true``.
+POOLER_MARK = "pgbouncer"
+
+
+def is_pooler_mark(value: str) -> bool:
+    """Whether the value of a URL's ``pgbouncer`` parameter says "pooled"."""
+    return value.strip().lower() in {"true", "1", "yes", "on"}
+
+
 # -- checks (the form shows each sentence beside its field) ----------------------------
 
 
@@ -233,8 +242,7 @@ def parse_profile_url(raw: str) -> tuple[Profile, str]:
         database=database,
         user=urllib.parse.unquote(parts.username or "") or query.get("user", ""),
         tls_mode=TlsMode.VERIFY_CA if sslmode == "verify-ca" else TlsMode.VERIFY_FULL,
-        # ``pgbouncer=true``: how Prisma and others mark a PgBouncer URL on any host.
-        pooled=is_pooler_host(host) or query.get("pgbouncer", "").lower() in {"true", "1", "yes", "on"},
+        pooled=is_pooler_host(host) or is_pooler_mark(query.get(POOLER_MARK, "")),
         channel_binding=query.get("channel_binding") == "require",
     )
     return profile, urllib.parse.unquote(parts.password or "")

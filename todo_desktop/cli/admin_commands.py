@@ -13,6 +13,7 @@ from todo_desktop.db.pooler_probe import shares_server_connections
 from todo_desktop.db.roles import check_role_name, client_url, create_client_role, rls_bypass_warning
 from todo_desktop.db.urls import ConnectionTarget, parse_database_url
 from todo_desktop.errors import ConfigurationError
+from todo_desktop.profiles import is_pooler_host
 
 URL_ENV = "TODO_DATABASE_URL"
 NEEDS_DIRECT = "This command needs the direct host, not a pooled endpoint"
@@ -34,7 +35,7 @@ def _refuse_pooled(target: ConnectionTarget) -> None:
     if target.pooled:
         hint = (
             "remove '-pooler' from the host name"
-            if "-pooler" in host.split(".")[0]
+            if is_pooler_host(host)
             else "use the PostgreSQL server's own host and port"
         )
         raise ConfigurationError(f"{NEEDS_DIRECT}: {hint}.")

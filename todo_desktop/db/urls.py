@@ -15,14 +15,11 @@ from sqlalchemy.exc import ArgumentError
 
 from todo_desktop.db.trust_store import system_root_certificates
 from todo_desktop.errors import ConfigurationError, InsecureConnectionError
+from todo_desktop.profiles import POOLER_MARK, is_pooler_host, is_pooler_mark
 
 DRIVER = "postgresql+psycopg"
 _PLAINTEXT_MODES = {"disable", "allow", "prefer"}
 _TLS_MODES = {"require", "verify-ca", "verify-full"}
-# Tools such as Prisma mark a PgBouncer URL with ``pgbouncer=true``; libpq knows no such
-# parameter and would refuse the URL, so it is read here and dropped.
-POOLER_MARK = "pgbouncer"
-_TRUE = {"true", "1", "yes", "on"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +98,8 @@ def parse_database_url(
     remote = [h for h in hosts if not is_local_host(h)]
     host = remote[0] if remote else (hosts[0] if hosts else None)
     query = dict(url.query)
-    marked = any(v.lower() in _TRUE for v in _values(url, POOLER_MARK))
+    marked = any(is_pooler_mark(v) for v in _values(url, POOLER_MARK))
+    # libpq knows no such parameter and would refuse the URL: read it, then drop it.
     if query.pop(POOLER_MARK, None) is not None:
         url = url.set(query=query)
     asked = query.get("sslmode")
@@ -120,6 +118,6 @@ def parse_database_url(
         if chosen != "require" and "sslrootcert" not in query:
             query["sslrootcert"] = system_root_certificates()
         url = url.set(query=query)
-    named = bool(host and "-pooler" in host.split(".")[0])
+    named = bool(host and is_pooler_host(host))
     is_pooled = pooled if pooled is not None else named or marked
     return ConnectionTarget(url=url, is_local=local, pooled=is_pooled)
