@@ -1,6 +1,10 @@
 """Alembic environment: one advisory lock around every upgrade, so two clients that start
 at once cannot race; the second waits, then finds the work done.
 
+The wait is bounded (``todo_desktop.db.migration_lock``): anyone with client credentials
+can take the lock, and must not be able to stall upgrades for good. It lasts 30 s unless
+the caller sets ``config.attributes["lock_wait"]`` or ``TODO_MIGRATION_LOCK_WAIT``.
+
 The URL comes from the caller (``config.attributes["url"]``) or ``TODO_DATABASE_URL``.
 """
 
@@ -9,14 +13,12 @@ from __future__ import annotations
 import os
 
 from alembic import context
-from sqlalchemy import text
+from sqlalchemy import Connection
 
 from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.migration_lock import lock_wait, migration_lock
 from todo_desktop.db.urls import parse_database_url
 from todo_desktop.errors import ConfigurationError
-
-# Any fixed 64-bit number works; it names this app's migration lock in pg_locks.
-MIGRATION_LOCK_KEY = 7_406_931_245_507_315_001
 
 config = context.config
 
@@ -29,9 +31,10 @@ def _url() -> str:
 
 
 def run_migrations_online() -> None:
+    wait = lock_wait(config.attributes, os.environ)
     connection = config.attributes.get("connection")
     if connection is not None:
-        _run(connection)
+        _run(connection, wait)
         return
     target = parse_database_url(_url())
     if target.pooled:
@@ -41,21 +44,16 @@ def run_migrations_online() -> None:
     engine = create_db_engine(target, pool_size=1, max_overflow=0)
     try:
         with engine.connect() as conn:
-            _run(conn)
+            _run(conn, wait)
     finally:
         engine.dispose()
 
 
-def _run(connection) -> None:
-    connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
-    connection.commit()
-    try:
+def _run(connection: Connection, wait: float) -> None:
+    with migration_lock(connection, wait):
         context.configure(connection=connection, transaction_per_migration=False)
         with context.begin_transaction():
             context.run_migrations()
-        connection.commit()
-    finally:
-        connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
         connection.commit()
 
 

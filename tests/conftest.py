@@ -34,7 +34,7 @@ from todo_desktop.db.database import Database
 from todo_desktop.db.embedded import EmbeddedServer
 from todo_desktop.db.engine import create_db_engine
 from todo_desktop.db.passwords import MINIMUM_COST
-from todo_desktop.db.roles import create_client_role
+from todo_desktop.db.roles import ClientLimits, create_client_role
 from todo_desktop.db.shared import SharedDatabases
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.db.urls import parse_database_url
@@ -117,7 +117,8 @@ def roles(pg_cluster: PgCluster) -> Iterator[Roles]:
     migrate.upgrade(pg_cluster.url(TEMPLATE_DB, OWNER_ROLE, owner_pw))
     engine = create_db_engine(parse_database_url(pg_cluster.url(TEMPLATE_DB, OWNER_ROLE, owner_pw)))
     with engine.begin() as conn:
-        client_pw = create_client_role(conn, CLIENT_ROLE)
+        # One role serves every test; the pooler tests alone hold 20 connections at once.
+        client_pw = create_client_role(conn, CLIENT_ROLE, limits=ClientLimits(connection_limit=60))
     engine.dispose()
     assert client_pw
     yield Roles(OWNER_ROLE, owner_pw, CLIENT_ROLE, client_pw)
@@ -163,6 +164,9 @@ def test_db(pg_cluster: PgCluster, roles: Roles) -> Iterator[TestDatabase]:
                 sql.Identifier(name), sql.Identifier(TEMPLATE_DB), sql.Identifier(roles.owner)
             )
         )
+        # A copy gets the default database privileges, not the template's; the migration
+        # revoked TEMPORARY from PUBLIC, so do it again here.
+        conn.execute(sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name)))
     yield TestDatabase(name, pg_cluster, roles)
     with pg_cluster.admin() as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -205,3 +205,74 @@ def test_models_agree_with_the_migrated_schema(test_db):
 
 def test_app_head_constant_is_the_newest_revision():
     assert migrate.head_revision() == migrate.APP_HEAD
+
+
+def test_api_row_model_matches_the_functions_row_type(test_db):
+    from todo_desktop.db.tables import ApiTask
+    from todo_desktop.db.task_sql import TASK_COLUMNS
+
+    with test_db.superuser() as su:
+        attributes = [
+            r[0]
+            for r in su.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = 'todo_api.task'::regclass "
+                "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+            ).fetchall()
+        ]
+    assert attributes == list(ApiTask.model_fields) == list(TASK_COLUMNS)
+
+
+def test_upgrade_in_place_keeps_every_task_and_opens_the_api(empty_db, pg_cluster, roles):
+    """A database made by the previous release, with people and tasks in it, moves to the
+    function API without losing a task, and its people sign in and see them; stepping back
+    down keeps them too."""
+    from tests.conftest import PASSWORD
+    from todo_desktop.db.accounts import AccountService
+    from todo_desktop.db.database import Database
+    from todo_desktop.db.engine import create_db_engine
+    from todo_desktop.db.passwords import MINIMUM_COST, KdfParams
+    from todo_desktop.db.tasks import TaskRepository
+    from todo_desktop.db.urls import parse_database_url
+    from todo_desktop.values import TaskQuery
+
+    url, name = empty_db
+    migrate.upgrade(url, "0003")
+    params = KdfParams.new(MINIMUM_COST)
+    key = params.derive(PASSWORD)
+    with pg_cluster.admin(name) as su:
+        su.execute(f"REVOKE TEMPORARY ON DATABASE {sql.Identifier(name).as_string(su)} FROM PUBLIC")
+        su.execute(
+            "INSERT INTO users (email, first_name, last_name, password_hash) "
+            "SELECT 'u' || g || '@example.com', 'U', 'V', todo_auth.verifier(%s, %s) "
+            "FROM generate_series(1, 5) g",
+            (params.to_phc(), key),
+        )
+        su.execute(
+            "INSERT INTO tasks (user_id, title, description, priority, due_date) "
+            "SELECT u.id, 'task ' || g, repeat('d', g), (ARRAY['low','medium','high','urgent'])[1 + g % 4], "
+            "now() + g * interval '1 hour' FROM users u, generate_series(1, 40) g"
+        )
+        before = su.execute("SELECT id, title, description, updated_at FROM tasks ORDER BY id").fetchall()
+    migrate.upgrade(url)
+    with pg_cluster.admin(name) as su:
+        after = su.execute("SELECT id, title, description, updated_at FROM tasks ORDER BY id").fetchall()
+        bytes_kept = su.execute(
+            "SELECT bool_and(c.text_bytes = s.b) FROM task_counts c JOIN (SELECT user_id, "
+            "sum(octet_length(title) + coalesce(octet_length(description), 0)) b FROM tasks GROUP BY 1) s "
+            "USING (user_id)"
+        ).fetchone()[0]
+    assert after == before and bytes_kept
+    target = parse_database_url(pg_cluster.url(name, roles.client, roles.client_password))
+    db = Database(create_db_engine(target), target, retry_budget=2.0)
+    try:
+        signed = AccountService(db, kdf_cost=MINIMUM_COST).sign_in("u3@example.com", PASSWORD)
+        page = TaskRepository(db, signed.token).list(TaskQuery(limit=100))
+        assert len(page.tasks) == 40
+    finally:
+        db.dispose()
+    migrate.downgrade(url, "0003")
+    with pg_cluster.admin(name) as su:
+        assert (
+            su.execute("SELECT id, title, description, updated_at FROM tasks ORDER BY id").fetchall()
+            == before
+        )

@@ -6,6 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from todo_desktop.values import Priority, SmartList, TaskChanges, TaskDraft
 
 STATIC_LISTS = [
@@ -106,11 +108,19 @@ def test_counters_go_with_the_account(test_db, accounts, alice, alice_tasks):
 
 
 def test_counters_are_private(test_db, alice, bob, alice_tasks):
+    import psycopg
+
     from tests.attack_helpers import as_session, attacker
 
     alice_tasks.create(TaskDraft(title="x"))
     conn = attacker(test_db.client_url)
     as_session(conn, bob.token)
-    rows = conn.execute("SELECT user_id, open_tasks FROM task_counts").fetchall()
-    assert rows == [(bob.account.id, 0)]
+    for table in ("task_counts", "task_due_days"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"SELECT * FROM public.{table}")
+        conn.rollback()
+        as_session(conn, bob.token)
+    now = datetime.now(UTC)
+    row = conn.execute("SELECT open_tasks FROM todo_api.task_counts(%s, %s, %s, %s)", [now] * 4).fetchall()
+    assert row == [(0,)]
     conn.close()

@@ -29,10 +29,9 @@ T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 PRIORITIES = list(Priority)
 WORDS = ["apple", "Apple", "APPLE", "banana", "Cherry", "cherry", "date"]
 DUES = [None, T0, T0 + timedelta(days=1), None, T0 - timedelta(days=2), T0, T0 + timedelta(hours=3)]
-_INSERT = text(
-    "INSERT INTO tasks (id, title, description, priority, due_date, completed)"
-    " VALUES (:id, :title, :description, :priority, :due_date, :completed)"
-)
+# Through the function API, as every client must; rows made in one transaction share
+# created_at and updated_at.
+_INSERT = text("SELECT todo_api.create_task(:id, :title, :description, :priority, :due_date, :completed)")
 
 
 def _row(i: int) -> dict[str, object]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import logging.handlers
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from typing import Any
 from todo_desktop import APP_ID
 from todo_desktop.cli.parser import build_parser
 from todo_desktop.errors import TodoError
+from todo_desktop.log_files import open_log_file
 from todo_desktop.paths import AppPaths
 from todo_desktop.profiles import Profile, Profiles, ProfileStore
 
@@ -30,12 +30,7 @@ def _setup_logging(paths: AppPaths, *, verbose: bool) -> None:
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)
     try:
-        paths.logs.mkdir(parents=True, exist_ok=True)
-        file = logging.handlers.RotatingFileHandler(
-            paths.logs / "todo-desktop.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
-        file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(file)
+        root.addHandler(open_log_file(paths.logs))
     except OSError as exc:  # a read-only home must not stop the app
         log.warning("Not logging to a file: %s", exc)
 
@@ -180,7 +175,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "admin":
             from todo_desktop.cli import admin_commands
 
-            return admin_commands.admin_create_client_role(args.name, args.database_url)
+            admin: dict[str, Callable[[], int]] = {
+                "create-client-role": lambda: admin_commands.admin_create_client_role(
+                    args.name, args.database_url, connection_limit=args.connection_limit
+                ),
+                "list-client-roles": lambda: admin_commands.admin_list_client_roles(args.database_url),
+                "disable-client-role": lambda: admin_commands.admin_disable_client_role(
+                    args.name, args.database_url
+                ),
+            }
+            return admin[args.admin_command]()
         return _run_gui(paths, [sys.argv[0], *args_list])
     except TodoError as exc:
         print(exc.message, file=sys.stderr)

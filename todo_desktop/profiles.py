@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import hashlib
 import json
 import logging
 import os
@@ -72,6 +73,11 @@ class Profile:
     @property
     def session_key(self) -> str:
         return f"profile:{self.id}:session"
+
+    def device_key(self, email: str) -> str:
+        """Where this computer keeps its device token for one account of this profile."""
+        digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()[:32]
+        return f"profile:{self.id}:device:{digest}"
 
     def connection_url(self) -> str:
         """A postgresql:// URL without the password (the data layer adds it from the keyring)."""

@@ -188,3 +188,6 @@ class SignedIn:
 
     account: Account
     token: str = field(repr=False)
+    # Marks this device as known to the account, so a stranger's failed guesses never
+    # lock it out; kept in the keyring and sent with the next sign-in.
+    device_token: str | None = field(default=None, repr=False)

@@ -6,6 +6,10 @@ import argparse
 
 from todo_desktop import APP_NAME, __version__
 
+# The same default as todo_desktop.db.roles, which this module must not import: the
+# command line parses before SQLAlchemy is loaded.
+DEFAULT_CONNECTION_LIMIT = 10
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -37,4 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     role.add_argument("name", help="the new role's name (lower-case letters, digits, underscores)")
     role.add_argument("--database-url", help="the owner's URL; defaults to $TODO_DATABASE_URL")
+    role.add_argument(
+        "--connection-limit",
+        type=int,
+        default=DEFAULT_CONNECTION_LIMIT,
+        metavar="N",
+        help=f"how many connections the role may hold at once (default {DEFAULT_CONNECTION_LIMIT})",
+    )
+    listing = admin_commands.add_parser(
+        "list-client-roles", help="list the client roles with their limits, settings and open connections"
+    )
+    listing.add_argument("--database-url", help="the owner's URL; defaults to $TODO_DATABASE_URL")
+    disable = admin_commands.add_parser(
+        "disable-client-role", help="stop a client role logging in and end its open connections"
+    )
+    disable.add_argument("name", help="the client role to disable")
+    disable.add_argument("--database-url", help="the owner's URL; defaults to $TODO_DATABASE_URL")
     return parser

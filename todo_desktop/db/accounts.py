@@ -1,6 +1,9 @@
 """Accounts: register, sign in and out, rename, change password, delete (GDPR erasure).
 
-Every step goes through a todo_auth function; this role cannot read password material.
+Every step goes through a todo_auth or todo_api function; this role cannot read password
+material. A password is proven in two transactions: begin_login records the attempt and
+commits it, so rolling back cannot undo its count, and only a later transaction learns
+the answer.
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ from todo_desktop.values import Account, SignedIn
 
 GENERIC_FAILURE = "Email or password is wrong."
 
-# Plain SQL: the typed tables pull in SQLModel and the ORM, a tenth of a second at start.
-_ME = text(
-    "SELECT id, email, first_name, last_name, is_active, created_at FROM users "
-    "WHERE id = (SELECT todo_auth.current_user_id())"
+# Plain SQL over the todo_api functions: the typed tables pull in SQLModel and the ORM, a
+# tenth of a second at start.
+_ME = text("SELECT id, email, first_name, last_name, is_active, created_at FROM todo_api.me()")
+_RENAME = text(
+    "SELECT id, email, first_name, last_name, is_active, created_at "
+    "FROM todo_api.rename(:first_name, :last_name)"
 )
-_RENAME = text("UPDATE users SET first_name = :first_name, last_name = :last_name WHERE id = :id")
+_BEGIN_LOGIN = text("SELECT todo_auth.begin_login(:e, :k, :d, :t)")
+_FINISH_LOGIN = text("SELECT todo_auth.finish_login(:a)")
+_NEW_DEVICE_TOKEN = text("SELECT todo_auth.new_device_token()")
 
 
 def _account(row: Row) -> Account:
@@ -85,28 +92,48 @@ class AccountService:
     def derive_key(self, email: str, password: str) -> bytes:
         return self.login_params(email).derive(password)
 
-    def sign_in(self, email: str, password: str, *, device: str | None = None) -> SignedIn:
+    def sign_in(
+        self, email: str, password: str, *, device: str | None = None, device_token: str | None = None
+    ) -> SignedIn:
         try:
             email = validation.email(email)
         except ValidationError:
             raise AuthenticationError(GENERIC_FAILURE) from None
         if not password or "\x00" in password:
             raise AuthenticationError(GENERIC_FAILURE)
-        return self.sign_in_with_key(email, self.derive_key(email, password), device=device)
+        key = self.derive_key(email, password)
+        return self.sign_in_with_key(email, key, device=device, device_token=device_token)
 
-    def sign_in_with_key(self, email: str, key: bytes, *, device: str | None = None) -> SignedIn:
-        device = device or platform.node() or "unknown device"
-        sql = text("SELECT todo_auth.login(:e, :k, :d)")
-
-        def work(conn: Connection) -> str | None:
-            # The function commits its failure count with this transaction even when it
-            # returns NULL; that is what makes throttling stick.
-            return conn.execute(sql, {"e": email, "k": key, "d": device}).scalar_one()
-
-        token = self.db.run(None, work)
+    def sign_in_with_key(
+        self,
+        email: str,
+        key: bytes,
+        *,
+        device: str | None = None,
+        device_token: str | None = None,
+        remember_device: bool = True,
+    ) -> SignedIn:
+        """Sign in. The returned device token replaces ``device_token``: a fresh one each
+        time, so a token the database has since pruned never leaves a device unknown."""
+        attempt = self._attempt(email, key, device, device_token)
+        token = self.db.run(None, lambda c: c.execute(_FINISH_LOGIN, {"a": attempt}).scalar_one())
         if token is None:
             raise AuthenticationError(GENERIC_FAILURE)
-        return SignedIn(account=self.current_account(token), token=token)
+
+        def work(conn: Connection) -> tuple[Account, str | None]:
+            fresh = conn.execute(_NEW_DEVICE_TOKEN).scalar_one() if remember_device else None
+            return _me(conn), fresh
+
+        account, fresh = self.db.run(token, work)
+        return SignedIn(account=account, token=token, device_token=fresh)
+
+    def _attempt(
+        self, email: str, key: bytes, device: str | None, device_token: str | None = None
+    ) -> uuid.UUID:
+        """Record a sign-in attempt and commit it: it counts against the account before
+        anything is compared, and only a later transaction may ask for its answer."""
+        args = {"e": email, "k": key, "d": device or platform.node() or "unknown device", "t": device_token}
+        return self.db.run(None, lambda c: c.execute(_BEGIN_LOGIN, args).scalar_one())
 
     # -- the signed-in account -----------------------------------------------------------
 
@@ -132,9 +159,10 @@ class AccountService:
         }
 
         def work(conn: Connection) -> Account:
-            me = _me(conn)
-            conn.execute(_RENAME, {**values, "id": me.id})
-            return _me(conn)
+            row = conn.execute(_RENAME, values).first()
+            if row is None:
+                raise NotSignedInError(SESSION_ENDED)
+            return _account(row)
 
         return self.db.run(token, work)
 
@@ -142,18 +170,18 @@ class AccountService:
         """Re-derive the key with fresh salt; every other session of the account ends."""
         validation.password(new_password)
         me = self.current_account(token)
-        old_key = self.derive_key(me.email, current_password)
+        attempt = self._attempt(me.email, self.derive_key(me.email, current_password), None)
         params = KdfParams.new(self.kdf_cost)
         new_key = params.derive(new_password)
-        sql = text("SELECT todo_auth.change_password(:o, :p, :n)")
-        args = {"o": old_key, "p": params.to_phc(), "n": new_key}
+        sql = text("SELECT todo_auth.change_password(:a, :p, :n)")
+        args = {"a": attempt, "p": params.to_phc(), "n": new_key}
         if not self.db.run(token, lambda c: c.execute(sql, args).scalar_one()):
             raise AuthenticationError("The current password is wrong.")
 
     def delete_account(self, token: str, password: str) -> None:
         """Erase the account and everything in it; asks for the password again."""
         me = self.current_account(token)
-        key = self.derive_key(me.email, password)
-        sql = text("SELECT todo_auth.delete_account(:k)")
-        if not self.db.run(token, lambda c: c.execute(sql, {"k": key}).scalar_one()):
+        attempt = self._attempt(me.email, self.derive_key(me.email, password), None)
+        sql = text("SELECT todo_auth.delete_account(:a)")
+        if not self.db.run(token, lambda c: c.execute(sql, {"a": attempt}).scalar_one()):
             raise AuthenticationError("The password is wrong; the account was not deleted.")

@@ -1,5 +1,6 @@
 """The one engine factory: small pool, pre-ping, recycle before Neon's idle suspend,
-timeouts, keepalives, and a pooled-endpoint mode with no session state.
+timeouts, keepalives, a pooled-endpoint mode with no session state, and error messages
+that never quote bound values.
 """
 
 from __future__ import annotations
@@ -39,9 +40,11 @@ def connect_args_for(target: ConnectionTarget) -> dict[str, Any]:
     }
     if not target.is_local:
         args.update(keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3)
-    if target.pooled:
-        # PgBouncer in transaction mode hands each transaction to any server
-        # connection; a statement prepared on one is unknown on the next.
+    if target.pooled or not target.is_local:
+        # PgBouncer in transaction mode hands each transaction to any server connection: a
+        # statement prepared on one is unknown on the next, and a pooler need not say it is
+        # one. Worse, another client could prepare a statement under the driver's own name
+        # on a shared connection, and the driver would run it with this person's token set.
         args["prepare_threshold"] = None
     return args
 
@@ -61,10 +64,21 @@ def create_db_engine(
         pool_recycle=POOL_RECYCLE_SECONDS,
         pool_timeout=pool_timeout,
         connect_args=connect_args_for(target),
+        # Bound values include password keys and session tokens; an error message that
+        # quotes them would carry them into the log file.
+        hide_parameters=True,
     )
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _note_use)
+    event.listen(engine, "connect", _begin_read_write)
     return engine
+
+
+def _begin_read_write(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    """With ``read_only`` False psycopg begins every transaction with BEGIN READ WRITE, so
+    ``default_transaction_read_only`` set on the role (by anyone who can log in as it) or
+    left on a pooled server connection cannot make the app's writes fail."""
+    dbapi_connection.read_only = False
 
 
 def _note_use(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:

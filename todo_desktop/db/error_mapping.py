@@ -42,6 +42,15 @@ _CONSTRAINTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Limits the database keeps per account and per database (revision 0004).
+_LIMITS: dict[str, str] = {
+    "TDQ01": "This account holds as many tasks as this database allows; delete some to add more.",
+    "TDQ02": "This account stores as much text as this database allows; shorten or delete some tasks.",
+    "TDQ03": "Too many accounts were made on this database in the last hour; try again later.",
+    "TDQ04": "Select at most 10,000 tasks at once.",
+}
+
+
 def _constraint(err: psycopg.Error) -> str | None:
     return err.diag.constraint_name if err.diag is not None else None
 
@@ -52,9 +61,15 @@ def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
         return exc
     if isinstance(exc, UnicodeEncodeError):
         return ValidationError("input", "The text contains a character that cannot be stored.")
+    err = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    # The server closes the connection after these, which alone would read as an outage.
+    if isinstance(err, (pg.IdleInTransactionSessionTimeout, pg.TransactionTimeout)):
+        return TodoError(
+            "The database ended a transaction that stayed open too long; try again, and ask the "
+            "database's admin about its role's time limits if it keeps happening."
+        )
     if classify(exc) is Verdict.RECONNECT:
         return DatabaseUnavailableError(f"Cannot reach {where} right now; try again in a moment.")
-    err = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
     if isinstance(err, psycopg.OperationalError) and err.sqlstate is None:
         if tls_failure(err):
             return InsecureConnectionError(
@@ -65,6 +80,8 @@ def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
                 f"{where[0].upper()}{where[1:]} refused the connection settings: check the user name, "
                 "password and database name."
             )
+    if isinstance(err, psycopg.Error) and err.sqlstate in _LIMITS:
+        return TodoError(_LIMITS[err.sqlstate])
     if isinstance(err, (pg.SerializationFailure, pg.DeadlockDetected)):
         return TodoError("The database was busy with a conflicting change; try again.")
     if isinstance(err, psycopg.DataError) and "NUL" in str(err):
@@ -96,6 +113,19 @@ def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
             app_revision="?",
         )
     if isinstance(err, pg.QueryCanceled):
-        return TodoError("The database took too long to answer; try again.")
+        # Also what a statement_timeout set too low on the role looks like, every time.
+        return TodoError(
+            "The database stopped a statement that took too long; try again, and ask the "
+            "database's admin about its role's time limits if it keeps happening."
+        )
+    if isinstance(err, pg.LockNotAvailable):
+        return TodoError(
+            "Another change was holding the data this needs for too long; try again in a moment."
+        )
+    if isinstance(err, pg.ReadOnlySqlTransaction):
+        return TodoError(
+            "This database connection is read-only: its role's settings were changed; "
+            "ask the database's admin."
+        )
     log.error("Unexpected database error", exc_info=exc)
     return TodoError("Something went wrong talking to the database; the details are in the log.")

@@ -129,7 +129,7 @@ def _sign_in(
     stored = secrets.get(KEY_SECRET)
     if stored:
         try:
-            return accounts.sign_in_with_key(LOCAL_EMAIL, base64.b64decode(stored))
+            return accounts.sign_in_with_key(LOCAL_EMAIL, base64.b64decode(stored), remember_device=False)
         except (AuthenticationError, ValueError):
             log.warning("The stored local key no longer signs in; issuing a new one")
     exists = su.execute("SELECT 1 FROM users WHERE lower(email) = %s", (LOCAL_EMAIL,)).fetchone()
@@ -143,9 +143,9 @@ def _sign_in(
             (params.to_phc(), key, LOCAL_EMAIL),
         )
         su.execute(
-            "DELETE FROM todo_auth.login_throttle WHERE email_hash = todo_auth.email_hash(%s)", (LOCAL_EMAIL,)
+            "DELETE FROM todo_auth.login_attempts WHERE email_hash = todo_auth.email_hash(%s)", (LOCAL_EMAIL,)
         )
     else:
         accounts.register_with_key(LOCAL_EMAIL, _first_name(), "", params.to_phc(), key)
     secrets.set(KEY_SECRET, base64.b64encode(key).decode())
-    return accounts.sign_in_with_key(LOCAL_EMAIL, key)
+    return accounts.sign_in_with_key(LOCAL_EMAIL, key, remember_device=False)

@@ -175,7 +175,10 @@ class SharedDatabases:
             raise connection.schema_error()
         try:
             signed_in = connection.accounts.sign_in(
-                credentials.email, credentials.password, device=self._device
+                credentials.email,
+                credentials.password,
+                device=self._device,
+                device_token=self.secrets.get(profile.device_key(credentials.email)),
             )
         except TodoError as exc:
             if schema_gap(connection, exc):
@@ -191,7 +194,12 @@ class SharedDatabases:
             raise connection.schema_error()  # registering is a write
         # Checks every field (all problems at once), then derives the key on this thread.
         connection.accounts.register(c.email, c.first_name, c.last_name, c.password)
-        signed_in = connection.accounts.sign_in(c.email, c.password, device=self._device)
+        signed_in = connection.accounts.sign_in(
+            c.email,
+            c.password,
+            device=self._device,
+            device_token=self.secrets.get(profile.device_key(c.email)),
+        )
         return self._keep(profile, connection, signed_in, c.stay_signed_in)
 
     def sign_out(self, profile_id: str) -> str:
@@ -285,6 +293,8 @@ class SharedDatabases:
         self, profile: Profile, connection: SharedConnection, signed_in: SignedIn, stay: bool
     ) -> Workspace:
         with self._lock:
+            if signed_in.device_token:
+                self.secrets.set(profile.device_key(signed_in.account.email), signed_in.device_token)
             stored = self.secrets.get(profile.session_key)
             if stay:
                 self.secrets.set(profile.session_key, signed_in.token)

@@ -1,8 +1,9 @@
-"""SQLModel tables, split Base / Create / Update / Read as in the full-stack template.
+"""SQLModel descriptions of the tables and of the rows the todo_api functions return.
 
 The migrations own the DDL (they carry RLS, triggers and functions that models cannot
-express); these classes describe the same columns for queries and typing, and a test
-checks that the two agree.
+express); these classes describe the same columns for typing and review, and tests check
+that they agree with the migrated schema. Clients have no privilege on the tables: they
+receive ``ApiTask`` rows from the functions.
 """
 
 from __future__ import annotations
@@ -33,11 +34,6 @@ class User(UserBase, table=True):
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
-class UserRead(UserBase):
-    id: uuid.UUID
-    created_at: datetime
-
-
 class TaskBase(SQLModel):
     title: str = Field(
         min_length=1, max_length=TITLE_MAX, sa_column=Column(String(TITLE_MAX), nullable=False)
@@ -65,23 +61,20 @@ class Task(TaskBase, table=True):
     )
 
 
-class TaskCreate(TaskBase):
-    id: uuid.UUID = Field(default_factory=uuid.uuid4)
+class ApiTask(SQLModel):
+    """A row of composite type todo_api.task, as every task function returns it."""
 
-
-class TaskUpdate(SQLModel):
-    title: str | None = None
-    description: str | None = None
-    completed: bool | None = None
-    priority: str | None = None
-    due_date: datetime | None = None
-
-
-class TaskRead(TaskBase):
     id: uuid.UUID
+    title: str
+    description: str | None
+    completed: bool
+    priority: str
+    due_date: datetime | None
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
+    title_key: str  # the keyset cursor of a title-ordered page
+    priority_rank: int  # the keyset cursor of a priority-ordered page
 
 
 users = User.__table__  # type: ignore[attr-defined]

@@ -4,88 +4,71 @@ Keyset (``WHERE (sort, id) > (last_sort, last_id)``) instead of OFFSET keeps pag
 as fast as page 1. Every order ends in ``id`` so that rows with equal sort values have a
 stable, total order. Undated tasks sort last by due date; a row comparison cannot cross
 NULLs, so the dated and undated runs are two index ranges, the second read only when the
-first runs out.
+first runs out. The SQL itself lives in ``todo_api.tasks_page``.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
-from todo_desktop.db.database import session_user
-from todo_desktop.db.task_sql import COUNTS_SQL, PageShape, page_sql, task_from_tuple
+from todo_desktop.db.task_sql import COUNTS, PAGE, task_from_tuple
 from todo_desktop.values import Cursor, ListCounts, SmartList, SortKey, Status, Task, TaskQuery
 
 MAX_PAGE = 1000
+_COMPLETED = {Status.OPEN: False, Status.COMPLETED: True, Status.ALL: None}
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _shape(q: TaskQuery, due_part: str | None) -> PageShape:
-    completed: bool | None = {Status.OPEN: False, Status.COMPLETED: True, Status.ALL: None}[q.status]
-    if q.overdue_at is not None:
-        completed = False
-    return PageShape(
-        sort=q.sort,
-        completed=completed,
-        priorities=bool(q.priorities),
-        due_after=q.due_after is not None,
-        due_before=q.due_before is not None,
-        overdue=q.overdue_at is not None,
-        text=bool(q.text),
-        after=q.after is not None,
-        due_part=due_part,
-    )
-
-
-def _params(q: TaskQuery, uid: uuid.UUID, fetch: int) -> dict[str, Any]:
-    params: dict[str, Any] = {"uid": uid, "limit": fetch}
-    if q.priorities:
-        params["priorities"] = sorted(p.value for p in q.priorities)
-    if q.due_after is not None:
-        params["due_after"] = q.due_after
-    if q.due_before is not None:
-        params["due_before"] = q.due_before
-    if q.overdue_at is not None:
-        params["overdue_at"] = q.overdue_at
-    if q.text:
-        params["pattern"] = f"%{_escape_like(q.text)}%"
+def _params(q: TaskQuery, fetch: int, due_part: str | None) -> dict[str, Any]:
+    cursor: dict[str, Any] = {"after_id": None, "after_time": None, "after_rank": None, "after_text": None}
     if q.after is not None:
-        params["after_id"] = q.after.id
-        for i, value in enumerate(q.after.values):
-            params[f"k{i}"] = value
-    return params
+        cursor["after_id"] = q.after.id
+        values = q.after.values
+        if q.sort is SortKey.PRIORITY:
+            cursor["after_rank"], cursor["after_time"] = values
+        elif q.sort is SortKey.TITLE:
+            cursor["after_text"] = values[0]
+        else:
+            cursor["after_time"] = values[0]
+    return {
+        "sort": q.sort.value,
+        "completed": False if q.overdue_at is not None else _COMPLETED[q.status],
+        "priorities": sorted(p.value for p in q.priorities) if q.priorities else None,
+        "due_after": q.due_after,
+        "due_before": q.due_before,
+        "overdue_at": q.overdue_at,
+        "pattern": f"%{_escape_like(q.text)}%" if q.text else None,
+        "due_part": due_part,
+        "limit": fetch,
+        **cursor,
+    }
 
 
-def _run(conn: Connection, q: TaskQuery, uid: uuid.UUID, fetch: int, due_part: str | None) -> list[Any]:
-    sql = page_sql(_shape(q, due_part))
-    return list(conn.exec_driver_sql(sql, _params(q, uid, fetch)).all())
+def _run(conn: Connection, q: TaskQuery, fetch: int, due_part: str | None) -> list[Any]:
+    return list(conn.execute(PAGE, _params(q, fetch, due_part)).all())
 
 
-def _rows(conn: Connection, q: TaskQuery, uid: uuid.UUID, fetch: int) -> list[Any]:
+def _rows(conn: Connection, q: TaskQuery, fetch: int) -> list[Any]:
     if q.sort is not SortKey.DUE:
-        return _run(conn, q, uid, fetch, None)
+        return _run(conn, q, fetch, None)
     if q.after is not None and q.after.values[0] is None:
-        return _run(conn, q, uid, fetch, "undated")
-    rows = _run(conn, q, uid, fetch, "dated")
+        return _run(conn, q, fetch, "undated")
+    rows = _run(conn, q, fetch, "dated")
     if len(rows) < fetch:
-        undated = TaskQuery(**{**_as_dict(q), "after": None})
-        rows += _run(conn, undated, uid, fetch - len(rows), "undated")
+        rows += _run(conn, replace(q, after=None), fetch - len(rows), "undated")
     return rows
 
 
-def _as_dict(q: TaskQuery) -> dict[str, Any]:
-    return {name: getattr(q, name) for name in q.__dataclass_fields__}
-
-
 def _cursor(sort: SortKey, row: Sequence[Any]) -> Cursor:
-    # Columns 9 and 10 are lower(title) and priority_rank (task_sql.KEY_COLUMNS).
+    # Columns 9 and 10 are title_key and priority_rank (task_sql.TASK_COLUMNS).
     values: tuple[object, ...] = {
         SortKey.DUE: (row[5],),
         SortKey.PRIORITY: (row[10], row[6]),
@@ -98,7 +81,7 @@ def _cursor(sort: SortKey, row: Sequence[Any]) -> Cursor:
 
 def list_page(conn: Connection, q: TaskQuery) -> tuple[tuple[Task, ...], Cursor | None]:
     limit = max(1, min(q.limit, MAX_PAGE))
-    rows = _rows(conn, q, session_user(conn), limit + 1)
+    rows = _rows(conn, q, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = _cursor(q.sort, rows[-1]) if more and rows else None
@@ -121,13 +104,7 @@ _COUNT_ORDER = (
 def count_lists(
     conn: Connection, now: datetime, today: datetime, tomorrow: datetime, upcoming_end: datetime
 ) -> ListCounts:
-    params = {
-        "uid": session_user(conn),
-        "now": now,
-        "today": today,
-        "tomorrow": tomorrow,
-        "upcoming_end": upcoming_end,
-    }
-    row = conn.exec_driver_sql(COUNTS_SQL, params).first()
+    params = {"now": now, "today": today, "tomorrow": tomorrow, "upcoming_end": upcoming_end}
+    row = conn.execute(COUNTS, params).first()
     values = row if row is not None else (0,) * len(_COUNT_ORDER)
     return ListCounts({key: int(value) for key, value in zip(_COUNT_ORDER, values, strict=True)})

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from todo_desktop import validation
 from todo_desktop.db import task_sql
-from todo_desktop.db.database import Database, session_user
+from todo_desktop.db.database import Database
 from todo_desktop.db.task_queries import count_lists, list_page
 from todo_desktop.errors import NotFoundError, StaleEditError, ValidationError
 from todo_desktop.smart_lists import UPCOMING_DAYS, local_day_start
@@ -33,7 +33,7 @@ def _ids(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
 
 
 def _fetch(conn: Connection, task_id: uuid.UUID) -> Task:
-    row = conn.exec_driver_sql(task_sql.SELECT_ONE, {"id": task_id}).first()
+    row = conn.execute(task_sql.GET, {"ids": [task_id]}).first()
     if row is None:
         raise NotFoundError(GONE)
     return task_sql.task_from_tuple(row)
@@ -41,11 +41,6 @@ def _fetch(conn: Connection, task_id: uuid.UUID) -> Task:
 
 def _column_value(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
-
-
-def _holds(task: Task, params: dict[str, Any], columns: tuple[str, ...]) -> bool:
-    """Whether ``task`` already has every value an update would write."""
-    return all(_column_value(getattr(task, c)) == params[c] for c in columns)
 
 
 def _draft_of(task: Task) -> TaskDraft:
@@ -71,9 +66,12 @@ class TaskRepository:
         }
 
         def work(conn: Connection) -> Task:
-            row = conn.exec_driver_sql(task_sql.INSERT, params).first()
-            # None: a retry found the first attempt's row (or the id is taken); read it back.
-            return task_sql.task_from_tuple(row) if row is not None else _fetch(conn, clean.id)
+            # A retry after a lost COMMIT gets the first attempt's row back; no row at all
+            # means the id belongs to someone else.
+            row = conn.execute(task_sql.CREATE, params).first()
+            if row is None:
+                raise NotFoundError(GONE)
+            return task_sql.task_from_tuple(row)
 
         return self.db.run(self.token, work)
 
@@ -92,22 +90,21 @@ class TaskRepository:
         values = validation.changes(changes)
         if not values:
             return self.get(task_id)
-        columns = tuple(c for c in task_sql.UPDATABLE if c in values)
-        sql = task_sql.update_sql(columns, versioned=expected_version is not None)
-        params = {c: _column_value(values[c]) for c in columns} | {"id": task_id}
-        if expected_version is not None:
-            params["expected"] = expected_version
+        columns = [c for c in task_sql.UPDATABLE if c in values]
+        params: dict[str, Any] = {c: _column_value(values.get(c)) for c in task_sql.UPDATABLE}
+        params |= {"id": task_id, "expected": expected_version, "columns": columns}
 
         def work(conn: Connection) -> Task:
-            row = conn.exec_driver_sql(sql, params).first()
-            if row is not None:
-                return task_sql.task_from_tuple(row)
-            current = _fetch(conn, task_id)  # NotFoundError when it is gone
-            if _holds(current, params, columns):
-                # Already what this edit asks for: a retry after a COMMIT whose outcome was
-                # lost (its first attempt moved the version), or the same edit made elsewhere.
-                return current
-            raise StaleEditError(current)
+            row = conn.execute(task_sql.UPDATE, params).first()
+            if row is None:
+                raise NotFoundError(GONE)
+            task = task_sql.task_from_tuple(row[1:])
+            # "unchanged": already what this edit asks for, as after a retry whose COMMIT
+            # answer was lost (its first attempt moved the version), or the same edit
+            # made elsewhere.
+            if row[0] == "stale":
+                raise StaleEditError(task)
+            return task
 
         return self.db.run(self.token, work)
 
@@ -121,8 +118,7 @@ class TaskRepository:
         params = {"ids": ids, "completed": completed}
 
         def work(conn: Connection) -> list[Task]:
-            conn.exec_driver_sql(task_sql.SET_COMPLETED, params)
-            rows = conn.exec_driver_sql(task_sql.SELECT_MANY, {"ids": ids}).all()
+            rows = conn.execute(task_sql.SET_COMPLETED, params).all()
             return [task_sql.task_from_tuple(r) for r in rows]
 
         return self.db.run(self.token, work)
@@ -130,7 +126,7 @@ class TaskRepository:
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         """Delete the tasks; returns how many existed. Deleting twice is harmless."""
         params = {"ids": _ids(task_ids)}
-        return self.db.run(self.token, lambda c: c.exec_driver_sql(task_sql.DELETE, params).rowcount)
+        return self.db.run(self.token, lambda c: int(c.execute(task_sql.DELETE, params).scalar_one()))
 
     def restore(self, snapshot: Task) -> Task:
         """Put back a deleted task with its id, fields and creation time (undo of a delete)."""
@@ -154,8 +150,7 @@ class TaskRepository:
         }
 
         def work(conn: Connection) -> list[Task]:
-            conn.exec_driver_sql(task_sql.RESTORE, params)
-            rows = conn.exec_driver_sql(task_sql.SELECT_MANY, {"ids": ids}).all()
+            rows = conn.execute(task_sql.RESTORE, params).all()
             by_id = {r[0]: task_sql.task_from_tuple(r) for r in rows}
             missing = [i for i in ids if i not in by_id]
             if missing:  # the id belongs to someone else: RLS hid the conflicting row
@@ -174,8 +169,7 @@ class TaskRepository:
         limit = max(1, min(limit, MAX_CHANGED))
 
         def work(conn: Connection) -> list[Task]:
-            params = {"uid": session_user(conn), "since": since, "limit": limit}
-            rows = conn.exec_driver_sql(task_sql.CHANGED_SINCE, params).all()
+            rows = conn.execute(task_sql.CHANGED_SINCE, {"since": since, "limit": limit}).all()
             return [task_sql.task_from_tuple(r) for r in rows]
 
         return self.db.run(self.token, work)
