@@ -115,10 +115,13 @@ def one_sentence(message: str) -> bool:
     return message.endswith(".") and message.count(". ") == 0 and "\n" not in message
 
 
-def todo_desktop(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """The real command line in a process of its own, with a throwaway home folder."""
+def todo_desktop(*args: str, home: Path, owner_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command line in a process of its own, with a throwaway home folder, and the
+    owner URL where an admin would keep it (or none)."""
     env = {**os.environ, "TODO_DESKTOP_HOME": str(home)}
     env.pop("TODO_DATABASE_URL", None)
+    if owner_url is not None:
+        env["TODO_DATABASE_URL"] = owner_url
     return subprocess.run(
         [sys.executable, "-m", "todo_desktop", *args],
         cwd=ROOT,

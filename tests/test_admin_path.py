@@ -16,7 +16,6 @@ the client URL and the accounts as JSON on stdin and prints what each account se
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -28,6 +27,7 @@ import pytest
 from psycopg import sql
 from PySide6.QtCore import QSettings
 
+from tests import role_helpers
 from tests.conftest import PASSWORD, PgCluster, Roles
 from tests.gui_fakes import MemoryTasks, key, opener_for, shown_titles
 from tests.memory_keyring import MemoryKeyring
@@ -92,15 +92,7 @@ def window(qtbot, tmp_path: Path, empty_db: EmptyDatabase, gateway: SharedDataba
 
 def todo_desktop(*args: str, owner_url: str, home: Path) -> str:
     """The real command line, with the owner URL where an admin would keep it."""
-    env = {**os.environ, "TODO_DATABASE_URL": owner_url, "TODO_DESKTOP_HOME": str(home)}
-    done = subprocess.run(
-        [sys.executable, "-m", "todo_desktop", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = role_helpers.todo_desktop(*args, home=home, owner_url=owner_url)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 

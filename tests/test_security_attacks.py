@@ -90,6 +90,8 @@ def test_planner_statistics_reveal_nothing(test_db, conn, alice, bob_tasks):
     with test_db.superuser() as su:
         su.execute("ANALYZE public.tasks, public.users")
     as_session(conn, alice.token)
+    # The estimate for a guessed title was the other person's count of it.
+    _refused(conn, "EXPLAIN SELECT * FROM public.tasks WHERE title = 'Divorce lawyer appointment'")
     leaked = conn.execute(
         "SELECT count(*) FROM pg_catalog.pg_stats WHERE schemaname IN ('public', 'todo_auth')"
     ).fetchone()[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,9 @@ from PySide6.QtCore import QEvent, QEventLoop, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from todo_desktop.db.local import LOCAL_DATABASE, LOCAL_ROLE, LocalWorkspace
+from tests.bench._load import RECOUNT
+from tests.bench._raw_sql import Raw
+from todo_desktop.db.local import LOCAL_DATABASE, LocalWorkspace
 from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.values import SmartList, TaskQuery
 
@@ -55,7 +58,7 @@ def load_open_tasks(local: LocalWorkspace, count: int, seed: int = 7) -> float:
     """COPY ``count`` open tasks for the local account as the superuser; returns seconds.
 
     Triggers are off during the COPY (``session_replication_role = replica``), so the
-    per-user counters they keep are rebuilt afterwards with ``todo_recount_tasks()``.
+    per-user counters and stored-text totals they keep are rebuilt afterwards (``RECOUNT``).
     """
     started = time.perf_counter()
     columns = sql.SQL(", ").join(sql.Identifier(c) for c in _COLUMNS)
@@ -64,7 +67,8 @@ def load_open_tasks(local: LocalWorkspace, count: int, seed: int = 7) -> float:
         with conn.cursor().copy(sql.SQL("COPY public.tasks ({}) FROM STDIN").format(columns)) as copy:
             for row in _rows(local.signed_in.account.id, count, seed):
                 copy.write_row(row)
-        conn.execute("SELECT public.todo_recount_tasks()")
+        for statement in RECOUNT:
+            conn.execute(statement)  # type: ignore[arg-type]  # constant text
         conn.commit()
     with psycopg.connect(local.server.superuser_dsn(LOCAL_DATABASE), autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE) public.tasks")
@@ -72,27 +76,27 @@ def load_open_tasks(local: LocalWorkspace, count: int, seed: int = 7) -> float:
 
 
 def commit_baselines(local: LocalWorkspace, edits: int) -> dict[str, list[float]]:
-    """Milliseconds per toggle committed without the GUI: data layer, and raw psycopg."""
+    """Milliseconds per toggle committed without the GUI: the data layer (``todo_api.set_completed``
+    as the client role), and raw psycopg running the same UPDATE straight on the table as its
+    owner (the superuser that migrated the embedded database)."""
     repo = local.tasks
     page = repo.list(TaskQuery(limit=edits))
     ids = [t.id for t in page.tasks]
-    layer: list[float] = []
-    for flag in (True, False):
-        for task_id in ids:
-            t0 = time.perf_counter()
-            repo.set_completed([task_id], flag)
-            layer.append((time.perf_counter() - t0) * 1000)
-    raw: list[float] = []
-    dsn = psycopg.conninfo.make_conninfo(host=local.server.socket_dir, user=LOCAL_ROLE, dbname=LOCAL_DATABASE)
-    with psycopg.connect(dsn) as conn:
-        for _ in range(2):
-            for task_id in ids:
-                t0 = time.perf_counter()
-                conn.execute("SELECT set_config('todo.session_token', %s, true)", (local.signed_in.token,))
-                conn.execute("UPDATE tasks SET completed = NOT completed WHERE id = %s", (task_id,))
-                conn.commit()
-                raw.append((time.perf_counter() - t0) * 1000)
-    return {"data layer set_completed": layer, "raw psycopg (set token, UPDATE, COMMIT)": raw}
+    timings: dict[str, list[float]] = {}
+    with psycopg.connect(local.server.superuser_dsn(LOCAL_DATABASE)) as conn:
+        raw = Raw(conn, local.signed_in.account.id)
+        sides: dict[str, Callable[[uuid.UUID, bool], object]] = {
+            "data layer set_completed": lambda tid, flag: repo.set_completed([tid], flag),
+            "raw psycopg as the owner (UPDATE, COMMIT)": lambda tid, flag: raw.set_completed([tid], flag),
+        }
+        for name, toggle in sides.items():
+            samples = timings.setdefault(name, [])
+            for flag in (True, False):
+                for task_id in ids:
+                    t0 = time.perf_counter()
+                    toggle(task_id, flag)
+                    samples.append((time.perf_counter() - t0) * 1000)
+    return timings
 
 
 # The heartbeat -------------------------------------------------------------------------------

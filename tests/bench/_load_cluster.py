@@ -7,7 +7,6 @@ import secrets
 import subprocess
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 
 import psycopg
@@ -15,7 +14,6 @@ from psycopg import sql
 from sqlalchemy.engine import URL
 
 from tests.bench import _load, _load_pgbench
-from todo_desktop.db.passwords import MINIMUM_COST, KdfParams
 
 HOST = "127.0.0.1"
 
@@ -97,15 +95,18 @@ def ensure_cluster(port: int) -> None:
     raise SystemExit(f"PostgreSQL does not answer on {HOST}:{port}")
 
 
-def create(c: Cluster) -> bool:
-    """Roles and database; returns whether role todo_app existed before."""
+# Roles the migrations make for the whole server when they are missing.
+SHARED_ROLES = ("todo_app", "todo_api_owner")
+
+
+def create(c: Cluster) -> set[str]:
+    """Roles and database; returns which of SHARED_ROLES existed before."""
     c.admin_password = secrets.token_urlsafe(24)
     c.owner_password = secrets.token_urlsafe(24)
     su_psql(f"CREATE ROLE {c.admin} LOGIN SUPERUSER PASSWORD '{c.admin_password}';\n")
     with psycopg.connect(c.dsn(database="postgres"), autocommit=True) as conn:
-        had_app_role = (
-            conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'todo_app'").fetchone() is not None
-        )
+        rows = conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (list(SHARED_ROLES),))
+        existed = {name for (name,) in rows}
         conn.execute(
             sql.SQL("CREATE ROLE {} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS PASSWORD {}").format(
                 sql.Identifier(c.owner), sql.Literal(c.owner_password)
@@ -114,23 +115,25 @@ def create(c: Cluster) -> bool:
         conn.execute(
             sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(c.database), sql.Identifier(c.owner))
         )
-    return had_app_role
+    return existed
 
 
-def drop(c: Cluster, had_app_role: bool | None) -> None:
+def drop(c: Cluster, existed: set[str] | None) -> None:
     """Best effort, each step on its own; the temporary superuser goes last, through su."""
     steps = [
         f"DROP DATABASE IF EXISTS {c.database} WITH (FORCE);",
         f"DROP ROLE IF EXISTS {c.client};",
         f"DROP ROLE IF EXISTS {c.owner};",
-        f"DROP ROLE IF EXISTS {c.admin};",
     ]
-    if had_app_role is False:
+    if existed is not None:
         # Made by this run's migration; kept if another database still uses it.
-        steps.append(
-            "DO $$ BEGIN DROP ROLE IF EXISTS todo_app; "
+        steps += [
+            f"DO $$ BEGIN DROP ROLE IF EXISTS {role}; "
             "EXCEPTION WHEN dependent_objects_still_exist THEN NULL; END $$;"
-        )
+            for role in SHARED_ROLES
+            if role not in existed
+        ]
+    steps.append(f"DROP ROLE IF EXISTS {c.admin};")
     for step in steps:
         try:
             su_psql(step)
@@ -139,28 +142,23 @@ def drop(c: Cluster, had_app_role: bool | None) -> None:
 
 
 def register_and_sign_in(c: Cluster, count: int) -> tuple[_load.Users, list[str]]:
-    params = KdfParams.new(MINIMUM_COST)
-    key = params.derive(_load.PASSWORD)
-    phc = params.to_phc()
-    ids: list[uuid.UUID] = []
+    """``count`` people inserted by the owner (tests/bench/_load.create_users), then each
+    signed in as the client role the two-step way: ``todo_auth.begin_login`` committed, then
+    ``todo_auth.finish_login`` in a later transaction. Returns their session tokens."""
+    emails = [f"user{n:05d}@example.com" for n in range(count)]
+    users = _load.create_users(c.dsn(c.owner), emails, "Load")
     tokens: list[str] = []
-    with psycopg.connect(c.dsn(c.client), autocommit=True) as conn:
-        for n in range(count):
-            email = f"user{n:05d}@example.com"
+    with psycopg.connect(c.dsn(c.client), autocommit=True) as conn:  # one transaction a statement
+        for email in emails:
             row = conn.execute(
-                "SELECT todo_auth.register(%s, %s, %s, %s, %s)", (email, "Load", f"User {n}", phc, key)
+                "SELECT todo_auth.begin_login(%s, %s, %s)", (email, users.key, "load benchmark")
             ).fetchone()
-            if row is None or row[0] is None:
-                raise RuntimeError(f"todo_auth.register returned nothing for {email}")
-            ids.append(row[0])
-        for n in range(count):
-            row = conn.execute(
-                "SELECT todo_auth.login(%s, %s, %s)", (f"user{n:05d}@example.com", key, "load benchmark")
-            ).fetchone()
+            attempt = row[0] if row else None
+            row = conn.execute("SELECT todo_auth.finish_login(%s)", (attempt,)).fetchone()
             if row is None or not row[0]:
-                raise RuntimeError(f"todo_auth.login refused user {n}")
+                raise RuntimeError(f"sign-in refused for {email}")
             tokens.append(row[0])
-    return _load.Users(ids=ids, params=phc, key=key), tokens
+    return users, tokens
 
 
 def make_client_table(c: Cluster, users: _load.Users, tokens: list[str], clients: int) -> None:

@@ -2,17 +2,20 @@
 throwaway PgBouncer, and running pgbench and reading its per-transaction log.
 
 The scripts are generated at run time from ``todo_desktop.db.database._BEGIN_SESSION`` and
-``todo_desktop.db.task_sql`` (the data layer's ``%(name)s`` placeholders become pgbench
-``:name`` variables), so the benchmark always sends what the app sends. Three scripts, each
-one app transaction as ``Database.transaction`` runs it (BEGIN; the token statement; the
-work; COMMIT):
+the ``todo_desktop.db.task_sql`` statements (compiled by SQLAlchemy as the app's engine
+compiles them; each ``%(name)s`` placeholder becomes a pgbench ``:variable``, or ``NULL``
+where the app binds None), so the benchmark always sends what the app sends: calls of the
+``todo_api`` functions, after the statement that sets the session token with
+``set_config(..., true)`` in the same transaction. Three scripts, each one app transaction as
+``Database.transaction`` runs it (BEGIN; the token statement; the work; COMMIT):
 
-- list: the first page of open tasks by due date. The app reads the dated run and, when it
-  has fewer than 101 rows (it always has here: about 50 open dated tasks a user), the
-  undated run; both go with LIMIT 101 (the app asks the undated run only for what is left).
-- update: title and priority of one of the person's open tasks (``update_sql``).
-- insert: a new task (``INSERT ... ON CONFLICT (id) DO NOTHING RETURNING``); the app makes
-  the UUID on the client, pgbench cannot, so ``gen_random_uuid()`` stands in for it.
+- list: the first page of open tasks by due date, ``todo_api.tasks_page``. The app reads the
+  dated run and, when it has fewer than 101 rows (it always has here: about 50 open dated
+  tasks a user), the undated run; both go with LIMIT 101 (the app asks the undated run only
+  for what is left).
+- update: title and priority of one of the person's open tasks, ``todo_api.update_task``.
+- insert: a new task, ``todo_api.create_task``; the app makes the UUID on the client, pgbench
+  cannot, so ``gen_random_uuid()`` stands in for it.
 
 Each pgbench client is one signed-in person on one desktop: before its first transaction it
 reads its session token and ten of its open task ids from ``bench.clients`` (see load.py).
@@ -30,7 +33,11 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 
 from todo_desktop.db import database, task_queries, task_sql
 from todo_desktop.values import TaskQuery
@@ -38,28 +45,50 @@ from todo_desktop.values import TaskQuery
 TASK_IDS_PER_CLIENT = 10
 FD_LIMIT = 4096
 WEIGHTS = {"list": 6, "update": 3, "insert": 1}
-VARIABLES = {  # -D values: the text the app would bind for these parameters
-    "ready": "0",
-    "limit": "101",
-    "title": "Benchmark task from the load test",
-    "priority": "high",
-    "due_date": "2026-12-24T09:00:00+00:00",
-    "completed": "false",
-}
+TITLE = "Benchmark task from the load test"
+DUE = datetime.fromisoformat("2026-12-24T09:00:00+00:00")
+_DIALECT = psycopg_dialect.dialect()
 
 
-def _pgbench_sql(statement: str, names: dict[str, str] | None = None) -> str:
-    """``%(name)s`` -> ``:name`` (or a replacement from ``names``), ``%%`` -> ``%``."""
-    names = names or {}
+def _text(value: Any) -> str:
+    """A value as the text pgbench sends for a variable."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "{" + ",".join(_text(v) for v in value) + "}"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Sql:
+    """SQL text to put in place of a parameter."""
+
+    text: str
+
+
+def _call(statement: Any, params: dict[str, Any], prefix: str, variables: dict[str, str]) -> str:
+    """One app statement for pgbench. A parameter whose value is a ``Sql`` goes in as that
+    text; None as NULL; any other value as the pgbench variable ``:{prefix}{name}``, whose
+    text is added to ``variables`` (passed to pgbench with -D)."""
+    compiled = " ".join(str(statement.compile(dialect=_DIALECT)).split())
 
     def sub(match: re.Match[str]) -> str:
-        return names.get(match[1], f":{match[1]}")
+        value = params[match[1]]
+        if isinstance(value, Sql):
+            return value.text
+        if value is None:
+            return "NULL"
+        variables[prefix + match[1]] = _text(value)
+        return f":{prefix}{match[1]}"
 
-    return re.sub(r"%\((\w+)\)s", sub, statement).replace("%%", "%")
+    return re.sub(r"%\((\w+)\)s", sub, compiled).replace("%%", "%")
 
 
-def scripts() -> dict[str, str]:
-    """name -> pgbench script text."""
+def build() -> tuple[dict[str, str], dict[str, str]]:
+    """(name -> pgbench script text, variable -> value for -D)."""
+    variables: dict[str, str] = {"ready": "0"}
     first_time = (
         "\\if :ready = 0\n"
         "SELECT token AS tok, "
@@ -67,21 +96,32 @@ def scripts() -> dict[str, str]:
         + ", 1 AS ready FROM bench.clients WHERE n = :client_id \\gset\n"
         "\\endif\n"
     )
-    # The app's first statement, verbatim; its one column (current_user_id) becomes :current_user_id.
-    begin = "BEGIN;\n" + _pgbench_sql(database._BEGIN_SESSION, {"token": ":tok"}) + " \\gset\n"
-    # The app's own shapes for its default list (TaskQuery(): open tasks by due date, page 1).
-    page = [
-        _pgbench_sql(task_sql.page_sql(task_queries._shape(TaskQuery(), part)), {"uid": ":current_user_id"})
+    # The app's first statement, verbatim, with the token as :tok.
+    begin = "BEGIN;\n" + database._BEGIN_SESSION.replace("%(token)s", ":tok") + ";\n"
+    # The app's own parameters for its default list (TaskQuery(): open tasks by due date).
+    pages = [
+        _call(task_sql.PAGE, task_queries._params(TaskQuery(), 101, part), f"{part}_", variables)
         for part in ("dated", "undated")
     ]
-    update = task_sql.update_sql(("title", "priority"))
+    # As TaskRepository.update sends TaskChanges(title=..., priority=...), with no expected version.
+    edit: dict[str, Any] = {c: None for c in task_sql.UPDATABLE}
+    edit |= {"title": TITLE, "priority": "high", "expected": None, "columns": ["title", "priority"]}
     branches = []
     for i in range(TASK_IDS_PER_CLIENT):
         keyword = "\\if" if i == 0 else "\\elif"
-        branches.append(f"{keyword} :k = {i}\n{_pgbench_sql(update, {'id': f':t{i}'})};\n")
-    insert = _pgbench_sql(task_sql.INSERT, {"id": "gen_random_uuid()", "description": "NULL"})
-    return {
-        "list": first_time + begin + f"{page[0]};\n{page[1]};\nCOMMIT;\n",
+        update = _call(task_sql.UPDATE, {**edit, "id": Sql(f":t{i}")}, "u_", variables)
+        branches.append(f"{keyword} :k = {i}\n{update};\n")
+    new = {
+        "id": Sql("gen_random_uuid()"),
+        "title": TITLE,
+        "description": None,
+        "priority": "high",
+        "due_date": DUE,
+        "completed": False,
+    }
+    insert = _call(task_sql.CREATE, new, "c_", variables)
+    scripts = {
+        "list": first_time + begin + f"{pages[0]};\n{pages[1]};\nCOMMIT;\n",
         "update": first_time
         + f"\\set k random(0, {TASK_IDS_PER_CLIENT - 1})\n"
         + begin
@@ -89,12 +129,18 @@ def scripts() -> dict[str, str]:
         + "\\endif\nCOMMIT;\n",
         "insert": first_time + begin + f"{insert};\nCOMMIT;\n",
     }
+    return scripts, variables
+
+
+def scripts() -> dict[str, str]:
+    """name -> pgbench script text."""
+    return build()[0]
 
 
 def write_scripts(folder: Path) -> list[str]:
     """Write the scripts; returns pgbench's ``-f file@weight`` arguments."""
     args = []
-    for name, text in scripts().items():
+    for name, text in build()[0].items():
         path = folder / f"{name}.sql"
         path.write_text(text)
         args += ["-f", f"{path}@{WEIGHTS[name]}"]
@@ -255,7 +301,7 @@ def run_pgbench(
     ]  # fmt: skip
     if rate:
         command += ["-R", f"{rate:g}"]
-    for name, value in VARIABLES.items():
+    for name, value in build()[1].items():
         command += ["-D", f"{name}={value}"]
     command += [*script_args, database]
     env = {**os.environ, "PGPASSWORD": password, "PGAPPNAME": f"todo-load-{label}", "PGCONNECT_TIMEOUT": "30"}

@@ -1,15 +1,17 @@
 """Data-layer latency on a large database: ``python -m tests.bench.data`` (repository root).
 
-Starts a throwaway embedded PostgreSQL, migrates it as a non-superuser owner, registers users
-through ``todo_auth.register``, bulk-loads tasks (1,000,000 over 1,000 users by default, the
-heaviest with 100,000), signs the heaviest user in and times each everyday operation twice,
-alternately: through the data layer (TaskRepository on the client-role engine, so RLS applies)
-and as the SAME SQL (captured from the data layer, including its first statement that sets
-the session token with ``set_config(..., true)``) on one raw psycopg connection, in one
-transaction per operation. Prints p50/p99 per operation and the targets
-(p99 <= 5 ms, and data layer p99 <= 2x raw p99); it never fails on timing.
+Starts a throwaway embedded PostgreSQL, migrates it as a non-superuser owner, inserts the users
+as that owner (valid password verifiers, one shared key), bulk-loads tasks (1,000,000 over
+1,000 users by default, the heaviest with 100,000), signs the heaviest user in through
+AccountService and times each everyday operation twice, alternately, in the same run and on
+the same rows: through the data layer (TaskRepository on the client-role engine: the
+``todo_api`` functions, with the session token set in each transaction) and as the baseline,
+direct table SQL written by hand (tests/bench/_raw_sql.py) on one raw psycopg connection as
+the table owner, one transaction per operation. Prints p50/p99 per operation and the targets
+(reads: p99 <= 5 ms and <= 2x raw p99; writes, bound by the commit's fsync: p99 <= 1.5x raw
+p99); it never fails on timing.
 
-Quick run: ``python -m tests.bench.data --tasks 20000 --heavy 5000 --users 50``
+Quick run: ``python -m tests.bench.data --users 50 --tasks 20000 --heavy 5000``
 """
 
 from __future__ import annotations
@@ -20,89 +22,46 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import event
 
 from tests.bench import _load
+from tests.bench._raw_sql import Raw
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.database import Database
 from todo_desktop.db.embedded import EmbeddedServer
 from todo_desktop.db.engine import create_db_engine
-from todo_desktop.db.passwords import MINIMUM_COST
 from todo_desktop.db.roles import rls_bypass_warning
+from todo_desktop.db.task_queries import _COUNT_ORDER
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.db.urls import parse_database_url
+from todo_desktop.smart_lists import UPCOMING_DAYS, local_day_start
 from todo_desktop.values import Cursor, Priority, SmartList, TaskChanges, TaskDraft, TaskQuery
 
-TARGET_P99_MS = 5.0
-TARGET_RATIO = 2.0
-SET_TOKEN = _load.SET_TOKEN
-Statement = tuple[str, Any]
-
-
-class Capture:
-    """Records the SQL the data layer sends (``before_cursor_execute``) while recording."""
-
-    def __init__(self, engine: Any) -> None:
-        self.statements: list[Statement] = []
-        self.active = False
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if self.active:
-            self.statements.append((statement, parameters))
-
-    @contextmanager
-    def record(self) -> Iterator[list[Statement]]:
-        self.statements, self.active = [], True
-        try:
-            yield self.statements
-        finally:
-            self.active = False
+TARGET_P99_MS = 5.0  # reads
+TARGET_RATIO = 2.0  # reads
+TARGET_WRITE_RATIO = 1.5  # writes: a commit waits for its fsync on both sides
+CHANGES = 20  # rows the changed-since poll finds
+Timed = Callable[[int], Callable[[], object]]
 
 
 @dataclass
 class Op:
-    """One operation. ``prepare(i)`` returns the call to time for iteration i (any set-up it
-    needs runs untimed); ``layer_key(i)``/``raw_key(i)`` name the row each side touches, so
-    the raw side replays the captured SQL on its own row."""
+    """One operation. ``layer(i)`` and ``raw(i)`` return the call to time for iteration i (any
+    set-up they need runs untimed), each side on its own row where the operation writes;
+    ``check()`` runs both once, untimed, and says how their answers differ (reads only)."""
 
     name: str
-    prepare: Callable[[int], Callable[[], object]]
-    layer_key: Callable[[int], uuid.UUID | None] = lambda i: None
-    raw_key: Callable[[int], uuid.UUID | None] = lambda i: None
-    template: list[Statement] = field(default_factory=list)
-
-
-def _swap(statements: list[Statement], old: uuid.UUID | None, new: uuid.UUID | None) -> list[Statement]:
-    if old is None or new is None:
-        return statements
-
-    def fix(value: Any) -> Any:
-        if isinstance(value, list):  # ids go as arrays too (delete, bulk complete)
-            return [fix(v) for v in value]
-        return new if isinstance(value, uuid.UUID) and value == old else value
-
-    return [(s, {k: fix(v) for k, v in p.items()} if isinstance(p, dict) else p) for s, p in statements]
-
-
-def raw_run(conn: psycopg.Connection, token: str, statements: list[Statement]) -> None:
-    """The captured statements in one transaction; the layer's own token statement comes first
-    (it sets the token and checks the session in one round trip), else a plain set_config."""
-    if not any(_load.sets_token(stmt) for stmt, _ in statements[:1]):
-        conn.execute(SET_TOKEN, (token,))
-    for stmt, params in statements:
-        cur = conn.execute(stmt, params)  # type: ignore[arg-type]  # captured SQL text
-        if cur.description is not None:
-            cur.fetchall()
-    conn.commit()
+    layer: Timed
+    raw: Timed
+    write: bool = False
+    check: Callable[[], str | None] | None = None
+    statements: list[tuple[str, Any]] = field(default_factory=list)  # the raw side's, for EXPLAIN
 
 
 def pct(samples: list[float], q: float) -> float:
@@ -110,96 +69,164 @@ def pct(samples: list[float], q: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))] * 1000
 
 
-def measure(
-    op: Op, capture: Capture, conn: psycopg.Connection, token: str, warmup: int, iterations: int
-) -> tuple[list[float], list[float]]:
+def measure(op: Op, warmup: int, iterations: int) -> tuple[list[float], list[float]]:
     layer: list[float] = []
     raw: list[float] = []
     for i in range(warmup + iterations):
-        call = op.prepare(i)
-        if i == 0:
-            with capture.record() as seen:
-                call()
-            op.template = list(seen)
-            continue
-        statements = _swap(op.template, op.layer_key(0), op.raw_key(i))
-
-        def time_layer(call: Callable[[], object] = call) -> float:
+        calls = {"layer": op.layer(i), "raw": op.raw(i)}
+        order = ("layer", "raw") if i % 2 else ("raw", "layer")
+        for side in order:
             t0 = time.perf_counter()
-            call()
-            return time.perf_counter() - t0
-
-        def time_raw(statements: list[Statement] = statements) -> float:
-            t0 = time.perf_counter()
-            raw_run(conn, token, statements)
-            return time.perf_counter() - t0
-
-        first, second = (time_layer, time_raw) if i % 2 else (time_raw, time_layer)
-        a, b = first(), second()
-        if i >= warmup:
-            layer.append(a if first is time_layer else b)
-            raw.append(b if first is time_layer else a)
+            calls[side]()
+            seconds = time.perf_counter() - t0
+            if i >= warmup:
+                (layer if side == "layer" else raw).append(seconds)
     return layer, raw
+
+
+def _ids_differ(layer: list[uuid.UUID], raw: list[uuid.UUID]) -> str | None:
+    if layer == raw:
+        return None
+    pairs = enumerate(zip(layer, raw, strict=False))
+    first = next((k for k, (a, b) in pairs if a != b), min(len(layer), len(raw)))
+    return f"{len(layer)} rows through the layer, {len(raw)} raw; they differ from row {first}"
 
 
 def build_ops(
     repo: TaskRepository,
+    raw: Raw,
     pool: list[uuid.UUID],
     args: argparse.Namespace,
     deep_cursor: Cursor | None,
     now: datetime,
 ) -> list[Op]:
-    n = args.warmup + args.iterations + 1
+    n = args.warmup + args.iterations
     slices = {
         name: (pool[k * 2 * n : (k * 2 + 1) * n], pool[(k * 2 + 1) * n : (k * 2 + 2) * n])
         for k, name in enumerate(("update", "toggle", "delete"))
     }
-    drafts: dict[int, TaskDraft] = {}
 
-    def create(i: int) -> Callable[[], object]:
-        due = now + timedelta(days=i % 14)
-        drafts[i] = TaskDraft(title=f"Benchmark task {i}", priority=Priority.HIGH, due_date=due)
-        return lambda: repo.create(drafts[i])
+    def due(i: int) -> datetime:
+        return now + timedelta(days=i % 14)
 
-    def update(i: int) -> Callable[[], object]:
+    def create_layer(i: int) -> Callable[[], object]:
+        draft = TaskDraft(title=f"Benchmark task {i}", priority=Priority.HIGH, due_date=due(i))
+        return lambda: repo.create(draft)
+
+    def create_raw(i: int) -> Callable[[], object]:
+        task_id = uuid.uuid4()
+        return lambda: raw.create(task_id, f"Benchmark task {i}", None, "high", due(i), False)
+
+    def update_layer(i: int) -> Callable[[], object]:
         tid = slices["update"][0][i]
         changes = TaskChanges(title=f"Edited title {i}", priority=Priority.URGENT)
         return lambda: repo.update(tid, changes)
 
-    def toggle(i: int) -> Callable[[], object]:
+    def update_raw(i: int) -> Callable[[], object]:
+        tid = slices["update"][1][i]
+        return lambda: raw.update(tid, title=f"Edited title {i}", priority="urgent")
+
+    def toggle_layer(i: int) -> Callable[[], object]:
         task = repo.get(slices["toggle"][0][i])  # what the person saw; untimed
         return lambda: repo.toggle(task)
 
-    def delete(i: int) -> Callable[[], object]:
-        tid = slices["delete"][0][i]
-        return lambda: repo.delete([tid])
+    def toggle_raw(i: int) -> Callable[[], object]:
+        tid = slices["toggle"][1][i]
+        row = raw.conn.execute("SELECT completed FROM public.tasks WHERE id = %s", (tid,)).fetchone()
+        raw.conn.commit()
+        seen = bool(row and row[0])
+        return lambda: raw.update(tid, completed=not seen)
 
-    def listing(query: TaskQuery) -> Callable[[int], Callable[[], object]]:
-        return lambda i: lambda: repo.list(query)
+    def listing(query: TaskQuery) -> tuple[Timed, Timed, Callable[[], str | None]]:
+        def check() -> str | None:
+            layer_ids = [t.id for t in repo.list(query).tasks]
+            return _ids_differ(layer_ids, [r[0] for r in raw.page(query, query.limit + 1)[: query.limit]])
 
-    layer_of = {name: (lambda i, s=s: s[0][i]) for name, s in slices.items()}
-    raw_of = {name: (lambda i, s=s: s[1][i]) for name, s in slices.items()}
+        return (
+            lambda i: lambda: repo.list(query),
+            lambda i: lambda: raw.page(query, query.limit + 1),
+            check,
+        )
+
+    zone = datetime.now().astimezone().tzinfo or UTC
+
+    def raw_counts(at: datetime, zone: tzinfo) -> list[tuple[Any, ...]]:
+        days = [local_day_start(at, zone, k) for k in (0, 1, 1 + UPCOMING_DAYS)]
+        return raw.counts(at, *days)
+
+    def counts_check() -> str | None:
+        at = datetime.now(UTC)
+        layer = [repo.counts(at, zone)[k] for k in _COUNT_ORDER]
+        row = list(raw_counts(at, zone)[0])
+        return None if layer == row else f"layer {layer}, raw {row}"
+
+    since = {"at": now}
+
+    def changes_check() -> str | None:
+        # Runs just before the operation is timed, after the writes above changed rows.
+        since["at"] = _since(raw)
+        layer_ids = [t.id for t in repo.changed_since(since["at"], 500)]
+        return _ids_differ(layer_ids, [r[0] for r in raw.changed_since(since["at"], 500)])
+
+    def side(
+        s: tuple[list[uuid.UUID], list[uuid.UUID]], k: int, call: Callable[[uuid.UUID], object]
+    ) -> Timed:
+        return lambda i: lambda: call(s[k][i])
+
     filtered = TaskQuery(
         priorities=frozenset({Priority.HIGH, Priority.URGENT}),
         due_after=now,
         due_before=now + timedelta(days=7),
     )
-    zone = datetime.now().astimezone().tzinfo or UTC
+    deletes = slices["delete"]
     ops = [
-        Op("create", create, lambda i: drafts[i].id, lambda i: uuid.uuid4()),
-        Op("update", update, layer_of["update"], raw_of["update"]),
-        Op("toggle", toggle, layer_of["toggle"], raw_of["toggle"]),
-        Op("delete", delete, layer_of["delete"], raw_of["delete"]),
-        Op("first page (open, due)", listing(TaskQuery())),
+        Op("create", create_layer, create_raw, write=True),
+        Op("update", update_layer, update_raw, write=True),
+        Op("toggle", toggle_layer, toggle_raw, write=True),
+        Op(
+            "delete",
+            side(deletes, 0, lambda t: repo.delete([t])),
+            side(deletes, 1, lambda t: raw.delete([t])),
+            write=True,
+        ),
     ]
+    queries = [("first page (open, due)", TaskQuery())]
     if deep_cursor is not None:
-        ops.append(Op("deep keyset page", listing(TaskQuery(after=deep_cursor))))
+        queries.append(("deep keyset page", TaskQuery(after=deep_cursor)))
+    queries += [
+        ("filtered (high+urgent, 7 d)", filtered),
+        (f"text search '{_load.SEARCH_WORD}'", TaskQuery(text=_load.SEARCH_WORD)),
+    ]
+    for name, query in queries:
+        layer, raw_call, check = listing(query)
+        ops.append(Op(name, layer, raw_call, check=check))
     ops += [
-        Op("filtered (high+urgent, 7 d)", listing(filtered)),
-        Op(f"text search '{_load.SEARCH_WORD}'", listing(TaskQuery(text=_load.SEARCH_WORD))),
-        Op("smart-list counts", lambda i: lambda: repo.counts(datetime.now(UTC), zone)),
+        Op(
+            "smart-list counts",
+            lambda i: lambda: repo.counts(datetime.now(UTC), zone),
+            lambda i: lambda: raw_counts(datetime.now(UTC), zone),
+            check=counts_check,
+        ),
+        Op(
+            f"changed since ({CHANGES} rows)",
+            lambda i: lambda: repo.changed_since(since["at"], 500),
+            lambda i: lambda: raw.changed_since(since["at"], 500),
+            check=changes_check,
+        ),
     ]
     return ops
+
+
+def _since(raw: Raw) -> datetime:
+    """A poll that finds the person's CHANGES most recently changed tasks (read untimed)."""
+    row = raw.conn.execute(
+        "SELECT updated_at FROM public.tasks WHERE user_id = %s ORDER BY updated_at DESC OFFSET %s LIMIT 1",
+        (raw.uid, CHANGES),
+    ).fetchone()
+    raw.conn.commit()
+    if row is None:
+        raise SystemExit(f"The heavy user has at most {CHANGES} tasks.")
+    return row[0]
 
 
 def walk_pages(repo: TaskRepository, pages: int) -> tuple[Cursor | None, int]:
@@ -220,7 +247,7 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     users = _load.register_users(setup, args.users)
     print(
-        f"Registered {args.users:,} users via todo_auth.register in {time.perf_counter() - t0:.1f} s "
+        f"Inserted {args.users:,} users as {_load.OWNER} in {time.perf_counter() - t0:.1f} s "
         f"(ONE argon2id key, {users.params.split('$')[3]}, shared by all users to keep load fast)."
     )
     timings = _load.load_tasks(setup, users, args.tasks, args.heavy, args.seed)
@@ -235,19 +262,19 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
     waited, probe = _load.settle(setup, users.ids[-1])
     print(f"Waited {waited:.0f} s for the disk to absorb the load (commit probe p50 {probe:.2f} ms).")
 
-    n = args.warmup + args.iterations + 1
-    pool = _load.heavy_task_ids(setup, users.ids[0], 6 * n, args.seed)
+    pool = _load.heavy_task_ids(setup, users.ids[0], 6 * (args.warmup + args.iterations), args.seed)
     target = parse_database_url(setup.url(_load.CLIENT), pooled=args.pooled)
     db = Database(create_db_engine(target), target)
     # The data layer's engine turns prepared statements off for a pooled endpoint; so does raw.
-    raw = psycopg.connect(setup.dsn(_load.CLIENT), prepare_threshold=None if args.pooled else 5)
+    owner = psycopg.connect(setup.dsn(_load.OWNER), prepare_threshold=None if args.pooled else 5)
     try:
         with db.engine.connect() as c:
             warning = rls_bypass_warning(c)
         if warning:
             raise SystemExit(f"The client role bypasses RLS: {warning}")
-        signed = AccountService(db, kdf_cost=MINIMUM_COST).sign_in_with_key(_load.HEAVY_EMAIL, users.key)
+        signed = AccountService(db).sign_in_with_key(_load.HEAVY_EMAIL, users.key)
         repo = TaskRepository(db, signed.token)
+        raw = Raw(owner, users.ids[0])
         now = datetime.now(UTC)
         seen = repo.counts(now, UTC)
         if seen[SmartList.INBOX] + seen[SmartList.COMPLETED] != args.heavy:
@@ -259,32 +286,34 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
             f"Walked {walked} pages of 100 by keyset in {time.perf_counter() - t0:.1f} s "
             f"(deep cursor at row {walked * 100:,}, in the {where})."
         )
-        capture = Capture(db.engine)
-        ops = build_ops(repo, pool, args, deep if walked else None, now)
         rows = []
-        for op in ops:
-            layer, raw_s = measure(op, capture, raw, signed.token, args.warmup, args.iterations)
+        for op in build_ops(repo, raw, pool, args, deep if walked else None, now):
+            problem = op.check() if op.check is not None else None
+            if problem:
+                raise SystemExit(f"{op.name}: the raw baseline does not answer as the layer does: {problem}")
+            layer, raw_s = measure(op, args.warmup, args.iterations)
+            op.statements = list(raw.last)
             rows.append((op, layer, raw_s))
         conn_rows = _load.connection_times(db.engine, setup.dsn(_load.CLIENT), args.iterations)
         report(rows, conn_rows, args)
         if not args.no_explain:
-            slow = [op for op, layer, raw_s in rows if not _holds(layer, raw_s)]
+            slow = [op for op, layer, raw_s in rows if _misses(op, layer, raw_s)]
             if slow:
-                print("\nEXPLAIN (ANALYZE, BUFFERS) of the operations that miss a target:")
+                print("\nEXPLAIN (ANALYZE, BUFFERS) of the raw SQL of the operations that miss a target:")
             for op in slow:
-                fresh = _swap(op.template, op.layer_key(0), op.raw_key(n - 1) or op.layer_key(0))
-                statements = [(s, p) for s, p in fresh if not _load.sets_token(s)]
-                _load.explain(raw, signed.token, op.name, statements)
+                _load.explain(owner, op.name, op.statements)
         sanity = repo.list(TaskQuery(text=_load.SEARCH_WORD))
         assert all(_load.SEARCH_WORD in t.title for t in sanity.tasks), "search returned a non-match"
     finally:
-        raw.close()
+        owner.close()
         db.dispose()
 
 
-def _holds(layer: list[float], raw: list[float]) -> bool:
+def _misses(op: Op, layer: list[float], raw: list[float]) -> list[str]:
     lp, rp = pct(layer, 0.99), pct(raw, 0.99)
-    return lp <= TARGET_P99_MS and lp <= TARGET_RATIO * rp
+    if op.write:
+        return ["ratio"] if lp > TARGET_WRITE_RATIO * rp else []
+    return [w for w, bad in (("p99", lp > TARGET_P99_MS), ("ratio", lp > TARGET_RATIO * rp)) if bad]
 
 
 def report(
@@ -295,21 +324,26 @@ def report(
     mode = "no prepared statements (--pooled)" if args.pooled else "psycopg auto-prepare on (default)"
     print(
         f"\n{args.iterations} timed iterations per operation after {args.warmup} warm-up; layer and "
-        f"raw alternate; {mode}. Times in ms."
+        f"raw (direct table SQL as the owner) alternate; {mode}. Times in ms."
     )
     head = (
         f"{'operation':<30} {'layer p50':>9} {'layer p99':>9} {'raw p50':>8} {'raw p99':>8} "
-        f"{'p99/p99':>7}  targets (p99<={TARGET_P99_MS:g}ms, <={TARGET_RATIO:g}x raw)"
+        f"{'p99/p99':>7}  {'target':<22} verdict"
     )
     print(head)
     print("-" * len(head))
     for op, layer, raw in rows:
         lp, rp = pct(layer, 0.99), pct(raw, 0.99)
-        misses = [w for w, bad in (("p99", lp > TARGET_P99_MS), ("ratio", lp > TARGET_RATIO * rp)) if bad]
+        target = (
+            f"p99 <= {TARGET_WRITE_RATIO:g}x raw"
+            if op.write
+            else f"p99 <= {TARGET_P99_MS:g} ms, <= {TARGET_RATIO:g}x"
+        )
+        misses = _misses(op, layer, raw)
         verdict = "hold" if not misses else "MISS " + "+".join(misses)
         print(
             f"{op.name:<30} {pct(layer, 0.5):9.2f} {lp:9.2f} {pct(raw, 0.5):8.2f} {rp:8.2f} "
-            f"{lp / rp:6.2f}x  {verdict}"
+            f"{lp / rp:6.2f}x  {target:<22} {verdict}"
         )
     print()
     for name, samples in conn_rows:

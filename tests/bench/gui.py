@@ -11,7 +11,8 @@ and never fails on timing.
    it fires (the longest time the event loop was away).
 3. Keystrokes: one key at a time, the time to the model's change signal (row updated), to the
    table's repaint, and to the write's reply on the GUI thread (committed), p50/p99; beside the
-   same toggle committed through the data layer and through raw psycopg.
+   same toggle committed through the data layer and through raw psycopg (direct table SQL as
+   the table owner).
 
 Quick run: ``python -m tests.bench.gui --tasks 20000 --runs 3 --edits 50``
 """

@@ -7,9 +7,11 @@ never fails on timing. It needs the machine's PostgreSQL 15 cluster (started wit
 1. A throwaway database on the cluster, with throwaway roles (a temporary superuser made
    through ``su postgres -c psql`` for the bulk load, a non-superuser owner that runs the
    migrations, and a client role made by ``create_client_role``: RLS applies to it).
-2. ``--users`` people registered through ``todo_auth.register`` (one shared argon2id key to
-   keep it fast), ``--tasks-per-user`` tasks each COPYed in (tests/bench/_load.py), and every
-   person signed in through ``todo_auth.login``: one session token each.
+2. ``--users`` people inserted by the owner with valid password verifiers (one shared argon2id
+   key to keep it fast; ``todo_auth.register`` would meet its hourly limit),
+   ``--tasks-per-user`` tasks each COPYed in (tests/bench/_load.py), and every person signed
+   in as the client role through ``todo_auth.begin_login`` and, in a later transaction,
+   ``todo_auth.finish_login``: one session token each.
 3. Benchmark scaffolding: table ``bench.clients(n, token, t0..t9)`` holds each person's token
    and ten of their open task ids, owned by the owner, SELECT granted to the client role.
    pgbench cannot pick a random string from a list, and variables cannot be indexed, so each
@@ -21,7 +23,8 @@ never fails on timing. It needs the machine's PostgreSQL 15 cluster (started wit
    transaction of each client.
 4. A PgBouncer of our own (transaction pooling, ``--pool-size`` server connections,
    SCRAM for the client role, run as the postgres user) on a free loopback port.
-5. Three pgbench runs of the app's transactions (tests/bench/_load_pgbench.py):
+5. Three pgbench runs of the app's transactions, calls of the ``todo_api`` functions with the
+   session token set in the same transaction (tests/bench/_load_pgbench.py):
    a baseline with ``--baseline-clients`` straight to PostgreSQL, unthrottled; a short
    saturation run with ``--clients`` through PgBouncer, unthrottled (every client sends its
    next transaction the moment the last one ends: latency there is queueing, about
@@ -48,7 +51,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.bench import _load, _load_pgbench
+from tests.bench import _load, _load_cluster, _load_pgbench
 from tests.bench._load_cluster import (  # the throwaway database, roles and sessions
     HOST,
     Cluster,
@@ -61,7 +64,7 @@ from tests.bench._load_cluster import (  # the throwaway database, roles and ses
 )
 from todo_desktop.db import migrate
 from todo_desktop.db.engine import create_db_engine
-from todo_desktop.db.roles import create_client_role, rls_bypass_warning
+from todo_desktop.db.roles import ClientLimits, create_client_role, rls_bypass_warning
 from todo_desktop.db.urls import parse_database_url
 
 TARGET_P99_MS = 50.0
@@ -105,21 +108,23 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if shutil.which("pgbench") is None:
         raise SystemExit("pgbench is not installed (Debian: postgresql-client-15)")
-    global CLUSTER_PORT
-    CLUSTER_PORT = args.port
+    _load_cluster.CLUSTER_PORT = args.port  # for su_psql
     ensure_cluster(args.port)
     t_all = time.perf_counter()
     c = Cluster(port=args.port, suffix=secrets.token_hex(3))
     folder = Path(tempfile.mkdtemp(prefix="todo-load-"))
     bouncer: _load_pgbench.PgBouncer | None = None
-    had_app_role: bool | None = None
+    existed: set[str] | None = None
     try:
-        had_app_role = create(c)
+        existed = create(c)
         migrate.upgrade(c.url(c.owner))
         engine = create_db_engine(parse_database_url(c.url(c.owner)))
         try:
             with engine.begin() as conn:
-                c.client_password = create_client_role(conn, c.client) or ""
+                # One role for every pgbench client: room for PgBouncer's pool or the
+                # direct baseline, whichever is larger (a person's role gets 10 by default).
+                limits = ClientLimits(connection_limit=max(args.pool_size, args.baseline_clients) + 10)
+                c.client_password = create_client_role(conn, c.client, limits=limits) or ""
         finally:
             engine.dispose()
         engine = create_db_engine(parse_database_url(c.url(c.client)))
@@ -134,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         users, tokens = register_and_sign_in(c, args.users)
         print(
-            f"Registered and signed in {args.users:,} people via todo_auth.register/login "
+            f"Inserted {args.users:,} people as {c.owner} and signed each in via "
+            "todo_auth.begin_login/finish_login "
             f"in {time.perf_counter() - t0:.1f} s."
         )
         total = args.users * args.tasks_per_user
@@ -236,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if bouncer is not None:
             bouncer.stop()
-        drop(c, had_app_role)
+        drop(c, existed)
         shutil.rmtree(folder, ignore_errors=True)
     return 0
 

@@ -1,0 +1,200 @@
+"""The benchmarks' baseline: direct table SQL, written by hand, run as the table owner.
+
+Clients reach the tables only through the ``todo_api`` functions (migrations/sql/0004_api.sql).
+Each statement here does what the body of one of those functions does, on the same tables and
+indexes, but sent straight to the tables: no function call, no session-token lookup, and the
+user id bound as a value. The owner's own policy (``owner_all``) lets every row through. So
+"data layer / raw" is what the function API, the token check and SQLAlchemy cost on top of
+the SQL itself.
+
+Differences from the function bodies, all on the cheap side: create and update return the row
+with RETURNING instead of reading it again, and update sets only the columns it changes
+instead of choosing each with CASE.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from todo_desktop.values import SortKey, Status, TaskQuery
+
+COLUMNS = "id, title, description, completed, priority, due_date, created_at, updated_at, completed_at"
+# A page's rows also carry the keyset cursor of an ordering by title or by priority.
+PAGE_COLUMNS = f"{COLUMNS}, lower(title), priority_rank"
+# Sort keys before the id tie-breaker, and whether the order is descending (as in tasks_page).
+ORDERS: dict[SortKey, tuple[tuple[str, ...], bool]] = {
+    SortKey.DUE: (("due_date",), False),
+    SortKey.PRIORITY: (("priority_rank", "created_at"), True),
+    SortKey.CREATED: (("created_at",), True),
+    SortKey.UPDATED: (("updated_at",), True),
+    SortKey.TITLE: (("lower(title)",), False),
+}
+UPDATABLE = ("title", "description", "priority", "due_date", "completed")
+
+CREATE = (
+    "INSERT INTO public.tasks (id, user_id, title, description, priority, due_date, completed) "
+    "VALUES (%(id)s, %(uid)s, %(title)s, %(description)s, %(priority)s, %(due_date)s, %(completed)s) "
+    f"ON CONFLICT (id) DO NOTHING RETURNING {COLUMNS}"
+)
+SET_COMPLETED = (
+    "UPDATE public.tasks SET completed = %(completed)s "
+    "WHERE id = ANY(%(ids)s) AND user_id = %(uid)s AND completed <> %(completed)s "
+    f"RETURNING {COLUMNS}"
+)
+DELETE = "DELETE FROM public.tasks WHERE id = ANY(%(ids)s) AND user_id = %(uid)s"
+COUNTS = (
+    "SELECT c.open_tasks, c.completed_tasks, c.open_low, c.open_medium, c.open_high, c.open_urgent, "
+    "public.todo_count_open_due(c.user_id, %(today)s, %(tomorrow)s), "
+    "public.todo_count_open_due(c.user_id, %(tomorrow)s, %(upcoming_end)s), "
+    "public.todo_count_open_due(c.user_id, NULL, %(now)s) "
+    "FROM public.task_counts c WHERE c.user_id = %(uid)s"
+)
+_CHANGED_BRANCH = (
+    f"SELECT {PAGE_COLUMNS} FROM public.tasks "
+    "WHERE user_id = %(uid)s AND {done} AND updated_at > %(since)s ORDER BY updated_at, id LIMIT %(limit)s"
+)
+CHANGED_SINCE = (
+    f"SELECT * FROM (({_CHANGED_BRANCH.format(done='NOT completed')}) UNION ALL "
+    f"({_CHANGED_BRANCH.format(done='completed')})) c ORDER BY updated_at, id LIMIT %(limit)s"
+)
+
+
+def update_sql(columns: tuple[str, ...]) -> str:
+    assert columns and set(columns) <= set(UPDATABLE)
+    assignments = ", ".join(f"{c} = %({c})s" for c in columns)
+    return (
+        f"UPDATE public.tasks SET {assignments} WHERE id = %(id)s AND user_id = %(uid)s RETURNING {COLUMNS}"
+    )
+
+
+def page_sql(q: TaskQuery, due_part: str | None) -> str:
+    """One keyset page, built as ``todo_api.tasks_page`` builds it."""
+    keys, descending = ORDERS[q.sort]
+    where = ["user_id = %(uid)s"]
+    completed = (
+        False if q.overdue_at is not None else {Status.OPEN: False, Status.COMPLETED: True}.get(q.status)
+    )
+    if completed is not None:
+        where.append("completed" if completed else "NOT completed")
+    if q.priorities:
+        where.append("priority = ANY(%(priorities)s)")
+    if q.due_after is not None:
+        where.append("due_date >= %(due_after)s")
+    if q.due_before is not None:
+        where.append("due_date < %(due_before)s")
+    if q.overdue_at is not None:
+        where.append("due_date < %(overdue_at)s")
+    if q.text:
+        where.append("(title ILIKE %(pattern)s ESCAPE '\\' OR description ILIKE %(pattern)s ESCAPE '\\')")
+    cursor_keys = keys
+    if due_part == "undated":
+        where.append("due_date IS NULL")
+        cursor_keys = ()
+    elif due_part == "dated":
+        where.append("due_date IS NOT NULL")
+    if q.after is not None:
+        left = ", ".join((*cursor_keys, "id"))
+        right = ", ".join([*(f"%(k{i})s" for i in range(len(cursor_keys))), "%(after_id)s"])
+        where.append(f"({left}) {'<' if descending else '>'} ({right})")
+    direction = " DESC" if descending else ""
+    order_by = ", ".join(f"{k}{direction}" for k in (*keys, "id"))
+    return (
+        f"SELECT {PAGE_COLUMNS} FROM public.tasks WHERE {' AND '.join(where)} "
+        f"ORDER BY {order_by} LIMIT %(limit)s"
+    )
+
+
+def page_params(q: TaskQuery, uid: uuid.UUID, fetch: int) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "uid": uid,
+        "limit": fetch,
+        "priorities": sorted(p.value for p in q.priorities) if q.priorities else None,
+        "due_after": q.due_after,
+        "due_before": q.due_before,
+        "overdue_at": q.overdue_at,
+        "pattern": None,
+    }
+    if q.text:
+        escaped = q.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["pattern"] = f"%{escaped}%"
+    if q.after is not None:
+        params["after_id"] = q.after.id
+        params |= {f"k{i}": value for i, value in enumerate(q.after.values)}
+    return params
+
+
+class Raw:
+    """One psycopg connection as the table owner, for one person's rows. Each method is one
+    transaction (BEGIN, the statements, COMMIT), as the data layer runs each operation;
+    ``last`` keeps the statements of the latest one, for EXPLAIN."""
+
+    def __init__(self, conn: psycopg.Connection, uid: uuid.UUID) -> None:
+        self.conn = conn
+        self.uid = uid
+        self.last: list[tuple[str, dict[str, Any]]] = []
+
+    def _all(self, statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        params = {"uid": self.uid, **params}
+        self.last.append((statement, params))
+        cur = self.conn.execute(statement, params)  # type: ignore[arg-type]  # text built above
+        return cur.fetchall() if cur.description is not None else []
+
+    def _one(self, statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        self.last = []
+        rows = self._all(statement, params)
+        self.conn.commit()
+        return rows
+
+    def create(
+        self,
+        task_id: uuid.UUID,
+        title: str,
+        description: str | None,
+        priority: str,
+        due_date: datetime | None,
+        completed: bool,
+    ) -> list[tuple[Any, ...]]:
+        values = {"title": title, "description": description, "priority": priority, "due_date": due_date}
+        return self._one(CREATE, {"id": task_id, "completed": completed, **values})
+
+    def update(self, task_id: uuid.UUID, **values: Any) -> list[tuple[Any, ...]]:
+        columns = tuple(c for c in UPDATABLE if c in values)
+        return self._one(update_sql(columns), {"id": task_id, **values})
+
+    def set_completed(self, ids: list[uuid.UUID], completed: bool) -> list[tuple[Any, ...]]:
+        return self._one(SET_COMPLETED, {"ids": ids, "completed": completed})
+
+    def delete(self, ids: list[uuid.UUID]) -> list[tuple[Any, ...]]:
+        return self._one(DELETE, {"ids": ids})
+
+    def counts(
+        self, now: datetime, today: datetime, tomorrow: datetime, upcoming_end: datetime
+    ) -> list[tuple[Any, ...]]:
+        times = {"now": now, "today": today, "tomorrow": tomorrow, "upcoming_end": upcoming_end}
+        return self._one(COUNTS, times)
+
+    def changed_since(self, since: datetime, limit: int) -> list[tuple[Any, ...]]:
+        return self._one(CHANGED_SINCE, {"since": since, "limit": limit})
+
+    def page(self, q: TaskQuery, fetch: int) -> list[tuple[Any, ...]]:
+        """``fetch`` rows of a list, with the data layer's logic (task_queries._rows): by due
+        date, the dated run first and the undated one only when the dated run runs out."""
+        self.last = []
+        params = page_params(q, self.uid, fetch)
+        if q.sort is not SortKey.DUE:
+            rows = self._all(page_sql(q, None), params)
+        elif q.after is not None and q.after.values[0] is None:
+            rows = self._all(page_sql(q, "undated"), params)
+        else:
+            rows = self._all(page_sql(q, "dated"), params)
+            if len(rows) < fetch:
+                rest = replace(q, after=None)
+                more = page_params(rest, self.uid, fetch - len(rows))
+                rows += self._all(page_sql(rest, "undated"), more)
+        self.conn.commit()
+        return rows
