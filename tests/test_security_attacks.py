@@ -245,6 +245,7 @@ def test_cannot_call_internal_helpers_or_create_objects(conn, alice):
     for stmt in (
         "SELECT todo_auth.new_session(%s, 'evil')",
         "SELECT todo_auth.answer_attempt(%s)",
+        "SELECT todo_auth.proven_user(%s)",
         "SELECT todo_auth.locked_until('\\x'::bytea, '\\x'::bytea, 1, now()) FROM (SELECT %s) x",
         "SELECT todo_auth.prune() FROM (SELECT %s) x",
     ):

@@ -257,14 +257,27 @@ BEGIN
 END
 $$;
 
--- The old password is proven by a committed attempt (begin_login), like a sign-in, so a
--- guess made here cannot be rolled back either.
-CREATE FUNCTION todo_auth.change_password(attempt uuid, new_params text, new_key bytea) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- The signed-in person, when the committed attempt p_attempt (begin_login) proves their
+-- password; else NULL. A password proven this way, like a sign-in, cannot have its failed
+-- guesses rolled back.
+CREATE FUNCTION todo_auth.proven_user(p_attempt uuid) RETURNS uuid
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     me uuid := todo_auth.current_user_id();
 BEGIN
-    IF me IS NULL OR todo_auth.answer_attempt(attempt) IS DISTINCT FROM me THEN
+    IF me IS NULL OR todo_auth.answer_attempt(p_attempt) IS DISTINCT FROM me THEN
+        RETURN NULL;
+    END IF;
+    RETURN me;
+END
+$$;
+
+CREATE FUNCTION todo_auth.change_password(attempt uuid, new_params text, new_key bytea) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    me uuid := todo_auth.proven_user(attempt);
+BEGIN
+    IF me IS NULL THEN
         RETURN false;
     END IF;
     PERFORM todo_auth.check_params(new_params, new_key);
@@ -281,9 +294,9 @@ $$;
 CREATE FUNCTION todo_auth.delete_account(attempt uuid) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    me uuid := todo_auth.current_user_id();
+    me uuid := todo_auth.proven_user(attempt);
 BEGIN
-    IF me IS NULL OR todo_auth.answer_attempt(attempt) IS DISTINCT FROM me THEN
+    IF me IS NULL THEN
         RETURN false;
     END IF;
     DELETE FROM public.users WHERE id = me;

@@ -137,6 +137,7 @@ DROP FUNCTION todo_auth.begin_login(text, bytea, text, text);
 DROP FUNCTION todo_auth.finish_login(uuid);
 DROP FUNCTION todo_auth.change_password(uuid, text, bytea);
 DROP FUNCTION todo_auth.delete_account(uuid);
+DROP FUNCTION todo_auth.proven_user(uuid);
 DROP FUNCTION todo_auth.answer_attempt(uuid);
 DROP FUNCTION todo_auth.new_device_token();
 DROP FUNCTION todo_auth.locked_until(bytea, bytea, bigint, timestamptz);

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -32,17 +31,8 @@ _BEGIN_SESSION = (
     "SELECT todo_auth.current_user_id() FROM (SELECT set_config('todo.session_token', %(token)s, true)) AS s"
 )
 SESSION_ENDED = "Your session has ended; please sign in again."
-_SESSION_USER = "todo.session_user"
 # A connect slower than this is a database waking (or a network struggling): say so.
 SLOW_CONNECT_SECONDS = 1.0
-
-
-def session_user(conn: Connection) -> uuid.UUID:
-    """The signed-in user of the current transaction (set by ``Database.transaction``)."""
-    user = conn.info.get(_SESSION_USER)
-    if user is None:
-        raise NotSignedInError(SESSION_ENDED)
-    return user
 
 
 class Database:
@@ -73,13 +63,10 @@ class Database:
     @contextmanager
     def transaction(self, token: str | None) -> Iterator[Connection]:
         with self.engine.begin() as conn:
-            user = None
-            if token:
-                user = conn.exec_driver_sql(_BEGIN_SESSION, {"token": token}).scalar()
-                if user is None:
-                    raise NotSignedInError(SESSION_ENDED)
-            # RLS remains the guard; the id only helps the planner and the queries.
-            conn.info[_SESSION_USER] = user
+            # The todo_api functions find the user themselves; asking here turns an ended
+            # session into "sign in again" before any work is tried.
+            if token and conn.exec_driver_sql(_BEGIN_SESSION, {"token": token}).scalar() is None:
+                raise NotSignedInError(SESSION_ENDED)
             yield conn
 
     def run(self, token: str | None, work: Callable[[Connection], T]) -> T:

@@ -174,12 +174,7 @@ class SharedDatabases:
         if connection.schema.state is SchemaState.MISSING:
             raise connection.schema_error()
         try:
-            signed_in = connection.accounts.sign_in(
-                credentials.email,
-                credentials.password,
-                device=self._device,
-                device_token=self.secrets.get(profile.device_key(credentials.email)),
-            )
+            signed_in = self._sign_in(profile, connection, credentials)
         except TodoError as exc:
             if schema_gap(connection, exc):
                 raise connection.schema_error() from exc
@@ -194,12 +189,7 @@ class SharedDatabases:
             raise connection.schema_error()  # registering is a write
         # Checks every field (all problems at once), then derives the key on this thread.
         connection.accounts.register(c.email, c.first_name, c.last_name, c.password)
-        signed_in = connection.accounts.sign_in(
-            c.email,
-            c.password,
-            device=self._device,
-            device_token=self.secrets.get(profile.device_key(c.email)),
-        )
+        signed_in = self._sign_in(profile, connection, c)
         return self._keep(profile, connection, signed_in, c.stay_signed_in)
 
     def sign_out(self, profile_id: str) -> str:
@@ -288,6 +278,14 @@ class SharedDatabases:
         with self._lock:
             self._sessions.pop(profile.id, None)
             self.secrets.delete(profile.session_key)
+
+    def _sign_in(self, profile: Profile, connection: SharedConnection, c: Credentials) -> SignedIn:
+        """Sign in as this computer: its device token for that account, if it holds one,
+        keeps a stranger's failed guesses from locking it out."""
+        device_token = self.secrets.get(profile.device_key(c.email))
+        return connection.accounts.sign_in(
+            c.email, c.password, device=self._device, device_token=device_token
+        )
 
     def _keep(
         self, profile: Profile, connection: SharedConnection, signed_in: SignedIn, stay: bool

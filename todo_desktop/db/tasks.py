@@ -99,9 +99,9 @@ class TaskRepository:
             if row is None:
                 raise NotFoundError(GONE)
             task = task_sql.task_from_tuple(row[1:])
-            # "unchanged": already what this edit asks for, as after a retry whose COMMIT
-            # answer was lost (its first attempt moved the version), or the same edit
-            # made elsewhere.
+            # "updated" and "unchanged" both succeed: "unchanged" means the task already held
+            # what this edit asks for, as after a retry whose COMMIT answer was lost (its
+            # first attempt moved the version), or the same edit made elsewhere.
             if row[0] == "stale":
                 raise StaleEditError(task)
             return task
