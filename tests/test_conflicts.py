@@ -99,7 +99,7 @@ def test_a_stale_edit_that_asks_for_what_is_stored_succeeds_quietly(laptop, phon
 
 class LostCommits:
     """A Database whose every COMMIT succeeds but whose answer is lost, so the work runs
-    again, as Database.run does after a connection drops during COMMIT."""
+    again, as Database.run and Database.call do after a connection drops during COMMIT."""
 
     def __init__(self, db) -> None:
         self.db = db
@@ -107,6 +107,10 @@ class LostCommits:
     def run(self, token, work):
         self.db.run(token, work)
         return self.db.run(token, work)
+
+    def call(self, token, statement, params, *, write=False):
+        self.db.call(token, statement, params, write=write)
+        return self.db.call(token, statement, params, write=write)
 
 
 def test_a_versioned_edit_survives_a_retry_after_a_lost_commit(client_db, laptop, task):

@@ -135,7 +135,20 @@ def test_every_statement_the_app_sends_names_its_schema(client_db, alice, alice_
     event.remove(client_db.engine, "before_cursor_execute", seen)
     assert len(sent) > 10
     # Built-in functions and SQL words that precede a parenthesis.
-    builtin = {"set_config", "cast", "select", "from", "as", "in", "any", "and", "or", "not", "values"}
+    builtin = {
+        "set_config",
+        "cast",
+        "select",
+        "from",
+        "as",
+        "in",
+        "any",
+        "and",
+        "or",
+        "not",
+        "values",
+        "when",
+    }
     for statement in sent:
         flat = " ".join(statement.split())
         for name in re.findall(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([A-Za-z_][\w.]*)", flat, re.IGNORECASE):

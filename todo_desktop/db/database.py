@@ -1,4 +1,5 @@
-"""One transaction per job, with the session token set inside it.
+"""One transaction per job, with the session token set inside it; or, for one todo_api
+call, one statement that sets the token itself (``Database.call``).
 
 ``set_config(..., true)`` lasts only until COMMIT, so the token never lingers on a
 pooled server connection (PgBouncer in transaction mode may hand that connection to
@@ -10,13 +11,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, Executable, Row, event
 
-from todo_desktop.db.error_mapping import map_error
+from todo_desktop.db.error_mapping import SESSION_ENDED, map_error
 from todo_desktop.db.retry import Verdict, classify, with_retries
 from todo_desktop.db.urls import ConnectionTarget
 from todo_desktop.errors import NotSignedInError
@@ -30,7 +31,6 @@ log = logging.getLogger(__name__)
 _BEGIN_SESSION = (
     "SELECT todo_auth.current_user_id() FROM (SELECT set_config('todo.session_token', %(token)s, true)) AS s"
 )
-SESSION_ENDED = "Your session has ended; please sign in again."
 # A connect slower than this is a database waking (or a network struggling): say so.
 SLOW_CONNECT_SECONDS = 1.0
 
@@ -78,6 +78,28 @@ class Database:
             with self.transaction(token) as conn:
                 return work(conn)
 
+        return self._retrying(attempt)
+
+    def call(
+        self, token: str, statement: Executable, params: Mapping[str, Any], *, write: bool = False
+    ) -> list[Row[Any]]:
+        """The rows of one todo_api call that sets the session itself (it binds ``:token``;
+        see task_sql). A read is one round trip: in autocommit the statement is its own
+        transaction, so the token lasts exactly as long. A write runs in BEGIN READ WRITE
+        ... COMMIT. Retried like ``run``, so the statement must be idempotent."""
+        args = {**params, "token": token}
+
+        def attempt() -> list[Row[Any]]:
+            if write:
+                with self.engine.begin() as conn:
+                    return list(conn.execute(statement, args).all())
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                return list(conn.execute(statement, args).all())
+
+        return self._retrying(attempt)
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
         with self.reachability.operation() as waiting:
 
             def on_wait(exc: BaseException, delay: float) -> None:

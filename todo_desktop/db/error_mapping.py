@@ -42,6 +42,10 @@ _CONSTRAINTS: dict[str, tuple[str, str]] = {
 }
 
 
+SESSION_ENDED = "Your session has ended; please sign in again."
+# What todo_api functions raise (42501) when the transaction names no live session.
+_NO_SESSION = "no signed-in session"
+
 # Limits the database keeps per account and per database (revision 0004).
 _LIMITS: dict[str, str] = {
     "TDQ01": "This account holds as many tasks as this database allows; delete some to add more.",
@@ -103,6 +107,8 @@ def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
     if isinstance(err, pg.InvalidParameterValue):
         return ValidationError("password", "The password settings are too weak or malformed.")
     if isinstance(err, pg.InsufficientPrivilege):
+        if err.diag.message_primary and err.diag.message_primary.startswith(_NO_SESSION):
+            return NotSignedInError(SESSION_ENDED)
         if "row-level security" in str(err):
             return NotSignedInError("You are signed out or not allowed to change that; sign in again.")
         return TodoError("The database does not allow this account to do that.")

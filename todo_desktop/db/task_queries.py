@@ -9,12 +9,12 @@ first runs out. The SQL itself lives in ``todo_api.tasks_page``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Executable
 
 from todo_desktop.db.task_sql import COUNTS, PAGE, task_from_tuple
 from todo_desktop.values import Cursor, ListCounts, SmartList, SortKey, Status, Task, TaskQuery
@@ -52,18 +52,23 @@ def _params(q: TaskQuery, fetch: int, due_part: str | None) -> dict[str, Any]:
     }
 
 
-def _run(conn: Connection, q: TaskQuery, fetch: int, due_part: str | None) -> list[Any]:
-    return list(conn.execute(PAGE, _params(q, fetch, due_part)).all())
+# Runs one statement with its parameters and returns its rows (``Database.call`` bound to a
+# session, for example).
+Fetch = Callable[[Executable, dict[str, Any]], Sequence[Any]]
 
 
-def _rows(conn: Connection, q: TaskQuery, fetch: int) -> list[Any]:
+def _run(fetch: Fetch, q: TaskQuery, size: int, due_part: str | None) -> list[Any]:
+    return list(fetch(PAGE, _params(q, size, due_part)))
+
+
+def _rows(fetch: Fetch, q: TaskQuery, size: int) -> list[Any]:
     if q.sort is not SortKey.DUE:
-        return _run(conn, q, fetch, None)
+        return _run(fetch, q, size, None)
     if q.after is not None and q.after.values[0] is None:
-        return _run(conn, q, fetch, "undated")
-    rows = _run(conn, q, fetch, "dated")
-    if len(rows) < fetch:
-        rows += _run(conn, replace(q, after=None), fetch - len(rows), "undated")
+        return _run(fetch, q, size, "undated")
+    rows = _run(fetch, q, size, "dated")
+    if len(rows) < size:
+        rows += _run(fetch, replace(q, after=None), size - len(rows), "undated")
     return rows
 
 
@@ -79,9 +84,9 @@ def _cursor(sort: SortKey, row: Sequence[Any]) -> Cursor:
     return Cursor(values=values, id=row[0])
 
 
-def list_page(conn: Connection, q: TaskQuery) -> tuple[tuple[Task, ...], Cursor | None]:
+def list_page(fetch: Fetch, q: TaskQuery) -> tuple[tuple[Task, ...], Cursor | None]:
     limit = max(1, min(q.limit, MAX_PAGE))
-    rows = _rows(conn, q, limit + 1)
+    rows = _rows(fetch, q, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = _cursor(q.sort, rows[-1]) if more and rows else None
@@ -102,9 +107,9 @@ _COUNT_ORDER = (
 
 
 def count_lists(
-    conn: Connection, now: datetime, today: datetime, tomorrow: datetime, upcoming_end: datetime
+    fetch: Fetch, now: datetime, today: datetime, tomorrow: datetime, upcoming_end: datetime
 ) -> ListCounts:
     params = {"now": now, "today": today, "tomorrow": tomorrow, "upcoming_end": upcoming_end}
-    row = conn.execute(COUNTS, params).first()
-    values = row if row is not None else (0,) * len(_COUNT_ORDER)
+    rows = fetch(COUNTS, params)
+    values = rows[0] if rows else (0,) * len(_COUNT_ORDER)
     return ListCounts({key: int(value) for key, value in zip(_COUNT_ORDER, values, strict=True)})

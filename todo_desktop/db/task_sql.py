@@ -1,5 +1,7 @@
 """The task statements: SQLAlchemy expressions over the ``todo_api`` functions, built once.
 
+Each one also sets the session (``:token``) itself, so an operation is a single statement.
+
 Clients have no privilege on any table; every read and write is a call of a
 ``todo_api`` function. Each statement here is built once, at import, and reused with
 bound parameters, so SQLAlchemy compiles it once and its cache serves every later call
@@ -24,11 +26,13 @@ from sqlalchemy import (
     Text,
     Uuid,
     bindparam,
+    case,
     cast,
     func,
+    null,
     select,
 )
-from sqlalchemy.sql.elements import Cast
+from sqlalchemy.sql.elements import Cast, ColumnElement
 from sqlalchemy.sql.functions import Function
 from sqlalchemy.types import TypeEngine
 
@@ -74,6 +78,19 @@ def _p(name: str, type_: TypeEngine[Any]) -> Cast[Any]:
     return cast(bindparam(name), type_)
 
 
+def _in_session(first: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``first``, evaluated only after ``set_config('todo.session_token', :token, true)``.
+
+    A function's arguments are all evaluated before its body runs, and set_config is
+    volatile, so it is never folded away: the call finds its session already set, and a
+    read needs no statement of its own for that (see ``Database.call``). Bound, so the
+    token never shows in ``pg_stat_activity``; transaction-local, so it never outlives
+    the statement's transaction on a pooled connection.
+    """
+    session = func.set_config("todo.session_token", bindparam("token"), True)
+    return case((session.is_(None), null()), else_=first)
+
+
 def _rows_of(call: Function[Any], columns: tuple[str, ...]) -> Select[Any]:
     return select(call.table_valued(*columns))
 
@@ -81,7 +98,7 @@ def _rows_of(call: Function[Any], columns: tuple[str, ...]) -> Select[Any]:
 # One keyset page; see todo_api.tasks_page. Cursor columns: title_key, priority_rank.
 PAGE = _rows_of(
     func.todo_api.tasks_page(
-        _p("sort", Text()),
+        _in_session(_p("sort", Text())),
         _p("completed", Boolean()),
         _p("priorities", ARRAY(Text())),
         _p("due_after", _TIME),
@@ -100,7 +117,7 @@ PAGE = _rows_of(
 
 COUNTS = select(
     func.todo_api.task_counts(
-        _p("now", _TIME), _p("today", _TIME), _p("tomorrow", _TIME), _p("upcoming_end", _TIME)
+        _in_session(_p("now", _TIME)), _p("today", _TIME), _p("tomorrow", _TIME), _p("upcoming_end", _TIME)
     ).table_valued(
         "open_tasks",
         "completed_tasks",
@@ -114,11 +131,11 @@ COUNTS = select(
     )
 )
 
-GET = _rows_of(func.todo_api.get_tasks(_p("ids", ARRAY(Uuid()))), TASK_COLUMNS)
+GET = _rows_of(func.todo_api.get_tasks(_in_session(_p("ids", ARRAY(Uuid())))), TASK_COLUMNS)
 
 CREATE = _rows_of(
     func.todo_api.create_task(
-        _p("id", Uuid()),
+        _in_session(_p("id", Uuid())),
         _p("title", Text()),
         _p("description", Text()),
         _p("priority", Text()),
@@ -130,7 +147,7 @@ CREATE = _rows_of(
 
 UPDATE = _rows_of(
     func.todo_api.update_task(
-        _p("id", Uuid()),
+        _in_session(_p("id", Uuid())),
         _p("expected", _TIME),
         _p("columns", ARRAY(Text())),
         _p("title", Text()),
@@ -143,14 +160,15 @@ UPDATE = _rows_of(
 )
 
 SET_COMPLETED = _rows_of(
-    func.todo_api.set_completed(_p("ids", ARRAY(Uuid())), _p("completed", Boolean())), TASK_COLUMNS
+    func.todo_api.set_completed(_in_session(_p("ids", ARRAY(Uuid()))), _p("completed", Boolean())),
+    TASK_COLUMNS,
 )
 
-DELETE = select(func.todo_api.delete_tasks(_p("ids", ARRAY(Uuid()))))
+DELETE = select(func.todo_api.delete_tasks(_in_session(_p("ids", ARRAY(Uuid())))))
 
 RESTORE = _rows_of(
     func.todo_api.restore_tasks(
-        _p("ids", ARRAY(Uuid())),
+        _in_session(_p("ids", ARRAY(Uuid()))),
         _p("titles", ARRAY(Text())),
         _p("descriptions", ARRAY(Text())),
         _p("priorities", ARRAY(Text())),
@@ -163,5 +181,5 @@ RESTORE = _rows_of(
 )
 
 CHANGED_SINCE = _rows_of(
-    func.todo_api.changed_since(_p("since", _TIME), _p("limit", Integer())), TASK_COLUMNS
+    func.todo_api.changed_since(_in_session(_p("since", _TIME)), _p("limit", Integer())), TASK_COLUMNS
 )

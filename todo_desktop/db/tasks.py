@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Executable, Row
 
 from todo_desktop import validation
 from todo_desktop.db import task_sql
@@ -32,13 +32,6 @@ def _ids(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
     return unique
 
 
-def _fetch(conn: Connection, task_id: uuid.UUID) -> Task:
-    row = conn.execute(task_sql.GET, {"ids": [task_id]}).first()
-    if row is None:
-        raise NotFoundError(GONE)
-    return task_sql.task_from_tuple(row)
-
-
 def _column_value(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
@@ -54,6 +47,17 @@ class TaskRepository:
         self.db = db
         self.token = token
 
+    def _read(self, statement: Executable, params: dict[str, Any]) -> list[Row[Any]]:
+        return self.db.call(self.token, statement, params)
+
+    def _write(self, statement: Executable, params: dict[str, Any]) -> list[Row[Any]]:
+        return self.db.call(self.token, statement, params, write=True)
+
+    def _one(self, rows: list[Row[Any]]) -> Task:
+        if not rows:
+            raise NotFoundError(GONE)
+        return task_sql.task_from_tuple(rows[0])
+
     def create(self, draft: TaskDraft) -> Task:
         clean = validation.draft(draft)
         params = {
@@ -65,18 +69,12 @@ class TaskRepository:
             "completed": clean.completed,
         }
 
-        def work(conn: Connection) -> Task:
-            # A retry after a lost COMMIT gets the first attempt's row back; no row at all
-            # means the id belongs to someone else.
-            row = conn.execute(task_sql.CREATE, params).first()
-            if row is None:
-                raise NotFoundError(GONE)
-            return task_sql.task_from_tuple(row)
-
-        return self.db.run(self.token, work)
+        # A retry after a lost COMMIT gets the first attempt's row back; no row at all means
+        # the id belongs to someone else.
+        return self._one(self._write(task_sql.CREATE, params))
 
     def get(self, task_id: uuid.UUID) -> Task:
-        return self.db.run(self.token, lambda c: _fetch(c, task_id))
+        return self._one(self._read(task_sql.GET, {"ids": [task_id]}))
 
     def update(
         self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
@@ -94,19 +92,16 @@ class TaskRepository:
         params: dict[str, Any] = {c: _column_value(values.get(c)) for c in task_sql.UPDATABLE}
         params |= {"id": task_id, "expected": expected_version, "columns": columns}
 
-        def work(conn: Connection) -> Task:
-            row = conn.execute(task_sql.UPDATE, params).first()
-            if row is None:
-                raise NotFoundError(GONE)
-            task = task_sql.task_from_tuple(row[1:])
-            # "updated" and "unchanged" both succeed: "unchanged" means the task already held
-            # what this edit asks for, as after a retry whose COMMIT answer was lost (its
-            # first attempt moved the version), or the same edit made elsewhere.
-            if row[0] == "stale":
-                raise StaleEditError(task)
-            return task
-
-        return self.db.run(self.token, work)
+        rows = self._write(task_sql.UPDATE, params)
+        if not rows:
+            raise NotFoundError(GONE)
+        outcome, task = rows[0][0], task_sql.task_from_tuple(rows[0][1:])
+        # "updated" and "unchanged" both succeed: "unchanged" means the task already held
+        # what this edit asks for, as after a retry whose COMMIT answer was lost (its first
+        # attempt moved the version), or the same edit made elsewhere.
+        if outcome == "stale":
+            raise StaleEditError(task)
+        return task
 
     def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
         """Flip ``task`` as the person saw it; sent as an absolute value, so retry-safe.
@@ -117,16 +112,12 @@ class TaskRepository:
         ids = _ids(task_ids)
         params = {"ids": ids, "completed": completed}
 
-        def work(conn: Connection) -> list[Task]:
-            rows = conn.execute(task_sql.SET_COMPLETED, params).all()
-            return [task_sql.task_from_tuple(r) for r in rows]
-
-        return self.db.run(self.token, work)
+        return [task_sql.task_from_tuple(r) for r in self._write(task_sql.SET_COMPLETED, params)]
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         """Delete the tasks; returns how many existed. Deleting twice is harmless."""
         params = {"ids": _ids(task_ids)}
-        return self.db.run(self.token, lambda c: int(c.execute(task_sql.DELETE, params).scalar_one()))
+        return int(self._write(task_sql.DELETE, params)[0][0])
 
     def restore(self, snapshot: Task) -> Task:
         """Put back a deleted task with its id, fields and creation time (undo of a delete)."""
@@ -149,15 +140,10 @@ class TaskRepository:
             "completed_at": [s.completed_at for s, _ in drafts],
         }
 
-        def work(conn: Connection) -> list[Task]:
-            rows = conn.execute(task_sql.RESTORE, params).all()
-            by_id = {r[0]: task_sql.task_from_tuple(r) for r in rows}
-            missing = [i for i in ids if i not in by_id]
-            if missing:  # the id belongs to someone else: RLS hid the conflicting row
-                raise NotFoundError(GONE)
-            return [by_id[i] for i in ids]
-
-        return self.db.run(self.token, work)
+        by_id = {r[0]: task_sql.task_from_tuple(r) for r in self._write(task_sql.RESTORE, params)}
+        if any(i not in by_id for i in ids):  # the id belongs to someone else: RLS hid its row
+            raise NotFoundError(GONE)
+        return [by_id[i] for i in ids]
 
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
         """The signed-in person's tasks changed (or created) after ``since``, oldest first,
@@ -168,20 +154,17 @@ class TaskRepository:
             raise ValueError("since must be timezone-aware")
         limit = max(1, min(limit, MAX_CHANGED))
 
-        def work(conn: Connection) -> list[Task]:
-            rows = conn.execute(task_sql.CHANGED_SINCE, {"since": since, "limit": limit}).all()
-            return [task_sql.task_from_tuple(r) for r in rows]
-
-        return self.db.run(self.token, work)
+        rows = self._read(task_sql.CHANGED_SINCE, {"since": since, "limit": limit})
+        return [task_sql.task_from_tuple(r) for r in rows]
 
     def list(self, query: TaskQuery) -> TaskPage:
         if query.text:
             query = replace(query, text=validation.search_text(query.text))
-        page, cursor = self.db.run(self.token, lambda c: list_page(c, query))
+        page, cursor = list_page(self._read, query)
         return TaskPage(tasks=page, next_cursor=cursor)
 
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         today = local_day_start(now, zone)
         tomorrow = local_day_start(now, zone, 1)
         end = local_day_start(now, zone, 1 + UPCOMING_DAYS)
-        return self.db.run(self.token, lambda c: count_lists(c, now, today, tomorrow, end))
+        return count_lists(self._read, now, today, tomorrow, end)
