@@ -3,8 +3,6 @@ credentials would use, bypassing everything our data layer does."""
 
 from __future__ import annotations
 
-import re
-
 import psycopg
 
 from tests.conftest import POOLER, _dsn
@@ -21,12 +19,12 @@ def as_session(conn: psycopg.Connection, token: str | None) -> None:
     conn.execute("SELECT set_config('todo.session_token', %s, true)", (token or "",))
 
 
-def executed_query(conn: psycopg.Connection, function: str) -> str:
-    """The statement a todo_api function runs with EXECUTE, read from its live definition,
-    with ``$n`` turned into psycopg's ``%(pn)s``: for reading its plan as the function's
-    owner, since a client's EXPLAIN of the call shows nothing inside."""
-    body = conn.execute("SELECT pg_get_functiondef(%s::regprocedure)", (function,)).fetchone()[0]
-    start = body.index("QUERY EXECUTE")
-    span = body[start : body.index("USING", start)]
-    text = "".join(part.replace("''", "'") for part in re.findall(r"'((?:[^']|'')*)'", span))
-    return re.sub(r"\$([0-9]+)", r"%(p\1)s", text.replace("%", "%%"))
+def blocks_read(conn: psycopg.Connection, token: str, call: str, params: dict[str, object]) -> int:
+    """Buffer pages one todo_api call reads, with everything the function runs inside it
+    (a client's EXPLAIN shows no plan in there, but the call's buffer counts include it).
+    The call runs once untimed first, so the count is of a warm, cached plan."""
+    conn.execute("SELECT set_config('todo.session_token', %s, false)", (token,))
+    sql = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT * FROM " + call
+    conn.execute(sql, params)
+    plan = conn.execute(sql, params).fetchone()[0][0]["Plan"]
+    return int(plan["Shared Hit Blocks"] + plan["Shared Read Blocks"])

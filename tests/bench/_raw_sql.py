@@ -21,6 +21,7 @@ from typing import Any
 
 import psycopg
 
+from todo_desktop.db.task_queries import due_filtered
 from todo_desktop.values import SortKey, Status, TaskQuery
 
 COLUMNS = "id, title, description, completed, priority, due_date, created_at, updated_at, completed_at"
@@ -192,7 +193,7 @@ class Raw:
             rows = self._all(page_sql(q, "undated"), params)
         else:
             rows = self._all(page_sql(q, "dated"), params)
-            if len(rows) < fetch:
+            if len(rows) < fetch and not due_filtered(q):
                 rest = replace(q, after=None)
                 more = page_params(rest, self.uid, fetch - len(rows))
                 rows += self._all(page_sql(rest, "undated"), more)

@@ -27,7 +27,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _params(q: TaskQuery, fetch: int, due_part: str | None) -> dict[str, Any]:
+def page_params(q: TaskQuery, fetch: int, due_part: str | None) -> dict[str, Any]:
     cursor: dict[str, Any] = {"after_id": None, "after_time": None, "after_rank": None, "after_text": None}
     if q.after is not None:
         cursor["after_id"] = q.after.id
@@ -58,7 +58,12 @@ Fetch = Callable[[Executable, dict[str, Any]], Sequence[Any]]
 
 
 def _run(fetch: Fetch, q: TaskQuery, size: int, due_part: str | None) -> list[Any]:
-    return list(fetch(PAGE, _params(q, size, due_part)))
+    return list(fetch(PAGE, page_params(q, size, due_part)))
+
+
+def due_filtered(q: TaskQuery) -> bool:
+    """Whether the list keeps only tasks due in some window, which undated tasks never are."""
+    return q.due_after is not None or q.due_before is not None or q.overdue_at is not None
 
 
 def _rows(fetch: Fetch, q: TaskQuery, size: int) -> list[Any]:
@@ -67,7 +72,7 @@ def _rows(fetch: Fetch, q: TaskQuery, size: int) -> list[Any]:
     if q.after is not None and q.after.values[0] is None:
         return _run(fetch, q, size, "undated")
     rows = _run(fetch, q, size, "dated")
-    if len(rows) < size:
+    if len(rows) < size and not due_filtered(q):
         rows += _run(fetch, replace(q, after=None), size - len(rows), "undated")
     return rows
 
