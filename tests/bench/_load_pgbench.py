@@ -1,13 +1,13 @@
 """Helpers of the many-clients benchmark: pgbench scripts made from the app's own SQL, a
 throwaway PgBouncer, and running pgbench and reading its per-transaction log.
 
-The scripts are generated at run time from ``todo_desktop.db.database._BEGIN_SESSION`` and
-the ``todo_desktop.db.task_sql`` statements (compiled by SQLAlchemy as the app's engine
-compiles them; each ``%(name)s`` placeholder becomes a pgbench ``:variable``, or ``NULL``
-where the app binds None), so the benchmark always sends what the app sends: calls of the
-``todo_api`` functions, after the statement that sets the session token with
-``set_config(..., true)`` in the same transaction. Three scripts, each one app transaction as
-``Database.transaction`` runs it (BEGIN; the token statement; the work; COMMIT):
+The scripts are generated at run time from the ``todo_desktop.db.task_sql`` statements
+(compiled by SQLAlchemy as the app's engine compiles them; each ``%(name)s`` placeholder
+becomes a pgbench ``:variable``, or ``NULL`` where the app binds None), so the benchmark always
+sends what the app sends: calls of the ``todo_api`` functions that set the session token
+themselves with ``set_config(..., true)`` in their first argument. Three scripts, each as
+``Database.call`` runs it (a read: one statement in autocommit; a write: BEGIN READ WRITE, the
+statement, COMMIT):
 
 - list: the first page of open tasks by due date, ``todo_api.tasks_page``. The app reads the
   dated run and, when it has fewer than 101 rows (it always has here: about 50 open dated
@@ -39,7 +39,7 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 
-from todo_desktop.db import database, task_queries, task_sql
+from todo_desktop.db import task_queries, task_sql
 from todo_desktop.values import TaskQuery
 
 TASK_IDS_PER_CLIENT = 10
@@ -72,10 +72,13 @@ def _call(statement: Any, params: dict[str, Any], prefix: str, variables: dict[s
     """One app statement for pgbench. A parameter whose value is a ``Sql`` goes in as that
     text; None as NULL; any other value as the pgbench variable ``:{prefix}{name}``, whose
     text is added to ``variables`` (passed to pgbench with -D)."""
-    compiled = " ".join(str(statement.compile(dialect=_DIALECT)).split())
+    compiled_statement = statement.compile(dialect=_DIALECT)
+    compiled = " ".join(str(compiled_statement).split())
+    # The statement's own constants (set_config's name and flag) and the session token.
+    values = {**compiled_statement.params, "token": Sql(":tok"), **params}
 
     def sub(match: re.Match[str]) -> str:
-        value = params[match[1]]
+        value = values[match[1]]
         if isinstance(value, Sql):
             return value.text
         if value is None:
@@ -96,11 +99,12 @@ def build() -> tuple[dict[str, str], dict[str, str]]:
         + ", 1 AS ready FROM bench.clients WHERE n = :client_id \\gset\n"
         "\\endif\n"
     )
-    # The app's first statement, verbatim, with the token as :tok.
-    begin = "BEGIN;\n" + database._BEGIN_SESSION.replace("%(token)s", ":tok") + ";\n"
+    # As Database.call runs them: a read is one statement in autocommit that sets the token
+    # itself (as :tok); a write is that statement in BEGIN READ WRITE ... COMMIT.
+    begin = "BEGIN READ WRITE;\n"
     # The app's own parameters for its default list (TaskQuery(): open tasks by due date).
     pages = [
-        _call(task_sql.PAGE, task_queries._params(TaskQuery(), 101, part), f"{part}_", variables)
+        _call(task_sql.PAGE, task_queries.page_params(TaskQuery(), 101, part), f"{part}_", variables)
         for part in ("dated", "undated")
     ]
     # As TaskRepository.update sends TaskChanges(title=..., priority=...), with no expected version.
@@ -121,7 +125,7 @@ def build() -> tuple[dict[str, str], dict[str, str]]:
     }
     insert = _call(task_sql.CREATE, new, "c_", variables)
     scripts = {
-        "list": first_time + begin + f"{pages[0]};\n{pages[1]};\nCOMMIT;\n",
+        "list": first_time + f"{pages[0]};\n{pages[1]};\n",
         "update": first_time
         + f"\\set k random(0, {TASK_IDS_PER_CLIENT - 1})\n"
         + begin
