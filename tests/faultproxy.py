@@ -78,6 +78,7 @@ class FaultProxy:
         self._pairs: set[_Pair] = set()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._frozen = threading.Event()
         self._threads: list[threading.Thread] = []
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -94,6 +95,12 @@ class FaultProxy:
 
     def passthrough(self) -> None:
         self.mode = "pass"
+        self._frozen.clear()
+
+    def freeze(self) -> None:
+        """Live connections stay open but carry nothing more, either way: a server (or the
+        network) that hangs without closing anything."""
+        self._frozen.set()
 
     def refuse(self) -> None:
         self.mode = "refuse"
@@ -190,6 +197,9 @@ class FaultProxy:
             sel.register(client, selectors.EVENT_READ)
             sel.register(server, selectors.EVENT_READ)
             while not self._stopping.is_set():
+                if self._frozen.is_set():
+                    self._stopping.wait(0.05)
+                    continue
                 for key, _ in sel.select(timeout=0.1):
                     src: socket.socket = key.fileobj  # type: ignore[assignment]
                     try:

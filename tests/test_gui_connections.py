@@ -133,7 +133,8 @@ def test_test_connection_failure_is_one_sentence(qtbot, gateway, workers, shared
     editor.database_edit.setText("no_such_database")
     editor.test_button.click()
     qtbot.waitUntil(lambda: editor.test_button.isEnabled(), timeout=WAIT_MS)
-    assert "refused the connection settings" in editor.result_label.text()
+    said = editor.result_label.text()
+    assert said.endswith("has no database named no_such_database; check the connection.")
     assert "\n" not in editor.result_label.text()
 
 

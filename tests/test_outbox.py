@@ -331,3 +331,38 @@ def test_edits_kept_while_the_killed_server_cannot_start_land_at_the_next_start(
         }
     finally:
         local.close()
+
+
+def test_a_new_task_the_database_fails_on_unexpectedly_is_kept_and_sent_later(
+    switched, folder, alice_tasks, test_db
+):
+    """Not an outage, not a refusal of the task itself (here: the role lost a privilege):
+    the typed task stays, waiting, and lands once when the database takes it again."""
+    durable = outbox_for(folder, "local", switched)
+    signature = "todo_api.create_task(uuid, text, text, text, timestamptz, boolean)"
+    with test_db.superuser() as su:
+        su.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM todo_app")
+    try:
+        kept = durable.create(TaskDraft("Typed during a hiccup"))
+        assert durable.pending_count() == 1
+        assert kept.title == "Typed during a hiccup"
+    finally:
+        with test_db.superuser() as su:
+            su.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO todo_app")
+    report = durable.flush()
+    assert (report.sent, report.dropped, report.pending) == (1, 0, 0)
+    stored = list(state(alice_tasks).values())
+    assert stored == [("Typed during a hiccup", None, False, Priority.MEDIUM, None)]
+
+
+def test_a_new_task_refused_when_sent_later_is_named_in_the_sentence(switched, folder, alice_tasks, test_db):
+    durable = outbox_for(folder, "local", switched)
+    durable.create(TaskDraft("Already there"))
+    switched.down.set()
+    durable.create(TaskDraft("Buy stamps"))
+    switched.down.clear()
+    with test_db.superuser() as su:
+        su.execute("UPDATE todo_auth.settings SET max_tasks_per_user = 1")
+    report = durable.flush()
+    assert (report.sent, report.dropped) == (0, 1)
+    assert report.problems[0].startswith("“Buy stamps”, added offline, was not saved:")

@@ -105,7 +105,9 @@ def test_local_hosts_get_no_tls_requirement(raw):
     assert target.is_local
     assert "sslmode" not in _query(target)
     assert "sslrootcert" not in _query(target)
-    assert target.display_host == "this computer"
+    # Another server on this computer is not the app's own: sentences name its address.
+    assert target.display_host != "this computer" and not target.private
+    assert "local database" not in target.described
     assert not target.pooled
 
 
@@ -131,7 +133,7 @@ def test_remote_hosts_default_to_verify_full_with_system_roots(host):
     assert not target.is_local
     assert _query(target)["sslmode"] == "verify-full"
     assert _query(target)["sslrootcert"] == system_root_certificates()
-    assert target.display_host == host.strip("[]")
+    assert target.display_host == f"{host}:5432" if host.startswith("[") else f"{host}:5432"
 
 
 @pytest.mark.parametrize("url", [NEON, NEON_POOLER], ids=["direct", "pooler"])
@@ -255,8 +257,15 @@ def test_the_pgbouncer_mark_never_reaches_libpq(mark):
 # -- connect arguments and the engine ------------------------------------------------
 
 
-def test_connect_args_for_a_local_direct_target():
-    args = connect_args_for(parse_database_url("postgresql://u@/todo?host=/tmp"))
+def test_only_the_apps_own_server_gets_prepared_statements():
+    """A PgBouncer need not sit on a "-pooler" host, or on another machine: any server but
+    the app's own may hand one server connection to many clients."""
+    for raw in ("postgresql://u@localhost:6432/todo", "postgresql://u@/todo?host=/tmp"):
+        assert connect_args_for(parse_database_url(raw))["prepare_threshold"] is None
+
+
+def test_connect_args_for_the_apps_own_server():
+    args = connect_args_for(parse_database_url("postgresql://u@/todo?host=/tmp", private=True))
     assert args["connect_timeout"] == CONNECT_TIMEOUT_SECONDS
     assert 1 <= args["connect_timeout"] <= 30
     assert __version__ in args["application_name"]
@@ -309,7 +318,7 @@ def test_engine_connects_with_the_promised_session_settings(test_db, pooled):
         with engine.connect() as conn:
             assert conn.execute(text("SHOW application_name")).scalar_one() == f"{APP_ID}/{__version__}"
             dbapi = conn.connection.dbapi_connection
-            assert (dbapi.prepare_threshold is None) is pooled
+            assert dbapi.prepare_threshold is None  # a shared server, pooled or not
     finally:
         engine.dispose()
 

@@ -67,6 +67,10 @@ class StaleEditError(TodoError):
         self.current = current
 
 
+class LimitError(TodoError):
+    """The database keeps a limit (tasks or text per account, sign-ups per hour) this would pass."""
+
+
 class DatabaseUnavailableError(TodoError):
     """The database cannot be reached right now; the operation may be retried later."""
 
@@ -86,3 +90,15 @@ class InsecureConnectionError(TodoError):
 
 class ConfigurationError(TodoError):
     """A setting or URL cannot be used as given."""
+
+
+class DatabaseLoginError(ConfigurationError):
+    """The database server refused the connection's own settings (not the person's account).
+
+    ``field`` names the connection setting it refused: ``db_password``, ``db_user`` or
+    ``db_name``, so a window can put the cursor there rather than in the account password.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

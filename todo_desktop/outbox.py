@@ -8,8 +8,11 @@ in the order it was made. ``flush()`` replays the queue in order. Every write of
 layer is idempotent (client-made ids with ``ON CONFLICT DO NOTHING``, absolute values,
 delete by id), so replaying one whose COMMIT outcome was lost is harmless. Decisions:
 
-- Only ``DatabaseUnavailableError`` queues a write. Validation, not found, stale edits and
-  the like are raised at once and never queued: the person must see them now.
+- A write the database refuses for good (``REFUSED_FOR_GOOD``: invalid, not found, stale,
+  a duplicate, over a limit) is raised at once and never queued: the person must see it
+  now, and the window gives a refused new task's text back. Every other failure (the
+  database unreachable, the session ended, busy, or anything unexpected) queues the write:
+  it may pass later, and an edit a person made is never thrown away on a guess.
 - An update of a task this wrapper has never seen (it learns tasks from every result that
   passes through it, lists included) cannot be shown optimistically; it is still queued,
   and ``QueuedEditError`` (a ``DatabaseUnavailableError``) says so, so the window shows the
@@ -49,6 +52,7 @@ from todo_desktop.errors import (
     ConflictError,
     DatabaseUnavailableError,
     InputErrors,
+    LimitError,
     NotFoundError,
     StaleEditError,
     TodoError,
@@ -94,7 +98,18 @@ REFUSED_FOR_GOOD: tuple[type[TodoError], ...] = (
     NotFoundError,
     StaleEditError,
     ConflictError,
+    LimitError,
 )
+
+
+def _not_saved(entry: Entry, exc: TodoError) -> str:
+    """One sentence for an offline edit the database refused; a new task is named, so its
+    text can be typed again."""
+    if entry.get("op") == "create":
+        return f"“{entry['draft']['title']}”, added offline, was not saved: {exc.message}"
+    return f"An edit made offline was not saved: {exc.message}"
+
+
 FLUSH_BACKOFF_FIRST = 1.0
 FLUSH_BACKOFF_MAX = 30.0
 
@@ -266,8 +281,12 @@ class DurableTasks:
             if not self._pending:
                 try:
                     result = send()
-                except DatabaseUnavailableError:
-                    self._back_off(offline=True)
+                except REFUSED_FOR_GOOD:
+                    raise
+                except Exception as exc:
+                    if not isinstance(exc, TodoError):
+                        log.exception("Outbox: a %s failed unexpectedly; kept to send later", entry["op"])
+                    self._back_off(offline=isinstance(exc, DatabaseUnavailableError))
                     self._queue(entry)
                     return guess()
                 self._came_back()
@@ -297,7 +316,7 @@ class DurableTasks:
                 result = replay(self.inner, entry)
             except REFUSED_FOR_GOOD as exc:
                 dropped += 1
-                problems.append(f"An edit made offline was not saved: {exc.message}")
+                problems.append(_not_saved(entry, exc))
                 log.warning("Outbox: dropped a %s the database refused: %s", entry.get("op"), exc.message)
             except Exception as exc:
                 # Unreachable, signed out, busy, or unexpected: it may work later, so keep it

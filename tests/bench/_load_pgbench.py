@@ -178,6 +178,7 @@ class PgBouncer:
     pool_size: int
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    settings: dict[str, str] = field(default_factory=dict)  # more [pgbouncer] lines
 
     def start(self) -> None:
         binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
@@ -203,7 +204,7 @@ class PgBouncer:
             "listen_backlog = 4096\n"
             "log_connections = 0\n"
             "log_disconnections = 0\n"
-            "logfile = pgbouncer.log\n"
+            "logfile = pgbouncer.log\n" + "".join(f"{k} = {v}\n" for k, v in self.settings.items())
         )
         run_as_postgres = os.geteuid() == 0  # pgbouncer refuses to run as root
         for path in [self.folder, *self.folder.iterdir()]:

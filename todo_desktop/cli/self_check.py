@@ -72,10 +72,10 @@ def run_self_check(out: TextIO | None = None) -> int:
         step("start a throwaway embedded PostgreSQL", server.start)
         step("create the database", lambda: server.ensure_database("todo"))
         step("migrate to the newest schema", lambda: migrate.upgrade(server.url("postgres", "todo")))
-        owner = parse_database_url(server.url("postgres", "todo"))
+        owner = parse_database_url(server.url("postgres", "todo"), private=True)
         with single_connection(owner, transaction=True) as conn:
             step("create a client role (member of todo_app)", lambda: create_client_role(conn, "self_check"))
-        target = parse_database_url(server.url("self_check", "todo"))
+        target = parse_database_url(server.url("self_check", "todo"), private=True)
         db = Database(create_db_engine(target), target)
         accounts = AccountService(db)
         step("register user A", lambda: accounts.register("a@example.com", "Ada", "A", PASSWORD))

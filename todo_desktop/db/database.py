@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Executable, Row, event
 
+from todo_desktop.db import deadline
 from todo_desktop.db.error_mapping import SESSION_ENDED, map_error
 from todo_desktop.db.retry import Verdict, classify, with_retries
 from todo_desktop.db.urls import ConnectionTarget
@@ -53,6 +54,7 @@ class Database:
         self.on_wait = on_wait
         # Told while an operation waits for a connection, so the window can say so.
         self.reachability = reachability if reachability is not None else Reachability()
+        self.answer_limit = deadline.LIMIT_SECONDS
         # A waking Neon compute often accepts the TCP connection and holds it until it
         # runs: no error, no retry, just a slow connect. The running operation's
         # ``waiting`` lives here, per thread, for the connect events to find.
@@ -62,12 +64,18 @@ class Database:
 
     @contextmanager
     def transaction(self, token: str | None) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn, self._answer_within(conn):
             # The todo_api functions find the user themselves; asking here turns an ended
             # session into "sign in again" before any work is tried.
             if token and conn.exec_driver_sql(_BEGIN_SESSION, {"token": token}).scalar() is None:
                 raise NotSignedInError(SESSION_ENDED)
             yield conn
+
+    def _answer_within(self, conn: Connection) -> AbstractContextManager[None]:
+        """The client's own time limit on the database's answers (see db/deadline.py)."""
+        waiting = getattr(self._operation, "waiting", None)
+        dbapi_connection = conn.connection.dbapi_connection
+        return deadline.answer_within(dbapi_connection, waiting=waiting, limit=self.answer_limit)
 
     def run(self, token: str | None, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one transaction, retrying lost connections and serialization
@@ -91,9 +99,9 @@ class Database:
 
         def attempt() -> list[Row[Any]]:
             if write:
-                with self.engine.begin() as conn:
+                with self.engine.begin() as conn, self._answer_within(conn):
                     return list(conn.execute(statement, args).all())
-            with self.engine.connect() as conn:
+            with self.engine.connect() as conn, self._answer_within(conn):
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
                 return list(conn.execute(statement, args).all())
 

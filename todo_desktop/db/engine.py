@@ -16,6 +16,7 @@ from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from todo_desktop import APP_ID, __version__
+from todo_desktop.db import deadline
 from todo_desktop.db.error_mapping import map_error
 from todo_desktop.db.urls import ConnectionTarget
 
@@ -40,11 +41,13 @@ def connect_args_for(target: ConnectionTarget) -> dict[str, Any]:
     }
     if not target.is_local:
         args.update(keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3)
-    if target.pooled or not target.is_local:
+    if not target.private:
         # PgBouncer in transaction mode hands each transaction to any server connection: a
         # statement prepared on one is unknown on the next, and a pooler need not say it is
-        # one. Worse, another client could prepare a statement under the driver's own name
-        # on a shared connection, and the driver would run it with this person's token set.
+        # one (nor sit on a "-pooler" host, or on another machine). Worse, another client
+        # could prepare a statement under the driver's own name on a shared connection, and
+        # the driver would run it with this person's token set. Only the app's own server
+        # is known to have no pooler in front.
         args["prepare_threshold"] = None
     return args
 
@@ -90,8 +93,10 @@ def _ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Poo
     if last is not None and time.monotonic() - last < IDLE_PING_SECONDS:
         return
     try:
-        dbapi_connection.execute("SELECT 1")
-        dbapi_connection.rollback()
+        # A pooler may hold the ping in its queue as long as any statement (db/deadline.py).
+        with deadline.answer_within(dbapi_connection, limit=deadline.LIMIT_SECONDS):
+            dbapi_connection.execute("SELECT 1")
+            dbapi_connection.rollback()
     except psycopg.Error as exc:
         # The pool discards this connection and checks out (or opens) another.
         raise DisconnectionError(str(exc)) from exc

@@ -7,17 +7,27 @@ and the fuzz tests would notice a gap (an unmapped error surfaces as the generic
 from __future__ import annotations
 
 import logging
+import re
 
 import psycopg
 from psycopg import errors as pg
 from sqlalchemy import exc as sa_exc
 
-from todo_desktop.db.retry import Verdict, classify, refused_login, tls_failure
+from todo_desktop.db.retry import (
+    Verdict,
+    classify,
+    nothing_listening,
+    refused_login,
+    tls_failure,
+    unknown_host,
+)
 from todo_desktop.errors import (
     ConfigurationError,
     ConflictError,
+    DatabaseLoginError,
     DatabaseUnavailableError,
     InsecureConnectionError,
+    LimitError,
     NotSignedInError,
     SchemaMismatchError,
     TodoError,
@@ -59,6 +69,42 @@ def _constraint(err: psycopg.Error) -> str | None:
     return err.diag.constraint_name if err.diag is not None else None
 
 
+def _quoted(text: str, before: str) -> str | None:
+    found = re.search(before + r""" ["']([^"']+)["']""", text)
+    return found[1] if found else None
+
+
+def unreachable(err: BaseException, where: str) -> str:
+    """Why ``where`` cannot be reached, in words, when the driver says why."""
+    text = str(err)
+    if nothing_listening(err):
+        return f"Nothing is listening at {where.removeprefix('the database at ')}; check the host and port."
+    if unknown_host(err):
+        host = _quoted(text, "host name") or _quoted(text, "resolve host") or "the host"
+        return f"The name {host} does not resolve; check the host name, or the network."
+    if "timeout expired" in text.lower():
+        return (
+            f"{where[0].upper()}{where[1:]} did not answer in time; check the host and port, or the network."
+        )
+    return f"Cannot reach {where} right now; try again in a moment."
+
+
+def refused_settings(err: BaseException, where: str) -> ConfigurationError:
+    """Which of the connection's own settings the server refused (not the person's account)."""
+    text = str(err)
+    subject = f"{where[0].upper()}{where[1:]}"
+    if "password authentication failed" in text:
+        user = _quoted(text, "for user") or "this user"
+        return DatabaseLoginError("db_password", f"{subject} refused the database password for user {user}.")
+    if (role := _quoted(text, "role")) and "does not exist" in text:
+        return DatabaseLoginError("db_user", f"{subject} has no user named {role}; check the connection.")
+    if (name := _quoted(text, "database")) and "does not exist" in text:
+        return DatabaseLoginError("db_name", f"{subject} has no database named {name}; check the connection.")
+    return ConfigurationError(
+        f"{subject} refused the connection settings: check the user name, password and database name."
+    )
+
+
 def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
     """The TodoError a person should see for ``exc``; unknown errors are logged in full."""
     if isinstance(exc, TodoError):
@@ -73,19 +119,20 @@ def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
             "database's admin about its role's time limits if it keeps happening."
         )
     if classify(exc) is Verdict.RECONNECT:
-        return DatabaseUnavailableError(f"Cannot reach {where} right now; try again in a moment.")
+        return DatabaseUnavailableError(unreachable(err or exc, where))
     if isinstance(err, psycopg.OperationalError) and err.sqlstate is None:
         if tls_failure(err):
+            if "does not match host name" in str(err):
+                return InsecureConnectionError(
+                    f"The certificate of {where} is for another host; refusing to send the password."
+                )
             return InsecureConnectionError(
                 f"Could not verify a secure connection to {where}; refusing to send the password."
             )
         if refused_login(err):
-            return ConfigurationError(
-                f"{where[0].upper()}{where[1:]} refused the connection settings: check the user name, "
-                "password and database name."
-            )
+            return refused_settings(err, where)
     if isinstance(err, psycopg.Error) and err.sqlstate in _LIMITS:
-        return TodoError(_LIMITS[err.sqlstate])
+        return LimitError(_LIMITS[err.sqlstate])
     if isinstance(err, (pg.SerializationFailure, pg.DeadlockDetected)):
         return TodoError("The database was busy with a conflicting change; try again.")
     if isinstance(err, psycopg.DataError) and "NUL" in str(err):

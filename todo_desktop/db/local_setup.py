@@ -87,7 +87,7 @@ def _role_exists(su: psycopg.Connection) -> bool:
 
 def _upgrade_schema(server: EmbeddedServer) -> None:
     url = server.url("postgres", LOCAL_DATABASE)
-    with single_connection(parse_database_url(url)) as conn:
+    with single_connection(parse_database_url(url, private=True)) as conn:
         status = migrate.schema_status(conn)
     if status.state is SchemaState.NEWER:
         raise SchemaMismatchError(
@@ -108,10 +108,10 @@ def set_up(
         if not _schema_is_current(su):
             _upgrade_schema(server)  # Alembic decides: missing, older, or newer than the app
         if not _role_exists(su):
-            owner = parse_database_url(server.url("postgres", LOCAL_DATABASE))
+            owner = parse_database_url(server.url("postgres", LOCAL_DATABASE), private=True)
             with single_connection(owner, transaction=True) as sa_conn:
                 ensure_client_role(sa_conn, LOCAL_ROLE)
-        target = parse_database_url(server.url(LOCAL_ROLE, LOCAL_DATABASE))
+        target = parse_database_url(server.url(LOCAL_ROLE, LOCAL_DATABASE), private=True)
         db = Database(
             create_db_engine(target),
             target,

@@ -44,6 +44,39 @@ TLS_FAILURE_MARKERS = (
 )
 
 
+# Causes that waiting will not cure: nothing listens on that port, or the name does not
+# resolve. Reported at once (with the cause) rather than after the whole retry budget.
+# Only over TCP: the app's own server, on a Unix socket, may be restarting under it.
+UNKNOWN_HOST_MARKERS = (
+    "could not translate host name",
+    "failed to resolve host",
+    "name or service not known",
+    "nodename nor servname",
+    "temporary failure in name resolution",
+)
+
+
+# Enough to ride out a server restarting on the spot; a wrong port or host name is then
+# reported with its cause instead of after the whole budget.
+CERTAIN_OUTAGE_BUDGET = 2.0
+
+
+def nothing_listening(err: BaseException) -> bool:
+    text = str(err).lower()
+    return "connection refused" in text and "connection to server at" in text
+
+
+def unknown_host(err: BaseException) -> bool:
+    text = str(err).lower()
+    return any(marker in text for marker in UNKNOWN_HOST_MARKERS)
+
+
+def certain_outage(exc: BaseException) -> bool:
+    """A connection failure whose cause is known and will not go away by itself soon."""
+    err = _driver_error(exc)
+    return isinstance(err, psycopg.OperationalError) and (nothing_listening(err) or unknown_host(err))
+
+
 def refused_login(err: BaseException) -> bool:
     text = str(err).lower()
     return any(marker in text for marker in REFUSED_LOGIN_MARKERS)
@@ -68,6 +101,11 @@ def _driver_error(exc: BaseException) -> BaseException:
 
 def classify(exc: BaseException) -> Verdict:
     if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return Verdict.RECONNECT
+    # SQLAlchemy's own words for a connection the server (or a pooler) closed under it.
+    if isinstance(exc, sa_exc.InvalidRequestError) and "connection is closed" in str(exc).lower():
+        return Verdict.RECONNECT
+    if isinstance(exc, sa_exc.ResourceClosedError):
         return Verdict.RECONNECT
     if isinstance(exc, sa_exc.TimeoutError):  # no free pooled connection in time
         return Verdict.RECONNECT
@@ -124,12 +162,13 @@ def with_retries(
     delays: Iterator[float] | None = None
     tx_retries = 0
     replaced_stale = False
+    waited = 0.0
     while True:
         try:
             return action()
         except Exception as exc:
             verdict = classify(exc)
-            if verdict is Verdict.FAIL:
+            if verdict is Verdict.FAIL or (certain_outage(exc) and waited >= CERTAIN_OUTAGE_BUDGET):
                 raise
             if verdict is Verdict.RECONNECT and not replaced_stale and _stale_pooled(exc):
                 # A pooled connection died while idle (a suspend, a NAT timeout): the pool
@@ -150,3 +189,4 @@ def with_retries(
             if on_wait is not None:
                 on_wait(exc, delay)
             sleep(delay)
+            waited += delay

@@ -27,20 +27,30 @@ class ConnectionTarget:
     url: URL
     is_local: bool
     pooled: bool
+    # The app's own embedded server, which nothing else connects to: the one connection
+    # that may keep session state and prepared statements.
+    private: bool = False
+
+    @property
+    def address(self) -> str:
+        host = self.url.host or str(self.url.query.get("host") or "?")
+        if host.startswith("/"):
+            return host  # a Unix socket folder
+        return f"[{host}]:{self.url.port or 5432}" if ":" in host else f"{host}:{self.url.port or 5432}"
 
     @property
     def display_host(self) -> str:
         """Short, for the status bar."""
-        if self.is_local:
+        if self.private:
             return "this computer"
-        return self.url.host or "?"
+        return self.address
 
     @property
     def described(self) -> str:
         """For sentences: "Cannot reach <described> right now"."""
-        if self.is_local:
+        if self.private:
             return "the local database"
-        return f"the database at {self.url.host or '?'}"
+        return f"the database at {self.address}"
 
     def redacted(self) -> str:
         return self.url.render_as_string(hide_password=True)
@@ -78,6 +88,7 @@ def parse_database_url(
     *,
     pooled: bool | None = None,
     tls_mode: str | None = None,
+    private: bool = False,
 ) -> ConnectionTarget:
     """Parse ``raw`` (``postgres://``, ``postgresql://`` or with ``+psycopg``).
 
@@ -120,4 +131,4 @@ def parse_database_url(
         url = url.set(query=query)
     named = bool(host and is_pooler_host(host))
     is_pooled = pooled if pooled is not None else named or marked
-    return ConnectionTarget(url=url, is_local=local, pooled=is_pooled)
+    return ConnectionTarget(url=url, is_local=local, pooled=is_pooled, private=private)

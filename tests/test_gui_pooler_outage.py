@@ -1,0 +1,171 @@
+"""Two devices on one shared database through a real PgBouncer in transaction mode, with the
+server behind the pooler stopped, hung and cut off in the middle of edits typed into the
+windows: every edit lands, none twice. The pooler is not on a "-pooler" host and the
+profiles do not say "pooled": the app must be safe through it without being told.
+
+The server is the test database behind the fault proxy; PgBouncer's server connections go
+through the proxy, so refusing there is a stopped server, freezing is a hung one, and
+cutting is a killed one, all while PgBouncer itself keeps answering its clients.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from sqlalchemy.engine import make_url
+
+from tests.bench._load_pgbench import PgBouncer
+from tests.conftest import PASSWORD
+from tests.faultproxy import FaultProxy
+from tests.gui_fakes import key, real_opener
+from tests.memory_keyring import MemoryKeyring
+from tests.shared_helpers import add_profile, make_gateway
+from todo_desktop.db import deadline
+from todo_desktop.services import Credentials
+from todo_desktop.ui.main_window import MainWindow
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(240)]
+
+EMAIL = "hana@example.com"
+WAIT_MS = 60_000
+
+
+@pytest.fixture
+def bouncer(test_db, proxy: FaultProxy):
+    if not (shutil.which("pgbouncer") or Path("/usr/sbin/pgbouncer").exists()):
+        pytest.skip("needs Debian's pgbouncer (apt-get install pgbouncer)")
+    client = make_url(test_db.client_url)
+    folder = Path(tempfile.mkdtemp(prefix="todo-pgb-"))
+    pooler = PgBouncer(
+        folder=folder,
+        database=client.database or "",
+        server_port=proxy.port,
+        role=client.username or "",
+        password=client.password or "",
+        max_client_conn=50,
+        pool_size=3,
+        # Try the server again a second after a failed login, not Debian's 15 s.
+        settings={"server_login_retry": "1"},
+    )
+    pooler.start()
+    try:
+        yield pooler
+    finally:
+        pooler.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _titles_stored(test_db) -> Counter[str]:
+    with test_db.superuser() as su:
+        rows = su.execute(
+            "SELECT t.title FROM tasks t JOIN users u ON u.id = t.user_id WHERE u.email = %s", (EMAIL,)
+        ).fetchall()
+    return Counter(r[0] for r in rows)
+
+
+def test_two_devices_through_pgbouncer_keep_every_edit_through_a_stopped_hung_and_killed_server(
+    qtbot, tmp_path: Path, test_db, proxy: FaultProxy, bouncer: PgBouncer, alice, alice_tasks, monkeypatch
+):
+    monkeypatch.setattr(deadline, "LIMIT_SECONDS", 3.0)  # the app waits 12 s for an answer
+    client = make_url(test_db.client_url)
+    url = f"postgresql://{client.username}:{client.password}@127.0.0.1:{bouncer.port}/{client.database}"
+
+    def device(name: str) -> tuple[MainWindow, object]:
+        gateway = make_gateway(
+            tmp_path / name / "config",
+            MemoryKeyring(),
+            retry_budget=1.0,
+            device=name,
+            outbox_folder=tmp_path / name / "outbox",
+        )
+        profile = add_profile(gateway, url, name="Team")
+        assert not profile.pooled  # nobody told the app this is a pooler
+        gateway.set_active(profile.id)
+        form = Credentials(EMAIL, PASSWORD, stay_signed_in=True, first_name="Hana", last_name="Two")
+        if name == "laptop":
+            gateway.register(profile.id, form)
+        else:
+            gateway.sign_in(profile.id, form)
+        settings = QSettings(str(tmp_path / name / "window.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(
+            real_opener(alice_tasks, alice.account), gateway, settings=settings, retry_first_ms=300
+        )
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.open_workspace()
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table, timeout=WAIT_MS)
+        assert window.workspace is not None and window.workspace.outbox is not None
+        return window, gateway
+
+    laptop, laptop_gateway = device("laptop")
+    phone, phone_gateway = device("phone")
+    typed: list[str] = []
+
+    def add(window: MainWindow, title: str) -> None:
+        window.activateWindow()
+        key(qtbot, window, "Ctrl+N")
+        qtbot.keyClicks(window.quick_add, title)
+        key(qtbot, window.quick_add, "Return")
+        typed.append(title)
+        qtbot.waitUntil(lambda: title in [t.title for t in window.model.tasks()], timeout=WAIT_MS)
+
+    def all_sent(window: MainWindow) -> bool:
+        return window.workspace is not None and window.workspace.outbox.pending_count() == 0  # type: ignore[union-attr]
+
+    def landed() -> bool:
+        return _titles_stored(test_db) == Counter(typed)
+
+    try:
+        add(laptop, "Before anything")
+        add(phone, "Phone before anything")
+        qtbot.waitUntil(landed, timeout=WAIT_MS)
+
+        # The server stops: PgBouncer answers, its logins to the server fail.
+        proxy.refuse()
+        proxy.cut()
+        add(laptop, "Laptop while stopped")
+        add(phone, "Phone while stopped")
+        add(laptop, "Laptop while stopped, again")
+        qtbot.waitUntil(lambda: laptop.status.pending_label.text() == "2 edits waiting", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: phone.status.pending_label.text() == "1 edit waiting", timeout=WAIT_MS)
+        assert laptop.banner.isVisible()
+
+        proxy.passthrough()  # the server is back
+        qtbot.waitUntil(lambda: all_sent(laptop) and all_sent(phone), timeout=WAIT_MS)
+        qtbot.waitUntil(landed, timeout=WAIT_MS)
+
+        # The server hangs: connections stay open and nothing comes back.
+        proxy.freeze()
+        add(phone, "Phone while hung")
+        qtbot.waitUntil(lambda: phone.status.pending_label.text() == "1 edit waiting", timeout=WAIT_MS)
+        proxy.passthrough()
+        qtbot.waitUntil(lambda: all_sent(phone), timeout=WAIT_MS)
+
+        # The server is killed under live connections, between and during edits.
+        for n in range(3):
+            add(laptop, f"Laptop through a kill {n}")
+            proxy.cut()
+        qtbot.waitUntil(lambda: all_sent(laptop), timeout=WAIT_MS)
+        qtbot.waitUntil(landed, timeout=WAIT_MS)
+
+        # Each device sees the other's edits.
+        for window in (laptop, phone):
+            window.refresh()
+        for window in (laptop, phone):
+            qtbot.waitUntil(
+                lambda w=window: Counter(t.title for t in w.model.tasks()) == Counter(typed), timeout=WAIT_MS
+            )
+    finally:
+        proxy.passthrough()
+        for window, gateway in ((laptop, laptop_gateway), (phone, phone_gateway)):
+            window.close()
+            window.workers.wait_for_all(WAIT_MS)
+            gateway.close()  # type: ignore[attr-defined]
+    assert _titles_stored(test_db) == Counter(typed)  # every edit, none twice
+    assert bouncer.process is not None and bouncer.process.poll() is None
