@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from todo_desktop.profiles import Profile, Profiles
 from todo_desktop.services import ConnectionReport, ProfileGateway
-from todo_desktop.ui.profiles_view import TESTING, ProfileEditor
+from todo_desktop.ui.profiles_view import TESTING, GrowToFit, ProfileEditor, address
 from todo_desktop.ui.theme import error_style
 from todo_desktop.ui.workers import Workers
 
@@ -38,9 +38,9 @@ def describe(profile: Profile, *, full: bool = False) -> str:
     if profile.is_local:
         return "the embedded database on this computer"
     if not full:
-        return f"{profile.database} on {profile.host}"
+        return f"{profile.database} on {address(profile)}"
     pooled = ", pooled" if profile.pooled else ""
-    return f"{profile.user}@{profile.host}:{profile.port}/{profile.database} ({profile.tls_mode}{pooled})"
+    return f"{profile.user}@{address(profile)}/{profile.database} ({profile.tls_mode}{pooled})"
 
 
 def ask_to_remove(parent: QWidget, profile: Profile) -> bool:
@@ -69,6 +69,7 @@ class ConnectionsDialog(QDialog):
         # Replaceable so tests (and other front ends) can answer without a modal box.
         self.confirm_remove: Callable[[QWidget, Profile], bool] = ask_to_remove
         self._build()
+        GrowToFit(self)
         self.show_profiles(gateway.profiles())
         self._workers.read(
             f"{self._view}-keyring", gateway.keyring_problem, self._show_keyring, lambda _: None

@@ -2,13 +2,15 @@
 
 A field saves when focus leaves it (or with Ctrl+Enter, handled by the window). Each field
 is checked with the shared input rules first; a wrong value stays as typed, with the reason
-beside it. A field the person has changed but not saved is never overwritten by a refresh.
+beside it, until the person corrects it. A field the person has changed but not saved is
+never overwritten by a refresh. With no task, every field is empty.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from todo_desktop import validation
 from todo_desktop.errors import ValidationError
 from todo_desktop.ui.clock import from_epoch
+from todo_desktop.ui.due_edit import DueEdit
 from todo_desktop.ui.search import KeyLineEdit
 from todo_desktop.ui.theme import error_style
 from todo_desktop.values import Priority, Task, TaskChanges
@@ -41,6 +43,25 @@ UNSAVED = "Not saved yet: fix the marked field, or press Ctrl+Z in it to take th
 
 def _minute(value: datetime | None) -> datetime | None:
     return value.replace(second=0, microsecond=0) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Typed:
+    """Input of one task that is not stored: each field as typed, and the sentences beside them."""
+
+    values: dict[str, object]
+    errors: dict[str, str]
+    stored: tuple[str, ...] = ()  # fields to show as stored, whatever they showed before
+
+    @classmethod
+    def refused(cls, changes: TaskChanges, message: str, field: str | None) -> Typed:
+        """A refused save: what was typed, and the reason beside the field it names. A choice
+        from a list (priority) is no typing to keep: its field goes back to the stored value."""
+        tried = changes.as_dict()
+        values = {k: v for k, v in tried.items() if k != "priority"}
+        target = field if field in FIELDS else next(iter(tried), None)
+        stored = ("priority",) if "priority" in tried else ()
+        return cls(values, {target if target in FIELDS else "general": message}, stored)
 
 
 class DetailsPane(QWidget):
@@ -68,10 +89,12 @@ class DetailsPane(QWidget):
         self.no_due = QCheckBox("&No due date", self)
         self.no_due.setAccessibleName("No due date")
         self.no_due.toggled.connect(self._no_due_toggled)
-        self.due_edit = QDateTimeEdit(self)
+        self.due_edit = DueEdit(self)
         self.due_edit.setAccessibleName("Due date and time")
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat(DUE_FORMAT)
+        # Its lowest value reads as blank: the field shows nothing when there is no date to show.
+        self.due_edit.setSpecialValueText(" ")
         self.errors = {field: self._error_label(field) for field in FIELDS}
         self.general_error = self._error_label("general")
 
@@ -95,6 +118,10 @@ class DetailsPane(QWidget):
             "due_date": (self.due_edit, self.no_due),
         }
         self.title_edit.escaped.connect(self.leave_requested)
+        self.title_edit.textEdited.connect(lambda _text: self._corrected("title"))
+        self.description_edit.textChanged.connect(lambda: self._corrected("description"))
+        self.due_edit.dateTimeChanged.connect(lambda _when: self._corrected("due_date"))
+        self.no_due.toggled.connect(lambda _checked: self._corrected("due_date"))
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
@@ -130,19 +157,17 @@ class DetailsPane(QWidget):
         return self._task
 
     def show_task(self, task: Task | None, *, force: bool = False) -> bool:
-        """Show ``task``; refused (False) while another task has unsaved, wrong input."""
-        if not force and self.is_dirty() and (task is None or task.id != self.task_id):
+        """Show ``task`` (the one shown: refresh it); refused (False) while input is unsaved."""
+        if not force and task is not None and task.id == self.task_id:
+            self.refresh(task)
+            return True
+        if not force and self.is_dirty():
             return False
         self._task = task
         self.heading.setText(task.title if task is not None else NO_TASK)
-        for widget in (
-            self.title_edit,
-            self.description_edit,
-            self.priority_combo,
-            self.no_due,
-            self.due_edit,
-        ):
-            widget.setEnabled(task is not None)
+        for members in self._groups.values():
+            for widget in members:
+                widget.setEnabled(task is not None)
         for field in FIELDS:
             self._fill(field, task)
             self.set_error(field, "")
@@ -166,8 +191,7 @@ class DetailsPane(QWidget):
         elif field == "description":
             self.description_edit.setPlainText((task.description or "") if task else "")
         elif field == "priority":
-            priority = task.priority if task else Priority.MEDIUM
-            self.priority_combo.setCurrentIndex(self.priority_combo.findData(priority))
+            self.priority_combo.setCurrentIndex(self.priority_combo.findData(task.priority) if task else -1)
         else:
             due = task.due_date if task else None
             self.no_due.blockSignals(True)
@@ -176,6 +200,8 @@ class DetailsPane(QWidget):
             self.due_edit.setEnabled(task is not None and due is not None)
             if due is not None:
                 self.set_due(due)
+            else:  # not the last task's date, greyed out
+                self.due_edit.setDateTime(self.due_edit.minimumDateTime())
 
     def set_due(self, due: datetime) -> None:
         self.due_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(due.timestamp())))
@@ -224,6 +250,33 @@ class DetailsPane(QWidget):
     def is_dirty(self) -> bool:
         return any(self.is_field_dirty(field) for field in FIELDS)
 
+    def has_wrong_input(self) -> bool:
+        """True while a field holds what the input rules refuse."""
+        return any(self._problem(field) is not None for field in FIELDS)
+
+    def _problem(self, field: str) -> str | None:
+        try:
+            self.clean_value(field)
+        except ValidationError as exc:
+            return exc.message
+        return None
+
+    def _corrected(self, field: str) -> None:
+        # A sentence about the field goes once the field passes the rules; one still true stays.
+        if self._task is None or not self.error(field) or self._problem(field) is not None:
+            return
+        self.set_error(field, "")
+        if self.error("general") == UNSAVED and not self.has_wrong_input():
+            self.set_error("general", "")
+
+    def typed(self) -> Typed | None:
+        """What was typed for the shown task and not stored, with its sentences; None if nothing."""
+        values = {field: self.raw_value(field) for field in FIELDS if self.is_field_dirty(field)}
+        if not values:
+            return None
+        errors = {name: self.error(name) for name in (*FIELDS, "general") if self.error(name)}
+        return Typed(values, errors)
+
     def changes(self, fields: tuple[str, ...] = FIELDS) -> TaskChanges | None:
         """The changed fields as TaskChanges; None if any is wrong (its sentence is shown)."""
         values: dict[str, object] = {}
@@ -259,9 +312,9 @@ class DetailsPane(QWidget):
             self.save_requested.emit(self._task.id, changes)
         return True
 
-    def show_failure(self, changes: TaskChanges, message: str, field: str | None) -> None:
-        """A save was refused: put back what was typed, with the reason beside the field."""
-        for name, value in changes.as_dict().items():
+    def put_back(self, typed: Typed) -> None:
+        """Show input typed earlier for the shown task, with its sentences."""
+        for name, value in typed.values.items():
             if name == "title":
                 self.title_edit.setText(str(value))
             elif name == "description":
@@ -270,8 +323,10 @@ class DetailsPane(QWidget):
                 self.no_due.setChecked(value is None)
                 if isinstance(value, datetime):
                     self.set_due(value)
-        target = field if field in self.errors else next(iter(changes.as_dict()), None)
-        self.set_error(target if target in self.errors else "general", message)
+        for name in typed.stored:
+            self._fill(name, self._task)
+        for name, message in typed.errors.items():
+            self.set_error(name, message)
 
     def show_title_attempt(self, text: str, message: str) -> None:
         self.title_edit.setText(text)

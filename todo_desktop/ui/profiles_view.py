@@ -6,6 +6,10 @@ one sentence under its field. Saving (the keyring) and testing (the network) run
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +46,14 @@ TLS_CHOICES = (
 )
 TESTING = "Testing the connection…"
 SAVING = "Saving…"
+IN_KEYRING = "Kept in the system keyring"
+UNTIL_QUIT = "Kept only until you quit: no system keyring"
+
+
+def address(profile: Profile) -> str:
+    """host:port, always with the port, so two servers on one host never look alike."""
+    host = f"[{profile.host}]" if ":" in profile.host else profile.host  # an IPv6 address
+    return f"{host}:{profile.port}"
 
 
 def problems(exc: TodoError) -> dict[str, str]:
@@ -74,7 +86,14 @@ class FieldErrors:
         layout.addWidget(label)
         self.labels[name] = label
         self.rows[name] = box
+        for editor in (field, *field.findChildren(QWidget)):
+            _on_edit(editor, partial(self.clear, name))
         return box
+
+    def clear(self, name: str) -> None:
+        """The person is changing the field: its sentence is about what was there before."""
+        self.labels[name].clear()
+        self.labels[name].hide()
 
     def show(self, errors: dict[str, str]) -> None:
         for name, label in self.labels.items():
@@ -84,6 +103,54 @@ class FieldErrors:
 
     def text(self, name: str) -> str:
         return self.labels[name].text()
+
+
+def _on_edit(widget: QWidget, call: Callable[[], None]) -> None:
+    # Only the person's own edits: a field filled in by the dialog says nothing about its message.
+    if isinstance(widget, QLineEdit):
+        widget.textEdited.connect(lambda _text: call())
+    elif isinstance(widget, QComboBox):
+        widget.activated.connect(lambda _index: call())
+    elif isinstance(widget, QSpinBox):
+        widget.valueChanged.connect(lambda _value: call() if widget.hasFocus() else None)
+
+
+class GrowToFit(QObject):
+    """Keeps a dialog tall enough for its contents at its width.
+
+    Qt sizes a window by its layout's minimum, which leaves out how many lines wrapped text
+    needs at the width it really has; a long message then squeezes the fields above it into
+    slivers and clips itself. Asking the layout for its height at this width avoids both.
+    """
+
+    def __init__(self, dialog: QWidget) -> None:
+        super().__init__(dialog)
+        self._dialog = dialog
+        dialog.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self._dialog and kind in (
+            QEvent.Type.LayoutRequest,
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+        ):
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        layout = self._dialog.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = self._dialog.width()
+        need = layout.totalMinimumSize().height()
+        if layout.hasHeightForWidth():
+            need = max(need, layout.totalHeightForWidth(width))
+        if self._dialog.minimumHeight() != need:
+            self._dialog.setMinimumHeight(need)
+        if self._dialog.height() < need:
+            self._dialog.resize(width, need)
 
 
 def form_row(
@@ -114,9 +181,11 @@ class ProfileEditor(QDialog):
         self._view = f"profile-editor-{id(self)}"
         self.profile: Profile | None = None
         self.errors = FieldErrors()
+        self._keyring_works: bool | None = None  # not known until the keyring answers
         self._build(profile is not None)
         if profile is not None:
             self._fill(profile)
+        GrowToFit(self)
         self._workers.read(
             f"{self._view}-keyring", gateway.keyring_problem, self._show_keyring, lambda _: None
         )
@@ -148,9 +217,9 @@ class ProfileEditor(QDialog):
         self.user_edit = QLineEdit(self)
         self.password_edit = QLineEdit(self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText(
-            "Leave empty to keep the saved password" if existing else "Kept in the system keyring"
-        )
+        # Where a new password goes is said once the keyring has answered, never promised before.
+        if existing:
+            self.password_edit.setPlaceholderText("Leave empty to keep the saved password")
         self.tls_combo = QComboBox(self)
         for mode, text in TLS_CHOICES:
             self.tls_combo.addItem(text, mode)
@@ -205,6 +274,9 @@ class ProfileEditor(QDialog):
         self.binding_check.setChecked(profile.channel_binding)
 
     def _show_keyring(self, reason: str | None) -> None:
+        self._keyring_works = not reason
+        if not self.password_edit.placeholderText():
+            self.password_edit.setPlaceholderText(UNTIL_QUIT if reason else IN_KEYRING)
         if reason:
             self.note.setText(f"{reason} The password is kept only until you quit.")
             self.note.show()
@@ -228,7 +300,8 @@ class ProfileEditor(QDialog):
         # The URL may hold the password in the clear; it now lives in the masked field only.
         self.url_edit.clear()
         self.errors.show({})
-        self.result_label.setText("Filled in from the URL. The password goes to the system keyring.")
+        kept = "is kept only until you quit" if self._keyring_works is False else "goes to the system keyring"
+        self.result_label.setText(f"Filled in from the URL. The password {kept}.")
 
     def draft(self) -> Profile | None:
         """The checked profile, or None after showing each problem beside its field."""

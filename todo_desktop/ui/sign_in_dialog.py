@@ -27,12 +27,16 @@ from todo_desktop import validation
 from todo_desktop.errors import TodoError
 from todo_desktop.profiles import Profile
 from todo_desktop.services import Credentials, ProfileGateway, Workspace
-from todo_desktop.ui.profiles_view import FieldErrors, form_row, problems
-from todo_desktop.ui.workers import Workers
+from todo_desktop.ui.profiles_view import FieldErrors, GrowToFit, address, form_row, problems
+from todo_desktop.ui.workers import Failure, Workers
 
 SIGNING_IN = "Signing in…"
 ENTER_PASSWORD = "Enter your password."  # noqa: S105 - a sentence, not a secret
 REGISTERING = "Creating the account…"
+NO_STAYING = "Needs a working system keyring to keep the sign-in after you quit."
+# The connection settings a refused database login can be about, as the profile form names them.
+SETTING_NAMES = {"db_user": "User", "db_name": "Database"}
+FIX_SETTING = "{message} Fix the connection's {setting} setting in File > Connections…, then sign in again."
 
 
 class SignInDialog(QDialog):
@@ -58,6 +62,7 @@ class SignInDialog(QDialog):
         self.workspace: Workspace | None = None
         self.errors = FieldErrors()
         self._build()
+        GrowToFit(self)
         self.set_register(register)
         if message:
             self.errors.show({"form": message})
@@ -124,7 +129,7 @@ class SignInDialog(QDialog):
             self.form.setRowVisible(self.errors.rows[name], register)
         self.setWindowTitle("Create an account" if register else "Sign in")
         self.heading.setText(f"{'Create an account on' if register else 'Sign in to'} {self.profile.name}.")
-        self.heading.setToolTip(f"{self.profile.user}@{self.profile.host}/{self.profile.database}")
+        self.heading.setToolTip(f"{self.profile.user}@{address(self.profile)}/{self.profile.database}")
         self.submit_button.setText("&Create account" if register else "S&ign in")
         self.switch_button.setText("I &have an account" if register else "&New account…")
         self.errors.show({})
@@ -135,6 +140,10 @@ class SignInDialog(QDialog):
         if keyring_problem:
             self.note.setText(f"{keyring_problem} Signing in lasts until you quit.")
             self.note.show()
+            # Nowhere to keep the session: a ticked box would promise what cannot happen.
+            self.stay_check.setChecked(False)
+            self.stay_check.setEnabled(False)
+            self.stay_check.setToolTip(NO_STAYING)
 
     @property
     def asks_db_password(self) -> bool:
@@ -208,14 +217,25 @@ class SignInDialog(QDialog):
         self._cancelled = self._busy
         super().reject()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, failure: Failure) -> None:
         self._set_busy(None)
         if self._cancelled:
             return
-        self.errors.show({"form": message})
-        if not self.registering:
-            self.password_edit.setFocus()
-            self.password_edit.selectAll()
+        field = getattr(failure, "field", None)
+        if field == "db_password":
+            # The database refused the connection's own password: that field is what to fix.
+            self.form.setRowVisible(self.errors.rows["db_password"], True)
+            self.errors.show({"db_password": str(failure)})
+            self.db_password_edit.setFocus()
+            self.db_password_edit.selectAll()
+        elif field in SETTING_NAMES:
+            # A setting of the connection, not of this form: say where it is changed.
+            self.errors.show({"form": FIX_SETTING.format(message=failure, setting=SETTING_NAMES[field])})
+        else:
+            self.errors.show({"form": str(failure)})
+            if not self.registering:
+                self.password_edit.setFocus()
+                self.password_edit.selectAll()
 
 
 class SignInFlow(QObject):

@@ -1,13 +1,15 @@
-"""The permanent part of the status bar: warning, list and count, edits waiting, where,
-who, and latency; and ``OutboxWatch``, which sends edits kept while the database was away."""
+"""The permanent part of the status bar: the passing message, warning, list and count, edits
+waiting, where, who, and latency; and ``OutboxWatch``, which sends edits kept while the database
+was away."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtCore import QObject, QSize, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar
 
 from todo_desktop.services import PendingEdits, Workspace
 from todo_desktop.ui.theme import error_style
@@ -24,9 +26,50 @@ def pending_text(count: int) -> str:
     return f"{edits_text(count)} waiting"
 
 
+class MessageLabel(QLabel):
+    """A wrapped sentence as tall as its lines at the width it was given.
+
+    The window sizes its status bar by the bar's size hint, which measures wrapped text at
+    the narrowest width the label could get (a word a line); so the label reports no height
+    for width and gives its height at its real width as its hint instead.
+    """
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.fontMetrics().height())
+
+    def sizeHint(self) -> QSize:
+        lines = self.heightForWidth(self.width()) if self.text() else 0
+        return QSize(0, max(lines, self.fontMetrics().height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.refit()
+
+    def refit(self) -> None:
+        self.updateGeometry()
+        bar = self.parentWidget()
+        if bar is not None:
+            bar.updateGeometry()  # its hint changed with ours; the window must hear of it
+
+
 class WindowStatus(QObject):
     def __init__(self, bar: QStatusBar, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # The bar paints a passing message itself, on one line cut off at the first label
+        # beside it, so a long sentence lost its end. This label shows it instead: all the
+        # width the other labels leave, on as many lines as it needs. Its background hides
+        # the bar's own cut-off copy beneath it.
+        self.message_label = MessageLabel(bar)
+        self.message_label.setAccessibleName("Message")
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.message_label.setWordWrap(True)
+        self.message_label.setAutoFillBackground(True)
+        bar.addPermanentWidget(self.message_label, 1)
+        bar.messageChanged.connect(self._show_message)
         self.warning_label = self._label(bar, "Warning")
         self.warning_label.setStyleSheet(error_style(bold=True))
         self.warning_label.hide()
@@ -52,6 +95,10 @@ class WindowStatus(QObject):
         label = QLabel(bar)
         label.setAccessibleName(name)
         return label
+
+    def _show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.refit()
 
     def show_workspace(self, workspace: Workspace, profile_name: str | None = None) -> None:
         """``profile_name`` for a shared profile: its host alone may read "this computer" too."""
