@@ -10,20 +10,19 @@ cutting is a killed one, all while PgBouncer itself keeps answering its clients.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from sqlalchemy.engine import make_url
 
 from tests.bench._load_pgbench import PgBouncer
 from tests.conftest import PASSWORD
 from tests.faultproxy import FaultProxy
 from tests.gui_fakes import key, real_opener
 from tests.memory_keyring import MemoryKeyring
+from tests.pooler_helpers import pgbouncer_for, url_through
 from tests.shared_helpers import add_profile, make_gateway
 from todo_desktop.db import deadline
 from todo_desktop.services import Credentials
@@ -36,28 +35,9 @@ WAIT_MS = 60_000
 
 
 @pytest.fixture
-def bouncer(test_db, proxy: FaultProxy):
-    if not (shutil.which("pgbouncer") or Path("/usr/sbin/pgbouncer").exists()):
-        pytest.skip("needs Debian's pgbouncer (apt-get install pgbouncer)")
-    client = make_url(test_db.client_url)
-    folder = Path(tempfile.mkdtemp(prefix="todo-pgb-"))
-    pooler = PgBouncer(
-        folder=folder,
-        database=client.database or "",
-        server_port=proxy.port,
-        role=client.username or "",
-        password=client.password or "",
-        max_client_conn=50,
-        pool_size=3,
-        # Try the server again a second after a failed login, not Debian's 15 s.
-        settings={"server_login_retry": "1"},
-    )
-    pooler.start()
-    try:
+def bouncer(test_db, proxy: FaultProxy) -> Iterator[PgBouncer]:
+    with pgbouncer_for(test_db.client_url, proxy.port) as pooler:
         yield pooler
-    finally:
-        pooler.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _titles_stored(test_db) -> Counter[str]:
@@ -72,8 +52,7 @@ def test_two_devices_through_pgbouncer_keep_every_edit_through_a_stopped_hung_an
     qtbot, tmp_path: Path, test_db, proxy: FaultProxy, bouncer: PgBouncer, alice, alice_tasks, monkeypatch
 ):
     monkeypatch.setattr(deadline, "LIMIT_SECONDS", 3.0)  # the app waits 12 s for an answer
-    client = make_url(test_db.client_url)
-    url = f"postgresql://{client.username}:{client.password}@127.0.0.1:{bouncer.port}/{client.database}"
+    url = url_through(test_db.client_url, bouncer)
 
     def device(name: str) -> tuple[MainWindow, object]:
         gateway = make_gateway(

@@ -105,8 +105,11 @@ class ConnectionReport:
     warning: str | None = None  # e.g. the role bypasses row-level security
 
     @classmethod
-    def connected(cls, where: str, schema: SchemaInfo, warning: str | None) -> ConnectionReport:
-        return cls(True, f"Connected to {where}{_CONNECTED[schema.state]}", schema, warning)
+    def connected(
+        cls, where: str, schema: SchemaInfo, warning: str | None, *, pooler: bool = False
+    ) -> ConnectionReport:
+        through = " through a connection pooler" if pooler else ""
+        return cls(True, f"Connected to {where}{through}{_CONNECTED[schema.state]}", schema, warning)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from todo_desktop.db.migrate import SchemaState
 from todo_desktop.db.passwords import DEFAULT_COST, KdfCost
+from todo_desktop.db.pooler_probe import shares_server_connections
 from todo_desktop.db.shared_connection import SharedConnection, connect_shared, schema_gap
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.errors import ConfigurationError, NotSignedInError, TodoError
@@ -136,7 +137,14 @@ class SharedDatabases:
             return ConnectionReport(ok=False, message=exc.message)
         try:
             info = SchemaInfo(state=connection.schema.state.value, message=connection.schema_message)
-            return ConnectionReport.connected(connection.db.target.described, info, connection.rls_warning)
+            # Said, so the person knows upgrades and admin commands need the direct address;
+            # everyday use is the same either way (no session state, no prepared statements).
+            pooler = shares_server_connections(connection.db.target)
+            return ConnectionReport.connected(
+                connection.db.target.described, info, connection.rls_warning, pooler=pooler
+            )
+        except TodoError as exc:
+            return ConnectionReport(ok=False, message=exc.message)
         finally:
             connection.close()
 
