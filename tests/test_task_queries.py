@@ -80,7 +80,8 @@ def many(client_db, alice, alice_tasks) -> list[Task]:
 def _sorted_keys(tasks, sort: SortKey) -> tuple[list[object], list[object]]:
     """The documented order's sort values, computed in Python (ties may fall either way)."""
     key, newest_first = {
-        SortKey.DUE: (lambda t: (t.due_date is None, t.due_date or T0), False),
+        # Undated last, in the order they were made.
+        SortKey.DUE: (lambda t: (t.due_date is None, t.due_date or t.created_at), False),
         SortKey.PRIORITY: (lambda t: (t.priority.rank, t.created_at), True),
         SortKey.CREATED: (lambda t: t.created_at, True),
         SortKey.UPDATED: (lambda t: t.updated_at, True),
@@ -363,3 +364,14 @@ def test_a_cursor_from_alices_list_shows_bob_nothing_of_hers(alice_tasks, bob_ta
     page = alice_tasks.list(TaskQuery(status=Status.ALL, limit=7))
     assert page.next_cursor is not None
     assert bob_tasks.list(TaskQuery(status=Status.ALL, limit=7, after=page.next_cursor)).tasks == ()
+
+
+def test_undated_tasks_come_in_the_order_they_were_made_on_every_page(alice_tasks, test_db):
+    """Not by their random ids: a new task must not jump in between older ones after a
+    refresh, and two devices must show the same order."""
+    made = []
+    for n in range(12):
+        made.append(alice_tasks.create(TaskDraft(f"undated {n}")))
+    alice_tasks.create(TaskDraft("dated", due_date=T0))
+    seen = walk(alice_tasks, TaskQuery(limit=5))
+    assert [t.title for t in seen] == ["dated", *(t.title for t in made)]

@@ -5,12 +5,14 @@ Nothing else creates engines, servers or windows; every other module receives th
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from todo_desktop import APP_ID
 from todo_desktop.cli.parser import build_parser
@@ -142,19 +144,42 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
 
     paths.ensure()  # the window settings and profiles live in the config folder
     profiles = _DeferredProfiles(ProfileStore(paths.config), shared_gateway)
+    left_running: list[Any] = []  # jobs still waiting for an unreachable database at quit
     try:
-        return run_gui(
+        code = run_gui(
             opener,
             argv,
             profiles=profiles,
             settings_path=paths.config / "window.ini",
             reachability=reachability,
+            left_running=left_running,
         )
     finally:
-        profiles.close()  # run_gui has waited for the writes; this ends sessions not kept
+        # run_gui has waited for the writes (or left those retrying an unreachable database);
+        # this ends sessions not kept.
+        profiles.close()
         pause.end()  # neither profile opened (a quick quit)
         for local, _, _ in opened:
             local.close()
+    if left_running:  # still retrying when the window went, however they are doing now
+        _end_now(code)
+    return code
+
+
+def _end_now(code: int) -> NoReturn:
+    """End the process without waiting for the jobs still retrying an unreachable database.
+
+    A normal exit would wait for them (Qt's thread pools do, and Python's shutdown cannot
+    stop a thread in a retry): up to the retry budget, with no window left to say why.
+    They hold nothing to lose: the person quit with every edit in the outbox file, which
+    is written to disk before an edit counts, and is sent at the next start.
+    """
+    log.info("Quitting without waiting for jobs still retrying the database")
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

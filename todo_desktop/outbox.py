@@ -48,16 +48,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from todo_desktop import validation
-from todo_desktop.errors import (
-    ConflictError,
-    DatabaseUnavailableError,
-    InputErrors,
-    LimitError,
-    NotFoundError,
-    StaleEditError,
-    TodoError,
-    ValidationError,
-)
+from todo_desktop.errors import DatabaseUnavailableError, TodoError
 from todo_desktop.outbox_file import (
     Entry,
     FlushReport,
@@ -71,6 +62,7 @@ from todo_desktop.outbox_file import (
     when_to_json,
     with_real_version,
 )
+from todo_desktop.outbox_refusals import REFUSED_FOR_GOOD, not_saved
 from todo_desktop.services import TaskService
 from todo_desktop.values import (
     ListCounts,
@@ -91,23 +83,6 @@ QUEUED = (
     "when the database returns."
 )
 KNOWN_TASKS = 20_000  # optimistic values need the last known task; bounded memory
-# What the database refuses for good: sending it again can never work.
-REFUSED_FOR_GOOD: tuple[type[TodoError], ...] = (
-    ValidationError,
-    InputErrors,
-    NotFoundError,
-    StaleEditError,
-    ConflictError,
-    LimitError,
-)
-
-
-def _not_saved(entry: Entry, exc: TodoError) -> str:
-    """One sentence for an offline edit the database refused; a new task is named, so its
-    text can be typed again."""
-    if entry.get("op") == "create":
-        return f"“{entry['draft']['title']}”, added offline, was not saved: {exc.message}"
-    return f"An edit made offline was not saved: {exc.message}"
 
 
 FLUSH_BACKOFF_FIRST = 1.0
@@ -316,7 +291,7 @@ class DurableTasks:
                 result = replay(self.inner, entry)
             except REFUSED_FOR_GOOD as exc:
                 dropped += 1
-                problems.append(_not_saved(entry, exc))
+                problems.append(not_saved(entry, exc))
                 log.warning("Outbox: dropped a %s the database refused: %s", entry.get("op"), exc.message)
             except Exception as exc:
                 # Unreachable, signed out, busy, or unexpected: it may work later, so keep it

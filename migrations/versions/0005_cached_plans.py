@@ -74,6 +74,7 @@ _BOUNDS = f"""
     from_window boolean := p_after_id IS NULL OR p_after_time IS NULL OR p_after_time < due_from;
     due_start timestamptz := CASE WHEN from_window THEN due_from ELSE p_after_time END;
     due_start_id uuid := CASE WHEN from_window THEN {_NIL} ELSE p_after_id END;
+    up_time timestamptz := coalesce(p_after_time, '-infinity');
     up_id uuid := coalesce(p_after_id, {_NIL});
     up_text text := coalesce(p_after_text, '');
     down_time timestamptz := coalesce(p_after_time, 'infinity');
@@ -91,8 +92,8 @@ _PAGES: dict[str, tuple[tuple[str, ...], str, str]] = {
     ),
     "undated": (
         ("t.due_date IS NULL", _NO_DUE_FILTER),
-        "t.id > up_id",
-        "t.due_date, t.id",  # all NULL: the order of the index, whose next column is id
+        "(t.created_at, t.id) > (up_time, up_id)",
+        "t.created_at, t.id",
     ),
     "priority": (
         _DUE_FILTERS,
@@ -140,17 +141,29 @@ def _branch(shape: str) -> str:
     return f"    ELSIF {test} THEN\n        {_page_statement(shape)}\n"
 
 
+def _page_built() -> str:
+    """0004's page built per call, for the shapes that need a sort (open and completed tasks
+    together, or a due order not split into its dated and undated runs), with undated tasks
+    in order of creation. Called only from tasks_page, as todo_api_owner; sorts allowed."""
+    text = _revision_0004_function("todo_api.tasks_page").replace(
+        "todo_api.tasks_page(", "todo_api.tasks_page_built(", 1
+    )
+    undated = "        cursor_values := '{}';\n"
+    assert undated in text
+    text = text.replace(undated, "        keys := ARRAY['created_at'];\n")
+    return f"""
+{text}
+ALTER FUNCTION todo_api.tasks_page_built({_PAGE_TYPES}) SECURITY INVOKER
+    SET plan_cache_mode = auto SET enable_sort = on SET enable_bitmapscan = on SET enable_seqscan = on;
+ALTER FUNCTION todo_api.tasks_page_built({_PAGE_TYPES}) OWNER TO todo_api_owner;
+REVOKE ALL ON FUNCTION todo_api.tasks_page_built({_PAGE_TYPES}) FROM PUBLIC;
+"""
+
+
 def tasks_page() -> str:
     branches = "".join(_branch(shape) for shape in _PAGES)
     return rf"""
--- 0004's page built per call, kept for the shapes that need a sort (open and completed
--- together, or a due order not split into its dated and undated runs).
-ALTER FUNCTION todo_api.tasks_page({_PAGE_TYPES}) RENAME TO tasks_page_built;
-REVOKE ALL ON FUNCTION todo_api.tasks_page_built({_PAGE_TYPES}) FROM todo_app;
--- Called only from tasks_page, as todo_api_owner; planned as before, sorts allowed.
-ALTER FUNCTION todo_api.tasks_page_built({_PAGE_TYPES}) SECURITY INVOKER
-    SET plan_cache_mode = auto SET enable_sort = on SET enable_bitmapscan = on SET enable_seqscan = on;
-
+DROP FUNCTION todo_api.tasks_page({_PAGE_TYPES});
 CREATE FUNCTION todo_api.tasks_page({_PAGE_ARGS})
 RETURNS SETOF todo_api.task
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -177,20 +190,26 @@ GRANT EXECUTE ON FUNCTION todo_api.tasks_page({_PAGE_TYPES}) TO todo_app;
 # The title order reads this column: lower(title) is not leakproof, so under row-level
 # security a condition on it cannot bound an index scan, and a later page of a list by title
 # read every row before it.
-TITLE_KEY = """
+# Tasks with no due date come in the order they were made, the same on every device (by
+# id they jumped around as new ones arrived).
+INDEXES = """
 ALTER TABLE public.tasks ADD COLUMN title_key TEXT NOT NULL GENERATED ALWAYS AS (lower(title::text)) STORED;
 DROP INDEX public.ix_tasks_keyset_title;
 CREATE INDEX ix_tasks_keyset_title ON public.tasks (user_id, completed, title_key, id);
+CREATE INDEX ix_tasks_keyset_undated ON public.tasks (user_id, completed, created_at, id)
+    WHERE due_date IS NULL;
 """
-TITLE_KEY_DOWN = """
+INDEXES_DOWN = """
+DROP INDEX public.ix_tasks_keyset_undated;
 ALTER TABLE public.tasks DROP COLUMN title_key;
 CREATE INDEX ix_tasks_keyset_title ON public.tasks (user_id, completed, lower(title), id);
 """
 
 
 def upgrade() -> None:
-    op.execute(TITLE_KEY)
+    op.execute(INDEXES)
     op.execute("GRANT CREATE ON SCHEMA todo_api TO todo_api_owner")
+    op.execute(_page_built())
     op.execute(tasks_page())
     op.execute((_SQL / "0005_cached_plans.sql").read_text(encoding="utf-8"))
     op.execute("REVOKE CREATE ON SCHEMA todo_api FROM todo_api_owner")
@@ -207,12 +226,13 @@ def _revision_0004_function(name: str) -> str:
 
 def downgrade() -> None:
     op.execute(f"DROP FUNCTION todo_api.tasks_page({_PAGE_TYPES})")
-    op.execute(f"ALTER FUNCTION todo_api.tasks_page_built({_PAGE_TYPES}) RENAME TO tasks_page")
-    op.execute(
-        f"ALTER FUNCTION todo_api.tasks_page({_PAGE_TYPES}) SECURITY DEFINER "
-        "RESET plan_cache_mode RESET enable_sort RESET enable_bitmapscan RESET enable_seqscan"
-    )
+    op.execute(f"DROP FUNCTION todo_api.tasks_page_built({_PAGE_TYPES})")
+    op.execute("GRANT CREATE ON SCHEMA todo_api TO todo_api_owner")
+    op.execute(_revision_0004_function("todo_api.tasks_page"))
+    op.execute(f"ALTER FUNCTION todo_api.tasks_page({_PAGE_TYPES}) OWNER TO todo_api_owner")
+    op.execute(f"REVOKE ALL ON FUNCTION todo_api.tasks_page({_PAGE_TYPES}) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION todo_api.tasks_page({_PAGE_TYPES}) TO todo_app")
     for name in ("todo_api.changed_since", "todo_api.create_task", "todo_api.set_completed"):
         op.execute(_revision_0004_function(name))
-    op.execute(TITLE_KEY_DOWN)
+    op.execute("REVOKE CREATE ON SCHEMA todo_api FROM todo_api_owner")
+    op.execute(INDEXES_DOWN)

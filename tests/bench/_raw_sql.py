@@ -93,14 +93,15 @@ def page_sql(q: TaskQuery, due_part: str | None) -> str:
     if q.text:
         where.append("(title ILIKE %(pattern)s ESCAPE '\\' OR description ILIKE %(pattern)s ESCAPE '\\')")
     cursor_keys = keys
-    if due_part == "undated":
+    if due_part == "undated":  # in the order they were made; the cursor's k1 is created_at
         where.append("due_date IS NULL")
-        cursor_keys = ()
+        keys = cursor_keys = ("created_at",)
     elif due_part == "dated":
         where.append("due_date IS NOT NULL")
     if q.after is not None:
         left = ", ".join((*cursor_keys, "id"))
-        right = ", ".join([*(f"%(k{i})s" for i in range(len(cursor_keys))), "%(after_id)s"])
+        names = ["k1"] if due_part == "undated" else [f"k{i}" for i in range(len(cursor_keys))]
+        right = ", ".join([*(f"%({n})s" for n in names), "%(after_id)s"])
         where.append(f"({left}) {'<' if descending else '>'} ({right})")
     direction = " DESC" if descending else ""
     order_by = ", ".join(f"{k}{direction}" for k in (*keys, "id"))

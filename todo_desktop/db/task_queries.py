@@ -2,9 +2,10 @@
 
 Keyset (``WHERE (sort, id) > (last_sort, last_id)``) instead of OFFSET keeps page 1,000
 as fast as page 1. Every order ends in ``id`` so that rows with equal sort values have a
-stable, total order. Undated tasks sort last by due date; a row comparison cannot cross
-NULLs, so the dated and undated runs are two index ranges, the second read only when the
-first runs out. The SQL itself lives in ``todo_api.tasks_page``.
+stable, total order. Undated tasks sort last by due date, in the order they were made (the
+same on every device); a row comparison cannot cross NULLs, so the dated and undated runs
+are two index ranges, the second read only when the first runs out. The SQL itself lives
+in ``todo_api.tasks_page``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def page_params(q: TaskQuery, fetch: int, due_part: str | None) -> dict[str, Any
         values = q.after.values
         if q.sort is SortKey.PRIORITY:
             cursor["after_rank"], cursor["after_time"] = values
+        elif q.sort is SortKey.DUE and values[0] is None:  # in the undated run: by creation
+            cursor["after_time"] = values[-1]
         elif q.sort is SortKey.TITLE:
             cursor["after_text"] = values[0]
         else:
@@ -78,9 +81,10 @@ def _rows(fetch: Fetch, q: TaskQuery, size: int) -> list[Any]:
 
 
 def _cursor(sort: SortKey, row: Sequence[Any]) -> Cursor:
-    # Columns 9 and 10 are title_key and priority_rank (task_sql.TASK_COLUMNS).
+    # Columns 9 and 10 are title_key and priority_rank (task_sql.TASK_COLUMNS). Undated
+    # tasks come in the order they were made, so their cursor carries created_at.
     values: tuple[object, ...] = {
-        SortKey.DUE: (row[5],),
+        SortKey.DUE: (row[5],) if row[5] is not None else (None, row[6]),
         SortKey.PRIORITY: (row[10], row[6]),
         SortKey.CREATED: (row[6],),
         SortKey.UPDATED: (row[7],),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from todo_desktop import APP_ID, APP_NAME
@@ -14,6 +15,9 @@ from todo_desktop.ui.main_window import QUIT_WAIT_MS, MainWindow
 from todo_desktop.ui.settings import ORGANIZATION, open_settings
 from todo_desktop.ui.theme import apply_theme
 
+# Quitting with edits kept offline: how long jobs still running may take to end by themselves.
+LET_GO_MS = 300
+
 
 def run_gui(
     opener: WorkspaceOpener,
@@ -22,6 +26,7 @@ def run_gui(
     profiles: ProfileGateway | None = None,
     settings_path: Path | None = None,
     reachability: Reachability | None = None,
+    left_running: list[QObject] | None = None,
 ) -> int:
     """Show the main window at once, open the workspace in the background, run the event loop.
 
@@ -30,6 +35,12 @@ def run_gui(
     only Local exists. ``settings_path`` is the INI file for window sizes; without it, the
     platform's usual settings location is used. ``reachability`` is what the databases tell
     while an operation waits for a connection ("Waking the database…").
+
+    ``left_running``: when the person quit with edits kept in the outbox while the database
+    was away, the jobs still waiting out connection retries are not waited for; their pools
+    (and what they report to) are put here, and the caller ends the process without waiting
+    for them (they would hold it up to the retry budget). Without it they are waited for,
+    as on any other quit.
     """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
@@ -46,9 +57,18 @@ def run_gui(
         window.show()
         window.open_workspace()
         code = app.exec()
-        # The window normally waited already; this covers quitting without closing it
-        # (say, the session ending), so queued edits still reach the database.
-        window.workers.wait_for_writes(QUIT_WAIT_MS)
+        # Edits kept in the outbox while the database is away are safe in its file: jobs
+        # still waiting out connection retries are handed over, not waited for. Otherwise
+        # the window normally waited already; this covers quitting without closing it (say,
+        # the session ending), so queued edits still reach the database.
+        workers = window.workers
+        kept = window.leaving_offline or (
+            window.switch.kept_offline() > 0 and workers.wait_for_edits(QUIT_WAIT_MS)
+        )
+        if kept and left_running is not None:
+            left_running.extend(workers.let_go(LET_GO_MS))
+        elif not kept:
+            workers.wait_for_writes(QUIT_WAIT_MS)
     finally:
         sys.excepthook = previous_hook
     return code

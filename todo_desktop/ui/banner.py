@@ -27,6 +27,11 @@ class Banner(QFrame):
         self.button = QPushButton("Retry &now", self)
         self.button.setAccessibleName("Retry now")
         self.button.clicked.connect(self.retry_now)
+        # Hidden while waking, yet still taking its room: the banner keeps one height, so
+        # the list below never moves when the line changes.
+        policy = self.button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.button.setSizePolicy(policy)
         layout = QHBoxLayout(self)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)

@@ -1,20 +1,23 @@
 """The bookkeeping behind optimistic edits, without Qt: which version of each task the
-database last confirmed, and how a batch of versioned writes is run and reported.
+database last confirmed, how a batch of versioned writes is run and reported, and how the
+counts beside the lists follow edits the database has not counted yet.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from todo_desktop import validation
 from todo_desktop.errors import StaleEditError, ValidationError
+from todo_desktop.smart_lists import UPCOMING_DAYS, local_day_start
 from todo_desktop.ui.clock import utc_now
 from todo_desktop.ui.workers import Failure, failure_from
-from todo_desktop.values import Task, TaskChanges
+from todo_desktop.values import ListCounts, Priority, SmartList, Task, TaskChanges
 
 
 def plural(n: int) -> str:
@@ -23,6 +26,26 @@ def plural(n: int) -> str:
 
 def quoted(title: str, most: int = 40) -> str:
     return f"“{title if len(title) <= most else title[: most - 1] + '…'}”"
+
+
+# The fields a person edits: a version differing in nothing else is no news to them.
+EDITED_FIELDS = ("title", "description", "completed", "priority", "due_date")
+RECENT_WRITES = 200
+
+
+def edited_differently(before: Task, after: Task) -> bool:
+    return any(getattr(before, name) != getattr(after, name) for name in EDITED_FIELDS)
+
+
+def changed_elsewhere(before: Task, after: Task, others: int) -> str:
+    """The status bar's sentence: ``before``, as this window showed it, is stored as ``after``
+    by another device, and so are ``others`` more tasks on screen."""
+    name = quoted(before.title)
+    if after.title != before.title:  # named as the person knew it, and as the row reads now
+        name = f"{name} (now {quoted(after.title)})"
+    if not others:
+        return f"{name} was changed on another device."
+    return f"{name} and {others:,} more task{'' if others == 1 else 's'} were changed on another device."
 
 
 def applied(task: Task, changes: TaskChanges) -> Task:
@@ -52,6 +75,7 @@ class Versions:
         # are not sent until the person chooses (they would overwrite what they have not seen).
         self._conflicted: dict[uuid.UUID, Task] = {}
         self.newest: datetime | None = None  # the newest version seen of any task
+        self._written: OrderedDict[uuid.UUID, None] = OrderedDict()  # oldest first, bounded
 
     def expected(self, task_id: uuid.UUID) -> datetime | None:
         with self._lock:
@@ -66,6 +90,16 @@ class Versions:
         with self._lock:
             self._known[task.id] = task.updated_at
             self._note(task.updated_at)
+            self._written[task.id] = None
+            self._written.move_to_end(task.id)
+            if len(self._written) > RECENT_WRITES:
+                self._written.popitem(last=False)
+
+    def lately(self, ids: Iterable[uuid.UUID]) -> uuid.UUID | None:
+        """Of ``ids``, the task this device wrote most recently, if it wrote any of them lately."""
+        wanted = set(ids)
+        with self._lock:
+            return next((i for i in reversed(self._written) if i in wanted), None)
 
     def seen(self, task: Task) -> None:
         """A read's answer: it may have been read before a write committed, so newer wins."""
@@ -158,3 +192,99 @@ def created_with_version(versions: Versions, create: Callable[[], Task]) -> Task
     task = create()
     versions.stored(task)
     return task
+
+
+# Counts ------------------------------------------------------------------------------------
+
+_PRIORITY_LIST = {
+    Priority.LOW: SmartList.PRIORITY_LOW,
+    Priority.MEDIUM: SmartList.PRIORITY_MEDIUM,
+    Priority.HIGH: SmartList.PRIORITY_HIGH,
+    Priority.URGENT: SmartList.PRIORITY_URGENT,
+}
+
+
+def lists_of(task: Task, now: datetime, zone: tzinfo) -> set[SmartList]:
+    """The smart lists whose count includes ``task``, by the database's own rules."""
+    if task.completed:
+        return {SmartList.COMPLETED}
+    lists = {SmartList.INBOX, _PRIORITY_LIST[task.priority]}
+    due = task.due_date
+    if due is not None:
+        tomorrow = local_day_start(now, zone, 1)
+        if due < now:
+            lists.add(SmartList.OVERDUE)
+        if local_day_start(now, zone) <= due < tomorrow:
+            lists.add(SmartList.TODAY)
+        elif tomorrow <= due < local_day_start(now, zone, 1 + UPCOMING_DAYS):
+            lists.add(SmartList.UPCOMING)
+    return lists
+
+
+@dataclass(slots=True)
+class _Counted:
+    counted: Task | None  # the task as the database's last counts saw it; None: not at all
+    shown: Task | None  # the task as the window shows it now; None: deleted here
+    step: int  # which local change was the last
+
+
+Snapshot = dict[uuid.UUID, tuple[int, Task | None]]
+
+
+class CountChanges:
+    """Local edits the database's counts may not include yet, so that the counts beside the
+    lists agree with the rows (an edit kept in the outbox is in the rows, not in the counts).
+
+    Per task, the version the counts saw and the one shown: a chain of edits of one task
+    nets out. A counts read that sees every settled edit takes a ``snapshot`` as it starts;
+    when it answers, ``counted`` drops what that read included.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: dict[uuid.UUID, _Counted] = {}
+        self._step = 0
+        self.changed: Callable[[], None] | None = None  # told after every local change
+
+    def note(self, pairs: Iterable[tuple[Task | None, Task | None]]) -> None:
+        """Each (before, after) of one task: shown as ``after`` now (None: gone)."""
+        for before, after in pairs:
+            task = after or before
+            if task is None:
+                continue
+            self._step += 1
+            entry = self._tasks.get(task.id)
+            if entry is None:
+                self._tasks[task.id] = _Counted(before, after, self._step)
+            else:
+                entry.shown, entry.step = after, self._step
+        if self.changed is not None:
+            self.changed()
+
+    def clear(self) -> None:
+        self._tasks.clear()
+
+    def snapshot(self, settled: Callable[[uuid.UUID], bool]) -> Snapshot:
+        """What a counts read starting now will include: the tasks whose edits have settled."""
+        return {i: (e.step, e.shown) for i, e in self._tasks.items() if settled(i)}
+
+    def counted(self, snapshot: Snapshot) -> None:
+        for task_id, (step, shown) in snapshot.items():
+            entry = self._tasks.get(task_id)
+            if entry is None:
+                continue
+            if entry.step == step:
+                del self._tasks[task_id]
+            else:  # edited again since the read began: the counts hold the version from then
+                entry.counted = shown
+
+    def adjusted(self, counts: ListCounts, now: datetime, zone: tzinfo) -> ListCounts:
+        """``counts`` from the database with the local edits it does not include laid over."""
+        if not self._tasks:
+            return counts
+        totals = dict(counts.counts)
+        for entry in self._tasks.values():
+            for task, step in ((entry.counted, -1), (entry.shown, +1)):
+                for smart_list in lists_of(task, now, zone) if task is not None else ():
+                    if smart_list in totals:
+                        totals[smart_list] = max(0, totals[smart_list] + step)
+        return ListCounts(totals)

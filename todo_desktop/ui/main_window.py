@@ -38,7 +38,7 @@ from todo_desktop.ui.task_list import TaskListController
 from todo_desktop.ui.waking import WakingNotice
 from todo_desktop.ui.window_status import OutboxWatch, WindowStatus
 from todo_desktop.ui.workers import UNEXPECTED, Workers
-from todo_desktop.ui.workspace_switch import LOADING, STARTING, WorkspaceSwitch
+from todo_desktop.ui.workspace_switch import LOADING, STARTING, WorkspaceSwitch, kept_at_quit
 from todo_desktop.values import SmartList, SortKey, TaskDraft
 
 _log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ QUIT_WAIT_MS = 15_000
 CLOCK_TICK_MS = 60_000
 MESSAGE_MS = 8_000
 EARLY_ADD = "The database is still starting; {count} new task(s) will be added as soon as it is ready."
+STILL_SAVING = "Still saving your changes; press Ctrl+Q again to quit anyway."
 NOT_SAVED = (
     "{count} new task(s) could not be saved yet: the database did not start. Ctrl+Q again quits anyway."
 )
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
         self.workers = workers if workers is not None else Workers(self)
         self._quit_wait_ms = quit_wait_ms
         self._leave_anyway = False
+        self._closing = False
+        self.leaving_offline = False  # quitting without waiting for writes: edits are in the outbox
         self.workspace: Workspace | None = None
         self.tasks = TaskListController(self.workers, parent=self)
         self.model = self.tasks.model
@@ -114,8 +117,10 @@ class MainWindow(QMainWindow):
         self.outbox_watch = OutboxWatch(
             self.status, self.workers, lambda: self.workspace, self.show_message, self.refresh, parent=self
         )
+        reach = reachability or Reachability()
+        # The outage line stays up while the data layer has given up, not only while our timer waits.
         self.waking = WakingNotice(
-            reachability or Reachability(), self.banner, lambda: self.retry.waiting, parent=self
+            reach, self.banner, lambda: self.retry.waiting or reach.unreachable, parent=self
         )
         self.switch = WorkspaceSwitch(self, opener, profiles)
         self.early_adds: list[TaskDraft] = []
@@ -331,6 +336,9 @@ class MainWindow(QMainWindow):
         return not self.early_adds
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing:  # a second Ctrl+Q while the first waits starts no second quit
+            event.ignore()
+            return
         # Focus-out saves of the details pane happen before the window goes away.
         if self.details.contains_focus():
             self.details.save_all()
@@ -338,6 +346,14 @@ class MainWindow(QMainWindow):
             self._leave_anyway = True
             self.show_message(NOT_SAVED.format(count=len(self.early_adds)))
             event.ignore()
+            return
+        count = self.switch.kept_offline()
+        if count and not (self._leave_anyway or self.leaving_offline):
+            # Edits wait in the outbox for a database that does not answer: safe in its file,
+            # so waiting out connection retries would only hold the person up. Say what
+            # becomes of them; choosing Quit closes again, without that wait.
+            event.ignore()
+            self.switch.confirm_quit(self, kept_at_quit(count), self._leave_offline)
             return
         if self._leave_anyway or self._wait_for_writes():
             if self._settings is not None:
@@ -347,8 +363,12 @@ class MainWindow(QMainWindow):
             return
         # Still saving after a long wait: say so instead of dropping edits without a word.
         self._leave_anyway = True
-        self.show_message("Still saving your changes; press Ctrl+Q again to quit anyway.")
+        self.show_message(STILL_SAVING)
         event.ignore()
+
+    def _leave_offline(self) -> None:
+        self.leaving_offline = True
+        self.close()
 
     def _stop_timers(self) -> None:
         # A closed window starts no more reads (counts, retries) that nobody would see.
@@ -359,6 +379,12 @@ class MainWindow(QMainWindow):
         self.navigator.stop()
 
     def _wait_for_writes(self) -> bool:
+        if self.leaving_offline:  # only edits on their way into the outbox file, not its retries
+            self._closing = True
+            try:
+                return self.workers.wait_for_edits(self._quit_wait_ms)
+            finally:
+                self._closing = False
         if not self.workers.pending_writes:
             return self.workers.wait_for_writes(0)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

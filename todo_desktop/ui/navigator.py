@@ -1,5 +1,7 @@
 """Which list the window shows: smart list, order and search text, turned into one query;
-the live counts in the sidebar; and keeping the list fresh with other devices' edits.
+the live counts in the sidebar (the database's, with the edits it has not counted yet laid
+over them, so they agree with the rows); and keeping the list fresh with other devices'
+edits, saying so in the status bar when a task on screen changed elsewhere.
 
 Freshness, cheaply: every ``refresh_ms`` (30 s) one changed-since query, from a little
 before the newest version seen, and the changed rows are replaced in place (a row with a
@@ -26,6 +28,7 @@ from todo_desktop.services import Workspace
 from todo_desktop.smart_lists import default_sort, query_for
 from todo_desktop.ui.clock import end_of_day, utc_now
 from todo_desktop.ui.details_pane import FIELDS as DETAIL_FIELDS
+from todo_desktop.ui.edit_versions import Snapshot, changed_elsewhere, edited_differently
 from todo_desktop.ui.sidebar import LIST_NAMES
 from todo_desktop.ui.task_columns import SORT_BY_COLUMN, Column
 from todo_desktop.values import ListCounts, Priority, SmartList, SortKey, Task, TaskDraft, TaskQuery
@@ -61,11 +64,18 @@ class ListNavigator(QObject):
         self.current = SmartList.INBOX
         self.sort = default_sort(SmartList.INBOX)
         self.text = ""
-        self.counts: ListCounts | None = None
+        self.counts: ListCounts | None = None  # as shown: the database's, with local edits laid over
+        self._database_counts: ListCounts | None = None
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(COUNTS_DELAY_MS)
         self._counts_timer.timeout.connect(self.refresh_counts)
+        # A batch of edits changes the counts once, when the window next has a moment.
+        self._show_timer = QTimer(self)
+        self._show_timer.setSingleShot(True)
+        self._show_timer.setInterval(0)
+        self._show_timer.timeout.connect(self._show_counts)
+        window.tasks.editor.counting.changed = self._show_timer.start
         window.sidebar.list_chosen.connect(self.show_list)
         window.search.search_changed.connect(self.set_text)
         window.table.horizontalHeader().sectionClicked.connect(self._header_clicked)
@@ -155,12 +165,13 @@ class ListNavigator(QObject):
 
     def stop(self) -> None:
         self._counts_timer.stop()
+        self._show_timer.stop()
         self._poll.stop()
 
     def forget_counts(self) -> None:
         """The workspace closed: its counts say nothing about the next one."""
         self._counts_timer.stop()
-        self.counts = None
+        self.counts = self._database_counts = None
         self._window.sidebar.set_counts(ListCounts({}))
         self._show_count()
 
@@ -169,17 +180,31 @@ class ListNavigator(QObject):
         if workspace is None:
             return
         now = utc_now()
+        editor = self._window.tasks.editor
+        # Edits still in the outbox are not in the database's counts, and nobody knows which
+        # they are: then the answer includes none of the local edits. Otherwise it includes
+        # every edit that has settled by now.
+        waiting = workspace.outbox is not None and workspace.outbox.pending_count() > 0
+        seen = {} if waiting else editor.counting.snapshot(lambda task_id: not editor.busy(task_id))
         self._window.workers.read(
             COUNTS_VIEW,
             partial(workspace.tasks.counts, now, self.zone),
-            self._counted,
+            partial(self._counted, seen),
             lambda _failure: None,  # the banner or the next refresh speaks for it
             label="counts",
         )
 
-    def _counted(self, counts: ListCounts) -> None:
-        self.counts = counts
-        self._window.sidebar.set_counts(counts)
+    def _counted(self, seen: Snapshot, counts: ListCounts) -> None:
+        self._window.tasks.editor.counting.counted(seen)
+        self._database_counts = counts
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        """The database's counts with the edits it has not counted yet, as the rows show them."""
+        if self._database_counts is None:
+            return
+        self.counts = self._window.tasks.editor.counting.adjusted(self._database_counts, utc_now(), self.zone)
+        self._window.sidebar.set_counts(self.counts)
         self._show_count()
 
     def _show_count(self) -> None:
@@ -225,20 +250,47 @@ class ListNavigator(QObject):
             return
         newest = self._window.tasks.editor.versions.newest
         since = (newest if newest is not None else utc_now() - FIRST_LOOK_BACK) - CHANGES_OVERLAP
+        # Edits kept in the outbox may be sent while this read runs, and come back in it
+        # looking like someone else's: merge them, but tell nobody about them.
+        ours_may_return = workspace.outbox is not None and workspace.outbox.pending_count() > 0
         self._window.workers.read(
             CHANGES_VIEW,
             partial(workspace.tasks.changed_since, since),
-            partial(self._changes_arrived, workspace),
+            partial(self._changes_arrived, workspace, not ours_may_return),
             lambda _failure: None,  # the banner or the next poll speaks for it
             label="changes",
         )
 
-    def _changes_arrived(self, workspace: Workspace, tasks: list[Task]) -> None:
+    def _changes_arrived(self, workspace: Workspace, tell: bool, tasks: list[Task]) -> None:
         if self._window.workspace is not workspace:
             return  # read on a workspace closed meanwhile
         typing = self._typing_in()
-        if self._window.tasks.editor.merge(t for t in tasks if t.id not in typing):
-            self._counts_timer.start()
+        model = self._window.model
+        incoming = [t for t in tasks if t.id not in typing]
+        before = {t.id: model.task(t.id) for t in incoming}
+        if not self._window.tasks.editor.merge(incoming):
+            return
+        self._counts_timer.start()
+        # This window's own edits come back equal to the rows (or differing only in their
+        # version), so only what another device changed is news.
+        changed = [
+            (shown, task)
+            for task in incoming
+            if (shown := before[task.id]) is not None
+            and model.task(task.id) == task
+            and edited_differently(shown, task)
+        ]
+        if tell and changed:
+            self._tell_changed(changed)
+
+    def _tell_changed(self, changed: list[tuple[Task, Task]]) -> None:
+        """One sentence, without taking focus: the task open in the details first, then the
+        one this device wrote most recently, then the first to arrive."""
+        pane = self._window.details.task_id
+        lately = self._window.tasks.editor.versions.lately(task.id for _, task in changed)
+        changed.sort(key=lambda pair: (pair[1].id != pane, pair[1].id != lately))
+        shown, task = changed[0]
+        self._window.show_message(changed_elsewhere(shown, task, len(changed) - 1))
 
     def _typing_in(self) -> set[uuid.UUID]:
         """Tasks the person is typing into: their rows wait, so the typing is based on the

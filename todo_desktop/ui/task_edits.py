@@ -23,6 +23,7 @@ from todo_desktop.services import TaskService
 from todo_desktop.ui.clock import utc_now
 from todo_desktop.ui.edit_versions import (
     BatchResult,
+    CountChanges,
     Versions,
     applied,
     created_with_version,
@@ -73,6 +74,8 @@ class TaskEditor(QObject):
         # Deletes not yet answered: a page read before they commit must not bring rows back.
         self._deleting: Counter[uuid.UUID] = Counter()
         self.versions = Versions()
+        # What the counts beside the lists must add to the database's until it has counted it.
+        self.counting = CountChanges()
 
     def bind(self, service: TaskService) -> None:
         self._service = service
@@ -82,6 +85,7 @@ class TaskEditor(QObject):
         # The rest of the bookkeeping stays: their answers still arrive and settle it.
         self._service = None
         self._unsaved.clear()
+        self.counting.clear()
         self.generation += 1
         self.unbound.emit()
 
@@ -143,6 +147,7 @@ class TaskEditor(QObject):
         # Where the person is looking; a later page that holds it is de-duplicated.
         self.model.insert_rows(row, [guess])
         self.model.set_saving(draft.id, True)
+        self.counting.note([(None, guess)])
         self._workers.write(
             partial(created_with_version, self.versions, partial(self._service.create, draft)),
             partial(self._created, done),
@@ -162,6 +167,7 @@ class TaskEditor(QObject):
     def _create_failed(self, guess: Task, give_back: bool, done: Done | None, failure: Failure) -> None:
         self._unsaved.pop(guess.id, None)
         self.model.remove_ids([guess.id])
+        self.counting.note([(guess, None)])
         self.message.emit(f"Not added: {failure}")
         if give_back:
             self.add_failed.emit(guess.title)
@@ -211,7 +217,7 @@ class TaskEditor(QObject):
         """The other device's version stays; later edits are based on it."""
         self.versions.resolve(theirs.id, theirs.updated_at)
         if not self.busy(theirs.id):
-            self.model.replace_task(theirs)
+            self._replace_counted(theirs)
 
     def _begin(self, ids: Iterable[uuid.UUID], change: TaskChanges) -> list[uuid.UUID]:
         begun = []
@@ -221,9 +227,14 @@ class TaskEditor(QObject):
                 continue
             self._in_flight[task_id] += 1
             self._confirmed.setdefault(task_id, task)
-            self.model.replace_task(applied(task, change))
+            self._replace_counted(applied(task, change))
             begun.append(task_id)
         return begun
+
+    def _replace_counted(self, task: Task) -> None:
+        """Show ``task`` in its row (a guess, a confirmation or a rollback), and count it so."""
+        self.counting.note([(self.model.task(task.id), task)])
+        self.model.replace_task(task)
 
     def _stored(
         self, ids: Sequence[uuid.UUID], begun: list[uuid.UUID], done: Done | None, stored: list[Task]
@@ -264,7 +275,7 @@ class TaskEditor(QObject):
             if self._in_flight[theirs.id]:
                 self._confirmed[theirs.id] = theirs
             else:
-                self.model.replace_task(theirs)
+                self._replace_counted(theirs)
         first = result.stale[0]
         self.message.emit(
             f"{quoted(first.title)} was changed on another device; "
@@ -301,7 +312,7 @@ class TaskEditor(QObject):
         del self._in_flight[task_id]
         confirmed = self._confirmed.pop(task_id)
         if task_id not in self._unsaved:
-            self.model.replace_task(confirmed)
+            self._replace_counted(confirmed)
 
     # Delete and restore ----------------------------------------------------------------
 
@@ -309,6 +320,7 @@ class TaskEditor(QObject):
         """Delete the tasks; returns the (row, task) pairs taken off the screen."""
         assert self._service is not None
         removed = self.model.remove_ids(ids)
+        self.counting.note((task, None) for _, task in removed)
         self._deleting.update(ids)
         self._workers.write(
             partial(self._service.delete, list(ids)),
@@ -331,6 +343,7 @@ class TaskEditor(QObject):
         self._deleting.subtract(ids)
         self._deleting = +self._deleting
         self.model.restore_rows(removed)
+        self.counting.note((None, task) for _, task in removed)
         self.message.emit(f"Not deleted: {failure}")
         self._settle(done, False)
 
@@ -345,32 +358,39 @@ class TaskEditor(QObject):
             for _, task in rows:
                 self.model.set_saving(task.id, True)
         shown = [task.id for _, task in rows or ()]
+        self.counting.note((None, task) for task in snapshots)  # counted, shown here or not
         steps = [
             (t.id, partial(created_with_version, self.versions, partial(service.restore, t)))
             for t in snapshots
         ]
         self._workers.write(
             partial(run_batch, steps, "restore"),
-            partial(self._restored, shown, len(snapshots), done),
-            partial(self._restore_failed, shown, done),
+            partial(self._restored, shown, snapshots, done),
+            partial(self._restore_failed, shown, snapshots, done),
             label="restore",
         )
 
-    def _restored(self, shown: list[uuid.UUID], wanted: int, done: Done | None, result: BatchResult) -> None:
+    def _restored(
+        self, shown: list[uuid.UUID], snapshots: Sequence[Task], done: Done | None, result: BatchResult
+    ) -> None:
         for task in result.stored:
             self.model.set_saving(task.id, False)
             self.model.replace_task(task)
         if result.failure is not None:
             self._workers.note_failure(result.failure)
-            self._restore_failed(result.failed, done, result.failure)
+            self._restore_failed(result.failed, snapshots, done, result.failure)
             return
-        self.message.emit(f"Restored {plural(wanted)}.")
-        if len(shown) < wanted:
+        self.message.emit(f"Restored {plural(len(snapshots))}.")
+        if len(shown) < len(snapshots):
             self._reload()
         self._settle(done, True)
 
-    def _restore_failed(self, ids: Sequence[uuid.UUID], done: Done | None, failure: Failure) -> None:
+    def _restore_failed(
+        self, ids: Sequence[uuid.UUID], snapshots: Sequence[Task], done: Done | None, failure: Failure
+    ) -> None:
         self.model.remove_ids(ids)
+        failed = set(ids)
+        self.counting.note((task, None) for task in snapshots if task.id in failed)
         self.message.emit(f"Not restored: {failure}")
         self._settle(done, False)
 

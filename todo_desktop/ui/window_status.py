@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar
 
 from todo_desktop.services import PendingEdits, Workspace
 from todo_desktop.ui.theme import error_style
-from todo_desktop.ui.workers import Failure, Workers
+from todo_desktop.ui.workers import SEND_WAITING_EDITS, Failure, Workers
 
 FLUSH_MS = 2_000
 
@@ -177,7 +177,7 @@ class OutboxWatch(QObject):
             outbox.flush_if_due,
             partial(self._flushed, outbox),
             partial(self._flushed, outbox),
-            label="send waiting edits",
+            label=SEND_WAITING_EDITS,
         )
 
     def stop(self) -> None:

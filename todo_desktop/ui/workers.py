@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from todo_desktop.errors import DatabaseUnavailableError, TodoError
 
@@ -25,6 +25,10 @@ READ_THREADS = 2
 UNEXPECTED = "Something went wrong; the details were written to the log."
 # Writes carry no view: each outcome matters (it confirms or rolls back an edit).
 _WRITE_VIEW = ""
+# Writes that carry no edit of their own: the outbox's flushes (``OutboxWatch``). What they
+# send is already in the outbox file, so quitting need not wait for them.
+SEND_WAITING_EDITS = "send waiting edits"  # the label of the outbox flush job
+RESENDS = frozenset({SEND_WAITING_EDITS})
 
 
 class Failure(str):
@@ -114,6 +118,7 @@ class _Job(QRunnable):
 class _Callbacks:
     on_success: Callable[[Any], None]
     on_failure: Callable[[Failure], None]
+    label: str
 
 
 class Workers(QObject):
@@ -176,9 +181,20 @@ class Workers(QObject):
     def is_current(self, view: str, request_id: int) -> bool:
         return self._latest.get(view) == request_id
 
+    def reading(self, view: str) -> bool:
+        """A read for ``view`` is on its way: its answer is neither delivered nor dropped yet."""
+        return any(pending == view for pending, _ in self._pending)
+
     @property
     def pending_writes(self) -> int:
         return sum(1 for view, _ in self._pending if view == _WRITE_VIEW)
+
+    @property
+    def pending_edits(self) -> int:
+        """Writes not yet answered that carry an edit (not a resend of the outbox)."""
+        return sum(
+            1 for (view, _), c in self._pending.items() if view == _WRITE_VIEW and c.label not in RESENDS
+        )
 
     def note_failure(self, failure: Failure) -> None:
         """Report a failure a job returned as a value (part of a batch) like a raised one."""
@@ -197,6 +213,36 @@ class Workers(QObject):
         """
         return self._writes.waitForDone(timeout_ms)
 
+    def wait_for_edits(self, timeout_ms: int) -> bool:
+        """Quitting: wait (bounded) until every edit asked for has been answered, delivering
+        the answers meanwhile, so the window keeps answering; False if time ran out."""
+        deadline = QDeadlineTimer(timeout_ms)
+        loop = QEventLoop(self)
+        while self.pending_edits and not deadline.hasExpired():
+            loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        return not self.pending_edits
+
+    def let_go(self, timeout_ms: int) -> list[QObject]:
+        """Quitting while the database is away: wait at most ``timeout_ms``, drop the jobs
+        not started, and hand back (detached from this object) the pools whose jobs still
+        wait out connection retries, so the window's going does not wait for them; with
+        them goes the signal holder, so their late answers meet a live object nobody hears.
+
+        The caller keeps them alive until the process ends. Only for a quit whose edits are
+        all safe already (kept in the outbox file): a job let go may never finish.
+        """
+        deadline = QDeadlineTimer(timeout_ms)
+        left: list[QObject] = []
+        for pool in (self._writes, self._reads):
+            pool.clear()
+            if not pool.waitForDone(max(0, deadline.remainingTime())):
+                pool.setParent(None)
+                left.append(pool)
+        if left:
+            self._signals.setParent(None)
+            left.append(self._signals)
+        return left
+
     def _submit(
         self,
         pool: QThreadPool,
@@ -209,7 +255,7 @@ class Workers(QObject):
         request_id = self._latest.get(view, 0) + 1
         self._latest[view] = request_id
         ticket = _Ticket(view, request_id, label)
-        self._pending[(view, request_id)] = _Callbacks(on_success, on_failure)
+        self._pending[(view, request_id)] = _Callbacks(on_success, on_failure, label)
         pool.start(_Job(ticket, job, self._signals))
         return request_id
 

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from todo_desktop import APP_NAME
 from todo_desktop.profiles import LOCAL_ID, LOCAL_PROFILE, Profile
 from todo_desktop.services import ProfileGateway, Workspace, WorkspaceOpener
 from todo_desktop.ui.connections_dialog import ConnectionsDialog
@@ -36,11 +37,38 @@ SIGNING_OUT = "Signing out…"
 READ_ONLY = "This database opens read-only; changes cannot be saved."
 READ_ONLY_HINT = "Read-only: changes cannot be saved"
 KEPT_OFFLINE = "{edits} made offline will be sent when you sign in to this account here again."
+QUIT_BOX = "quit-with-edits-kept"
 KEYRING_NOTE = "{cause}, so your password will be asked for each time the app starts."
 
 
 def signed_out_of(count: int) -> str:
     return f"Signed out of {count} session{'' if count == 1 else 's'}."
+
+
+def kept_at_quit(count: int) -> str:
+    """What quitting with edits in the outbox means for them, in one sentence."""
+    if count == 1:
+        return f"1 edit is waiting; it will be sent the next time you open {APP_NAME}."
+    return f"{count:,} edits are waiting; they will be sent the next time you open {APP_NAME}."
+
+
+def ask_quit_offline(parent: QWidget, sentence: str, leave: Callable[[], None]) -> None:
+    """Quit (Enter: ``leave`` is called) or wait for the database (Esc). The box does not
+    block, so a window closed by code (the session ending) never hangs on it."""
+    shown = parent.findChild(QMessageBox, QUIT_BOX)
+    if shown is not None and shown.isVisible():
+        shown.raise_()
+        return
+    box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, sentence, parent=parent)
+    box.setObjectName(QUIT_BOX)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    quit_button = box.addButton("&Quit", QMessageBox.ButtonRole.AcceptRole)
+    wait_button = box.addButton("&Wait", QMessageBox.ButtonRole.RejectRole)
+    wait_button.setToolTip("Keep the window open; the edits are sent as soon as the database answers.")
+    box.setDefaultButton(quit_button)
+    box.setEscapeButton(wait_button)
+    box.finished.connect(lambda _result: leave() if box.clickedButton() is quit_button else None)
+    box.open()
 
 
 def ask_sign_out_everywhere(parent: QWidget, name: str) -> bool:
@@ -68,6 +96,7 @@ class WorkspaceSwitch(QObject):
         self.connections: ConnectionsDialog | None = None
         # Replaceable so tests (and other front ends) can answer without a modal box.
         self.confirm_everywhere: Callable[[QWidget, str], bool] = ask_sign_out_everywhere
+        self.confirm_quit: Callable[[QWidget, str, Callable[[], None]], None] = ask_quit_offline
         self._keyring_said = False
         self._add_hint = window.quick_add.placeholderText()
 
@@ -275,6 +304,17 @@ class WorkspaceSwitch(QObject):
             self._set_editable((workspace.warning or READ_ONLY) if workspace.read_only else None)
         self._window.show_message(message)
         self.update_actions()
+
+    # Quitting -------------------------------------------------------------------------------
+
+    def kept_offline(self) -> int:
+        """Edits waiting in the outbox while the database is away (0: none, or it answers)."""
+        w = self._window
+        outbox = w.workspace.outbox if w.workspace is not None else None
+        if outbox is None or not outbox.pending_count():
+            return 0
+        away = outbox.offline or w.banner.isVisible() or w.waking.reachability.unreachable
+        return outbox.pending_count() if away else 0
 
     # The keyring, said once ------------------------------------------------------------------
 
