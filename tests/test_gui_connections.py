@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QWidget
 
 from tests import conftest
 from tests.conftest import PASSWORD
@@ -84,7 +84,8 @@ def test_pasting_a_neon_url_fills_every_field_and_hides_the_password(qtbot, gate
         "alex",
         5432,
     )
-    assert editor.pooled_check.isChecked() and editor.binding_check.isChecked()
+    assert editor.binding_check.isChecked()
+    assert editor.draft().pooled  # told by the host's name, nothing for the person to tick
     assert editor.tls_combo.currentData() == TlsMode.VERIFY_FULL
     assert editor.password_edit.text() == NEON_PASSWORD
     assert editor.url_edit.text() == ""  # the clear-text copy is gone
@@ -113,10 +114,9 @@ def test_each_bad_field_gets_its_own_sentence_and_nothing_is_saved(qtbot, gatewa
     assert gateway.profiles().shared == ()
 
 
-def test_typing_a_pooler_host_ticks_pooled(qtbot, gateway, workers):
+def test_nobody_is_asked_whether_a_pooler_is_in_between(qtbot, gateway, workers):
     editor = editor_for(qtbot, gateway, workers)
-    qtbot.keyClicks(editor.host_edit, "ep-a-pooler.eu.aws.neon.tech")
-    assert editor.pooled_check.isChecked()
+    assert not any("pool" in box.text().lower() for box in editor.findChildren(QCheckBox))
 
 
 def test_test_connection_reports_the_schema_in_one_sentence(qtbot, gateway, workers, shared):

@@ -108,7 +108,13 @@ class SharedDatabases:
             if password:
                 self.secrets.set(profile.password_key, password)
             if password or old is None or _where(old) != _where(profile):
+                # Takes effect at once: the session on the old settings ends here (its token
+                # stays kept, so the same server lets it straight back in), and the next
+                # open connects with the new ones.
+                session = self._sessions.pop(profile.id, None)
                 self._drop_connection(profile.id)
+                if session is not None and session.connection is not self._connections.get(profile.id):
+                    session.connection.close()
             return profile
 
     def remove_profile(self, profile_id: str) -> Profiles:

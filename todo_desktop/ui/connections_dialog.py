@@ -57,6 +57,7 @@ class ConnectionsDialog(QDialog):
     """Emits ``active_changed(profile_id)`` once the chosen profile is saved as the one in use."""
 
     active_changed = Signal(str)
+    profile_saved = Signal(str)  # its settings may have changed: reconnect if it is in use
 
     def __init__(self, gateway: ProfileGateway, workers: Workers, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,6 +188,7 @@ class ConnectionsDialog(QDialog):
             saved = self.editor.profile
             self.show_profiles(self._gateway.profiles(), select=saved.id)
             self._message(f"Saved {saved.name!r}.")
+            self.profile_saved.emit(saved.id)
 
     def remove_selected(self) -> None:
         profile = self.selected()

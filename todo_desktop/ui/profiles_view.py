@@ -209,7 +209,6 @@ class ProfileEditor(QDialog):
         self.name_edit = QLineEdit(self)
         self.host_edit = QLineEdit(self)
         self.host_edit.setPlaceholderText("ep-cool-darkness-123456.us-east-2.aws.neon.tech")
-        self.host_edit.textEdited.connect(self._host_edited)
         self.port_spin = QSpinBox(self)
         self.port_spin.setRange(1, 65535)
         self.port_spin.setValue(DEFAULT_PORT)
@@ -223,7 +222,6 @@ class ProfileEditor(QDialog):
         self.tls_combo = QComboBox(self)
         for mode, text in TLS_CHOICES:
             self.tls_combo.addItem(text, mode)
-        self.pooled_check = QCheckBox("Pooled endpoint (PgBouncer, Neon's -pooler host)", self)
         self.binding_check = QCheckBox("Require channel binding", self)
 
         holder = QWidget(self)
@@ -238,7 +236,6 @@ class ProfileEditor(QDialog):
         form_row(form, holder, self.errors, "user", "Use&r:", self.user_edit)
         form_row(form, holder, self.errors, "password", "Pass&word:", self.password_edit)
         form_row(form, holder, self.errors, "tls_mode", "&TLS:", self.tls_combo)
-        form.addRow("", self.pooled_check)
         form.addRow("", self.binding_check)
 
         self.test_button = QPushButton("T&est connection", self)
@@ -270,7 +267,6 @@ class ProfileEditor(QDialog):
         self.database_edit.setText(profile.database)
         self.user_edit.setText(profile.user)
         self.tls_combo.setCurrentIndex(max(0, self.tls_combo.findData(profile.tls_mode)))
-        self.pooled_check.setChecked(profile.pooled)
         self.binding_check.setChecked(profile.channel_binding)
 
     def _show_keyring(self, reason: str | None) -> None:
@@ -280,10 +276,6 @@ class ProfileEditor(QDialog):
         if reason:
             self.note.setText(f"{reason} The password is kept only until you quit.")
             self.note.show()
-
-    def _host_edited(self, text: str) -> None:
-        # Neon's pooled hosts are recognisable by name; unticking stays possible.
-        self.pooled_check.setChecked(is_pooler_host(text))
 
     def fill_from_url(self) -> None:
         try:
@@ -313,7 +305,9 @@ class ProfileEditor(QDialog):
             database=self.database_edit.text(),
             user=self.user_edit.text(),
             tls_mode=self.tls_combo.currentData(),
-            pooled=self.pooled_check.isChecked(),
+            # Nothing to tick: the app is safe through any pooler (no session state, no
+            # prepared statements); the name is only a hint for upgrades and admin commands.
+            pooled=is_pooler_host(self.host_edit.text()),
             channel_binding=self.binding_check.isChecked(),
         )
         try:

@@ -197,6 +197,13 @@ class WorkspaceSwitch(QObject):
         self._window.close_workspace()
         self._window.open_workspace()
 
+    def reopen_if_current(self, profile_id: str) -> None:
+        """A saved profile takes effect at once: the one in use opens again on its new
+        settings (a session the server still knows goes on without asking)."""
+        if profile_id == self.current_id and self._window.workspace is not None:
+            self._window.close_workspace()
+            self._window.open_workspace()
+
     # Editing allowed or not ----------------------------------------------------------------
 
     def _save_details(self) -> None:
@@ -234,6 +241,7 @@ class WorkspaceSwitch(QObject):
             # Kept for the life of the window: its workers may still answer after it closes.
             self.connections = ConnectionsDialog(self.profiles, self._window.workers, self._window)
             self.connections.active_changed.connect(self.switch_profile)
+            self.connections.profile_saved.connect(self.reopen_if_current)
         else:
             self.connections.show_profiles(self.profiles.profiles())
         self.connections.open()
