@@ -263,7 +263,9 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
     print(f"Waited {waited:.0f} s for the disk to absorb the load (commit probe p50 {probe:.2f} ms).")
 
     pool = _load.heavy_task_ids(setup, users.ids[0], 6 * (args.warmup + args.iterations), args.seed)
-    target = parse_database_url(setup.url(_load.CLIENT), pooled=args.pooled)
+    # As the app's own embedded server by default (prepared statements on); --pooled as a
+    # shared database, which the app reaches without prepared statements, pooler or not.
+    target = parse_database_url(setup.url(_load.CLIENT), pooled=args.pooled, private=not args.pooled)
     db = Database(create_db_engine(target), target)
     # The data layer's engine turns prepared statements off for a pooled endpoint; so does raw.
     owner = psycopg.connect(setup.dsn(_load.OWNER), prepare_threshold=None if args.pooled else 5)
@@ -363,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--pooled",
         action="store_true",
-        help="as through a pooled endpoint (PgBouncer): no prepared statements, both sides",
+        help="as a shared database (the app assumes a pooler may be in between): no prepared "
+        "statements, both sides",
     )
     args = p.parse_args(argv)
     if not (args.users >= 1 and 0 < args.heavy <= args.tasks and args.iterations >= 1):

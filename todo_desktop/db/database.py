@@ -55,6 +55,7 @@ class Database:
         # Told while an operation waits for a connection, so the window can say so.
         self.reachability = reachability if reachability is not None else Reachability()
         self.answer_limit = deadline.LIMIT_SECONDS
+        self._watchdog = deadline.Watchdog()
         # A waking Neon compute often accepts the TCP connection and holds it until it
         # runs: no error, no retry, just a slow connect. The running operation's
         # ``waiting`` lives here, per thread, for the connect events to find.
@@ -75,7 +76,9 @@ class Database:
         """The client's own time limit on the database's answers (see db/deadline.py)."""
         waiting = getattr(self._operation, "waiting", None)
         dbapi_connection = conn.connection.dbapi_connection
-        return deadline.answer_within(dbapi_connection, waiting=waiting, limit=self.answer_limit)
+        return deadline.answer_within(
+            dbapi_connection, self._watchdog, waiting=waiting, limit=self.answer_limit
+        )
 
     def run(self, token: str | None, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one transaction, retrying lost connections and serialization

@@ -13,10 +13,13 @@ Every statement the app sends answers in milliseconds when the database is there
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -39,9 +42,61 @@ def _shut_down(dbapi_connection: Any) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
+class Watchdog:
+    """One thread that runs callbacks at their due times: arming a limit costs a heap push,
+    where a timer thread per statement would cost more than the statement itself."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, Callable[[], None]]] = []
+        self._cancelled: set[int] = set()
+        self._wake = threading.Condition()
+        self._count = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def at(self, delay: float, callback: Callable[[], None]) -> int:
+        """Run ``callback`` in ``delay`` seconds unless ``cancel`` is called with the ticket."""
+        with self._wake:
+            ticket = next(self._count)
+            heapq.heappush(self._due, (time.monotonic() + delay, ticket, callback))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="answer-watchdog", daemon=True)
+                self._thread.start()
+            elif self._due[0][1] == ticket:  # due before anything the thread waits for
+                self._wake.notify()
+            return ticket
+
+    def cancel(self, ticket: int) -> None:
+        with self._wake:
+            self._cancelled.add(ticket)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while True:
+                    while self._due and self._due[0][1] in self._cancelled:
+                        self._cancelled.discard(heapq.heappop(self._due)[1])
+                    if not self._due:
+                        self._cancelled.clear()
+                        if not self._wake.wait(timeout=30.0):
+                            self._thread = None  # idle: the next ``at`` starts a new one
+                            return
+                        continue
+                    due, _, callback = self._due[0]
+                    wait = due - time.monotonic()
+                    if wait <= 0:
+                        heapq.heappop(self._due)
+                        break
+                    self._wake.wait(timeout=wait)
+            try:
+                callback()
+            except Exception:  # a broken callback must not stop the others
+                log.exception("A database answer limit failed to act")
+
+
 @contextlib.contextmanager
 def answer_within(
     dbapi_connection: Any,
+    watchdog: Watchdog,
     *,
     waiting: Callable[[], None] | None = None,
     slow: float = SLOW_SECONDS,
@@ -51,7 +106,6 @@ def answer_within(
     seconds, and the connection ended after ``limit`` seconds, unless the block is done."""
     done = threading.Event()
     lock = threading.Lock()  # so a connection is never shut down after the block let it go
-    timers: list[threading.Timer] = []
 
     def give_up() -> None:
         with lock:
@@ -60,16 +114,17 @@ def answer_within(
             log.info("No answer from the database in %.0f s; dropping the connection", limit)
             _shut_down(dbapi_connection)
 
+    def slow_answer() -> None:
+        if waiting is not None and not done.is_set():
+            waiting()
+
+    tickets = [watchdog.at(limit, give_up)]
     if waiting is not None:
-        timers.append(threading.Timer(slow, lambda: done.is_set() or waiting()))
-    timers.append(threading.Timer(limit, give_up))
-    for timer in timers:
-        timer.daemon = True
-        timer.start()
+        tickets.append(watchdog.at(slow, slow_answer))
     try:
         yield
     finally:
         with lock:
             done.set()
-        for timer in timers:
-            timer.cancel()
+        for ticket in tickets:
+            watchdog.cancel(ticket)

@@ -29,6 +29,7 @@ CONNECT_TIMEOUT_SECONDS = 10
 # ones are pinged at checkout; a dead one that slips through is retried on a new one.
 IDLE_PING_SECONDS = 10.0
 _LAST_USED = "todo.last_used"
+_WATCHDOG = "todo.watchdog"
 
 
 def connect_args_for(target: ConnectionTarget) -> dict[str, Any]:
@@ -88,13 +89,21 @@ def _note_use(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
     record.info[_LAST_USED] = time.monotonic()
 
 
+def _watchdog(record: ConnectionPoolEntry) -> deadline.Watchdog:
+    """The connection's own watchdog for its pings (rare: only after it sat idle)."""
+    found = record.info.get(_WATCHDOG)
+    if found is None:
+        found = record.info[_WATCHDOG] = deadline.Watchdog()
+    return found  # type: ignore[no-any-return]
+
+
 def _ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection) -> None:
     last = record.info.get(_LAST_USED)
     if last is not None and time.monotonic() - last < IDLE_PING_SECONDS:
         return
     try:
         # A pooler may hold the ping in its queue as long as any statement (db/deadline.py).
-        with deadline.answer_within(dbapi_connection, limit=deadline.LIMIT_SECONDS):
+        with deadline.answer_within(dbapi_connection, _watchdog(record), limit=deadline.LIMIT_SECONDS):
             dbapi_connection.execute("SELECT 1")
             dbapi_connection.rollback()
     except psycopg.Error as exc:
