@@ -203,6 +203,18 @@ def test_refused_add_is_rolled_back_with_a_message(qtbot, window_for) -> None:
     assert window.quick_add.text() == "Never stored"
 
 
+def test_a_refused_add_while_the_field_holds_newer_typing_is_named_and_comes_back(qtbot, window_for) -> None:
+    """Neither the refused task nor what is being typed now is lost."""
+    service = RefusingTasks([])
+    window = window_for(service)
+    quick_add(qtbot, window, "First try")
+    qtbot.keyClicks(window.quick_add, "Second")
+    qtbot.waitUntil(lambda: "“First try” was not added" in window.statusBar().currentMessage())
+    assert window.quick_add.text() == "Second"
+    qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.quick_add.text() == "First try")
+
+
 # Reads --------------------------------------------------------------------------------
 
 

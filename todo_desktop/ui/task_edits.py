@@ -168,7 +168,7 @@ class TaskEditor(QObject):
         self._unsaved.pop(guess.id, None)
         self.model.remove_ids([guess.id])
         self.counting.note([(guess, None)])
-        self.message.emit(f"Not added: {failure}")
+        self.message.emit(f"“{guess.title}” was not added: {failure}")
         if give_back:
             self.add_failed.emit(guess.title)
         self._settle(done, False)
