@@ -37,6 +37,7 @@ class Reachability:
         self._waiting = 0
         self._gave_up = False
         self._listeners: list[Listener] = []
+        self._note_listeners: list[Callable[[str], None]] = []
 
     @property
     def waiting(self) -> bool:
@@ -52,6 +53,27 @@ class Reachability:
     def unreachable(self) -> bool:
         """An operation waited and gave up, and none has had an answer since."""
         return self._gave_up
+
+    def listen_notes(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``listener(text)`` with what a long start-up step is doing ("Upgrading your
+        database…"); returns the way to stop listening."""
+        with self._lock:
+            self._note_listeners.append(listener)
+
+        def stop() -> None:
+            with self._lock, contextlib.suppress(ValueError):
+                self._note_listeners.remove(listener)
+
+        return stop
+
+    def say(self, text: str) -> None:
+        with self._lock:
+            listeners = list(self._note_listeners)
+        for listener in listeners:
+            try:
+                listener(text)
+            except Exception:  # a broken listener must never break the start
+                log.exception("A reachability note listener failed")
 
     def listen(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(waking)`` on every change; returns the way to stop listening."""

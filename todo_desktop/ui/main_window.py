@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.waking = WakingNotice(
             reach, self.banner, lambda: self.retry.waiting or reach.unreachable, parent=self
         )
+        self.waking.noted.connect(self._starting_note)
         self.switch = WorkspaceSwitch(self, opener, profiles)
         self.early_adds: list[TaskDraft] = []
         self.sign_in = self.switch.sign_in
@@ -308,6 +309,10 @@ class MainWindow(QMainWindow):
             self.quick_add.setText(title)
         else:  # the field holds newer typing: this one waits its turn, not lost
             self._given_back.append(title)
+
+    def _starting_note(self, text: str) -> None:
+        if self.stack.currentWidget() is self.placeholder:
+            self.placeholder.show_busy(text)
 
     def _remember_current(self) -> None:
         current = self.commands.current_task()

@@ -15,8 +15,9 @@ class WakingNotice(QObject):
     and puts back what belongs there when the wait ends: nothing, or the outage line when
     ``outage()`` says the database was already found unreachable."""
 
-    # Emitted from worker threads; Qt queues it to this object's (the GUI) thread.
+    # Emitted from worker threads; Qt queues them to this object's (the GUI) thread.
     _changed = Signal()
+    noted = Signal(str)  # what a long start-up step is doing, for the placeholder
 
     def __init__(
         self,
@@ -33,6 +34,7 @@ class WakingNotice(QObject):
         self._stop_listening: Callable[[], None] | None = reachability.listen(
             lambda _waking: self._changed.emit()
         )
+        self._stop_notes: Callable[[], None] | None = reachability.listen_notes(self.noted.emit)
         self._update()
 
     def stop(self) -> None:
@@ -40,6 +42,9 @@ class WakingNotice(QObject):
         if self._stop_listening is not None:
             self._stop_listening()
             self._stop_listening = None
+        if self._stop_notes is not None:
+            self._stop_notes()
+            self._stop_notes = None
 
     def _update(self) -> None:
         # The state is read here, on the GUI thread, so news that arrives late or twice
