@@ -32,8 +32,14 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 ROWS, COLS = 20, 5
 MIN_NONE_CALLS = 20_000
-# Noise from unrelated allocations while Qt runs; the bug drops one reference per call.
+# The bug drops one reference per None-returning call. Unrelated work in the same process
+# (the garbage collector, threads that earlier tests left retrying, queued events) moves the
+# count too, by a few percent of the calls at most: allow a quarter, and never less than this.
 TOLERANCE = 100
+
+
+def _allowed(none_returns: int) -> int:
+    return max(TOLERANCE, none_returns // 4)
 IMMORTAL_NONE = sys.version_info >= (3, 12)
 _ROOT = QModelIndex()  # shared default parent (B008: no call in argument defaults)
 
@@ -97,7 +103,7 @@ def _drive_from_cpp(qapp: QApplication, model: NoneModel, view: QTableView) -> i
     gc.collect()
     before = sys.getrefcount(None)
     worst = 0
-    while model.none_returns < MIN_NONE_CALLS and worst <= TOLERANCE:
+    while model.none_returns < MIN_NONE_CALLS and worst <= _allowed(model.none_returns):
         one_round()
         gc.collect()
         # Stop as soon as it is clearly leaking, before None's refcount can reach zero.
@@ -121,7 +127,7 @@ def test_python_data_returning_none_keeps_none_refcount(qapp: QApplication, qtbo
         # to zero, so the hazard cannot abort us; surviving the workload is the real check.
         assert sys.getrefcount(None) > 2**29, f"None should be immortal on {sys.version}"
     else:
-        assert drop <= TOLERANCE, (
+        assert drop <= _allowed(model.none_returns), (
             f"refcount(None) fell by {drop} within {model.none_returns} None-returning data()/"
             f"headerData() calls from Qt (PySide6 {PySide6.__version__}): PySide6 is dropping "
             "references to None; the process will abort in none_dealloc. See DESIGN.md sec. 8."

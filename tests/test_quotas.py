@@ -57,9 +57,10 @@ def test_one_statement_cannot_flood(test_db, alice):
     ids = [uuid.uuid4() for _ in range(10_001)]
     with pytest.raises(psycopg.Error) as caught:
         conn.execute(
-            "SELECT * FROM todo_api.restore_tasks(%s, %s, %s, %s, %s, %s, %s, %s)",
+            "SELECT * FROM todo_api.restore_tasks(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (
                 ids,
+                ["t"] * len(ids),
                 ["t"] * len(ids),
                 [None] * len(ids),
                 ["low"] * len(ids),

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from todo_desktop.errors import ValidationError
 from todo_desktop.smart_lists import query_for
+from todo_desktop.title_order import title_key
 from todo_desktop.values import (
     Priority,
     SmartList,
@@ -31,13 +32,16 @@ WORDS = ["apple", "Apple", "APPLE", "banana", "Cherry", "cherry", "date"]
 DUES = [None, T0, T0 + timedelta(days=1), None, T0 - timedelta(days=2), T0, T0 + timedelta(hours=3)]
 # Through the function API, as every client must; rows made in one transaction share
 # created_at and updated_at.
-_INSERT = text("SELECT todo_api.create_task(:id, :title, :description, :priority, :due_date, :completed)")
+_INSERT = text(
+    "SELECT todo_api.create_task(:id, :title, :title_key, :description, :priority, :due_date, :completed)"
+)
 
 
 def _row(i: int) -> dict[str, object]:
     return {
         "id": uuid.uuid4(),
         "title": f"{WORDS[i % len(WORDS)]} {i % 3}",
+        "title_key": title_key(f"{WORDS[i % len(WORDS)]} {i % 3}"),
         "description": f"note {i}" if i % 4 == 0 else None,
         "priority": PRIORITIES[i % 4].value,
         "due_date": DUES[i % len(DUES)],
@@ -85,7 +89,7 @@ def _sorted_keys(tasks, sort: SortKey) -> tuple[list[object], list[object]]:
         SortKey.PRIORITY: (lambda t: (t.priority.rank, t.created_at), True),
         SortKey.CREATED: (lambda t: t.created_at, True),
         SortKey.UPDATED: (lambda t: t.updated_at, True),
-        SortKey.TITLE: (lambda t: t.title.lower(), False),
+        SortKey.TITLE: (lambda t: title_key(t.title), False),
     }[sort]
     return [key(t) for t in tasks], sorted((key(t) for t in tasks), reverse=newest_first)
 
@@ -375,3 +379,12 @@ def test_undated_tasks_come_in_the_order_they_were_made_on_every_page(alice_task
     alice_tasks.create(TaskDraft("dated", due_date=T0))
     seen = walk(alice_tasks, TaskQuery(limit=5))
     assert [t.title for t in seen] == ["dated", *(t.title for t in made)]
+
+
+def test_titles_sort_without_regard_to_accents_or_case_on_every_server(alice_tasks):
+    """The server's collation decides nothing: "Äpfel" sorts with the A's (by the app's own
+    key, compared byte by byte), where a C.UTF-8 server put it after "Zebra"."""
+    for title in ("Zebra", "Äpfel", "apricot", "École", "eagle", "Straße", "strasse plan", "Ølbrød"):
+        alice_tasks.create(TaskDraft(title))
+    seen = [t.title for t in walk(alice_tasks, TaskQuery(sort=SortKey.TITLE, limit=3))]
+    assert seen == ["Äpfel", "apricot", "eagle", "École", "Straße", "strasse plan", "Zebra", "Ølbrød"]

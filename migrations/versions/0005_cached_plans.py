@@ -149,8 +149,8 @@ def _page_built() -> str:
         "todo_api.tasks_page(", "todo_api.tasks_page_built(", 1
     )
     undated = "        cursor_values := '{}';\n"
-    assert undated in text
-    text = text.replace(undated, "        keys := ARRAY['created_at'];\n")
+    assert undated in text and text.count("lower(title)") == 2
+    text = text.replace(undated, "        keys := ARRAY['created_at'];\n").replace("lower(title)", "title_key")
     return f"""
 {text}
 ALTER FUNCTION todo_api.tasks_page_built({_PAGE_TYPES}) SECURITY INVOKER
@@ -192,8 +192,39 @@ GRANT EXECUTE ON FUNCTION todo_api.tasks_page({_PAGE_TYPES}) TO todo_app;
 # read every row before it.
 # Tasks with no due date come in the order they were made, the same on every device (by
 # id they jumped around as new ones arrived).
-INDEXES = """
-ALTER TABLE public.tasks ADD COLUMN title_key TEXT NOT NULL GENERATED ALWAYS AS (lower(title::text)) STORED;
+INDEXES = r"""
+ALTER TABLE public.tasks ADD COLUMN title_key TEXT COLLATE "C";
+
+-- What a title's key is when no app sent one (a direct insert, an older caller): accents
+-- and case dropped with the server's own functions. The app's key (title_order.py) also
+-- folds what lower() does not, such as "ß", and is what every todo_api call stores.
+CREATE FUNCTION public.todo_title_key(p_title text) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT lower(regexp_replace(normalize(p_title, NFKD),
+                                '[̀-ͯ᪰-᫿᷀-᷿⃐-⃿︠-︯]', '', 'g'))
+$$;
+CREATE FUNCTION public.todo_fill_title_key() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.title_key IS NULL
+       OR (TG_OP = 'UPDATE' AND NEW.title IS DISTINCT FROM OLD.title
+           AND NEW.title_key IS NOT DISTINCT FROM OLD.title_key) THEN
+        NEW.title_key := public.todo_title_key(NEW.title::text);
+    END IF;
+    RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION public.todo_title_key(text), public.todo_fill_title_key() FROM PUBLIC;
+
+-- Filling the new column changes no task: no trigger may touch updated_at or the counters.
+ALTER TABLE public.tasks DISABLE TRIGGER USER;
+UPDATE public.tasks SET title_key = public.todo_title_key(title::text);
+ALTER TABLE public.tasks ENABLE TRIGGER USER;
+ALTER TABLE public.tasks ALTER COLUMN title_key SET NOT NULL;
+CREATE TRIGGER tasks_title_key BEFORE INSERT OR UPDATE OF title, title_key ON public.tasks
+    FOR EACH ROW EXECUTE FUNCTION public.todo_fill_title_key();
+GRANT INSERT (title_key), UPDATE (title_key) ON public.tasks TO todo_api_owner;
+
 DROP INDEX public.ix_tasks_keyset_title;
 CREATE INDEX ix_tasks_keyset_title ON public.tasks (user_id, completed, title_key, id);
 CREATE INDEX ix_tasks_keyset_undated ON public.tasks (user_id, completed, created_at, id)
@@ -201,7 +232,10 @@ CREATE INDEX ix_tasks_keyset_undated ON public.tasks (user_id, completed, create
 """
 INDEXES_DOWN = """
 DROP INDEX public.ix_tasks_keyset_undated;
+DROP TRIGGER tasks_title_key ON public.tasks;
 ALTER TABLE public.tasks DROP COLUMN title_key;
+DROP FUNCTION public.todo_fill_title_key();
+DROP FUNCTION public.todo_title_key(text);
 CREATE INDEX ix_tasks_keyset_title ON public.tasks (user_id, completed, lower(title), id);
 """
 
@@ -212,6 +246,8 @@ def upgrade() -> None:
     op.execute(_page_built())
     op.execute(tasks_page())
     op.execute((_SQL / "0005_cached_plans.sql").read_text(encoding="utf-8"))
+    for name in ("create_task", "update_task", "restore_tasks"):
+        op.execute(_owned_and_granted(f"todo_api.{name}"))
     op.execute("REVOKE CREATE ON SCHEMA todo_api FROM todo_api_owner")
 
 
@@ -224,6 +260,24 @@ def _revision_0004_function(name: str) -> str:
     return "CREATE OR REPLACE" + text[start + len("CREATE") : end]
 
 
+def _owned_and_granted(name: str) -> str:
+    """A todo_api function made again: owned by todo_api_owner, callable by clients only."""
+    return f"""
+DO $do$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+              WHERE p.oid::regprocedure::text LIKE '{name}(%' LOOP
+        EXECUTE format('ALTER FUNCTION %s OWNER TO todo_api_owner', f);
+        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO todo_app', f);
+    END LOOP;
+END
+$do$;
+"""
+
+
 def downgrade() -> None:
     op.execute(f"DROP FUNCTION todo_api.tasks_page({_PAGE_TYPES})")
     op.execute(f"DROP FUNCTION todo_api.tasks_page_built({_PAGE_TYPES})")
@@ -232,7 +286,17 @@ def downgrade() -> None:
     op.execute(f"ALTER FUNCTION todo_api.tasks_page({_PAGE_TYPES}) OWNER TO todo_api_owner")
     op.execute(f"REVOKE ALL ON FUNCTION todo_api.tasks_page({_PAGE_TYPES}) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION todo_api.tasks_page({_PAGE_TYPES}) TO todo_app")
-    for name in ("todo_api.changed_since", "todo_api.create_task", "todo_api.set_completed"):
-        op.execute(_revision_0004_function(name))
+    op.execute(
+        "DROP FUNCTION todo_api.create_task(uuid, text, text, text, text, timestamptz, boolean);"
+        "DROP FUNCTION todo_api.update_task(uuid, timestamptz, text[], text, text, text, text, timestamptz, "
+        "boolean);"
+        "DROP FUNCTION todo_api.restore_tasks(uuid[], text[], text[], text[], text[], timestamptz[], boolean[], "
+        "timestamptz[], timestamptz[]);"
+    )
+    restored = ("changed_since", "create_task", "set_completed", "update_task", "restore_tasks")
+    for name in restored:
+        op.execute(_revision_0004_function(f"todo_api.{name}"))
+    for name in ("create_task", "update_task", "restore_tasks"):
+        op.execute(_owned_and_granted(f"todo_api.{name}"))
     op.execute("REVOKE CREATE ON SCHEMA todo_api FROM todo_api_owner")
     op.execute(INDEXES_DOWN)

@@ -33,6 +33,7 @@ from todo_desktop.db.engine import create_db_engine
 from todo_desktop.db.passwords import MINIMUM_COST, KdfParams
 from todo_desktop.db.roles import ClientLimits, create_client_role
 from todo_desktop.db.urls import parse_database_url
+from todo_desktop.title_order import title_key
 
 DATABASE = "todo_bench"
 OWNER = "bench_owner"
@@ -107,6 +108,7 @@ _PRIORITY_WEIGHTS = (30, 40, 20, 10)
 _COLUMNS = (
     "user_id",
     "title",
+    "title_key",
     "description",
     "completed",
     "priority",
@@ -223,6 +225,7 @@ def _rows(user_ids: list[uuid.UUID], counts: list[int], seed: int) -> Iterator[t
         yield (
             user_ids[owner],
             title,
+            title_key(title),
             description,
             completed,
             priority,

@@ -26,14 +26,14 @@ from todo_desktop.values import SortKey, Status, TaskQuery
 
 COLUMNS = "id, title, description, completed, priority, due_date, created_at, updated_at, completed_at"
 # A page's rows also carry the keyset cursor of an ordering by title or by priority.
-PAGE_COLUMNS = f"{COLUMNS}, lower(title), priority_rank"
+PAGE_COLUMNS = f"{COLUMNS}, title_key, priority_rank"
 # Sort keys before the id tie-breaker, and whether the order is descending (as in tasks_page).
 ORDERS: dict[SortKey, tuple[tuple[str, ...], bool]] = {
     SortKey.DUE: (("due_date",), False),
     SortKey.PRIORITY: (("priority_rank", "created_at"), True),
     SortKey.CREATED: (("created_at",), True),
     SortKey.UPDATED: (("updated_at",), True),
-    SortKey.TITLE: (("lower(title)",), False),
+    SortKey.TITLE: (("title_key",), False),
 }
 UPDATABLE = ("title", "description", "priority", "due_date", "completed")
 

@@ -137,6 +137,7 @@ CREATE = _rows_of(
     func.todo_api.create_task(
         _in_session(_p("id", Uuid())),
         _p("title", Text()),
+        _p("title_key", Text()),
         _p("description", Text()),
         _p("priority", Text()),
         _p("due_date", _TIME),
@@ -151,6 +152,7 @@ UPDATE = _rows_of(
         _p("expected", _TIME),
         _p("columns", ARRAY(Text())),
         _p("title", Text()),
+        _p("title_key", Text()),
         _p("description", Text()),
         _p("priority", Text()),
         _p("due_date", _TIME),
@@ -170,6 +172,7 @@ RESTORE = _rows_of(
     func.todo_api.restore_tasks(
         _in_session(_p("ids", ARRAY(Uuid()))),
         _p("titles", ARRAY(Text())),
+        _p("title_keys", ARRAY(Text())),
         _p("descriptions", ARRAY(Text())),
         _p("priorities", ARRAY(Text())),
         _p("dues", ARRAY(_TIME)),

@@ -18,6 +18,7 @@ from todo_desktop.db.database import Database
 from todo_desktop.db.task_queries import count_lists, list_page
 from todo_desktop.errors import NotFoundError, StaleEditError, ValidationError
 from todo_desktop.smart_lists import UPCOMING_DAYS, local_day_start
+from todo_desktop.title_order import title_key
 from todo_desktop.values import ListCounts, Task, TaskChanges, TaskDraft, TaskPage, TaskQuery
 
 GONE = "That task no longer exists; it may have been deleted elsewhere."
@@ -63,6 +64,7 @@ class TaskRepository:
         params = {
             "id": clean.id,
             "title": clean.title,
+            "title_key": title_key(clean.title),
             "description": clean.description,
             "priority": clean.priority.value,
             "due_date": clean.due_date,
@@ -91,6 +93,7 @@ class TaskRepository:
         columns = [c for c in task_sql.UPDATABLE if c in values]
         params: dict[str, Any] = {c: _column_value(values.get(c)) for c in task_sql.UPDATABLE}
         params |= {"id": task_id, "expected": expected_version, "columns": columns}
+        params["title_key"] = title_key(params["title"]) if params["title"] is not None else None
 
         rows = self._write(task_sql.UPDATE, params)
         if not rows:
@@ -117,7 +120,7 @@ class TaskRepository:
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         """Delete the tasks; returns how many existed. Deleting twice is harmless."""
         params = {"ids": _ids(task_ids)}
-        return len(params["ids"])
+        return int(self._write(task_sql.DELETE, params)[0][0])
 
     def restore(self, snapshot: Task) -> Task:
         """Put back a deleted task with its id, fields and creation time (undo of a delete)."""
@@ -132,6 +135,7 @@ class TaskRepository:
         params: dict[str, Any] = {
             "ids": ids,
             "titles": [d.title for _, d in drafts],
+            "title_keys": [title_key(d.title) for _, d in drafts],
             "descriptions": [d.description for _, d in drafts],
             "priorities": [d.priority.value for _, d in drafts],
             "dues": [d.due_date for _, d in drafts],
