@@ -42,6 +42,7 @@ SPEC_COLUMNS = {
         "updated_at": ("timestamp with time zone", "NO", "CURRENT_TIMESTAMP"),
     },
 }
+PRIORITIES = ("low", "medium", "high", "urgent")
 SPEC_INDEXES = [
     ("users", ["email"]),
     ("users", ["created_at"]),
@@ -126,20 +127,113 @@ def test_updated_at_trigger_and_case_insensitive_email(test_db, accounts, alice,
     assert later.updated_at > task.updated_at and later.created_at == task.created_at
 
 
+USERS = (
+    "SELECT id, email, first_name, last_name, password_hash, is_active, created_at, updated_at "
+    "FROM public.users ORDER BY id"
+)
+TASKS = (
+    "SELECT id, user_id, title, description, completed, priority, due_date, created_at, updated_at, "
+    "completed_at FROM public.tasks ORDER BY id"
+)
+COUNTED = "count(t.id) FILTER (WHERE NOT t.completed), count(t.id) FILTER (WHERE t.completed), " + ", ".join(
+    f"count(t.id) FILTER (WHERE NOT t.completed AND t.priority = '{p}')" for p in PRIORITIES
+)
+
+
+def _revisions() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    return [
+        s.revision
+        for s in reversed(list(ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()))
+    ]
+
+
+def _stored(su) -> tuple[list, list]:
+    return su.execute(USERS).fetchall(), su.execute(TASKS).fetchall()
+
+
+def _counters_agree_with_tasks(su, revision: str) -> bool:
+    """Where the schema keeps counters, they equal counts of the tasks themselves: one row
+    per user, and open dated tasks per UTC day. False where it keeps none."""
+    if su.execute("SELECT to_regclass('public.task_counts')").fetchone()[0] is None:
+        return False
+    kept = "open_tasks, completed_tasks, open_low, open_medium, open_high, open_urgent"
+    real = COUNTED
+    has_bytes = su.execute(
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.task_counts'::regclass "
+        "AND attname = 'text_bytes' AND NOT attisdropped"
+    ).fetchone()[0]
+    if has_bytes:
+        kept += ", text_bytes"
+        real += ", coalesce(sum(octet_length(t.title) + coalesce(octet_length(t.description), 0)), 0)"
+    stored = su.execute(f"SELECT user_id, {kept} FROM public.task_counts ORDER BY user_id").fetchall()
+    counted = su.execute(
+        f"SELECT u.id, {real} FROM public.users u LEFT JOIN public.tasks t ON t.user_id = u.id "
+        "GROUP BY u.id ORDER BY u.id"
+    ).fetchall()
+    assert stored == counted, revision
+    days = su.execute(
+        "SELECT user_id, due_day, open_count FROM public.task_due_days WHERE open_count <> 0 ORDER BY 1, 2"
+    ).fetchall()
+    counted_days = su.execute(
+        "SELECT user_id, (due_date AT TIME ZONE 'UTC')::date, count(*) FROM public.tasks "
+        "WHERE NOT completed AND due_date IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+    ).fetchall()
+    assert days == counted_days, revision
+    return True
+
+
 def test_round_trip_with_data(empty_db, pg_cluster):
+    """One revision at a time, up to head, back down to 0001 and up again: every user and
+    task survives each step, and each step that keeps counters leaves them right."""
     url, name = empty_db
-    migrate.upgrade(url)
+    revisions = _revisions()
+    assert revisions[0] == "0001" and revisions[-1] == migrate.head_revision()
+    migrate.upgrade(url, revisions[0])
     with pg_cluster.admin(name) as su:
         su.execute(
             "INSERT INTO users (email, first_name, last_name, password_hash) SELECT "
             "'u' || g || '@example.com', 'U', 'V', '$argon2id$v=19$m=65536,t=3,p=4$' || repeat('A', 22) "
-            "|| '$' || repeat('B', 43) FROM generate_series(1, 50) g"
+            "|| '$' || repeat('B', 43) FROM generate_series(1, 6) g"
         )
+        # The last user has no tasks; some tasks are done, undated, overdue or non-ASCII.
         su.execute(
-            "INSERT INTO tasks (user_id, title, priority, due_date) SELECT u.id, 'task ' || g, "
-            "(ARRAY['low','medium','high','urgent'])[1 + g % 4], now() + g * interval '1 hour' "
-            "FROM users u, generate_series(1, 40) g"
+            "INSERT INTO tasks (user_id, title, description, priority, due_date, completed) "
+            "SELECT u.id, 'task ' || g || CASE WHEN g % 5 = 0 THEN ' café ✓ 東京' ELSE '' END, "
+            "CASE WHEN g % 3 = 0 THEN NULL ELSE repeat('d', g) END, "
+            "(ARRAY['low','medium','high','urgent'])[1 + g % 4], "
+            "CASE WHEN g % 4 = 0 THEN NULL ELSE now() + (g - 15) * interval '7 hours' END, g % 6 = 0 "
+            "FROM users u, generate_series(1, 30) g WHERE u.email <> 'u6@example.com'"
         )
+        expected = _stored(su)
+    assert len(expected[1]) == 150
+
+    def step(move, revision: str) -> bool:
+        move(url, revision)
+        with pg_cluster.admin(name) as su:
+            assert su.execute("SELECT version_num FROM alembic_version").fetchone()[0] == revision
+            assert _stored(su) == expected, revision
+            return _counters_agree_with_tasks(su, revision)
+
+    def climb() -> None:
+        counted_at = [r for r in revisions[1:] if step(migrate.upgrade, r)]
+        assert counted_at[0] == "0003" and counted_at[-1] == revisions[-1]
+
+    climb()
+    for revision in reversed(revisions[:-1]):
+        step(migrate.downgrade, revision)
+    # Changed where no counter follows, so the next climb has to count it afresh.
+    with pg_cluster.admin(name) as su:
+        su.execute("UPDATE tasks SET completed = NOT completed WHERE title LIKE 'task 1%'")
+        su.execute("DELETE FROM tasks WHERE title LIKE 'task 2%' AND priority = 'high'")
+        su.execute(
+            "INSERT INTO tasks (user_id, title, priority, due_date) SELECT id, 'later', 'urgent', "
+            "now() - interval '3 days' FROM users WHERE email = 'u6@example.com'"
+        )
+        expected = _stored(su)
+    climb()
+
     migrate.downgrade(url, "base")
     with pg_cluster.admin(name) as su:
         leftovers = su.execute(

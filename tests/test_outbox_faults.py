@@ -6,6 +6,10 @@ new ones for a while at random moments; a hook on COMMIT cuts the connection jus
 or just after COMMIT is sent, so some writes have an unknown outcome and are retried (by
 the data layer, or later from the outbox). At the end the proxy passes again, the outbox
 is flushed, and the database must equal the state computed here from the same edits.
+
+Whatever the seed, every run starts with one write of each kind whose COMMIT the server
+carries out while its answer is lost on the way back, so a write that is not idempotent
+fails every run, not only under the seeds whose random cuts happen to hit that moment.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from faultproxy import FaultProxy, proxied_url
+from faultproxy import FaultProxy, proxied_url, upstream_for
 from sqlalchemy import event
 
+from tests.lost_commit_proxy import LostCommitProxy
 from tests.outbox_helpers import DUE, Row, apply_changes, drain, random_changes, state
 from todo_desktop import outbox
 from todo_desktop.db.database import Database
@@ -90,6 +95,21 @@ class Faults:
             threading.Timer(delay, lambda: setattr(self, "cuts", self.cuts + self.proxy.cut())).start()
 
 
+@pytest.fixture
+def proxy(test_db):
+    with LostCommitProxy(upstream_for(test_db.client_url)) as started:
+        yield started
+
+
+def _answer_lost(proxy: LostCommitProxy, write):
+    """``write()`` while the answer to its COMMIT is lost; the data layer retries it."""
+    before = proxy.lost_answers
+    proxy.lose_next_commit_answer()
+    result = write()
+    assert proxy.lost_answers == before + 1  # the server committed; the client never heard
+    return result
+
+
 def test_random_edits_through_cut_and_refused_connections_all_land(
     test_db, alice, proxy, tmp_path: Path, monkeypatch
 ):
@@ -100,7 +120,6 @@ def test_random_edits_through_cut_and_refused_connections_all_land(
     target = parse_database_url(proxied_url(test_db.client_url, proxy.port))
     db = Database(create_db_engine(target), target, retry_budget=0.6)
     faults = Faults(proxy, random.Random(rng.random()))
-    event.listen(db.engine, "commit", faults.on_commit)
     durable = outbox_for(tmp_path / "outbox", "local", TaskRepository(db, alice.token))
     replays = 0
     inner_flush = durable._flush
@@ -121,6 +140,20 @@ def test_random_edits_through_cut_and_refused_connections_all_land(
     queued_at_once = 0
     kinds: dict[str, int] = {}
     started = time.monotonic()
+    # Before any random fault, so nothing else can cut these connections first.
+    draft = TaskDraft("Sent once", description="details", priority=Priority.HIGH, due_date=DUE)
+    made = _answer_lost(proxy, lambda: durable.create(draft))
+    intended[draft.id] = (draft.title, draft.description, False, draft.priority, draft.due_date)
+    renamed = TaskChanges(title="Renamed once", due_date=None)
+    shown[made.id] = _answer_lost(proxy, lambda: durable.update(made.id, renamed, made.updated_at))
+    intended[made.id] = apply_changes(intended[made.id], renamed)
+    shown[made.id] = _answer_lost(proxy, lambda: durable.toggle(shown[made.id], shown[made.id].updated_at))
+    shown[made.id] = _answer_lost(proxy, lambda: durable.set_completed([made.id], False))[0]
+    gone = durable.create(TaskDraft("Deleted once"))
+    _answer_lost(proxy, lambda: durable.delete([gone.id]))
+    assert durable.pending_count() == 0  # each retried at once, not left to the outbox
+    assert state(TaskRepository(checker, alice.token)) == intended
+    event.listen(db.engine, "commit", faults.on_commit)
     faults.start()
     try:
         for number in range(EDITS):
@@ -196,6 +229,7 @@ def test_random_edits_through_cut_and_refused_connections_all_land(
         print(
             f"\noutbox fault run: {EDITS} edits {kinds}, {faults.cuts} connections cut, "
             f"{faults.refusals} refusal periods, {faults.commit_cuts} cuts around COMMIT, "
+            f"{proxy.lost_answers} COMMIT answers lost, "
             f"{proxy.refused} connections refused, {queued_at_once} times the outbox took over, "
             f"{replays} replayed during the run, {waited} edits waiting at the end of the run, "
             f"{len(intended)} tasks, edits lost: 0, "

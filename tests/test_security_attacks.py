@@ -11,7 +11,9 @@ import pytest
 from psycopg import errors as pg
 from sqlalchemy import event
 
+from tests.activity_spy import ActivitySpy
 from tests.attack_helpers import as_session, attacker
+from tests.conftest import PASSWORD
 from todo_desktop.values import TaskChanges, TaskDraft, TaskQuery
 
 USER_DATA = [
@@ -160,7 +162,8 @@ def test_every_statement_the_app_sends_names_its_schema(client_db, alice, alice_
 def test_cannot_change_or_delete_another_users_tasks(conn, alice, bob_tasks, bobs_task):
     as_session(conn, alice.token)
     edit = conn.execute(
-        "SELECT * FROM todo_api.update_task(%s, NULL, ARRAY['title'], 'pwned', NULL, NULL, NULL, NULL)",
+        "SELECT * FROM todo_api.update_task(%s, NULL, ARRAY['title'], 'pwned', 'pwned', NULL, NULL, NULL, "
+        "NULL)",
         (bobs_task.id,),
     ).fetchall()
     assert edit == []
@@ -169,7 +172,7 @@ def test_cannot_change_or_delete_another_users_tasks(conn, alice, bob_tasks, bob
     assert conn.execute("SELECT * FROM todo_api.set_completed(%s, true)", ([bobs_task.id],)).fetchall() == []
     # Creating a task with Bob's id neither overwrites nor reveals his.
     made = conn.execute(
-        "SELECT * FROM todo_api.create_task(%s, 'mine', NULL, 'low', NULL, false)", (bobs_task.id,)
+        "SELECT * FROM todo_api.create_task(%s, 'mine', 'mine', NULL, 'low', NULL, false)", (bobs_task.id,)
     ).fetchall()
     assert made == []
     conn.commit()
@@ -209,30 +212,34 @@ def test_expired_session_is_refused(test_db, conn, bob, bobs_task):
     _refused(conn, PAGE_CALL)
 
 
-def test_the_apps_token_never_shows_to_other_connections(test_db, client_db, alice, alice_tasks):
-    """The app's own code sends the token as a bound parameter: a spy watching
-    pg_stat_activity while the app is mid-transaction never sees it."""
-    import threading
-
-    inside = threading.Event()
-    release = threading.Event()
-
-    def hold(conn):  # idle in transaction right after the statement that carries the token
-        inside.set()
-        release.wait(10)
-
-    worker = threading.Thread(target=lambda: client_db.run(alice.token, hold))
-    worker.start()
-    assert inside.wait(10)
-    spy = attacker(test_db.client_url)
-    try:
-        seen = spy.execute("SELECT coalesce(string_agg(query, ' '), '') FROM pg_stat_activity").fetchone()[0]
-    finally:
-        release.set()
-        worker.join(10)
-        spy.close()
-    assert "set_config" in seen  # the spy does see the app's statement, without its value
-    assert alice.token not in seen
+def test_the_apps_token_never_shows_to_other_connections(test_db, client_db, accounts, alice, alice_tasks):
+    """Another connection watching pg_stat_activity while the app lists, creates, edits,
+    signs in and out never reads a session or device token: the app sends each one as a
+    bound parameter, never in the statement's text."""
+    secrets_sent = [alice.token, alice.device_token]
+    with ActivitySpy(test_db.superuser, test_db.roles.client) as spy, test_db.superuser() as gate:
+        made = spy.gated(gate, lambda: alice_tasks.create(TaskDraft(title="watched", description="d")))
+        spy.gated(gate, lambda: alice_tasks.update(made.id, TaskChanges(title="still watched")))
+        spy.gated(gate, lambda: alice_tasks.list(TaskQuery()))
+        again = spy.gated(
+            gate, lambda: accounts.sign_in(alice.account.email, PASSWORD, device_token=alice.device_token)
+        )
+        secrets_sent += [again.token, again.device_token]
+        spy.gated(gate, lambda: accounts.sign_out(again.token))
+    # The spy really read, while it waited, each statement that carries a token: a task
+    # call setting the session itself, and the first statement of a signed-in transaction.
+    held = "\n".join(spy.held)
+    for call, times in (
+        ("todo_api.create_task(", 1),
+        ("todo_api.update_task(", 1),
+        ("todo_api.tasks_page(", 1),
+        ("todo_auth.current_user_id() FROM (SELECT set_config(", 2),
+    ):
+        assert held.count(call) >= times, (call, held)
+    for secret in secrets_sent:
+        assert secret
+        leaked = [text for text in spy.texts if secret in text]
+        assert not leaked, leaked
 
 
 @pytest.mark.parametrize("target", ["postgres", "OWNER", "todo_api_owner"])

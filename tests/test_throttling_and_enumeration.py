@@ -93,16 +93,23 @@ def test_ten_failures_lock_unknown_devices_even_for_the_right_password(test_db, 
     assert caught.value.message == "Email or password is wrong."
 
 
-def test_the_lock_doubles_with_each_further_failure(test_db, conn, alice):
+def _age_attempts(test_db, seconds: float) -> None:
+    """As if the attacker waited ``seconds`` before the next attempt."""
+    with test_db.superuser() as su:
+        su.execute("UPDATE todo_auth.login_attempts SET at = at - make_interval(secs => %s)", (seconds,))
+
+
+def test_the_lock_doubles_with_each_further_failure(test_db, conn, alice, right_key):
     email = alice.account.email
     for _ in range(10):
         _try(conn, email, secrets.token_bytes(32))
     seconds = [_lock_seconds(test_db, email)]
     for _ in range(3):
-        with test_db.superuser() as su:  # let the lock run out, as if the attacker waited
-            su.execute(
-                "UPDATE todo_auth.login_attempts SET at = at - make_interval(secs => %s)", (seconds[-1] + 1,)
-            )
+        # The longer lock is the one enforced: shortly before it ends, even the right
+        # password is refused (and that refusal does not count).
+        _age_attempts(test_db, seconds[-1] - 5)
+        assert _try(conn, email, right_key) is None
+        _age_attempts(test_db, 6)
         _try(conn, email, secrets.token_bytes(32))
         seconds.append(_lock_seconds(test_db, email))
     assert seconds == [pytest.approx(s, abs=1) for s in (60, 120, 240, 480)]

@@ -43,6 +43,21 @@ def _ssl_of(db: Database) -> tuple[bool, str]:
     return bool(row[0]), str(row[1])
 
 
+def _tls_in_use(db: Database) -> dict[str, object]:
+    """What the live connection uses: TLS as the server sees it, and the mode and root file
+    libpq connected with (both decide whether the certificate and host name were checked)."""
+
+    def read(conn) -> dict[str, object]:
+        ssl = conn.execute(text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar_one()
+        params = conn.connection.dbapi_connection.info.get_parameters()
+        return {"ssl": ssl, "sslmode": params.get("sslmode"), "sslrootcert": params.get("sslrootcert")}
+
+    try:
+        return db.run(None, read)
+    finally:
+        db.dispose()
+
+
 def test_the_test_host_counts_as_remote_and_gets_verify_full(server):
     target = parse_database_url(server.url("scram_user"))
     assert not target.is_local
@@ -54,7 +69,20 @@ def test_verify_full_connects_over_tls(server):
 
 
 def test_verify_full_connects_even_when_the_url_says_require(server):
-    assert _ssl_of(_db(server.url("scram_user", extra="&sslmode=require")))[0]
+    """A pasted sslmode=require would skip the host-name check (and, without a root file,
+    the certificate check): the connection still verifies both."""
+    pasted = server.url("scram_user", extra="&sslmode=require")
+    used = _tls_in_use(_db(pasted))
+    assert used == {"ssl": True, "sslmode": "verify-full", "sslrootcert": str(server.ca_file)}
+    # A certificate the test CA signed, but for another host name: refused all the same.
+    with pytest.raises(InsecureConnectionError) as caught:
+        _ssl_of(_db(server.url("scram_user", host="wrong.test", extra="&sslmode=require")))
+    assert "wrong.test" in caught.value.message
+    # No root file of its own: the system's authorities, which do not know the test CA.
+    bare = pasted.replace(f"&sslrootcert={server.ca_file}", "")
+    assert "sslrootcert" not in bare
+    with pytest.raises(InsecureConnectionError):
+        _ssl_of(_db(bare))
 
 
 def test_a_wrong_host_name_is_refused_plainly(server):
