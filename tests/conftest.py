@@ -130,9 +130,16 @@ def roles(pg_cluster: PgCluster) -> Iterator[Roles]:
 
 @dataclass
 class TestDatabase:
+    __test__ = False  # a fixture's value, not a test class
+
     name: str
     cluster: PgCluster
     roles: Roles
+    pooler: str | None = None  # host:port of a PgBouncer a test started for itself
+
+    @property
+    def pooler_address(self) -> str | None:
+        return self.pooler or POOLER
 
     @property
     def owner_url(self) -> str:
@@ -142,9 +149,10 @@ class TestDatabase:
     def client_url(self) -> str:
         """The client role's URL: through the pooler when ``TODO_TEST_POOLER`` is set."""
         url = self.direct_client_url
-        if POOLER:
-            host, _, port = POOLER.rpartition(":")
-            url = make_url(url).set(host=host, port=int(port)).render_as_string(hide_password=False)
+        if self.pooler_address:
+            host, _, port = self.pooler_address.rpartition(":")
+            plain = make_url(url).difference_update_query(["host", "port", "hostaddr"])  # not a socket
+            url = plain.set(host=host, port=int(port)).render_as_string(hide_password=False)
         return url
 
     @property
@@ -175,7 +183,7 @@ def test_db(pg_cluster: PgCluster, roles: Roles) -> Iterator[TestDatabase]:
 @pytest.fixture
 def client_db(test_db: TestDatabase) -> Iterator[Database]:
     # Through a pooler: pooled mode, so prepared statements are off.
-    target = parse_database_url(test_db.client_url, pooled=True if POOLER else None)
+    target = parse_database_url(test_db.client_url, pooled=True if test_db.pooler_address else None)
     db = Database(create_db_engine(target), target, retry_budget=2.0)
     yield db
     db.dispose()

@@ -16,7 +16,9 @@ from tests.bench._load_pgbench import PgBouncer
 
 
 @contextmanager
-def pgbouncer_for(client_url: str, server_port: int, *, pool_size: int = 3) -> Iterator[PgBouncer]:
+def pgbouncer_for(
+    client_url: str, server_port: int, *, pool_size: int = 3, users: dict[str, str] | None = None
+) -> Iterator[PgBouncer]:
     if not (shutil.which("pgbouncer") or Path("/usr/sbin/pgbouncer").exists()):
         pytest.skip("needs Debian's pgbouncer (apt-get install pgbouncer)")
     client = make_url(client_url)
@@ -31,6 +33,7 @@ def pgbouncer_for(client_url: str, server_port: int, *, pool_size: int = 3) -> I
         pool_size=pool_size,
         # Try the server again a second after a failed login, not Debian's 15 s.
         settings={"server_login_retry": "1"},
+        users=users or {},
     )
     pooler.start()
     try:

@@ -4,15 +4,20 @@ Each transaction may run on a different server connection, and the server connec
 client used is handed to the next client with nothing reset in between (the test pooler
 has no ``server_reset_query``). So nothing may be left on a server connection after
 COMMIT: no session token, no ``SET``, no prepared statement, no ``LISTEN``, no advisory
-lock. Run with ``TODO_TEST_POOLER=127.0.0.1:6432`` after ``.ci/pgbouncer-up``.
+lock. They run through a PgBouncer of their own when Debian's ``pgbouncer`` is installed,
+or through ``TODO_TEST_POOLER=127.0.0.1:6432`` (after ``.ci/pgbouncer-up``) when it is set.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -20,7 +25,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from tests.attack_helpers import attacker
-from tests.conftest import PASSWORD, POOLER
+from tests.conftest import PASSWORD, POOLER, TestDatabase
+from tests.faultproxy import FaultProxy, upstream_for
+from tests.pooler_helpers import pgbouncer_for
 from todo_desktop.__main__ import main
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.database import Database
@@ -33,9 +40,24 @@ from todo_desktop.errors import NotSignedInError
 from todo_desktop.values import SmartList, TaskChanges, TaskDraft, TaskQuery
 
 pytestmark = pytest.mark.skipif(
-    not POOLER,
-    reason="needs TODO_TEST_POOLER=host:port of a PgBouncer in transaction mode (see .ci/pgbouncer-up)",
+    not POOLER and not (shutil.which("pgbouncer") or Path("/usr/sbin/pgbouncer").exists()),
+    reason="needs Debian's pgbouncer, or TODO_TEST_POOLER=host:port of a PgBouncer in transaction mode",
 )
+
+
+@pytest.fixture
+def test_db(test_db: TestDatabase) -> Iterator[TestDatabase]:
+    """The test database, reached through a PgBouncer in transaction mode: the one named by
+    TODO_TEST_POOLER, or one started here in front of the server (through a fault proxy,
+    which also lets the server's own authentication see this process)."""
+    if POOLER:
+        yield test_db
+        return
+    with FaultProxy(upstream_for(test_db.direct_client_url)) as proxy:
+        owner = {test_db.roles.owner: test_db.roles.owner_password}
+        with pgbouncer_for(test_db.direct_client_url, proxy.port, pool_size=20, users=owner) as pooler:
+            yield replace(test_db, pooler=f"127.0.0.1:{pooler.port}")
+
 
 # What a server connection must not carry from one transaction to the next. PgBouncer
 # itself SETs the parameters it tracks per client to each client's own values before
@@ -191,20 +213,21 @@ def test_no_server_connection_keeps_session_state_after_the_data_layer(test_db, 
 # -- the admin steps need the direct host ---------------------------------------------------
 
 
-def _through_pooler(url: str) -> str:
-    host, _, port = (POOLER or "").rpartition(":")
-    return make_url(url).set(host=host, port=int(port)).render_as_string(hide_password=False)
+def _through_pooler(url: str, pooler: str | None) -> str:
+    host, _, port = (pooler or "").rpartition(":")
+    plain = make_url(url).difference_update_query(["host", "port", "hostaddr"])
+    return plain.set(host=host, port=int(port)).render_as_string(hide_password=False)
 
 
 def test_the_probe_tells_the_pooler_from_the_server_behind_it(test_db):
-    pooled = parse_database_url(_through_pooler(test_db.owner_url))
+    pooled = parse_database_url(_through_pooler(test_db.owner_url, test_db.pooler_address))
     assert not pooled.pooled  # nothing in the URL gives it away
     assert shares_server_connections(pooled)
     assert not shares_server_connections(parse_database_url(test_db.owner_url), rounds=20)
 
 
 def test_admin_steps_refuse_a_pooler_that_its_name_does_not_reveal(test_db, capsys):
-    pooled = _through_pooler(test_db.owner_url)
+    pooled = _through_pooler(test_db.owner_url, test_db.pooler_address)
     with test_db.superuser() as conn:
         before = conn.execute("SELECT version_num FROM alembic_version").fetchall()
     for argv in (["db", "upgrade"], ["admin", "create-client-role", "never_made"]):

@@ -179,6 +179,7 @@ class PgBouncer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     settings: dict[str, str] = field(default_factory=dict)  # more [pgbouncer] lines
+    users: dict[str, str] = field(default_factory=dict)  # more roles that may log in
 
     def start(self) -> None:
         binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
@@ -186,7 +187,10 @@ class PgBouncer:
             raise SystemExit("pgbouncer is not installed: apt-get install -y pgbouncer")
         self.folder.mkdir(parents=True, exist_ok=True)
         quoted = self.password.replace('"', '""')
-        (self.folder / "userlist.txt").write_text(f'"{self.role}" "{quoted}"\n')
+        others = "".join(
+            f'"{role}" "{pw.replace(chr(34), chr(34) * 2)}"\n' for role, pw in self.users.items()
+        )
+        (self.folder / "userlist.txt").write_text(f'"{self.role}" "{quoted}"\n' + others)
         (self.folder / "pgbouncer.ini").write_text(
             "[databases]\n"
             f"{self.database} = host=127.0.0.1 port={self.server_port} dbname={self.database}\n"
