@@ -40,6 +40,8 @@ TOLERANCE = 100
 
 def _allowed(none_returns: int) -> int:
     return max(TOLERANCE, none_returns // 4)
+
+
 IMMORTAL_NONE = sys.version_info >= (3, 12)
 _ROOT = QModelIndex()  # shared default parent (B008: no call in argument defaults)
 

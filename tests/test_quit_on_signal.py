@@ -4,8 +4,10 @@ instead of the process vanishing and leaving the server running with nobody to s
 
 Each test starts the real app in its own process on a temporary data folder, offscreen,
 waits until its window shows the local database, and sends it a real signal from outside.
-Run as ``python -m tests.test_quit_on_signal (ready | add TITLE | add-at-once TITLE)``, this
-file is that process: it prints one line when the signal may come, then only waits.
+Run as ``python -m tests.test_quit_on_signal MODE [TITLE]``, this file is that app: it prints
+one line when the signal may come, then does nothing more. MODE ``ready``: once the list
+shows the local database; ``add``: then types TITLE with Ctrl+N, text and Enter; ``shown``:
+as soon as the window shows, the database still starting; ``add-at-once``: that, typing first.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def _child(mode: str, title: str | None) -> None:
     from todo_desktop.__main__ import main
     from todo_desktop.ui.main_window import MainWindow
 
-    app = QApplication(sys.argv[:1])
+    _app = QApplication(sys.argv[:1])  # before main(), so the timer below has a loop to run in
     state = {"waited": 0}
 
     def window() -> MainWindow | None:
@@ -76,10 +78,11 @@ def _child(mode: str, title: str | None) -> None:
         w.activateWindow()
         if QApplication.activeWindow() is not w:
             return
-        if mode == "add-at-once":
-            type_title(w)  # before the database has started: the signal comes meanwhile
+        if mode in ("shown", "add-at-once"):  # before the database has started
+            if mode == "add-at-once":
+                type_title(w)
             timer.stop()
-            print("typed", flush=True)
+            print("typed" if mode == "add-at-once" else "shown", flush=True)
             return
         if w.workspace is None or w.stack.currentWidget() is not w.table:
             return
@@ -93,9 +96,7 @@ def _child(mode: str, title: str | None) -> None:
     timer = QTimer()
     timer.timeout.connect(step)
     timer.start(TICK_MS)
-    code = main([])
-    del app
-    sys.exit(code)
+    sys.exit(main([]))
 
 
 # The tests' side -----------------------------------------------------------------------------
@@ -103,16 +104,16 @@ def _child(mode: str, title: str | None) -> None:
 
 def _start(home: Path, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "TODO_DESKTOP_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    errors = (home / "app-stderr.txt").open("w")  # a file: a full pipe would stall the app
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.test_quit_on_signal", *args],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=errors,
-        text=True,
-    )
+    with (home / "app-stderr.txt").open("w") as errors:  # a file: a full pipe would stall the app
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.test_quit_on_signal", *args],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
 
 
 def _line(stream: IO[str], seconds: float) -> str:
@@ -194,25 +195,27 @@ def _quit_by_signal(
             code = app.wait(exit_s)
         except subprocess.TimeoutExpired:
             pytest.fail(f"still running {exit_s:.0f} s after {sig.name}:\n{_stderr(home)}")
-        assert code == 0, f"{sig.name} ended the app with status {code}:\n{_stderr(home)}"
-        if postmaster is not None:
-            assert _gone(postmaster, 2.0), f"the embedded server outlived the app ({sig.name})"
-        assert not _servers_on(home), f"a server process outlived the app ({sig.name})"
+        stopped = postmaster is None or _gone(postmaster, 2.0)
+        outlived = [p.pid for p in _servers_on(home)]
+        assert (code, stopped, outlived) == (0, True, []), (
+            f"{sig.name}: status {code}, postmaster stopped: {stopped}, server processes left: "
+            f"{outlived}\n{_stderr(home)}"
+        )
         assert not (_pgdata(home) / "postmaster.pid").exists(), "the server stops with the app"
     finally:
         _clean_up(app, home)
 
 
 def _titles_in_database(home: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from tests.outbox_helpers import all_tasks
     from tests.restart_helpers import open_as_the_app
     from todo_desktop.paths import AppPaths
-    from todo_desktop.values import Status, TaskQuery
 
     monkeypatch.setenv("TODO_DESKTOP_HOME", str(home))
     local, _durable = open_as_the_app(AppPaths.from_environment())
     try:
         # The database itself, not the outbox: the edit was sent before the app left.
-        return sorted(task.title for task in local.tasks.list(TaskQuery(status=Status.ALL)))
+        return sorted(task.title for task in all_tasks(local.tasks))
     finally:
         local.close()
 
@@ -220,6 +223,11 @@ def _titles_in_database(home: Path, monkeypatch: pytest.MonkeyPatch) -> list[str
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=lambda s: s.name)
 def test_signal_quits_and_stops_the_embedded_server(tmp_path: Path, sig: signal.Signals) -> None:
     _quit_by_signal(tmp_path, sig, "ready", says="ready")
+
+
+def test_sigterm_while_the_database_starts_stops_it_too(tmp_path: Path) -> None:
+    """The session ending while a first launch still makes and starts the server."""
+    _quit_by_signal(tmp_path, signal.SIGTERM, "shown", says="shown", exit_s=45.0, started=False)
 
 
 def test_task_typed_just_before_sigterm_is_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

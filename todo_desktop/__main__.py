@@ -98,11 +98,13 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
     from todo_desktop.secret_store import SecretStore
     from todo_desktop.services import Workspace
     from todo_desktop.ui.app import run_gui
+    from todo_desktop.ui.quit_signals import QuitSignals
 
     reachability = Reachability()  # every database tells the window when it is waking
     outbox_folder = paths.data / "outbox"
     opened: list[tuple[Any, str | None, Any]] = []
     opening = threading.Lock()
+    quitting = threading.Event()  # the window has gone: a server started now would outlive it
 
     def opener() -> Workspace:
         """The Local profile; called on a worker, and again after switching back to Local."""
@@ -112,6 +114,8 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
         with opening:  # one embedded server and one sign-in per run, however often it is asked
             try:
                 if not opened:
+                    if quitting.is_set():
+                        raise TodoError("Todo Desktop is quitting.")
                     secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
                     local = open_local(paths, secrets, reachability=reachability)
                     # Edits made while the server is unreachable wait in a file, and survive a quit.
@@ -145,22 +149,32 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
     paths.ensure()  # the window settings and profiles live in the config folder
     profiles = _DeferredProfiles(ProfileStore(paths.config), shared_gateway)
     left_running: list[Any] = []  # jobs still waiting for an unreachable database at quit
-    try:
-        code = run_gui(
-            opener,
-            argv,
-            profiles=profiles,
-            settings_path=paths.config / "window.ini",
-            reachability=reachability,
-            left_running=left_running,
-        )
-    finally:
-        # run_gui has waited for the writes (or left those retrying an unreachable database);
-        # this ends sessions not kept.
-        profiles.close()
-        pause.end()  # neither profile opened (a quick quit)
-        for local, _, _ in opened:
-            local.close()
+    # The session ending (or Ctrl+C) quits through the window, as Ctrl+Q does, and is held
+    # off from then on until the embedded server has stopped: ending the process at once
+    # would leave that server running with no app to stop it.
+    with QuitSignals() as quit_signals:
+        try:
+            code = run_gui(
+                opener,
+                argv,
+                profiles=profiles,
+                settings_path=paths.config / "window.ini",
+                reachability=reachability,
+                left_running=left_running,
+                quit_signals=quit_signals,
+            )
+        finally:
+            # run_gui has waited for the writes (or left those retrying an unreachable
+            # database); this ends sessions not kept.
+            profiles.close()
+            pause.end()  # neither profile opened (a quick quit)
+            # Quitting while Local still opens (the session ending at start-up, say): that
+            # start is waited for, so the server it started is stopped here too. The exit
+            # would wait for the start's thread anyway; this only adds the stop.
+            quitting.set()
+            with opening:
+                for local, _, _ in opened:
+                    local.close()
     if left_running:  # still retrying when the window went, however they are doing now
         _end_now(code)
     return code

@@ -17,12 +17,16 @@ delete by id), so replaying one whose COMMIT outcome was lost is harmless. Decis
   passes through it, lists included) cannot be shown optimistically; it is still queued,
   and ``QueuedEditError`` (a ``DatabaseUnavailableError``) says so, so the window shows the
   outage while the edit waits in the outbox.
-- During ``flush()`` an edit the database refuses for good (``REFUSED_FOR_GOOD``: invalid,
-  the task deleted or changed on another device since, a duplicate) is dropped with one
-  sentence in ``problems`` for the window, and the flush goes on: sending it again can
-  never work, and keeping it would block every later edit forever. Any other failure
-  (unreachable, signed out, busy, or unexpected) may pass later, so the flush stops there
-  and keeps that edit and all after it, in order, and waits longer before the next try.
+- During ``flush()`` an edit that meets a newer version of its task (an update refused as
+  stale, a delete of a task changed since the person saw it) is not sent and not dropped:
+  it waits as a conflict (``outbox_conflicts``) until the person chooses (``keep_mine``,
+  ``keep_theirs``), and the flush goes on. Until then, later edits of that task join it.
+- During ``flush()`` an edit the database refuses for good otherwise (invalid, the task
+  deleted since, a duplicate, over a limit) is dropped with one sentence in ``problems``
+  for the window, and the flush goes on: sending it again can never work, and keeping it
+  would block every later edit forever. Any other failure (unreachable, signed out, busy,
+  or unexpected) may pass later, so the flush stops there and keeps that edit and all
+  after it, in order, and waits longer before the next try.
 - Queued updates keep their ``expected_version``. A version this wrapper made up for an
   optimistic result is mapped to the real one once the write that made it is stored, so a
   chain of offline edits of one task replays without looking stale.
@@ -41,14 +45,15 @@ import logging
 import threading
 import time
 import uuid
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
 from todo_desktop import validation
 from todo_desktop.errors import DatabaseUnavailableError, TodoError
+from todo_desktop.outbox_conflicts import KEEP_MINE, Conflict, ConflictFile, replay_keeping
 from todo_desktop.outbox_file import (
     Entry,
     FlushReport,
@@ -57,11 +62,11 @@ from todo_desktop.outbox_file import (
     applied_values,
     changes_to_json,
     draft_to_json,
-    replay,
     task_to_json,
     when_to_json,
     with_real_version,
 )
+from todo_desktop.outbox_memory import KnownTasks
 from todo_desktop.outbox_refusals import REFUSED_FOR_GOOD, not_saved
 from todo_desktop.services import TaskService
 from todo_desktop.values import (
@@ -82,9 +87,6 @@ QUEUED = (
     "The database cannot be reached; this edit is kept on this computer and will be sent "
     "when the database returns."
 )
-KNOWN_TASKS = 20_000  # optimistic values need the last known task; bounded memory
-
-
 FLUSH_BACKOFF_FIRST = 1.0
 FLUSH_BACKOFF_MAX = 30.0
 
@@ -100,15 +102,13 @@ class DurableTasks:
         self.inner = inner
         self.outbox = outbox
         self._lock = threading.RLock()
-        self._known: OrderedDict[uuid.UUID, Task] = OrderedDict()
-        self._known_lock = threading.Lock()  # not the write lock: reads must never wait for a flush
-        # (task id, version made up for an optimistic result) -> the version stored for it
-        self._versions: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self.known = KnownTasks()  # the bases of optimistic results; not under the write lock
         self._pending = len(outbox)  # read without the lock by the window
         self._offline = False
         self._retry_at = 0.0
         self._backoff = FLUSH_BACKOFF_FIRST
         self.problems: list[str] = []  # sentences about dropped edits not yet shown
+        self._conflicts = ConflictFile(outbox.path, outbox.entries())
 
     def use(self, inner: TaskService) -> None:
         """Send through ``inner`` from now on (a new session of the same account)."""
@@ -130,18 +130,23 @@ class DurableTasks:
             taken, self.problems = self.problems, []
             return taken
 
+    def conflicts(self) -> list[Conflict]:
+        """Edits that met a newer version on another device and wait for the person's choice
+        (not those whose choice waits in the outbox), oldest first. Memory only."""
+        return self._conflicts.asking()
+
     # -- reads ----------------------------------------------------------------------
 
     # A read that works proves the database is back: the next flush need not wait.
 
     def get(self, task_id: uuid.UUID) -> Task:
-        return self._remember(self._answered(self.inner.get(task_id)))
+        return self.known.remember(self._answered(self.inner.get(task_id)))
 
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         return self._answered(self.inner.counts(now, zone))
 
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
-        return [self._remember(t) for t in self._answered(self.inner.changed_since(since, limit))]
+        return [self.known.remember(t) for t in self._answered(self.inner.changed_since(since, limit))]
 
     # -- writes ---------------------------------------------------------------------
 
@@ -153,17 +158,17 @@ class DurableTasks:
         return self._write(
             entry,
             lambda: self.inner.create(clean),
-            lambda: self._remember(guess),
-            lambda: self._known_task(clean.id) or guess,
+            lambda: self.known.remember(guess),
+            lambda: self.known.get(clean.id) or guess,
         )
 
     def update(
         self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
     ) -> Task:
         values = validation.changes(changes)
-        expected_version = self._real_version(task_id, expected_version)
+        expected_version = self.known.real_version(task_id, expected_version)
         now = _now()
-        entry = {
+        entry: Entry = {
             "op": "update",
             "id": str(task_id),
             "changes": changes_to_json(changes),
@@ -172,20 +177,28 @@ class DurableTasks:
         }
 
         def guess() -> Task:
-            known = self._known_task(task_id)
+            known = self.known.get(task_id)
             if known is None:
                 raise QueuedEditError(QUEUED)
-            return self._remember(applied_values(known, values, now))
+            return self.known.remember(applied_values(known, values, now))
 
         def stored() -> Task:
-            return self._known_task(task_id) or guess()
+            if self._conflicts.get(task_id) is not None:  # the flush set it aside
+                return guess()
+            return self.known.get(task_id) or guess()
 
         send = lambda: self.inner.update(task_id, changes, expected_version)  # noqa: E731
-        return self._write(entry, send, guess, stored)
+        with self._lock:
+            waiting = self._conflicts.get(task_id)
+            if waiting is None:
+                return self._write(entry, send, guess, stored)
+            # Made without seeing their version either: it waits for the same choice.
+            self._conflicts.put(Conflict(task_id, waiting.theirs, changes, made=(now.isoformat(),)))
+            return guess()
 
     def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
-        with self._known_lock:
-            self._known.setdefault(task.id, task)
+        if self.known.get(task.id) is None:
+            self.known.remember(task)
         return self.update(task.id, TaskChanges(completed=not task.completed), expected_version)
 
     def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
@@ -199,33 +212,40 @@ class DurableTasks:
         }
 
         def guess() -> list[Task]:
-            known = [t for t in map(self._known_task, ids) if t is not None]
-            return [self._remember(applied_values(t, {"completed": completed}, now)) for t in known]
+            known = [t for t in map(self.known.get, ids) if t is not None]
+            return [self.known.remember(applied_values(t, {"completed": completed}, now)) for t in known]
 
         def stored() -> list[Task]:
-            return [t for t in map(self._known_task, ids) if t is not None]
+            return [t for t in map(self.known.get, ids) if t is not None]
 
         return self._write(entry, lambda: self.inner.set_completed(ids, completed), guess, stored)
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         ids = list(dict.fromkeys(task_ids))
-        entry = {"op": "delete", "ids": [str(i) for i in ids]}
 
         def guess() -> int:
-            with self._known_lock:
-                for i in ids:
-                    self._known.pop(i, None)
+            self.known.forget(ids)
             return len(ids)
 
-        return self._write(entry, lambda: self.inner.delete(ids), guess, guess)
+        with self._lock:
+            sent = [i for i in ids if self._conflicts.get(i) is None]
+            for waiting in filter(None, map(self._conflicts.get, ids)):
+                self._conflicts.put(replace(waiting, deleting=True))  # the choice is about that now
+            if not sent:
+                return guess()
+            # The version of each task the person saw, to ask before deleting a newer one.
+            seen = {str(t.id): t.updated_at.isoformat() for t in map(self.known.get, sent) if t}
+            entry = {"op": "delete", "ids": [str(i) for i in sent], "seen": seen}
+            return self._write(entry, lambda: self.inner.delete(sent), guess, guess)
 
     def restore(self, snapshot: Task) -> Task:
+        self._conflicts.undelete(snapshot.id)  # a delete taken back: nothing to ask about it
         entry = {"op": "restore", "task": task_to_json(snapshot), "v": when_to_json(snapshot.updated_at)}
         return self._write(
             entry,
             lambda: self.inner.restore(snapshot),
-            lambda: self._remember(snapshot),
-            lambda: self._known_task(snapshot.id) or snapshot,
+            lambda: self.known.remember(snapshot),
+            lambda: self.known.get(snapshot.id) or snapshot,
         )
 
     # -- the outbox -----------------------------------------------------------------
@@ -265,7 +285,7 @@ class DurableTasks:
                     self._queue(entry)
                     return guess()
                 self._came_back()
-                return self._remember_all(result)
+                return self.known.remember_all(result)
             self._queue(entry)
             if time.monotonic() >= self._retry_at:
                 self._flush()
@@ -277,10 +297,35 @@ class DurableTasks:
         self.outbox.append(entry)
         self._pending = len(self.outbox)
 
+    # -- conflicts: the person's choice ----------------------------------------------
+
+    def keep_mine(self, task_id: uuid.UUID) -> bool:
+        """Keep the person's side of the task's conflict: their changes, sent again based on
+        the version they chose over (or the delete, after all), in turn behind the edits
+        still waiting. False: the task changed once more, and waits to be asked again with
+        that version. A refusal (the task deleted elsewhere, say) goes to ``problems``."""
+        with self._lock:
+            if self._conflicts.get(task_id) is not None:
+                self._queue({"op": KEEP_MINE, "id": str(task_id)})
+                self._conflicts.choosing(str(task_id), queued=True)
+                if time.monotonic() >= self._retry_at:
+                    self._flush()
+        return all(c.task_id != task_id for c in self.conflicts())
+
+    def keep_theirs(self, task_id: uuid.UUID) -> Task | None:
+        """Keep the other device's version and forget the person's side; returns that version
+        (None: no such conflict). The window's next edit of the task builds on it."""
+        with self._lock:
+            conflict = self._conflicts.remove(task_id)
+            if conflict is None:
+                return None
+            self.known.stored_as(conflict.theirs, *conflict.made)
+            return self.known.remember(conflict.theirs)
+
     def _flush(self) -> FlushReport:
-        sent = dropped = 0
+        sent = dropped = asked = 0
         problems: list[str] = []
-        versions = self._versions
+        versions = self.known.versions
         replayed: dict[uuid.UUID, Task | None] = {}  # the stored values, None: deleted
         while True:
             head = self.outbox.first()
@@ -288,7 +333,7 @@ class DurableTasks:
                 break
             entry = with_real_version(head, versions)
             try:
-                result = replay(self.inner, entry)
+                outcome = replay_keeping(self.inner, entry, self._conflicts)
             except REFUSED_FOR_GOOD as exc:
                 dropped += 1
                 problems.append(not_saved(entry, exc))
@@ -302,35 +347,22 @@ class DurableTasks:
                 self._keep_versions(versions)
                 break
             else:
-                sent += 1
+                sent += outcome.sent
+                asked += outcome.conflicts
                 self._came_back()
-                if entry["op"] == "delete":
-                    replayed.update(dict.fromkeys(map(uuid.UUID, entry["ids"])))
-                for task in result:
+                replayed.update(dict.fromkeys(outcome.deleted))
+                for task in outcome.stored:
                     replayed[task.id] = task
-                    if entry.get("v") is not None:
-                        versions[(str(task.id), entry["v"])] = task.updated_at.isoformat()
-                        while len(versions) > KNOWN_TASKS:
-                            versions.popitem(last=False)
+                    self.known.stored_as(task, entry.get("v"), *outcome.made)
             self.outbox.drop_first(1)
             self._pending = len(self.outbox)
-        self._learn(replayed)
+            if entry["op"] == KEEP_MINE:  # answered: a conflict still there is asked again
+                self._conflicts.choosing(entry["id"], queued=False)
+        self.known.learn(replayed, settled=not self._pending)
         self.problems.extend(problems)
-        return FlushReport(sent, dropped, self._pending, tuple(problems))
+        return FlushReport(sent, dropped, self._pending, tuple(problems), asked)
 
-    def _learn(self, replayed: dict[uuid.UUID, Task | None]) -> None:
-        """What a flush stored becomes the base of the next optimistic value only when
-        nothing waits any more; until then the known value (the last optimistic one)
-        already includes the edits still queued, and an older stored one would undo them."""
-        for task_id, task in replayed.items():
-            if task is None:
-                if not self._pending:
-                    with self._known_lock:
-                        self._known.pop(task_id, None)
-            elif not self._pending or self._known_task(task_id) is None:
-                self._remember(task)
-
-    def _keep_versions(self, versions: OrderedDict[tuple[str, str], str]) -> None:
+    def _keep_versions(self, versions: Mapping[tuple[str, str], str]) -> None:
         # The made-up versions of edits already stored live in memory only: write the real
         # ones into what is left, so a restart can still replay the chain.
         if not versions:
@@ -356,35 +388,10 @@ class DurableTasks:
             self._came_back()
         return value
 
-    def _real_version(self, task_id: uuid.UUID, version: datetime | None) -> datetime | None:
-        real = self._versions.get((str(task_id), version.isoformat())) if version else None
-        return version if real is None else datetime.fromisoformat(real)
-
-    def _known_task(self, task_id: uuid.UUID) -> Task | None:
-        with self._known_lock:
-            return self._known.get(task_id)
-
-    def _remember(self, task: Task) -> Task:
-        with self._known_lock:
-            self._known[task.id] = task
-            self._known.move_to_end(task.id)
-            while len(self._known) > KNOWN_TASKS:
-                self._known.popitem(last=False)
-        return task
-
-    def _remember_all(self, result: Any) -> Any:
-        if isinstance(result, Task):
-            self._remember(result)
-        elif isinstance(result, list):
-            for item in result:
-                if isinstance(item, Task):
-                    self._remember(item)
-        return result
-
     def list(self, query: TaskQuery) -> TaskPage:  # last: its name would shadow list[...] above
         page = self._answered(self.inner.list(query))
         for task in page.tasks:
-            self._remember(task)
+            self.known.remember(task)
         return page
 
 

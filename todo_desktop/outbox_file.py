@@ -7,6 +7,8 @@ temporary file, fsync, rename, fsync the folder). A crash at any moment leaves e
 old file or the new one, and at worst a torn last line, which is skipped.
 The file is rewritten after every replayed edit: a crash can then repeat at most the one
 edit whose success was not yet recorded, which is harmless because replays are idempotent.
+Edits that met a newer version and wait for the person's choice are kept in a second file
+beside it, written the same way (``todo_desktop.outbox_conflicts``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ import os
 import re
 import threading
 import uuid
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +39,7 @@ def _safe_key(key: str) -> str:
     return cleaned[:100]
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -61,24 +62,8 @@ class Outbox:
         self._entries = self._load()
 
     def _load(self) -> list[Entry]:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return []
-        entries: list[Entry] = []
-        torn = 0
-        for line in raw.splitlines():
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                torn += 1  # a crash in the middle of an append: that edit never counted
-                continue
-            if isinstance(entry, dict):
-                entries.append(entry)
-        if torn or (raw and not raw.endswith(b"\n")):
-            log.warning("Outbox %s: skipped %d unreadable line(s)", self.path.name, torn)
+        entries, damaged = read_lines(self.path)
+        if damaged:
             self._rewrite(entries)
         return entries
 
@@ -119,16 +104,46 @@ class Outbox:
             self._entries = kept
 
     def _rewrite(self, entries: list[Entry]) -> None:
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        body = "".join(json.dumps(e, separators=(",", ":"), ensure_ascii=True) + "\n" for e in entries)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        write_lines(self.path, entries)
+
+
+def write_lines(path: Path, entries: Iterable[Entry]) -> None:
+    """Make ``path`` hold exactly ``entries``, one JSON object a line, atomically: a crash
+    leaves the old file or the new one, never a mix."""
+    temporary = path.with_name(path.name + ".tmp")
+    body = "".join(json.dumps(e, separators=(",", ":"), ensure_ascii=True) + "\n" for e in entries)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, body.encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temporary, path)
+    fsync_folder(path.parent)
+
+
+def read_lines(path: Path) -> tuple[list[Entry], bool]:
+    """The JSON objects in ``path``, and whether a torn or unreadable line was skipped."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return [], False
+    entries: list[Entry] = []
+    torn = 0
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
         try:
-            os.write(fd, body.encode("ascii"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, self.path)
-        _fsync_folder(self.folder)
+            entry = json.loads(line)
+        except ValueError:
+            torn += 1  # a crash in the middle of an append: that edit never counted
+            continue
+        if isinstance(entry, dict):
+            entries.append(entry)
+    damaged = bool(torn or (raw and not raw.endswith(b"\n")))
+    if damaged:
+        log.warning("%s: skipped %d unreadable line(s)", path.name, torn)
+    return entries, damaged
 
 
 # -- operations as plain JSON ----------------------------------------------------------
@@ -237,6 +252,7 @@ class FlushReport:
     dropped: int  # edits it refused for good (see ``DurableTasks.problems``)
     pending: int  # still waiting
     problems: tuple[str, ...] = ()  # one sentence per dropped edit, for the window
+    conflicts: int = 0  # edits that met a newer version and wait for the person's choice
 
 
 # -- replaying --------------------------------------------------------------------------
@@ -261,7 +277,12 @@ def replay(inner: TaskService, entry: Entry) -> list[Task]:
     raise ValueError(f"unknown outbox operation {op!r}")
 
 
-def with_real_version(entry: Entry, versions: OrderedDict[tuple[str, str], str]) -> Entry:
+def with_real_version(entry: Entry, versions: Mapping[tuple[str, str], str]) -> Entry:
+    """``entry`` with the versions made up for optimistic results replaced by the stored ones
+    (an update's ``expected``; a delete's ``seen``, the versions the person deleted)."""
+    if entry.get("op") == "delete" and entry.get("seen"):
+        seen = {i: versions.get((i, v), v) for i, v in entry["seen"].items()}
+        return entry if seen == entry["seen"] else {**entry, "seen": seen}
     expected = entry.get("expected")
     if entry.get("op") != "update" or expected is None:
         return entry

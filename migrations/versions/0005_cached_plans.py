@@ -150,7 +150,9 @@ def _page_built() -> str:
     )
     undated = "        cursor_values := '{}';\n"
     assert undated in text and text.count("lower(title)") == 2
-    text = text.replace(undated, "        keys := ARRAY['created_at'];\n").replace("lower(title)", "title_key")
+    text = text.replace(undated, "        keys := ARRAY['created_at'];\n").replace(
+        "lower(title)", "title_key"
+    )
     return f"""
 {text}
 ALTER FUNCTION todo_api.tasks_page_built({_PAGE_TYPES}) SECURITY INVOKER

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from todo_desktop import APP_ID, APP_NAME
 from todo_desktop.reachability import Reachability
 from todo_desktop.services import ProfileGateway, WorkspaceOpener
 from todo_desktop.ui.main_window import QUIT_WAIT_MS, MainWindow
+from todo_desktop.ui.quit_signals import QuitSignals
 from todo_desktop.ui.settings import ORGANIZATION, open_settings
 from todo_desktop.ui.theme import apply_theme
 
@@ -27,6 +30,7 @@ def run_gui(
     settings_path: Path | None = None,
     reachability: Reachability | None = None,
     left_running: list[QObject] | None = None,
+    quit_signals: QuitSignals | None = None,
 ) -> int:
     """Show the main window at once, open the workspace in the background, run the event loop.
 
@@ -41,6 +45,10 @@ def run_gui(
     (and what they report to) are put here, and the caller ends the process without waiting
     for them (they would hold it up to the retry budget). Without it they are waited for,
     as on any other quit.
+
+    ``quit_signals``, already catching: while the event loop runs, each of its signals (the
+    session ending, Ctrl+C in a terminal) quits as Ctrl+Q does. The caller keeps catching
+    them until it has stopped what it started, so a late one cannot cut that short.
     """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
@@ -53,10 +61,16 @@ def run_gui(
     # or a dead window; the previous hook comes back when the window is gone.
     previous_hook = sys.excepthook
     sys.excepthook = window.report_unexpected
+    watching: contextlib.AbstractContextManager[None] = (
+        quit_signals.watching(window, _QuitOnSignal(app, window))
+        if quit_signals is not None
+        else contextlib.nullcontext()
+    )
     try:
-        window.show()
-        window.open_workspace()
-        code = app.exec()
+        with watching:
+            window.show()
+            window.open_workspace()
+            code = app.exec()
         # Edits kept in the outbox while the database is away are safe in its file: jobs
         # still waiting out connection retries are handed over, not waited for. Otherwise
         # the window normally waited already; this covers quitting without closing it (say,
@@ -72,3 +86,31 @@ def run_gui(
     finally:
         sys.excepthook = previous_hook
     return code
+
+
+class _QuitOnSignal:
+    """A quit signal does what Ctrl+Q does, for a person who may no longer be there to answer."""
+
+    def __init__(self, app: QApplication, window: MainWindow) -> None:
+        self._app = app
+        self._window = window
+
+    def __call__(self, _number: int) -> None:
+        if not self._window.isVisible():  # closed already, yet something holds the loop
+            self._app.quit()
+            return
+        switch = self._window.switch
+        ask, switch.confirm_quit = switch.confirm_quit, self._answer_quit
+        try:
+            # Closed, the last window's going ends the event loop, a dialog's own included.
+            # Refused, the window says why (still saving), and the next signal quits
+            # anyway, as a second Ctrl+Q does.
+            self._window.close()
+        finally:
+            switch.confirm_quit = ask
+
+    def _answer_quit(self, _parent: QWidget, _sentence: str, leave: Callable[[], None]) -> None:
+        # Asked whether to leave edits for an unreachable database in the outbox file, where
+        # they are safe: the box's own default, Quit. The window refuses the close that
+        # asked, so leaving must come after it.
+        QTimer.singleShot(0, self._window, leave)

@@ -4,6 +4,11 @@ The dialog does not block the window (the person may look at the list first). Ke
 Esc keeps theirs, the safe choice, which changes nothing. Enter keeps mine, the default
 button: the person has just made that edit, and keeping it re-sends only the fields they
 changed, so the other device's changes to the other fields stay.
+
+The same dialog asks about an edit that waited offline (``waited``), and about a delete
+that waited while the task was changed elsewhere (``deleting``): then there is only their
+version to show, and Enter as well as Esc keeps the task; deleting it takes a deliberate
+choice (the button, or Alt+D).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from todo_desktop.values import Task, TaskChanges
 TITLE = "Changed on another device"
 KEEP_THEIRS = "Keep theirs"
 KEEP_MINE = "Keep mine"
+KEEP_IT = "&Keep it"  # a delete's "theirs"
+DELETE_ANYWAY = "&Delete anyway"  # a delete's "mine"
 FIELDS: tuple[tuple[str, str], ...] = (
     ("Title", "title"),
     ("Priority", "priority"),
@@ -55,12 +62,22 @@ def merged(first: TaskChanges, later: TaskChanges) -> TaskChanges:
 
 
 class ConflictDialog(QDialog):
-    def __init__(self, theirs: Task, mine: TaskChanges, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        theirs: Task,
+        mine: TaskChanges,
+        parent: QWidget | None = None,
+        *,
+        deleting: bool = False,
+        waited: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setModal(False)
         self.theirs = theirs
         self.mine = mine
+        self.deleting = deleting
+        self.waited = waited  # the person's side waited offline before it met theirs
         self.choice: str | None = None
         layout = QVBoxLayout(self)
         self.intro = QLabel(self)
@@ -74,41 +91,39 @@ class ConflictDialog(QDialog):
         self.mine_button = QPushButton(KEEP_MINE, self)
         buttons.addButton(self.theirs_button, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.addButton(self.mine_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.mine_button.setDefault(True)  # Enter keeps mine; Esc (reject) keeps theirs
-        self.theirs_button.setToolTip("Esc: keep the other device's version; your change is dropped.")
-        self.mine_button.setToolTip("Enter: write your change over it (only the fields you changed).")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.show_versions(theirs, mine)
+        self.show_versions(theirs, mine, deleting=deleting)
 
-    def show_versions(self, theirs: Task, mine: TaskChanges) -> None:
+    def show_versions(self, theirs: Task, mine: TaskChanges, *, deleting: bool = False) -> None:
         """(Re)fill the table; called again when more of the person's edits ran into it."""
-        self.theirs, self.mine = theirs, mine
-        self.intro.setText(
-            "This task was changed on another device after you last saw it. "
-            "Which version do you want to keep?"
-        )
+        self.theirs, self.mine, self.deleting = theirs, mine, deleting
+        self._show_choices()
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.labels.clear()
-        yours = applied(theirs, mine)
-        rows = list(FIELDS)
-        if theirs.description != yours.description:
-            rows.append(("Notes", "description"))
         bold = QFont(self.font())
         bold.setBold(True)
-        for column, text in enumerate(("", "Theirs (other device)", "Yours")):
+        # A delete leaves only their version to show.
+        yours = None if deleting else applied(theirs, mine)
+        rows = list(FIELDS)
+        notes = theirs.description != yours.description if yours is not None else theirs.description
+        if notes:
+            rows.append(("Notes", "description"))
+        headers = ("", "Theirs (other device)") if yours is None else ("", "Theirs (other device)", "Yours")
+        for column, text in enumerate(headers):
             header = QLabel(text, self)
             header.setFont(bold)
             self.grid.addWidget(header, 0, column)
+        sides = [("theirs", theirs)] if yours is None else [("theirs", theirs), ("mine", yours)]
         for row, (name, attr) in enumerate(rows, start=1):
             self.grid.addWidget(QLabel(name, self), row, 0)
-            differs = getattr(theirs, attr) != getattr(yours, attr)
-            for column, (side, task) in enumerate((("theirs", theirs), ("mine", yours)), start=1):
+            differs = yours is not None and getattr(theirs, attr) != getattr(yours, attr)
+            for column, (side, task) in enumerate(sides, start=1):
                 label = QLabel(shown(task, attr), self)
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 label.setWordWrap(True)
@@ -117,6 +132,27 @@ class ConflictDialog(QDialog):
                 label.setAccessibleName(f"{name}, {'theirs' if side == 'theirs' else 'yours'}")
                 self.grid.addWidget(label, row, column)
                 self.labels[(attr, side)] = label
+
+    def _show_choices(self) -> None:
+        if self.deleting:
+            intro = (
+                "This task was changed on another device since you deleted it. Delete it anyway, or keep it?"
+            )
+            self.theirs_button.setText(KEEP_IT)
+            self.mine_button.setText(DELETE_ANYWAY)
+            self.theirs_button.setToolTip("Enter or Esc: keep the task as the other device left it.")
+            self.mine_button.setToolTip("Alt+D: delete it, with the other device's changes.")
+        else:
+            seen = "while your edit waited to be sent" if self.waited else "after you last saw it"
+            intro = f"This task was changed on another device {seen}. Which version do you want to keep?"
+            self.theirs_button.setText(KEEP_THEIRS)
+            self.mine_button.setText(KEEP_MINE)
+            self.theirs_button.setToolTip("Esc: keep the other device's version; your change is dropped.")
+            self.mine_button.setToolTip("Enter: write your change over it (only the fields you changed).")
+        self.intro.setText(intro)
+        # Enter keeps an edit the person made, but never deletes what they have not seen.
+        self.mine_button.setDefault(not self.deleting)
+        self.theirs_button.setDefault(self.deleting)
 
     def accept(self) -> None:
         self.choice = KEEP_MINE

@@ -1,6 +1,6 @@
 """The permanent part of the status bar: the passing message, warning, list and count, edits
 waiting, where, who, and latency; and ``OutboxWatch``, which sends edits kept while the database
-was away."""
+was away, and asks the person about those that met another device's change meanwhile."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QSize, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from todo_desktop.services import PendingEdits, Workspace
+from todo_desktop.ui.offline_conflicts import OfflineChoices
 from todo_desktop.ui.theme import error_style
 from todo_desktop.ui.workers import SEND_WAITING_EDITS, Failure, Workers
 
@@ -132,7 +133,10 @@ class WindowStatus(QObject):
 
 class OutboxWatch(QObject):
     """Shows how many edits wait in the workspace's outbox and sends them every
-    ``interval_ms``, as a write job, so a flush stays in order with the person's edits."""
+    ``interval_ms``, as a write job, so a flush stays in order with the person's edits.
+
+    An edit the outbox keeps because it met another device's change is put to the person
+    (``choices``) in a dialog over ``window`` (by default ``parent``, the main window)."""
 
     def __init__(
         self,
@@ -143,6 +147,7 @@ class OutboxWatch(QObject):
         sent: Callable[[], None],
         interval_ms: int = FLUSH_MS,
         parent: QObject | None = None,
+        window: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._status = status
@@ -151,6 +156,10 @@ class OutboxWatch(QObject):
         self._say = say
         self._sent = sent
         self._busy = False
+        window = window if window is not None else parent if isinstance(parent, QWidget) else None
+        self.choices: OfflineChoices | None = None
+        if window is not None:
+            self.choices = OfflineChoices(window, workers, self._outbox, say, sent, parent=self)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.tick)
@@ -167,6 +176,8 @@ class OutboxWatch(QObject):
         return outbox is not None and outbox.pending_count() > 0 and outbox.offline
 
     def tick(self) -> None:
+        if self.choices is not None:
+            self.choices.check()  # kept from an earlier run, or the window can ask now
         outbox = self._outbox()
         count = outbox.pending_count() if outbox is not None else 0
         self._status.show_pending(count)
@@ -188,6 +199,15 @@ class OutboxWatch(QObject):
         for problem in outbox.take_problems():
             self._say(problem)
         self._status.show_pending(outbox.pending_count())
-        sent = None if isinstance(report, Failure) else getattr(report, "sent", None)
-        if isinstance(sent, int) and sent > 0:
-            self._sent()  # the lists show what the database holds now
+        changed = 0 if isinstance(report, Failure) else _changed(report)
+        if changed:
+            # The lists show what the database holds now: sent edits, and the other device's
+            # version of a task while the person is asked about their kept edit.
+            self._sent()
+        if self.choices is not None:
+            self.choices.check()
+
+
+def _changed(report: object) -> int:
+    counts = (getattr(report, "sent", 0), getattr(report, "conflicts", 0))
+    return sum(n for n in counts if isinstance(n, int))
