@@ -23,6 +23,7 @@ from PySide6.QtGui import QKeySequence
 from tests.outbox_helpers import Switched
 from todo_desktop import validation
 from todo_desktop.errors import NotFoundError, StaleEditError, TodoError
+from todo_desktop.outbox import DurableTasks, outbox_for
 from todo_desktop.services import Workspace
 from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.values import (
@@ -253,6 +254,25 @@ def open_window(
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
     qtbot.waitUntil(lambda: window.navigator.counts is not None)
     return window
+
+
+def open_outbox_window(
+    qtbot: Any, tmp_path: Path, service: Any, account: Account, **options: Any
+) -> tuple[MainWindow, DurableTasks]:
+    """A shown, active window on ``service`` behind a durable outbox kept in ``tmp_path``
+    (as the app opens the Local profile), with its first page loaded."""
+    durable = outbox_for(tmp_path / "outbox", "local", service)
+    workspace = Workspace(tasks=durable, account=account, where="this computer", outbox=durable)
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    options.setdefault("quit_wait_ms", 10_000)
+    window = MainWindow(lambda: workspace, settings=settings, **options)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    window.open_workspace()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    return window, durable
 
 
 @contextlib.contextmanager

@@ -10,14 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from tests.conftest import PASSWORD
-from tests.gui_fakes import SwitchedTasks, key, select_rows, settle
+from tests.gui_fakes import SwitchedTasks, key, open_outbox_window, select_rows, settle
 from todo_desktop.db.tasks import TaskRepository
-from todo_desktop.outbox import DurableTasks, outbox_for
-from todo_desktop.services import Workspace
+from todo_desktop.outbox import DurableTasks
 from todo_desktop.ui.conflict_dialog import KEEP_MINE, KEEP_THEIRS, ConflictDialog
 from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.values import Priority, TaskChanges, TaskDraft
@@ -40,16 +39,7 @@ def opened(qtbot, tmp_path: Path, alice, alice_tasks) -> Iterator[Opened]:
     alice_tasks.create(TaskDraft("Shared task"))
     alice_tasks.create(TaskDraft("Another task"))
     service = SwitchedTasks(alice_tasks)
-    durable = outbox_for(tmp_path / "outbox", "local", service)
-    workspace = Workspace(tasks=durable, account=alice.account, where="this computer", outbox=durable)
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(lambda: workspace, settings=settings, quit_wait_ms=10_000, retry_first_ms=200)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    window.open_workspace()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    window, durable = open_outbox_window(qtbot, tmp_path, service, alice.account, retry_first_ms=200)
     try:
         yield window, service, durable
     finally:

@@ -6,13 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from tests.gui_fakes import SwitchedTasks
+from tests.gui_fakes import SwitchedTasks, open_outbox_window
 from tests.outbox_helpers import state
-from todo_desktop.outbox import outbox_for
-from todo_desktop.services import Workspace
-from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.ui.window_status import pending_text
 
 pytestmark = pytest.mark.timeout(60)
@@ -20,13 +17,7 @@ pytestmark = pytest.mark.timeout(60)
 
 def test_an_edit_made_while_down_is_counted_kept_and_sent_later(qtbot, tmp_path: Path, alice, alice_tasks):
     service = SwitchedTasks(alice_tasks)
-    durable = outbox_for(tmp_path / "outbox", "local", service)
-    workspace = Workspace(tasks=durable, account=alice.account, where="this computer", outbox=durable)
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(lambda: workspace, settings=settings, quit_wait_ms=10_000, retry_first_ms=200)
-    qtbot.addWidget(window)
-    window.show()
-    window.open_workspace()
+    window, durable = open_outbox_window(qtbot, tmp_path, service, alice.account, retry_first_ms=200)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
     label = window.status.pending_label
     assert not label.isVisible()

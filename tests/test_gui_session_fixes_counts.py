@@ -12,11 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from tests.gui_fakes import SwitchedTasks, key, select_rows
-from todo_desktop.outbox import outbox_for
-from todo_desktop.services import Workspace
+from tests.gui_fakes import SwitchedTasks, key, open_outbox_window, select_rows
 from todo_desktop.ui.clock import utc_now
 from todo_desktop.ui.edit_versions import lists_of
 from todo_desktop.ui.main_window import MainWindow
@@ -62,16 +59,7 @@ def test_counts_follow_the_rows_while_edits_wait_and_are_the_databases_once_sent
     for title in ("Task 0", "Task 1", "Task 2"):
         alice_tasks.create(TaskDraft(title=title))
     service = SwitchedTasks(alice_tasks)
-    durable = outbox_for(tmp_path / "outbox", "local", service)
-    workspace = Workspace(tasks=durable, account=alice.account, where="this computer", outbox=durable)
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(lambda: workspace, settings=settings, quit_wait_ms=10_000, retry_first_ms=200)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    window.open_workspace()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    window, durable = open_outbox_window(qtbot, tmp_path, service, alice.account, retry_first_ms=200)
     qtbot.waitUntil(lambda: window.sidebar.count_text(SmartList.INBOX) == "3")
     try:
         service.down.set()

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QObject, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.faultproxy import FaultProxy, proxied_url
-from tests.gui_fakes import key
+from tests.gui_fakes import key, open_outbox_window
 from todo_desktop.db.database import Database
 from todo_desktop.db.engine import create_db_engine
 from todo_desktop.db.tasks import TaskRepository
@@ -48,16 +48,9 @@ def offline_window(
     db = Database(create_db_engine(target), target, retry_budget=0.5, reachability=reachability)
     tasks = TaskRepository(db, alice.token)
     tasks.create(TaskDraft(title="Already there"))
-    durable = outbox_for(tmp_path / "outbox", "local", tasks)
-    workspace = Workspace(tasks=durable, account=alice.account, where="this computer", outbox=durable)
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(lambda: workspace, settings=settings, quit_wait_ms=15_000, reachability=reachability)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    window.open_workspace()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    window, _ = open_outbox_window(
+        qtbot, tmp_path, tasks, alice.account, quit_wait_ms=15_000, reachability=reachability
+    )
     yield window, db
     window.close()
     window.workers.wait_for_all(30_000)
