@@ -105,7 +105,9 @@ def test_a_database_that_never_wakes_becomes_an_outage_with_a_retry_button(qtbot
     qtbot.waitUntil(lambda: window.banner.waking, timeout=5_000)
     qtbot.waitUntil(lambda: window.banner.text == UNREACHABLE, timeout=10_000)
     assert window.banner.isVisible() and window.banner.button.isVisible()
-    assert window.retry.waiting  # the backoff timer keeps trying by itself
+    # The backoff timer keeps trying by itself; it starts when the failed read is delivered,
+    # which may come a moment after the data layer has said it gave up.
+    qtbot.waitUntil(lambda: window.retry.waiting, timeout=5_000)
     proxy.passthrough()
     qtbot.mouseClick(window.banner.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
