@@ -25,13 +25,23 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tests.bench._load import RECOUNT
 from tests.bench._raw_sql import Raw
 from todo_desktop.db.local import LOCAL_DATABASE, LocalWorkspace
+from todo_desktop.title_order import title_key
 from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.values import SmartList, TaskQuery
 
 BEAT_MS = 5
 _WORDS = ("Call", "Email", "Fix", "Review", "Plan", "Write", "Book", "Pay", "Check", "Order")
 _THINGS = ("plumber", "invoice", "report", "slides", "dentist", "taxes", "budget", "tickets", "backup")
-_COLUMNS = ("user_id", "title", "description", "priority", "due_date", "created_at", "updated_at")
+_COLUMNS = (
+    "user_id",
+    "title",
+    "title_key",
+    "description",
+    "priority",
+    "due_date",
+    "created_at",
+    "updated_at",
+)
 
 
 def pct(samples: list[float], q: float) -> float:
@@ -51,7 +61,7 @@ def _rows(user_id: object, count: int, seed: int) -> Iterator[tuple[object, ...]
         title = f"{rng.choice(_WORDS)} {rng.choice(_THINGS)} #{k}"
         note = "Some notes about this one." if rng.random() < 0.2 else None
         priority = rng.choices(("low", "medium", "high", "urgent"), (30, 40, 20, 10))[0]
-        yield (user_id, title, note, priority, due, created, created)
+        yield (user_id, title, title_key(title), note, priority, due, created, created)
 
 
 def load_open_tasks(local: LocalWorkspace, count: int, seed: int = 7) -> float:
