@@ -22,6 +22,7 @@ import selectors
 import socket
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 
@@ -193,6 +194,7 @@ class FaultProxy:
 
     def _pump(self, client: socket.socket, server: socket.socket) -> None:
         peer = {client: server, server: client}
+        state: dict[str, Any] = {}  # one connection's own, for ``_carry``
         with selectors.DefaultSelector() as sel:
             sel.register(client, selectors.EVENT_READ)
             sel.register(server, selectors.EVENT_READ)
@@ -206,6 +208,15 @@ class FaultProxy:
                         data = src.recv(65536)
                         if not data:
                             return
-                        peer[src].sendall(data)
+                        out = self._carry(src is client, data, state)
+                        if out is None:
+                            return
+                        if out:
+                            peer[src].sendall(out)
                     except OSError:
                         return
+
+    def _carry(self, from_client: bool, data: bytes, state: dict[str, Any]) -> bytes | None:
+        """What of ``data`` to pass on (nothing: b""), or None to drop the connection; a
+        proxy that faults the stream itself, not only the connections, overrides this."""
+        return data

@@ -10,9 +10,8 @@ without passing it on. The client sees a connection lost in the middle of COMMIT
 
 from __future__ import annotations
 
-import selectors
-import socket
 import threading
+from typing import Any
 
 from tests.faultproxy import FaultProxy
 
@@ -31,31 +30,15 @@ class LostCommitProxy(FaultProxy):
     def lose_next_commit_answer(self) -> None:
         self._armed.set()
 
-    def _pump(self, client: socket.socket, server: socket.socket) -> None:
-        peer = {client: server, server: client}
-        held: bytes | None = None  # the withheld answer, while one is being withheld
-        with selectors.DefaultSelector() as sel:
-            sel.register(client, selectors.EVENT_READ)
-            sel.register(server, selectors.EVENT_READ)
-            while not self._stopping.is_set():
-                if self._frozen.is_set():
-                    self._stopping.wait(0.05)
-                    continue
-                for key, _ in sel.select(timeout=0.1):
-                    src: socket.socket = key.fileobj  # type: ignore[assignment]
-                    try:
-                        data = src.recv(65536)
-                        if not data:
-                            return
-                        if src is client and COMMIT_QUERY in data and self._armed.is_set():
-                            self._armed.clear()
-                            held = b""
-                        elif src is server and held is not None:
-                            held += data
-                            if READY in held:
-                                self.lost_answers += COMMIT_DONE in held
-                                return  # closing both sides drops the answer with the link
-                            continue
-                        peer[src].sendall(data)
-                    except OSError:
-                        return
+    def _carry(self, from_client: bool, data: bytes, state: dict[str, Any]) -> bytes | None:
+        if from_client and COMMIT_QUERY in data and self._armed.is_set():
+            self._armed.clear()
+            state["held"] = b""  # from now on the server's answer is withheld
+            return data
+        if not from_client and "held" in state:
+            state["held"] += data
+            if READY in state["held"]:
+                self.lost_answers += COMMIT_DONE in state["held"]
+                return None  # closing both sides drops the answer with the link
+            return b""
+        return data

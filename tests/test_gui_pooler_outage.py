@@ -80,6 +80,16 @@ def _device(qtbot, tmp_path: Path, url: str, name: str, alice, alice_tasks) -> t
     return window, gateway
 
 
+def _type_task(qtbot, window: MainWindow, title: str, typed: list[str]) -> None:
+    """Add a task from the keyboard, as a person would, and note it as typed."""
+    window.activateWindow()
+    key(qtbot, window, "Ctrl+N")
+    qtbot.keyClicks(window.quick_add, title)
+    key(qtbot, window.quick_add, "Return")
+    typed.append(title)
+    qtbot.waitUntil(lambda: title in [t.title for t in window.model.tasks()], timeout=WAIT_MS)
+
+
 def _titles_stored(test_db) -> Counter[str]:
     with test_db.superuser() as su:
         rows = su.execute(
@@ -99,12 +109,7 @@ def test_two_devices_through_pgbouncer_keep_every_edit_through_a_stopped_hung_an
     typed: list[str] = []
 
     def add(window: MainWindow, title: str) -> None:
-        window.activateWindow()
-        key(qtbot, window, "Ctrl+N")
-        qtbot.keyClicks(window.quick_add, title)
-        key(qtbot, window.quick_add, "Return")
-        typed.append(title)
-        qtbot.waitUntil(lambda: title in [t.title for t in window.model.tasks()], timeout=WAIT_MS)
+        _type_task(qtbot, window, title, typed)
 
     def all_sent(window: MainWindow) -> bool:
         return window.workspace is not None and window.workspace.outbox.pending_count() == 0  # type: ignore[union-attr]
@@ -208,12 +213,7 @@ def test_two_devices_keep_every_edit_while_the_server_behind_pgbouncer_is_stoppe
         typed: list[str] = []
 
         def add(window: MainWindow, title: str) -> None:
-            window.activateWindow()
-            key(qtbot, window, "Ctrl+N")
-            qtbot.keyClicks(window.quick_add, title)
-            key(qtbot, window.quick_add, "Return")
-            typed.append(title)
-            qtbot.waitUntil(lambda: title in [t.title for t in window.model.tasks()], timeout=WAIT_MS)
+            _type_task(qtbot, window, title, typed)
 
         def waiting(window: MainWindow) -> int:
             return window.workspace.outbox.pending_count()  # type: ignore[union-attr]
