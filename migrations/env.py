@@ -1,7 +1,7 @@
 """Alembic environment: one advisory lock around every upgrade, so two clients that start
 at once cannot race; the second waits, then finds the work done.
 
-The wait is bounded (``todo_desktop.db.migration_lock``): anyone with client credentials
+The wait is bounded (``todo_desktop.db.schema.migration_lock``): anyone with client credentials
 can take the lock, and must not be able to stall upgrades for good. It lasts 30 s unless
 the caller sets ``config.attributes["lock_wait"]`` or ``TODO_MIGRATION_LOCK_WAIT``.
 
@@ -15,10 +15,10 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-from todo_desktop.db.engine import create_db_engine
-from todo_desktop.db.migration_lock import lock_wait, migration_lock
-from todo_desktop.db.urls import parse_database_url
-from todo_desktop.errors import ConfigurationError
+from todo_desktop.core.errors import ConfigurationError
+from todo_desktop.db.connect.engine import create_db_engine
+from todo_desktop.db.connect.urls import parse_database_url
+from todo_desktop.db.schema.migration_lock import lock_wait, migration_lock
 
 config = context.config
 

@@ -2,7 +2,7 @@
 
 The PNGs are committed, so neither the app nor the build needs Qt's SVG support to show an
 icon; run this again after changing ``resources/icons/todo-desktop.svg``. It writes the
-freedesktop layout (``hicolor/<n>x<n>/apps/todo-desktop.png``) that ``todo_desktop.ui.icons``
+freedesktop layout (``hicolor/<n>x<n>/apps/todo-desktop.png``) that ``todo_desktop.ui.chrome.icons``
 loads and that the desktop entry's install snippet copies to ``~/.local/share/icons``.
 """
 

@@ -23,8 +23,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from todo_desktop.smart_lists import local_day_start
-from todo_desktop.values import Priority, TaskDraft
+from todo_desktop.core.smart_lists import local_day_start
+from todo_desktop.core.values import Priority, TaskDraft
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -117,7 +117,7 @@ def quiet() -> None:
             print(f"Qt {kind.name}: {message}", file=sys.stderr)
 
     qInstallMessageHandler(handler)
-    logging.getLogger("todo_desktop.secret_store").setLevel(logging.ERROR)
+    logging.getLogger("todo_desktop.machine.secret_store").setLevel(logging.ERROR)
 
 
 def render(args: argparse.Namespace, home: Path) -> Path:
@@ -127,14 +127,14 @@ def render(args: argparse.Namespace, home: Path) -> Path:
     from PySide6.QtWidgets import QApplication
 
     from todo_desktop import APP_ID, APP_NAME
-    from todo_desktop.db.local import open_local
+    from todo_desktop.core.clock import LocalZone
+    from todo_desktop.core.ports import Workspace
+    from todo_desktop.db.local.opener import open_local
     from todo_desktop.db.passwords import MINIMUM_COST
-    from todo_desktop.paths import HOME_ENV, AppPaths
-    from todo_desktop.secret_store import SecretStore
-    from todo_desktop.services import Workspace
-    from todo_desktop.ui.clock import LocalZone
+    from todo_desktop.machine.paths import HOME_ENV, AppPaths
+    from todo_desktop.machine.secret_store import SecretStore
+    from todo_desktop.ui.chrome.theme import apply_theme
     from todo_desktop.ui.main_window import MainWindow
-    from todo_desktop.ui.theme import apply_theme
 
     quiet()
     paths = AppPaths.from_environment({HOME_ENV: str(home)})

@@ -16,65 +16,32 @@ import secrets
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import psycopg
 import pytest
 from psycopg import sql
-from sqlalchemy.engine import make_url
 
-from tests.faultproxy import FaultProxy
-from tests.memory_keyring import MemoryKeyring
-from todo_desktop.db import migrate
+from tests.support.database import PASSWORD, PgCluster, Roles, TestDatabase
+from tests.support.faultproxy import FaultProxy
+from tests.support.memory_keyring import MemoryKeyring
+from todo_desktop.core.values import SignedIn
 from todo_desktop.db.accounts import AccountService
+from todo_desktop.db.connect.engine import create_db_engine
+from todo_desktop.db.connect.urls import parse_database_url
 from todo_desktop.db.database import Database
-from todo_desktop.db.embedded import EmbeddedServer
-from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.local.embedded import EmbeddedServer
 from todo_desktop.db.passwords import MINIMUM_COST
 from todo_desktop.db.roles import ClientLimits, create_client_role
-from todo_desktop.db.shared import SharedDatabases
+from todo_desktop.db.schema import migrate
+from todo_desktop.db.shared.gateway import SharedDatabases
 from todo_desktop.db.tasks import TaskRepository
-from todo_desktop.db.urls import parse_database_url
-from todo_desktop.values import SignedIn
 
 SUFFIX = f"{os.getpid()}_{secrets.token_hex(3)}"
 OWNER_ROLE = f"todo_owner_{SUFFIX}"
 CLIENT_ROLE = f"todo_client_{SUFFIX}"
 TEMPLATE_DB = f"todo_tpl_{SUFFIX}"
-PASSWORD = "Correct horse battery staple"
-# host:port of a transaction-mode pooler for the client role's connections, or None.
-POOLER = os.environ.get("TODO_TEST_POOLER") or None
-
-
-@dataclass
-class PgCluster:
-    """A server we are superuser on, and the way to build URLs for any role on it."""
-
-    base_url: str  # superuser URL, any database
-
-    def url(self, database: str, user: str | None = None, password: str | None = None) -> str:
-        u = make_url(self.base_url).set(database=database, drivername="postgresql")
-        if user is not None:
-            u = u.set(username=user, password=password)
-        return u.render_as_string(hide_password=False)
-
-    def admin(self, database: str = "postgres") -> psycopg.Connection:
-        return psycopg.connect(_dsn(self.url(database)), autocommit=True)
-
-
-def _dsn(url: str) -> str:
-    u = make_url(url)
-    params = {
-        "dbname": u.database,
-        "user": u.username,
-        "password": u.password,
-        "host": u.host or u.query.get("host"),
-        "port": u.port,
-    }
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v})
 
 
 @pytest.fixture(scope="session")
@@ -90,14 +57,6 @@ def pg_cluster() -> Iterator[PgCluster]:
         yield PgCluster(server.url("postgres", "postgres"))
     finally:
         server.stop()
-
-
-@dataclass
-class Roles:
-    owner: str
-    owner_password: str
-    client: str
-    client_password: str
 
 
 @pytest.fixture(scope="session")
@@ -126,41 +85,6 @@ def roles(pg_cluster: PgCluster) -> Iterator[Roles]:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEMPLATE_DB)))
         for role in (CLIENT_ROLE, OWNER_ROLE):
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
-
-
-@dataclass
-class TestDatabase:
-    __test__ = False  # a fixture's value, not a test class
-
-    name: str
-    cluster: PgCluster
-    roles: Roles
-    pooler: str | None = None  # host:port of a PgBouncer a test started for itself
-
-    @property
-    def pooler_address(self) -> str | None:
-        return self.pooler or POOLER
-
-    @property
-    def owner_url(self) -> str:
-        return self.cluster.url(self.name, self.roles.owner, self.roles.owner_password)
-
-    @property
-    def client_url(self) -> str:
-        """The client role's URL: through the pooler when ``TODO_TEST_POOLER`` is set."""
-        url = self.direct_client_url
-        if self.pooler_address:
-            host, _, port = self.pooler_address.rpartition(":")
-            plain = make_url(url).difference_update_query(["host", "port", "hostaddr"])  # not a socket
-            url = plain.set(host=host, port=int(port)).render_as_string(hide_password=False)
-        return url
-
-    @property
-    def direct_client_url(self) -> str:
-        return self.cluster.url(self.name, self.roles.client, self.roles.client_password)
-
-    def superuser(self) -> psycopg.Connection:
-        return self.cluster.admin(self.name)
 
 
 @pytest.fixture
@@ -232,7 +156,7 @@ def keyring() -> MemoryKeyring:
 
 @pytest.fixture
 def gateway(tmp_path: Path, keyring: MemoryKeyring) -> Iterator[SharedDatabases]:
-    from tests.shared_helpers import make_gateway
+    from tests.support.shared_helpers import make_gateway
 
     made = make_gateway(tmp_path / "config", keyring)
     yield made
@@ -242,7 +166,7 @@ def gateway(tmp_path: Path, keyring: MemoryKeyring) -> Iterator[SharedDatabases]
 @pytest.fixture
 def proxy(test_db: TestDatabase) -> Iterator[FaultProxy]:
     """A TCP fault proxy in front of the test database, for the client role's connections."""
-    from tests.faultproxy import upstream_for
+    from tests.support.faultproxy import upstream_for
 
     fp = FaultProxy(upstream_for(test_db.client_url)).start()
     try:

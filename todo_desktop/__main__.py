@@ -16,10 +16,11 @@ from typing import Any, NoReturn
 
 from todo_desktop import APP_ID
 from todo_desktop.cli.parser import build_parser
-from todo_desktop.errors import TodoError
-from todo_desktop.log_files import open_log_file
-from todo_desktop.paths import AppPaths
-from todo_desktop.profiles import Profile, Profiles, ProfileStore
+from todo_desktop.core.errors import TodoError
+from todo_desktop.core.profiles import Profile, Profiles
+from todo_desktop.machine.log_files import open_log_file
+from todo_desktop.machine.paths import AppPaths
+from todo_desktop.machine.profile_store import ProfileStore
 
 log = logging.getLogger(APP_ID)
 
@@ -94,11 +95,11 @@ class _CollectorPause:
 
 def _run_gui(paths: AppPaths, argv: list[str]) -> int:
     pause = _CollectorPause()  # before the GUI's own imports
-    from todo_desktop.reachability import Reachability
-    from todo_desktop.secret_store import SecretStore
-    from todo_desktop.services import Workspace
+    from todo_desktop.core.ports import Workspace
+    from todo_desktop.core.reachability import Reachability
+    from todo_desktop.machine.secret_store import SecretStore
     from todo_desktop.ui.app import run_gui
-    from todo_desktop.ui.quit_signals import QuitSignals
+    from todo_desktop.ui.chrome.quit_signals import QuitSignals
 
     reachability = Reachability()  # every database tells the window when it is waking
     outbox_folder = paths.data / "outbox"
@@ -108,8 +109,8 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
 
     def opener() -> Workspace:
         """The Local profile; called on a worker, and again after switching back to Local."""
-        from todo_desktop.db.local import open_local
-        from todo_desktop.outbox import outbox_for
+        from todo_desktop.db.local.opener import open_local
+        from todo_desktop.sync.outbox import outbox_for
 
         with opening:  # one embedded server and one sign-in per run, however often it is asked
             try:
@@ -134,7 +135,7 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
         )
 
     def shared_gateway() -> Any:
-        from todo_desktop.db.shared import SharedDatabases
+        from todo_desktop.db.shared.gateway import SharedDatabases
 
         pause.end()  # a shared profile opens first: start-up's imports are done now
         # Shared profiles never fall back to a file: without a keyring their secrets live in

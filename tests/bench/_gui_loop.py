@@ -24,10 +24,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.bench._load import RECOUNT
 from tests.bench._raw_sql import Raw
-from todo_desktop.db.local import LOCAL_DATABASE, LocalWorkspace
-from todo_desktop.title_order import title_key
+from todo_desktop.core.title_order import title_key
+from todo_desktop.core.values import SmartList, TaskQuery
+from todo_desktop.db.local.workspace import LOCAL_DATABASE, LocalWorkspace
 from todo_desktop.ui.main_window import MainWindow
-from todo_desktop.values import SmartList, TaskQuery
 
 BEAT_MS = 5
 _WORDS = ("Call", "Email", "Fix", "Review", "Plan", "Write", "Book", "Pay", "Check", "Order")

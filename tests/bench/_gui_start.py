@@ -21,12 +21,12 @@ from pathlib import Path
 from keyring.backends import fail
 
 from todo_desktop import APP_ID
-from todo_desktop.db.embedded import EmbeddedServer
-from todo_desktop.db.local import open_local
+from todo_desktop.core.values import Priority, TaskDraft
+from todo_desktop.db.local.embedded import EmbeddedServer
+from todo_desktop.db.local.opener import open_local
 from todo_desktop.db.passwords import MINIMUM_COST
-from todo_desktop.paths import HOME_ENV, AppPaths
-from todo_desktop.secret_store import SecretStore
-from todo_desktop.values import Priority, TaskDraft
+from todo_desktop.machine.paths import HOME_ENV, AppPaths
+from todo_desktop.machine.secret_store import SecretStore
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_S = 90.0

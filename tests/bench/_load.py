@@ -27,13 +27,13 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from todo_desktop.db import migrate
-from todo_desktop.db.embedded import EmbeddedServer
-from todo_desktop.db.engine import create_db_engine
+from todo_desktop.core.title_order import title_key
+from todo_desktop.db.connect.engine import create_db_engine
+from todo_desktop.db.connect.urls import parse_database_url
+from todo_desktop.db.local.embedded import EmbeddedServer
 from todo_desktop.db.passwords import MINIMUM_COST, KdfParams
 from todo_desktop.db.roles import ClientLimits, create_client_role
-from todo_desktop.db.urls import parse_database_url
-from todo_desktop.title_order import title_key
+from todo_desktop.db.schema import migrate
 
 DATABASE = "todo_bench"
 OWNER = "bench_owner"

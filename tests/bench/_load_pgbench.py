@@ -39,8 +39,8 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 
+from todo_desktop.core.values import TaskQuery
 from todo_desktop.db import task_queries, task_sql
-from todo_desktop.values import TaskQuery
 
 TASK_IDS_PER_CLIENT = 10
 FD_LIMIT = 4096

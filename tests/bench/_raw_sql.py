@@ -21,8 +21,8 @@ from typing import Any
 
 import psycopg
 
+from todo_desktop.core.values import SortKey, Status, TaskQuery
 from todo_desktop.db.task_queries import due_filtered
-from todo_desktop.values import SortKey, Status, TaskQuery
 
 COLUMNS = "id, title, description, completed, priority, due_date, created_at, updated_at, completed_at"
 # A page's rows also carry the keyset cursor of an ordering by title or by priority.

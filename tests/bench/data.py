@@ -32,16 +32,16 @@ import psycopg
 
 from tests.bench import _load
 from tests.bench._raw_sql import Raw
+from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
+from todo_desktop.core.values import Cursor, Priority, SmartList, TaskChanges, TaskDraft, TaskQuery
 from todo_desktop.db.accounts import AccountService
+from todo_desktop.db.connect.engine import create_db_engine
+from todo_desktop.db.connect.urls import parse_database_url
 from todo_desktop.db.database import Database
-from todo_desktop.db.embedded import EmbeddedServer
-from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.local.embedded import EmbeddedServer
 from todo_desktop.db.roles import rls_bypass_warning
 from todo_desktop.db.task_queries import _COUNT_ORDER
 from todo_desktop.db.tasks import TaskRepository
-from todo_desktop.db.urls import parse_database_url
-from todo_desktop.smart_lists import UPCOMING_DAYS, local_day_start
-from todo_desktop.values import Cursor, Priority, SmartList, TaskChanges, TaskDraft, TaskQuery
 
 TARGET_P99_MS = 5.0  # reads
 TARGET_RATIO = 2.0  # reads

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from tests.bench import _gui_loop as loop
 from tests.bench import _gui_start as start
-from todo_desktop.services import Workspace
+from todo_desktop.core.ports import Workspace
 
 TARGET_WINDOW_S = 0.5
 TARGET_TASKS_S = 1.0
@@ -146,11 +146,11 @@ def bench_loop(tasks: int, edits: int) -> None:
     from PySide6.QtWidgets import QApplication
 
     from todo_desktop import APP_ID
-    from todo_desktop.db.local import open_local
+    from todo_desktop.db.local.opener import open_local
     from todo_desktop.db.passwords import MINIMUM_COST
-    from todo_desktop.paths import HOME_ENV, AppPaths
-    from todo_desktop.secret_store import SecretStore
-    from todo_desktop.ui.theme import apply_theme
+    from todo_desktop.machine.paths import HOME_ENV, AppPaths
+    from todo_desktop.machine.secret_store import SecretStore
+    from todo_desktop.ui.chrome.theme import apply_theme
 
     home = Path(tempfile.mkdtemp(prefix="todo-bench-gui-"))
     paths = AppPaths.from_environment({HOME_ENV: str(home)})
@@ -278,7 +278,7 @@ def quiet() -> None:
             print(f"Qt {kind.name}: {message}", file=sys.stderr)
 
     qInstallMessageHandler(handler)
-    logging.getLogger("todo_desktop.secret_store").setLevel(logging.ERROR)
+    logging.getLogger("todo_desktop.machine.secret_store").setLevel(logging.ERROR)
 
 
 def main(argv: list[str] | None = None) -> int:

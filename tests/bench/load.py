@@ -62,10 +62,10 @@ from tests.bench._load_cluster import (  # the throwaway database, roles and ses
     register_and_sign_in,
     sample_connections,
 )
-from todo_desktop.db import migrate
-from todo_desktop.db.engine import create_db_engine
+from todo_desktop.db.connect.engine import create_db_engine
+from todo_desktop.db.connect.urls import parse_database_url
 from todo_desktop.db.roles import ClientLimits, create_client_role, rls_bypass_warning
-from todo_desktop.db.urls import parse_database_url
+from todo_desktop.db.schema import migrate
 
 TARGET_P99_MS = 50.0
 

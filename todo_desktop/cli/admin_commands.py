@@ -6,10 +6,11 @@ import os
 import sys
 from typing import TextIO
 
-from todo_desktop.db import migrate
-from todo_desktop.db.engine import single_connection
-from todo_desktop.db.migrate import SchemaState
-from todo_desktop.db.pooler_probe import shares_server_connections
+from todo_desktop.core.errors import ConfigurationError
+from todo_desktop.core.profiles import is_pooler_host
+from todo_desktop.db.connect.engine import single_connection
+from todo_desktop.db.connect.pooler_probe import shares_server_connections
+from todo_desktop.db.connect.urls import ConnectionTarget, parse_database_url
 from todo_desktop.db.roles import (
     DEFAULT_LIMITS,
     ClientLimits,
@@ -21,9 +22,8 @@ from todo_desktop.db.roles import (
     list_client_roles,
     rls_bypass_warning,
 )
-from todo_desktop.db.urls import ConnectionTarget, parse_database_url
-from todo_desktop.errors import ConfigurationError
-from todo_desktop.profiles import is_pooler_host
+from todo_desktop.db.schema import migrate
+from todo_desktop.db.schema.migrate import SchemaState
 
 URL_ENV = "TODO_DATABASE_URL"
 NEEDS_DIRECT = "This command needs the direct host, not a pooled endpoint"

@@ -15,16 +15,16 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from todo_desktop import __version__
-from todo_desktop.db import migrate
+from todo_desktop.core.errors import NotFoundError, NotSignedInError, TodoError
+from todo_desktop.core.values import Priority, Status, TaskChanges, TaskDraft, TaskQuery
 from todo_desktop.db.accounts import AccountService
+from todo_desktop.db.connect.engine import create_db_engine, single_connection
+from todo_desktop.db.connect.urls import parse_database_url
 from todo_desktop.db.database import Database
-from todo_desktop.db.embedded import EmbeddedServer
-from todo_desktop.db.engine import create_db_engine, single_connection
+from todo_desktop.db.local.embedded import EmbeddedServer
 from todo_desktop.db.roles import create_client_role
+from todo_desktop.db.schema import migrate
 from todo_desktop.db.tasks import TaskRepository
-from todo_desktop.db.urls import parse_database_url
-from todo_desktop.errors import NotFoundError, NotSignedInError, TodoError
-from todo_desktop.values import Priority, Status, TaskChanges, TaskDraft, TaskQuery
 
 T = TypeVar("T")
 PASSWORD = "self-check password"  # noqa: S105 - a throwaway account

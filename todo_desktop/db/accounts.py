@@ -14,12 +14,12 @@ import uuid
 
 from sqlalchemy import Connection, Row, text
 
-from todo_desktop import validation
+from todo_desktop.core import validation
+from todo_desktop.core.errors import AuthenticationError, NotSignedInError, ValidationError
+from todo_desktop.core.values import Account, SignedIn
+from todo_desktop.db.connect.error_mapping import SESSION_ENDED
 from todo_desktop.db.database import Database
-from todo_desktop.db.error_mapping import SESSION_ENDED
 from todo_desktop.db.passwords import DEFAULT_COST, KdfCost, KdfParams
-from todo_desktop.errors import AuthenticationError, NotSignedInError, ValidationError
-from todo_desktop.values import Account, SignedIn
 
 GENERIC_FAILURE = "Email or password is wrong."
 

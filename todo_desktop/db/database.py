@@ -17,12 +17,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Executable, Row, event
 
-from todo_desktop.db import deadline
-from todo_desktop.db.error_mapping import SESSION_ENDED, map_error
-from todo_desktop.db.retry import Verdict, classify, with_retries
-from todo_desktop.db.urls import ConnectionTarget
-from todo_desktop.errors import NotSignedInError
-from todo_desktop.reachability import Reachability
+from todo_desktop.core.errors import NotSignedInError
+from todo_desktop.core.reachability import Reachability
+from todo_desktop.db.connect import deadline
+from todo_desktop.db.connect.error_mapping import SESSION_ENDED, map_error
+from todo_desktop.db.connect.retry import Verdict, classify, with_retries
+from todo_desktop.db.connect.urls import ConnectionTarget
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

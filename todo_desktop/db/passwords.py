@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from argon2.low_level import Type, hash_secret_raw
 
-from todo_desktop.errors import AuthenticationError
+from todo_desktop.core.errors import AuthenticationError
 
 KEY_BYTES = 32
 _PHC = re.compile(

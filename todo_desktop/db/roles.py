@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, text
 from sqlalchemy.engine import URL
 
-from todo_desktop.errors import ConfigurationError, ConflictError
+from todo_desktop.core.errors import ConfigurationError, ConflictError
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MAX_CONNECTION_LIMIT = 1000

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Executable
 
+from todo_desktop.core.values import Cursor, ListCounts, SmartList, SortKey, Status, Task, TaskQuery
 from todo_desktop.db.task_sql import COUNTS, PAGE, task_from_tuple
-from todo_desktop.values import Cursor, ListCounts, SmartList, SortKey, Status, Task, TaskQuery
 
 MAX_PAGE = 1000
 _COMPLETED = {Status.OPEN: False, Status.COMPLETED: True, Status.ALL: None}

@@ -36,7 +36,7 @@ from sqlalchemy.sql.elements import Cast, ColumnElement
 from sqlalchemy.sql.functions import Function
 from sqlalchemy.types import TypeEngine
 
-from todo_desktop.values import Priority, Task
+from todo_desktop.core.values import Priority, Task
 
 # The attributes of the composite type todo_api.task (a test keeps them equal).
 TASK_COLUMNS = (

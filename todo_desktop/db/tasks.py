@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlalchemy import Executable, Row
 
-from todo_desktop import validation
+from todo_desktop.core import validation
+from todo_desktop.core.errors import NotFoundError, StaleEditError, ValidationError
+from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
+from todo_desktop.core.title_order import title_key
+from todo_desktop.core.values import ListCounts, Task, TaskChanges, TaskDraft, TaskPage, TaskQuery
 from todo_desktop.db import task_sql
 from todo_desktop.db.database import Database
 from todo_desktop.db.task_queries import count_lists, list_page
-from todo_desktop.errors import NotFoundError, StaleEditError, ValidationError
-from todo_desktop.smart_lists import UPCOMING_DAYS, local_day_start
-from todo_desktop.title_order import title_key
-from todo_desktop.values import ListCounts, Task, TaskChanges, TaskDraft, TaskPage, TaskQuery
 
 GONE = "That task no longer exists; it may have been deleted elsewhere."
 MAX_BULK = 10_000

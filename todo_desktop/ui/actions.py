@@ -17,8 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from todo_desktop.ui.sidebar import LIST_NAMES, LIST_ORDER
-from todo_desktop.values import Priority, SmartList, SortKey
+from todo_desktop.core.values import Priority, SmartList, SortKey
+from todo_desktop.ui.lists.sidebar import LIST_NAMES, LIST_ORDER
 
 if TYPE_CHECKING:
     from todo_desktop.ui.main_window import MainWindow

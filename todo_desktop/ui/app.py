@@ -11,12 +11,12 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from todo_desktop import APP_ID, APP_NAME
-from todo_desktop.reachability import Reachability
-from todo_desktop.services import ProfileGateway, WorkspaceOpener
+from todo_desktop.core.ports import ProfileGateway, WorkspaceOpener
+from todo_desktop.core.reachability import Reachability
+from todo_desktop.ui.chrome.quit_signals import QuitSignals
+from todo_desktop.ui.chrome.settings import ORGANIZATION, open_settings
+from todo_desktop.ui.chrome.theme import apply_theme
 from todo_desktop.ui.main_window import QUIT_WAIT_MS, MainWindow
-from todo_desktop.ui.quit_signals import QuitSignals
-from todo_desktop.ui.settings import ORGANIZATION, open_settings
-from todo_desktop.ui.theme import apply_theme
 
 # Quitting with edits kept offline: how long jobs still running may take to end by themselves.
 LET_GO_MS = 300

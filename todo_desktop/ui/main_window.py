@@ -18,28 +18,29 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
 
 from todo_desktop import APP_NAME
-from todo_desktop.reachability import Reachability
-from todo_desktop.services import ProfileGateway, Workspace, WorkspaceOpener
+from todo_desktop.core.clock import LocalZone
+from todo_desktop.core.failures import UNEXPECTED
+from todo_desktop.core.ports import ProfileGateway, Workspace, WorkspaceOpener
+from todo_desktop.core.reachability import Reachability
+from todo_desktop.core.values import SmartList, SortKey, TaskDraft
+from todo_desktop.ui.accounts.workspace_switch import LOADING, STARTING, WorkspaceSwitch, kept_at_quit
 from todo_desktop.ui.actions import Actions, build_actions
-from todo_desktop.ui.banner import RETRY_FIRST_MS, RetryTimer
-from todo_desktop.ui.clock import LocalZone
-from todo_desktop.ui.command_palette import CommandPalette
-from todo_desktop.ui.conflict_dialog import ConflictResolver
-from todo_desktop.ui.details_link import DetailsLink
-from todo_desktop.ui.details_pane import DetailsPane
-from todo_desktop.ui.navigator import REFRESH_MS, ListNavigator
-from todo_desktop.ui.search import SEARCH_DEBOUNCE_MS, AppKeysFirst
-from todo_desktop.ui.settings import WindowSettings
-from todo_desktop.ui.shortcuts_dialog import ShortcutsDialog
-from todo_desktop.ui.sidebar import Sidebar
-from todo_desktop.ui.task_area import TaskArea
-from todo_desktop.ui.task_commands import TaskCommands
-from todo_desktop.ui.task_list import TaskListController
-from todo_desktop.ui.waking import WakingNotice
-from todo_desktop.ui.window_status import OutboxWatch, WindowStatus
-from todo_desktop.ui.workers import UNEXPECTED, Workers
-from todo_desktop.ui.workspace_switch import LOADING, STARTING, WorkspaceSwitch, kept_at_quit
-from todo_desktop.values import SmartList, SortKey, TaskDraft
+from todo_desktop.ui.chrome.banner import RETRY_FIRST_MS, RetryTimer
+from todo_desktop.ui.chrome.command_palette import CommandPalette
+from todo_desktop.ui.chrome.settings import WindowSettings
+from todo_desktop.ui.chrome.shortcuts_dialog import ShortcutsDialog
+from todo_desktop.ui.chrome.waking import WakingNotice
+from todo_desktop.ui.chrome.window_status import OutboxWatch, WindowStatus
+from todo_desktop.ui.lists.navigator import REFRESH_MS, ListNavigator
+from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, AppKeysFirst
+from todo_desktop.ui.lists.sidebar import Sidebar
+from todo_desktop.ui.tasks.area import TaskArea
+from todo_desktop.ui.tasks.commands import TaskCommands
+from todo_desktop.ui.tasks.conflict_dialog import ConflictResolver
+from todo_desktop.ui.tasks.details_link import DetailsLink
+from todo_desktop.ui.tasks.details_pane import DetailsPane
+from todo_desktop.ui.tasks.task_list import TaskListController
+from todo_desktop.ui.workers import Workers
 
 _log = logging.getLogger(__name__)
 

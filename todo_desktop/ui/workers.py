@@ -15,50 +15,19 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
 
-from todo_desktop.errors import DatabaseUnavailableError, TodoError
+from todo_desktop.core.failures import Failure, failure_from
 
 T = TypeVar("T")
 
 _log = logging.getLogger(__name__)
 
 READ_THREADS = 2
-UNEXPECTED = "Something went wrong; the details were written to the log."
 # Writes carry no view: each outcome matters (it confirms or rolls back an edit).
 _WRITE_VIEW = ""
 # Writes that carry no edit of their own: the outbox's flushes (``OutboxWatch``). What they
 # send is already in the outbox file, so quitting need not wait for them.
 SEND_WAITING_EDITS = "send waiting edits"  # the label of the outbox flush job
 RESENDS = frozenset({SEND_WAITING_EDITS})
-
-
-class Failure(str):
-    """One sentence for a person, plus where it belongs.
-
-    A str, so callers that only show the sentence need not know more; ``field`` names the
-    input a validation error is about (to show it beside that field), and ``unavailable``
-    says the database could not be reached (the window then shows its banner and retries).
-    """
-
-    field: str | None
-    unavailable: bool
-
-    def __new__(cls, message: str, *, field: str | None = None, unavailable: bool = False) -> Failure:
-        made = super().__new__(cls, message)
-        made.field = field
-        made.unavailable = unavailable
-        return made
-
-
-def failure_from(exc: BaseException, label: str) -> Failure:
-    """The Failure a person should see for ``exc``; anything unexpected is logged in full."""
-    if isinstance(exc, TodoError):
-        return Failure(
-            exc.message,
-            field=getattr(exc, "field", None),
-            unavailable=isinstance(exc, DatabaseUnavailableError),
-        )
-    _log.error("Background job %r failed", label, exc_info=exc)
-    return Failure(UNEXPECTED)
 
 
 @dataclass(frozen=True, slots=True)

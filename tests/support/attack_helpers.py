@@ -1,0 +1,30 @@
+"""A raw psycopg connection as the client role: what an attacker holding the shared
+credentials would use, bypassing everything our data layer does."""
+
+from __future__ import annotations
+
+import psycopg
+
+from tests.support.database import POOLER, _dsn
+
+
+def attacker(url: str) -> psycopg.Connection:
+    # Through a transaction-mode pooler a statement prepared on one server connection is
+    # unknown on the next, so psycopg must not prepare any.
+    extra = {"prepare_threshold": None} if POOLER else {}
+    return psycopg.connect(_dsn(url), autocommit=False, **extra)
+
+
+def as_session(conn: psycopg.Connection, token: str | None) -> None:
+    conn.execute("SELECT set_config('todo.session_token', %s, true)", (token or "",))
+
+
+def blocks_read(conn: psycopg.Connection, token: str, call: str, params: dict[str, object]) -> int:
+    """Buffer pages one todo_api call reads, with everything the function runs inside it
+    (a client's EXPLAIN shows no plan in there, but the call's buffer counts include it).
+    The call runs once untimed first, so the count is of a warm, cached plan."""
+    conn.execute("SELECT set_config('todo.session_token', %s, false)", (token,))
+    sql = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT * FROM " + call
+    conn.execute(sql, params)
+    plan = conn.execute(sql, params).fetchone()[0][0]["Plan"]
+    return int(plan["Shared Hit Blocks"] + plan["Shared Read Blocks"])

@@ -1,0 +1,38 @@
+"""The local workspace once it is open: the embedded server, its database and the automatic
+local account, and the names they go by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from todo_desktop.core.values import SignedIn
+
+if TYPE_CHECKING:
+    from todo_desktop.db.accounts import AccountService
+    from todo_desktop.db.database import Database
+    from todo_desktop.db.local.embedded import EmbeddedServer
+    from todo_desktop.db.tasks import TaskRepository
+
+LOCAL_DATABASE = "todo"
+LOCAL_ROLE = "todo_local"
+LOCAL_EMAIL = "me@local.invalid"
+KEY_SECRET = "local-account:key"  # noqa: S105 - a key name, not a secret
+
+
+@dataclass
+class LocalWorkspace:
+    server: EmbeddedServer
+    db: Database
+    accounts: AccountService
+    signed_in: SignedIn
+
+    @property
+    def tasks(self) -> TaskRepository:
+        from todo_desktop.db.tasks import TaskRepository
+
+        return TaskRepository(self.db, self.signed_in.token)
+
+    def close(self) -> None:
+        self.db.dispose()
+        self.server.stop()

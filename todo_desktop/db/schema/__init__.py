@@ -1,0 +1,1 @@
+"""The schema: table models, the migration runner and its lock."""

@@ -1,0 +1,84 @@
+"""SQLModel descriptions of the tables and of the rows the todo_api functions return.
+
+The migrations own the DDL (they carry RLS, triggers and functions that models cannot
+express); these classes describe the same columns for typing and review, and tests check
+that they agree with the migrated schema. Clients have no privilege on the tables: they
+receive ``ApiTask`` rows from the functions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Column, Computed, DateTime, SmallInteger, String, Text
+from sqlmodel import Field, SQLModel
+
+from todo_desktop.core.validation import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX
+
+
+class UserBase(SQLModel):
+    email: str = Field(max_length=EMAIL_MAX, sa_column=Column(String(EMAIL_MAX), nullable=False, unique=True))
+    first_name: str = Field(max_length=NAME_MAX, sa_column=Column(String(NAME_MAX), nullable=False))
+    last_name: str = Field(max_length=NAME_MAX, sa_column=Column(String(NAME_MAX), nullable=False))
+    is_active: bool = Field(default=True, nullable=False)
+
+
+class User(UserBase, table=True):
+    __tablename__ = "users"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    # Clients have no privilege on this column; only todo_auth functions read it.
+    password_hash: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class TaskBase(SQLModel):
+    title: str = Field(
+        min_length=1, max_length=TITLE_MAX, sa_column=Column(String(TITLE_MAX), nullable=False)
+    )
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX, sa_column=Column(Text))
+    completed: bool = Field(default=False, nullable=False)
+    priority: str = Field(default="medium", sa_column=Column(String(20), nullable=False))
+    due_date: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class Task(TaskBase, table=True):
+    __tablename__ = "tasks"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", nullable=False, ondelete="CASCADE")
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    priority_rank: int = Field(
+        sa_column=Column(
+            SmallInteger,
+            Computed("CASE priority WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 4 END"),
+            nullable=False,
+        )
+    )
+    # The title order compares this column, not lower(title): a non-leakproof function in a
+    # condition cannot bound an index scan under row-level security.
+    title_key: str = Field(sa_column=Column(Text, Computed("lower((title)::text)"), nullable=False))
+
+
+class ApiTask(SQLModel):
+    """A row of composite type todo_api.task, as every task function returns it."""
+
+    id: uuid.UUID
+    title: str
+    description: str | None
+    completed: bool
+    priority: str
+    due_date: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    title_key: str  # the keyset cursor of a title-ordered page
+    priority_rank: int  # the keyset cursor of a priority-ordered page
+
+
+users = User.__table__  # type: ignore[attr-defined]
+tasks = Task.__table__  # type: ignore[attr-defined]

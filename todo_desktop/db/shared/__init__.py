@@ -1,0 +1,1 @@
+"""Shared databases (PostgreSQL, Neon) named by the connection profiles."""

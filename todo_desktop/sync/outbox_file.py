@@ -1,0 +1,273 @@
+"""The outbox's file and the plain-JSON form of what it holds; ``todo_desktop.sync.outbox`` uses it.
+
+``Outbox`` is an ordered queue of pending writes kept in a JSON-lines file (one file per
+workspace, 0600 in a 0700 folder). Each append is fsync'ed before it counts; entries are
+removed only after the database accepted them, by rewriting the file atomically (write a
+temporary file, fsync, rename, fsync the folder). A crash at any moment leaves either the
+old file or the new one, and at worst a torn last line, which is skipped.
+The file is rewritten after every replayed edit: a crash can then repeat at most the one
+edit whose success was not yet recorded, which is harmless because replays are idempotent.
+Edits that met a newer version and wait for the person's choice are kept in a second file
+beside it, written the same way (``todo_desktop.sync.conflicts``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from todo_desktop.core.errors import DatabaseUnavailableError
+from todo_desktop.core.ports import TaskService
+from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft
+from todo_desktop.machine.atomic_file import write_atomically
+
+log = logging.getLogger(__name__)
+
+Entry = dict[str, Any]
+
+
+def _safe_key(key: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]", "_", key).strip(".") or "local"
+    return cleaned[:100]
+
+
+class Outbox:
+    """A durable, ordered queue of pending write operations (plain JSON objects)."""
+
+    def __init__(self, folder: Path, key: str = "local") -> None:
+        self.folder = folder
+        self.path = folder / f"{_safe_key(key)}.jsonl"
+        self._lock = threading.Lock()
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.name == "posix":
+            folder.chmod(0o700)
+        self._entries = self._load()
+
+    def _load(self) -> list[Entry]:
+        entries, damaged = read_lines(self.path)
+        if damaged:
+            self._rewrite(entries)
+        return entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def first(self) -> Entry | None:
+        with self._lock:
+            return dict(self._entries[0]) if self._entries else None
+
+    def entries(self) -> list[Entry]:
+        with self._lock:
+            return [dict(e) for e in self._entries]
+
+    def append(self, entry: Entry) -> None:
+        """Add ``entry`` at the end; it is on disk (fsync'ed) when this returns."""
+        line = (json.dumps(entry, separators=(",", ":"), ensure_ascii=True) + "\n").encode("ascii")
+        with self._lock:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                os.write(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self._entries.append(dict(entry))
+
+    def replace_all(self, entries: Iterable[Entry]) -> None:
+        """Make the queue exactly ``entries``, atomically on disk."""
+        with self._lock:
+            kept = [dict(e) for e in entries]
+            self._rewrite(kept)
+            self._entries = kept
+
+    def drop_first(self, count: int = 1) -> None:
+        with self._lock:
+            kept = self._entries[count:]
+            self._rewrite(kept)
+            self._entries = kept
+
+    def _rewrite(self, entries: list[Entry]) -> None:
+        write_lines(self.path, entries)
+
+
+def write_lines(path: Path, entries: Iterable[Entry]) -> None:
+    """Make ``path`` hold exactly ``entries``, one JSON object a line, atomically: a crash
+    leaves the old file or the new one, never a mix."""
+    body = "".join(json.dumps(e, separators=(",", ":"), ensure_ascii=True) + "\n" for e in entries)
+    write_atomically(path, body.encode("ascii"))
+
+
+def read_lines(path: Path) -> tuple[list[Entry], bool]:
+    """The JSON objects in ``path``, and whether a torn or unreadable line was skipped."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return [], False
+    entries: list[Entry] = []
+    torn = 0
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            torn += 1  # a crash in the middle of an append: that edit never counted
+            continue
+        if isinstance(entry, dict):
+            entries.append(entry)
+    damaged = bool(torn or (raw and not raw.endswith(b"\n")))
+    if damaged:
+        log.warning("%s: skipped %d unreadable line(s)", path.name, torn)
+    return entries, damaged
+
+
+# -- operations as plain JSON ----------------------------------------------------------
+
+
+def when_to_json(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def when_from_json(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def draft_to_json(draft: TaskDraft) -> Entry:
+    return {
+        "id": str(draft.id),
+        "title": draft.title,
+        "description": draft.description,
+        "priority": draft.priority.value,
+        "due_date": when_to_json(draft.due_date),
+        "completed": draft.completed,
+    }
+
+
+def draft_from_json(data: Entry) -> TaskDraft:
+    return TaskDraft(
+        title=data["title"],
+        description=data["description"],
+        priority=Priority(data["priority"]),
+        due_date=when_from_json(data["due_date"]),
+        completed=bool(data["completed"]),
+        id=uuid.UUID(data["id"]),
+    )
+
+
+def changes_to_json(changes: TaskChanges) -> Entry:
+    """Only the fields given; a cleared field is an explicit null."""
+    out: Entry = {}
+    for name, value in changes.as_dict().items():
+        if isinstance(value, Priority):
+            out[name] = value.value
+        elif isinstance(value, datetime):
+            out[name] = value.isoformat()
+        else:
+            out[name] = value
+    return out
+
+
+def changes_from_json(data: Entry) -> TaskChanges:
+    values: dict[str, Any] = dict(data)
+    if "priority" in values:
+        values["priority"] = Priority(values["priority"])
+    if values.get("due_date") is not None:
+        values["due_date"] = when_from_json(values["due_date"])
+    return TaskChanges(**values)
+
+
+def task_to_json(task: Task) -> Entry:
+    return {
+        "id": str(task.id),
+        "title": task.title,
+        "description": task.description,
+        "completed": task.completed,
+        "priority": task.priority.value,
+        "due_date": when_to_json(task.due_date),
+        "created_at": when_to_json(task.created_at),
+        "updated_at": when_to_json(task.updated_at),
+        "completed_at": when_to_json(task.completed_at),
+    }
+
+
+def task_from_json(data: Entry) -> Task:
+    created = when_from_json(data["created_at"])
+    updated = when_from_json(data["updated_at"])
+    assert created is not None and updated is not None
+    return Task(
+        id=uuid.UUID(data["id"]),
+        title=data["title"],
+        description=data["description"],
+        completed=bool(data["completed"]),
+        priority=Priority(data["priority"]),
+        due_date=when_from_json(data["due_date"]),
+        created_at=created,
+        updated_at=updated,
+        completed_at=when_from_json(data["completed_at"]),
+    )
+
+
+# -- values ----------------------------------------------------------------------------
+
+
+class QueuedEditError(DatabaseUnavailableError):
+    """The database is unreachable; the edit is queued but cannot be shown optimistically."""
+
+
+def applied_values(task: Task, values: dict[str, Any], now: datetime) -> Task:
+    guess = replace(task, updated_at=now, **values)
+    if "completed" in values and values["completed"] != task.completed:
+        guess = replace(guess, completed_at=now if guess.completed else None)
+    return guess
+
+
+@dataclass(frozen=True, slots=True)
+class FlushReport:
+    sent: int  # edits the database accepted
+    dropped: int  # edits it refused for good (see ``DurableTasks.problems``)
+    pending: int  # still waiting
+    problems: tuple[str, ...] = ()  # one sentence per dropped edit, for the window
+    conflicts: int = 0  # edits that met a newer version and wait for the person's choice
+
+
+# -- replaying --------------------------------------------------------------------------
+
+
+def replay(inner: TaskService, entry: Entry) -> list[Task]:
+    """Send one queued write to ``inner``; every one is idempotent, so a repeat is harmless."""
+    op = entry["op"]
+    if op == "create":
+        return [inner.create(draft_from_json(entry["draft"]))]
+    if op == "update":
+        task_id = uuid.UUID(entry["id"])
+        expected = when_from_json(entry.get("expected"))
+        return [inner.update(task_id, changes_from_json(entry["changes"]), expected)]
+    if op == "set_completed":
+        return inner.set_completed([uuid.UUID(i) for i in entry["ids"]], bool(entry["completed"]))
+    if op == "delete":
+        inner.delete([uuid.UUID(i) for i in entry["ids"]])
+        return []
+    if op == "restore":
+        return [inner.restore(task_from_json(entry["task"]))]
+    raise ValueError(f"unknown outbox operation {op!r}")
+
+
+def with_real_version(entry: Entry, versions: Mapping[tuple[str, str], str]) -> Entry:
+    """``entry`` with the versions made up for optimistic results replaced by the stored ones
+    (an update's ``expected``; a delete's ``seen``, the versions the person deleted)."""
+    if entry.get("op") == "delete" and entry.get("seen"):
+        seen = {i: versions.get((i, v), v) for i, v in entry["seen"].items()}
+        return entry if seen == entry["seen"] else {**entry, "seen": seen}
+    expected = entry.get("expected")
+    if entry.get("op") != "update" or expected is None:
+        return entry
+    real = versions.get((entry["id"], expected))
+    return entry if real is None else {**entry, "expected": real}

@@ -1,0 +1,1 @@
+"""Workspaces and accounts: sign-in, connection profiles, switching workspace."""

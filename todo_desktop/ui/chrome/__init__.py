@@ -1,0 +1,1 @@
+"""The frame around the work: banner, status bar, theme, icons, palette and dialogs of help."""

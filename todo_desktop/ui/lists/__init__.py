@@ -1,0 +1,1 @@
+"""The lists beside the tasks: the sidebar, moving between lists, and search."""

@@ -1,0 +1,99 @@
+"""The middle of the window: connection banner, quick-add and search fields, and the task table
+(or, until there is a list, a quiet placeholder in its place)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from todo_desktop.core.values import SortKey
+from todo_desktop.ui.chrome.banner import Banner
+from todo_desktop.ui.chrome.placeholder import ListPlaceholder
+from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, KeyLineEdit, SearchField
+from todo_desktop.ui.tasks.columns import COLUMN_BY_SORT, Column, local_time
+from todo_desktop.ui.tasks.table_model import TaskTableModel
+
+# Orders that put the smallest value first; the others list the newest or most urgent first.
+ASCENDING = {SortKey.DUE, SortKey.TITLE}
+
+
+class TaskArea(QWidget):
+    def __init__(
+        self, model: TaskTableModel, parent: QWidget | None = None, *, debounce_ms: int = SEARCH_DEBOUNCE_MS
+    ) -> None:
+        super().__init__(parent)
+        self.banner = Banner(self)
+
+        self.quick_add = KeyLineEdit(self)
+        self.quick_add.setPlaceholderText("Add a task and press Enter  (Ctrl+N)")
+        self.quick_add.setAccessibleName("New task title")
+        self.quick_add.setClearButtonEnabled(True)
+        self.search = SearchField(self, debounce_ms)
+
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Tasks")
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Enter and F2 edit the title through actions; a double click does too.
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, as in any form
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        metrics = QFontMetrics(self.font())
+        rows = self.table.verticalHeader()
+        # Fixed height: measuring each row (ResizeToContents) took 15 s at 100k rows.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(metrics.height() + 10)
+        rows.hide()
+        columns = self.table.horizontalHeader()
+        char = metrics.averageCharWidth()
+        widths = {Column.DONE: 6, Column.PRIORITY: 10}
+        for column, width in widths.items():
+            columns.resizeSection(column, char * width)
+        # Dates must fit whole even in bold (urgent rows), at any scale: measure one.
+        bold = QFont(self.font())
+        bold.setBold(True)
+        date_width = (
+            QFontMetrics(bold).horizontalAdvance(local_time(datetime(2026, 12, 31, 23, 59))) + char * 3
+        )
+        for column in (Column.DUE, Column.UPDATED):
+            columns.resizeSection(column, date_width)
+        columns.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        # Clicking a header asks SQL for that order; the view itself never sorts.
+        columns.setSectionsClickable(True)
+        columns.setSortIndicatorShown(True)
+
+        self.placeholder = ListPlaceholder(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self.table)
+
+        fields = QHBoxLayout()
+        fields.addWidget(self.quick_add, 3)
+        fields.addWidget(self.search, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addLayout(fields)
+        layout.addWidget(self.stack, 1)
+
+    def show_sort(self, key: SortKey) -> None:
+        column = COLUMN_BY_SORT.get(key)
+        header = self.table.horizontalHeader()
+        if column is None:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # no column shows this order
+            return
+        order = Qt.SortOrder.AscendingOrder if key in ASCENDING else Qt.SortOrder.DescendingOrder
+        header.setSortIndicator(column, order)

@@ -1,0 +1,379 @@
+"""The details pane: title, notes, priority and due date of one task.
+
+A field saves when focus leaves it (or with Ctrl+Enter, handled by the window). Each field
+is checked with the shared input rules first; a wrong value stays as typed, with the reason
+beside it, until the person corrects it. A field the person has changed but not saved is
+never overwritten by a refresh. With no task, every field is empty.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from todo_desktop.core import validation
+from todo_desktop.core.clock import from_epoch
+from todo_desktop.core.errors import ValidationError
+from todo_desktop.core.values import Priority, Task, TaskChanges
+from todo_desktop.ui.chrome.theme import error_style
+from todo_desktop.ui.lists.search import KeyLineEdit
+from todo_desktop.ui.tasks.due_edit import DueEdit
+
+FIELDS = ("title", "description", "priority", "due_date")
+DUE_FORMAT = "yyyy-MM-dd HH:mm"
+NO_TASK = "No task selected"
+UNSAVED = "Not saved yet: fix the marked field, or press Ctrl+Z in it to take the change back."
+
+
+def _minute(value: datetime | None) -> datetime | None:
+    return value.replace(second=0, microsecond=0) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Typed:
+    """Input of one task that is not stored: each field as typed, and the sentences beside them."""
+
+    values: dict[str, object]
+    errors: dict[str, str]
+    stored: tuple[str, ...] = ()  # fields to show as stored, whatever they showed before
+
+    @classmethod
+    def refused(cls, changes: TaskChanges, message: str, field: str | None) -> Typed:
+        """A refused save: what was typed, and the reason beside the field it names. A choice
+        from a list (priority) is no typing to keep: its field goes back to the stored value."""
+        tried = changes.as_dict()
+        values = {k: v for k, v in tried.items() if k != "priority"}
+        target = field if field in FIELDS else next(iter(tried), None)
+        stored = ("priority",) if "priority" in tried else ()
+        return cls(values, {target if target in FIELDS else "general": message}, stored)
+
+
+class DetailsPane(QWidget):
+    save_requested = Signal(object, object)  # task id, TaskChanges
+    leave_requested = Signal()  # Esc: back to the list
+
+    def __init__(self, default_due: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Task details")
+        self._default_due = default_due
+        self._task: Task | None = None
+
+        self.heading = QLabel(NO_TASK, self)
+        self.heading.setAccessibleName("Details heading")
+        self.title_edit = KeyLineEdit(self)
+        self.title_edit.setAccessibleName("Title")
+        self.description_edit = QPlainTextEdit(self)
+        self.description_edit.setAccessibleName("Notes")
+        self.description_edit.setTabChangesFocus(True)  # Tab moves on, as in every form
+        self.priority_combo = QComboBox(self)
+        self.priority_combo.setAccessibleName("Priority")
+        for priority in Priority:
+            self.priority_combo.addItem(priority.value.capitalize(), priority)
+        self.priority_combo.activated.connect(lambda _i: self.save_field("priority"))
+        self.no_due = QCheckBox("&No due date", self)
+        self.no_due.setAccessibleName("No due date")
+        self.no_due.toggled.connect(self._no_due_toggled)
+        self.due_edit = DueEdit(self)
+        self.due_edit.setAccessibleName("Due date and time")
+        self.due_edit.setCalendarPopup(True)
+        self.due_edit.setDisplayFormat(DUE_FORMAT)
+        # Its lowest value reads as blank: the field shows nothing when there is no date to show.
+        self.due_edit.setSpecialValueText(" ")
+        self.errors = {field: self._error_label(field) for field in FIELDS}
+        self.general_error = self._error_label("general")
+
+        due_row = QHBoxLayout()
+        due_row.addWidget(self.due_edit, 1)
+        due_row.addWidget(self.no_due)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Title", self._with_error(self.title_edit, "title"))
+        form.addRow("N&otes", self._with_error(self.description_edit, "description"))
+        form.addRow("&Priority", self._with_error(self.priority_combo, "priority"))
+        form.addRow("D&ue", self._with_error(due_row, "due_date"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(form, 1)
+        layout.addWidget(self.general_error)
+        self._groups: dict[str, tuple[QWidget, ...]] = {
+            "title": (self.title_edit,),
+            "description": (self.description_edit,),
+            "priority": (self.priority_combo,),
+            "due_date": (self.due_edit, self.no_due),
+        }
+        self.title_edit.escaped.connect(self.leave_requested)
+        self.title_edit.textEdited.connect(lambda _text: self._corrected("title"))
+        self.description_edit.textChanged.connect(lambda: self._corrected("description"))
+        self.due_edit.dateTimeChanged.connect(lambda _when: self._corrected("due_date"))
+        self.no_due.toggled.connect(lambda _checked: self._corrected("due_date"))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
+        self.show_task(None)
+
+    def _error_label(self, field: str) -> QLabel:
+        label = QLabel(self)
+        label.setWordWrap(True)
+        label.setStyleSheet(error_style())
+        label.setAccessibleName(f"{field.replace('_', ' ').capitalize()} problem")
+        label.hide()
+        return label
+
+    def _with_error(self, field: QWidget | QHBoxLayout, name: str) -> QWidget:
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        if isinstance(field, QWidget):
+            column.addWidget(field)
+        else:
+            column.addLayout(field)
+        column.addWidget(self.errors[name])
+        return box
+
+    # What is shown ---------------------------------------------------------------------
+
+    @property
+    def task_id(self) -> uuid.UUID | None:
+        return self._task.id if self._task is not None else None
+
+    @property
+    def shown_task(self) -> Task | None:
+        return self._task
+
+    def show_task(self, task: Task | None, *, force: bool = False) -> bool:
+        """Show ``task`` (the one shown: refresh it); refused (False) while input is unsaved."""
+        if not force and task is not None and task.id == self.task_id:
+            self.refresh(task)
+            return True
+        if not force and self.is_dirty():
+            return False
+        self._task = task
+        self.heading.setText(task.title if task is not None else NO_TASK)
+        for members in self._groups.values():
+            for widget in members:
+                widget.setEnabled(task is not None)
+        for field in FIELDS:
+            self._fill(field, task)
+            self.set_error(field, "")
+        self.set_error("general", "")
+        return True
+
+    def refresh(self, task: Task) -> None:
+        """The task changed in the list: update the fields the person has not changed."""
+        if self._task is None or task.id != self._task.id:
+            return
+        dirty = {field for field in FIELDS if self.is_field_dirty(field)}
+        self._task = task
+        self.heading.setText(task.title)
+        for field in FIELDS:
+            if field not in dirty:
+                self._fill(field, task)
+
+    def _fill(self, field: str, task: Task | None) -> None:
+        if field == "title":
+            self.title_edit.setText(task.title if task else "")
+        elif field == "description":
+            self.description_edit.setPlainText((task.description or "") if task else "")
+        elif field == "priority":
+            self.priority_combo.setCurrentIndex(self.priority_combo.findData(task.priority) if task else -1)
+        else:
+            due = task.due_date if task else None
+            self.no_due.blockSignals(True)
+            self.no_due.setChecked(due is None)
+            self.no_due.blockSignals(False)
+            self.due_edit.setEnabled(task is not None and due is not None)
+            if due is not None:
+                self.set_due(due)
+            else:  # not the last task's date, greyed out
+                self.due_edit.setDateTime(self.due_edit.minimumDateTime())
+
+    def set_due(self, due: datetime) -> None:
+        self.due_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(due.timestamp())))
+
+    def _no_due_toggled(self, checked: bool) -> None:
+        self.due_edit.setEnabled(not checked)
+        if not checked and (self._task is None or self._task.due_date is None):
+            self.set_due(self._default_due())
+
+    # Reading the fields ----------------------------------------------------------------
+
+    def raw_value(self, field: str) -> object:
+        if field == "title":
+            return self.title_edit.text()
+        if field == "description":
+            return self.description_edit.toPlainText()
+        if field == "priority":
+            return self.priority_combo.currentData()
+        if self.no_due.isChecked():
+            return None
+        return from_epoch(self.due_edit.dateTime().toSecsSinceEpoch())
+
+    def clean_value(self, field: str) -> object:
+        """The field's value by the input rules; raises ValidationError with its sentence."""
+        raw = self.raw_value(field)
+        if field == "title":
+            return validation.title(str(raw))
+        if field == "description":
+            return validation.description(str(raw))
+        if field == "priority":
+            return validation.priority(raw)
+        return validation.due_date(raw if isinstance(raw, datetime) else None)
+
+    def is_field_dirty(self, field: str) -> bool:
+        if self._task is None:
+            return False
+        try:
+            value = self.clean_value(field)
+        except ValidationError:
+            return True
+        current = getattr(self._task, field)
+        if field == "due_date":
+            return _minute(value) != _minute(current)  # type: ignore[arg-type]
+        return bool(value != current)
+
+    def is_dirty(self) -> bool:
+        return any(self.is_field_dirty(field) for field in FIELDS)
+
+    def has_wrong_input(self) -> bool:
+        """True while a field holds what the input rules refuse."""
+        return any(self._problem(field) is not None for field in FIELDS)
+
+    def _problem(self, field: str) -> str | None:
+        try:
+            self.clean_value(field)
+        except ValidationError as exc:
+            return exc.message
+        return None
+
+    def _corrected(self, field: str) -> None:
+        # A sentence about the field goes once the field passes the rules; one still true stays.
+        if self._task is None or not self.error(field) or self._problem(field) is not None:
+            return
+        self.set_error(field, "")
+        if self.error("general") == UNSAVED and not self.has_wrong_input():
+            self.set_error("general", "")
+
+    def typed(self) -> Typed | None:
+        """What was typed for the shown task and not stored, with its sentences; None if nothing."""
+        values = {field: self.raw_value(field) for field in FIELDS if self.is_field_dirty(field)}
+        if not values:
+            return None
+        errors = {name: self.error(name) for name in (*FIELDS, "general") if self.error(name)}
+        return Typed(values, errors)
+
+    def changes(self, fields: tuple[str, ...] = FIELDS) -> TaskChanges | None:
+        """The changed fields as TaskChanges; None if any is wrong (its sentence is shown)."""
+        values: dict[str, object] = {}
+        ok = True
+        for field in fields:
+            try:
+                value = self.clean_value(field)
+            except ValidationError as exc:
+                self.set_error(field, exc.message)
+                ok = False
+                continue
+            self.set_error(field, "")
+            if self.is_field_dirty(field):
+                values[field] = value
+        self.set_error("general", "" if ok else UNSAVED)
+        return TaskChanges(**values) if ok else None  # type: ignore[arg-type]
+
+    # Saving ----------------------------------------------------------------------------
+
+    def save_field(self, field: str) -> bool:
+        return self._save((field,))
+
+    def save_all(self) -> bool:
+        return self._save(FIELDS)
+
+    def _save(self, fields: tuple[str, ...]) -> bool:
+        if self._task is None:
+            return True
+        changes = self.changes(fields)
+        if changes is None:
+            return False
+        if changes.as_dict():
+            self.save_requested.emit(self._task.id, changes)
+        return True
+
+    def put_back(self, typed: Typed) -> None:
+        """Show input typed earlier for the shown task, with its sentences."""
+        for name, value in typed.values.items():
+            if name == "title":
+                self.title_edit.setText(str(value))
+            elif name == "description":
+                self.description_edit.setPlainText(str(value or ""))
+            elif name == "due_date":
+                self.no_due.setChecked(value is None)
+                if isinstance(value, datetime):
+                    self.set_due(value)
+        for name in typed.stored:
+            self._fill(name, self._task)
+        for name, message in typed.errors.items():
+            self.set_error(name, message)
+
+    def show_title_attempt(self, text: str, message: str) -> None:
+        self.title_edit.setText(text)
+        self.set_error("title", message)
+        self.focus_field("title")
+
+    def set_error(self, field: str, message: str) -> None:
+        label = self.general_error if field == "general" else self.errors[field]
+        label.setText(message)
+        label.setVisible(bool(message))
+
+    def error(self, field: str) -> str:
+        label = self.general_error if field == "general" else self.errors[field]
+        return label.text() if label.isVisibleTo(self) else ""
+
+    # Focus -----------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Esc from any field that does not use it itself: back to the list (which saves).
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            self.leave_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focus_field(self, field: str) -> None:
+        if field == "due_date" and self.no_due.isChecked() and self._task is not None:
+            self.no_due.setChecked(False)
+        widget = self._groups[field][0]
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if widget is self.title_edit:
+            self.title_edit.selectAll()
+
+    def contains_focus(self) -> bool:
+        focus = QApplication.focusWidget()
+        return focus is not None and self._group_of(focus) is not None
+
+    def _group_of(self, widget: QWidget | None) -> str | None:
+        # Walks past window boundaries on purpose: the calendar popup is a window whose
+        # parent is the date field, and moving into it must not count as leaving the field.
+        while widget is not None:
+            for field, members in self._groups.items():
+                if widget in members:
+                    return field
+            widget = widget.parentWidget()
+        return None
+
+    def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
+        left = self._group_of(old)
+        if left is not None and left != self._group_of(new):
+            self.save_field(left)

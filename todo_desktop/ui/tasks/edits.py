@@ -1,0 +1,401 @@
+"""Optimistic writes: every edit shows at once, then the database confirms or refuses it.
+
+The stored value replaces the guess; a refusal rolls the row back and says why in one
+sentence. Writes may name tasks that are not in the list on screen (an undo after the list
+changed): those are written all the same, and the list is reloaded once they are stored.
+
+Every edit of a task is based on the version (``updated_at``) the database last confirmed
+for it, so an edit made on another device meanwhile is detected, never silently
+overwritten: the row then shows the other device's version, and ``conflict`` asks the
+person to choose (see ``conflict_dialog``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
+
+from PySide6.QtCore import QObject, Signal
+
+from todo_desktop.core.clock import utc_now
+from todo_desktop.core.failures import Failure
+from todo_desktop.core.ports import TaskService
+from todo_desktop.core.values import Task, TaskChanges, TaskDraft, guess_task
+from todo_desktop.sync.edit_versions import (
+    BatchResult,
+    CountChanges,
+    Versions,
+    applied,
+    created_with_version,
+    plural,
+    quoted,
+    run_batch,
+    versioned_write,
+)
+from todo_desktop.ui.tasks.table_model import TaskTableModel
+from todo_desktop.ui.workers import Workers
+
+# Called once a write has settled: True if the database stored it.
+Done = Callable[[bool], None]
+
+
+class TaskEditor(QObject):
+    message = Signal(str)  # one sentence for the status bar
+    add_failed = Signal(str)  # the title of a task the database refused, so it can be retyped
+    edit_failed = Signal(object, object, object)  # task id, the TaskChanges tried, the Failure
+    settled = Signal()  # a write finished either way: counts may have changed
+    # Another device changed a task first: its id, the stored task (theirs, now shown) and
+    # the person's TaskChanges that were not written (all of them, if several queued up).
+    conflict = Signal(object, object, object)
+    unbound = Signal()  # the workspace closed: choices about its tasks no longer apply
+
+    def __init__(
+        self,
+        workers: Workers,
+        model: TaskTableModel,
+        reload: Callable[[], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._workers = workers
+        self.model = model
+        self._reload = reload
+        self._service: TaskService | None = None
+        # Bumped when the list shows another query: row numbers from before mean nothing now.
+        self.generation = 0
+        # Creates still in flight: kept visible across a reload that cannot see them yet.
+        self._unsaved: dict[uuid.UUID, Task] = {}
+        # Per task: how many writes are in flight, and the last value the database confirmed.
+        # Only when the last write settles is that value shown, so replies to older edits
+        # cannot flicker over a newer guess.
+        self._in_flight: Counter[uuid.UUID] = Counter()
+        self._confirmed: dict[uuid.UUID, Task] = {}
+        # Deletes not yet answered: a page read before they commit must not bring rows back.
+        self._deleting: Counter[uuid.UUID] = Counter()
+        self.versions = Versions()
+        # What the counts beside the lists must add to the database's until it has counted it.
+        self.counting = CountChanges()
+
+    def bind(self, service: TaskService) -> None:
+        self._service = service
+
+    def unbind(self) -> None:
+        # Creates still in flight belong to the old workspace; the next list must not show them.
+        # The rest of the bookkeeping stays: their answers still arrive and settle it.
+        self._service = None
+        self._unsaved.clear()
+        self.counting.clear()
+        self.generation += 1
+        self.unbound.emit()
+
+    @property
+    def ready(self) -> bool:
+        return self._service is not None
+
+    def unsaved(self) -> list[Task]:
+        return list(self._unsaved.values())
+
+    def overlay(self, tasks: Iterable[Task]) -> list[Task]:
+        """A page read from the database, with the edits still on their way laid over it.
+
+        Reads and writes run on different threads, so a page may have been read just before
+        an edit committed; showing it as read would undo the edit on screen for a moment.
+        """
+        shown = []
+        for task in tasks:
+            if self._deleting[task.id]:
+                continue
+            guess = self.model.task(task.id) if self._in_flight[task.id] else None
+            if guess is None:
+                self.versions.seen(task)
+            shown.append(guess or task)
+        return shown
+
+    def busy(self, task_id: uuid.UUID) -> bool:
+        """True while a local edit of the task is unsettled: a read must not overwrite it."""
+        return bool(
+            self._in_flight[task_id]
+            or self._deleting[task_id]
+            or task_id in self._unsaved
+            or self.versions.conflicted(task_id) is not None
+        )
+
+    def merge(self, tasks: Iterable[Task]) -> int:
+        """Show tasks changed elsewhere in place (those in the list, without a local edit
+        on its way); returns how many rows changed."""
+        changed = 0
+        for task in tasks:
+            if self.busy(task.id):
+                continue
+            self.versions.seen(task)
+            shown = self.model.task(task.id)
+            if shown is not None and shown != task and task.updated_at >= shown.updated_at:
+                self.model.replace_task(task)
+                changed += 1
+        return changed
+
+    # Create ----------------------------------------------------------------------------
+
+    def create(
+        self, draft: TaskDraft, *, row: int = 0, give_back: bool = True, done: Done | None = None
+    ) -> None:
+        assert self._service is not None
+        now = utc_now()
+        guess = guess_task(draft, now)
+        self._unsaved[draft.id] = guess
+        # Where the person is looking; a later page that holds it is de-duplicated.
+        self.model.insert_rows(row, [guess])
+        self.model.set_saving(draft.id, True)
+        self.counting.note([(None, guess)])
+        self._workers.write(
+            partial(created_with_version, self.versions, partial(self._service.create, draft)),
+            partial(self._created, done),
+            partial(self._create_failed, guess, give_back, done),
+            label="create",
+        )
+
+    def _created(self, done: Done | None, task: Task) -> None:
+        self._unsaved.pop(task.id, None)
+        self.model.set_saving(task.id, False)
+        if task.id in self._in_flight:
+            self._confirmed[task.id] = task
+        else:
+            self.model.replace_task(task)
+        self._settle(done, True)
+
+    def _create_failed(self, guess: Task, give_back: bool, done: Done | None, failure: Failure) -> None:
+        self._unsaved.pop(guess.id, None)
+        self.model.remove_ids([guess.id])
+        self.counting.note([(guess, None)])
+        self.message.emit(f"“{guess.title}” was not added: {failure}")
+        if give_back:
+            self.add_failed.emit(guess.title)
+        self._settle(done, False)
+
+    # Complete and edit -----------------------------------------------------------------
+
+    def set_completed(self, ids: Sequence[uuid.UUID], completed: bool, *, done: Done | None = None) -> None:
+        # One versioned write per task, so a task changed on another device is not overwritten.
+        self.update({i: TaskChanges(completed=completed) for i in ids}, done=done, label="set completed")
+
+    def update(
+        self, changes: Mapping[uuid.UUID, TaskChanges], *, done: Done | None = None, label: str = "update"
+    ) -> None:
+        assert self._service is not None
+        service = self._service
+        begun: list[uuid.UUID] = []
+        for task_id, change in changes.items():
+            begun += self._begin([task_id], change)
+        steps = [
+            (i, partial(versioned_write, self.versions, i, partial(service.update, i, c)))
+            for i, c in changes.items()
+        ]
+        self._workers.write(
+            partial(run_batch, steps, label),
+            partial(self._batch_stored, dict(changes), begun, done),
+            partial(self._failed, dict(changes), begun, done),
+            label=label,
+        )
+
+    def keep_mine(self, theirs: Task, change: TaskChanges) -> None:
+        """Send the person's change again, based on the version they chose to overwrite."""
+        assert self._service is not None
+        self.versions.resolve(theirs.id)
+        write = partial(self._service.update, theirs.id, change)
+        step = partial(versioned_write, self.versions, theirs.id, write, theirs.updated_at)
+        changes = {theirs.id: change}
+        begun = self._begin([theirs.id], change)
+        self._workers.write(
+            partial(run_batch, [(theirs.id, step)], "update"),
+            partial(self._batch_stored, changes, begun, None),
+            partial(self._failed, changes, begun, None),
+            label="update",
+        )
+
+    def keep_theirs(self, theirs: Task) -> None:
+        """The other device's version stays; later edits are based on it."""
+        self.versions.resolve(theirs.id, theirs.updated_at)
+        if not self.busy(theirs.id):
+            self._replace_counted(theirs)
+
+    def _begin(self, ids: Iterable[uuid.UUID], change: TaskChanges) -> list[uuid.UUID]:
+        begun = []
+        for task_id in ids:
+            task = self.model.task(task_id)
+            if task is None:
+                continue
+            self._in_flight[task_id] += 1
+            self._confirmed.setdefault(task_id, task)
+            self._replace_counted(applied(task, change))
+            begun.append(task_id)
+        return begun
+
+    def _replace_counted(self, task: Task) -> None:
+        """Show ``task`` in its row (a guess, a confirmation or a rollback), and count it so."""
+        self.counting.note([(self.model.task(task.id), task)])
+        self.model.replace_task(task)
+
+    def _stored(
+        self, ids: Sequence[uuid.UUID], begun: list[uuid.UUID], done: Done | None, stored: list[Task]
+    ) -> None:
+        self._confirm(stored)
+        for task_id in begun:
+            self._end(task_id)
+        if len(begun) < len(ids):
+            self._reload()  # some were not on screen: let the list show where they belong now
+        self._settle(done, True)
+
+    def _batch_stored(
+        self,
+        changes: dict[uuid.UUID, TaskChanges],
+        begun: list[uuid.UUID],
+        done: Done | None,
+        result: BatchResult,
+    ) -> None:
+        if result.stale:
+            self._stale(changes, result)
+        if result.failure is None and not result.stale:
+            self._stored(list(changes), begun, done, result.stored)
+            return
+        # Part-way: keep what was stored, roll back the rest. The edit stays in the history,
+        # since some of it happened; undoing it rewrites the old values, harmless for the rest.
+        self._confirm(result.stored)
+        if result.failure is None:
+            for task_id in begun:
+                self._end(task_id)
+            self._settle(done, bool(result.stored))
+            return
+        self._workers.note_failure(result.failure)
+        self._failed({i: changes[i] for i in result.failed}, begun, done, result.failure, happened=True)
+
+    def _stale(self, changes: dict[uuid.UUID, TaskChanges], result: BatchResult) -> None:
+        # The row goes back to the stored version (theirs) once its edits settle.
+        for theirs in result.stale:
+            if self._in_flight[theirs.id]:
+                self._confirmed[theirs.id] = theirs
+            else:
+                self._replace_counted(theirs)
+        first = result.stale[0]
+        self.message.emit(
+            f"{quoted(first.title)} was changed on another device; "
+            "its version is shown until you choose which to keep."
+        )
+        for theirs in result.stale:
+            self.conflict.emit(theirs.id, theirs, changes[theirs.id])
+
+    def _confirm(self, stored: Iterable[Task]) -> None:
+        # Only for rows with an edit in flight: their confirmed value is shown when it settles.
+        for task in stored:
+            if self._in_flight[task.id]:
+                self._confirmed[task.id] = task
+
+    def _failed(
+        self,
+        changes: dict[uuid.UUID, TaskChanges],
+        begun: list[uuid.UUID],
+        done: Done | None,
+        failure: Failure,
+        happened: bool = False,
+    ) -> None:
+        for task_id in begun:
+            self._end(task_id)
+        self.message.emit(f"Not changed: {failure}")
+        for task_id, change in changes.items():
+            self.edit_failed.emit(task_id, change, failure)
+        self._settle(done, happened)
+
+    def _end(self, task_id: uuid.UUID) -> None:
+        self._in_flight[task_id] -= 1
+        if self._in_flight[task_id] > 0:
+            return
+        del self._in_flight[task_id]
+        confirmed = self._confirmed.pop(task_id)
+        if task_id not in self._unsaved:
+            self._replace_counted(confirmed)
+
+    # Delete and restore ----------------------------------------------------------------
+
+    def delete(self, ids: Sequence[uuid.UUID], *, done: Done | None = None) -> list[tuple[int, Task]]:
+        """Delete the tasks; returns the (row, task) pairs taken off the screen."""
+        assert self._service is not None
+        removed = self.model.remove_ids(ids)
+        self.counting.note((task, None) for _, task in removed)
+        self._deleting.update(ids)
+        self._workers.write(
+            partial(self._service.delete, list(ids)),
+            partial(self._deleted, ids, done),
+            partial(self._delete_failed, ids, removed, done),
+            label="delete",
+        )
+        return removed
+
+    def _deleted(self, ids: Sequence[uuid.UUID], done: Done | None, count: int) -> None:
+        self._deleting.subtract(ids)
+        self._deleting = +self._deleting  # drop the zeros
+        # Already gone elsewhere counts as done: the person wanted it gone.
+        self.message.emit(f"Deleted {plural(count)}." if count else "Those tasks were already gone.")
+        self._settle(done, True)
+
+    def _delete_failed(
+        self, ids: Sequence[uuid.UUID], removed: list[tuple[int, Task]], done: Done | None, failure: Failure
+    ) -> None:
+        self._deleting.subtract(ids)
+        self._deleting = +self._deleting
+        self.model.restore_rows(removed)
+        self.counting.note((None, task) for _, task in removed)
+        self.message.emit(f"Not deleted: {failure}")
+        self._settle(done, False)
+
+    def restore(
+        self, snapshots: Sequence[Task], rows: Sequence[tuple[int, Task]] | None, *, done: Done | None = None
+    ) -> None:
+        """Put deleted tasks back with their ids; ``rows`` says where to show them, if anywhere."""
+        assert self._service is not None
+        service = self._service
+        if rows:
+            self.model.restore_rows(rows)
+            for _, task in rows:
+                self.model.set_saving(task.id, True)
+        shown = [task.id for _, task in rows or ()]
+        self.counting.note((None, task) for task in snapshots)  # counted, shown here or not
+        steps = [
+            (t.id, partial(created_with_version, self.versions, partial(service.restore, t)))
+            for t in snapshots
+        ]
+        self._workers.write(
+            partial(run_batch, steps, "restore"),
+            partial(self._restored, shown, snapshots, done),
+            partial(self._restore_failed, shown, snapshots, done),
+            label="restore",
+        )
+
+    def _restored(
+        self, shown: list[uuid.UUID], snapshots: Sequence[Task], done: Done | None, result: BatchResult
+    ) -> None:
+        for task in result.stored:
+            self.model.set_saving(task.id, False)
+            self.model.replace_task(task)
+        if result.failure is not None:
+            self._workers.note_failure(result.failure)
+            self._restore_failed(result.failed, snapshots, done, result.failure)
+            return
+        self.message.emit(f"Restored {plural(len(snapshots))}.")
+        if len(shown) < len(snapshots):
+            self._reload()
+        self._settle(done, True)
+
+    def _restore_failed(
+        self, ids: Sequence[uuid.UUID], snapshots: Sequence[Task], done: Done | None, failure: Failure
+    ) -> None:
+        self.model.remove_ids(ids)
+        failed = set(ids)
+        self.counting.note((task, None) for task in snapshots if task.id in failed)
+        self.message.emit(f"Not restored: {failure}")
+        self._settle(done, False)
+
+    def _settle(self, done: Done | None, ok: bool) -> None:
+        if done is not None:
+            done(ok)
+        self.settled.emit()

@@ -1,0 +1,156 @@
+"""Every edit as a QUndoCommand, so Ctrl+Z / Ctrl+Shift+Z can take it back and forth.
+
+A command's redo and undo are optimistic writes through the TaskEditor. If the database
+refuses one, the row is rolled back by the editor; the command then puts the stack back in
+step with the database, so the next Ctrl+Z does not "undo" something that never happened.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+
+import shiboken6
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft
+from todo_desktop.ui.tasks.edits import Done, TaskEditor, plural
+
+TITLE_IN_TEXT = 40
+
+
+def quoted(title: str) -> str:
+    short = title if len(title) <= TITLE_IN_TEXT else title[: TITLE_IN_TEXT - 1] + "…"
+    return f"“{short}”"
+
+
+def about(tasks: Sequence[Task]) -> str:
+    return quoted(tasks[0].title) if len(tasks) == 1 else plural(len(tasks))
+
+
+class TaskCommand(QUndoCommand):
+    def __init__(self, stack: QUndoStack, editor: TaskEditor, text: str) -> None:
+        super().__init__(text)
+        self._stack = stack
+        self._editor = editor
+        self._runs = 0
+        # Set when the database already is where the next undo/redo would take it: that
+        # call then only moves the stack's index.
+        self._skip = False
+
+    def apply(self, done: Done) -> None:
+        raise NotImplementedError
+
+    def revert(self, done: Done) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._skip:
+            self._skip = False
+            return
+        self._runs += 1
+        first = self._runs == 1
+        self.apply(lambda ok: self._settled(ok, undoing=False, first=first))
+
+    def undo(self) -> None:
+        if self._skip:
+            self._skip = False
+            return
+        self.revert(lambda ok: self._settled(ok, undoing=True, first=False))
+
+    def _settled(self, ok: bool, *, undoing: bool, first: bool) -> None:
+        # The stack may have deleted this command meanwhile (a new edit cleared the redo side).
+        if ok or not shiboken6.isValid(self):
+            return
+        stack, index = self._stack, self._stack.index()
+        if not undoing and index > 0 and stack.command(index - 1) is self:
+            if first:
+                self.setObsolete(True)  # never happened: drop it from the history
+            else:
+                self._skip = True  # back to the redo side, where it still is in fact
+            stack.undo()
+        elif undoing and index < stack.count() and stack.command(index) is self:
+            self._skip = True  # still done in the database: back to the undo side
+            stack.redo()
+        # Otherwise more edits followed; the editor's message has said what was not saved.
+
+
+class AddTask(TaskCommand):
+    def __init__(self, stack: QUndoStack, editor: TaskEditor, draft: TaskDraft, row: int = 0) -> None:
+        super().__init__(stack, editor, f"Add {quoted(draft.title)}")
+        self._draft = draft
+        self._row = row
+
+    def apply(self, done: Done) -> None:
+        # Redo after undo writes the same id again (create is idempotent on the id).
+        self._editor.create(self._draft, row=self._row, give_back=self._runs == 1, done=done)
+
+    def revert(self, done: Done) -> None:
+        self._editor.delete([self._draft.id], done=done)
+
+
+class SetCompleted(TaskCommand):
+    def __init__(self, stack: QUndoStack, editor: TaskEditor, tasks: Sequence[Task], completed: bool) -> None:
+        verb = "Complete" if completed else "Reopen"
+        super().__init__(stack, editor, f"{verb} {about(tasks)}")
+        self._ids = [t.id for t in tasks]
+        self._completed = completed
+
+    def apply(self, done: Done) -> None:
+        self._editor.set_completed(self._ids, self._completed, done=done)
+
+    def revert(self, done: Done) -> None:
+        self._editor.set_completed(self._ids, not self._completed, done=done)
+
+
+class EditTasks(TaskCommand):
+    """Field changes to one or more tasks; undo writes back the values they had before."""
+
+    def __init__(
+        self,
+        stack: QUndoStack,
+        editor: TaskEditor,
+        text: str,
+        tasks: Sequence[Task],
+        changes: Mapping[uuid.UUID, TaskChanges],
+    ) -> None:
+        super().__init__(stack, editor, text)
+        self._after = dict(changes)
+        self._before = {t.id: before(t, changes[t.id]) for t in tasks if t.id in changes}
+
+    def apply(self, done: Done) -> None:
+        self._editor.update(self._after, done=done)
+
+    def revert(self, done: Done) -> None:
+        self._editor.update(self._before, done=done)
+
+
+def before(task: Task, change: TaskChanges) -> TaskChanges:
+    """The TaskChanges that would put back ``task``'s values for the fields ``change`` sets."""
+    fields = change.as_dict()
+    old = {name: getattr(task, name) for name in fields}
+    return TaskChanges(**old)  # type: ignore[arg-type]
+
+
+def edit_text(field: str, tasks: Sequence[Task], priority: Priority | None = None) -> str:
+    if field == "priority" and priority is not None:
+        return f"Set priority {priority.value} on {about(tasks)}"
+    names = {"title": "Rename", "due_date": "Change due date of", "description": "Edit notes of"}
+    return f"{names.get(field, 'Edit')} {about(tasks)}"
+
+
+class DeleteTasks(TaskCommand):
+    def __init__(self, stack: QUndoStack, editor: TaskEditor, tasks: Sequence[Task]) -> None:
+        super().__init__(stack, editor, f"Delete {about(tasks)}")
+        self._snapshots = list(tasks)
+        self._removed: list[tuple[int, Task]] = []
+        self._generation = editor.generation
+
+    def apply(self, done: Done) -> None:
+        self._generation = self._editor.generation
+        self._removed = self._editor.delete([t.id for t in self._snapshots], done=done)
+
+    def revert(self, done: Done) -> None:
+        # Back where they were, if the same list is still on screen; else the list reloads.
+        same_list = self._generation == self._editor.generation
+        self._editor.restore(self._snapshots, self._removed if same_list else None, done=done)
