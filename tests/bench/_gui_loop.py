@@ -208,12 +208,12 @@ class KeyTimer(QObject):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self._viewport: QWidget = window.table.viewport()
+        self._viewport: QWidget = window.area.table.viewport()
         self.t0 = 0.0
         self.row: float | None = None
         self.painted: float | None = None
         self.committed: float | None = None
-        model = window.model
+        model = window.tasks.model
         model.dataChanged.connect(self._changed)
         model.rowsInserted.connect(self._changed)
         window.tasks.editor.settled.connect(self._settled)
@@ -269,7 +269,7 @@ def toggle_on_row(window: MainWindow, rows: int) -> Prepare:
 
     def prepare(i: int) -> Callable[[], None]:
         select_row(window, i % rows)
-        return lambda: QTest.keyClick(window.table, Qt.Key.Key_Space)
+        return lambda: QTest.keyClick(window.area.table, Qt.Key.Key_Space)
 
     return prepare
 
@@ -278,19 +278,19 @@ def quick_add(window: MainWindow, prefix: str) -> Prepare:
     """A title typed into quick add (untimed), then Enter."""
 
     def prepare(i: int) -> Callable[[], None]:
-        if QApplication.focusWidget() is not window.quick_add:
-            focus(window, window.quick_add)
-        window.quick_add.setText(f"{prefix} {i}")
-        return lambda: QTest.keyClick(window.quick_add, Qt.Key.Key_Return)
+        if QApplication.focusWidget() is not window.area.quick_add:
+            focus(window, window.area.quick_add)
+        window.area.quick_add.setText(f"{prefix} {i}")
+        return lambda: QTest.keyClick(window.area.quick_add, Qt.Key.Key_Return)
 
     return prepare
 
 
 def select_row(window: MainWindow, row: int) -> None:
-    if QApplication.focusWidget() is not window.table:
-        focus(window, window.table)
-    window.table.setCurrentIndex(window.model.index(row, 1))
-    window.table.selectRow(row)
+    if QApplication.focusWidget() is not window.area.table:
+        focus(window, window.area.table)
+    window.area.table.setCurrentIndex(window.tasks.model.index(row, 1))
+    window.area.table.selectRow(row)
 
 
 def focus(window: MainWindow, widget: QWidget) -> None:
@@ -305,4 +305,4 @@ def inbox_total(window: MainWindow) -> int:
 
 
 def has_more(window: MainWindow) -> bool:
-    return window.model.canFetchMore(QModelIndex())
+    return window.tasks.model.canFetchMore(QModelIndex())

@@ -106,8 +106,8 @@ def open_window(workspace: Workspace) -> loop.MainWindow:
     window.open_workspace()
     ready = loop.run_loop(
         lambda: (
-            window.stack.currentWidget() is window.table
-            and window.model.rowCount() > 0
+            window.area.stack.currentWidget() is window.area.table
+            and window.tasks.model.rowCount() > 0
             and window.navigator.counts is not None
         ),
         120.0,
@@ -176,7 +176,7 @@ def bench_loop(tasks: int, edits: int) -> None:
         stalls.append(beat.take("open: first page and counts", f"{time.perf_counter() - t0:.2f} s"))
         loop.idle(0.3)
         beat.take("-")
-        rows = min(window.model.rowCount(), 50)
+        rows = min(window.tasks.model.rowCount(), 50)
         keys.append(
             loop.time_keys(window, "Space, first page loaded", edits, loop.toggle_on_row(window, rows))
         )
@@ -189,16 +189,16 @@ def bench_loop(tasks: int, edits: int) -> None:
 
         window = open_window(workspace)
         total = loop.inbox_total(window)
-        bar = window.table.verticalScrollBar()
+        bar = window.area.table.verticalScrollBar()
         t0 = time.perf_counter()
         loaded = loop.run_loop(
-            lambda: window.model.rowCount() >= total and not loop.has_more(window),
+            lambda: window.tasks.model.rowCount() >= total and not loop.has_more(window),
             900.0,
             lambda: bar.setValue(bar.maximum()),
             4,
         )
         secs = time.perf_counter() - t0
-        note = f"{window.model.rowCount():,} rows in {secs:.1f} s" + ("" if loaded else " (timed out)")
+        note = f"{window.tasks.model.rowCount():,} rows in {secs:.1f} s" + ("" if loaded else " (timed out)")
         stalls.append(beat.take(f"lazy-load all {total:,} rows, scrolling to the end", note))
         jumps = 300
         # Golden-ratio steps: spread over the whole list, never two neighbours in a row.
@@ -206,10 +206,10 @@ def bench_loop(tasks: int, edits: int) -> None:
         burst(window, jumps, lambda i: bar.setValue(positions[i]), 16)
         stalls.append(beat.take(f"{jumps} scrollbar jumps across the list (one per 16 ms)"))
         loop.select_row(window, 0)
-        window.table.scrollToTop()
-        burst(window, edits, lambda i: QTest.keyClick(window.table, Qt.Key.Key_PageDown), 16)
+        window.area.table.scrollToTop()
+        burst(window, edits, lambda i: QTest.keyClick(window.area.table, Qt.Key.Key_PageDown), 16)
         stalls.append(beat.take(f"{edits} Page Down presses (one per 16 ms)"))
-        window.table.scrollToTop()
+        window.area.table.scrollToTop()
         keys.append(loop.time_keys(window, "Space, all rows loaded", edits, loop.toggle_on_row(window, 50)))
         keys.append(loop.time_keys(window, "quick add + Enter, all rows", edits, loop.quick_add(window, "B")))
         stalls.append(beat.take(f"{2 * edits} keystrokes one at a time (all rows loaded)"))
@@ -217,16 +217,16 @@ def bench_loop(tasks: int, edits: int) -> None:
         loop.select_row(window, 0)
 
         def toggle_and_move(_i: int) -> None:
-            QTest.keyClick(window.table, Qt.Key.Key_Space)
-            QTest.keyClick(window.table, Qt.Key.Key_Down)
+            QTest.keyClick(window.area.table, Qt.Key.Key_Space)
+            QTest.keyClick(window.area.table, Qt.Key.Key_Down)
 
         secs = burst(window, edits, toggle_and_move)
         stalls.append(beat.take(f"{edits} Space toggles, one per 10 ms, until committed", f"{secs:.2f} s"))
-        loop.focus(window, window.quick_add)
+        loop.focus(window, window.area.quick_add)
 
         def add(i: int) -> None:
-            window.quick_add.setText(f"Burst task {i}")
-            QTest.keyClick(window.quick_add, Qt.Key.Key_Return)
+            window.area.quick_add.setText(f"Burst task {i}")
+            QTest.keyClick(window.area.quick_add, Qt.Key.Key_Return)
 
         secs = burst(window, edits, add)
         stalls.append(beat.take(f"{edits} quick adds, one per 10 ms, until committed", f"{secs:.2f} s"))

@@ -174,11 +174,11 @@ def test_from_an_empty_database_to_two_devices_sharing_tasks(qtbot, tmp_path, wi
     first = sign_in_dialog(qtbot, window)
     submit(qtbot, first, first_name="Dana")
     wait_for_list(qtbot, window)
-    assert window.account_label.text() == "Dana Tester" and window.warning_label.isHidden()
+    assert window.status.account_label.text() == "Dana Tester" and window.status.warning_label.isHidden()
     for title in TASKS:
         press(qtbot, window, "Ctrl+N")
-        qtbot.keyClicks(window.quick_add, title)
-        key(qtbot, window.quick_add, "Return")
+        qtbot.keyClicks(window.area.quick_add, title)
+        key(qtbot, window.area.quick_add, "Return")
     qtbot.waitUntil(lambda: window.workers.pending_writes == 0, timeout=WAIT_MS)
     assert sorted(shown_titles(window)) == sorted(TASKS)
 
@@ -191,9 +191,9 @@ def test_from_an_empty_database_to_two_devices_sharing_tasks(qtbot, tmp_path, wi
     use_existing_connection(qtbot, window, "As superuser")
     submit(qtbot, sign_in_dialog(qtbot, window, not_this=first))
     wait_for_list(qtbot, window)
-    qtbot.waitUntil(window.warning_label.isVisible, timeout=WAIT_MS)
-    assert "is a superuser" in window.warning_label.text()
-    assert "create-client-role" in window.warning_label.text()
+    qtbot.waitUntil(window.status.warning_label.isVisible, timeout=WAIT_MS)
+    assert "is a superuser" in window.status.warning_label.text()
+    assert "create-client-role" in window.status.warning_label.text()
 
 
 def _run_second_device() -> None:

@@ -85,7 +85,7 @@ def _child(mode: str, title: str | None) -> None:
             timer.stop()
             print("typed" if mode == "add-at-once" else "shown", flush=True)
             return
-        if w.workspace is None or w.stack.currentWidget() is not w.table:
+        if w.session.workspace is None or w.area.stack.currentWidget() is not w.area.table:
             return
         # Ready: from here on nothing in this script runs, so the event loop is as idle as
         # a person's app left alone (no Python code runs until Qt has something to do).

@@ -88,7 +88,7 @@ def _run(
 
 
 def _loaded(window: MainWindow) -> bool:
-    return window.stack.currentWidget() is window.table
+    return window.area.stack.currentWidget() is window.area.table
 
 
 def test_sigterm_with_an_edit_kept_offline_leaves_at_once_without_asking(
@@ -104,8 +104,8 @@ def test_sigterm_with_an_edit_kept_offline_leaves_at_once_without_asking(
     def offline_edit(window: MainWindow) -> bool:
         proxy.refuse()
         proxy.cut()
-        window.quick_add.setText("Written offline")
-        window.quick_add.returnPressed.emit()
+        window.area.quick_add.setText("Written offline")
+        window.area.quick_add.returnPressed.emit()
         return True
 
     def queued(window: MainWindow) -> bool:
@@ -156,8 +156,8 @@ def test_sigint_while_a_dialog_is_open_still_quits_and_saves(
     answered: list[QMessageBox.StandardButton] = []
 
     def typed_then_box(window: MainWindow) -> bool:
-        window.quick_add.setText("Typed before the box")
-        window.quick_add.returnPressed.emit()
+        window.area.quick_add.setText("Typed before the box")
+        window.area.quick_add.returnPressed.emit()
         QTimer.singleShot(200, lambda: os.kill(os.getpid(), signal.SIGINT))
         answered.append(QMessageBox.question(window, "A question", "Nobody answers this"))
         return True

@@ -251,7 +251,7 @@ def open_window(
     window.activateWindow()
     qtbot.waitExposed(window)
     window.open_workspace()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table)
     qtbot.waitUntil(lambda: window.navigator.counts is not None)
     return window
 
@@ -271,7 +271,7 @@ def open_outbox_window(
     window.activateWindow()
     qtbot.waitExposed(window)
     window.open_workspace()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table)
     return window, durable
 
 
@@ -302,7 +302,7 @@ def window_maker(
 
 
 def window_gates(window: MainWindow) -> list[threading.Event]:
-    service = window.workspace.tasks if window.workspace is not None else None
+    service = window.session.workspace.tasks if window.session.workspace is not None else None
     return list(service.list_gates.values()) if isinstance(service, SwitchedTasks) else []
 
 
@@ -312,16 +312,16 @@ def settle(qtbot: Any, window: MainWindow) -> None:
 
 
 def shown_titles(window: MainWindow) -> list[str]:
-    return [t.title for t in window.model.tasks()]
+    return [t.title for t in window.tasks.model.tasks()]
 
 
 def select_rows(window: MainWindow, rows: list[int]) -> None:
-    window.table.setFocus()
-    selection = window.table.selectionModel()
+    window.area.table.setFocus()
+    selection = window.area.table.selectionModel()
     flag = QItemSelectionModel.SelectionFlag
-    selection.setCurrentIndex(window.model.index(rows[0], 1), flag.Clear)
+    selection.setCurrentIndex(window.tasks.model.index(rows[0], 1), flag.Clear)
     for row in rows:
-        selection.select(window.model.index(row, 0), flag.Select | flag.Rows)
+        selection.select(window.tasks.model.index(row, 0), flag.Select | flag.Rows)
 
 
 def key(qtbot: Any, widget: Any, name: str) -> None:

@@ -39,7 +39,7 @@ def make_window(qtbot, tmp_path, alice, alice_tasks):
 
 def open_details(qtbot, window: MainWindow, row: int):
     select_rows(window, [row])
-    key(qtbot, window.table, "Ctrl+Return")
+    key(qtbot, window.area.table, "Ctrl+Return")
     return window.details
 
 
@@ -50,7 +50,7 @@ def retype(qtbot, field: QLineEdit, text: str) -> None:
 
 
 def current_row(window: MainWindow) -> int:
-    return window.table.currentIndex().row()
+    return window.area.table.currentIndex().row()
 
 
 # The pane follows the selection -------------------------------------------------------------
@@ -61,12 +61,12 @@ def test_a_refusal_that_arrives_after_moving_on_leaves_the_pane_on_the_selected_
 ) -> None:
     window, service = make_window(2)
     pane = open_details(qtbot, window, 0)
-    first, second = window.model.task_at(0), window.model.task_at(1)
+    first, second = window.tasks.model.task_at(0), window.tasks.model.task_at(1)
     service.refuse_writes.set()
     service.write_delay = 0.5  # the refusal comes back after the person has moved on
     retype(qtbot, pane.title_edit, "Refused title")
-    window.table.setFocus()  # leaving the field saves it
-    key(qtbot, window.table, "J")
+    window.area.table.setFocus()  # leaving the field saves it
+    key(qtbot, window.area.table, "J")
     assert pane.task_id == second.id
     settle(qtbot, window)
     assert REFUSED in window.statusBar().currentMessage()
@@ -79,7 +79,7 @@ def test_a_refusal_that_arrives_after_moving_on_leaves_the_pane_on_the_selected_
     # Ctrl+Enter works on the task the person sees selected, and on no other.
     service.refuse_writes.clear()
     service.write_delay = 0.0
-    key(qtbot, window.table, "Ctrl+Return")
+    key(qtbot, window.area.table, "Ctrl+Return")
     assert pane.title_edit.hasFocus()
     retype(qtbot, pane.title_edit, "Renamed second")
     key(qtbot, pane.title_edit, "Ctrl+Return")
@@ -88,7 +88,7 @@ def test_a_refusal_that_arrives_after_moving_on_leaves_the_pane_on_the_selected_
     assert alice_tasks.get(first.id).title == "Task 0"
 
     # What was typed is not lost: back on the first task it is there, with the reason.
-    key(qtbot, window.table, "K")
+    key(qtbot, window.area.table, "K")
     assert pane.task_id == first.id and pane.heading.text() == "Task 0"
     assert pane.title_edit.text() == "Refused title"
     assert pane.error("title") == REFUSED
@@ -99,21 +99,21 @@ def test_moving_on_after_a_refused_edit_shows_the_next_task_and_saves_only_into_
 ) -> None:
     window, service = make_window(2)
     pane = open_details(qtbot, window, 0)
-    first, second = window.model.task_at(0), window.model.task_at(1)
+    first, second = window.tasks.model.task_at(0), window.tasks.model.task_at(1)
     service.refuse_writes.set()
     retype(qtbot, pane.title_edit, "Refused title")
-    window.table.setFocus()
+    window.area.table.setFocus()
     qtbot.waitUntil(lambda: pane.error("title") == REFUSED)
     service.refuse_writes.clear()
 
-    key(qtbot, window.table, "J")
+    key(qtbot, window.area.table, "J")
     assert current_row(window) == 1
     assert pane.task_id == second.id
     assert pane.heading.text() == "Task 1"
     assert pane.title_edit.text() == "Task 1"
     assert pane.error("title") == ""
 
-    key(qtbot, window.table, "Ctrl+Return")
+    key(qtbot, window.area.table, "Ctrl+Return")
     retype(qtbot, pane.title_edit, "Renamed second")
     key(qtbot, pane.title_edit, "Ctrl+Return")
     settle(qtbot, window)
@@ -124,24 +124,24 @@ def test_moving_on_after_a_refused_edit_shows_the_next_task_and_saves_only_into_
 def test_wrong_input_keeps_the_list_on_the_task_being_edited(qtbot, make_window, alice_tasks) -> None:
     window, _ = make_window(2)
     pane = open_details(qtbot, window, 0)
-    first = window.model.task_at(0)
+    first = window.tasks.model.task_at(0)
     retype(qtbot, pane.title_edit, "   ")
-    window.table.setFocus()
+    window.area.table.setFocus()
     assert pane.error("title") == "Title cannot be empty."
 
-    key(qtbot, window.table, "J")
+    key(qtbot, window.area.table, "J")
     # The list does not move to a task the pane is not showing.
     qtbot.waitUntil(lambda: current_row(window) == 0)
-    assert [index.row() for index in window.table.selectionModel().selectedRows()] == [0]
+    assert [index.row() for index in window.area.table.selectionModel().selectedRows()] == [0]
     assert pane.task_id == first.id and pane.heading.text() == "Task 0"
     assert pane.title_edit.text() == "   "
     assert "fix the marked field" in window.statusBar().currentMessage()
 
     # A click on another row does the same.
-    second_row = window.table.visualRect(window.model.index(1, Column.TITLE)).center()
-    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=second_row)
+    second_row = window.area.table.visualRect(window.tasks.model.index(1, Column.TITLE)).center()
+    qtbot.mouseClick(window.area.table.viewport(), Qt.MouseButton.LeftButton, pos=second_row)
     qtbot.waitUntil(lambda: current_row(window) == 0)
-    assert [index.row() for index in window.table.selectionModel().selectedRows()] == [0]
+    assert [index.row() for index in window.area.table.selectionModel().selectedRows()] == [0]
     assert pane.task_id == first.id and pane.title_edit.text() == "   "
 
 
@@ -162,11 +162,11 @@ def test_a_typed_due_date_and_time_is_stored_exactly(
 ) -> None:
     window, _ = make_window(1)
     select_rows(window, [0])
-    key(qtbot, window.table, "Ctrl+D")
+    key(qtbot, window.area.table, "Ctrl+D")
     pane = window.details
     assert pane.due_edit.hasFocus()
     qtbot.keyClicks(pane.due_edit, typed)
-    window.table.setFocus()  # leaving the field saves it
+    window.area.table.setFocus()  # leaving the field saves it
     settle(qtbot, window)
     local = alice_tasks.get(pane.task_id).due_date.astimezone()
     assert (local.year, local.month, local.day, local.hour, local.minute) == expected
@@ -176,11 +176,11 @@ def test_a_typed_due_date_and_time_is_stored_exactly(
 def test_a_due_date_typed_over_the_whole_field_is_stored_exactly(qtbot, make_window, alice_tasks) -> None:
     window, _ = make_window(1)
     select_rows(window, [0])
-    key(qtbot, window.table, "Ctrl+D")
+    key(qtbot, window.area.table, "Ctrl+D")
     pane = window.details
     key(qtbot, pane.due_edit, "Ctrl+A")
     qtbot.keyClicks(pane.due_edit, "2026-12-12 18:00")
-    window.table.setFocus()
+    window.area.table.setFocus()
     settle(qtbot, window)
     local = alice_tasks.get(pane.task_id).due_date.astimezone()
     assert (local.year, local.month, local.day, local.hour, local.minute) == (2026, 12, 12, 18, 0)
@@ -193,7 +193,7 @@ def test_a_details_message_clears_once_the_field_is_corrected(qtbot, make_window
     window, _ = make_window(1)
     pane = open_details(qtbot, window, 0)
     retype(qtbot, pane.title_edit, "   ")
-    window.table.setFocus()
+    window.area.table.setFocus()
     assert pane.error("title") == "Title cannot be empty."
     pane.title_edit.setFocus()
     qtbot.keyClicks(pane.title_edit, "Pay rent")
@@ -232,7 +232,11 @@ def two_accounts(qtbot) -> Iterator[Callable[[], MainWindow]]:
         window.activateWindow()
         qtbot.waitExposed(window)
         window.open_workspace()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table and window.model.rowCount() == 1)
+        qtbot.waitUntil(
+            lambda: (
+                window.area.stack.currentWidget() is window.area.table and window.tasks.model.rowCount() == 1
+            )
+        )
         return window
 
     yield make
@@ -252,9 +256,9 @@ def test_signing_out_and_in_as_someone_else_leaves_nothing_of_the_last_task(qtbo
     window = two_accounts()
     pane = open_details(qtbot, window, 0)
     assert pane.due_edit.text() == "2031-05-06 09:30"
-    window.table.setFocus()
+    window.area.table.setFocus()
 
-    window.close_workspace()
+    window.switch.close()
     qtbot.waitUntil(lambda: pane.task_id is None)
     assert not pane.title_edit.isEnabled() and not pane.due_edit.isEnabled()
     assert_empty(pane)
@@ -262,9 +266,11 @@ def test_signing_out_and_in_as_someone_else_leaves_nothing_of_the_last_task(qtbo
 
     window.open_workspace()  # Bob this time
     qtbot.waitUntil(
-        lambda: window.model.rowCount() == 1 and window.model.task_at(0).title == "Bob's plain task"
+        lambda: (
+            window.tasks.model.rowCount() == 1 and window.tasks.model.task_at(0).title == "Bob's plain task"
+        )
     )
-    qtbot.waitUntil(lambda: pane.task_id == window.model.task_at(0).id)
+    qtbot.waitUntil(lambda: pane.task_id == window.tasks.model.task_at(0).id)
     assert pane.title_edit.text() == "Bob's plain task"
     assert pane.no_due.isChecked() and not pane.due_edit.isEnabled()
     assert "2031" not in pane.due_edit.text()
@@ -298,7 +304,7 @@ def test_the_keyring_sentence_in_the_status_bar_can_be_read_in_full(qtbot, width
     window.show()
     qtbot.waitExposed(window)
     window.open_workspace()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table)
     note = KEYRING_NOTE.format(cause="No system keyring is available (Secret Service not running)")
     window.show_message(note)
     assert window.statusBar().currentMessage() == note

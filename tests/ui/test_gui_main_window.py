@@ -41,6 +41,7 @@ from todo_desktop.core.values import (
     Priority,
 )
 from todo_desktop.ui.app import run_gui
+from todo_desktop.ui.command_table import CommandId
 from todo_desktop.ui.main_window import STARTING, MainWindow
 from todo_desktop.ui.tasks.columns import Column
 from todo_desktop.ui.tasks.table_model import TASK_ROLE, TaskTableModel
@@ -75,21 +76,21 @@ def window_for(qtbot, gate) -> Callable[..., MainWindow]:
         qtbot.waitExposed(window)
         window.open_workspace()
         if wait:
-            qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+            qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table)
         return window
 
     return make
 
 
 def titles(window: MainWindow) -> list[str]:
-    return [t.title for t in window.model.tasks()]
+    return [t.title for t in window.tasks.model.tasks()]
 
 
 def quick_add(qtbot, window: MainWindow, text: str) -> None:
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.quick_add.hasFocus()
-    qtbot.keyClicks(window.quick_add, text)
-    qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
+    assert window.area.quick_add.hasFocus()
+    qtbot.keyClicks(window.area.quick_add, text)
+    qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
 
 
 # Opening ------------------------------------------------------------------------------
@@ -101,25 +102,25 @@ def test_window_shows_before_the_database_is_ready(qtbot, window_for, gate) -> N
     window = window_for(service, opener_for(service, held), wait=False)
     assert window.isVisible()
     assert window.windowTitle() == "Todo Desktop"
-    assert window.stack.currentWidget() is window.placeholder
-    assert window.placeholder.text == STARTING
-    assert not window.placeholder.has_error
+    assert window.area.stack.currentWidget() is window.area.placeholder
+    assert window.area.placeholder.text == STARTING
+    assert not window.area.placeholder.has_error
 
     held.set()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table)
     assert titles(window) == ["Water the plants"]
-    assert window.where_label.text() == "this computer"
-    assert window.account_label.text() == "Alice Tester"
-    assert window.latency_label.text().endswith(" ms")
-    assert window.warning_label.isHidden()
+    assert window.status.where_label.text() == "this computer"
+    assert window.status.account_label.text() == "Alice Tester"
+    assert window.status.latency_label.text().endswith(" ms")
+    assert window.status.warning_label.isHidden()
 
 
 def test_workspace_warning_is_shown(window_for) -> None:
     service = MemoryTasks()
     warning = "This role bypasses row-level security; everyone's tasks are visible."
     window = window_for(service, opener_for(service, warning=warning))
-    assert window.warning_label.text() == warning
-    assert not window.warning_label.isHidden()
+    assert window.status.warning_label.text() == warning
+    assert not window.status.warning_label.isHidden()
 
 
 def test_open_failure_shows_the_sentence_and_retry_works(qtbot, window_for) -> None:
@@ -133,10 +134,10 @@ def test_open_failure_shows_the_sentence_and_retry_works(qtbot, window_for) -> N
         return opener_for(service)()
 
     window = window_for(service, flaky, wait=False)
-    qtbot.waitUntil(lambda: window.placeholder.has_error)
-    assert window.placeholder.text == "The database cannot be reached right now."
-    qtbot.mouseClick(window.placeholder.retry, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
+    qtbot.waitUntil(lambda: window.area.placeholder.has_error)
+    assert window.area.placeholder.text == "The database cannot be reached right now."
+    qtbot.mouseClick(window.area.placeholder.retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table)
     assert titles(window) == ["Back again"]
 
 
@@ -150,8 +151,8 @@ def test_run_gui_shows_the_window_before_the_opener_returns(qapp, gate, tmp_path
         held.set()
         if windows:
             seen["title"] = windows[0].windowTitle()
-            seen["placeholder"] = windows[0].placeholder.text
-            windows[0].quit_action.trigger()  # Ctrl+Q: closing the last window ends exec()
+            seen["placeholder"] = windows[0].area.placeholder.text
+            windows[0].command_table[CommandId.QUIT].trigger()  # Ctrl+Q: closing the last window ends exec()
 
     # Not QApplication.quit(): besides ending exec() it leaves a second quit queued behind,
     # which would make every later event loop in this test session return at once.
@@ -179,16 +180,16 @@ def test_quick_add_shows_the_row_at_once_and_keeps_it(qtbot, window_for, gate) -
     service.create_gate = gate()
 
     quick_add(qtbot, window, "Buy milk")
-    assert window.quick_add.text() == ""
-    guess = window.model.task_at(0)
+    assert window.area.quick_add.text() == ""
+    guess = window.tasks.model.task_at(0)
     assert guess.title == "Buy milk"
-    assert window.model.is_saving(guess.id)
+    assert window.tasks.model.is_saving(guess.id)
     assert guess.id not in service.tasks
 
     service.create_gate.set()
-    qtbot.waitUntil(lambda: not window.model.is_saving(guess.id))
+    qtbot.waitUntil(lambda: not window.tasks.model.is_saving(guess.id))
     assert service.tasks[guess.id].title == "Buy milk"
-    assert window.model.task_at(0) is service.tasks[guess.id]
+    assert window.tasks.model.task_at(0) is service.tasks[guess.id]
     assert titles(window) == ["Buy milk", "Existing"]
 
 
@@ -196,9 +197,9 @@ def test_invalid_title_keeps_the_text_and_says_why(qtbot, window_for) -> None:
     service = MemoryTasks()
     window = window_for(service)
     quick_add(qtbot, window, "   ")
-    assert window.quick_add.text() == "   "
+    assert window.area.quick_add.text() == "   "
     assert window.statusBar().currentMessage() == "Title cannot be empty."
-    assert window.model.rowCount() == 0
+    assert window.tasks.model.rowCount() == 0
     assert service.tasks == {}
 
 
@@ -209,7 +210,7 @@ def test_refused_add_is_rolled_back_with_a_message(qtbot, window_for) -> None:
     qtbot.waitUntil(lambda: titles(window) == ["Existing"])
     assert REFUSED in window.statusBar().currentMessage()
     # What was typed is not lost: it is back in the field to try again.
-    assert window.quick_add.text() == "Never stored"
+    assert window.area.quick_add.text() == "Never stored"
 
 
 def test_a_refused_add_while_the_field_holds_newer_typing_is_named_and_comes_back(qtbot, window_for) -> None:
@@ -217,11 +218,11 @@ def test_a_refused_add_while_the_field_holds_newer_typing_is_named_and_comes_bac
     service = RefusingTasks([])
     window = window_for(service)
     quick_add(qtbot, window, "First try")
-    qtbot.keyClicks(window.quick_add, "Second")
+    qtbot.keyClicks(window.area.quick_add, "Second")
     qtbot.waitUntil(lambda: "“First try” was not added" in window.statusBar().currentMessage())
-    assert window.quick_add.text() == "Second"
-    qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.quick_add.text() == "First try")
+    assert window.area.quick_add.text() == "Second"
+    qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.area.quick_add.text() == "First try")
 
 
 # Reads --------------------------------------------------------------------------------
@@ -252,11 +253,11 @@ def test_stale_list_result_is_dropped(qtbot, window_for, gate) -> None:
 def test_fetch_more_loads_the_next_pages(qtbot, window_for) -> None:
     tasks = many_tasks(450)
     window = window_for(MemoryTasks(tasks))
-    model = window.model
+    model = window.tasks.model
     assert model.rowCount() == 200
     assert model.canFetchMore(QModelIndex())
 
-    window.table.scrollToBottom()  # the view asks for more when it reaches the end
+    window.area.table.scrollToBottom()  # the view asks for more when it reaches the end
     qtbot.waitUntil(lambda: model.rowCount() == 400)
     model.fetchMore(QModelIndex())
     qtbot.waitUntil(lambda: model.rowCount() == 450)

@@ -157,14 +157,16 @@ def test_background_retries_during_an_outage_leave_the_banner_and_the_list_alone
     proxy.refuse()
     proxy.cut()
     window.refresh()
-    qtbot.waitUntil(lambda: window.banner.isVisible() and window.banner.text == UNREACHABLE, timeout=10_000)
-    list_top = window.stack.mapTo(window, window.stack.rect().topLeft()).y()
+    qtbot.waitUntil(
+        lambda: window.area.banner.isVisible() and window.area.banner.text == UNREACHABLE, timeout=10_000
+    )
+    list_top = window.area.stack.mapTo(window, window.area.stack.rect().topLeft()).y()
 
     seen: list[tuple[str, int]] = []
 
     def record() -> None:
-        text = window.banner.text if window.banner.isVisible() else ""
-        top = window.stack.mapTo(window, window.stack.rect().topLeft()).y()
+        text = window.area.banner.text if window.area.banner.isVisible() else ""
+        top = window.area.stack.mapTo(window, window.area.stack.rect().topLeft()).y()
         if not seen or seen[-1] != (text, top):
             seen.append((text, top))
 

@@ -64,17 +64,17 @@ def test_counts_follow_the_rows_while_edits_wait_and_are_the_databases_once_sent
     try:
         service.down.set()
         key(qtbot, window, "Ctrl+N")
-        qtbot.keyClicks(window.quick_add, "Written offline")
-        key(qtbot, window.quick_add, "Return")
+        qtbot.keyClicks(window.area.quick_add, "Written offline")
+        key(qtbot, window.area.quick_add, "Return")
         qtbot.waitUntil(lambda: durable.pending_count() == 1, timeout=10_000)
-        assert window.model.rowCount() == 4
+        assert window.tasks.model.rowCount() == 4
         qtbot.waitUntil(lambda: window.sidebar.count_text(SmartList.INBOX) == "4", timeout=3_000)
         assert window.status.list_label.text() == "Inbox: 4"
         assert window.sidebar.count_text(SmartList.PRIORITY_MEDIUM) == "4"
 
-        done = next(t for t in window.model.tasks() if t.title == "Task 0")
-        select_rows(window, [window.model.row_of(done.id)])
-        key(qtbot, window.table, "Space")
+        done = next(t for t in window.tasks.model.tasks() if t.title == "Task 0")
+        select_rows(window, [window.tasks.model.row_of(done.id)])
+        key(qtbot, window.area.table, "Space")
         qtbot.waitUntil(lambda: durable.pending_count() == 2, timeout=10_000)
         qtbot.waitUntil(lambda: window.sidebar.count_text(SmartList.COMPLETED) == "1", timeout=3_000)
         assert window.sidebar.count_text(SmartList.INBOX) == "3"

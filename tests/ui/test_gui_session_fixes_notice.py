@@ -48,24 +48,24 @@ def test_a_change_from_another_device_is_named_in_the_status_bar_without_taking_
     qtbot, make_window, phone
 ):
     window, _ = make_window(3, refresh_ms=60_000)  # polled by hand below
-    first, second = window.model.task_at(0), window.model.task_at(1)
+    first, second = window.tasks.model.task_at(0), window.tasks.model.task_at(1)
     select_rows(window, [1])
     qtbot.waitUntil(lambda: window.details.task_id == second.id)
     window.activateWindow()
     key(qtbot, window, "Ctrl+N")
-    qtbot.keyClicks(window.quick_add, "Half typed")
+    qtbot.keyClicks(window.area.quick_add, "Half typed")
     said = _messages(window)
 
     phone.update(first.id, TaskChanges(priority=Priority.URGENT))
     phone.update(second.id, TaskChanges(title="Renamed on the phone"))
     _poll_once(qtbot, window)
 
-    assert window.model.task(second.id).title == "Renamed on the phone"
-    assert window.model.task(first.id).priority is Priority.URGENT
+    assert window.tasks.model.task(second.id).title == "Renamed on the phone"
+    assert window.tasks.model.task(first.id).priority is Priority.URGENT
     # The task open in the details comes first, under the name the person knew it by.
     assert said == ["“Task 1” (now “Renamed on the phone”) and 1 more task were changed on another device."]
-    assert QApplication.focusWidget() is window.quick_add
-    assert window.quick_add.text() == "Half typed"
+    assert QApplication.focusWidget() is window.area.quick_add
+    assert window.area.quick_add.text() == "Half typed"
 
     phone.update(first.id, TaskChanges(title="Once more"))
     _poll_once(qtbot, window)
@@ -76,11 +76,11 @@ def test_this_windows_own_edits_coming_back_say_nothing(qtbot, make_window):
     window, _ = make_window(3, refresh_ms=60_000)
     said = _messages(window)
     select_rows(window, [2])
-    key(qtbot, window.table, "4")
-    key(qtbot, window.table, "Space")
-    window.commands.rename(window.model.task_at(0).id, "Renamed here")
+    key(qtbot, window.area.table, "4")
+    key(qtbot, window.area.table, "Space")
+    window.commands.rename(window.tasks.model.task_at(0).id, "Renamed here")
     settle(qtbot, window)
     for _ in range(3):
         _poll_once(qtbot, window)
-    assert window.model.task_at(0).title == "Renamed here"
+    assert window.tasks.model.task_at(0).title == "Renamed here"
     assert not [m for m in said if ELSEWHERE in m]

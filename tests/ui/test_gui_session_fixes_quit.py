@@ -28,6 +28,7 @@ from todo_desktop.db.database import Database
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.sync.outbox import outbox_for
 from todo_desktop.sync.outbox_file import Outbox
+from todo_desktop.ui.command_table import CommandId
 from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.ui.workers import Workers
 
@@ -63,9 +64,9 @@ def _kept_offline(qtbot, window: MainWindow, db: Database, proxy: FaultProxy, ti
     proxy.refuse()
     proxy.cut()
     key(qtbot, window, "Ctrl+N")
-    qtbot.keyClicks(window.quick_add, title)
-    key(qtbot, window.quick_add, "Return")
-    outbox = window.workspace.outbox
+    qtbot.keyClicks(window.area.quick_add, title)
+    key(qtbot, window.area.quick_add, "Return")
+    outbox = window.session.workspace.outbox
     qtbot.waitUntil(lambda: outbox.pending_count() == 1, timeout=10_000)
     db.retry_budget = LONG_RETRY
     window.refresh()  # a list read and a count read, both waiting for the database
@@ -181,14 +182,14 @@ def test_run_gui_leaves_jobs_still_waiting_to_the_caller(
             QTimer.singleShot(20, drive)
 
     def loaded(window: MainWindow) -> bool:
-        return window.stack.currentWidget() is window.table
+        return window.area.stack.currentWidget() is window.area.table
 
     def offline_edit(window: MainWindow) -> bool:
         proxy.refuse()
         proxy.cut()
         window.activateWindow()
-        window.quick_add.setText("Written offline")
-        window.quick_add.returnPressed.emit()
+        window.area.quick_add.setText("Written offline")
+        window.area.quick_add.returnPressed.emit()
         return True
 
     def queued(window: MainWindow) -> bool:
@@ -207,7 +208,7 @@ def test_run_gui_leaves_jobs_still_waiting_to_the_caller(
     def quit_now(window: MainWindow) -> bool:
         _answer_with(qtbot, Qt.Key.Key_Return)
         done["quit"] = time.monotonic()
-        window.quit_action.trigger()
+        window.command_table[CommandId.QUIT].trigger()
         return True
 
     steps += [loaded, offline_edit, queued, long_write, quit_now]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
 
 from todo_desktop import APP_ID, APP_NAME
 from todo_desktop.core.ports import ProfileGateway, WorkspaceOpener
@@ -77,7 +76,7 @@ def run_gui(
         # the session ending), so queued edits still reach the database.
         workers = window.workers
         kept = window.leaving_offline or (
-            window.switch.kept_offline() > 0 and workers.wait_for_edits(QUIT_WAIT_MS)
+            window.edits_kept_offline() > 0 and workers.wait_for_edits(QUIT_WAIT_MS)
         )
         if kept and left_running is not None:
             left_running.extend(workers.let_go(LET_GO_MS))
@@ -99,18 +98,7 @@ class _QuitOnSignal:
         if not self._window.isVisible():  # closed already, yet something holds the loop
             self._app.quit()
             return
-        switch = self._window.switch
-        ask, switch.confirm_quit = switch.confirm_quit, self._answer_quit
-        try:
-            # Closed, the last window's going ends the event loop, a dialog's own included.
-            # Refused, the window says why (still saving), and the next signal quits
-            # anyway, as a second Ctrl+Q does.
-            self._window.close()
-        finally:
-            switch.confirm_quit = ask
-
-    def _answer_quit(self, _parent: QWidget, _sentence: str, leave: Callable[[], None]) -> None:
-        # Asked whether to leave edits for an unreachable database in the outbox file, where
-        # they are safe: the box's own default, Quit. The window refuses the close that
-        # asked, so leaving must come after it.
-        QTimer.singleShot(0, self._window, leave)
+        # Closed, the last window's going ends the event loop, a dialog's own included.
+        # Refused, the window says why (still saving), and the next signal quits anyway,
+        # as a second Ctrl+Q does.
+        self._window.close_unattended()

@@ -7,13 +7,15 @@ to the caller's callbacks there.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QDeadlineTimer, QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 
 from todo_desktop.core.failures import Failure, failure_from
 
@@ -115,6 +117,7 @@ class Workers(QObject):
         self._signals.succeeded.connect(self._deliver_success)
         self._signals.failed.connect(self._deliver_failure)
         self._latest: dict[str, int] = {}
+        self._view_numbers = itertools.count(1)
         self._pending: dict[tuple[str, int], _Callbacks] = {}
 
     def read(
@@ -138,6 +141,12 @@ class Workers(QObject):
         label: str = "write",
     ) -> int:
         return self._submit(self._writes, _WRITE_VIEW, job, on_success, on_failure, label)
+
+    def new_view(self, prefix: str) -> str:
+        """A view name nobody else reads into, for one dialog's answers. (Built from the
+        dialog's ``id()`` it could be reused by a later dialog once this one is gone, and a
+        late answer would then reach the wrong one.)"""
+        return f"{prefix}-{next(self._view_numbers)}"
 
     def drop_pending(self, *views: str) -> None:
         """Make every read in flight for ``views`` stale: its answer will not be delivered.
@@ -181,6 +190,16 @@ class Workers(QObject):
         finish could lose what they typed.
         """
         return self._writes.waitForDone(timeout_ms)
+
+    def wait_for_writes_showing_busy(self, timeout_ms: int) -> bool:
+        """``wait_for_writes`` with the busy cursor, when there is anything to wait for."""
+        if not self.pending_writes:
+            return self.wait_for_writes(0)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return self.wait_for_writes(timeout_ms)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
     def wait_for_edits(self, timeout_ms: int) -> bool:
         """Quitting: wait (bounded) until every edit asked for has been answered, delivering
@@ -250,6 +269,6 @@ class Workers(QObject):
     def _deliver_failure(self, outcome: _Outcome) -> None:
         callbacks = self._take(outcome)
         if callbacks is not None:
-            failure = outcome.value if isinstance(outcome.value, Failure) else Failure(str(outcome.value))
+            failure: Failure = outcome.value  # a failed job's value is always its Failure
             callbacks.on_failure(failure)
             self.note_failure(failure)

@@ -30,8 +30,9 @@ from todo_desktop.db.database import Database
 from todo_desktop.db.shared.gateway import SharedDatabases
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.ui.accounts.sign_in_dialog import SignInDialog
-from todo_desktop.ui.accounts.workspace_switch import NOT_SIGNED_IN, READ_ONLY_HINT
+from todo_desktop.ui.accounts.workspace_switch import NOT_SIGNED_IN
 from todo_desktop.ui.main_window import MainWindow
+from todo_desktop.ui.session import READ_ONLY_HINT
 
 pytestmark = pytest.mark.gui
 
@@ -120,17 +121,17 @@ def press(qtbot, window: MainWindow, keys: str) -> None:
 
 
 def wait_for_list(qtbot, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table, timeout=WAIT_MS)
 
 
 def sign_in_dialog(qtbot, window: MainWindow, not_this: SignInDialog | None = None) -> SignInDialog:
     def shown() -> bool:
-        dialog = window.sign_in.dialog if window.sign_in is not None else None
+        dialog = window.switch.sign_in.dialog if window.switch.sign_in is not None else None
         return dialog is not None and dialog is not not_this and dialog.isVisible()
 
     qtbot.waitUntil(shown, timeout=WAIT_MS)
-    assert window.sign_in is not None and window.sign_in.dialog is not None
-    return window.sign_in.dialog
+    assert window.switch.sign_in is not None and window.switch.sign_in.dialog is not None
+    return window.switch.sign_in.dialog
 
 
 def sign_in(qtbot, dialog: SignInDialog, password: str = PASSWORD, *, stay: bool = True) -> None:
@@ -144,7 +145,8 @@ def sign_in(qtbot, dialog: SignInDialog, password: str = PASSWORD, *, stay: bool
 def enabled(window: MainWindow) -> set[str]:
     """Which of the profile, account and editing actions are enabled."""
     names = ("Connections", "Sign In", "Sign Out", "Sign Out Everywhere", "New Task", "Toggle Done")
-    return {name for name in names if window.action_set[name].isEnabled()}
+    by_label = {command.name: command.action for command in window.command_table.commands}
+    return {name for name in names if by_label[name].isEnabled()}
 
 
 def use_profile(qtbot, window: MainWindow, row: int) -> None:
@@ -168,7 +170,7 @@ def test_connect_sign_in_work_sign_out_stay_signed_in_and_sign_out_everywhere(
     window = windows(local_opener, gateway)
     wait_for_list(qtbot, window)
     assert shown_titles(window) == [ALICES_TASK]
-    assert window.where_label.text() == "this computer"
+    assert window.status.where_label.text() == "this computer"
     assert enabled(window) == {"Connections", "New Task", "Toggle Done"}
 
     # File > Connections…: add the shared database, then use it.
@@ -188,9 +190,9 @@ def test_connect_sign_in_work_sign_out_stay_signed_in_and_sign_out_everywhere(
 
     # No session yet: the sign-in dialog asks, and the window says where it is going.
     dialog = sign_in_dialog(qtbot, window)
-    assert window.workspace is None and window.model.rowCount() == 0  # Alice's list is gone
-    assert window.placeholder.text == "Connecting to Team…"
-    assert (window.where_label.text(), window.account_label.text()) == ("Team", "Not signed in")
+    assert window.session.workspace is None and window.tasks.model.rowCount() == 0  # Alice's list is gone
+    assert window.area.placeholder.text == "Connecting to Team…"
+    assert (window.status.where_label.text(), window.status.account_label.text()) == ("Team", "Not signed in")
     assert enabled(window) == {"Connections", "Sign In", "New Task", "Toggle Done"}
 
     sign_in(qtbot, dialog, "not my password")
@@ -199,23 +201,23 @@ def test_connect_sign_in_work_sign_out_stay_signed_in_and_sign_out_everywhere(
     wait_for_list(qtbot, window)
     connections.reject()
     assert shown_titles(window) == [DANAS_TASK]
-    assert window.workspace is not None and window.workspace.profile_id != LOCAL_ID
-    assert window.where_label.text() == f"Team ({window.workspace.where})"
-    assert window.account_label.text() == "Dana Tester"
-    assert window.warning_label.isHidden()
+    assert window.session.workspace is not None and window.session.workspace.profile_id != LOCAL_ID
+    assert window.status.where_label.text() == f"Team ({window.session.workspace.where})"
+    assert window.status.account_label.text() == "Dana Tester"
+    assert window.status.warning_label.isHidden()
     assert enabled(window) == {"Connections", "Sign Out", "Sign Out Everywhere", "New Task", "Toggle Done"}
-    profile_id = window.workspace.profile_id
+    profile_id = window.session.workspace.profile_id
     assert (SERVICE, f"profile:{profile_id}:session") not in keyring.entries  # not kept
 
     # A task typed just before Account > Sign Out still reaches the database: the sign-out
     # waits behind it on the one write thread, and only then is the session revoked.
-    first_token = token_of(window.workspace)
+    first_token = token_of(window.session.workspace)
     press(qtbot, window, "Ctrl+N")
-    qtbot.keyClicks(window.quick_add, "Typed before signing out")
-    key(qtbot, window.quick_add, "Return")
+    qtbot.keyClicks(window.area.quick_add, "Typed before signing out")
+    key(qtbot, window.area.quick_add, "Return")
     press(qtbot, window, "Ctrl+Shift+L")
     again = sign_in_dialog(qtbot, window, not_this=dialog)
-    assert window.workspace is None and window.account_label.text() == "Not signed in"
+    assert window.session.workspace is None and window.status.account_label.text() == "Not signed in"
     assert window.undo_stack.count() == 0
     with pytest.raises(NotSignedInError):
         accounts.current_account(first_token)
@@ -227,18 +229,18 @@ def test_connect_sign_in_work_sign_out_stay_signed_in_and_sign_out_everywhere(
     # "Stay signed in": the token goes to the keyring, and the next start needs no dialog.
     sign_in(qtbot, again, stay=True)
     wait_for_list(qtbot, window)
-    kept = token_of(window.workspace)
+    kept = token_of(window.session.workspace)
     assert keyring.entries[(SERVICE, f"profile:{profile_id}:session")] == kept
     second = windows(local_opener, gateways())  # a restart: same config folder and keyring
     wait_for_list(qtbot, second)
-    assert second.sign_in is not None and second.sign_in.dialog is None
-    assert token_of(second.workspace) == kept and second.account_label.text() == "Dana Tester"
+    assert second.switch.sign_in is not None and second.switch.sign_in.dialog is None
+    assert token_of(second.session.workspace) == kept and second.status.account_label.text() == "Dana Tester"
 
     # Sign out everywhere asks first; declined, nothing happens.
     answers: list[tuple[str, bool]] = [("Team", False), ("Team", True)]
     second.switch.confirm_everywhere = lambda _parent, name: answers.pop(0) == (name, True)
     press(qtbot, second, "Ctrl+Alt+Shift+L")
-    assert second.workspace is not None and second.workers.pending_writes == 0
+    assert second.session.workspace is not None and second.workers.pending_writes == 0
     # Confirmed, it ends that session for every window using it.
     press(qtbot, second, "Ctrl+Alt+Shift+L")
     sign_in_dialog(qtbot, second)
@@ -264,12 +266,15 @@ def test_switching_back_to_local_shows_the_local_list(qtbot, windows, gateway, l
     use_profile(qtbot, window, 0)
     qtbot.waitUntil(lambda: shown_titles(window) == [ALICES_TASK], timeout=WAIT_MS)
     assert gateway.profiles().active_id == LOCAL_ID
-    assert (window.where_label.text(), window.account_label.text()) == ("this computer", "Alice Tester")
+    assert (window.status.where_label.text(), window.status.account_label.text()) == (
+        "this computer",
+        "Alice Tester",
+    )
     assert enabled(window) == {"Connections", "New Task", "Toggle Done"}
     # Choosing the profile already shown changes nothing.
-    workspace = window.workspace
-    window.switch_profile(LOCAL_ID)
-    assert window.workspace is workspace
+    workspace = window.session.workspace
+    window.switch.switch_profile(LOCAL_ID)
+    assert window.session.workspace is workspace
     assert shared.id in {p.id for p in gateway.profiles().items}
 
 
@@ -277,7 +282,7 @@ def test_cancelling_the_sign_in_says_how_to_continue(qtbot, windows, gateway, te
     window = windows(local_opener, gateway)
     dialog = sign_in_dialog(qtbot, window)
     dialog.reject()
-    assert window.placeholder.text == NOT_SIGNED_IN and window.placeholder.has_error
+    assert window.area.placeholder.text == NOT_SIGNED_IN and window.area.placeholder.has_error
     assert "Sign In" in enabled(window) and "Sign Out" not in enabled(window)
 
     press(qtbot, window, "Ctrl+Shift+I")  # Account > Sign In…
@@ -299,11 +304,11 @@ def test_the_account_actions_are_in_the_menus_palette_and_shortcuts(qtbot, windo
         "Sign Out": "Ctrl+Shift+L",
         "Sign Out Everywhere…": "Ctrl+Alt+Shift+L",
     }
-    key(qtbot, window.table, "F1")
+    key(qtbot, window.area.table, "F1")
     rows = dict(window.shortcuts.rows())
     window.shortcuts.reject()
     assert rows["Connections"] == "Ctrl+Shift+O" and rows["Sign Out Everywhere"] == "Ctrl+Alt+Shift+L"
-    key(qtbot, window.table, "Ctrl+K")
+    key(qtbot, window.area.table, "Ctrl+K")
     qtbot.keyClicks(window.command_palette.query, "sign out")
     assert window.command_palette.shown_names()[:2] == ["Sign Out", "Sign Out Everywhere"]
     window.command_palette.reject()
@@ -317,16 +322,16 @@ def test_closing_lets_queued_writes_finish_on_the_old_workspace(
     window = windows(real_opener(slow, alice.account), None)
     wait_for_list(qtbot, window)
     press(qtbot, window, "Ctrl+N")
-    qtbot.keyClicks(window.quick_add, "Sent just before closing")
-    key(qtbot, window.quick_add, "Return")
+    qtbot.keyClicks(window.area.quick_add, "Sent just before closing")
+    key(qtbot, window.area.quick_add, "Return")
     assert window.workers.pending_writes == 1
-    window.close_workspace()
-    assert window.workspace is None and window.model.rowCount() == 0
-    assert window.stack.currentWidget() is window.placeholder and window.undo_stack.count() == 0
+    window.switch.close()
+    assert window.session.workspace is None and window.tasks.model.rowCount() == 0
+    assert window.area.stack.currentWidget() is window.area.placeholder and window.undo_stack.count() == 0
     qtbot.waitUntil(lambda: window.workers.pending_writes == 0, timeout=WAIT_MS)
     titles = sorted(t.title for t in alice_tasks.list(TaskQuery()).tasks)
     assert titles == [ALICES_TASK, "Sent just before closing"]
-    assert window.model.rowCount() == 0  # the old workspace's answer fills no list
+    assert window.tasks.model.rowCount() == 0  # the old workspace's answer fills no list
 
     window.open_workspace()  # the next list holds nothing left over from before
     wait_for_list(qtbot, window)
@@ -345,20 +350,20 @@ def test_an_older_schema_opens_read_only_with_a_plain_message(
     sign_in(qtbot, sign_in_dialog(qtbot, window))
     wait_for_list(qtbot, window)
     assert shown_titles(window) == [DANAS_TASK]  # reading still works
-    warning = window.warning_label.text()
+    warning = window.status.warning_label.text()
     assert "is older than this app" in warning and "read-only" in warning
-    assert "Traceback" not in warning and not window.warning_label.isHidden()
-    assert not window.quick_add.isEnabled() and window.quick_add.placeholderText() == READ_ONLY_HINT
+    assert "Traceback" not in warning and not window.status.warning_label.isHidden()
+    assert not window.area.quick_add.isEnabled() and window.area.quick_add.placeholderText() == READ_ONLY_HINT
     assert enabled(window) == {"Connections", "Sign Out", "Sign Out Everywhere"}
-    window.table.setFocus()
+    window.area.table.setFocus()
     window.commands.toggle_selected()  # as a click on the checkbox would
     assert "read-only" in window.statusBar().currentMessage()
     assert window.workers.pending_writes == 0
 
     use_profile(qtbot, window, 0)  # Local is writable again
     qtbot.waitUntil(lambda: shown_titles(window) == [ALICES_TASK], timeout=WAIT_MS)
-    assert window.quick_add.isEnabled() and "New Task" in enabled(window)
-    assert window.warning_label.isHidden()
+    assert window.area.quick_add.isEnabled() and "New Task" in enabled(window)
+    assert window.status.warning_label.isHidden()
 
 
 def test_without_a_keyring_a_shared_profile_says_so_once(
@@ -389,6 +394,6 @@ def test_local_without_a_keyring_is_a_quiet_note_not_a_warning(qtbot, windows):
 
     window = windows(opener, None)
     wait_for_list(qtbot, window)
-    assert window.warning_label.isHidden() and window.where_label.toolTip() == note
+    assert window.status.warning_label.isHidden() and window.status.where_label.toolTip() == note
     assert "keyring" not in window.statusBar().currentMessage()
     assert enabled(window) == {"New Task", "Toggle Done"}  # no profiles: Local only

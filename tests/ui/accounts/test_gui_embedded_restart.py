@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.slow, pytest.mark.timeout(90)]
 
 
 def _add(qtbot, window: MainWindow, title: str) -> None:
-    window.quick_add.setText(title)
-    qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
+    window.area.quick_add.setText(title)
+    qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
 
 
 def test_the_open_window_outlives_a_killed_server(qtbot, tmp_path: Path, monkeypatch) -> None:
@@ -37,7 +37,7 @@ def test_the_open_window_outlives_a_killed_server(qtbot, tmp_path: Path, monkeyp
     window.show()
     try:
         window.open_workspace()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table, timeout=10_000)
+        qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table, timeout=10_000)
         _add(qtbot, window, "Before the kill")
         settle(qtbot, window)
         killed = kill_server(local.server, everything=True)
@@ -51,7 +51,7 @@ def test_the_open_window_outlives_a_killed_server(qtbot, tmp_path: Path, monkeyp
         settle(qtbot, window)
         assert durable.pending_count() == 0
         assert local.server.pid != killed
-        qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
+        qtbot.waitUntil(lambda: not window.area.banner.isVisible(), timeout=10_000)
         assert sorted(row[0] for row in state(local.tasks).values()) == sorted(["Before the kill", *typed])
         assert sorted(shown_titles(window)) == sorted(["Before the kill", *typed])
     finally:

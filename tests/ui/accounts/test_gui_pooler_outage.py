@@ -76,8 +76,8 @@ def _device(qtbot, tmp_path: Path, url: str, name: str, alice, alice_tasks) -> t
     window.show()
     qtbot.waitExposed(window)
     window.open_workspace()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table, timeout=WAIT_MS)
-    assert window.workspace is not None and window.workspace.outbox is not None
+    qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table, timeout=WAIT_MS)
+    assert window.session.workspace is not None and window.session.workspace.outbox is not None
     return window, gateway
 
 
@@ -85,10 +85,10 @@ def _type_task(qtbot, window: MainWindow, title: str, typed: list[str]) -> None:
     """Add a task from the keyboard, as a person would, and note it as typed."""
     window.activateWindow()
     key(qtbot, window, "Ctrl+N")
-    qtbot.keyClicks(window.quick_add, title)
-    key(qtbot, window.quick_add, "Return")
+    qtbot.keyClicks(window.area.quick_add, title)
+    key(qtbot, window.area.quick_add, "Return")
     typed.append(title)
-    qtbot.waitUntil(lambda: title in [t.title for t in window.model.tasks()], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: title in [t.title for t in window.tasks.model.tasks()], timeout=WAIT_MS)
 
 
 def _titles_stored(test_db) -> Counter[str]:
@@ -113,7 +113,7 @@ def test_two_devices_through_pgbouncer_keep_every_edit_through_a_stopped_hung_an
         _type_task(qtbot, window, title, typed)
 
     def all_sent(window: MainWindow) -> bool:
-        return window.workspace is not None and window.workspace.outbox.pending_count() == 0  # type: ignore[union-attr]
+        return window.session.workspace is not None and window.session.workspace.outbox.pending_count() == 0  # type: ignore[union-attr]
 
     def landed() -> bool:
         return _titles_stored(test_db) == Counter(typed)
@@ -131,7 +131,7 @@ def test_two_devices_through_pgbouncer_keep_every_edit_through_a_stopped_hung_an
         add(laptop, "Laptop while stopped, again")
         qtbot.waitUntil(lambda: laptop.status.pending_label.text() == "2 edits waiting", timeout=WAIT_MS)
         qtbot.waitUntil(lambda: phone.status.pending_label.text() == "1 edit waiting", timeout=WAIT_MS)
-        assert laptop.banner.isVisible()
+        assert laptop.area.banner.isVisible()
 
         proxy.passthrough()  # the server is back
         qtbot.waitUntil(lambda: all_sent(laptop) and all_sent(phone), timeout=WAIT_MS)
@@ -156,7 +156,8 @@ def test_two_devices_through_pgbouncer_keep_every_edit_through_a_stopped_hung_an
             window.refresh()
         for window in (laptop, phone):
             qtbot.waitUntil(
-                lambda w=window: Counter(t.title for t in w.model.tasks()) == Counter(typed), timeout=WAIT_MS
+                lambda w=window: Counter(t.title for t in w.tasks.model.tasks()) == Counter(typed),
+                timeout=WAIT_MS,
             )
     finally:
         proxy.passthrough()
@@ -217,7 +218,7 @@ def test_two_devices_keep_every_edit_while_the_server_behind_pgbouncer_is_stoppe
             _type_task(qtbot, window, title, typed)
 
         def waiting(window: MainWindow) -> int:
-            return window.workspace.outbox.pending_count()  # type: ignore[union-attr]
+            return window.session.workspace.outbox.pending_count()  # type: ignore[union-attr]
 
         def started_again() -> None:
             servers.append(EmbeddedServer(folder))

@@ -39,9 +39,9 @@ def test_a_changed_port_is_used_at_once_by_the_open_workspace(
         window.show()
         qtbot.waitExposed(window)
         window.open_workspace()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table, timeout=WAIT_MS)
 
-        window.open_connections()
+        window.switch.open_connections()
         dialog = window.switch.connections
         assert dialog is not None
         row = next(i for i in range(dialog.list.count()) if "Team" in dialog.list.item(i).text())
@@ -57,13 +57,16 @@ def test_a_changed_port_is_used_at_once_by_the_open_workspace(
         proxy.refuse()  # the old address is gone: only the new one can serve the next edit
         proxy.cut()
         qtbot.waitUntil(
-            lambda: window.workspace is not None and window.stack.currentWidget() is window.table,
+            lambda: (
+                window.session.workspace is not None
+                and window.area.stack.currentWidget() is window.area.table
+            ),
             timeout=WAIT_MS,
         )
         window.activateWindow()
         key(qtbot, window, "Ctrl+N")
-        qtbot.keyClicks(window.quick_add, "Sent to the new port")
-        key(qtbot, window.quick_add, "Return")
+        qtbot.keyClicks(window.area.quick_add, "Sent to the new port")
+        key(qtbot, window.area.quick_add, "Return")
         with test_db.superuser() as su:
 
             def stored() -> bool:

@@ -55,7 +55,7 @@ def _banner_texts(window: MainWindow) -> list[str]:
     seen: list[str] = []
 
     def record() -> None:
-        text = window.banner.text if window.banner.isVisible() else ""
+        text = window.area.banner.text if window.area.banner.isVisible() else ""
         if not seen or seen[-1] != text:
             seen.append(text)
 
@@ -72,7 +72,7 @@ def test_a_waking_database_is_named_and_the_list_loads_without_a_restart(
     """Either way a compute may wake: refusing connections until it runs, or (as Neon's
     proxy does) accepting at once and holding the connection until it runs."""
     window, _tasks = proxied_window(8.0)
-    assert not window.banner.isVisible()
+    assert not window.area.banner.isVisible()
     texts = _banner_texts(window)
     if wakes_by == "refusing":
         proxy.refuse()
@@ -84,17 +84,17 @@ def test_a_waking_database_is_named_and_the_list_loads_without_a_restart(
     awake.start()
     try:
         window.refresh()
-        qtbot.waitUntil(lambda: window.banner.waking, timeout=5_000)
-        assert window.banner.text == WAKING
-        assert not window.banner.button.isVisible()  # nothing to press: it is already retrying
-        qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=15_000)
+        qtbot.waitUntil(lambda: window.area.banner.waking, timeout=5_000)
+        assert window.area.banner.text == WAKING
+        assert not window.area.banner.button.isVisible()  # nothing to press: it is already retrying
+        qtbot.waitUntil(lambda: not window.area.banner.isVisible(), timeout=15_000)
     finally:
         awake.cancel()
     assert proxy.refused >= 1 or wakes_by != "refusing"
     assert UNREACHABLE not in texts  # it woke within the budget: never called an outage
     assert not window.retry.waiting
     assert shown_titles(window) == ["Already there"]
-    assert window.stack.currentWidget() is window.table
+    assert window.area.stack.currentWidget() is window.area.table
 
 
 def test_a_database_that_never_wakes_becomes_an_outage_with_a_retry_button(qtbot, proxied_window, proxy):
@@ -102,13 +102,13 @@ def test_a_database_that_never_wakes_becomes_an_outage_with_a_retry_button(qtbot
     proxy.refuse()
     proxy.cut()
     window.refresh()
-    qtbot.waitUntil(lambda: window.banner.waking, timeout=5_000)
-    qtbot.waitUntil(lambda: window.banner.text == UNREACHABLE, timeout=10_000)
-    assert window.banner.isVisible() and window.banner.button.isVisible()
+    qtbot.waitUntil(lambda: window.area.banner.waking, timeout=5_000)
+    qtbot.waitUntil(lambda: window.area.banner.text == UNREACHABLE, timeout=10_000)
+    assert window.area.banner.isVisible() and window.area.banner.button.isVisible()
     # The backoff timer keeps trying by itself; it starts when the failed read is delivered,
     # which may come a moment after the data layer has said it gave up.
     qtbot.waitUntil(lambda: window.retry.waiting, timeout=5_000)
     proxy.passthrough()
-    qtbot.mouseClick(window.banner.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
+    qtbot.mouseClick(window.area.banner.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.area.banner.isVisible(), timeout=10_000)
     assert not window.retry.waiting

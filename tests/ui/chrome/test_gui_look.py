@@ -121,7 +121,7 @@ def _describe(widget: QWidget) -> str:
 
 def test_every_interactive_widget_has_an_accessible_name(qtbot, make_window) -> None:
     window, _ = make_window(3)
-    window.table.selectRow(1)
+    window.area.table.selectRow(1)
     qtbot.waitUntil(lambda: window.details.task_id is not None)
     interactive = [w for w in window.findChildren(QWidget) if w.window() is window and _is_interactive(w)]
     assert len(interactive) >= 8  # the walk found the window's fields, not nothing
@@ -158,8 +158,8 @@ def test_dark_theme_gives_the_main_window_a_dark_background(qtbot, make_window, 
     palette = window.palette()
     assert palette.color(Role.Window).lightness() < 64
     assert palette.color(Role.WindowText).lightness() > 192
-    assert window.table.palette().color(Role.Base).lightness() < 64
-    _check_readable(window.table.palette(), (Role.Base, Role.AlternateBase))
+    assert window.area.table.palette().color(Role.Base).lightness() < 64
+    _check_readable(window.area.table.palette(), (Role.Base, Role.AlternateBase))
     image = window.grab().toImage()
     step = max(1, image.width() // 60)
     lightness = [

@@ -32,27 +32,27 @@ def make_window(qtbot, tmp_path, alice, alice_tasks):
 def test_database_down_shows_a_banner_keeps_the_typing_and_recovers(qtbot, make_window, alice_tasks) -> None:
     window, service = make_window(3, retry_first_ms=40)
     service.down.set()
-    key(qtbot, window.table, "F5")
-    qtbot.waitUntil(window.banner.isVisible)
-    assert window.banner.text == BANNER_TEXT
+    key(qtbot, window.area.table, "F5")
+    qtbot.waitUntil(window.area.banner.isVisible)
+    assert window.area.banner.text == BANNER_TEXT
     assert shown_titles(window) == ["Task 0", "Task 1", "Task 2"]  # the list stays readable
 
-    key(qtbot, window.table, "Ctrl+N")
-    qtbot.keyClicks(window.quick_add, "Keep me")
-    qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.quick_add.text() == "Keep me")  # handed back, not lost
+    key(qtbot, window.area.table, "Ctrl+N")
+    qtbot.keyClicks(window.area.quick_add, "Keep me")
+    qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.area.quick_add.text() == "Keep me")  # handed back, not lost
     assert "Keep me" not in shown_titles(window)
     assert UNREACHABLE in window.statusBar().currentMessage()
 
     calls = service.count_calls
     qtbot.waitUntil(lambda: service.count_calls >= calls + 2)  # it keeps trying by itself...
     assert window.retry.next_ms > 40  # ...each time after a longer pause
-    assert window.banner.isVisible()
+    assert window.area.banner.isVisible()
 
     service.down.clear()
-    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.area.banner.isVisible(), timeout=5000)
     assert window.statusBar().currentMessage() == "Connected again."
-    qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
+    qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
     settle(qtbot, window)
     assert "Keep me" in [t.title for t in alice_tasks.list(TaskQuery()).tasks]
     assert window.retry.next_ms == 40  # the next outage starts with a short pause again
@@ -73,10 +73,10 @@ def test_database_down_at_start_retries_until_the_list_opens(qtbot, tmp_path, al
     qtbot.addWidget(window)
     window.show()
     window.open_workspace()
-    qtbot.waitUntil(window.banner.isVisible)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table, timeout=5000)
+    qtbot.waitUntil(window.area.banner.isVisible)
+    qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table, timeout=5000)
     assert shown_titles(window) == ["Waiting for me"]
-    assert not window.banner.isVisible()
+    assert not window.area.banner.isVisible()
     assert len(attempts) == 3
     window.close()
     window.workers.wait_for_all(10_000)
@@ -84,7 +84,7 @@ def test_database_down_at_start_retries_until_the_list_opens(qtbot, tmp_path, al
 
 def test_refused_edits_roll_back_with_one_sentence_and_leave_no_undo_step(qtbot, make_window) -> None:
     window, service = make_window(3)
-    before = window.model.tasks()
+    before = window.tasks.model.tasks()
     service.refuse_writes.set()
     select_rows(window, [0, 1])
     attempts = [
@@ -94,57 +94,61 @@ def test_refused_edits_roll_back_with_one_sentence_and_leave_no_undo_step(qtbot,
         ("Delete", "Not deleted"),
     ]
     for name, said in attempts:
-        key(qtbot, window.table, name)
+        key(qtbot, window.area.table, name)
         qtbot.waitUntil(lambda said=said: window.statusBar().currentMessage() == f"{said}: {REFUSED}")
         settle(qtbot, window)
-        qtbot.waitUntil(lambda: window.model.tasks() == before)
+        qtbot.waitUntil(lambda: window.tasks.model.tasks() == before)
         window.statusBar().clearMessage()
         select_rows(window, [0, 1])
     assert window.undo_stack.count() == 0
-    assert not window.banner.isVisible()  # refused is not unreachable
+    assert not window.area.banner.isVisible()  # refused is not unreachable
 
 
 def test_a_refused_undo_keeps_the_history_in_step(qtbot, make_window, alice_tasks) -> None:
     window, service = make_window(1)
     select_rows(window, [0])
-    key(qtbot, window.table, "4")
+    key(qtbot, window.area.table, "4")
     settle(qtbot, window)
     service.refuse_writes.set()
-    key(qtbot, window.table, "Ctrl+Z")
+    key(qtbot, window.area.table, "Ctrl+Z")
     settle(qtbot, window)
-    qtbot.waitUntil(lambda: window.model.task_at(0).priority is Priority.URGENT)
+    qtbot.waitUntil(lambda: window.tasks.model.task_at(0).priority is Priority.URGENT)
     assert (window.undo_stack.count(), window.undo_stack.index()) == (1, 1)  # still undoable
     service.refuse_writes.clear()
-    key(qtbot, window.table, "Ctrl+Z")
+    key(qtbot, window.area.table, "Ctrl+Z")
     settle(qtbot, window)
-    assert alice_tasks.get(window.model.task_at(0).id).priority is Priority.MEDIUM
+    assert alice_tasks.get(window.tasks.model.task_at(0).id).priority is Priority.MEDIUM
 
 
 def test_a_batch_that_fails_part_way_keeps_what_was_stored(qtbot, make_window, alice_tasks) -> None:
     window, _ = make_window(3)
-    tasks = window.model.tasks()
+    tasks = window.tasks.model.tasks()
     select_rows(window, [0, 1, 2])
     alice_tasks.delete([tasks[1].id])  # gone on another device, still on this screen
-    key(qtbot, window.table, "3")
+    key(qtbot, window.area.table, "3")
     qtbot.waitUntil(lambda: "no longer exists" in window.statusBar().currentMessage())
     settle(qtbot, window)
     assert alice_tasks.get(tasks[0].id).priority is Priority.HIGH
     assert alice_tasks.get(tasks[2].id).priority is Priority.MEDIUM  # never sent: shown as it is
-    assert [t.priority for t in window.model.tasks()] == [Priority.HIGH, Priority.MEDIUM, Priority.MEDIUM]
+    assert [t.priority for t in window.tasks.model.tasks()] == [
+        Priority.HIGH,
+        Priority.MEDIUM,
+        Priority.MEDIUM,
+    ]
 
 
 def test_a_reload_during_pending_writes_does_not_undo_them_on_screen(qtbot, make_window) -> None:
     window, service = make_window(3)
     service.write_delay = 0.3  # the list is read while these are still on their way
     select_rows(window, [0])
-    key(qtbot, window.table, "4")
+    key(qtbot, window.area.table, "4")
     select_rows(window, [1])
-    key(qtbot, window.table, "Delete")
+    key(qtbot, window.area.table, "Delete")
     reads = len(service.list_texts)
-    key(qtbot, window.table, "F5")
+    key(qtbot, window.area.table, "F5")
     qtbot.waitUntil(lambda: len(service.list_texts) > reads and window.workers.pending_writes > 0)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 2)  # the fresh page is shown...
-    assert window.model.task_at(0).priority is Priority.URGENT  # ...with the edits still in it
+    qtbot.waitUntil(lambda: window.tasks.model.rowCount() == 2)  # the fresh page is shown...
+    assert window.tasks.model.task_at(0).priority is Priority.URGENT  # ...with the edits still in it
     assert shown_titles(window) == ["Task 0", "Task 2"]
     settle(qtbot, window)
     assert shown_titles(window) == ["Task 0", "Task 2"]

@@ -61,7 +61,7 @@ def test_sidebar_counts_are_live(qtbot, make_window, seeded) -> None:
     assert window.status.list_label.text() == "Inbox: 5"
 
     select_rows(window, [shown_titles(window).index("Fire")])
-    key(qtbot, window.table, "Space")
+    key(qtbot, window.area.table, "Space")
     qtbot.waitUntil(lambda: window.sidebar.count_text(SmartList.COMPLETED) == "2")
     assert window.sidebar.count_text(SmartList.INBOX) == "4"
     assert window.sidebar.count_text(SmartList.PRIORITY_URGENT) == "0"
@@ -78,10 +78,12 @@ def test_ctrl_1_to_6_switch_lists_and_the_menu_shows_which(qtbot, make_window, s
         SmartList.PRIORITY_URGENT,
     ]
     for number, smart_list in reversed(list(enumerate(order, start=1))):
-        assert window.action_set.lists[smart_list].shortcut().toString() == f"Ctrl+{number}"
-        key(qtbot, window.table, f"Ctrl+{number}")
+        assert window.command_table.lists[smart_list].shortcut().toString() == f"Ctrl+{number}"
+        key(qtbot, window.area.table, f"Ctrl+{number}")
         qtbot.waitUntil(lambda s=smart_list: set(shown_titles(window)) == EXPECTED[s])
-        assert window.sidebar.currentItem().text(0) == window.action_set.lists[smart_list].text().lstrip("&")
+        assert window.sidebar.currentItem().text(0) == window.command_table.lists[smart_list].text().lstrip(
+            "&"
+        )
     # The lists beyond six: chosen in the sidebar (or with Ctrl+7 to Ctrl+9).
     window.sidebar.setCurrentItem(window.sidebar.topLevelItem(8))
     qtbot.waitUntil(lambda: set(shown_titles(window)) == EXPECTED[SmartList.PRIORITY_LOW])
@@ -90,20 +92,20 @@ def test_ctrl_1_to_6_switch_lists_and_the_menu_shows_which(qtbot, make_window, s
 
 def test_quick_add_adds_to_the_list_on_screen(qtbot, make_window, alice_tasks) -> None:
     window, _ = make_window()
-    key(qtbot, window.table, "Ctrl+2")  # Today
-    key(qtbot, window.table, "Ctrl+N")
-    qtbot.keyClicks(window.quick_add, "Water plants")
-    qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
+    key(qtbot, window.area.table, "Ctrl+2")  # Today
+    key(qtbot, window.area.table, "Ctrl+N")
+    qtbot.keyClicks(window.area.quick_add, "Water plants")
+    qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: window.sidebar.count_text(SmartList.TODAY) == "1")
     stored = alice_tasks.list(TaskQuery()).tasks[0]
     assert stored.due_date == end_of_day(NOW, ZONE)
-    key(qtbot, window.quick_add, "Esc")
-    key(qtbot, window.table, "Ctrl+6")  # Urgent: a new task there is urgent
+    key(qtbot, window.area.quick_add, "Esc")
+    key(qtbot, window.area.table, "Ctrl+6")  # Urgent: a new task there is urgent
     qtbot.waitUntil(lambda: shown_titles(window) == [])
-    key(qtbot, window.table, "Ctrl+N")
-    qtbot.keyClicks(window.quick_add, "Boiler leaks")
-    qtbot.keyClick(window.quick_add, Qt.Key.Key_Return)
+    key(qtbot, window.area.table, "Ctrl+N")
+    qtbot.keyClicks(window.area.quick_add, "Boiler leaks")
+    qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.sidebar.count_text(SmartList.PRIORITY_URGENT) == "1")
 
 
@@ -111,16 +113,16 @@ def test_search_is_debounced_runs_in_a_worker_and_esc_clears_it(qtbot, make_wind
     for title in ("Buy milk", "Buy bread", "Call mum"):
         alice_tasks.create(TaskDraft(title))
     window, service = make_window()
-    key(qtbot, window.table, "Ctrl+F")
-    assert window.search.hasFocus()
-    qtbot.keyClicks(window.search, "buy")
+    key(qtbot, window.area.table, "Ctrl+F")
+    assert window.area.search.hasFocus()
+    qtbot.keyClicks(window.area.search, "buy")
     assert "buy" not in service.list_texts  # typing goes on: nothing asked yet
     qtbot.waitUntil(lambda: sorted(shown_titles(window)) == ["Buy bread", "Buy milk"])
     assert [t for t in service.list_texts if t] == ["buy"]  # one query, not one per key
 
-    key(qtbot, window.search, "Esc")
-    assert window.search.text() == ""
-    assert window.table.hasFocus()
+    key(qtbot, window.area.search, "Esc")
+    assert window.area.search.text() == ""
+    assert window.area.table.hasFocus()
     qtbot.waitUntil(lambda: len(shown_titles(window)) == 3)
 
 
@@ -129,11 +131,11 @@ def test_an_older_search_result_is_dropped(qtbot, make_window, alice_tasks) -> N
         alice_tasks.create(TaskDraft(title))
     window, service = make_window()
     held = service.list_gates.setdefault("milk", threading.Event())
-    window.search.setText("milk")
-    window.search.send_now()
+    window.area.search.setText("milk")
+    window.area.search.send_now()
     qtbot.waitUntil(lambda: "milk" in service.list_texts)  # computed, held back on its way
-    window.search.setText("bread")
-    window.search.send_now()
+    window.area.search.setText("bread")
+    window.area.search.send_now()
     qtbot.waitUntil(lambda: shown_titles(window) == ["Buy bread"])
     with qtbot.waitSignal(window.workers.stale_dropped, timeout=5000):
         held.set()
@@ -142,7 +144,7 @@ def test_an_older_search_result_is_dropped(qtbot, make_window, alice_tasks) -> N
 
 def test_sort_menu_and_header_clicks_sort_in_sql(qtbot, make_window, alice_tasks, seeded) -> None:
     window, _ = make_window()
-    header = window.table.horizontalHeader()
+    header = window.area.table.horizontalHeader()
     keys = {
         SortKey.TITLE: "Ctrl+Shift+T",
         SortKey.PRIORITY: "Ctrl+Shift+P",
@@ -151,10 +153,10 @@ def test_sort_menu_and_header_clicks_sort_in_sql(qtbot, make_window, alice_tasks
         SortKey.DUE: "Ctrl+Shift+D",
     }
     for sort, shortcut in keys.items():
-        key(qtbot, window.table, shortcut)
+        key(qtbot, window.area.table, shortcut)
         expected = [t.title for t in alice_tasks.list(TaskQuery(sort=sort)).tasks]
         qtbot.waitUntil(lambda expected=expected: shown_titles(window) == expected)
-        assert window.action_set.sorts[sort].isChecked()
+        assert window.command_table.sorts[sort].isChecked()
 
     def click(column: Column) -> None:
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
@@ -163,7 +165,7 @@ def test_sort_menu_and_header_clicks_sort_in_sql(qtbot, make_window, alice_tasks
     click(Column.TITLE)
     qtbot.waitUntil(lambda: shown_titles(window) == sorted(EXPECTED[SmartList.INBOX], key=str.lower))
     assert header.sortIndicatorSection() == Column.TITLE
-    assert window.action_set.sorts[SortKey.TITLE].isChecked()
+    assert window.command_table.sorts[SortKey.TITLE].isChecked()
     click(Column.DONE)  # no order of its own: nothing changes
     assert window.navigator.sort is SortKey.TITLE
     assert header.sortIndicatorSection() == Column.TITLE
@@ -181,11 +183,11 @@ def test_fuzzy_matching_prefers_word_starts() -> None:
 def test_command_palette_lists_every_action_and_runs_one_by_fuzzy_name(qtbot, make_window) -> None:
     window, _ = make_window(2)
     select_rows(window, [1])
-    key(qtbot, window.table, "Ctrl+K")
+    key(qtbot, window.area.table, "Ctrl+K")
     palette = window.command_palette
     assert palette.isVisible()
     qtbot.waitUntil(palette.query.hasFocus)
-    assert len(palette.shown_names()) == len(window.action_set.commands)
+    assert len(palette.shown_names()) == len(window.command_table.commands)
     rows = [palette.results.topLevelItem(i) for i in range(palette.results.topLevelItemCount())]
     shortcuts = {row.text(0): row.text(1) for row in rows}
     assert shortcuts["Quit"] == "Ctrl+Q"
@@ -194,14 +196,14 @@ def test_command_palette_lists_every_action_and_runs_one_by_fuzzy_name(qtbot, ma
     assert palette.shown_names()[0] == "Toggle Done"
     qtbot.keyClick(palette.query, Qt.Key.Key_Return)
     assert not palette.isVisible()
-    qtbot.waitUntil(lambda: window.model.task_at(1).completed)
-    assert not window.model.task_at(0).completed
+    qtbot.waitUntil(lambda: window.tasks.model.task_at(1).completed)
+    assert not window.tasks.model.task_at(0).completed
     settle(qtbot, window)
 
 
 def test_f1_and_question_mark_show_every_shortcut(qtbot, make_window) -> None:
     window, _ = make_window()
-    key(qtbot, window.table, "F1")
+    key(qtbot, window.area.table, "F1")
     dialog = window.shortcuts
     assert dialog.isVisible()
     rows = dict(dialog.rows())
@@ -210,15 +212,15 @@ def test_f1_and_question_mark_show_every_shortcut(qtbot, make_window) -> None:
     assert rows["Keyboard Shortcuts"] == "F1, ?"
     assert rows["Today"] == "Ctrl+2"
     assert "Shift" in rows["Extend the selection"]
-    assert len(rows) >= len(window.action_set.commands)
+    assert len(rows) >= len(window.command_table.commands)
     dialog.reject()
 
-    window.quick_add.setFocus()
-    qtbot.keyClick(window.quick_add, "?")  # typing a question mark is just typing
+    window.area.quick_add.setFocus()
+    qtbot.keyClick(window.area.quick_add, "?")  # typing a question mark is just typing
     assert not dialog.isVisible()
-    assert window.quick_add.text() == "?"
-    window.table.setFocus()
-    qtbot.keyClick(window.table, "?")
+    assert window.area.quick_add.text() == "?"
+    window.area.table.setFocus()
+    qtbot.keyClick(window.area.table, "?")
     assert dialog.isVisible()
 
 
@@ -226,14 +228,14 @@ def test_window_size_splitter_and_columns_are_remembered(qtbot, make_window) -> 
     first, _ = make_window()
     first.resize(720, 480)  # within the offscreen screen (800 x 600), which Qt clamps to
     first.splitter.setSizes([150, 480, 270])
-    first.table.horizontalHeader().resizeSection(Column.PRIORITY, 123)
+    first.area.table.horizontalHeader().resizeSection(Column.PRIORITY, 123)
     sizes = first.splitter.sizes()
     first.close()
 
     second, _ = make_window()
     assert (second.width(), second.height()) == (720, 480)
     assert second.splitter.sizes() == sizes
-    assert second.table.horizontalHeader().sectionSize(Column.PRIORITY) == 123
+    assert second.area.table.horizontalHeader().sectionSize(Column.PRIORITY) == 123
 
 
 @pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset (POSIX)")

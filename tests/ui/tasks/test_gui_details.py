@@ -23,8 +23,8 @@ def make_window(qtbot, tmp_path, alice, alice_tasks):
 
 def open_details(qtbot, window, row: int):
     select_rows(window, [row])
-    key(qtbot, window.table, "Ctrl+Return")
-    assert window.details.task_id == window.model.task_at(row).id
+    key(qtbot, window.area.table, "Ctrl+Return")
+    assert window.details.task_id == window.tasks.model.task_at(row).id
     return window.details
 
 
@@ -37,7 +37,7 @@ def retype(qtbot, field: QLineEdit, text: str) -> None:
 def test_ctrl_enter_opens_the_current_task_and_focus_out_saves(qtbot, make_window, alice_tasks) -> None:
     window, _ = make_window(2)
     pane = open_details(qtbot, window, 1)
-    task = window.model.task_at(1)
+    task = window.tasks.model.task_at(1)
     assert pane.title_edit.hasFocus()
     assert pane.title_edit.text() == "Task 1"
     assert pane.priority_combo.currentData() == Priority.MEDIUM
@@ -46,16 +46,16 @@ def test_ctrl_enter_opens_the_current_task_and_focus_out_saves(qtbot, make_windo
     retype(qtbot, pane.title_edit, "Pay the rent")
     key(qtbot, pane.title_edit, "Tab")  # focus leaves the field: it saves
     assert pane.description_edit.hasFocus()
-    assert window.model.task_at(1).title == "Pay the rent"
+    assert window.tasks.model.task_at(1).title == "Pay the rent"
     settle(qtbot, window)
     assert alice_tasks.get(task.id).title == "Pay the rent"
-    assert window.table.currentIndex().row() == 1  # the list kept its place
+    assert window.area.table.currentIndex().row() == 1  # the list kept its place
 
     key(qtbot, pane.description_edit, "Ctrl+Z")  # in a text field Ctrl+Z is the field's own undo
     settle(qtbot, window)
     assert alice_tasks.get(task.id).title == "Pay the rent"
-    window.table.setFocus()
-    key(qtbot, window.table, "Ctrl+Z")
+    window.area.table.setFocus()
+    key(qtbot, window.area.table, "Ctrl+Z")
     settle(qtbot, window)
     assert alice_tasks.get(task.id).title == "Task 1"
     assert pane.title_edit.text() == "Task 1"
@@ -72,7 +72,7 @@ def test_ctrl_enter_inside_saves_every_field_and_returns_to_the_list(qtbot, make
     pane.priority_combo.setCurrentIndex(pane.priority_combo.findData(Priority.HIGH))
     pane.due_edit.setDateTime(QDateTime(QDate(2031, 5, 6), QTime(9, 30)))
     key(qtbot, pane.description_edit, "Ctrl+Return")
-    assert window.table.hasFocus()
+    assert window.area.table.hasFocus()
     settle(qtbot, window)
     stored = alice_tasks.get(task_id)
     assert stored.description == "first line\nsecond line"
@@ -80,7 +80,7 @@ def test_ctrl_enter_inside_saves_every_field_and_returns_to_the_list(qtbot, make
     local = stored.due_date.astimezone()
     assert (local.year, local.month, local.day, local.hour, local.minute) == (2031, 5, 6, 9, 30)
     assert window.undo_stack.count() == 1  # one save, one undo step
-    key(qtbot, window.table, "Ctrl+Z")
+    key(qtbot, window.area.table, "Ctrl+Z")
     settle(qtbot, window)
     assert alice_tasks.get(task_id).description is None
 
@@ -96,15 +96,15 @@ def test_priority_saves_when_chosen_and_no_due_date_clears_the_date(qtbot, make_
     pane.no_due.setFocus()
     key(qtbot, pane.no_due, "Space")
     assert not pane.due_edit.isEnabled()
-    window.table.setFocus()  # leaving the due group saves it
+    window.area.table.setFocus()  # leaving the due group saves it
     settle(qtbot, window)
     assert alice_tasks.get(pane.task_id).due_date is None
-    assert window.model.task_at(0).due_date is None
+    assert window.tasks.model.task_at(0).due_date is None
 
-    key(qtbot, window.table, "Ctrl+D")  # a task without a date: Ctrl+D offers one to edit
+    key(qtbot, window.area.table, "Ctrl+D")  # a task without a date: Ctrl+D offers one to edit
     assert not pane.no_due.isChecked()
     assert pane.due_edit.hasFocus()
-    window.table.setFocus()
+    window.area.table.setFocus()
     settle(qtbot, window)
     assert alice_tasks.get(pane.task_id).due_date is not None
 
@@ -129,20 +129,20 @@ def test_a_wrong_field_says_why_beside_it_and_keeps_the_text(qtbot, make_window,
         pane.description_edit.setPlainText("x" * (DESCRIPTION_MAX + 1))
         typed = lambda: len(pane.description_edit.toPlainText()) == DESCRIPTION_MAX + 1  # noqa: E731
     else:
-        key(qtbot, window.table, "Ctrl+D")
+        key(qtbot, window.area.table, "Ctrl+D")
         pane.due_edit.setDateTime(QDateTime(QDate(9999, 3, 1), QTime(12, 0)))
         typed = lambda: pane.due_edit.date().year() == 9999  # noqa: E731
-    window.table.setFocus()
+    window.area.table.setFocus()
     assert pane.error(field) == message
     assert typed()
     assert window.workers.pending_writes == 0
     assert alice_tasks.get(pane.task_id) == before
 
     # Moving on in the list does not throw the typing away: the pane stays on its task.
-    key(qtbot, window.table, "J")
+    key(qtbot, window.area.table, "J")
     assert pane.task_id == before.id
     assert typed()
-    key(qtbot, window.table, "Ctrl+Return")
+    key(qtbot, window.area.table, "Ctrl+Return")
     key(qtbot, QApplication.focusWidget(), "Ctrl+Return")  # saving inside: still wrong, stays
     assert pane.contains_focus()
     assert pane.error(field) == message
@@ -153,10 +153,10 @@ def test_a_refused_save_keeps_the_typed_title_with_the_reason(qtbot, make_window
     pane = open_details(qtbot, window, 0)
     service.refuse_writes.set()
     retype(qtbot, pane.title_edit, "Refused title")
-    window.table.setFocus()
+    window.area.table.setFocus()
     qtbot.waitUntil(lambda: pane.error("title") == REFUSED)
     assert pane.title_edit.text() == "Refused title"
-    assert window.model.task_at(0).title == "Task 0"  # rolled back in the list
+    assert window.tasks.model.task_at(0).title == "Task 0"  # rolled back in the list
     assert REFUSED in window.statusBar().currentMessage()
     assert window.undo_stack.count() == 0  # nothing happened, so nothing to undo
 
@@ -167,7 +167,7 @@ def test_a_task_deleted_elsewhere_keeps_the_typing_and_says_so(qtbot, make_windo
     alice_tasks.delete([pane.task_id])  # another device deletes it
     pane.description_edit.setFocus()
     qtbot.keyClicks(pane.description_edit, "notes nobody may lose")
-    window.table.setFocus()
+    window.area.table.setFocus()
     qtbot.waitUntil(lambda: "no longer exists" in pane.error("description"))
     assert pane.description_edit.toPlainText() == "notes nobody may lose"
 
@@ -175,7 +175,7 @@ def test_a_task_deleted_elsewhere_keeps_the_typing_and_says_so(qtbot, make_windo
 def test_an_empty_title_typed_in_place_moves_to_the_details_with_the_reason(qtbot, make_window, alice_tasks):
     window, _ = make_window(2)
     select_rows(window, [1])
-    key(qtbot, window.table, "F2")
+    key(qtbot, window.area.table, "F2")
     editor = QApplication.focusWidget()
     assert isinstance(editor, QLineEdit)
     retype(qtbot, editor, "   ")
@@ -185,4 +185,4 @@ def test_an_empty_title_typed_in_place_moves_to_the_details_with_the_reason(qtbo
     assert pane.title_edit.text() == "   "
     assert pane.title_edit.hasFocus()
     assert window.statusBar().currentMessage() == "Title cannot be empty."
-    assert alice_tasks.get(window.model.task_at(1).id).title == "Task 1"
+    assert alice_tasks.get(window.tasks.model.task_at(1).id).title == "Task 1"

@@ -49,7 +49,7 @@ def opened(qtbot, tmp_path: Path, alice, alice_tasks) -> Iterator[Opened]:
 
 
 def row_titled(window: MainWindow, title: str) -> int:
-    return next(n for n, t in enumerate(window.model.tasks()) if t.title == title)
+    return next(n for n, t in enumerate(window.tasks.model.tasks()) if t.title == title)
 
 
 def said_by(window: MainWindow) -> list[str]:
@@ -67,11 +67,11 @@ def test_an_offline_edit_that_met_another_devices_change_asks_when_the_window_is
 ):
     window, service, durable = opened
     said = said_by(window)
-    task = window.model.task_at(row_titled(window, "Shared task"))
+    task = window.tasks.model.task_at(row_titled(window, "Shared task"))
 
     service.down.set()
     select_rows(window, [row_titled(window, "Shared task")])
-    key(qtbot, window.table, "4")  # Urgent, kept in the outbox
+    key(qtbot, window.area.table, "4")  # Urgent, kept in the outbox
     qtbot.waitUntil(lambda: durable.pending_count() == 1, timeout=WAIT_MS)
     theirs = phone.update(task.id, TaskChanges(title="Renamed on the phone"))
 
@@ -106,13 +106,13 @@ def test_an_offline_edit_that_met_another_devices_change_asks_when_the_window_is
     settle(qtbot, window)
     stored = alice_tasks.get(task.id)
     assert (stored.title, stored.priority) == ("Renamed on the phone", Priority.URGENT)
-    qtbot.waitUntil(lambda: window.model.task(task.id) == stored, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.tasks.model.task(task.id) == stored, timeout=WAIT_MS)
     assert offline_choice(window) is None
 
     # The window's next edit of it builds on what was just stored: no second question.
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    select_rows(window, [window.model.row_of(task.id) or 0])
-    key(qtbot, window.table, "1")
+    select_rows(window, [window.tasks.model.row_of(task.id) or 0])
+    key(qtbot, window.area.table, "1")
     settle(qtbot, window)
     assert alice_tasks.get(task.id).priority is Priority.LOW
     assert not window.conflicts.dialogs and offline_choice(window) is None
@@ -123,13 +123,13 @@ def test_an_offline_delete_of_a_task_changed_elsewhere_waits_for_an_open_dialog_
 ):
     window, service, durable = opened
     said = said_by(window)
-    task = window.model.task_at(row_titled(window, "Another task"))
+    task = window.tasks.model.task_at(row_titled(window, "Another task"))
 
     service.down.set()
     select_rows(window, [row_titled(window, "Another task")])
-    key(qtbot, window.table, "Del")
+    key(qtbot, window.area.table, "Del")
     qtbot.waitUntil(lambda: durable.pending_count() == 1, timeout=WAIT_MS)
-    assert window.model.task(task.id) is None
+    assert window.tasks.model.task(task.id) is None
     theirs = phone.update(task.id, TaskChanges(title="Still needed on the phone"))
 
     modal = QDialog(window)  # e.g. the connections dialog is open
@@ -158,4 +158,4 @@ def test_an_offline_delete_of_a_task_changed_elsewhere_waits_for_an_open_dialog_
     qtbot.waitUntil(lambda: durable.conflicts() == [], timeout=WAIT_MS)
     settle(qtbot, window)
     assert alice_tasks.get(task.id) == theirs
-    qtbot.waitUntil(lambda: window.model.task(task.id) == theirs, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.tasks.model.task(task.id) == theirs, timeout=WAIT_MS)

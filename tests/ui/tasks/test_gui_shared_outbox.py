@@ -16,6 +16,7 @@ from tests.support.memory_keyring import MemoryKeyring
 from tests.support.shared_helpers import add_profile, make_gateway
 from todo_desktop.core.ports import Credentials
 from todo_desktop.core.values import SignedIn, TaskQuery
+from todo_desktop.ui.command_table import CommandId
 from todo_desktop.ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(90)]
@@ -46,18 +47,18 @@ def test_an_offline_edit_on_a_shared_profile_is_counted_kept_at_sign_out_and_sen
         window.activateWindow()
         qtbot.waitExposed(window)
         window.open_workspace()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table, timeout=WAIT_MS)
-        assert window.workspace is not None and window.workspace.outbox is not None
+        qtbot.waitUntil(lambda: window.area.stack.currentWidget() is window.area.table, timeout=WAIT_MS)
+        assert window.session.workspace is not None and window.session.workspace.outbox is not None
 
         proxy.refuse()
         proxy.cut()
         key(qtbot, window, "Ctrl+N")
-        qtbot.keyClicks(window.quick_add, "Written on the train")
-        key(qtbot, window.quick_add, "Return")
+        qtbot.keyClicks(window.area.quick_add, "Written on the train")
+        key(qtbot, window.area.quick_add, "Return")
         qtbot.waitUntil(lambda: window.status.pending_label.text() == "1 edit waiting", timeout=WAIT_MS)
-        assert "Written on the train" in [t.title for t in window.model.tasks()]
+        assert "Written on the train" in [t.title for t in window.tasks.model.tasks()]
 
-        window.action_set["Sign Out"].trigger()
+        window.command_table[CommandId.SIGN_OUT].trigger()
         said: list[str] = []
         window.statusBar().messageChanged.connect(said.append)
         qtbot.waitUntil(lambda: any("made offline" in m for m in said), timeout=WAIT_MS)

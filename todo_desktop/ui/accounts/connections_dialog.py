@@ -65,7 +65,7 @@ class ConnectionsDialog(QDialog):
         self.resize(640, 420)
         self._gateway = gateway
         self._workers = workers
-        self._view = f"connections-{id(self)}"
+        self._view = workers.new_view("connections")
         self.editor: ProfileEditor | None = None
         # Replaceable so tests (and other front ends) can answer without a modal box.
         self.confirm_remove: Callable[[QWidget, Profile], bool] = ask_to_remove

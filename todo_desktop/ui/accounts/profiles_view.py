@@ -178,7 +178,7 @@ class ProfileEditor(QDialog):
         self._gateway = gateway
         self._workers = workers
         self._id = profile.id if profile else new_profile_id()
-        self._view = f"profile-editor-{id(self)}"
+        self._view = workers.new_view("profile-editor")
         self.profile: Profile | None = None
         self.errors = FieldErrors()
         self._keyring_works: bool | None = None  # not known until the keyring answers

@@ -57,7 +57,7 @@ class SignInDialog(QDialog):
         self._gateway = gateway
         self._workers = workers
         self.profile = profile
-        self._view = f"sign-in-{id(self)}"
+        self._view = workers.new_view("sign-in")
         self._busy = False
         self._cancelled = False
         self.workspace: Workspace | None = None
@@ -255,11 +255,12 @@ class SignInFlow(QObject):
         self._gateway = gateway
         self._workers = workers
         self._window = window
+        self._view = workers.new_view("sign-in-flow")
         self.dialog: SignInDialog | None = None
 
     def start(self, profile_id: str) -> None:
         self._workers.read(
-            f"sign-in-flow-{id(self)}",
+            self._view,
             lambda: self._gateway.resume(profile_id),
             lambda workspace: self._resumed(profile_id, workspace),
             self.failed.emit,

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from todo_desktop.ui.actions import Command
+from todo_desktop.ui.command_table import Command
 from todo_desktop.ui.lists.search import KeyLineEdit
 
 # Keys typed in the query field that move through the results instead.

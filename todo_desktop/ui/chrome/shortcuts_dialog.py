@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from todo_desktop.ui.actions import BUILT_IN_KEYS, Command
+from todo_desktop.ui.command_table import BUILT_IN_KEYS, Command
 
 
 class ShortcutsDialog(QDialog):

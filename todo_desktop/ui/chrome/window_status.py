@@ -121,6 +121,9 @@ class WindowStatus(QObject):
         self.warning_label.clear()
         self.warning_label.hide()
 
+    def explain_where(self, note: str) -> None:
+        self.where_label.setToolTip(note)
+
     def show_list(self, name: str, count: int | None) -> None:
         self.list_label.setText(name if count is None else f"{name}: {count:,}")
 

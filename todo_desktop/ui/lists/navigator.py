@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView
 
 from todo_desktop.core import validation
 from todo_desktop.core.clock import end_of_day, utc_now
@@ -30,11 +29,10 @@ from todo_desktop.core.smart_lists import default_sort, query_for
 from todo_desktop.core.values import ListCounts, Priority, SmartList, SortKey, Task, TaskDraft, TaskQuery
 from todo_desktop.sync.edit_versions import Snapshot, changed_elsewhere, edited_differently
 from todo_desktop.ui.lists.sidebar import LIST_NAMES
+from todo_desktop.ui.session import WorkspaceSession
 from todo_desktop.ui.tasks.columns import SORT_BY_COLUMN, Column
-from todo_desktop.ui.tasks.details_pane import FIELDS as DETAIL_FIELDS
-
-if TYPE_CHECKING:
-    from todo_desktop.ui.main_window import MainWindow
+from todo_desktop.ui.tasks.task_list import TaskListController
+from todo_desktop.ui.workers import Workers
 
 COUNTS_VIEW = "counts"
 CHANGES_VIEW = "changes"
@@ -57,9 +55,36 @@ _PRIORITY_OF = {
 
 
 class ListNavigator(QObject):
-    def __init__(self, window: MainWindow, zone: tzinfo, *, refresh_ms: int = REFRESH_MS) -> None:
-        super().__init__(window)
-        self._window = window
+    """Which list, order and search text; its views (sidebar, header, menus, status bar)
+    follow its signals, and the task list follows ``query_changed``."""
+
+    list_shown = Signal(object)  # SmartList
+    sort_shown = Signal(object)  # SortKey
+    counts_shown = Signal(object)  # ListCounts, as the rows show them
+    count_shown = Signal(str, object)  # the list's name, and its count or None
+    query_changed = Signal(object)  # TaskQuery
+    message = Signal(str)
+
+    def __init__(
+        self,
+        session: WorkspaceSession,
+        tasks: TaskListController,
+        workers: Workers,
+        zone: tzinfo,
+        *,
+        typing_in: Callable[[], set[uuid.UUID]] = set,
+        in_details: Callable[[], uuid.UUID | None] = lambda: None,
+        refresh_ms: int = REFRESH_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        """``typing_in``: the tasks someone is typing into (their rows wait for the typing);
+        ``in_details``: the task open in the details pane (its news is told first)."""
+        super().__init__(parent)
+        self._session = session
+        self._tasks = tasks
+        self._workers = workers
+        self._typing_in = typing_in
+        self._in_details = in_details
         self.zone = zone
         self.current = SmartList.INBOX
         self.sort = default_sort(SmartList.INBOX)
@@ -75,20 +100,17 @@ class ListNavigator(QObject):
         self._show_timer.setSingleShot(True)
         self._show_timer.setInterval(0)
         self._show_timer.timeout.connect(self._show_counts)
-        window.tasks.editor.counting.changed = self._show_timer.start
-        window.sidebar.list_chosen.connect(self.show_list)
-        window.search.search_changed.connect(self.set_text)
-        window.table.horizontalHeader().sectionClicked.connect(self._header_clicked)
-        window.tasks.editor.settled.connect(self._counts_timer.start)
+        tasks.editor.counting.changed = self._show_timer.start
+        tasks.editor.settled.connect(self._counts_timer.start)
+        session.closed.connect(self.forget_counts)
         # Freshness: a poll for changes, and a full reload when the window regains focus.
         self.activate_gap_ms = ACTIVATE_GAP_MS
         self._loaded_at = time.monotonic()
-        window.tasks.loaded.connect(self._list_loaded)
+        tasks.loaded.connect(self._list_loaded)
         self._poll = QTimer(self)
         self._poll.setInterval(refresh_ms)
         self._poll.timeout.connect(self.poll_changes)
         self._poll.start()
-        window.installEventFilter(self)
         app = QCoreApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._application_state)
@@ -100,12 +122,12 @@ class ListNavigator(QObject):
         return query_for(self.current, now or utc_now(), self.zone, base=base)
 
     def _apply(self) -> None:
-        self._window.tasks.set_query(self.query())
+        self.query_changed.emit(self.query())
 
     def show_list(self, smart_list: SmartList, *, load: bool = True) -> None:
         self.current = smart_list
         self.sort = default_sort(smart_list)
-        self._window.sidebar.set_current(smart_list)
+        self.list_shown.emit(smart_list)
         self._show_sort()
         self._show_count()
         if load:
@@ -116,7 +138,7 @@ class ListNavigator(QObject):
         self._show_sort()
         self._apply()
 
-    def _header_clicked(self, column: int) -> None:
+    def header_clicked(self, column: int) -> None:
         key = SORT_BY_COLUMN.get(Column(column))
         if key is None:
             self._show_sort()  # the header flipped its arrow on its own; put it back
@@ -124,17 +146,13 @@ class ListNavigator(QObject):
             self.set_sort(key)
 
     def _show_sort(self) -> None:
-        self._window.area.show_sort(self.sort)
-        actions = getattr(self._window, "action_set", None)  # not yet while the window is built
-        action = actions.sorts.get(self.sort) if actions is not None else None
-        if action is not None:
-            action.setChecked(True)
+        self.sort_shown.emit(self.sort)
 
     def set_text(self, text: str) -> None:
         try:
             cleaned = validation.search_text(text)
         except ValidationError as exc:
-            self._window.show_message(exc.message)
+            self.message.emit(exc.message)
             return
         if cleaned != self.text:
             self.text = cleaned
@@ -150,7 +168,7 @@ class ListNavigator(QObject):
         try:
             title = validation.title(text)
         except ValidationError as exc:
-            self._window.show_message(exc.message)
+            self.message.emit(exc.message)
             return None
         due: datetime | None = None
         if self.current in (SmartList.TODAY, SmartList.OVERDUE):
@@ -171,22 +189,23 @@ class ListNavigator(QObject):
     def forget_counts(self) -> None:
         """The workspace closed: its counts say nothing about the next one."""
         self._counts_timer.stop()
+        self._workers.drop_pending(COUNTS_VIEW)
         self.counts = self._database_counts = None
-        self._window.sidebar.set_counts(ListCounts({}))
+        self.counts_shown.emit(ListCounts({}))
         self._show_count()
 
     def refresh_counts(self) -> None:
-        workspace = self._window.workspace
+        workspace = self._session.workspace
         if workspace is None:
             return
         now = utc_now()
-        editor = self._window.tasks.editor
+        editor = self._tasks.editor
         # Edits still in the outbox are not in the database's counts, and nobody knows which
         # they are: then the answer includes none of the local edits. Otherwise it includes
         # every edit that has settled by now.
         waiting = workspace.outbox is not None and workspace.outbox.pending_count() > 0
         seen = {} if waiting else editor.counting.snapshot(lambda task_id: not editor.busy(task_id))
-        self._window.workers.read(
+        self._workers.read(
             COUNTS_VIEW,
             partial(workspace.tasks.counts, now, self.zone),
             partial(self._counted, seen),
@@ -195,7 +214,7 @@ class ListNavigator(QObject):
         )
 
     def _counted(self, seen: Snapshot, counts: ListCounts) -> None:
-        self._window.tasks.editor.counting.counted(seen)
+        self._tasks.editor.counting.counted(seen)
         self._database_counts = counts
         self._show_counts()
 
@@ -203,13 +222,13 @@ class ListNavigator(QObject):
         """The database's counts with the edits it has not counted yet, as the rows show them."""
         if self._database_counts is None:
             return
-        self.counts = self._window.tasks.editor.counting.adjusted(self._database_counts, utc_now(), self.zone)
-        self._window.sidebar.set_counts(self.counts)
+        self.counts = self._tasks.editor.counting.adjusted(self._database_counts, utc_now(), self.zone)
+        self.counts_shown.emit(self.counts)
         self._show_count()
 
     def _show_count(self) -> None:
         count = self.counts.counts.get(self.current) if self.counts is not None else None
-        self._window.status.show_list(LIST_NAMES[self.current], count)
+        self.count_shown.emit(LIST_NAMES[self.current], count)
 
     # Other devices' edits ---------------------------------------------------------------
 
@@ -222,7 +241,8 @@ class ListNavigator(QObject):
         self._poll.setInterval(ms)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() == QEvent.Type.WindowActivate:
+        # Installed on the window by whoever builds it.
+        if event.type() == QEvent.Type.WindowActivate:
             self.regained_focus()
         return False
 
@@ -235,25 +255,24 @@ class ListNavigator(QObject):
 
     def regained_focus(self) -> None:
         """Reload the list quietly: the only way deletions on other devices show here."""
-        window = self._window
-        if window.workspace is None or not window.tasks.ready or not self._poll.isActive():
+        if self._session.workspace is None or not self._tasks.ready or not self._poll.isActive():
             return
         if (time.monotonic() - self._loaded_at) * 1000 < self.activate_gap_ms:
             return
         self._loaded_at = time.monotonic()  # once, however many activations follow
-        window.tasks.reload()
+        self._tasks.reload()
         self.refresh_counts()
 
     def poll_changes(self) -> None:
-        workspace = self._window.workspace
-        if workspace is None or not self._window.tasks.ready:
+        workspace = self._session.workspace
+        if workspace is None or not self._tasks.ready:
             return
-        newest = self._window.tasks.editor.versions.newest
+        newest = self._tasks.editor.versions.newest
         since = (newest if newest is not None else utc_now() - FIRST_LOOK_BACK) - CHANGES_OVERLAP
         # Edits kept in the outbox may be sent while this read runs, and come back in it
         # looking like someone else's: merge them, but tell nobody about them.
         ours_may_return = workspace.outbox is not None and workspace.outbox.pending_count() > 0
-        self._window.workers.read(
+        self._workers.read(
             CHANGES_VIEW,
             partial(workspace.tasks.changed_since, since),
             partial(self._changes_arrived, workspace, not ours_may_return),
@@ -262,13 +281,13 @@ class ListNavigator(QObject):
         )
 
     def _changes_arrived(self, workspace: Workspace, tell: bool, tasks: list[Task]) -> None:
-        if self._window.workspace is not workspace:
+        if self._session.workspace is not workspace:
             return  # read on a workspace closed meanwhile
         typing = self._typing_in()
-        model = self._window.model
+        model = self._tasks.model
         incoming = [t for t in tasks if t.id not in typing]
         before = {t.id: model.task(t.id) for t in incoming}
-        if not self._window.tasks.editor.merge(incoming):
+        if not self._tasks.editor.merge(incoming):
             return
         self._counts_timer.start()
         # This window's own edits come back equal to the rows (or differing only in their
@@ -286,22 +305,8 @@ class ListNavigator(QObject):
     def _tell_changed(self, changed: list[tuple[Task, Task]]) -> None:
         """One sentence, without taking focus: the task open in the details first, then the
         one this device wrote most recently, then the first to arrive."""
-        pane = self._window.details.task_id
-        lately = self._window.tasks.editor.versions.lately(task.id for _, task in changed)
+        pane = self._in_details()
+        lately = self._tasks.editor.versions.lately(task.id for _, task in changed)
         changed.sort(key=lambda pair: (pair[1].id != pane, pair[1].id != lately))
         shown, task = changed[0]
-        self._window.show_message(changed_elsewhere(shown, task, len(changed) - 1))
-
-    def _typing_in(self) -> set[uuid.UUID]:
-        """Tasks the person is typing into: their rows wait, so the typing is based on the
-        version it started from (a save then meets the other device's edit as a conflict)."""
-        window = self._window
-        typing: set[uuid.UUID] = set()
-        if window.table.state() == QAbstractItemView.State.EditingState:
-            current = window.commands.current_task()
-            if current is not None:
-                typing.add(current.id)
-        pane = window.details
-        if pane.task_id is not None and any(pane.is_field_dirty(f) for f in DETAIL_FIELDS):
-            typing.add(pane.task_id)
-        return typing
+        self.message.emit(changed_elsewhere(shown, task, len(changed) - 1))

@@ -21,9 +21,11 @@ from todo_desktop.core.values import SortKey
 from todo_desktop.ui.chrome.banner import Banner
 from todo_desktop.ui.chrome.placeholder import ListPlaceholder
 from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, KeyLineEdit, SearchField
+from todo_desktop.ui.session import refusal_hint
 from todo_desktop.ui.tasks.columns import COLUMN_BY_SORT, Column, local_time
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 
+ADD_HINT = "Add a task and press Enter  (Ctrl+N)"
 # Orders that put the smallest value first; the others list the newest or most urgent first.
 ASCENDING = {SortKey.DUE, SortKey.TITLE}
 
@@ -36,7 +38,7 @@ class TaskArea(QWidget):
         self.banner = Banner(self)
 
         self.quick_add = KeyLineEdit(self)
-        self.quick_add.setPlaceholderText("Add a task and press Enter  (Ctrl+N)")
+        self.quick_add.setPlaceholderText(ADD_HINT)
         self.quick_add.setAccessibleName("New task title")
         self.quick_add.setClearButtonEnabled(True)
         self.search = SearchField(self, debounce_ms)
@@ -97,3 +99,34 @@ class TaskArea(QWidget):
             return
         order = Qt.SortOrder.AscendingOrder if key in ASCENDING else Qt.SortOrder.DescendingOrder
         header.setSortIndicator(column, order)
+
+    def set_editable(self, refusal: str | None) -> None:
+        """What was typed stays in the field; the hint says why it cannot be added now."""
+        self.quick_add.setEnabled(refusal is None)
+        self.quick_add.setPlaceholderText(refusal_hint(refusal or "", ADD_HINT))
+
+    def show_busy(self, text: str) -> None:
+        """The placeholder in place of the list, with one line of what is happening."""
+        self.stack.setCurrentWidget(self.placeholder)
+        self.placeholder.show_busy(text)
+
+    def show_error(self, message: str) -> None:
+        self.stack.setCurrentWidget(self.placeholder)
+        self.placeholder.show_error(message)  # its Retry takes the focus, so it must be shown
+
+    def showing_list(self) -> bool:
+        return self.stack.currentWidget() is self.table
+
+    def show_list(self) -> None:
+        self.stack.setCurrentWidget(self.table)
+
+    def focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_quick_add(self) -> None:
+        self.quick_add.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.quick_add.selectAll()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()

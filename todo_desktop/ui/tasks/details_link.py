@@ -13,14 +13,14 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QObject, QTimer
-from PySide6.QtWidgets import QSplitter, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QSplitter, QTableView
 
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.values import Task, TaskChanges
 from todo_desktop.sync.edit_versions import quoted
 from todo_desktop.ui.tasks.columns import Column
 from todo_desktop.ui.tasks.commands import NOTHING_SELECTED, TaskCommands
-from todo_desktop.ui.tasks.details_pane import UNSAVED, DetailsPane, Typed
+from todo_desktop.ui.tasks.details_pane import FIELDS, UNSAVED, DetailsPane, Typed
 
 PANE_WIDTH = 300
 KEPT = "Not saved: what you typed for {title} is kept; select that task again to finish it."
@@ -55,6 +55,19 @@ class DetailsLink(QObject):
         self.model.dataChanged.connect(lambda *_: self._model_changed())
         self.model.rowsRemoved.connect(lambda *_: self.follow_current())
         self.model.modelReset.connect(self.follow_current)
+
+    def typing_in(self) -> set[uuid.UUID]:
+        """Tasks the person is typing into (a title in the list, or the details): their rows
+        wait, so the typing stays based on the version it started from."""
+        typing: set[uuid.UUID] = set()
+        if self._view is not None and self._view.state() == QAbstractItemView.State.EditingState:
+            current = self.commands.current_task()
+            if current is not None:
+                typing.add(current.id)
+        pane = self.pane
+        if pane.task_id is not None and any(pane.is_field_dirty(f) for f in FIELDS):
+            typing.add(pane.task_id)
+        return typing
 
     def details_key(self) -> None:
         """Ctrl+Enter: save when inside the details, else open them for the current task."""
