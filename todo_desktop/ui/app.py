@@ -16,6 +16,7 @@ from todo_desktop.ui.chrome.quit_signals import QuitSignals
 from todo_desktop.ui.chrome.settings import ORGANIZATION, open_settings
 from todo_desktop.ui.chrome.theme import apply_theme
 from todo_desktop.ui.main_window import QUIT_WAIT_MS, MainWindow
+from todo_desktop.ui.workers import Workers
 
 # Quitting with edits kept offline: how long jobs still running may take to end by themselves.
 LET_GO_MS = 300
@@ -55,7 +56,10 @@ def run_gui(
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(APP_ID)
-    window = MainWindow(opener, profiles, settings=open_settings(settings_path), reachability=reachability)
+    workers = Workers()
+    window = MainWindow(
+        opener, profiles, workers, settings=open_settings(settings_path), reachability=reachability
+    )
     # An exception escaping a slot is logged and becomes one friendly line, not a dialog
     # or a dead window; the previous hook comes back when the window is gone.
     previous_hook = sys.excepthook
@@ -74,7 +78,6 @@ def run_gui(
         # still waiting out connection retries are handed over, not waited for. Otherwise
         # the window normally waited already; this covers quitting without closing it (say,
         # the session ending), so queued edits still reach the database.
-        workers = window.workers
         kept = window.leaving_offline or (
             window.edits_kept_offline() > 0 and workers.wait_for_edits(QUIT_WAIT_MS)
         )

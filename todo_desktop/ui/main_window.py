@@ -39,6 +39,7 @@ from todo_desktop.ui.chrome.settings import WindowSettings
 from todo_desktop.ui.chrome.shortcuts_dialog import ShortcutsDialog
 from todo_desktop.ui.chrome.waking import WakingNotice
 from todo_desktop.ui.chrome.window_status import OutboxWatch, WindowStatus
+from todo_desktop.ui.collector import CollectorPacing
 from todo_desktop.ui.command_table import CommandId, CommandTable, build_commands
 from todo_desktop.ui.lists.navigator import REFRESH_MS, ListNavigator
 from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, AppKeysFirst
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.session = WorkspaceSession(self)
         self.tasks = TaskListController(self.workers, parent=self)
         self.undo_stack = QUndoStack(self)
+        self.collector = CollectorPacing(self.tasks.model, self)
         self._kept_id: uuid.UUID | None = None  # the current task across a reload
 
         self.sidebar = Sidebar(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import datetime
 
 from todo_desktop.core.values import SortKey, Task
@@ -38,8 +39,19 @@ ROW_STYLE_FIELDS = ("completed", "priority", "due_date")
 
 
 def local_time(value: datetime | None) -> str:
-    # astimezone() with no zone converts to the machine's zone, DST included.
-    return value.astimezone().strftime(TIME_FORMAT) if value is not None else ""
+    return _local_time(value) if value is not None else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_time(value: datetime) -> str:
+    # Cached: every repaint shows the same few dozen dates. astimezone() with no zone
+    # converts to the machine's zone, DST included (a zone change while the app runs shows
+    # after the cache turns over; the clock tick clears it each minute).
+    return value.astimezone().strftime(TIME_FORMAT)
+
+
+def forget_local_times() -> None:
+    _local_time.cache_clear()
 
 
 def display_text(task: Task, column: int) -> str | None:

@@ -17,10 +17,33 @@ from PySide6.QtGui import QBrush, QFont, QGuiApplication
 
 from todo_desktop.core.values import Priority, Task
 from todo_desktop.ui.chrome.theme import danger_color
-from todo_desktop.ui.tasks.columns import COLUMN_FIELDS, HEADERS, ROW_STYLE_FIELDS, Column, display_text
+from todo_desktop.ui.tasks.columns import (
+    COLUMN_FIELDS,
+    HEADERS,
+    ROW_STYLE_FIELDS,
+    Column,
+    display_text,
+    forget_local_times,
+)
 
 _ROOT = QModelIndex()
 TASK_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+# Plain ints, looked up once: Qt asks for about 300 cells' roles at every repaint, and each
+# enum attribute lookup through PySide costs more than the answer.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_CHECK = int(Qt.ItemDataRole.CheckStateRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleDescriptionRole)
+_TITLE, _DONE = int(Column.TITLE), int(Column.DONE)
+_CHECKED, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_FLAGS = {
+    _DONE: _ROW_FLAGS | Qt.ItemFlag.ItemIsUserCheckable,
+    _TITLE: _ROW_FLAGS | Qt.ItemFlag.ItemIsEditable,
+}
 # Readable on both light and dark palettes.
 
 Index = QModelIndex | QPersistentModelIndex
@@ -179,7 +202,9 @@ class TaskTableModel(QAbstractTableModel):
         self._has_more = False
 
     def refresh_clock(self) -> None:
-        """Repaint what depends on the time of day (overdue marks)."""
+        """Repaint what depends on the time of day (overdue marks, and the local times, in
+        case the machine's zone changed)."""
+        forget_local_times()
         if self._tasks:
             self.dataChanged.emit(
                 self.index(0, 0),
@@ -225,12 +250,7 @@ class TaskTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if index.column() == Column.DONE:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        elif index.column() == Column.TITLE:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return _FLAGS.get(index.column(), _ROW_FLAGS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -238,21 +258,21 @@ class TaskTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._tasks):
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._tasks):
             return None
-        task = self._tasks[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display_text(task, column)
-        if role == Qt.ItemDataRole.EditRole and column == Column.TITLE:
-            return task.title
-        if role == Qt.ItemDataRole.CheckStateRole and column == Column.DONE:
-            return Qt.CheckState.Checked if task.completed else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.FontRole:
+        task = self._tasks[row]
+        if role == _DISPLAY:
+            return display_text(task, index.column())
+        if role == _FONT:
             return self._font(task)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             return self._overdue if task.is_overdue(self._clock()) else None
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+        if role == _CHECK:
+            return (_CHECKED if task.completed else _UNCHECKED) if index.column() == _DONE else None
+        if role == _EDIT:
+            return task.title if index.column() == _TITLE else None
+        if role in (_TOOLTIP, _ACCESSIBLE):
             return self._describe(task)
         if role == TASK_ROLE:
             return task
