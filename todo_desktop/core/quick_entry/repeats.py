@@ -1,0 +1,170 @@
+"""Repeat phrases, their RFC 5545 RRULE text, their first occurrence and their description.
+
+The subset written: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, BYDAY, BYMONTH and
+BYMONTHDAY, in that order, e.g. "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO". Completion-based repeats
+("every! 3 days", Todoist's spelling) have the same rule and a flag, since RRULE has no word
+for "after completion".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+
+from todo_desktop.core.quick_entry import words as w
+from todo_desktop.core.quick_entry.dates import Words, at
+from todo_desktop.core.quick_entry.result import PartKind, Phrase, Rule
+
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WORKDAYS = (0, 1, 2, 3, 4)
+WEEKEND = (5, 6)
+_FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+_UNIT = {freq: unit for unit, freq in _FREQ.items()}
+# One-word repeats. "everyday" is an adjective too, but only ever read at the end of the text.
+_ADVERBS = {
+    "daily": "DAILY",
+    "everyday": "DAILY",
+    "weekly": "WEEKLY",
+    "monthly": "MONTHLY",
+    "yearly": "YEARLY",
+    "annually": "YEARLY",
+}
+# An eight-year search finds any rule's first day, Feb 29 included (2096 to 2104 has none).
+_SEARCH_DAYS = 8 * 366 + 2
+
+
+def rrule(rule: Rule) -> str:
+    fields = [f"FREQ={rule.freq}"]
+    if rule.interval > 1:
+        fields.append(f"INTERVAL={rule.interval}")
+    if rule.weekdays:
+        fields.append("BYDAY=" + ",".join(DAY_CODES[d] for d in rule.weekdays))
+    if rule.month is not None:
+        fields.append(f"BYMONTH={rule.month}")
+    if rule.month_day is not None:
+        fields.append(f"BYMONTHDAY={rule.month_day}")
+    return ";".join(fields)
+
+
+def _fits(rule: Rule, day: date) -> bool:
+    return (
+        (not rule.weekdays or day.weekday() in rule.weekdays)
+        and (rule.month is None or day.month == rule.month)
+        and (rule.month_day is None or day.day == rule.month_day)
+    )
+
+
+def first_day(rule: Rule, today: date, in_time: Callable[[date], bool]) -> date | None:
+    """The series' first day: the first day from today on that the rule allows and whose
+    due moment (``in_time``) has not passed. Intervals count from there, so "every 2 weeks"
+    starts today."""
+    day = today
+    for _ in range(_SEARCH_DAYS):
+        if _fits(rule, day) and in_time(day):
+            return day
+        try:
+            day += timedelta(days=1)
+        except OverflowError:
+            return None
+    return None
+
+
+def _valid_month_day(month: int, day: int) -> bool:
+    try:
+        date(2000, month, day)  # a leap year: Feb 29 repeats, every four years
+    except ValueError:
+        return False
+    return True
+
+
+def _on_suffix(words: Words, j: int, rule: Rule) -> tuple[int, Rule]:
+    """An optional "on monday" (weekly) or "on the 1st" (monthly) after the unit."""
+    if at(words, j) != "on":
+        return j, rule
+    nxt = at(words, j + 1)
+    if rule.freq == "WEEKLY" and w.weekday(nxt) is not None:
+        return j + 2, Rule(rule.freq, rule.interval, (w.weekday(nxt) or 0,))
+    if rule.freq == "MONTHLY":
+        skip = 1 if nxt == "the" else 0
+        day = w.ordinal(at(words, j + 1 + skip))
+        if day is not None:
+            return j + 2 + skip, Rule(rule.freq, rule.interval, month_day=day)
+    return j, rule
+
+
+def _plural_weekday(word: str | None) -> int | None:
+    found = w.weekday(word)
+    if found is None and word is not None and word.endswith("s"):
+        found = w.weekday(word[:-1])
+    return found
+
+
+def _body(words: Words, j: int) -> tuple[int, Rule] | None:
+    """What follows "every": returns the end index and the rule."""
+    b, c = at(words, j), at(words, j + 1)
+    if b in ("day", "days"):
+        return j + 1, Rule("DAILY")
+    if b in ("weekday", "weekdays", "workday", "workdays"):
+        return j + 1, Rule("DAILY", weekdays=WORKDAYS)
+    if b in ("weekend", "weekends"):
+        return j + 1, Rule("WEEKLY", weekdays=WEEKEND)
+    weekday = _plural_weekday(b)
+    if weekday is not None:
+        return j + 1, Rule("WEEKLY", weekdays=(weekday,))
+    if b in ("week", "month", "year"):
+        return _on_suffix(words, j + 1, Rule(_FREQ[b]))
+    if b == "other":
+        weekday = w.weekday(c)
+        if weekday is not None:
+            return j + 2, Rule("WEEKLY", 2, (weekday,))
+        if c in _FREQ:
+            return _on_suffix(words, j + 2, Rule(_FREQ[c], 2))
+        return None
+    count, unit = (w.count(b) if b not in ("a", "an") else None), w.UNITS.get(c or "")
+    if count is not None and unit is not None:
+        return _on_suffix(words, j + 2, Rule(_FREQ[unit], count))
+    day = w.ordinal(b)
+    if day is not None:
+        return j + 1, Rule("MONTHLY", month_day=day)  # "every 1st"
+    for month, day_of in ((w.month(b), w.day_number(c)), (w.month(c), w.day_number(b))):
+        if month is not None and day_of is not None and _valid_month_day(month, day_of):
+            return j + 2, Rule("YEARLY", month=month, month_day=day_of)  # "every dec 24"
+    return None
+
+
+def match_repeat(words: Words, i: int) -> list[Phrase]:
+    a = at(words, i)
+    if a in _ADVERBS:
+        return [Phrase(PartKind.REPEAT, i, i + 1, Rule(_ADVERBS[a]), mid_text=False)]
+    if a not in ("every", "every!"):
+        return []
+    found = _body(words, i + 1)
+    if found is None:
+        return []
+    end, rule = found
+    if a == "every!":
+        rule = replace(rule, after_completion=True)
+    return [Phrase(PartKind.REPEAT, i, end, rule, mid_text=False)]
+
+
+def describe(rule: Rule) -> str:
+    """In plain English: "Every weekday", "Every 2 weeks on Monday", "Every month on the 1st"."""
+    unit = _UNIT[rule.freq]
+    if rule.freq == "DAILY" and rule.weekdays == WORKDAYS and rule.interval == 1:
+        text = "Every weekday"
+    elif rule.freq == "WEEKLY" and rule.weekdays == WEEKEND and rule.interval == 1:
+        text = "Every weekend"
+    elif rule.interval == 1 and len(rule.weekdays) == 1:
+        text = f"Every {DAY_NAMES[rule.weekdays[0]]}"
+    else:
+        text = f"Every {unit}" if rule.interval == 1 else f"Every {rule.interval} {unit}s"
+        if rule.weekdays:
+            text += " on " + ", ".join(DAY_NAMES[d] for d in rule.weekdays)
+        if rule.month is not None and rule.month_day is not None:
+            text += f" on {rule.month_day} {MONTH_ABBREVIATIONS[rule.month - 1]}"
+        elif rule.month_day is not None:
+            text += f" on the {rule.month_day}{w.ordinal_suffix(rule.month_day)}"
+    return text + (" after completion" if rule.after_completion else "")

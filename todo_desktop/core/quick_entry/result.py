@@ -1,0 +1,95 @@
+"""What a parse returns: plain immutable values, like the rest of the core."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from todo_desktop.core.values import Priority, TaskDraft
+
+
+class PartKind(enum.StrEnum):
+    DATE = "date"
+    TIME = "time"
+    PRIORITY = "priority"
+    TAG = "tag"
+    REPEAT = "repeat"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One recognised piece of the typed text, for highlighting and for `literal()`.
+
+    ``span`` is (start, end) in the original text, end exclusive, so ``text[start:end]``
+    is exactly what was recognised, a cue word included ("at 5pm", "on friday").
+    """
+
+    kind: PartKind
+    span: tuple[int, int]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuickEntry:
+    """A quick-add line, read.
+
+    ``due`` is an aware instant in UTC (as the data layer stores it), or None. It names a
+    local date and time in the zone given to `parse`. Without a time (``has_time`` False)
+    it is 23:59 local on that date, the convention of the due-date presets
+    (`core.clock.end_of_day`), so the task counts as due all that day.
+    """
+
+    title: str
+    due: datetime | None = None
+    has_time: bool = False
+    priority: Priority | None = None
+    tags: tuple[str, ...] = ()
+    repeat: str | None = None  # an RFC 5545 RRULE value, e.g. "FREQ=WEEKLY;BYDAY=MO"
+    repeat_after_completion: bool = False  # "every!": the next one counts from completion
+    parts: tuple[Part, ...] = ()  # in order of position in the text
+
+    def draft(self, default_priority: Priority = Priority.MEDIUM) -> TaskDraft:
+        """The task draft as far as tasks store today: title, priority and due date."""
+        return TaskDraft(title=self.title, priority=self.priority or default_priority, due_date=self.due)
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """A wall-clock time; ``next_day`` is midnight at the end of the day it is given for."""
+
+    hour: int
+    minute: int
+    next_day: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A repeat rule of the supported RRULE subset (all its fields can be written as one)."""
+
+    freq: str  # DAILY, WEEKLY, MONTHLY or YEARLY
+    interval: int = 1
+    weekdays: tuple[int, ...] = ()  # Monday is 0
+    month: int | None = None
+    month_day: int | None = None
+    after_completion: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A run of words the grammar can read, before the placement rules decide if it is read.
+
+    ``start`` and ``end`` are word indexes (end exclusive). ``needs_cue``: read only right
+    after a cue word ("on the 5th", "on sat"). ``mid_text``: may be read before the end of
+    the text when a cue word introduces it. ``after_day``: read only right after a date or a
+    repeat ("tomorrow morning", "every tuesday evening"; "good morning" is no time).
+    """
+
+    kind: PartKind
+    start: int
+    end: int
+    value: date | Clock | Rule | Priority
+    needs_cue: bool = False
+    mid_text: bool = True
+    tonight: bool = False
+    after_day: bool = False

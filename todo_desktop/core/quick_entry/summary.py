@@ -1,0 +1,65 @@
+"""The line under the quick-add field: what the typed text will become, in a few words.
+
+"Tomorrow 09:00 · High · #home · Every week". English, and the same text for the same input,
+``now`` and zone: no locale, no clock of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+
+from todo_desktop.core.quick_entry.repeats import DAY_NAMES, MONTH_ABBREVIATIONS, describe
+from todo_desktop.core.quick_entry.result import QuickEntry, Rule
+
+SEPARATOR = " · "
+_FIELD = re.compile(r"([A-Z]+)=([A-Z0-9,]+)")
+_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def when(due: datetime, has_time: bool, now: datetime, zone: tzinfo) -> str:
+    """Today, Tomorrow, a weekday name within the week, else "Thu 24 Dec" (with the year
+    when it is not this year's); then the time, 24-hour, when there is one."""
+    local = due.astimezone(zone)
+    today = now.astimezone(zone).date()
+    days = (local.date() - today).days
+    weekday = DAY_NAMES[local.weekday()]
+    if days == 0:
+        text = "Today"
+    elif days == 1:
+        text = "Tomorrow"
+    elif 1 < days < 7:
+        text = weekday
+    else:
+        text = f"{weekday[:3]} {local.day} {MONTH_ABBREVIATIONS[local.month - 1]}"
+        if local.year != today.year:
+            text += f" {local.year}"
+    return f"{text} {local:%H:%M}" if has_time else text
+
+
+def rule_from_rrule(value: str, after_completion: bool = False) -> Rule:
+    """Back from the RRULE subset this package writes to its rule."""
+    fields = dict(_FIELD.findall(value))
+    weekdays = tuple(_CODES.index(code) for code in fields.get("BYDAY", "").split(",") if code in _CODES)
+    return Rule(
+        freq=fields.get("FREQ", "DAILY"),
+        interval=int(fields.get("INTERVAL", "1")),
+        weekdays=weekdays,
+        month=int(fields["BYMONTH"]) if "BYMONTH" in fields else None,
+        month_day=int(fields["BYMONTHDAY"]) if "BYMONTHDAY" in fields else None,
+        after_completion=after_completion,
+    )
+
+
+def summary(entry: QuickEntry, now: datetime, zone: tzinfo) -> str:
+    """One line for what was recognised, or "" when nothing was."""
+    pieces: list[str] = []
+    if entry.due is not None:
+        pieces.append(when(entry.due, entry.has_time, now, zone))
+    if entry.priority is not None:
+        pieces.append(entry.priority.value.capitalize())
+    if entry.tags:
+        pieces.append(" ".join(f"#{name}" for name in entry.tags))
+    if entry.repeat is not None:
+        pieces.append(describe(rule_from_rrule(entry.repeat, entry.repeat_after_completion)))
+    return SEPARATOR.join(pieces)
