@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         self.quick_add.added.connect(area.table.scrollToTop)
         self.quick_add.message.connect(self.show_message)
         area.quick_add.escaped.connect(area.focus_table)
+        area.quick_add.read_with(nav.read_entry)
         area.search.escaped.connect(area.focus_table)
         area.search.search_changed.connect(nav.set_text)
         area.placeholder.retry_requested.connect(self.refresh)

@@ -18,13 +18,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
 from todo_desktop.core import validation
 from todo_desktop.core.clock import end_of_day, utc_now
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.ports import Workspace
+from todo_desktop.core.quick_entry import QuickEntry, day_first_for, parse, summary
 from todo_desktop.core.smart_lists import default_sort, query_for
 from todo_desktop.core.values import ListCounts, Priority, SmartList, SortKey, Task, TaskDraft, TaskQuery
 from todo_desktop.sync.edit_versions import Snapshot, changed_elsewhere, edited_differently
@@ -86,6 +87,8 @@ class ListNavigator(QObject):
         self._typing_in = typing_in
         self._in_details = in_details
         self.zone = zone
+        # Which of 5/6 and 6/5 is the 5th of June: the order of the person's own short dates.
+        self.day_first = day_first_for(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
         self.current = SmartList.INBOX
         self.sort = default_sort(SmartList.INBOX)
         self.text = ""
@@ -163,19 +166,27 @@ class ListNavigator(QObject):
     def end_of_day(self, days_ahead: int) -> datetime:
         return end_of_day(utc_now(), self.zone, days_ahead)
 
+    def read_entry(self, text: str) -> tuple[QuickEntry, str]:
+        """What the quick-add language reads in ``text``, and the line that says so."""
+        now = utc_now()
+        entry = parse(text, now, self.zone, day_first=self.day_first)
+        return entry, summary(entry, now, self.zone)
+
     def draft(self, text: str) -> TaskDraft | None:
-        """A new task for the list on screen, so it shows up where it was typed."""
+        """A new task for the list on screen, so it shows up where it was typed; what the
+        text itself says (a date, a priority) wins over the list's defaults."""
+        entry, _said = self.read_entry(text)
         try:
-            title = validation.title(text)
+            title = validation.title(entry.title)
         except ValidationError as exc:
             self.message.emit(exc.message)
             return None
-        due: datetime | None = None
-        if self.current in (SmartList.TODAY, SmartList.OVERDUE):
+        due = entry.due
+        if due is None and self.current in (SmartList.TODAY, SmartList.OVERDUE):
             due = self.end_of_day(0)  # the soonest a new task can be due and still be open
-        elif self.current is SmartList.UPCOMING:
+        elif due is None and self.current is SmartList.UPCOMING:
             due = self.end_of_day(1)
-        priority = _PRIORITY_OF.get(self.current, Priority.MEDIUM)
+        priority = entry.priority or _PRIORITY_OF.get(self.current, Priority.MEDIUM)
         completed = self.current is SmartList.COMPLETED
         return TaskDraft(title=title, due_date=due, priority=priority, completed=completed)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -20,9 +21,10 @@ from PySide6.QtWidgets import (
 from todo_desktop.core.values import SortKey
 from todo_desktop.ui.chrome.banner import Banner
 from todo_desktop.ui.chrome.placeholder import ListPlaceholder
-from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, KeyLineEdit, SearchField
+from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, SearchField
 from todo_desktop.ui.session import refusal_hint
 from todo_desktop.ui.tasks.columns import COLUMN_BY_SORT, Column, local_time
+from todo_desktop.ui.tasks.entry_field import EntryField
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 
 ADD_HINT = "Add a task and press Enter  (Ctrl+N)"
@@ -37,10 +39,15 @@ class TaskArea(QWidget):
         super().__init__(parent)
         self.banner = Banner(self)
 
-        self.quick_add = KeyLineEdit(self)
+        self.quick_add = EntryField(self)
         self.quick_add.setPlaceholderText(ADD_HINT)
         self.quick_add.setAccessibleName("New task title")
         self.quick_add.setClearButtonEnabled(True)
+        # What the typing will set, in words: the highlight alone reaches no screen reader.
+        self.understood = QLabel(self)
+        self.understood.setAccessibleName("Quick add will set")
+        self.understood.hide()
+        self.quick_add.understood.connect(self._show_understood)
         self.search = SearchField(self, debounce_ms)
 
         self.table = QTableView(self)
@@ -89,6 +96,7 @@ class TaskArea(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addLayout(fields)
+        layout.addWidget(self.understood)
         layout.addWidget(self.stack, 1)
 
     def show_sort(self, key: SortKey) -> None:
@@ -130,3 +138,7 @@ class TaskArea(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def _show_understood(self, text: str) -> None:
+        self.understood.setText(text)
+        self.understood.setVisible(bool(text))

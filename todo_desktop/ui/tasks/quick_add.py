@@ -12,7 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, QObject, Signal
 
 from todo_desktop.core.values import TaskDraft
-from todo_desktop.ui.lists.search import KeyLineEdit
+from todo_desktop.ui.tasks.entry_field import EntryField
 
 EARLY_ADD = "The database is still starting; {count} new task(s) will be added as soon as it is ready."
 
@@ -23,7 +23,7 @@ class QuickAdd(QObject):
 
     def __init__(
         self,
-        field: KeyLineEdit,
+        field: EntryField,
         draft: Callable[[str], TaskDraft | None],
         add: Callable[[TaskDraft], bool],
         starting: Callable[[], bool],
