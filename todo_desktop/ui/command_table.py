@@ -36,6 +36,7 @@ BUILT_IN_KEYS = (
     ("Move", "Up, Down, Page Up, Page Down, Home, End"),
     ("Extend the selection", "Shift + any movement key"),
     ("Leave a field or dialog", "Esc"),
+    ("Quick add: read a recognised date, tag… as plain words", "Backspace right after it, Ctrl+Shift+Space"),
 )
 
 
