@@ -33,7 +33,7 @@ import psycopg
 from tests.bench import _load
 from tests.bench._raw_sql import Raw
 from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
-from todo_desktop.core.values import Cursor, Priority, SmartList, TaskChanges, TaskDraft, TaskQuery
+from todo_desktop.core.values import Cursor, Priority, SmartList, TaskChanges, TaskDraft, TaskEdit, TaskQuery
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.connect.engine import create_db_engine
 from todo_desktop.db.connect.urls import parse_database_url
@@ -47,6 +47,7 @@ TARGET_P99_MS = 5.0  # reads
 TARGET_RATIO = 2.0  # reads
 TARGET_WRITE_RATIO = 1.5  # writes: a commit waits for its fsync on both sides
 CHANGES = 20  # rows the changed-since poll finds
+BATCH = 50  # tasks in one edit of a selection
 Timed = Callable[[int], Callable[[], object]]
 
 
@@ -54,7 +55,7 @@ Timed = Callable[[int], Callable[[], object]]
 class Op:
     """One operation. ``layer(i)`` and ``raw(i)`` return the call to time for iteration i (any
     set-up they need runs untimed), each side on its own row where the operation writes;
-    ``check()`` runs both once, untimed, and says how their answers differ (reads only)."""
+    ``check()`` runs both once, untimed, and says how their answers differ."""
 
     name: str
     layer: Timed
@@ -128,7 +129,7 @@ def build_ops(
 
     def toggle_layer(i: int) -> Callable[[], object]:
         task = repo.get(slices["toggle"][0][i])  # what the person saw; untimed
-        return lambda: repo.toggle(task)
+        return lambda: repo.update(task.id, TaskChanges(completed=not task.completed))
 
     def toggle_raw(i: int) -> Callable[[], object]:
         tid = slices["toggle"][1][i]
@@ -136,6 +137,25 @@ def build_ops(
         raw.conn.commit()
         seen = bool(row and row[0])
         return lambda: raw.update(tid, completed=not seen)
+
+    # The same BATCH tasks on each side every time, each with a new title and based on its
+    # current version (read untimed), as the window sends a selection.
+    batches = (pool[6 * n : 6 * n + BATCH], pool[6 * n + BATCH : 6 * n + 2 * BATCH])
+
+    def batch_layer(i: int) -> Callable[[], object]:
+        changes = [TaskChanges(title=f"Batch {i} task {k}", priority=Priority.URGENT) for k in range(BATCH)]
+        edits = list(map(TaskEdit, batches[0], changes, raw.versions(batches[0])))
+        return lambda: repo.update_many(edits)
+
+    def batch_raw(i: int) -> Callable[[], object]:
+        titles, versions = [f"Batch {i} task {k}" for k in range(BATCH)], raw.versions(batches[1])
+        return lambda: raw.update_batch(batches[1], versions, titles, ["urgent"] * BATCH)
+
+    def batch_check() -> str | None:
+        written = len(batch_layer(-1)().stored), len(batch_raw(-1)())
+        return (
+            None if written == (BATCH, BATCH) else f"{written[0]} written through the layer, {written[1]} raw"
+        )
 
     def listing(query: TaskQuery) -> tuple[Timed, Timed, Callable[[], str | None]]:
         def check() -> str | None:
@@ -189,6 +209,7 @@ def build_ops(
             side(deletes, 1, lambda t: raw.delete([t])),
             write=True,
         ),
+        Op(f"batch of {BATCH} updates", batch_layer, batch_raw, write=True, check=batch_check),
     ]
     queries = [("first page (open, due)", TaskQuery())]
     if deep_cursor is not None:
@@ -262,7 +283,9 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
     waited, probe = _load.settle(setup, users.ids[-1])
     print(f"Waited {waited:.0f} s for the disk to absorb the load (commit probe p50 {probe:.2f} ms).")
 
-    pool = _load.heavy_task_ids(setup, users.ids[0], 6 * (args.warmup + args.iterations), args.seed)
+    pool = _load.heavy_task_ids(
+        setup, users.ids[0], 6 * (args.warmup + args.iterations) + 2 * BATCH, args.seed
+    )
     # As the app's own embedded server by default (prepared statements on); --pooled as a
     # shared database, which the app reaches without prepared statements, pooler or not.
     target = parse_database_url(setup.url(_load.CLIENT), pooled=args.pooled, private=not args.pooled)

@@ -11,7 +11,7 @@ import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -26,6 +26,7 @@ from todo_desktop.core.errors import NotFoundError, StaleEditError, TodoError
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.values import (
     Account,
+    BatchOutcome,
     Cursor,
     ListCounts,
     Priority,
@@ -34,6 +35,7 @@ from todo_desktop.core.values import (
     Task,
     TaskChanges,
     TaskDraft,
+    TaskEdit,
     TaskPage,
     TaskQuery,
 )
@@ -95,50 +97,70 @@ class MemoryTasks:
         with self.lock:
             return self.tasks.setdefault(task.id, task)
 
-    def get(self, task_id: uuid.UUID) -> Task:
-        with self.lock:
-            if task_id not in self.tasks:
-                raise NotFoundError("That task no longer exists.")
-            return self.tasks[task_id]
+    def _current(self, task_id: uuid.UUID) -> Task:
+        if task_id not in self.tasks:
+            raise NotFoundError("That task no longer exists.")
+        return self.tasks[task_id]
+
+    def _write(self, current: Task, values: dict[str, object]) -> Task:
+        stamp = max(datetime.now(UTC), current.updated_at + timedelta(microseconds=1))
+        task = replace(current, updated_at=stamp, **values)  # type: ignore[arg-type]
+        if task.completed != current.completed:
+            task = replace(task, completed_at=stamp if task.completed else None)
+        self.tasks[task.id] = task
+        return task
 
     def update(
         self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
     ) -> Task:
         values = validation.changes(changes)
         with self.lock:
-            current = self.get(task_id)
+            current = self._current(task_id)
             if expected_version is not None and current.updated_at != expected_version:
                 if any(getattr(current, k) != v for k, v in values.items()):
                     raise StaleEditError(current)
                 return current
-            stamp = max(datetime.now(UTC), current.updated_at + timedelta(microseconds=1))
-            task = replace(current, updated_at=stamp, **values)  # type: ignore[arg-type]
-            self.tasks[task_id] = task
-            return task
+            return self._write(current, values)
 
-    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
-        return self.update(task.id, TaskChanges(completed=not task.completed), expected_version)
-
-    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
-        now, ids = datetime.now(UTC), list(task_ids)
+    def update_many(self, edits: Sequence[TaskEdit]) -> BatchOutcome:
+        """As the database does it: all at once; stale and gone tasks reported, not written."""
+        values = [validation.changes(e.changes) for e in edits]
+        stored: list[Task] = []
+        stale: list[Task] = []
+        gone: list[uuid.UUID] = []
         with self.lock:
-            for i in ids:
-                if i in self.tasks and self.tasks[i].completed != completed:
-                    self.tasks[i] = replace(
-                        self.tasks[i],
-                        completed=completed,
-                        updated_at=now,
-                        completed_at=now if completed else None,
-                    )
-            return [self.tasks[i] for i in ids if i in self.tasks]
+            for edit, wanted in zip(edits, values, strict=True):
+                current = self.tasks.get(edit.task_id)
+                if current is None:
+                    gone.append(edit.task_id)
+                elif all(getattr(current, k) == v for k, v in wanted.items()):
+                    stored.append(current)
+                elif edit.expected_version not in (None, current.updated_at):
+                    stale.append(current)
+                else:
+                    stored.append(self._write(current, wanted))
+        return BatchOutcome(tuple(stored), tuple(stale), tuple(gone))
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         with self.lock:
             return sum(self.tasks.pop(i, None) is not None for i in set(task_ids))
 
-    def restore(self, snapshot: Task) -> Task:
+    def delete_unchanged(self, versions: Mapping[uuid.UUID, datetime | None]) -> BatchOutcome:
+        deleted: list[uuid.UUID] = []
+        stale: list[Task] = []
         with self.lock:
-            return self.tasks.setdefault(snapshot.id, snapshot)
+            for task_id, version in versions.items():
+                current = self.tasks.get(task_id)
+                if current is not None and version not in (None, current.updated_at):
+                    stale.append(current)
+                elif current is not None:
+                    deleted.append(self.tasks.pop(task_id).id)
+        gone = tuple(i for i in versions if i not in deleted and all(t.id != i for t in stale))
+        return BatchOutcome(stale=tuple(stale), gone=gone, deleted=tuple(deleted))
+
+    def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome:
+        with self.lock:
+            return BatchOutcome(stored=tuple(self.tasks.setdefault(s.id, s) for s in snapshots))
 
     def list(self, query: TaskQuery) -> TaskPage:
         with self.lock:
@@ -176,10 +198,13 @@ class RefusingTasks(MemoryTasks):
     def create(self, draft: TaskDraft) -> Task:
         raise TodoError(REFUSED)
 
-    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
+    def update_many(self, edits: Sequence[TaskEdit]) -> BatchOutcome:
         raise TodoError(REFUSED)
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
+        raise TodoError(REFUSED)
+
+    def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome:
         raise TodoError(REFUSED)
 
 

@@ -1,5 +1,6 @@
-"""Shared by the outbox tests: a switchable "database down" wrapper and a full read of a
-person's tasks, compared field by field (timestamps left out: they are the server's)."""
+"""Shared by the outbox and batch tests: a switchable "database down" wrapper, a full read of
+a person's tasks, compared field by field (timestamps left out: they are the server's), and
+a recorder of what the data layer sends."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
+from sqlalchemy import event
+
 from todo_desktop.core.errors import DatabaseUnavailableError
 from todo_desktop.core.values import (
+    BatchOutcome,
     ListCounts,
     Priority,
     SortKey,
@@ -20,6 +24,7 @@ from todo_desktop.core.values import (
     Task,
     TaskChanges,
     TaskDraft,
+    TaskEdit,
     TaskPage,
     TaskQuery,
 )
@@ -48,31 +53,27 @@ class Switched:
         self._check(write=True)
         return self.inner.create(draft)
 
-    def get(self, task_id: uuid.UUID) -> Task:
-        self._check()
-        return self.inner.get(task_id)
-
     def update(
         self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
     ) -> Task:
         self._check(write=True)
         return self.inner.update(task_id, changes, expected_version)
 
-    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
+    def update_many(self, edits: Sequence[TaskEdit]) -> BatchOutcome:
         self._check(write=True)
-        return self.inner.toggle(task, expected_version)
-
-    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
-        self._check(write=True)
-        return self.inner.set_completed(task_ids, completed)
+        return self.inner.update_many(edits)
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         self._check(write=True)
         return self.inner.delete(task_ids)
 
-    def restore(self, snapshot: Task) -> Task:
+    def delete_unchanged(self, versions: Mapping[uuid.UUID, datetime | None]) -> BatchOutcome:
         self._check(write=True)
-        return self.inner.restore(snapshot)
+        return self.inner.delete_unchanged(versions)
+
+    def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome:
+        self._check(write=True)
+        return self.inner.restore_many(snapshots)
 
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         self._check()
@@ -85,6 +86,36 @@ class Switched:
     def list(self, query: TaskQuery) -> TaskPage:
         self._check()
         return self.inner.list(query)
+
+
+class Traffic:
+    """What the data layer sends on one engine: statements, and COMMITs (a read runs in
+    autocommit and sends none, so each COMMIT is one write transaction)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.statements: list[str] = []
+        self.commits = 0
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        self.statements.append(statement)
+
+    def _commit(self, _conn: Any) -> None:
+        self.commits += 1
+
+    def calls(self, name: str) -> int:
+        """How many statements called ``name``, e.g. ``"todo_api.update_tasks("``."""
+        return sum(name in s for s in self.statements)
+
+    def clear(self) -> None:
+        self.statements.clear()
+        self.commits = 0
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._statement)
+        event.remove(self.engine, "commit", self._commit)
 
 
 def all_tasks(service: Any) -> list[Task]:

@@ -10,7 +10,7 @@ import psutil
 from keyring.backends import fail
 
 from todo_desktop import APP_ID
-from todo_desktop.db.local.embedded import EmbeddedServer
+from todo_desktop.db.local.embedded import EmbeddedServer, Listening
 from todo_desktop.db.local.opener import open_local
 from todo_desktop.db.local.workspace import LocalWorkspace
 from todo_desktop.db.passwords import MINIMUM_COST
@@ -19,9 +19,11 @@ from todo_desktop.machine.secret_store import SecretStore
 from todo_desktop.sync.outbox import DurableTasks, outbox_for
 
 
-def open_as_the_app(paths: AppPaths) -> tuple[LocalWorkspace, DurableTasks]:
+def open_as_the_app(
+    paths: AppPaths, listening: Listening | None = None
+) -> tuple[LocalWorkspace, DurableTasks]:
     secrets = SecretStore(APP_ID, paths.secrets, fail.Keyring(), allow_file_fallback=True)
-    local = open_local(paths, secrets, kdf_cost=MINIMUM_COST)
+    local = open_local(paths, secrets, kdf_cost=MINIMUM_COST, listening=listening)
     return local, outbox_for(paths.data / "outbox", "local", local.tasks)
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.outbox_helpers import Switched, row_of, state
 from todo_desktop.core.errors import DatabaseUnavailableError, NotFoundError, ValidationError
-from todo_desktop.core.values import Priority, TaskChanges, TaskDraft
+from todo_desktop.core.values import Priority, TaskChanges, TaskDraft, TaskEdit, TaskQuery
 from todo_desktop.sync.outbox import DurableTasks, QueuedEditError, outbox_for
 from todo_desktop.sync.outbox_file import Outbox, changes_from_json, changes_to_json
 
@@ -133,12 +133,12 @@ def test_edits_while_down_survive_a_restart_and_land_exactly(switched, folder, a
     assert new.title == "Made offline" and new.id is not None  # optimistic
     edited = durable.update(kept.id, TaskChanges(title="Kept, renamed", description=None, due_date=None))
     assert row_of(edited) == ("Kept, renamed", None, False, Priority.MEDIUM, None)
-    toggled = durable.toggle(edited)
+    toggled = durable.update(edited.id, TaskChanges(completed=not edited.completed), edited.updated_at)
     assert toggled.completed is True
-    done = durable.set_completed([m.id for m in many], True)
-    assert {t.id for t in done} == {m.id for m in many}
+    done = durable.update_many([TaskEdit(m.id, TaskChanges(completed=True), m.updated_at) for m in many])
+    assert {t.id for t in done.stored} == {m.id for m in many}
     assert durable.delete([gone.id, back.id]) == 2
-    durable.restore(back)
+    durable.restore_many([back])
     durable.update(new.id, TaskChanges(priority=Priority.URGENT))
     assert durable.pending_count() == 7
     assert durable.offline
@@ -181,7 +181,7 @@ def test_once_anything_waits_later_edits_queue_behind_it_in_order(switched, fold
     switched.down.set()
     durable.update(task.id, TaskChanges(title="third"))
     switched.down.clear()
-    durable.get(task.id)  # a read that works ends the backoff: the next write sends both
+    durable.counts(datetime.now(UTC), UTC)  # a read that works ends the backoff: the next write sends both
     assert durable.update(task.id, TaskChanges(title="fourth")).title == "fourth"
     assert durable.pending_count() == 0
     assert alice_tasks.get(task.id).title == "fourth"
@@ -226,7 +226,7 @@ def test_a_chain_of_versioned_offline_edits_replays_without_looking_stale(switch
     switched.down.set()
     first = durable.update(task.id, TaskChanges(title="one"), task.updated_at)
     second = durable.update(task.id, TaskChanges(title="two"), first.updated_at)  # a made-up version
-    durable.toggle(second, second.updated_at)
+    durable.update(task.id, TaskChanges(completed=True), second.updated_at)
     switched.down.clear()
     report = durable.flush()
     assert (report.sent, report.dropped) == (3, 0)
@@ -280,7 +280,7 @@ def test_a_read_that_works_ends_the_backoff(switched, folder, alice_tasks):
         durable.flush_if_due()  # inside the backoff: not even tried
     switched.down.clear()
     assert durable.offline
-    durable.get(task.id)
+    durable.list(TaskQuery())
     assert not durable.offline
     assert durable.flush_if_due().sent == 1
     assert alice_tasks.get(task.id).title == "waiting"
@@ -313,7 +313,7 @@ def test_edits_kept_while_the_killed_server_cannot_start_land_at_the_next_start(
 
     made = durable.create(TaskDraft("Made while dead", priority=Priority.URGENT))
     durable.update(kept.id, TaskChanges(title="Renamed while dead", due_date=DUE))
-    durable.toggle(made)
+    durable.update(made.id, TaskChanges(completed=True))
     durable.delete([gone.id])
     assert durable.pending_count() == 4
     with pytest.raises(DatabaseUnavailableError):

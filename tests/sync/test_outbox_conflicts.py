@@ -161,7 +161,7 @@ def test_a_delete_while_waiting_joins_the_question_and_its_undo_takes_it_back(
     assert alice_tasks.get(task.id) == theirs  # not deleted before the person chose
     [conflict] = durable.conflicts()
     assert conflict.deleting and conflict.mine is not None
-    durable.restore(task)  # Ctrl+Z
+    durable.restore_many([task])  # Ctrl+Z
     [conflict] = durable.conflicts()
     assert not conflict.deleting and conflict.mine is not None
     assert conflict.mine.as_dict() == {"title": "Mine"}
@@ -259,7 +259,7 @@ def test_an_undone_offline_delete_takes_its_question_back(switched, folder, alic
     task = durable.create(TaskDraft("Shared"))
     switched.down.set()
     durable.delete([task.id])
-    durable.restore(task)  # the person pressed Ctrl+Z
+    durable.restore_many([task])  # the person pressed Ctrl+Z
     theirs = phone.update(task.id, TaskChanges(title="Phone"))
     switched.down.clear()
     report = durable.flush()

@@ -29,12 +29,12 @@ from tests.support.faultproxy import FaultProxy, proxied_url, upstream_for
 from tests.support.lost_commit_proxy import LostCommitProxy
 from tests.support.outbox_helpers import DUE, Row, apply_changes, drain, random_changes, state
 from todo_desktop.core.errors import DatabaseUnavailableError
-from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft
+from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft, TaskEdit
 from todo_desktop.db.connect.engine import create_db_engine
 from todo_desktop.db.connect.urls import parse_database_url
 from todo_desktop.db.database import Database
 from todo_desktop.db.tasks import TaskRepository
-from todo_desktop.sync import outbox
+from todo_desktop.sync import outbox_queue
 from todo_desktop.sync.outbox import outbox_for
 
 pytestmark = pytest.mark.timeout(90)
@@ -114,8 +114,8 @@ def test_random_edits_through_cut_and_refused_connections_all_land(
     test_db, alice, proxy, tmp_path: Path, monkeypatch
 ):
     # Short backoffs, so queued edits are replayed (and cut) during the run, not only after.
-    monkeypatch.setattr(outbox, "FLUSH_BACKOFF_FIRST", 0.3)
-    monkeypatch.setattr(outbox, "FLUSH_BACKOFF_MAX", 0.6)
+    monkeypatch.setattr(outbox_queue, "FLUSH_BACKOFF_FIRST", 0.3)
+    monkeypatch.setattr(outbox_queue, "FLUSH_BACKOFF_MAX", 0.6)
     rng = random.Random(SEED)
     target = parse_database_url(proxied_url(test_db.client_url, proxy.port))
     db = Database(create_db_engine(target), target, retry_budget=0.6)
@@ -147,8 +147,10 @@ def test_random_edits_through_cut_and_refused_connections_all_land(
     renamed = TaskChanges(title="Renamed once", due_date=None)
     shown[made.id] = _answer_lost(proxy, lambda: durable.update(made.id, renamed, made.updated_at))
     intended[made.id] = apply_changes(intended[made.id], renamed)
-    shown[made.id] = _answer_lost(proxy, lambda: durable.toggle(shown[made.id], shown[made.id].updated_at))
-    shown[made.id] = _answer_lost(proxy, lambda: durable.set_completed([made.id], False))[0]
+    done = TaskChanges(completed=True)
+    shown[made.id] = _answer_lost(proxy, lambda: durable.update(made.id, done, shown[made.id].updated_at))
+    reopen = [TaskEdit(made.id, TaskChanges(completed=False), shown[made.id].updated_at)]
+    shown[made.id] = _answer_lost(proxy, lambda: durable.update_many(reopen)).stored[0]
     gone = durable.create(TaskDraft("Deleted once"))
     _answer_lost(proxy, lambda: durable.delete([gone.id]))
     assert durable.pending_count() == 0  # each retried at once, not left to the outbox
@@ -192,14 +194,16 @@ def test_random_edits_through_cut_and_refused_connections_all_land(
                     shown[task_id] = durable.update(task_id, changes)
                     intended[task_id] = apply_changes(intended[task_id], changes)
                 elif kind == "toggle":
-                    shown[task_id] = durable.toggle(shown[task_id])
+                    flipped = TaskChanges(completed=not shown[task_id].completed)
+                    shown[task_id] = durable.update(task_id, flipped)
                     intended[task_id] = apply_changes(
                         intended[task_id], TaskChanges(completed=not intended[task_id][2])
                     )
                 elif kind == "complete":
                     ids = rng.sample(sorted(intended), min(len(intended), rng.randint(1, 3)))
                     value = rng.random() < 0.5
-                    returned = {t.id: t for t in durable.set_completed(ids, value)}
+                    edits = [TaskEdit(i, TaskChanges(completed=value)) for i in ids]
+                    returned = {t.id: t for t in durable.update_many(edits).stored}
                     for i in ids:
                         if i in returned:
                             shown[i] = returned[i]

@@ -7,28 +7,45 @@ knows these shapes, so it can be tested with any implementation and never import
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import NoReturn, Protocol
 
 from todo_desktop.core.errors import TodoError
 from todo_desktop.core.profiles import LOCAL_ID, Profile, Profiles
-from todo_desktop.core.values import Account, ListCounts, Task, TaskChanges, TaskDraft, TaskPage, TaskQuery
+from todo_desktop.core.values import (
+    Account,
+    BatchOutcome,
+    ListCounts,
+    Task,
+    TaskChanges,
+    TaskDraft,
+    TaskEdit,
+    TaskPage,
+    TaskQuery,
+)
 
 
 class TaskService(Protocol):
+    """Every write is one transaction, however many tasks it names."""
+
     def create(self, draft: TaskDraft) -> Task: ...
-    def get(self, task_id: uuid.UUID) -> Task: ...
     # expected_version: the updated_at the edit was based on; a stale one raises
     # StaleEditError (carrying the stored task) and writes nothing. None: write regardless.
     def update(
         self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
     ) -> Task: ...
-    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task: ...
-    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]: ...
+    # Several tasks at once, each based on its own version: the stale ones come back in the
+    # outcome, unwritten, and the others are written (see BatchOutcome).
+    def update_many(self, edits: Sequence[TaskEdit]) -> BatchOutcome: ...
+    # Returns how many existed; deleting twice is harmless.
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int: ...
-    def restore(self, snapshot: Task) -> Task: ...
+    # Deletes each task still at the version given (None: at any version); the others come
+    # back as stale, kept.
+    def delete_unchanged(self, versions: Mapping[uuid.UUID, datetime | None]) -> BatchOutcome: ...
+    # Undo of a delete: the tasks come back with their ids; rows still present stay as they are.
+    def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome: ...
     # Tasks changed after `since` (a database time, e.g. the newest updated_at seen), oldest
     # first; deletions do not show, so a view still reloads in full now and then.
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]: ...
@@ -135,9 +152,6 @@ class ReadOnlyTasks:
     def _refuse(self) -> NoReturn:
         raise self._refusal()
 
-    def get(self, task_id: uuid.UUID) -> Task:
-        return self._inner.get(task_id)
-
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         return self._inner.counts(now, zone)
 
@@ -152,16 +166,16 @@ class ReadOnlyTasks:
     ) -> Task:
         self._refuse()
 
-    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
-        self._refuse()
-
-    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
+    def update_many(self, edits: Sequence[TaskEdit]) -> BatchOutcome:
         self._refuse()
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         self._refuse()
 
-    def restore(self, snapshot: Task) -> Task:
+    def delete_unchanged(self, versions: Mapping[uuid.UUID, datetime | None]) -> BatchOutcome:
+        self._refuse()
+
+    def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome:
         self._refuse()
 
     def list(self, query: TaskQuery) -> TaskPage:  # last: its name would shadow list[...] above

@@ -134,6 +134,32 @@ class TaskChanges:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskEdit:
+    """One task's part of an edit of several: its changes, and the version (``updated_at``)
+    of the task the person changed; None writes whatever the version."""
+
+    task_id: uuid.UUID
+    changes: TaskChanges
+    expected_version: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    """What one write of several tasks did, in one transaction.
+
+    A task another device changed since the version an edit was based on is neither written
+    nor deleted: it is in ``stale`` as stored, for the person to choose, while the rest of
+    the batch is written. A task that does not exist, or is not the person's, is in ``gone``
+    (the two look the same on purpose); for a restore, an id that is not free.
+    """
+
+    stored: tuple[Task, ...] = ()  # written (or already so), in the order asked
+    stale: tuple[Task, ...] = ()  # as stored now (theirs); nothing of the batch written to them
+    gone: tuple[uuid.UUID, ...] = ()
+    deleted: tuple[uuid.UUID, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Cursor:
     """The sort values of the last row of a page; the next page starts strictly after it."""
 

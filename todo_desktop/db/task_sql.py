@@ -161,12 +161,28 @@ UPDATE = _rows_of(
     EDIT_COLUMNS,
 )
 
-SET_COMPLETED = _rows_of(
-    func.todo_api.set_completed(_in_session(_p("ids", ARRAY(Uuid()))), _p("completed", Boolean())),
-    TASK_COLUMNS,
+# A batch: arrays of one value per task (see todo_api.update_tasks); FIELDS are the bits of
+# the fields each task sets.
+UPDATE_MANY = _rows_of(
+    func.todo_api.update_tasks(
+        _in_session(_p("ids", ARRAY(Uuid()))),
+        _p("versions", ARRAY(_TIME)),
+        _p("fields", ARRAY(Integer())),
+        _p("titles", ARRAY(Text())),
+        _p("title_keys", ARRAY(Text())),
+        _p("descriptions", ARRAY(Text())),
+        _p("priorities", ARRAY(Text())),
+        _p("dues", ARRAY(_TIME)),
+        _p("completed", ARRAY(Boolean())),
+    ),
+    EDIT_COLUMNS,
 )
+FIELDS = {"title": 1, "description": 2, "priority": 4, "due_date": 8, "completed": 16}
 
-DELETE = select(func.todo_api.delete_tasks(_in_session(_p("ids", ARRAY(Uuid())))))
+DELETE = _rows_of(
+    func.todo_api.delete_tasks(_in_session(_p("ids", ARRAY(Uuid()))), _p("versions", ARRAY(_TIME))),
+    EDIT_COLUMNS,
+)
 
 RESTORE = _rows_of(
     func.todo_api.restore_tasks(

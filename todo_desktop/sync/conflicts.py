@@ -3,7 +3,8 @@
 A replayed update the database refuses as stale, or a replayed delete of a task changed
 since the person saw it, is neither sent nor dropped: it becomes a ``Conflict`` (their
 version as stored, the person's changes) kept in a file beside the outbox, and the flush
-goes on with the entries after it. ``DurableTasks`` settles each one as the person chooses.
+goes on with the entries after it (``todo_desktop.sync.replay``). A batch is settled task
+by task: its other tasks are written. ``DurableTasks`` settles each one as the person chooses.
 Decisions:
 
 - One conflict per task. A later edit of a task that waits for a choice joins it instead of
@@ -11,9 +12,9 @@ Decisions:
   makes it a question about the delete; undoing that delete (a restore) takes it back.
 - The conflict is on disk before its outbox entry is removed. A crash in between replays
   the entry again, and joining the same edit twice changes nothing.
-- A queued delete names the version of each task the person saw (``seen``); it is checked
-  by reading the task just before deleting, as the data layer deletes by id only. That
-  leaves a gap of one round trip, against the minutes or days the delete waited offline.
+- A queued delete names the version of each task the person saw (``seen``); the database
+  deletes only the tasks still at it, in the same statement (``delete_unchanged``), so no
+  change made elsewhere can slip in between a check and the delete.
 - The person's "keep mine" is an outbox entry of its own (``KEEP_MINE``): it is sent in
   turn, after the edits queued before it, and takes the person's side from the conflict
   as it is then (with any edits that joined it meanwhile). Until it is sent the conflict
@@ -31,8 +32,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from todo_desktop.core.errors import NotFoundError, StaleEditError
-from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Task, TaskChanges
 from todo_desktop.machine.atomic_file import fsync_folder
 from todo_desktop.sync.outbox_file import (
@@ -40,10 +39,8 @@ from todo_desktop.sync.outbox_file import (
     changes_from_json,
     changes_to_json,
     read_lines,
-    replay,
     task_from_json,
     task_to_json,
-    when_from_json,
     write_lines,
 )
 
@@ -184,100 +181,3 @@ class ConflictChoices(Protocol):
     def keep_mine(self, task_id: uuid.UUID) -> bool: ...
     def keep_theirs(self, task_id: uuid.UUID) -> Task | None: ...
     def take_problems(self) -> list[str]: ...
-
-
-# -- replaying -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Replayed:
-    """What one queued write did."""
-
-    stored: list[Task]  # as the database stored them
-    deleted: list[uuid.UUID]  # deleted, or found gone already
-    conflicts: int = 0  # tasks set aside for the person's choice
-    sent: bool = True  # something of it reached the database
-    made: tuple[str, ...] = ()  # versions made up for the person's edits, now stored ones
-
-
-def replay_keeping(inner: TaskService, entry: Entry, kept: ConflictFile) -> Replayed:
-    """``replay``, except that nothing is written over a version the person has not seen:
-    a stale update or delete, and any update of a task already waiting, go to ``kept``."""
-    op = entry["op"]
-    if op == "update":
-        return _update(inner, entry, kept)
-    if op == "delete":
-        return _delete(inner, entry, kept)
-    if op == KEEP_MINE:
-        return _keep_mine(inner, uuid.UUID(entry["id"]), kept)
-    if op == "restore":
-        kept.undelete(uuid.UUID(entry["task"]["id"]))
-    return Replayed(replay(inner, entry), [])
-
-
-def _update(inner: TaskService, entry: Entry, kept: ConflictFile) -> Replayed:
-    task_id = uuid.UUID(entry["id"])
-    waiting = kept.get(task_id)
-    if waiting is None:
-        try:
-            return Replayed(replay(inner, entry), [])
-        except StaleEditError as exc:
-            theirs = exc.current
-    else:
-        theirs = waiting.theirs
-    made = (entry["v"],) if entry.get("v") else ()
-    kept.put(Conflict(task_id, theirs, changes_from_json(entry["changes"]), made=made))
-    log.info("Outbox: an edit met a newer version of its task; kept for the person's choice")
-    return Replayed([], [], conflicts=1, sent=False)
-
-
-def _delete(inner: TaskService, entry: Entry, kept: ConflictFile) -> Replayed:
-    seen: dict[str, str] = entry.get("seen") or {}
-    doomed: list[uuid.UUID] = []
-    gone: list[uuid.UUID] = []
-    asked = 0
-    for text in entry["ids"]:
-        task_id = uuid.UUID(text)
-        version = when_from_json(seen.get(text))
-        waiting = kept.get(task_id)
-        if version is None and waiting is None:
-            doomed.append(task_id)  # never seen here, or queued before versions: as before
-            continue
-        try:
-            current = inner.get(task_id)
-        except NotFoundError:
-            gone.append(task_id)  # gone already, as the person wanted
-            continue
-        if current.updated_at == version:
-            doomed.append(task_id)  # what the person saw is what is stored: it goes
-        else:
-            kept.put(Conflict(task_id, current, None, deleting=True))
-            asked += 1
-    if doomed:
-        inner.delete(doomed)
-    for task_id in doomed + gone:
-        kept.remove(task_id)  # the person deleted what they saw: nothing left to ask
-    return Replayed([], doomed + gone, conflicts=asked, sent=bool(doomed or gone))
-
-
-def _keep_mine(inner: TaskService, task_id: uuid.UUID, kept: ConflictFile) -> Replayed:
-    conflict = kept.get(task_id)
-    if conflict is None:
-        return Replayed([], [], sent=False)  # settled already
-    if conflict.deleting:
-        # Still checked against the version the person chose over: a newer one asks again.
-        seen = {str(task_id): conflict.theirs.updated_at.isoformat()}
-        return _delete(inner, {"ids": [str(task_id)], "seen": seen}, kept)
-    if conflict.mine is None:
-        kept.remove(task_id)  # nothing of the person's to send
-        return Replayed([], [], sent=False)
-    try:
-        task = inner.update(task_id, conflict.mine, conflict.theirs.updated_at)
-    except StaleEditError as exc:
-        kept.put(replace(conflict, theirs=exc.current))  # the same side, against the newer one
-        return Replayed([], [], conflicts=1, sent=False)
-    except NotFoundError:
-        kept.remove(task_id)  # deleted elsewhere meanwhile: nothing left to choose
-        raise
-    kept.remove(task_id)
-    return Replayed([task], [], made=conflict.made)

@@ -1,6 +1,6 @@
 """The bookkeeping behind optimistic edits, without Qt: which version of each task the
-database last confirmed, how a batch of versioned writes is run and reported, and how the
-counts beside the lists follow edits the database has not counted yet.
+database last confirmed, how an edit of several tasks is sent (one call, one transaction)
+and reported, and how the counts beside the lists follow edits not counted yet.
 """
 
 from __future__ import annotations
@@ -8,16 +8,23 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
 from todo_desktop.core import validation
 from todo_desktop.core.clock import utc_now
-from todo_desktop.core.errors import StaleEditError, ValidationError
-from todo_desktop.core.failures import Failure, failure_from
+from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
-from todo_desktop.core.values import ListCounts, Priority, SmartList, Task, TaskChanges
+from todo_desktop.core.values import (
+    BatchOutcome,
+    ListCounts,
+    Priority,
+    SmartList,
+    Task,
+    TaskChanges,
+    TaskEdit,
+)
 
 
 def plural(n: int) -> str:
@@ -127,65 +134,53 @@ class Versions:
 
 
 @dataclass(frozen=True, slots=True)
-class Stale:
-    """A write refused because another device changed the task first; nothing was written."""
-
-    current: Task  # the task as stored now (theirs)
-
-
-def versioned_write(
-    versions: Versions,
-    task_id: uuid.UUID,
-    write: Callable[[datetime | None], Task],
-    base: datetime | None = None,
-) -> Task | Stale:
-    """Run on the write thread: ``write(expected_version)``, keeping ``versions`` in step.
-
-    ``base`` overrides the version to expect (Keep mine: the version the person chose over).
-    """
-    if base is None:
-        theirs = versions.conflicted(task_id)
-        if theirs is not None:
-            return Stale(theirs)  # waiting for the person's choice: not sent
-        base = versions.expected(task_id)
-    try:
-        task = write(base)
-    except StaleEditError as exc:
-        versions.conflict(exc.current)
-        return Stale(exc.current)
-    versions.resolve(task_id)
-    versions.stored(task)
-    return task
-
-
-@dataclass(frozen=True, slots=True)
 class BatchResult:
-    """Several single-task writes in a row: what was stored before one failed, if one did,
-    and which met another device's version."""
+    """One write of several tasks, in one transaction: what was stored, which tasks met
+    another device's version (nothing was written to them) and which no longer exist."""
 
     stored: list[Task]
-    failed: list[uuid.UUID]
-    failure: Failure | None
-    stale: list[Task] = field(default_factory=list)
+    stale: list[Task] = field(default_factory=list)  # as stored now (theirs)
+    gone: list[uuid.UUID] = field(default_factory=list)
 
 
-def run_batch(steps: Sequence[tuple[uuid.UUID, Callable[[], Task | Stale]]], label: str) -> BatchResult:
-    """Run on a worker thread. Each step is its own transaction, so a failure part-way must
-    report what was already stored instead of pretending nothing was."""
-    stored: list[Task] = []
-    stale: list[Task] = []
-    for number, (_, step) in enumerate(steps):
-        try:
-            outcome = step()
-        except Exception as exc:
-            if not stored and not stale:
-                raise  # nothing happened: an ordinary failure
-            return BatchResult(stored, [i for i, _ in steps[number:]], failure_from(exc, label), stale)
-        if isinstance(outcome, Stale):
-            stale.append(outcome.current)
+def versioned_batch(
+    versions: Versions,
+    update_many: Callable[[Sequence[TaskEdit]], BatchOutcome],
+    changes: Mapping[uuid.UUID, TaskChanges],
+    bases: Mapping[uuid.UUID, datetime] | None = None,
+) -> BatchResult:
+    """Run on the write thread: one ``update_many`` (one transaction) for every task in
+    ``changes``, each based on the version the database last confirmed for it, keeping
+    ``versions`` in step. ``bases`` overrides the version to expect (Keep mine: the version
+    the person chose over). A task whose last write met another device's version is not
+    sent until the person chooses: it would overwrite what they have not seen."""
+    bases = bases or {}
+    waiting: list[Task] = []
+    edits: list[TaskEdit] = []
+    for task_id, change in changes.items():
+        theirs = versions.conflicted(task_id) if task_id not in bases else None
+        if theirs is not None:
+            waiting.append(theirs)
         else:
-            stored.append(outcome)
-    return BatchResult(stored, [], None, stale)
+            edits.append(TaskEdit(task_id, change, bases.get(task_id) or versions.expected(task_id)))
+    outcome = update_many(edits) if edits else BatchOutcome()
+    for task in outcome.stored:
+        versions.resolve(task.id)
+        versions.stored(task)
+    for theirs in outcome.stale:
+        versions.conflict(theirs)
+    return BatchResult(list(outcome.stored), waiting + list(outcome.stale), list(outcome.gone))
+
+
+def restored_batch(
+    versions: Versions, restore_many: Callable[[Sequence[Task]], BatchOutcome], snapshots: Sequence[Task]
+) -> BatchResult:
+    """Run on the write thread: the deleted tasks back in one transaction; their versions
+    from now on are the restored ones."""
+    outcome = restore_many(snapshots)
+    for task in outcome.stored:
+        versions.stored(task)
+    return BatchResult(list(outcome.stored), gone=list(outcome.gone))
 
 
 def created_with_version(versions: Versions, create: Callable[[], Task]) -> Task:

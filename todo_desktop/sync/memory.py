@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from todo_desktop.core.values import Task
+from todo_desktop.core.values import BatchOutcome, Task
 
 KNOWN_TASKS = 20_000  # optimistic values need the last known task; bounded memory
 
@@ -41,13 +41,18 @@ class KnownTasks:
         return task
 
     def remember_all(self, result: Any) -> Any:
-        """Every task in ``result`` (a task, or a list holding some); returns ``result``."""
+        """Every task in ``result`` (a task, a list holding some, or what a batch did: the
+        stale ones are stored too, as theirs); returns ``result``."""
         if isinstance(result, Task):
             self.remember(result)
         elif isinstance(result, list):
             for item in result:
                 if isinstance(item, Task):
                     self.remember(item)
+        elif isinstance(result, BatchOutcome):
+            for task in (*result.stored, *result.stale):
+                self.remember(task)
+            self.forget((*result.gone, *result.deleted))
         return result
 
     def forget(self, task_ids: Iterable[uuid.UUID]) -> None:

@@ -8,6 +8,9 @@ in the order it was made. ``flush()`` replays the queue in order. Every write of
 layer is idempotent (client-made ids with ``ON CONFLICT DO NOTHING``, absolute values,
 delete by id), so replaying one whose COMMIT outcome was lost is harmless. Decisions:
 
+- An edit of several tasks (``update_many``, ``delete``, ``restore_many``) is one entry and,
+  sent now or replayed later, one call and one transaction for all of them, exactly once.
+
 - A write the database refuses for good (``REFUSED_FOR_GOOD``: invalid, not found, stale,
   a duplicate, over a limit) is raised at once and never queued: the person must see it
   now, and the window gives a refused new task's text back. Every other failure (the
@@ -21,8 +24,10 @@ delete by id), so replaying one whose COMMIT outcome was lost is harmless. Decis
   stale, a delete of a task changed since the person saw it) is not sent and not dropped:
   it waits as a conflict (``outbox_conflicts``) until the person chooses (``keep_mine``,
   ``keep_theirs``), and the flush goes on. Until then, later edits of that task join it.
+  In a batch this is per task: its other tasks are written (``todo_desktop.sync.replay``).
 - During ``flush()`` an edit the database refuses for good otherwise (invalid, the task
-  deleted since, a duplicate, over a limit) is dropped with one sentence in ``problems``
+  deleted since, a duplicate, over a limit; in a batch, the tasks deleted since) is
+  dropped with one sentence in ``problems``
   for the window, and the flush goes on: sending it again can never work, and keeping it
   would block every later edit forever. Any other failure (unreachable, signed out, busy,
   or unexpected) may pass later, so the flush stops there and keeps that edit and all
@@ -41,106 +46,53 @@ delete by id), so replaying one whose COMMIT outcome was lost is harmless. Decis
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from todo_desktop.core import validation
-from todo_desktop.core.errors import DatabaseUnavailableError, TodoError
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import (
+    BatchOutcome,
     ListCounts,
     Task,
     TaskChanges,
     TaskDraft,
+    TaskEdit,
     TaskPage,
     TaskQuery,
     guess_task,
 )
-from todo_desktop.sync.conflicts import KEEP_MINE, Conflict, ConflictFile, replay_keeping
-from todo_desktop.sync.memory import KnownTasks
+from todo_desktop.sync.conflicts import Conflict
 from todo_desktop.sync.outbox_file import (
     Entry,
-    FlushReport,
     Outbox,
     QueuedEditError,
     applied_values,
     changes_to_json,
     draft_to_json,
+    edit_to_json,
     task_to_json,
     when_to_json,
-    with_real_version,
 )
-from todo_desktop.sync.refusals import REFUSED_FOR_GOOD, not_saved
+from todo_desktop.sync.outbox_queue import QUEUED, OutboxQueue
 
-log = logging.getLogger(__name__)
+__all__ = ["QUEUED", "DurableTasks", "QueuedEditError", "outbox_for"]
 
 _T = TypeVar("_T")
-
-QUEUED = (
-    "The database cannot be reached; this edit is kept on this computer and will be sent "
-    "when the database returns."
-)
-FLUSH_BACKOFF_FIRST = 1.0
-FLUSH_BACKOFF_MAX = 30.0
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class DurableTasks:
+class DurableTasks(OutboxQueue):
     """A TaskService whose writes are never lost while the database is unreachable."""
 
-    def __init__(self, inner: TaskService, outbox: Outbox) -> None:
-        self.inner = inner
-        self.outbox = outbox
-        self._lock = threading.RLock()
-        self.known = KnownTasks()  # the bases of optimistic results; not under the write lock
-        self._pending = len(outbox)  # read without the lock by the window
-        self._offline = False
-        self._retry_at = 0.0
-        self._backoff = FLUSH_BACKOFF_FIRST
-        self.problems: list[str] = []  # sentences about dropped edits not yet shown
-        self._conflicts = ConflictFile(outbox.path, outbox.entries())
-
-    def use(self, inner: TaskService) -> None:
-        """Send through ``inner`` from now on (a new session of the same account)."""
-        with self._lock:
-            self.inner = inner
-
-    # -- status, safe from any thread ---------------------------------------------
-
-    def pending_count(self) -> int:
-        return self._pending
-
-    @property
-    def offline(self) -> bool:
-        """The last attempt found the database unreachable, and none has worked since."""
-        return self._offline
-
-    def take_problems(self) -> list[str]:
-        with self._lock:
-            taken, self.problems = self.problems, []
-            return taken
-
-    def conflicts(self) -> list[Conflict]:
-        """Edits that met a newer version on another device and wait for the person's choice
-        (not those whose choice waits in the outbox), oldest first. Memory only."""
-        return self._conflicts.asking()
-
-    # -- reads ----------------------------------------------------------------------
-
-    # A read that works proves the database is back: the next flush need not wait.
-
-    def get(self, task_id: uuid.UUID) -> Task:
-        return self.known.remember(self._answered(self.inner.get(task_id)))
+    # -- reads: a read that works ends the flush backoff ---------------------------------
 
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         return self._answered(self.inner.counts(now, zone))
@@ -162,6 +114,20 @@ class DurableTasks:
             lambda: self.known.get(clean.id) or guess,
         )
 
+    def _guess(self, task_id: uuid.UUID, values: dict[str, object], now: datetime) -> Task:
+        known = self.known.get(task_id)
+        if known is None:
+            raise QueuedEditError(QUEUED)
+        return self.known.remember(applied_values(known, values, now))
+
+    def _join_waiting(self, task_id: uuid.UUID, changes: TaskChanges, now: datetime) -> bool:
+        """True if the task waits for the person's choice: an edit made without seeing their
+        version either joins that question instead of being sent."""
+        waiting = self._conflicts.get(task_id)
+        if waiting is not None:
+            self._conflicts.put(Conflict(task_id, waiting.theirs, changes, made=(now.isoformat(),)))
+        return waiting is not None
+
     def update(
         self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
     ) -> Task:
@@ -177,10 +143,7 @@ class DurableTasks:
         }
 
         def guess() -> Task:
-            known = self.known.get(task_id)
-            if known is None:
-                raise QueuedEditError(QUEUED)
-            return self.known.remember(applied_values(known, values, now))
+            return self._guess(task_id, values, now)
 
         def stored() -> Task:
             if self._conflicts.get(task_id) is not None:  # the flush set it aside
@@ -189,36 +152,50 @@ class DurableTasks:
 
         send = lambda: self.inner.update(task_id, changes, expected_version)  # noqa: E731
         with self._lock:
-            waiting = self._conflicts.get(task_id)
-            if waiting is None:
-                return self._write(entry, send, guess, stored)
-            # Made without seeing their version either: it waits for the same choice.
-            self._conflicts.put(Conflict(task_id, waiting.theirs, changes, made=(now.isoformat(),)))
-            return guess()
+            if self._join_waiting(task_id, changes, now):
+                return guess()
+            return self._write(entry, send, guess, stored)
 
-    def toggle(self, task: Task, expected_version: datetime | None = None) -> Task:
-        if self.known.get(task.id) is None:
-            self.known.remember(task)
-        return self.update(task.id, TaskChanges(completed=not task.completed), expected_version)
-
-    def set_completed(self, task_ids: Iterable[uuid.UUID], completed: bool) -> list[Task]:
-        ids = list(dict.fromkeys(task_ids))
+    def update_many(self, edits: Sequence[TaskEdit]) -> BatchOutcome:
+        values = {e.task_id: validation.changes(e.changes) for e in edits}  # all, before queueing
+        if len(values) != len(edits):
+            raise ValueError("a batch may name each task once")
+        edits = [
+            replace(e, expected_version=self.known.real_version(e.task_id, e.expected_version)) for e in edits
+        ]
         now = _now()
-        entry = {
-            "op": "set_completed",
-            "ids": [str(i) for i in ids],
-            "completed": completed,
-            "v": when_to_json(now),
-        }
 
-        def guess() -> list[Task]:
-            known = [t for t in map(self.known.get, ids) if t is not None]
-            return [self.known.remember(applied_values(t, {"completed": completed}, now)) for t in known]
+        def guess(task_id: uuid.UUID) -> Task:
+            return self._guess(task_id, values[task_id], now)
 
-        def stored() -> list[Task]:
-            return [t for t in map(self.known.get, ids) if t is not None]
+        def guessed() -> BatchOutcome:
+            return BatchOutcome(stored=tuple(map(guess, values)))
 
-        return self._write(entry, lambda: self.inner.set_completed(ids, completed), guess, stored)
+        def stored() -> BatchOutcome:
+            # A flush sent it at once: each task as stored, or guessed if it was set aside.
+            aside = {i for i in values if self._conflicts.get(i) is not None}
+            known = {i: t for i in values if (t := self.known.get(i)) is not None}
+            return BatchOutcome(
+                stored=tuple(
+                    guess(i) if i in aside else known[i] for i in values if i in aside or i in known
+                ),
+                gone=tuple(i for i in values if i not in aside and i not in known),
+            )
+
+        with self._lock:
+            held = {e.task_id for e in edits if self._join_waiting(e.task_id, e.changes, now)}
+            sent = [e for e in edits if e.task_id not in held]
+            if not sent:
+                return guessed()
+
+            def send() -> BatchOutcome:
+                outcome = self.inner.update_many(sent)
+                # Those waiting for a choice show the person's edit, as a single update does.
+                waiting = tuple(guess(i) for i in held if self.known.get(i) is not None)
+                return replace(outcome, stored=(*outcome.stored, *waiting))
+
+            entry = {"op": "edits", "edits": [edit_to_json(e) for e in sent], "v": when_to_json(now)}
+            return self._write(entry, send, guessed, stored)
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
         ids = list(dict.fromkeys(task_ids))
@@ -227,6 +204,27 @@ class DurableTasks:
             self.known.forget(ids)
             return len(ids)
 
+        return self._deleting(ids, None, lambda sent: self.inner.delete(sent), guess)
+
+    def delete_unchanged(self, versions: Mapping[uuid.UUID, datetime | None]) -> BatchOutcome:
+        real = {i: self.known.real_version(i, v) for i, v in versions.items()}
+
+        def guess() -> BatchOutcome:
+            self.known.forget(real)
+            return BatchOutcome(deleted=tuple(real))
+
+        send = lambda sent: self.inner.delete_unchanged({i: real[i] for i in sent})  # noqa: E731
+        return self._deleting(list(real), real, send, guess)
+
+    def _deleting(
+        self,
+        ids: list[uuid.UUID],
+        versions: Mapping[uuid.UUID, datetime | None] | None,
+        send: Callable[[list[uuid.UUID]], _T],
+        guess: Callable[[], _T],
+    ) -> _T:
+        """A delete of ``ids``, each checked against ``versions`` (None: the versions this
+        wrapper last knew) when the outbox replays it."""
         with self._lock:
             sent = [i for i in ids if self._conflicts.get(i) is None]
             for waiting in filter(None, map(self._conflicts.get, ids)):
@@ -234,159 +232,27 @@ class DurableTasks:
             if not sent:
                 return guess()
             # The version of each task the person saw, to ask before deleting a newer one.
-            seen = {str(t.id): t.updated_at.isoformat() for t in map(self.known.get, sent) if t}
+            if versions is None:
+                seen = {str(t.id): t.updated_at.isoformat() for t in map(self.known.get, sent) if t}
+            else:
+                seen = {str(i): v.isoformat() for i in sent if (v := versions[i]) is not None}
             entry = {"op": "delete", "ids": [str(i) for i in sent], "seen": seen}
-            return self._write(entry, lambda: self.inner.delete(sent), guess, guess)
+            return self._write(entry, lambda: send(sent), guess, guess)
 
-    def restore(self, snapshot: Task) -> Task:
-        self._conflicts.undelete(snapshot.id)  # a delete taken back: nothing to ask about it
-        entry = {"op": "restore", "task": task_to_json(snapshot), "v": when_to_json(snapshot.updated_at)}
+    def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome:
+        unique: dict[uuid.UUID, Task] = {}
+        for snapshot in snapshots:
+            unique.setdefault(snapshot.id, snapshot)
+        tasks = list(unique.values())
+        for task in tasks:
+            self._conflicts.undelete(task.id)  # a delete taken back: nothing to ask about it
+        entry = {"op": "restores", "tasks": [task_to_json(t) for t in tasks]}
         return self._write(
             entry,
-            lambda: self.inner.restore(snapshot),
-            lambda: self.known.remember(snapshot),
-            lambda: self.known.get(snapshot.id) or snapshot,
+            lambda: self.inner.restore_many(tasks),
+            lambda: BatchOutcome(stored=tuple(self.known.remember(t) for t in tasks)),
+            lambda: BatchOutcome(stored=tuple(self.known.get(t.id) or t for t in tasks)),
         )
-
-    # -- the outbox -----------------------------------------------------------------
-
-    def flush(self) -> FlushReport:
-        """Replay queued edits in order. Raises DatabaseUnavailableError when it had to stop
-        because the database is unreachable (the rest stay queued), so callers that report
-        reachability see the truth."""
-        with self._lock:
-            report = self._flush()
-            if report.pending and self._offline:
-                raise DatabaseUnavailableError(QUEUED)
-            return report
-
-    def flush_if_due(self) -> FlushReport:
-        """``flush()``, unless a recent attempt failed and its backoff has not passed."""
-        with self._lock:
-            if self._pending and time.monotonic() < self._retry_at:
-                if self._offline:
-                    raise DatabaseUnavailableError(QUEUED)
-                return FlushReport(0, 0, self._pending)
-            return self.flush()
-
-    def _write(self, entry: Entry, send: Any, guess: Any, stored: Any) -> Any:
-        """``send`` writes now; ``guess`` makes the optimistic result of a queued write;
-        ``stored`` the result once a flush has sent it (from what the replay returned)."""
-        with self._lock:
-            if not self._pending:
-                try:
-                    result = send()
-                except REFUSED_FOR_GOOD:
-                    raise
-                except Exception as exc:
-                    if not isinstance(exc, TodoError):
-                        log.exception("Outbox: a %s failed unexpectedly; kept to send later", entry["op"])
-                    self._back_off(offline=isinstance(exc, DatabaseUnavailableError))
-                    self._queue(entry)
-                    return guess()
-                self._came_back()
-                return self.known.remember_all(result)
-            self._queue(entry)
-            if time.monotonic() >= self._retry_at:
-                self._flush()
-                if not self._pending:
-                    return stored()
-            return guess()
-
-    def _queue(self, entry: Entry) -> None:
-        self.outbox.append(entry)
-        self._pending = len(self.outbox)
-
-    # -- conflicts: the person's choice ----------------------------------------------
-
-    def keep_mine(self, task_id: uuid.UUID) -> bool:
-        """Keep the person's side of the task's conflict: their changes, sent again based on
-        the version they chose over (or the delete, after all), in turn behind the edits
-        still waiting. False: the task changed once more, and waits to be asked again with
-        that version. A refusal (the task deleted elsewhere, say) goes to ``problems``."""
-        with self._lock:
-            if self._conflicts.get(task_id) is not None:
-                self._queue({"op": KEEP_MINE, "id": str(task_id)})
-                self._conflicts.choosing(str(task_id), queued=True)
-                if time.monotonic() >= self._retry_at:
-                    self._flush()
-        return all(c.task_id != task_id for c in self.conflicts())
-
-    def keep_theirs(self, task_id: uuid.UUID) -> Task | None:
-        """Keep the other device's version and forget the person's side; returns that version
-        (None: no such conflict). The window's next edit of the task builds on it."""
-        with self._lock:
-            conflict = self._conflicts.remove(task_id)
-            if conflict is None:
-                return None
-            self.known.stored_as(conflict.theirs, *conflict.made)
-            return self.known.remember(conflict.theirs)
-
-    def _flush(self) -> FlushReport:
-        sent = dropped = asked = 0
-        problems: list[str] = []
-        versions = self.known.versions
-        replayed: dict[uuid.UUID, Task | None] = {}  # the stored values, None: deleted
-        while True:
-            head = self.outbox.first()
-            if head is None:
-                break
-            entry = with_real_version(head, versions)
-            try:
-                outcome = replay_keeping(self.inner, entry, self._conflicts)
-            except REFUSED_FOR_GOOD as exc:
-                dropped += 1
-                problems.append(not_saved(entry, exc))
-                log.warning("Outbox: dropped a %s the database refused: %s", entry.get("op"), exc.message)
-            except Exception as exc:
-                # Unreachable, signed out, busy, or unexpected: it may work later, so keep it
-                # (and everything after it, to keep the order) and wait longer.
-                if not isinstance(exc, TodoError):
-                    log.exception("Outbox: replaying a %s failed unexpectedly; kept", entry.get("op"))
-                self._back_off(offline=isinstance(exc, DatabaseUnavailableError))
-                self._keep_versions(versions)
-                break
-            else:
-                sent += outcome.sent
-                asked += outcome.conflicts
-                self._came_back()
-                replayed.update(dict.fromkeys(outcome.deleted))
-                for task in outcome.stored:
-                    replayed[task.id] = task
-                    self.known.stored_as(task, entry.get("v"), *outcome.made)
-            self.outbox.drop_first(1)
-            self._pending = len(self.outbox)
-            if entry["op"] == KEEP_MINE:  # answered: a conflict still there is asked again
-                self._conflicts.choosing(entry["id"], queued=False)
-        self.known.learn(replayed, settled=not self._pending)
-        self.problems.extend(problems)
-        return FlushReport(sent, dropped, self._pending, tuple(problems), asked)
-
-    def _keep_versions(self, versions: Mapping[tuple[str, str], str]) -> None:
-        # The made-up versions of edits already stored live in memory only: write the real
-        # ones into what is left, so a restart can still replay the chain.
-        if not versions:
-            return
-        entries = self.outbox.entries()
-        updated = [with_real_version(e, versions) for e in entries]
-        if updated != entries:
-            self.outbox.replace_all(updated)
-
-    def _back_off(self, *, offline: bool) -> None:
-        """Wait longer before the next flush attempt (a write or ``flush_if_due``)."""
-        self._offline = offline
-        self._retry_at = time.monotonic() + self._backoff
-        self._backoff = min(self._backoff * 2, FLUSH_BACKOFF_MAX)
-
-    def _came_back(self) -> None:
-        self._offline = False
-        self._retry_at = 0.0
-        self._backoff = FLUSH_BACKOFF_FIRST
-
-    def _answered(self, value: _T) -> _T:
-        if self._offline:
-            self._came_back()
-        return value
 
     def list(self, query: TaskQuery) -> TaskPage:  # last: its name would shadow list[...] above
         page = self._answered(self.inner.list(query))

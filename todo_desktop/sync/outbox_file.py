@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from todo_desktop.core.errors import DatabaseUnavailableError
-from todo_desktop.core.ports import TaskService
-from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft
+from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft, TaskEdit
 from todo_desktop.machine.atomic_file import write_atomically
 
 log = logging.getLogger(__name__)
@@ -184,6 +183,20 @@ def changes_from_json(data: Entry) -> TaskChanges:
     return TaskChanges(**values)
 
 
+def edit_to_json(edit: TaskEdit) -> Entry:
+    return {
+        "id": str(edit.task_id),
+        "changes": changes_to_json(edit.changes),
+        "expected": when_to_json(edit.expected_version),
+    }
+
+
+def edit_from_json(data: Entry) -> TaskEdit:
+    return TaskEdit(
+        uuid.UUID(data["id"]), changes_from_json(data["changes"]), when_from_json(data.get("expected"))
+    )
+
+
 def task_to_json(task: Task) -> Entry:
     return {
         "id": str(task.id),
@@ -238,36 +251,45 @@ class FlushReport:
     conflicts: int = 0  # edits that met a newer version and wait for the person's choice
 
 
-# -- replaying --------------------------------------------------------------------------
+# -- versions ----------------------------------------------------------------------------
 
 
-def replay(inner: TaskService, entry: Entry) -> list[Task]:
-    """Send one queued write to ``inner``; every one is idempotent, so a repeat is harmless."""
-    op = entry["op"]
+def made_versions(entry: Entry) -> dict[str, str]:
+    """Per task id, the version an entry's optimistic result showed (made up on this computer
+    until the database stores the write)."""
+    op, v = entry.get("op"), str(entry.get("v") or "")
+    if op == "restores":
+        return {t["id"]: t["updated_at"] for t in entry["tasks"]}
+    if not v:
+        return {}
     if op == "create":
-        return [inner.create(draft_from_json(entry["draft"]))]
+        return {entry["draft"]["id"]: v}
     if op == "update":
-        task_id = uuid.UUID(entry["id"])
-        expected = when_from_json(entry.get("expected"))
-        return [inner.update(task_id, changes_from_json(entry["changes"]), expected)]
+        return {entry["id"]: v}
+    if op == "edits":
+        return {e["id"]: v for e in entry["edits"]}
     if op == "set_completed":
-        return inner.set_completed([uuid.UUID(i) for i in entry["ids"]], bool(entry["completed"]))
-    if op == "delete":
-        inner.delete([uuid.UUID(i) for i in entry["ids"]])
-        return []
+        return dict.fromkeys(entry["ids"], v)
     if op == "restore":
-        return [inner.restore(task_from_json(entry["task"]))]
-    raise ValueError(f"unknown outbox operation {op!r}")
+        return {entry["task"]["id"]: v}
+    return {}
 
 
 def with_real_version(entry: Entry, versions: Mapping[tuple[str, str], str]) -> Entry:
     """``entry`` with the versions made up for optimistic results replaced by the stored ones
-    (an update's ``expected``; a delete's ``seen``, the versions the person deleted)."""
-    if entry.get("op") == "delete" and entry.get("seen"):
+    (an update's ``expected``, each of a batch's; a delete's ``seen``, the versions the person
+    deleted)."""
+    op = entry.get("op")
+    if op == "delete" and entry.get("seen"):
         seen = {i: versions.get((i, v), v) for i, v in entry["seen"].items()}
         return entry if seen == entry["seen"] else {**entry, "seen": seen}
-    expected = entry.get("expected")
-    if entry.get("op") != "update" or expected is None:
-        return entry
-    real = versions.get((entry["id"], expected))
-    return entry if real is None else {**entry, "expected": real}
+    if op == "edits":
+        edits = [_real_expected(e, versions) for e in entry["edits"]]
+        return entry if edits == entry["edits"] else {**entry, "edits": edits}
+    return _real_expected(entry, versions) if op == "update" else entry
+
+
+def _real_expected(edit: Entry, versions: Mapping[tuple[str, str], str]) -> Entry:
+    expected = edit.get("expected")
+    real = versions.get((edit["id"], expected)) if expected is not None else None
+    return edit if real is None else {**edit, "expected": real}

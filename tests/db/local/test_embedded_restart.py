@@ -6,6 +6,9 @@ embedded server in a temporary folder. Kills come at random moments (seeded), so
 the postmaster alone (its children notice and exit), sometimes of every server process at
 once (as the out-of-memory killer might); edits go on at once and at random moments, while a
 second thread reads as the window's read pool does.
+
+Each runs with the server on its Unix socket and, as on Windows, on loopback TCP, where a
+restart gets a new port and the open workspace must follow it there.
 """
 
 from __future__ import annotations
@@ -27,16 +30,19 @@ from tests.support.outbox_helpers import Row, apply_changes, drain, random_chang
 from tests.support.repo import ROOT
 from tests.support.restart_helpers import kill_server, open_as_the_app, postmaster_pid
 from todo_desktop.core.errors import DatabaseUnavailableError
-from todo_desktop.core.values import Priority, Status, TaskChanges, TaskDraft, TaskQuery
+from todo_desktop.core.values import Priority, Status, TaskChanges, TaskDraft, TaskEdit, TaskQuery
 from todo_desktop.db.local import embedded
-from todo_desktop.db.local.embedded import NOT_RESTARTED, EmbeddedServer
+from todo_desktop.db.local.embedded import NOT_RESTARTED, EmbeddedServer, Listening
 from todo_desktop.db.local.workspace import LOCAL_ROLE, LocalWorkspace
 from todo_desktop.machine.paths import AppPaths
 
 SEED = int(os.environ.get("TODO_RESTART_SEED", "20261127"))  # another seed: another run
 EDITS = 70
 KILLS = 4
-HBA_RULES = ["local all all peer map=owner"]
+HBA_RULES = {
+    Listening.SOCKET: ["local all all peer map=owner"],
+    Listening.LOOPBACK: ["host all all 127.0.0.1/32 scram-sha-256"],
+}
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -47,17 +53,33 @@ def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
     return AppPaths.from_environment()
 
 
-def assert_private(local: LocalWorkspace, socket_dir: str) -> None:
-    """The restarted server keeps a normal start's security: same socket folder, 0700,
-    only peer authentication, and the app still connects as its RLS-bound role."""
-    assert local.server.socket_dir == socket_dir
-    assert stat.S_IMODE(Path(socket_dir).stat().st_mode) == 0o700
+@pytest.fixture(params=list(Listening), ids=lambda mode: mode.value)
+def listening(request: pytest.FixtureRequest) -> Listening:
+    return request.param  # type: ignore[no-any-return]
+
+
+def where(local: LocalWorkspace) -> str:
+    """What a restart keeps: the socket folder, or (on loopback, port aside) the address."""
+    if local.server.listening is Listening.SOCKET:
+        return local.server.socket_dir
+    return local.server.connect_params()["host"]  # type: ignore[no-any-return]
+
+
+def assert_private(local: LocalWorkspace, address: str) -> None:
+    """The restarted server keeps a normal start's security: the same socket folder, 0700,
+    only peer authentication (or loopback alone, and only SCRAM), and the app still connects
+    as its RLS-bound role."""
+    mode = local.server.listening
+    assert where(local) == address
+    if mode is Listening.SOCKET:
+        assert stat.S_IMODE(Path(address).stat().st_mode) == 0o700
     hba = (local.server.pgdata / "pg_hba.conf").read_text()
-    assert [line for line in hba.splitlines() if line and not line.startswith("#")] == HBA_RULES
+    assert [line for line in hba.splitlines() if line and not line.startswith("#")] == HBA_RULES[mode]
     with local.db.engine.connect() as conn:
         row = conn.exec_driver_sql("SELECT current_user, system_user").one()
     assert row[0] == LOCAL_ROLE
-    assert str(row[1]).startswith("peer:"), row  # authenticated by the OS user, not trusted
+    # Authenticated by the OS user, or by the password: never trusted.
+    assert str(row[1]).startswith("peer:" if mode is Listening.SOCKET else "scram-sha-256:"), row
 
 
 class Killer:
@@ -68,6 +90,7 @@ class Killer:
         self.server = server
         self.rng = rng
         self.kills: list[tuple[int, str]] = []
+        self.ports: set[int | None] = set()  # where the killed servers listened
         self._timers: list[threading.Timer] = []
 
     def soon(self) -> None:
@@ -80,6 +103,7 @@ class Killer:
         timer.start()
 
     def _kill(self, everything: bool) -> None:
+        self.ports.add(self.server.port)
         self.kills.append((kill_server(self.server, everything=everything), "all" if everything else "one"))
 
     def join(self) -> None:
@@ -93,11 +117,11 @@ def kill_points(rng: random.Random) -> set[int]:
     return {k * stretch + rng.randrange(3, stretch - 3) for k in range(KILLS)}
 
 
-def test_random_kills_while_editing_lose_nothing(paths: AppPaths) -> None:
+def test_random_kills_while_editing_lose_nothing(paths: AppPaths, listening: Listening) -> None:
     rng = random.Random(SEED)
-    local, durable = open_as_the_app(paths)
-    socket_dir = local.server.socket_dir
-    first_pid = local.server.pid
+    local, durable = open_as_the_app(paths, listening)
+    address = where(local)
+    first_pid, ports = local.server.pid, {local.server.port}
     killer = Killer(local.server, random.Random(rng.random()))
     kill_at = kill_points(random.Random(rng.random()))
     stop = threading.Event()
@@ -142,7 +166,7 @@ def test_random_kills_while_editing_lose_nothing(paths: AppPaths) -> None:
                 elif kind == "complete":
                     ids = rng.sample(sorted(intended), min(len(intended), rng.randint(1, 3)))
                     value = rng.random() < 0.5
-                    durable.set_completed(ids, value)
+                    durable.update_many([TaskEdit(i, TaskChanges(completed=value)) for i in ids])
                     for i in ids:
                         intended[i] = apply_changes(intended[i], TaskChanges(completed=value))
                 else:
@@ -172,18 +196,20 @@ def test_random_kills_while_editing_lose_nothing(paths: AppPaths) -> None:
         # Started again by the app itself, once per kill, however many threads noticed.
         assert local.server.restarts == KILLS, figures
         assert local.server.is_running() and local.server.pid != first_pid, figures
-        assert_private(local, socket_dir)
+        if listening is Listening.LOOPBACK:  # restarts on new ports, followed there
+            assert len(killer.ports | ports | {local.server.port}) > 1, figures
+        assert_private(local, address)
     finally:
         local.close()
     assert not (paths.data / "pgdata" / "postmaster.pid").exists(), "close() still stops the server"
 
 
 def test_a_failed_restart_keeps_the_edit_and_the_next_attempt_sends_it(
-    paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+    paths: AppPaths, monkeypatch: pytest.MonkeyPatch, listening: Listening
 ) -> None:
     monkeypatch.setattr(embedded, "RESTART_PAUSE", 0.5)
     monkeypatch.setattr(embedded, "START_PAUSE", 0.1)
-    local, durable = open_as_the_app(paths)
+    local, durable = open_as_the_app(paths, listening)
     try:
         durable.create(TaskDraft("before"))
         auto_conf = local.server.pgdata / "postgresql.auto.conf"
@@ -210,10 +236,10 @@ def test_a_failed_restart_keeps_the_edit_and_the_next_attempt_sends_it(
         local.close()
 
 
-def _child(paths: AppPaths) -> subprocess.Popen[str]:
+def _child(paths: AppPaths, listening: Listening) -> subprocess.Popen[str]:
     env = {**os.environ, "TODO_DESKTOP_HOME": str(paths.data.parent)}
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.support.local_child", "child started", "lines"],
+        [sys.executable, "-m", "tests.support.local_child", "child started", "lines", listening.value],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -230,12 +256,13 @@ def _child_creates(child: subprocess.Popen[str], title: str) -> None:
     assert line.startswith("created "), line
 
 
-def test_two_app_processes_share_one_restarted_server(paths: AppPaths) -> None:
+def test_two_app_processes_share_one_restarted_server(paths: AppPaths, listening: Listening) -> None:
     """Whichever process notices first starts the server again; the other joins that one
-    (no second server on the same folder), and the last one out still stops it, even when
-    it never noticed the restart."""
-    local, durable = open_as_the_app(paths)
-    child = _child(paths)
+    (no second server on the same folder; on loopback it finds the new port and password in
+    postmaster.pid and the secret store), and the last one out still stops it, even when it
+    never noticed the restart."""
+    local, durable = open_as_the_app(paths, listening)
+    child = _child(paths, listening)
     pgdata = str(local.server.pgdata.resolve())
     try:
         assert child.stdout is not None

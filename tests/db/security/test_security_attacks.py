@@ -14,7 +14,7 @@ from sqlalchemy import event
 from tests.support.activity_spy import ActivitySpy
 from tests.support.attack_helpers import as_session, attacker
 from tests.support.database import PASSWORD
-from todo_desktop.core.values import TaskChanges, TaskDraft, TaskQuery
+from todo_desktop.core.values import TaskChanges, TaskDraft, TaskEdit, TaskQuery
 
 USER_DATA = [
     "public.users",
@@ -125,12 +125,12 @@ def test_every_statement_the_app_sends_names_its_schema(client_db, alice, alice_
     event.listen(client_db.engine, "before_cursor_execute", seen)
     task = alice_tasks.create(TaskDraft(title="qualified", description="d"))
     alice_tasks.update(task.id, TaskChanges(title="again"), expected_version=task.updated_at)
-    alice_tasks.set_completed([task.id], True)
+    alice_tasks.update_many([TaskEdit(task.id, TaskChanges(completed=True))])
     alice_tasks.list(TaskQuery(text="again"))
     alice_tasks.counts(datetime.now(UTC), UTC)
     alice_tasks.changed_since(task.created_at)
     alice_tasks.delete([task.id])
-    alice_tasks.restore(task)
+    alice_tasks.restore_many([task])
     accounts.change_name(alice.token, "Alicia", "Tester")
     again = accounts.sign_in(alice.account.email, "Correct horse battery staple")
     accounts.sign_out(again.token)
@@ -167,9 +167,15 @@ def test_cannot_change_or_delete_another_users_tasks(conn, alice, bob_tasks, bob
         (bobs_task.id,),
     ).fetchall()
     assert edit == []
-    assert conn.execute("SELECT todo_api.delete_tasks(%s)", ([bobs_task.id],)).fetchone()[0] == 0
+    deleted = conn.execute("SELECT * FROM todo_api.delete_tasks(%s, '{NULL}')", ([bobs_task.id],)).fetchall()
+    assert deleted == []
     assert conn.execute("SELECT * FROM todo_api.get_tasks(%s)", ([bobs_task.id],)).fetchall() == []
-    assert conn.execute("SELECT * FROM todo_api.set_completed(%s, true)", ([bobs_task.id],)).fetchall() == []
+    completed = conn.execute(
+        "SELECT * FROM todo_api.update_tasks(%s, '{NULL}', '{16}', '{NULL}', '{NULL}', '{NULL}', '{NULL}', "
+        "'{NULL}', '{true}')",
+        ([bobs_task.id],),
+    ).fetchall()
+    assert completed == []
     # Creating a task with Bob's id neither overwrites nor reveals his.
     made = conn.execute(
         "SELECT * FROM todo_api.create_task(%s, 'mine', 'mine', NULL, 'low', NULL, false)", (bobs_task.id,)
@@ -183,7 +189,7 @@ def test_no_token_sees_and_writes_nothing(conn, bobs_task):
     for call in (
         PAGE_CALL,
         "SELECT * FROM todo_api.me()",
-        "SELECT todo_api.delete_tasks(ARRAY[gen_random_uuid()])",
+        "SELECT * FROM todo_api.delete_tasks(ARRAY[gen_random_uuid()], '{NULL}')",
     ):
         _refused(conn, call)
 

@@ -204,12 +204,12 @@ def test_delete_in_bulk_counts_and_is_idempotent(alice_tasks, task):
 def test_restore_after_delete_keeps_id_and_fields(alice_tasks, task):
     done = alice_tasks.update(task.id, TaskChanges(completed=True))
     assert alice_tasks.delete([done.id]) == 1
-    back = alice_tasks.restore(done)
+    [back] = alice_tasks.restore_many([done]).stored
     assert back.id == done.id
     for name in ("title", "description", "priority", "due_date", "completed"):
         assert getattr(back, name) == getattr(done, name), name
     assert back.completed_at is not None
-    assert alice_tasks.restore(done) == back, "restore is retry-safe too"
+    assert alice_tasks.restore_many([done]).stored == (back,), "restore is retry-safe too"
 
 
 def test_too_many_ids_at_once_is_refused(alice_tasks):
@@ -236,8 +236,8 @@ def test_alice_cannot_touch_bobs_task(alice_tasks, bob_tasks, bobs):
 
 def test_restore_of_bobs_snapshot_cannot_overwrite_it(alice_tasks, bob_tasks, bobs):
     forged = Task(**{**{f: getattr(bobs, f) for f in Task.__slots__}, "title": "pwned"})
-    with pytest.raises(TodoError):
-        alice_tasks.restore(forged)
+    outcome = alice_tasks.restore_many([forged])
+    assert (outcome.stored, outcome.gone) == ((), (bobs.id,))  # nothing of his shown either
     assert bob_tasks.get(bobs.id) == bobs
 
 
@@ -272,10 +272,10 @@ def test_restore_brings_back_creation_and_completion_times(alice_tasks):
     )
     other = alice_tasks.create(TaskDraft(title="second"))
     assert alice_tasks.delete([first.id, other.id]) == 2
-    back = alice_tasks.restore_many([first, other])
+    back = alice_tasks.restore_many([first, other]).stored
     assert [t.id for t in back] == [first.id, other.id]
     assert back[0].created_at == first.created_at
     assert back[0].completed_at == first.completed_at
     assert back[0].updated_at > first.updated_at  # the restore is itself a change
     assert (back[1].title, back[1].created_at) == (other.title, other.created_at)
-    assert alice_tasks.restore_many([first]) == [back[0]]  # a second restore changes nothing
+    assert alice_tasks.restore_many([first]).stored == (back[0],)  # a second restore changes nothing

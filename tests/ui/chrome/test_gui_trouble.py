@@ -120,23 +120,6 @@ def test_a_refused_undo_keeps_the_history_in_step(qtbot, make_window, alice_task
     assert alice_tasks.get(window.tasks.model.task_at(0).id).priority is Priority.MEDIUM
 
 
-def test_a_batch_that_fails_part_way_keeps_what_was_stored(qtbot, make_window, alice_tasks) -> None:
-    window, _ = make_window(3)
-    tasks = window.tasks.model.tasks()
-    select_rows(window, [0, 1, 2])
-    alice_tasks.delete([tasks[1].id])  # gone on another device, still on this screen
-    key(qtbot, window.area.table, "3")
-    qtbot.waitUntil(lambda: "no longer exists" in window.statusBar().currentMessage())
-    settle(qtbot, window)
-    assert alice_tasks.get(tasks[0].id).priority is Priority.HIGH
-    assert alice_tasks.get(tasks[2].id).priority is Priority.MEDIUM  # never sent: shown as it is
-    assert [t.priority for t in window.tasks.model.tasks()] == [
-        Priority.HIGH,
-        Priority.MEDIUM,
-        Priority.MEDIUM,
-    ]
-
-
 def test_a_reload_during_pending_writes_does_not_undo_them_on_screen(qtbot, make_window) -> None:
     window, service = make_window(3)
     service.write_delay = 0.3  # the list is read while these are still on their way

@@ -174,6 +174,15 @@ def _let_the_server_user_in(pgdata: Path) -> None:
         os.chown(ident, stat.st_uid, stat.st_gid)
 
 
+def write_keeping_owner(path: Path, content: str) -> None:
+    """Replace a file of the cluster's; run as root, it stays the server's OS user's (writing
+    it through the server itself would need superuser file access)."""
+    stat = path.stat() if path.exists() else None
+    path.write_text(content)
+    if stat is not None and hasattr(os, "chown"):
+        os.chown(path, stat.st_uid, stat.st_gid)
+
+
 def _put_back(pgdata: Path) -> None:
     copy = _copy_of(pgdata)
     if copy.exists():

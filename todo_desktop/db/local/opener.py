@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from todo_desktop.core.reachability import Reachability
+from todo_desktop.db.local.embedded import Listening
 from todo_desktop.db.local.start import LocalStart
 from todo_desktop.db.passwords import DEFAULT_COST, KdfCost
 from todo_desktop.machine.paths import AppPaths
@@ -34,12 +35,16 @@ def open_local(
     kdf_cost: KdfCost = DEFAULT_COST,
     keep_server_running: bool = False,
     reachability: Reachability | None = None,
+    listening: Listening | None = None,
 ) -> LocalWorkspace:
     """Start (or join) the embedded server and sign in to the local account.
 
-    ``reachability`` hears when an operation waits for the server (a restart, say)."""
+    ``reachability`` hears when an operation waits for the server (a restart, say).
+    ``listening`` None: as this platform wants; the tests force LOOPBACK on Linux."""
     say = reachability.say if reachability is not None else None
-    start = LocalStart(paths, keep_server_running=keep_server_running, say=say).begin()
+    start = LocalStart(
+        paths, keep_server_running=keep_server_running, say=say, secrets=secrets, listening=listening
+    ).begin()
     try:
         from todo_desktop.db.local.setup import set_up
 

@@ -9,11 +9,15 @@ role creation take connections of their own, only when there is something to do.
 from __future__ import annotations
 
 import base64
+import contextlib
 import getpass
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 import psycopg
+from sqlalchemy import Engine, event
 
 from todo_desktop.core.errors import AuthenticationError, DatabaseUnavailableError, SchemaMismatchError
 from todo_desktop.core.reachability import Reachability
@@ -24,7 +28,8 @@ from todo_desktop.db.connect.retry import Verdict, classify
 from todo_desktop.db.connect.urls import parse_database_url
 from todo_desktop.db.database import Database
 from todo_desktop.db.local.cluster import drop_upgrade_copy
-from todo_desktop.db.local.embedded import CLOSED, EmbeddedServer
+from todo_desktop.db.local.embedded import CLOSED, EmbeddedServer, Listening
+from todo_desktop.db.local.loopback import set_password_sql, verifier_matches
 from todo_desktop.db.local.start import LocalStart
 from todo_desktop.db.local.workspace import (
     KEY_SECRET,
@@ -68,6 +73,26 @@ def revive_on_wait(server: EmbeddedServer) -> Callable[[BaseException, float], N
     return on_wait
 
 
+def follow_the_server(engine: Engine, server: EmbeddedServer) -> None:
+    """Every new connection of ``engine`` goes where the server is at that moment: a LOOPBACK
+    server started again (by this process or another) listens on a new port.
+
+    A dead server is started again (or the one another process started is joined) first,
+    instead of after a failed attempt: on loopback the old port is anyone's to take, and what
+    answers there is no lost connection to retry, but a stranger (who gets no password: see
+    ``loopback.REQUIRE_AUTH``) or another program. A failed restart raises at once.
+    """
+
+    def where(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> None:
+        if server.closed:
+            return  # gone on purpose: the old address fails, and revive_on_wait says why
+        server.revive()  # while it runs: one look at the postmaster's process
+        with contextlib.suppress(DatabaseUnavailableError):  # closed meanwhile
+            cparams.update(server.connect_params())
+
+    event.listen(engine, "do_connect", where)
+
+
 def _superuser(server: EmbeddedServer) -> psycopg.Connection:
     dsn = server.superuser_dsn(LOCAL_DATABASE)
     try:
@@ -90,6 +115,16 @@ def _schema_is_current(su: psycopg.Connection) -> bool:
 
 def _role_exists(su: psycopg.Connection) -> bool:
     return su.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (LOCAL_ROLE,)).fetchone() is not None
+
+
+def _let_the_role_in(su: psycopg.Connection, server: EmbeddedServer) -> None:
+    """Over loopback the app's role signs in with the server's password, as the superuser
+    does; it is set on a connection the superuser made with that password."""
+    if server.listening is not Listening.LOOPBACK:
+        return
+    row = su.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", (LOCAL_ROLE,)).fetchone()
+    if row is None or not verifier_matches(row[0], server.password):
+        su.execute(set_password_sql(LOCAL_ROLE, server.password))
 
 
 def _upgrade_schema(server: EmbeddedServer) -> None:
@@ -120,13 +155,15 @@ def set_up(
             owner = parse_database_url(server.url("postgres", LOCAL_DATABASE), private=True)
             with single_connection(owner, transaction=True) as sa_conn:
                 ensure_client_role(sa_conn, LOCAL_ROLE)
+        _let_the_role_in(su, server)
         target = parse_database_url(server.url(LOCAL_ROLE, LOCAL_DATABASE), private=True)
-        db = Database(
-            create_db_engine(target),
-            target,
-            on_wait=revive_on_wait(server),
-            reachability=reachability,
-        )
+        # Added at each connection (follow_the_server) instead: the password of a LOOPBACK
+        # server may change (a new one once the secret store lost it), and kept nowhere else.
+        target = replace(target, url=target.url.set(password=None))
+        engine = create_db_engine(target)
+        db = Database(engine, target, on_wait=revive_on_wait(server), reachability=reachability)
+        # After Database's own hook, whose timer tells the window it waits during a restart.
+        follow_the_server(engine, server)
         accounts = AccountService(db, kdf_cost=kdf_cost)
         signed_in = _sign_in(accounts, su, secrets, kdf_cost)
     return LocalWorkspace(server, db, accounts, signed_in)

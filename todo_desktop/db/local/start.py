@@ -20,8 +20,9 @@ from contextlib import contextmanager
 
 import fasteners
 
-from todo_desktop.db.local.embedded import EmbeddedServer
+from todo_desktop.db.local.embedded import EmbeddedServer, Listening
 from todo_desktop.machine.paths import AppPaths
+from todo_desktop.machine.secret_store import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,18 @@ class LocalStart:
     """
 
     def __init__(
-        self, paths: AppPaths, *, keep_server_running: bool = False, say: Callable[[str], None] | None = None
+        self,
+        paths: AppPaths,
+        *,
+        keep_server_running: bool = False,
+        say: Callable[[str], None] | None = None,
+        secrets: SecretStore | None = None,
+        listening: Listening | None = None,
     ) -> None:
+        """``listening`` None: as this platform wants (``Listening.for_this_platform``)."""
         self._paths = paths
+        self._secrets = secrets
+        self._listening = listening
         self._say = say  # told what a long step is doing ("Upgrading your database…")
         self._keep_running = keep_server_running
         self._lock = fasteners.InterProcessLock(str(paths.data / SETUP_LOCK))
@@ -65,7 +75,13 @@ class LocalStart:
         self._paths.ensure()
         self._lock.acquire()
         try:
-            server = EmbeddedServer(self._paths.data, keep_running=self._keep_running, say=self._say)
+            server = EmbeddedServer(
+                self._paths.data,
+                keep_running=self._keep_running,
+                say=self._say,
+                listening=self._listening,
+                secrets=self._secrets,
+            )
             server.start()
         except BaseException:
             self._lock.release()

@@ -7,7 +7,9 @@ changed): those are written all the same, and the list is reloaded once they are
 Every edit of a task is based on the version (``updated_at``) the database last confirmed
 for it, so an edit made on another device meanwhile is detected, never silently
 overwritten: the row then shows the other device's version, and ``conflict`` asks the
-person to choose (see ``conflict_dialog``).
+person to choose (see ``conflict_dialog``). An edit of a selection is one call and one
+transaction (``TaskService.update_many``): refused, all of it rolls back; a task in it
+changed elsewhere is settled on its own, and the others are written.
 """
 
 from __future__ import annotations
@@ -31,14 +33,15 @@ from todo_desktop.sync.edit_versions import (
     created_with_version,
     plural,
     quoted,
-    run_batch,
-    versioned_write,
+    restored_batch,
+    versioned_batch,
 )
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.workers import Workers
 
 # Called once a write has settled: True if the database stored it.
 Done = Callable[[bool], None]
+GONE = "That task no longer exists; it may have been deleted on another device."
 
 
 class TaskEditor(QObject):
@@ -177,23 +180,19 @@ class TaskEditor(QObject):
     # Complete and edit -----------------------------------------------------------------
 
     def set_completed(self, ids: Sequence[uuid.UUID], completed: bool, *, done: Done | None = None) -> None:
-        # One versioned write per task, so a task changed on another device is not overwritten.
         self.update({i: TaskChanges(completed=completed) for i in ids}, done=done, label="set completed")
 
     def update(
         self, changes: Mapping[uuid.UUID, TaskChanges], *, done: Done | None = None, label: str = "update"
     ) -> None:
+        """Every task of the selection in one call and one transaction, each based on the
+        version last confirmed for it: a task changed on another device is not overwritten."""
         assert self._service is not None
-        service = self._service
         begun: list[uuid.UUID] = []
         for task_id, change in changes.items():
             begun += self._begin([task_id], change)
-        steps = [
-            (i, partial(versioned_write, self.versions, i, partial(service.update, i, c)))
-            for i, c in changes.items()
-        ]
         self._workers.write(
-            partial(run_batch, steps, label),
+            partial(versioned_batch, self.versions, self._service.update_many, dict(changes)),
             partial(self._batch_stored, dict(changes), begun, done),
             partial(self._failed, dict(changes), begun, done),
             label=label,
@@ -203,12 +202,11 @@ class TaskEditor(QObject):
         """Send the person's change again, based on the version they chose to overwrite."""
         assert self._service is not None
         self.versions.resolve(theirs.id)
-        write = partial(self._service.update, theirs.id, change)
-        step = partial(versioned_write, self.versions, theirs.id, write, theirs.updated_at)
         changes = {theirs.id: change}
         begun = self._begin([theirs.id], change)
+        base = {theirs.id: theirs.updated_at}
         self._workers.write(
-            partial(run_batch, [(theirs.id, step)], "update"),
+            partial(versioned_batch, self.versions, self._service.update_many, changes, base),
             partial(self._batch_stored, changes, begun, None),
             partial(self._failed, changes, begun, None),
             label="update",
@@ -237,16 +235,6 @@ class TaskEditor(QObject):
         self.counting.note([(self.model.task(task.id), task)])
         self.model.replace_task(task)
 
-    def _stored(
-        self, ids: Sequence[uuid.UUID], begun: list[uuid.UUID], done: Done | None, stored: list[Task]
-    ) -> None:
-        self._confirm(stored)
-        for task_id in begun:
-            self._end(task_id)
-        if len(begun) < len(ids):
-            self._reload()  # some were not on screen: let the list show where they belong now
-        self._settle(done, True)
-
     def _batch_stored(
         self,
         changes: dict[uuid.UUID, TaskChanges],
@@ -256,19 +244,31 @@ class TaskEditor(QObject):
     ) -> None:
         if result.stale:
             self._stale(changes, result)
-        if result.failure is None and not result.stale:
-            self._stored(list(changes), begun, done, result.stored)
-            return
-        # Part-way: keep what was stored, roll back the rest. The edit stays in the history,
-        # since some of it happened; undoing it rewrites the old values, harmless for the rest.
+        # A task not written shows what is stored (one deleted elsewhere, as it was until the
+        # next refresh drops it). The edit stays in the history if some of it happened;
+        # undoing it rewrites the old values.
         self._confirm(result.stored)
-        if result.failure is None:
-            for task_id in begun:
-                self._end(task_id)
+        for task_id in begun:
+            self._end(task_id)
+        if result.gone:
+            self._gone(changes, result.gone)
+        if result.stale or result.gone:
             self._settle(done, bool(result.stored))
             return
-        self._workers.note_failure(result.failure)
-        self._failed({i: changes[i] for i in result.failed}, begun, done, result.failure, happened=True)
+        if len(begun) < len(changes):
+            self._reload()  # some were not on screen: let the list show where they belong now
+        self._settle(done, True)
+
+    def _gone(self, changes: dict[uuid.UUID, TaskChanges], ids: list[uuid.UUID]) -> None:
+        shown = self.model.task(ids[0])
+        if len(ids) == 1 and shown is not None:
+            said = f"{quoted(shown.title)} no longer exists; it may have been deleted"
+        else:
+            said = f"{plural(len(ids))} no longer exist; they may have been deleted"
+        self.message.emit(f"Not changed: {said} on another device.")
+        failure = Failure(GONE)
+        for task_id in ids:  # what was typed for it goes back, with the reason beside it
+            self.edit_failed.emit(task_id, changes[task_id], failure)
 
     def _stale(self, changes: dict[uuid.UUID, TaskChanges], result: BatchResult) -> None:
         # The row goes back to the stored version (theirs) once its edits settle.
@@ -297,14 +297,14 @@ class TaskEditor(QObject):
         begun: list[uuid.UUID],
         done: Done | None,
         failure: Failure,
-        happened: bool = False,
     ) -> None:
+        # One transaction: refused, none of the batch was written, and every row goes back.
         for task_id in begun:
             self._end(task_id)
         self.message.emit(f"Not changed: {failure}")
         for task_id, change in changes.items():
             self.edit_failed.emit(task_id, change, failure)
-        self._settle(done, happened)
+        self._settle(done, False)
 
     def _end(self, task_id: uuid.UUID) -> None:
         self._in_flight[task_id] -= 1
@@ -353,21 +353,17 @@ class TaskEditor(QObject):
     ) -> None:
         """Put deleted tasks back with their ids; ``rows`` says where to show them, if anywhere."""
         assert self._service is not None
-        service = self._service
         if rows:
             self.model.restore_rows(rows)
             for _, task in rows:
                 self.model.set_saving(task.id, True)
         shown = [task.id for _, task in rows or ()]
         self.counting.note((None, task) for task in snapshots)  # counted, shown here or not
-        steps = [
-            (t.id, partial(created_with_version, self.versions, partial(service.restore, t)))
-            for t in snapshots
-        ]
+        # One transaction: refused, none of them is back.
         self._workers.write(
-            partial(run_batch, steps, "restore"),
+            partial(restored_batch, self.versions, self._service.restore_many, list(snapshots)),
             partial(self._restored, shown, snapshots, done),
-            partial(self._restore_failed, shown, snapshots, done),
+            partial(self._restore_failed, [t.id for t in snapshots], snapshots, done),
             label="restore",
         )
 
@@ -377,9 +373,12 @@ class TaskEditor(QObject):
         for task in result.stored:
             self.model.set_saving(task.id, False)
             self.model.replace_task(task)
-        if result.failure is not None:
-            self._workers.note_failure(result.failure)
-            self._restore_failed(result.failed, snapshots, done, result.failure)
+        if result.gone:  # another account holds the same id: it cannot come back
+            self.model.remove_ids(result.gone)
+            gone = set(result.gone)
+            self.counting.note((task, None) for task in snapshots if task.id in gone)
+            self.message.emit(f"Not restored: {plural(len(gone))}, as another account holds the same id.")
+            self._settle(done, bool(result.stored))
             return
         self.message.emit(f"Restored {plural(len(snapshots))}.")
         if len(shown) < len(snapshots):

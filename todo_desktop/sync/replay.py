@@ -1,0 +1,181 @@
+"""Sending one queued entry of the outbox to the database; ``todo_desktop.sync.outbox`` uses it.
+
+Every entry is one call of the data layer, so one transaction, however many tasks it names:
+an edit of a selection made offline (``edits``) is replayed as one batch, a delete of several
+tasks as one versioned delete, an undo of a multi-delete (``restores``) as one restore. Every
+one is idempotent, so replaying it again after a crash, or after a COMMIT whose answer was
+lost, changes nothing more: a task that already holds what an edit asks for counts as done,
+a task already deleted counts as deleted, a task already back is left as it is.
+
+Nothing is written over a version the person has not seen: a task of a batch that another
+device changed meanwhile, or one that already waits for the person's choice, is set aside as
+a conflict (``todo_desktop.sync.conflicts``) while the rest of the batch is written; a task
+of a batch that no longer exists is dropped with one sentence, and the rest is written.
+
+Entries the previous release queued (``update``, ``set_completed``, ``restore``; ``delete``
+without the versions seen) replay for one more release, mapped to the calls of this one.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from todo_desktop.core.errors import NotFoundError, StaleEditError
+from todo_desktop.core.ports import TaskService
+from todo_desktop.core.values import BatchOutcome, Task, TaskChanges, TaskEdit
+from todo_desktop.sync.conflicts import KEEP_MINE, Conflict, ConflictFile
+from todo_desktop.sync.outbox_file import (
+    Entry,
+    changes_from_json,
+    draft_from_json,
+    edit_from_json,
+    task_from_json,
+    when_from_json,
+)
+
+log = logging.getLogger(__name__)
+
+
+def gone_from_batch(count: int) -> str:
+    """One sentence for the edits of a queued batch whose tasks were deleted meanwhile."""
+    which = "a task that no longer exists" if count == 1 else f"{count} tasks that no longer exist"
+    return f"An edit made offline was not saved for {which}; it may have been deleted on another device."
+
+
+def not_restored(count: int) -> str:
+    which = "a task" if count == 1 else f"{count} tasks"
+    return f"An undo made offline could not bring back {which}: another account holds the same id."
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """What one queued write did."""
+
+    stored: list[Task]  # as the database stored them
+    deleted: list[uuid.UUID]  # deleted, or found gone already
+    conflicts: int = 0  # tasks set aside for the person's choice
+    sent: bool = True  # something of it reached the database
+    made: tuple[str, ...] = ()  # versions made up for the person's edits, now stored ones
+    problems: tuple[str, ...] = ()  # parts the database refused for good, one sentence each
+
+
+def replay_keeping(inner: TaskService, entry: Entry, kept: ConflictFile) -> Replayed:
+    """Send ``entry`` through ``inner``, except that nothing is written over a version the
+    person has not seen: a stale update or delete, and any update of a task already waiting,
+    go to ``kept``."""
+    op = entry["op"]
+    if op == "create":
+        return Replayed([inner.create(draft_from_json(entry["draft"]))], [])
+    if op == "update":
+        return _update(inner, entry, kept)
+    if op == "edits":
+        return _edits(inner, [edit_from_json(e) for e in entry["edits"]], entry, kept)
+    if op == "set_completed":  # queued by the previous release: absolute values, no versions
+        changes = TaskChanges(completed=bool(entry["completed"]))
+        outcome = inner.update_many([TaskEdit(uuid.UUID(i), changes) for i in entry["ids"]])
+        return Replayed(list(outcome.stored), [])
+    if op == "delete":
+        return _delete(inner, entry, kept)
+    if op in ("restore", "restores"):
+        return _restore(inner, [task_from_json(t) for t in entry.get("tasks") or [entry["task"]]], kept)
+    if op == KEEP_MINE:
+        return _keep_mine(inner, uuid.UUID(entry["id"]), kept)
+    raise ValueError(f"unknown outbox operation {op!r}")
+
+
+def _update(inner: TaskService, entry: Entry, kept: ConflictFile) -> Replayed:
+    task_id = uuid.UUID(entry["id"])
+    waiting = kept.get(task_id)
+    if waiting is None:
+        try:
+            changes = changes_from_json(entry["changes"])
+            return Replayed([inner.update(task_id, changes, when_from_json(entry.get("expected")))], [])
+        except StaleEditError as exc:
+            theirs = exc.current
+    else:
+        theirs = waiting.theirs
+    made = (entry["v"],) if entry.get("v") else ()
+    kept.put(Conflict(task_id, theirs, changes_from_json(entry["changes"]), made=made))
+    log.info("Outbox: an edit met a newer version of its task; kept for the person's choice")
+    return Replayed([], [], conflicts=1, sent=False)
+
+
+def _edits(inner: TaskService, edits: list[TaskEdit], entry: Entry, kept: ConflictFile) -> Replayed:
+    made = (entry["v"],) if entry.get("v") else ()
+    # A task that waits for the person's choice is not sent: this edit joins the question.
+    waiting = {e.task_id: w for e in edits if (w := kept.get(e.task_id)) is not None}
+    sent = [e for e in edits if e.task_id not in waiting]
+    outcome = inner.update_many(sent) if sent else BatchOutcome()
+    changes = {e.task_id: e.changes for e in edits}
+    theirs = [w.theirs for w in waiting.values()] + list(outcome.stale)
+    for current in theirs:
+        kept.put(Conflict(current.id, current, changes[current.id], made=made))
+    if theirs:
+        log.info("Outbox: %d edit(s) of a batch met newer versions; kept for a choice", len(theirs))
+    problems = (gone_from_batch(len(outcome.gone)),) if outcome.gone else ()
+    return Replayed(
+        list(outcome.stored),
+        list(outcome.gone),
+        conflicts=len(theirs),
+        sent=bool(outcome.stored),
+        problems=problems,
+    )
+
+
+def _delete(inner: TaskService, entry: Entry, kept: ConflictFile) -> Replayed:
+    """One versioned delete: each task goes only if it is still as the person saw it. Deletes
+    queued by the previous release carry no versions seen: they delete as they always did."""
+    seen: dict[str, str] = entry.get("seen") or {}
+    versions: dict[uuid.UUID, datetime | None] = {}
+    asked = 0
+    for text in entry["ids"]:
+        task_id = uuid.UUID(text)
+        version = when_from_json(seen.get(text))
+        waiting = kept.get(task_id)
+        if version is None and waiting is not None:
+            # The person never saw their version: the question is now about deleting it.
+            kept.put(replace(waiting, deleting=True))
+            asked += 1
+            continue
+        versions[task_id] = version
+    outcome = inner.delete_unchanged(versions) if versions else BatchOutcome()
+    for current in outcome.stale:
+        kept.put(Conflict(current.id, current, None, deleting=True))
+    done = [*outcome.deleted, *outcome.gone]  # gone already counts: the person wanted it gone
+    for task_id in done:
+        kept.remove(task_id)  # the person deleted what they saw: nothing left to ask
+    return Replayed([], done, conflicts=asked + len(outcome.stale), sent=bool(done))
+
+
+def _restore(inner: TaskService, snapshots: list[Task], kept: ConflictFile) -> Replayed:
+    for snapshot in snapshots:
+        kept.undelete(snapshot.id)  # a delete taken back: nothing to ask about it
+    outcome = inner.restore_many(snapshots)
+    problems = (not_restored(len(outcome.gone)),) if outcome.gone else ()
+    return Replayed(list(outcome.stored), [], sent=bool(outcome.stored), problems=problems)
+
+
+def _keep_mine(inner: TaskService, task_id: uuid.UUID, kept: ConflictFile) -> Replayed:
+    conflict = kept.get(task_id)
+    if conflict is None:
+        return Replayed([], [], sent=False)  # settled already
+    if conflict.deleting:
+        # Still checked against the version the person chose over: a newer one asks again.
+        seen = {str(task_id): conflict.theirs.updated_at.isoformat()}
+        return _delete(inner, {"ids": [str(task_id)], "seen": seen}, kept)
+    if conflict.mine is None:
+        kept.remove(task_id)  # nothing of the person's to send
+        return Replayed([], [], sent=False)
+    try:
+        task = inner.update(task_id, conflict.mine, conflict.theirs.updated_at)
+    except StaleEditError as exc:
+        kept.put(replace(conflict, theirs=exc.current))  # the same side, against the newer one
+        return Replayed([], [], conflicts=1, sent=False)
+    except NotFoundError:
+        kept.remove(task_id)  # deleted elsewhere meanwhile: nothing left to choose
+        raise
+    kept.remove(task_id)
+    return Replayed([task], [], made=conflict.made)
