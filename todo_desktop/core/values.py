@@ -70,6 +70,9 @@ class Task:
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None = None
+    tags: tuple[str, ...] = ()  # as first typed; one tag whatever the case ("#Home" is "#home")
+    repeat: str | None = None  # an RFC 5545 RRULE value (the subset of core.quick_entry)
+    repeat_after_completion: bool = False  # the next one counts from completion, not the due date
 
     def is_overdue(self, now: datetime) -> bool:
         return not self.completed and self.due_date is not None and self.due_date < now
@@ -85,6 +88,9 @@ class TaskDraft:
     due_date: datetime | None = None
     completed: bool = False
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+    tags: tuple[str, ...] = ()
+    repeat: str | None = None
+    repeat_after_completion: bool = False
 
 
 def guess_task(draft: TaskDraft, now: datetime) -> Task:
@@ -99,6 +105,9 @@ def guess_task(draft: TaskDraft, now: datetime) -> Task:
         created_at=now,
         updated_at=now,
         completed_at=now if draft.completed else None,
+        tags=draft.tags,
+        repeat=draft.repeat,
+        repeat_after_completion=draft.repeat_after_completion,
     )
 
 
@@ -109,7 +118,8 @@ _UNSET: object = object()
 class TaskChanges:
     """A partial update: only the fields given are written.
 
-    ``due_date`` and ``description`` may be cleared, so "not given" is distinct from None.
+    ``due_date``, ``description`` and ``repeat`` may be cleared, so "not given" is distinct
+    from None. ``tags`` replaces the task's tags when given (an empty tuple removes them all).
     """
 
     title: str | None = None
@@ -117,6 +127,9 @@ class TaskChanges:
     priority: Priority | None = None
     due_date: datetime | object | None = _UNSET
     completed: bool | None = None
+    tags: tuple[str, ...] | None = None
+    repeat: str | object | None = _UNSET
+    repeat_after_completion: bool | None = None
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -130,6 +143,12 @@ class TaskChanges:
             out["due_date"] = self.due_date
         if self.completed is not None:
             out["completed"] = self.completed
+        if self.tags is not None:
+            out["tags"] = self.tags
+        if self.repeat is not _UNSET:
+            out["repeat"] = self.repeat
+        if self.repeat_after_completion is not None:
+            out["repeat_after_completion"] = self.repeat_after_completion
         return out
 
 
@@ -175,6 +194,7 @@ class TaskQuery:
     due_before: datetime | None = None  # exclusive
     overdue_at: datetime | None = None  # open tasks due before this instant
     text: str = ""
+    tag: str | None = None  # only tasks with this tag (compared case-insensitively)
     sort: SortKey = SortKey.DUE
     limit: int = 100
     after: Cursor | None = None
@@ -184,6 +204,22 @@ class TaskQuery:
 class TaskPage:
     tasks: tuple[Task, ...]
     next_cursor: Cursor | None  # None: this was the last page
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    """A tag as the sidebar lists it: its name as first typed, and how many open tasks have it."""
+
+    name: str
+    open_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagRemoval:
+    """What deleting a tag took away, so an undo can give it back to the same tasks."""
+
+    name: str
+    task_ids: tuple[uuid.UUID, ...]
 
 
 @dataclass(frozen=True, slots=True)
