@@ -36,11 +36,14 @@ def open_local(
     keep_server_running: bool = False,
     reachability: Reachability | None = None,
     listening: Listening | None = None,
+    daily_backup: bool = False,
 ) -> LocalWorkspace:
     """Start (or join) the embedded server and sign in to the local account.
 
     ``reachability`` hears when an operation waits for the server (a restart, say).
-    ``listening`` None: as this platform wants; the tests force LOOPBACK on Linux."""
+    ``listening`` None: as this platform wants; the tests force LOOPBACK on Linux.
+    ``daily_backup``: back the database up in the background when a day has passed (the
+    app's own start; not the tests', whose servers come and go)."""
     say = reachability.say if reachability is not None else None
     start = LocalStart(
         paths, keep_server_running=keep_server_running, say=say, secrets=secrets, listening=listening
@@ -48,6 +51,11 @@ def open_local(
     try:
         from todo_desktop.db.local.setup import set_up
 
-        return set_up(start, secrets, kdf_cost=kdf_cost, reachability=reachability)
+        workspace = set_up(start, secrets, kdf_cost=kdf_cost, reachability=reachability)
+        if daily_backup:
+            from todo_desktop.db.local.backups import backups_folder, start_daily
+
+            start_daily(workspace.server, backups_folder(paths.data))
+        return workspace
     finally:
         start.abandon()  # only when set_up never took the server: then nothing else stops it
