@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.support.faultproxy import FaultProxy, proxied_url
 from tests.support.gui_fakes import real_opener
+from tests.support.offline_steps import OfflineSteps
 from tests.support.outbox_helpers import all_tasks
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.reachability import Reachability
@@ -99,27 +100,8 @@ def test_sigterm_with_an_edit_kept_offline_leaves_at_once_without_asking(
     db = Database(create_db_engine(target), target, retry_budget=0.5, reachability=reachability)
     durable = outbox_for(tmp_path / "outbox", "local", TaskRepository(db, alice.token))
     workspace = Workspace(tasks=durable, account=alice.account, where="this computer", outbox=durable)
-    marks: dict[str, float] = {}
-
-    def offline_edit(window: MainWindow) -> bool:
-        proxy.refuse()
-        proxy.cut()
-        window.area.quick_add.setText("Written offline")
-        window.area.quick_add.returnPressed.emit()
-        return True
-
-    def queued(window: MainWindow) -> bool:
-        if durable.pending_count() != 1:
-            return False
-        db.retry_budget = LONG_RETRY
-        window.refresh()  # reads that wait for the database, as after a while offline
-        return True
-
-    def long_write(window: MainWindow) -> bool:
-        if not window.workers.pending_writes:
-            marks.pop("writing", None)
-            return False
-        return time.monotonic() - marks.setdefault("writing", time.monotonic()) > 0.5
+    offline = OfflineSteps(proxy, db, durable, LONG_RETRY)
+    marks = offline.marks
 
     def session_ends(_window: MainWindow) -> bool:
         marks["signal"] = time.monotonic()
@@ -130,7 +112,7 @@ def test_sigterm_with_an_edit_kept_offline_leaves_at_once_without_asking(
         code, left = _run(
             lambda: workspace,
             tmp_path,
-            [_loaded, offline_edit, queued, long_write, session_ends],
+            [offline.loaded, offline.offline_edit, offline.queued, offline.long_write, session_ends],
             reachability,
         )
         took = time.monotonic() - marks["signal"]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.support.faultproxy import FaultProxy, proxied_url
 from tests.support.gui_fakes import key, open_outbox_window
+from tests.support.offline_steps import OfflineSteps
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.reachability import Reachability
 from todo_desktop.core.values import SignedIn, TaskDraft
@@ -168,7 +169,6 @@ def test_run_gui_leaves_jobs_still_waiting_to_the_caller(
     durable = outbox_for(tmp_path / "outbox", "local", tasks)
     workspace = Workspace(tasks=durable, account=alice.account, where="this computer", outbox=durable)
     steps: list[Callable[[MainWindow], bool]] = []
-    done: dict[str, float] = {}
 
     def window_now() -> MainWindow | None:
         found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
@@ -181,37 +181,15 @@ def test_run_gui_leaves_jobs_still_waiting_to_the_caller(
         if steps:
             QTimer.singleShot(20, drive)
 
-    def loaded(window: MainWindow) -> bool:
-        return window.area.stack.currentWidget() is window.area.table
-
-    def offline_edit(window: MainWindow) -> bool:
-        proxy.refuse()
-        proxy.cut()
-        window.activateWindow()
-        window.area.quick_add.setText("Written offline")
-        window.area.quick_add.returnPressed.emit()
-        return True
-
-    def queued(window: MainWindow) -> bool:
-        if durable.pending_count() != 1:
-            return False
-        db.retry_budget = LONG_RETRY
-        window.refresh()
-        return True
-
-    def long_write(window: MainWindow) -> bool:
-        if not window.workers.pending_writes:
-            done.pop("writing", None)
-            return False
-        return time.monotonic() - done.setdefault("writing", time.monotonic()) > 0.5
+    offline = OfflineSteps(proxy, db, durable, LONG_RETRY)
 
     def quit_now(window: MainWindow) -> bool:
         _answer_with(qtbot, Qt.Key.Key_Return)
-        done["quit"] = time.monotonic()
+        offline.marks["quit"] = time.monotonic()
         window.command_table[CommandId.QUIT].trigger()
         return True
 
-    steps += [loaded, offline_edit, queued, long_write, quit_now]
+    steps += [offline.loaded, offline.offline_edit, offline.queued, offline.long_write, quit_now]
     QTimer.singleShot(0, drive)
     guard = QTimer()
     guard.setSingleShot(True)
@@ -231,7 +209,7 @@ def test_run_gui_leaves_jobs_still_waiting_to_the_caller(
         guard.stop()
     try:
         assert code == 0
-        assert returned - done["quit"] < 2.0
+        assert returned - offline.marks["quit"] < 2.0
         assert left  # still waiting for the database, handed back rather than waited for
         assert durable.pending_count() == 1
         assert len(Outbox(tmp_path / "outbox", "local").entries()) == 1
