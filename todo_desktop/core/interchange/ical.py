@@ -1,0 +1,307 @@
+"""iCalendar to-dos (RFC 5545 VTODO), read and written, as calendar and to-do apps exchange them.
+
+Mapping, and why:
+
+- UID ↔ id (ours are UUIDs, so our own files come back as the same tasks; another UID gives a
+  uuid5 of it). SUMMARY ↔ title, DESCRIPTION ↔ description, CATEGORIES ↔ tags, CREATED and
+  LAST-MODIFIED ↔ created and updated (DTSTAMP too, required, is written as updated).
+- PRIORITY: 1 is the highest and 9 the lowest, 0 or none undefined (RFC 5545 3.8.1.9). Read:
+  1 urgent, 2-4 high, 5 medium, 6-9 low, 0 medium (our default). Written: urgent 1, high 3,
+  medium 5, low 9, each read back as itself. Apple Reminders and Thunderbird write 1 for their
+  "high", which then reads as urgent: we keep to the RFC, whose 1 is the top.
+- DUE: a DATE (all-day) is due at 23:59 in the zone given, our convention for a day without a
+  time; a DATE-TIME in UTC is that instant; one with TZID is read in that IANA zone (a prefix
+  before the name, as some programs write, is allowed; VTIMEZONE blocks are not read, and an
+  unknown TZID is read in the zone given, with a warning); a floating one in the zone given.
+  Written: UTC, or a DATE when a zone is given and the task is due at 23:59 in it.
+- Done: STATUS:COMPLETED, a COMPLETED time or PERCENT-COMPLETE:100 make a task completed
+  (COMPLETED is its time); STATUS:CANCELLED is skipped, like a deleted task.
+- RRULE: kept when it is within our subset (`repeat_rules`), in its canonical spelling;
+  otherwise (COUNT, UNTIL, BYSETPOS, hourly ...) the to-do is kept without a repeat and a
+  warning says so. RRULE has no word for repeating after completion: we write the flag as
+  X-TODO-DESKTOP-AFTER-COMPLETION, which other programs ignore. A to-do with RECURRENCE-ID
+  changes one occurrence of a series, which we cannot hold: it is skipped with a sentence.
+- VALARM: not written by default (issue 13 adds reminders); ``alarms=True`` writes one at
+  the due time of each open task with a due date. Read: ignored, until reminders exist.
+- VEVENT and VJOURNAL are no tasks: left out, with one warning that counts them.
+- Times are written to the second, in UTC. TEXT values cannot hold control characters: a
+  carriage return becomes a line break and the others (tab aside) are left out.
+
+Reading is bounded: a logical line longer than `MAX_LINE` characters (a billion folded
+continuation lines, say) is cut off as it is read and its property ignored (the to-do is
+skipped when that is its title); components nest at most `MAX_DEPTH` deep. Lines are numbered
+as a text editor shows them; a to-do is named by its BEGIN:VTODO line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, tzinfo
+
+from todo_desktop.core.interchange.common import (
+    ALL_DAY,
+    InterchangeError,
+    compact_utc,
+    parse_compact,
+    quoted,
+    zone_named,
+)
+from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
+from todo_desktop.core.values import Priority, Task
+
+NAME = "ical"
+PRODID = "-//Todo Desktop//Todo Desktop//EN"
+AFTER_COMPLETION = "X-TODO-DESKTOP-AFTER-COMPLETION"
+MAX_LINE = 1 << 20
+MAX_DEPTH = 8
+_WRITTEN_PRIORITY = {Priority.URGENT: 1, Priority.HIGH: 3, Priority.MEDIUM: 5, Priority.LOW: 9}
+_LINE = re.compile(
+    r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:]*)(?:,(?:"[^"]*"|[^";:]*))*)*):(.*)', re.S
+)
+_PARAM = re.compile(r';([A-Za-z0-9-]+)=((?:"[^"]*"|[^";:]*)(?:,(?:"[^"]*"|[^";:]*))*)')
+_ESCAPED = re.compile(r"\\(.)", re.S)
+_NAME = re.compile(r"[A-Za-z0-9-]+")
+_LIST_ITEM = re.compile(r"(?:\\.|[^\\,])+", re.S)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value: backslash, semicolon and comma escaped, line breaks as \\n, and the
+    control characters iCalendar cannot carry (all but tab) left out."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    return _CONTROL.sub("", value)
+
+
+def unescape_text(value: str) -> str:
+    if "\\" not in value:
+        return value
+    return _ESCAPED.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def fold(line: str) -> str:
+    """Lines of at most 75 octets, continuation lines starting with a space, never splitting
+    a character's UTF-8 bytes."""
+    if len(line) <= 75 and line.isascii():
+        return line
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for ch in line:
+        width = len(ch.encode("utf-8", "surrogatepass"))
+        if size + width > 75:
+            pieces.append("".join(current))
+            current, size = [" "], 1
+        current.append(ch)
+        size += width
+    pieces.append("".join(current))
+    return "\r\n".join(pieces)
+
+
+def _due_line(due: datetime, zone: tzinfo | None) -> str:
+    if zone is not None:
+        local = due.astimezone(zone)
+        if local.time() == ALL_DAY:
+            return f"DUE;VALUE=DATE:{local:%Y%m%d}"
+    return f"DUE:{compact_utc(due)}"
+
+
+def _vtodo(task: Task, zone: tzinfo | None, alarms: bool) -> Iterator[str]:
+    yield "BEGIN:VTODO"
+    yield f"UID:{task.id}"
+    yield f"DTSTAMP:{compact_utc(task.updated_at)}"
+    yield f"CREATED:{compact_utc(task.created_at)}"
+    yield f"LAST-MODIFIED:{compact_utc(task.updated_at)}"
+    yield f"SUMMARY:{escape_text(task.title)}"
+    if task.description:
+        yield f"DESCRIPTION:{escape_text(task.description)}"
+    yield f"PRIORITY:{_WRITTEN_PRIORITY[task.priority]}"
+    if task.due_date is not None:
+        yield _due_line(task.due_date, zone)
+    yield f"STATUS:{'COMPLETED' if task.completed else 'NEEDS-ACTION'}"
+    if task.completed:
+        yield f"COMPLETED:{compact_utc(task.completed_at or task.updated_at)}"
+    if task.tags:
+        yield "CATEGORIES:" + ",".join(escape_text(name) for name in task.tags)
+    if task.repeat:
+        yield f"RRULE:{task.repeat}"
+        if task.repeat_after_completion:
+            yield f"{AFTER_COMPLETION}:TRUE"
+    if alarms and task.due_date is not None and not task.completed:
+        yield from ("BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(task.title)}")
+        yield from ("TRIGGER;RELATED=END:PT0S", "END:VALARM")
+    yield "END:VTODO"
+
+
+def chunks(tasks: Iterable[Task], *, zone: tzinfo | None = None, alarms: bool = False) -> Iterator[str]:
+    yield f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{PRODID}\r\nCALSCALE:GREGORIAN\r\n"
+    for task in tasks:
+        yield "".join(fold(line) + "\r\n" for line in _vtodo(task, zone, alarms))
+    yield "END:VCALENDAR\r\n"
+
+
+def write(tasks: Iterable[Task], *, zone: tzinfo | None = None, alarms: bool = False) -> str:
+    return "".join(chunks(tasks, zone=zone, alarms=alarms))
+
+
+def logical_lines(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(number of its first physical line, the unfolded line, whether it was cut off at
+    MAX_LINE characters: then only its start is given, enough to name its property).
+
+    Lazy, and holding at most MAX_LINE characters of a line whatever its length: a file of
+    folded continuation lines without end costs counting, not memory."""
+    number, size = 0, 0
+    pieces: list[str] = []
+    index, position, end = 0, 0, len(text)
+    while position <= end:
+        newline = text.find("\n", position)
+        stop = end if newline == -1 else newline
+        if stop > position and text[stop - 1] == "\r":
+            stop -= 1
+        index += 1
+        continued = bool(number) and text[position : position + 1] in (" ", "\t")
+        if not continued:
+            if number:
+                yield number, "".join(pieces), size > MAX_LINE
+            number, pieces, size = index, [], 0
+        first = position + 1 if continued else position
+        if size <= MAX_LINE:  # past it, continuation lines are counted, never kept
+            pieces.append(text[first : min(stop, first + MAX_LINE + 1 - size)])
+        size += stop - first
+        position = (end if newline == -1 else newline) + 1
+    if number:
+        yield number, "".join(pieces), size > MAX_LINE
+
+
+Property = tuple[dict[str, str], str | None]  # parameters, value (None: too long to read)
+
+
+def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
+    rows = Rows(NAME)
+    stack: list[str] = []
+    todo: dict[str, list[Property]] | None = None
+    start, others = 0, 0
+    for number, line, cut in logical_lines(text):
+        if cut:
+            head = _NAME.match(line)
+            if todo is not None and head is not None and stack[-1] == "VTODO":
+                todo.setdefault(head.group(0).upper(), []).append(({}, None))
+            continue
+        parts = _split(line)
+        if parts is None:
+            continue
+        name, value = parts[0].upper(), parts[2]
+        if name == "BEGIN":
+            stack.append(value.strip().upper())
+            if len(stack) > MAX_DEPTH:
+                raise InterchangeError(f"Line {number:,} nests components deeper than {MAX_DEPTH}.")
+            if stack[-1] == "VTODO":
+                todo, start = {}, number
+            others += stack[-1] in ("VEVENT", "VJOURNAL")
+        elif name == "END":
+            if not stack or stack[-1] != value.strip().upper():
+                raise InterchangeError(f"Line {number:,} ends {quoted(value)}, which was not begun there.")
+            if stack.pop() == "VTODO" and todo is not None:
+                _add(rows, start, todo, zone)
+                todo = None
+        elif todo is not None and stack[-1] == "VTODO":
+            params = {k.upper(): v.strip('"') for k, v in _PARAM.findall(parts[1])} if parts[1] else {}
+            todo.setdefault(name, []).append((params, value))
+    if stack:
+        raise InterchangeError(f"The file ends inside {stack[-1]}; it is cut off.")
+    if others:
+        rows.warn(0, f"{others:,} events or journal entries in the file are not to-dos and were left out")
+    return rows.result()
+
+
+def _split(line: str) -> tuple[str, str, str] | None:
+    """(name, parameters, value) of a content line. Most lines have no quoted parameter, and
+    are split by hand: three times faster than the full pattern, which takes the others."""
+    colon = line.find(":")
+    if colon > 0 and '"' not in line[:colon]:
+        name, _, params = line[:colon].partition(";")
+        if not name.isascii() or not name.replace("-", "").isalnum():
+            return None
+        return name, f";{params}" if params else "", line[colon + 1 :]
+    match = _LINE.fullmatch(line)
+    return (match.group(1), match.group(2), match.group(3)) if match else None
+
+
+def _first(todo: dict[str, list[Property]], name: str) -> Property | None:
+    values = todo.get(name)
+    return values[0] if values else None
+
+
+def _add(rows: Rows, number: int, todo: dict[str, list[Property]], zone: tzinfo) -> None:
+    if "RECURRENCE-ID" in todo:
+        rows.skip(number, "changes one occurrence of a repeating to-do, which cannot be kept")
+        return
+    status = (_first(todo, "STATUS") or ({}, ""))[1] or ""
+    if status.strip().upper() == "CANCELLED":
+        rows.skip(number, "is a cancelled to-do")
+        return
+    summary, description = _first(todo, "SUMMARY"), _first(todo, "DESCRIPTION")
+    for label, prop in (("title", summary), ("description", description)):
+        if prop is not None and prop[1] is None:
+            rows.skip(number, f"has a {label} of more than {MAX_LINE:,} characters")
+            return
+    raw = RawTask(title=unescape_text(summary[1] or "") if summary else None)
+    uid = _first(todo, "UID")
+    raw.uid = uid[1].strip() if uid and uid[1] else None
+    raw.description = unescape_text(description[1]) if description and description[1] else None
+    due = _first(todo, "DUE")
+    if due is not None:
+        raw.due = _instant(rows, number, due, zone, "due date")
+        if raw.due is None:
+            return
+    raw.completed_at = _instant(rows, number, _first(todo, "COMPLETED"), zone)
+    raw.created_at = _instant(rows, number, _first(todo, "CREATED"), zone)
+    raw.updated_at = _instant(rows, number, _first(todo, "LAST-MODIFIED") or _first(todo, "DTSTAMP"), zone)
+    percent = (_first(todo, "PERCENT-COMPLETE") or ({}, ""))[1] or ""
+    raw.completed = status.strip().upper() == "COMPLETED" or raw.completed_at is not None or percent == "100"
+    raw.priority = _priority(rows, number, (_first(todo, "PRIORITY") or ({}, ""))[1] or "")
+    for _, value in todo.get("CATEGORIES", []):
+        raw.tags += [unescape_text(item) for item in _LIST_ITEM.findall(value or "")]
+    rules = todo.get("RRULE", [])
+    if len(rules) > 1:
+        rows.warn(number, "has several RRULEs; only the first is read")
+    if rules:
+        raw.repeat = rules[0][1]
+        flag = _first(todo, AFTER_COMPLETION)
+        raw.after_completion = flag is not None and (flag[1] or "").strip().upper() == "TRUE"
+    rows.add(number, raw)
+
+
+def _priority(rows: Rows, number: int, text: str) -> Priority:
+    text = text.strip()
+    if not text or text == "0":
+        return Priority.MEDIUM
+    if len(text) == 1 and text in "123456789":
+        level = int(text)
+        if level == 5:
+            return Priority.MEDIUM
+        return Priority.URGENT if level == 1 else Priority.HIGH if level < 5 else Priority.LOW
+    rows.warn(number, f"has the priority {quoted(text)}, which is not 0 to 9; read as medium")
+    return Priority.MEDIUM
+
+
+def _instant(
+    rows: Rows, number: int, prop: Property | None, zone: tzinfo, label: str = ""
+) -> datetime | None:
+    """A DATE or DATE-TIME value; for the due date (``label``) a bad one skips the to-do."""
+    if prop is None or prop[1] is None:
+        return None
+    params, value = prop[0], prop[1]
+    local = zone
+    if "TZID" in params and not value.strip().endswith("Z"):
+        found = zone_named(params["TZID"])
+        if found is None:
+            rows.warn(
+                number, f"has the time zone {quoted(params['TZID'])}, which is not known; read in yours"
+            )
+        local = found or zone
+    parsed = parse_compact(value, local)
+    if parsed is None and label:
+        rows.skip(number, f"has a {label} {quoted(value)} that is not a date")
+    return parsed[0] if parsed else None

@@ -1,0 +1,196 @@
+"""CSV with a header row, for spreadsheets: every field of a task, nothing lost.
+
+    id,title,description,priority,due_date,completed,completed_at,created_at,updated_at,tags,repeat,repeat_after_completion
+
+Written as RFC 4180 (commas, CRLF, double quotes where a cell needs them; line breaks stay
+inside their quoted cell), in UTF-8. Tags are separated by spaces (a tag never holds one);
+instants are ISO 8601 with offset and microseconds; true and false for the flags.
+
+Spreadsheet safety (CSV injection): a cell that starts with = + - @, a tab or a carriage
+return is a formula to Excel and LibreOffice, so the writer puts a ' before it, as OWASP
+advises; and before a cell that starts with ' itself, so that the reader can take exactly one
+' off any cell that starts with ' followed by one of those characters or another ': the round
+trip stays lossless ("-5 push-ups" comes back as typed) and no cell is ever a formula.
+
+The reader also takes a hand-made sheet: only a title column is required; headers are
+compared case-insensitively, with a few common names (name, task, due, notes, labels, done);
+a file whose header has more semicolons or tabs than commas is read with that separator
+(spreadsheets in many locales write semicolons). A date without a time is due at 23:59 in the
+zone given, a date and time without an offset is read in it. Lines are numbered as a text
+editor shows them, the header being line 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import UTC, tzinfo
+
+from todo_desktop.core.interchange.common import InterchangeError, iso, parse_iso, quoted
+from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
+from todo_desktop.core.values import Priority, Task
+
+NAME = "csv"
+COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "priority",
+    "due_date",
+    "completed",
+    "completed_at",
+    "created_at",
+    "updated_at",
+    "tags",
+    "repeat",
+    "repeat_after_completion",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ALIASES = {
+    "name": "title",
+    "task": "title",
+    "summary": "title",
+    "due": "due_date",
+    "due date": "due_date",
+    "notes": "description",
+    "note": "description",
+    "labels": "tags",
+    "done": "completed",
+    "uid": "id",
+    "uuid": "id",
+}
+_TRUE = frozenset({"true", "yes", "1", "x", "done", "completed"})
+_FALSE = frozenset({"false", "no", "0", "", "open"})
+
+
+def escape_cell(value: str) -> str:
+    """``value`` safe to open in a spreadsheet, and exactly recoverable by `unescape_cell`."""
+    return "'" + value if value.startswith((*FORMULA_STARTS, "'")) else value
+
+
+def unescape_cell(value: str) -> str:
+    return value[1:] if value[:1] == "'" and value[1:2] in (*FORMULA_STARTS, "'") and value[1:2] else value
+
+
+def _cells(task: Task) -> list[str]:
+    flags = {True: "true", False: "false"}
+    cells = [
+        str(task.id),
+        task.title,
+        task.description or "",
+        task.priority.value,
+        iso(task.due_date),
+        flags[task.completed],
+        iso(task.completed_at),
+        iso(task.created_at),
+        iso(task.updated_at),
+        " ".join(task.tags),
+        task.repeat or "",
+        flags[task.repeat_after_completion],
+    ]
+    return [escape_cell(cell) for cell in cells]
+
+
+def chunks(tasks: Iterable[Task]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for task in tasks:
+        writer.writerow(_cells(task))
+        if buffer.tell() > 1 << 16:  # hand out pieces of about 64 KB
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write(tasks: Iterable[Task]) -> str:
+    return "".join(chunks(tasks))
+
+
+def sniff_delimiter(text: str) -> str:
+    first = text[: text.find("\n")] if "\n" in text else text
+    return max((",", ";", "\t"), key=first.count)
+
+
+def read_header(reader: Iterator[list[str]]) -> list[str]:
+    """The first row, or nothing when it is no CSV row (a field too large, say)."""
+    try:
+        return next(reader, [])
+    except csv.Error:
+        return []
+
+
+def header_columns(header: list[str]) -> dict[str, int]:
+    """Our column name -> its index, for the columns of ``header`` this format knows."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = name.strip().lower().lstrip("\ufeff")
+        key = _ALIASES.get(key, key.replace(" ", "_"))
+        if key in COLUMNS:
+            found.setdefault(key, index)
+    return found
+
+
+def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    header = read_header(reader)
+    columns = header_columns(header)
+    if "title" not in columns:
+        shown = quoted(",".join(header), 60)
+        raise InterchangeError(f"The CSV file has no title column; its first line is {shown}.")
+    rows = Rows(NAME)
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.skip(start, f"cannot be read as CSV ({exc})")
+            continue
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines, and the empty rows spreadsheets leave at the end
+        cells = {key: unescape_cell(record[i]) if i < len(record) else "" for key, i in columns.items()}
+        raw = _raw(rows, start, cells, zone)
+        if raw is not None:
+            rows.add(start, raw)
+    return rows.result()
+
+
+def _raw(rows: Rows, number: int, cells: dict[str, str], zone: tzinfo) -> RawTask | None:
+    instants = {}
+    for key in ("due_date", "completed_at", "created_at", "updated_at"):
+        text = cells.get(key, "").strip()
+        instants[key] = parse_iso(text, zone) if text else None
+        if text and instants[key] is None:
+            if key == "due_date":
+                rows.skip(number, f"has a due date {quoted(text)} that is not a date")
+                return None
+            rows.warn(number, f"has a {key.replace('_', ' ')} that is not a date; it was left out")
+    flags = {}
+    for key in ("completed", "repeat_after_completion"):
+        text = cells.get(key, "").strip().lower()
+        flags[key] = text in _TRUE
+        if text not in _TRUE and text not in _FALSE:
+            rows.warn(number, f"has {quoted(text)} for {key.replace('_', ' ')}, which is not true or false")
+    priority_text = cells.get("priority", "").strip().lower() or Priority.MEDIUM.value
+    if priority_text not in {p.value for p in Priority}:
+        rows.warn(number, f"has the priority {quoted(priority_text)}, which is not known; read as medium")
+        priority_text = Priority.MEDIUM.value
+    tags = cells.get("tags", "").replace(",", " ").split()
+    return RawTask(
+        title=cells.get("title"),
+        uid=cells.get("id", "").strip() or None,
+        description=cells.get("description") or None,
+        priority=Priority(priority_text),
+        due=instants["due_date"],
+        completed=flags["completed"],
+        completed_at=instants["completed_at"],
+        created_at=instants["created_at"],
+        updated_at=instants["updated_at"],
+        tags=[name.lstrip("#") for name in tags],
+        repeat=cells.get("repeat", "").strip() or None,
+        after_completion=flags["repeat_after_completion"],
+    )

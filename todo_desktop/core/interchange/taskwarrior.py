@@ -1,0 +1,313 @@
+"""Taskwarrior's JSON: what ``task export`` writes, and what ``task import`` takes (2.6 and 3.x).
+
+Read: an array (``json.array=on``, the default) or one task per line. Written: an array, one
+task per line. Mapping, and why:
+
+- description ↔ title (a second line, which Taskwarrior allows, starts our description);
+  annotations ↔ description: on reading, the annotations in order of their entry time, one
+  or more lines each; on writing, one annotation per line of the description, blank lines
+  going with the line after them (Taskwarrior drops an empty annotation), each a second
+  after the one before (it keys annotations by their second). Reading joins them back, so
+  our own description comes back exactly.
+- priority H/M/L ↔ high/medium/low; none is medium, our default. Urgent is written as H,
+  Taskwarrior's highest, and not as H plus a tag: a tag would land in the person's own tag
+  list and collide with a real "urgent" tag. The exact level goes in ``todopriority``, an
+  attribute Taskwarrior keeps on import and gives back on export (an orphaned UDA); it is
+  believed only while the priority is still H, so a change made in Taskwarrior wins.
+- recur ↔ repeat: daily, weekdays, weekly, biweekly, fortnight, monthly, bimonthly,
+  quarterly, semiannual, yearly, annual, biannual; 3d, 2w, 2mo, 2m, 1y, 2q and ISO P3D, P2W,
+  P2M, P1Y. Taskwarrior counts "2mo" as 60 days, but a person typing it means two months,
+  which is how it is read. Written: daily, weekdays, weekly, monthly, yearly for an interval
+  of 1, else P3D, P2W, P2M, P1Y (calendar months and years in Taskwarrior). BYDAY,
+  BYMONTHDAY and BYMONTH have no Taskwarrior words, which then fire on the due date's day;
+  the exact rule goes in ``todorepeat`` and is believed while it still maps to the same
+  recur (and ``todoaftercompletion`` for the flag Taskwarrior has no word for). Hourly and
+  other periods outside our subset keep the task without a repeat, with a warning; so does
+  ``until``, which is dropped.
+- status: pending and waiting are open (``wait`` is not kept); completed is completed with
+  ``end``; deleted is skipped. A ``recurring`` task is Taskwarrior's template of a series and
+  the pending tasks with its ``parent`` are its occurrences: together they are one repeating
+  task here, with the template's id and fields and the earliest pending occurrence's due date
+  (when the template is not in the file, as with ``task status:pending export``, the
+  occurrences alone make it). The other pending occurrences are skipped with a sentence.
+  Completed occurrences are kept as completed tasks without a repeat: history.
+  Writing, an open repeating task with a due date is a ``recurring`` template: ``task
+  import`` then makes its occurrences, and reading them back gives the same task.
+- tags ↔ tags; ``project`` becomes a tag too, since we have no projects.
+- entry, modified, end, due ↔ created, updated, completed, due; UTC "20260301T100000Z", to
+  the second. Taskwarrior sets ``modified`` itself on import, so "updated" does not survive
+  a trip through it; a completed task without a completion time is written with ``end`` at
+  its last update, since Taskwarrior wants one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from todo_desktop.core.interchange.common import (
+    InterchangeError,
+    compact_utc,
+    parse_compact,
+    parse_iso,
+    quoted,
+)
+from todo_desktop.core.interchange.native_json import load_json
+from todo_desktop.core.interchange.repeat_rules import parse_rule
+from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
+from todo_desktop.core.quick_entry.repeats import WORKDAYS, rrule
+from todo_desktop.core.quick_entry.result import Rule
+from todo_desktop.core.values import Priority, Task
+
+NAME = "taskwarrior"
+_PRIORITY = {"H": Priority.HIGH, "M": Priority.MEDIUM, "L": Priority.LOW}
+_LETTER = {Priority.URGENT: "H", Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L"}
+_NAMED = {
+    "daily": ("DAILY", 1),
+    "day": ("DAILY", 1),
+    "weekly": ("WEEKLY", 1),
+    "week": ("WEEKLY", 1),
+    "sennight": ("WEEKLY", 1),
+    "biweekly": ("WEEKLY", 2),
+    "fortnight": ("WEEKLY", 2),
+    "monthly": ("MONTHLY", 1),
+    "month": ("MONTHLY", 1),
+    "bimonthly": ("MONTHLY", 2),
+    "quarterly": ("MONTHLY", 3),
+    "semiannual": ("MONTHLY", 6),
+    "yearly": ("YEARLY", 1),
+    "year": ("YEARLY", 1),
+    "annual": ("YEARLY", 1),
+    "biannual": ("YEARLY", 2),
+    "biyearly": ("YEARLY", 2),
+}
+_UNITS = {
+    **dict.fromkeys(("d", "day", "days"), ("DAILY", 1)),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), ("WEEKLY", 1)),
+    **dict.fromkeys(("m", "mo", "mos", "mth", "mths", "month", "months"), ("MONTHLY", 1)),
+    **dict.fromkeys(("q", "qtr", "qtrs", "quarter", "quarters"), ("MONTHLY", 3)),
+    **dict.fromkeys(("y", "yr", "yrs", "year", "years"), ("YEARLY", 1)),
+}
+_ISO_UNITS = {"D": ("DAILY", 1), "W": ("WEEKLY", 1), "M": ("MONTHLY", 1), "Y": ("YEARLY", 1)}
+_COUNTED = re.compile(r"([0-9]{1,3})\s*([a-z]+)")
+_ISO = re.compile(r"P([0-9]{1,3})([DWMY])")
+_WRITTEN = {
+    "DAILY": ("daily", "D"),
+    "WEEKLY": ("weekly", "W"),
+    "MONTHLY": ("monthly", "M"),
+    "YEARLY": ("yearly", "Y"),
+}
+
+
+def repeat_from_recur(recur: str) -> str | None:
+    """The RRULE for a Taskwarrior recurrence, or None when it has none in our subset."""
+    text = recur.strip()
+    if text.lower() == "weekdays":
+        return rrule(Rule("DAILY", weekdays=WORKDAYS))
+    found = _NAMED.get(text.lower())
+    count = 1
+    if found is None and (match := _COUNTED.fullmatch(text.lower())):
+        found, count = _UNITS.get(match.group(2)), int(match.group(1))
+    elif found is None and (match := _ISO.fullmatch(text.upper())):
+        found, count = _ISO_UNITS[match.group(2)], int(match.group(1))
+    if found is None or count < 1:
+        return None
+    return rrule(Rule(found[0], found[1] * count))
+
+
+def recur_from_repeat(repeat: str) -> str:
+    """The nearest Taskwarrior recurrence for one of our rules (see the module docstring)."""
+    rule = parse_rule(repeat)
+    if rule.freq == "DAILY" and rule.interval == 1 and rule.weekdays == WORKDAYS:
+        return "weekdays"
+    word, unit = _WRITTEN[rule.freq]
+    return word if rule.interval == 1 else f"P{rule.interval}{unit}"
+
+
+def _record(task: Task) -> dict[str, Any]:
+    record: dict[str, Any] = {"uuid": str(task.id), "description": task.title}
+    record["entry"] = compact_utc(task.created_at)
+    record["modified"] = compact_utc(task.updated_at)
+    if task.due_date is not None:
+        record["due"] = compact_utc(task.due_date)
+    record["priority"] = _LETTER[task.priority]
+    if task.priority is Priority.URGENT:
+        record["todopriority"] = "urgent"
+    if task.tags:
+        record["tags"] = list(task.tags)
+    if task.description:
+        record["annotations"] = [
+            {"entry": compact_utc(task.created_at + timedelta(seconds=i)), "description": chunk}
+            for i, chunk in enumerate(_annotation_chunks(task.description))
+        ]
+    if task.repeat:
+        if task.due_date is not None:
+            record["recur"] = recur_from_repeat(task.repeat)  # Taskwarrior needs a due date to recur
+        record["todorepeat"] = task.repeat
+        if task.repeat_after_completion:
+            record["todoaftercompletion"] = "yes"
+    if task.completed:
+        record["status"] = "completed"
+        record["end"] = compact_utc(task.completed_at or task.updated_at)
+    else:
+        record["status"] = "recurring" if "recur" in record else "pending"
+    return record
+
+
+def _annotation_chunks(description: str) -> list[str]:
+    chunks: list[str] = []
+    waiting: list[str] = []
+    for line in description.split("\n"):
+        waiting.append(line)
+        if line.strip():
+            chunks.append("\n".join(waiting))
+            waiting = []
+    if waiting and chunks:
+        chunks[-1] += "\n" + "\n".join(waiting)
+    return chunks
+
+
+def chunks(tasks: Iterable[Task]) -> Iterator[str]:
+    yield "["
+    separator = "\n"
+    for task in tasks:
+        yield separator + json.dumps(_record(task), ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
+
+
+def write(tasks: Iterable[Task]) -> str:
+    return "".join(chunks(tasks))
+
+
+def _records(text: str, rows: Rows) -> list[tuple[int, dict[str, Any]]]:
+    if text.lstrip().startswith("["):
+        document = load_json(text)
+        if not isinstance(document, list):
+            raise InterchangeError("The file is not a Taskwarrior export.")
+        found = list(enumerate(document, start=1))
+    else:
+        found = []
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                try:
+                    found.append((number, json.loads(line)))
+                except (ValueError, RecursionError):
+                    rows.skip(number, "is not a JSON task")
+    records = []
+    for number, item in found:
+        if isinstance(item, dict):
+            records.append((number, item))
+        else:
+            rows.skip(number, "is not a task")
+    return records
+
+
+def _when(value: object, zone: tzinfo) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    compact = parse_compact(value, zone)
+    return compact[0] if compact else parse_iso(value, zone)
+
+
+def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
+    unit = "record" if text.lstrip().startswith("[") else "line"
+    rows = Rows(NAME, unit)
+    records = _records(text, rows)
+    series: dict[str, tuple[int, dict[str, Any]]] = {}  # parent uuid -> where the series stands
+    next_due: dict[str, datetime] = {}
+    for number, item in records:
+        if item.get("status") == "recurring" and isinstance(item.get("uuid"), str):
+            series[item["uuid"]] = (number, item)
+    for number, item in records:
+        parent = item.get("parent")
+        if isinstance(parent, str) and item.get("status") in ("pending", "waiting"):
+            series.setdefault(parent, (number, item))
+            due = _when(item.get("due"), zone)
+            if due is not None and (parent not in next_due or due < next_due[parent]):
+                next_due[parent] = due
+    for number, item in records:
+        status, parent, own = item.get("status"), item.get("parent"), item.get("uuid")
+        if status == "deleted":
+            rows.skip(number, "was deleted in Taskwarrior")
+        elif isinstance(parent, str) and status in ("pending", "waiting"):
+            if series[parent][0] != number:
+                rows.skip(number, f"is an occurrence of the repeating task of {unit} {series[parent][0]}")
+            else:
+                _add(rows, number, item, zone, uid=parent, due=next_due.get(parent))
+        elif status == "recurring" and isinstance(own, str):
+            _add(rows, number, item, zone, uid=own, due=next_due.get(own))
+        else:
+            _add(rows, number, item, zone, uid=own, history=isinstance(parent, str))
+    return rows.result()
+
+
+def _add(
+    rows: Rows,
+    number: int,
+    item: dict[str, Any],
+    zone: tzinfo,
+    *,
+    uid: object,
+    due: datetime | None = None,
+    history: bool = False,
+) -> None:
+    if due is None and item.get("due") is not None:
+        due = _when(item.get("due"), zone)
+        if due is None:
+            rows.skip(number, f"has a due date {quoted(str(item.get('due')))} that is not a date")
+            return
+    letter = item.get("priority")
+    priority = _PRIORITY.get(letter, Priority.MEDIUM) if isinstance(letter, str) else Priority.MEDIUM
+    if letter is not None and letter not in _PRIORITY:
+        rows.warn(number, f"has the priority {quoted(str(letter))}, which is not H, M or L; read as medium")
+    if letter == "H" and item.get("todopriority") == "urgent":
+        priority = Priority.URGENT
+    tags = [name for name in item.get("tags") or [] if isinstance(name, str)]
+    if isinstance(item.get("project"), str):
+        tags.append(item["project"])
+    raw = RawTask(
+        title=item.get("description") if isinstance(item.get("description"), str) else None,
+        uid=uid if isinstance(uid, str) else None,
+        description=_notes(item.get("annotations")),
+        priority=priority,
+        due=due,
+        completed=item.get("status") == "completed",
+        completed_at=_when(item.get("end"), zone),
+        created_at=_when(item.get("entry"), zone),
+        updated_at=_when(item.get("modified"), zone),
+        tags=tags,
+    )
+    if not history:
+        _repeat(rows, number, item, raw)
+    rows.add(number, raw)
+
+
+def _repeat(rows: Rows, number: int, item: dict[str, Any], raw: RawTask) -> None:
+    recur, ours = item.get("recur"), item.get("todorepeat")
+    if isinstance(ours, str):
+        try:
+            matches = recur_from_repeat(ours) == recur if isinstance(recur, str) else "due" not in item
+        except ValueError:
+            matches = False
+        if matches:
+            raw.repeat, raw.after_completion = ours, item.get("todoaftercompletion") == "yes"
+            return
+    if not isinstance(recur, str):
+        return
+    raw.repeat = repeat_from_recur(recur)
+    if raw.repeat is None:
+        rows.warn(number, f"repeats {quoted(recur)}, which this app cannot; imported without repeat")
+    elif item.get("until"):
+        rows.warn(number, "repeats until a date; the end of the series is not kept")
+
+
+def _notes(annotations: object) -> str | None:
+    if not isinstance(annotations, list):
+        return None
+    notes = [a for a in annotations if isinstance(a, dict) and isinstance(a.get("description"), str)]
+    notes.sort(key=lambda a: str(a.get("entry", "")))  # compact UTC stamps sort as text
+    return "\n".join(a["description"] for a in notes) or None

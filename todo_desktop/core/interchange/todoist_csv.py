@@ -1,0 +1,174 @@
+"""Todoist's CSV (a project exported as a template, or a file made for Todoist's import): read only.
+
+The columns of Todoist's own template, in its order:
+
+    TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE,DURATION,DURATION_UNIT,DEADLINE,DEADLINE_LANG
+
+Older exports stop after TIMEZONE, some add ``meta`` or IS_COLLAPSED; columns are found by
+name, and only TYPE and CONTENT are required.
+
+- TYPE: ``task`` rows are tasks. A ``note`` row is a comment on the task above it: it is added
+  to that task's description, after a blank line. A ``section`` row names the section the
+  tasks after it belong to: we have no sections, so its name becomes a tag of those tasks
+  (that is how people find them again here). Other types are skipped with a sentence.
+- CONTENT: ``@label`` words are Todoist's labels: they become tags and leave the title
+  (only whole words after a space, so "me@example.com" stays). Nothing else is read from the
+  title: its dates are in DATE.
+- PRIORITY: Todoist's template says 1 is p1, the highest, and 4 is p4, the lowest, and that
+  is what its own exports write; Todoist's API numbers the other way (4 is p1), which is why
+  files made by other programs are sometimes wrong. We follow the template, and read p1 to p4
+  as quick-add reads them: urgent, high, medium, low. An empty cell is medium, our default:
+  Todoist's help says an empty cell means p1, but a blank column in a hand-made file far more
+  often means "no priority" than "everything urgent". Any other value is medium with a warning.
+- DATE: ISO dates and times are read directly; anything else ("every monday", "13 Jun",
+  "tomorrow at 5pm", "every! 3 days") by the quick-add grammar (`core.quick_entry.parse`),
+  which speaks Todoist's date language in English, relative to ``now`` and in TIMEZONE (a
+  valid IANA name) or else the zone given. A date it cannot read keeps the task without a due
+  date and says so in a warning. DEADLINE, a date, is the due date of a task without DATE.
+- INDENT: sub-tasks are kept as tasks of their own; AUTHOR, RESPONSIBLE and DURATION are not
+  kept. Todoist's templates hold no completed tasks, so every task is open.
+- Ids: the rows have none, so each task's id is made from its content (`rows`): the same file
+  imported twice gives the same tasks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+
+from todo_desktop.core.clock import utc_now
+from todo_desktop.core.interchange.common import InterchangeError, parse_iso, quoted, zone_named
+from todo_desktop.core.interchange.plain_csv import read_header, sniff_delimiter, unescape_cell
+from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
+from todo_desktop.core.quick_entry import parse
+from todo_desktop.core.quick_entry.tokens import TODOIST_PRIORITIES
+from todo_desktop.core.values import Priority
+
+NAME = "todoist"
+TEMPLATE_COLUMNS = (
+    "TYPE",
+    "CONTENT",
+    "DESCRIPTION",
+    "PRIORITY",
+    "INDENT",
+    "AUTHOR",
+    "RESPONSIBLE",
+    "DATE",
+    "DATE_LANG",
+    "TIMEZONE",
+    "DURATION",
+    "DURATION_UNIT",
+    "DEADLINE",
+    "DEADLINE_LANG",
+)
+_LABEL = re.compile(r"(?:^|(?<=\s))@([^\s@]+)")
+_PLACEHOLDER = "x"  # quick-add never reads the first word, so a date needs a word before it
+_MAX_DATE_TEXT = 100
+
+
+def is_todoist_header(header: list[str]) -> bool:
+    names = {name.strip().lstrip("\ufeff") for name in header}
+    return {"TYPE", "CONTENT"} <= names
+
+
+class _Dates:
+    """Todoist's date cells read once per distinct text: exports repeat a few hundred strings."""
+
+    def __init__(self, now: datetime, zone: tzinfo) -> None:
+        self.now, self.zone = now, zone
+        self._seen: dict[tuple[str, str], tuple[datetime | None, str | None, bool]] = {}
+
+    def read(self, text: str, zone_name: str) -> tuple[datetime | None, str | None, bool] | None:
+        """(due, repeat, after completion), or None when the text is no date."""
+        key = (text, zone_name)
+        if key not in self._seen:
+            zone = (zone_named(zone_name) if zone_name else None) or self.zone
+            self._seen[key] = self._read(text, zone)
+        found = self._seen[key]
+        return None if found[0] is None and found[1] is None else found
+
+    def _read(self, text: str, zone: tzinfo) -> tuple[datetime | None, str | None, bool]:
+        instant = parse_iso(text, zone)
+        if instant is not None or len(text) > _MAX_DATE_TEXT:
+            return instant, None, False
+        entry = parse(f"{_PLACEHOLDER} {text}", self.now, zone)
+        if entry.title != _PLACEHOLDER or (entry.due is None and entry.repeat is None):
+            return None, None, False  # a word was not read: the date is not understood
+        return entry.due, entry.repeat, entry.repeat_after_completion
+
+
+def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> ImportResult:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    header = read_header(reader)
+    if not is_todoist_header(header):
+        raise InterchangeError("The file is not a Todoist CSV: its first line has no TYPE and CONTENT.")
+    columns = {name.strip().lstrip("\ufeff"): index for index, name in reversed(list(enumerate(header)))}
+    dates = _Dates(now or utc_now(), zone)
+    rows = Rows(NAME)
+    section: str | None = None
+    last: tuple[int, RawTask] | None = None  # a task is added once its notes are read
+
+    def flush() -> None:
+        if last is not None:
+            rows.add(*last)
+
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.skip(start, f"cannot be read as CSV ({exc})")
+            continue
+
+        def cell(name: str, record: list[str] = record) -> str:
+            index = columns.get(name)
+            return unescape_cell(record[index]).strip() if index is not None and index < len(record) else ""
+
+        kind = cell("TYPE").lower()
+        if not kind and not cell("CONTENT"):
+            continue  # the empty rows between sections
+        if kind == "note":
+            if last is None:
+                rows.skip(start, "is a note with no task above it")
+            else:
+                note = cell("CONTENT")
+                current = last[1].description
+                last[1].description = f"{current}\n\n{note}" if current else note
+        elif kind == "section":
+            section = cell("CONTENT") or None
+        elif kind == "task":
+            flush()
+            last = (start, _task(rows, start, cell, section, dates))
+        else:
+            rows.skip(start, f"is of the type {quoted(kind)}, which is not task, note or section")
+    flush()
+    return rows.result()
+
+
+def _task(rows: Rows, number: int, cell: Callable[[str], str], section: str | None, dates: _Dates) -> RawTask:
+    content = cell("CONTENT")
+    labels = _LABEL.findall(content)
+    title = " ".join(_LABEL.sub(" ", content).split()) if labels else content
+    priority_text = cell("PRIORITY")
+    priority = TODOIST_PRIORITIES.get(f"p{priority_text}") if priority_text else Priority.MEDIUM
+    if priority is None:
+        rows.warn(number, f"has the priority {quoted(priority_text)}, which is not 1 to 4; read as medium")
+    raw = RawTask(
+        title=title,
+        description=cell("DESCRIPTION") or None,
+        priority=priority or Priority.MEDIUM,
+        tags=[*labels, *([section] if section else [])],
+    )
+    date_text = cell("DATE") or cell("DEADLINE")
+    if date_text:
+        found = dates.read(date_text, cell("TIMEZONE"))
+        if found is None:
+            rows.warn(number, f"has the date {quoted(date_text)}, which was not understood; no due date")
+        else:
+            raw.due, raw.repeat, raw.after_completion = found
+    return raw
