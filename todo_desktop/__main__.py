@@ -7,25 +7,38 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import logging
 import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from todo_desktop import APP_ID
 from todo_desktop.cli.parser import build_parser
-from todo_desktop.core.errors import TodoError
-from todo_desktop.core.profiles import Profile, Profiles
-from todo_desktop.machine.log_files import open_log_file
-from todo_desktop.machine.paths import AppPaths
-from todo_desktop.machine.profile_store import ProfileStore
 
-log = logging.getLogger(APP_ID)
+if TYPE_CHECKING:
+    import logging
+
+    from todo_desktop.core.profiles import Profile, Profiles
+    from todo_desktop.machine.paths import AppPaths
+    from todo_desktop.machine.profile_store import ProfileStore
+
+# Kept light on purpose, logging included: ``todo-desktop add`` starts here, and hands its
+# task to an open window in little more than the time Python takes to start.
+CAPTURE_COMMANDS = {"add", "list", "done"}
+
+
+def _log() -> logging.Logger:
+    import logging
+
+    return logging.getLogger(APP_ID)
 
 
 def _setup_logging(paths: AppPaths, *, verbose: bool) -> None:
+    import logging
+
+    from todo_desktop.machine.log_files import open_log_file
+
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     console = logging.StreamHandler()
@@ -35,7 +48,7 @@ def _setup_logging(paths: AppPaths, *, verbose: bool) -> None:
     try:
         root.addHandler(open_log_file(paths.logs))
     except OSError as exc:  # a read-only home must not stop the app
-        log.warning("Not logging to a file: %s", exc)
+        _log().warning("Not logging to a file: %s", exc)
 
 
 class _DeferredProfiles:
@@ -94,9 +107,28 @@ class _CollectorPause:
 
 
 def _run_gui(paths: AppPaths, argv: list[str]) -> int:
+    from todo_desktop.cli.capture_socket import claim_window
+    from todo_desktop.ui.chrome.instance_protocol import instance_address
+
+    paths.ensure()  # the instance lock, the window settings and the profiles live there
+    # Before Qt is imported: a second start only brings the open window forward, at once,
+    # passing on its launcher's token (Wayland lets a window take the focus only with one).
+    claim = claim_window(paths.data, instance_address(paths.data), os.environ.get("XDG_ACTIVATION_TOKEN"))
+    if claim.forwarded:
+        _log().info("Todo Desktop is open already; brought its window forward")
+        return 0
+    try:
+        return _run_window(paths, argv, claim.address)
+    finally:
+        claim.release()  # after the local workspace has closed: its outbox is free now
+
+
+def _run_window(paths: AppPaths, argv: list[str], instance: str | None) -> int:
     pause = _CollectorPause()  # before the GUI's own imports
+    from todo_desktop.core.errors import TodoError
     from todo_desktop.core.ports import Workspace
     from todo_desktop.core.reachability import Reachability
+    from todo_desktop.machine.profile_store import ProfileStore
     from todo_desktop.machine.secret_store import SecretStore
     from todo_desktop.ui.app import run_gui
     from todo_desktop.ui.chrome.quit_signals import QuitSignals
@@ -118,7 +150,7 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
                     if quitting.is_set():
                         raise TodoError("Todo Desktop is quitting.")
                     secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
-                    local = open_local(paths, secrets, reachability=reachability)
+                    local = open_local(paths, secrets, reachability=reachability, daily_backup=True)
                     # Edits made while the server is unreachable wait in a file, and survive a quit.
                     durable = outbox_for(outbox_folder, "local", local.tasks)
                     opened.append((local, secrets.unusable_reason, durable))
@@ -147,7 +179,6 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
             outbox_folder=outbox_folder,
         )
 
-    paths.ensure()  # the window settings and profiles live in the config folder
     profiles = _DeferredProfiles(ProfileStore(paths.config), shared_gateway)
     left_running: list[Any] = []  # jobs still waiting for an unreachable database at quit
     # The session ending (or Ctrl+C) quits through the window, as Ctrl+Q does, and is held
@@ -163,6 +194,7 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
                 reachability=reachability,
                 left_running=left_running,
                 quit_signals=quit_signals,
+                instance_address=instance,
             )
         finally:
             # run_gui has waited for the writes (or left those retrying an unreachable
@@ -189,7 +221,9 @@ def _end_now(code: int) -> NoReturn:
     They hold nothing to lose: the person quit with every edit in the outbox file, which
     is written to disk before an edit counts, and is sent at the next start.
     """
-    log.info("Quitting without waiting for jobs still retrying the database")
+    import logging
+
+    _log().info("Quitting without waiting for jobs still retrying the database")
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
@@ -200,6 +234,13 @@ def _end_now(code: int) -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(args_list)
+    if args.command in CAPTURE_COMMANDS:
+        from todo_desktop.cli.capture import run_capture
+
+        return run_capture(args)
+    from todo_desktop.core.errors import TodoError
+    from todo_desktop.machine.paths import AppPaths
+
     paths = AppPaths.from_environment()
     _setup_logging(paths, verbose=args.verbose)
     try:

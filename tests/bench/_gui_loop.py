@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tests.bench._load import RECOUNT
 from tests.bench._raw_sql import Raw
 from todo_desktop.core.title_order import title_key
-from todo_desktop.core.values import SmartList, TaskQuery
+from todo_desktop.core.values import SmartList, TaskChanges, TaskEdit, TaskQuery
 from todo_desktop.db.local.workspace import LOCAL_DATABASE, LocalWorkspace
 from todo_desktop.ui.main_window import MainWindow
 
@@ -86,7 +86,7 @@ def load_open_tasks(local: LocalWorkspace, count: int, seed: int = 7) -> float:
 
 
 def commit_baselines(local: LocalWorkspace, edits: int) -> dict[str, list[float]]:
-    """Milliseconds per toggle committed without the GUI: the data layer (``todo_api.set_completed``
+    """Milliseconds per toggle committed without the GUI: the data layer (``todo_api.update_tasks``
     as the client role), and raw psycopg running the same UPDATE straight on the table as its
     owner (the superuser that migrated the embedded database)."""
     repo = local.tasks
@@ -96,7 +96,9 @@ def commit_baselines(local: LocalWorkspace, edits: int) -> dict[str, list[float]
     with psycopg.connect(local.server.superuser_dsn(LOCAL_DATABASE)) as conn:
         raw = Raw(conn, local.signed_in.account.id)
         sides: dict[str, Callable[[uuid.UUID, bool], object]] = {
-            "data layer set_completed": lambda tid, flag: repo.set_completed([tid], flag),
+            "data layer update_many": lambda tid, flag: repo.update_many(
+                [TaskEdit(tid, TaskChanges(completed=flag))]
+            ),
             "raw psycopg as the owner (UPDATE, COMMIT)": lambda tid, flag: raw.set_completed([tid], flag),
         }
         for name, toggle in sides.items():

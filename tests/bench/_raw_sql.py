@@ -22,6 +22,7 @@ from typing import Any
 
 import psycopg
 
+from todo_desktop.core.validation import tag_key
 from todo_desktop.core.values import SortKey, Status, TaskQuery
 from todo_desktop.db.task_queries import due_filtered
 
@@ -76,6 +77,12 @@ CHANGED_SINCE = (
 )
 
 
+TAGS = (
+    "SELECT g.name, (SELECT count(*) FROM public.task_tags x WHERE x.tag_id = g.id AND NOT x.completed) "
+    "FROM public.tags g WHERE g.user_id = %(uid)s ORDER BY g.name_key"
+)
+
+
 def update_sql(columns: tuple[str, ...]) -> str:
     assert columns and set(columns) <= set(UPDATABLE)
     assignments = ", ".join(f"{c} = %({c})s" for c in columns)
@@ -84,42 +91,63 @@ def update_sql(columns: tuple[str, ...]) -> str:
     )
 
 
+# A list filtered by tag reads the tag's task_tags rows, which carry copies of each task's
+# sort keys (revision 0007), in the list's order, and each task by its id.
+_SORTED = {"completed", "due_date", "priority_rank", "created_at", "updated_at", "title_key", "id"}
+TAGGED_FROM = (
+    "public.task_tags x JOIN public.tasks t ON t.id = x.task_id "
+    "WHERE x.tag_id = (SELECT g.id FROM public.tags g "
+    "WHERE g.user_id = %(uid)s AND g.name_key = %(tag_key)s) "
+    "AND t.user_id = %(uid)s AND "
+)
+
+
 def page_sql(q: TaskQuery, due_part: str | None) -> str:
     """One keyset page, built as ``todo_api.tasks_page`` builds it."""
     keys, descending = ORDERS[q.sort]
-    where = ["user_id = %(uid)s"]
+
+    def col(name: str) -> str:  # where a column is read: the task, or its task_tags row
+        if q.tag is None:
+            return name
+        return ("x.task_id" if name == "id" else f"x.{name}") if name in _SORTED else f"t.{name}"
+
+    where = [] if q.tag is not None else ["user_id = %(uid)s"]
     completed = (
         False if q.overdue_at is not None else {Status.OPEN: False, Status.COMPLETED: True}.get(q.status)
     )
     if completed is not None:
-        where.append("completed" if completed else "NOT completed")
+        where.append(col("completed") if completed else f"NOT {col('completed')}")
     if q.priorities:
-        where.append("priority = ANY(%(priorities)s)")
+        where.append(f"{col('priority')} = ANY(%(priorities)s)")
     if q.due_after is not None:
-        where.append("due_date >= %(due_after)s")
+        where.append(f"{col('due_date')} >= %(due_after)s")
     if q.due_before is not None:
-        where.append("due_date < %(due_before)s")
+        where.append(f"{col('due_date')} < %(due_before)s")
     if q.overdue_at is not None:
-        where.append("due_date < %(overdue_at)s")
+        where.append(f"{col('due_date')} < %(overdue_at)s")
     if q.text:
-        where.append("(title ILIKE %(pattern)s ESCAPE '\\' OR description ILIKE %(pattern)s ESCAPE '\\')")
+        like = "ILIKE %(pattern)s ESCAPE '\\'"
+        where.append(f"({col('title')} {like} OR {col('description')} {like})")
     cursor_keys = keys
     if due_part == "undated":  # in the order they were made; the cursor's k1 is created_at
-        where.append("due_date IS NULL")
+        where.append(f"{col('due_date')} IS NULL")
         keys = cursor_keys = ("created_at",)
     elif due_part == "dated":
-        where.append("due_date IS NOT NULL")
+        where.append(f"{col('due_date')} IS NOT NULL")
     if q.after is not None:
-        left = ", ".join((*cursor_keys, "id"))
+        left = ", ".join(col(k) for k in (*cursor_keys, "id"))
         names = ["k1"] if due_part == "undated" else [f"k{i}" for i in range(len(cursor_keys))]
         right = ", ".join([*(f"%({n})s" for n in names), "%(after_id)s"])
         where.append(f"({left}) {'<' if descending else '>'} ({right})")
     direction = " DESC" if descending else ""
-    order_by = ", ".join(f"{k}{direction}" for k in (*keys, "id"))
-    return (
-        f"SELECT {PAGE_COLUMNS} FROM public.tasks WHERE {' AND '.join(where)} "
-        f"ORDER BY {order_by} LIMIT %(limit)s"
-    )
+    order_by = ", ".join(f"{col(k)}{direction}" for k in (*keys, "id"))
+    if q.tag is None:
+        return (
+            f"SELECT {PAGE_COLUMNS} FROM public.tasks WHERE {' AND '.join(where)} "
+            f"ORDER BY {order_by} LIMIT %(limit)s"
+        )
+    columns = ", ".join(f"t.{c}" for c in PAGE_COLUMNS.split(", "))
+    return f"SELECT {columns} FROM {TAGGED_FROM}{' AND '.join(where)} ORDER BY {order_by} LIMIT %(limit)s"
 
 
 def page_params(q: TaskQuery, uid: uuid.UUID, fetch: int) -> dict[str, Any]:
@@ -131,6 +159,7 @@ def page_params(q: TaskQuery, uid: uuid.UUID, fetch: int) -> dict[str, Any]:
         "due_before": q.due_before,
         "overdue_at": q.overdue_at,
         "pattern": None,
+        "tag_key": None if q.tag is None else tag_key(q.tag),
     }
     if q.text:
         escaped = q.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -203,6 +232,10 @@ class Raw:
     ) -> list[tuple[Any, ...]]:
         times = {"now": now, "today": today, "tomorrow": tomorrow, "upcoming_end": upcoming_end}
         return self._one(COUNTS, times)
+
+    def tags(self) -> list[tuple[Any, ...]]:
+        """The person's tags by name, each with its open tasks counted from task_tags."""
+        return self._one(TAGS, {})
 
     def changed_since(self, since: datetime, limit: int) -> list[tuple[Any, ...]]:
         return self._one(CHANGED_SINCE, {"since": since, "limit": limit})

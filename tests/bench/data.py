@@ -17,13 +17,11 @@ Quick run: ``python -m tests.bench.data --users 50 --tasks 20000 --heavy 5000``
 from __future__ import annotations
 
 import argparse
-import math
 import shutil
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -31,9 +29,20 @@ from typing import Any
 import psycopg
 
 from tests.bench import _load
+from tests.bench._data_report import Op, Timed, ids_differ, measure, misses, report
+from tests.bench._data_tags import BUSY_TAG, index_sizes, tag_tasks
 from tests.bench._raw_sql import Raw
 from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
-from todo_desktop.core.values import Cursor, Priority, SmartList, TaskChanges, TaskDraft, TaskEdit, TaskQuery
+from todo_desktop.core.values import (
+    Cursor,
+    Priority,
+    SmartList,
+    SortKey,
+    TaskChanges,
+    TaskDraft,
+    TaskEdit,
+    TaskQuery,
+)
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.connect.engine import create_db_engine
 from todo_desktop.db.connect.urls import parse_database_url
@@ -43,54 +52,8 @@ from todo_desktop.db.roles import rls_bypass_warning
 from todo_desktop.db.task_queries import _COUNT_ORDER
 from todo_desktop.db.tasks import TaskRepository
 
-TARGET_P99_MS = 5.0  # reads
-TARGET_RATIO = 2.0  # reads
-TARGET_WRITE_RATIO = 1.5  # writes: a commit waits for its fsync on both sides
 CHANGES = 20  # rows the changed-since poll finds
 BATCH = 50  # tasks in one edit of a selection
-Timed = Callable[[int], Callable[[], object]]
-
-
-@dataclass
-class Op:
-    """One operation. ``layer(i)`` and ``raw(i)`` return the call to time for iteration i (any
-    set-up they need runs untimed), each side on its own row where the operation writes;
-    ``check()`` runs both once, untimed, and says how their answers differ."""
-
-    name: str
-    layer: Timed
-    raw: Timed
-    write: bool = False
-    check: Callable[[], str | None] | None = None
-    statements: list[tuple[str, Any]] = field(default_factory=list)  # the raw side's, for EXPLAIN
-
-
-def pct(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))] * 1000
-
-
-def measure(op: Op, warmup: int, iterations: int) -> tuple[list[float], list[float]]:
-    layer: list[float] = []
-    raw: list[float] = []
-    for i in range(warmup + iterations):
-        calls = {"layer": op.layer(i), "raw": op.raw(i)}
-        order = ("layer", "raw") if i % 2 else ("raw", "layer")
-        for side in order:
-            t0 = time.perf_counter()
-            calls[side]()
-            seconds = time.perf_counter() - t0
-            if i >= warmup:
-                (layer if side == "layer" else raw).append(seconds)
-    return layer, raw
-
-
-def _ids_differ(layer: list[uuid.UUID], raw: list[uuid.UUID]) -> str | None:
-    if layer == raw:
-        return None
-    pairs = enumerate(zip(layer, raw, strict=False))
-    first = next((k for k, (a, b) in pairs if a != b), min(len(layer), len(raw)))
-    return f"{len(layer)} rows through the layer, {len(raw)} raw; they differ from row {first}"
 
 
 def build_ops(
@@ -160,7 +123,7 @@ def build_ops(
     def listing(query: TaskQuery) -> tuple[Timed, Timed, Callable[[], str | None]]:
         def check() -> str | None:
             layer_ids = [t.id for t in repo.list(query).tasks]
-            return _ids_differ(layer_ids, [r[0] for r in raw.page(query, query.limit + 1)[: query.limit]])
+            return ids_differ(layer_ids, [r[0] for r in raw.page(query, query.limit + 1)[: query.limit]])
 
         return (
             lambda i: lambda: repo.list(query),
@@ -186,7 +149,7 @@ def build_ops(
         # Runs just before the operation is timed, after the writes above changed rows.
         since["at"] = _since(raw)
         layer_ids = [t.id for t in repo.changed_since(since["at"], 500)]
-        return _ids_differ(layer_ids, [r[0] for r in raw.changed_since(since["at"], 500)])
+        return ids_differ(layer_ids, [r[0] for r in raw.changed_since(since["at"], 500)])
 
     def side(
         s: tuple[list[uuid.UUID], list[uuid.UUID]], k: int, call: Callable[[uuid.UUID], object]
@@ -218,9 +181,24 @@ def build_ops(
         ("filtered (high+urgent, 7 d)", filtered),
         (f"text search '{_load.SEARCH_WORD}'", TaskQuery(text=_load.SEARCH_WORD)),
     ]
+    # A list filtered by tag: its first page, and a later page by title (revision 0007).
+    tagged = TaskQuery(tag=BUSY_TAG)
+    queries.append((f"tag-filtered page (#{BUSY_TAG})", tagged))
+    by_title = TaskQuery(tag=BUSY_TAG, sort=SortKey.TITLE)
+    later = repo.list(TaskQuery(tag=BUSY_TAG, sort=SortKey.TITLE, limit=500)).next_cursor
+    if later is not None:
+        queries.append(
+            (f"tag page 6, by title (#{BUSY_TAG})", TaskQuery(**{**_fields(by_title), "after": later}))
+        )
     for name, query in queries:
         layer, raw_call, check = listing(query)
         ops.append(Op(name, layer, raw_call, check=check))
+
+    def tags_check() -> str | None:
+        layer_tags = [(t.name, t.open_count) for t in repo.tags()]
+        return None if layer_tags == raw.tags() else f"layer {layer_tags}, raw {raw.tags()}"
+
+    ops.append(Op("tag list with open counts", lambda i: repo.tags, lambda i: raw.tags, check=tags_check))
     ops += [
         Op(
             "smart-list counts",
@@ -236,6 +214,10 @@ def build_ops(
         ),
     ]
     return ops
+
+
+def _fields(query: TaskQuery) -> dict[str, object]:
+    return {name: getattr(query, name) for name in query.__slots__}
 
 
 def _since(raw: Raw) -> datetime:
@@ -278,8 +260,12 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
         f"Loaded {args.tasks:,} tasks ({args.heavy:,} for {_load.HEAVY_EMAIL}) in "
         f"{time.perf_counter() - t_all:.1f} s in total."
     )
+    for what, secs in tag_tasks(setup).items():
+        print(f"  {what}: {secs:.1f} s")
     for fact in _load.server_facts(setup):
         print(f"  {fact}")
+    for line in index_sizes(setup):
+        print(f"  {line}")
     waited, probe = _load.settle(setup, users.ids[-1])
     print(f"Waited {waited:.0f} s for the disk to absorb the load (commit probe p50 {probe:.2f} ms).")
 
@@ -322,7 +308,7 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
         conn_rows = _load.connection_times(db.engine, setup.dsn(_load.CLIENT), args.iterations)
         report(rows, conn_rows, args)
         if not args.no_explain:
-            slow = [op for op, layer, raw_s in rows if _misses(op, layer, raw_s)]
+            slow = [op for op, layer, raw_s in rows if misses(op, layer, raw_s)]
             if slow:
                 print("\nEXPLAIN (ANALYZE, BUFFERS) of the raw SQL of the operations that miss a target:")
             for op in slow:
@@ -332,47 +318,6 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
     finally:
         owner.close()
         db.dispose()
-
-
-def _misses(op: Op, layer: list[float], raw: list[float]) -> list[str]:
-    lp, rp = pct(layer, 0.99), pct(raw, 0.99)
-    if op.write:
-        return ["ratio"] if lp > TARGET_WRITE_RATIO * rp else []
-    return [w for w, bad in (("p99", lp > TARGET_P99_MS), ("ratio", lp > TARGET_RATIO * rp)) if bad]
-
-
-def report(
-    rows: list[tuple[Op, list[float], list[float]]],
-    conn_rows: list[tuple[str, list[float]]],
-    args: argparse.Namespace,
-) -> None:
-    mode = "no prepared statements (--pooled)" if args.pooled else "psycopg auto-prepare on (default)"
-    print(
-        f"\n{args.iterations} timed iterations per operation after {args.warmup} warm-up; layer and "
-        f"raw (direct table SQL as the owner) alternate; {mode}. Times in ms."
-    )
-    head = (
-        f"{'operation':<30} {'layer p50':>9} {'layer p99':>9} {'raw p50':>8} {'raw p99':>8} "
-        f"{'p99/p99':>7}  {'target':<22} verdict"
-    )
-    print(head)
-    print("-" * len(head))
-    for op, layer, raw in rows:
-        lp, rp = pct(layer, 0.99), pct(raw, 0.99)
-        target = (
-            f"p99 <= {TARGET_WRITE_RATIO:g}x raw"
-            if op.write
-            else f"p99 <= {TARGET_P99_MS:g} ms, <= {TARGET_RATIO:g}x"
-        )
-        misses = _misses(op, layer, raw)
-        verdict = "hold" if not misses else "MISS " + "+".join(misses)
-        print(
-            f"{op.name:<30} {pct(layer, 0.5):9.2f} {lp:9.2f} {pct(raw, 0.5):8.2f} {rp:8.2f} "
-            f"{lp / rp:6.2f}x  {target:<22} {verdict}"
-        )
-    print()
-    for name, samples in conn_rows:
-        print(f"{name:<34} p50 {pct(samples, 0.5):7.2f}  p99 {pct(samples, 0.99):7.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:

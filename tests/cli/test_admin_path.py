@@ -30,8 +30,9 @@ from PySide6.QtCore import QSettings
 from tests.cli.test_cli import empty_database
 from tests.support import role_helpers
 from tests.support.database import PASSWORD, PgCluster, Roles
-from tests.support.gui_fakes import MemoryTasks, key, opener_for, shown_titles
+from tests.support.gui_fakes import key, opener_for, shown_titles
 from tests.support.memory_keyring import MemoryKeyring
+from tests.support.memory_tasks import MemoryTasks
 from tests.support.repo import ROOT
 from tests.support.shared_helpers import add_profile, make_gateway
 from tests.ui.accounts.test_gui_accounts_flow import press, sign_in_dialog, wait_for_list

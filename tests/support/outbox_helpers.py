@@ -21,6 +21,8 @@ from todo_desktop.core.values import (
     Priority,
     SortKey,
     Status,
+    TagCount,
+    TagRemoval,
     Task,
     TaskChanges,
     TaskDraft,
@@ -78,6 +80,22 @@ class Switched:
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         self._check()
         return self.inner.counts(now, zone)
+
+    def tags(self) -> list[TagCount]:
+        self._check()
+        return self.inner.tags()
+
+    def rename_tag(self, old: str, new: str) -> int:
+        self._check(write=True)
+        return self.inner.rename_tag(old, new)
+
+    def delete_tag(self, name: str) -> TagRemoval:
+        self._check(write=True)
+        return self.inner.delete_tag(name)
+
+    def restore_tag(self, removal: TagRemoval) -> int:
+        self._check(write=True)
+        return self.inner.restore_tag(removal)
 
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
         self._check()

@@ -339,7 +339,10 @@ def test_a_new_task_the_database_fails_on_unexpectedly_is_kept_and_sent_later(
     """Not an outage, not a refusal of the task itself (here: the role lost a privilege):
     the typed task stays, waiting, and lands once when the database takes it again."""
     durable = outbox_for(folder, "local", switched)
-    signature = "todo_api.create_task(uuid, text, text, text, text, timestamptz, boolean)"
+    signature = (
+        "todo_api.create_task(uuid, text, text, text, text, timestamptz, boolean, "
+        "text[], text[], text, boolean)"
+    )
     with test_db.superuser() as su:
         su.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM todo_app")
     try:

@@ -9,7 +9,7 @@ import weakref
 
 from PySide6.QtCore import QCoreApplication
 
-from tests.support.gui_fakes import make_task
+from tests.support.memory_tasks import make_task
 from todo_desktop.ui.collector import CollectorPacing
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 

@@ -12,16 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-from tests.support.gui_fakes import (
-    ALICE,
-    REFUSED,
-    MemoryTasks,
-    key,
-    make_task,
-    select_rows,
-    settle,
-    window_maker,
-)
+from tests.support.gui_fakes import key, select_rows, settle, window_maker
+from tests.support.memory_tasks import ALICE, REFUSED, MemoryTasks, make_task
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.values import Priority
 from todo_desktop.ui.accounts.workspace_switch import KEYRING_NOTE

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
-from tests.support.gui_fakes import NOW, key, select_rows, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, shown_titles, window_maker
+from tests.support.memory_tasks import NOW
 from todo_desktop.core.clock import LocalZone, end_of_day
 from todo_desktop.core.errors import NotFoundError
 from todo_desktop.core.values import Priority

@@ -25,15 +25,8 @@ from PySide6.QtCore import (
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
-from tests.support.gui_fakes import (
-    NOW,
-    REFUSED,
-    MemoryTasks,
-    RefusingTasks,
-    make_task,
-    many_tasks,
-    opener_for,
-)
+from tests.support.gui_fakes import opener_for
+from tests.support.memory_tasks import NOW, REFUSED, MemoryTasks, RefusingTasks, make_task, many_tasks
 from todo_desktop.core.errors import TodoError
 from todo_desktop.core.failures import UNEXPECTED
 from todo_desktop.core.ports import Workspace

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+from typing import Any
 
 from todo_desktop import APP_NAME, __version__
 
@@ -11,8 +13,34 @@ from todo_desktop import APP_NAME, __version__
 DEFAULT_CONNECTION_LIMIT = 10
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse makes a formatter for every argument added, and by default each asks
+    shutil for the terminal's width: importing shutil is about 10 ms, a tenth of what
+    ``todo-desktop add`` may take. The same width, asked of the OS directly."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            width = int(os.environ.get("COLUMNS", "0"))
+        except ValueError:
+            width = 0
+        if width <= 0:
+            try:
+                width = os.get_terminal_size().columns
+            except OSError:  # not a terminal
+                width = 80
+        super().__init__(prog, width=width - 2)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser with that formatter; the subcommands' parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="todo-desktop",
         description=f"{APP_NAME}: a keyboard-first task manager on PostgreSQL.",
     )
@@ -57,4 +85,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     disable.add_argument("name", help="the client role to disable")
     disable.add_argument("--database-url", help="the owner's URL; defaults to $TODO_DATABASE_URL")
+    _capture_commands(commands)
     return parser
+
+
+def _capture_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``add``, ``list`` and ``done`` (todo_desktop.cli.capture)."""
+    add = commands.add_parser(
+        "add",
+        help="add a task, read as quick add reads it ('Call mom tomorrow at 5pm !high #family')",
+        description="Add a task. With the window open it appears there at once.",
+    )
+    add.add_argument("text", nargs="+", metavar="TEXT", help="the task, in the quick-add language")
+    add.add_argument("--dry-run", action="store_true", help="print what would be added, add nothing")
+    add.add_argument(
+        "--now", metavar="ISO-8601", help="the moment relative dates count from (default: now; zone: TZ)"
+    )
+    done = commands.add_parser("done", help="complete tasks by the start of their id (see list)")
+    done.add_argument("ids", nargs="+", metavar="ID-PREFIX", help="at least 4 hex digits of a task's id")
+    listing = commands.add_parser("list", help="print the tasks of a list, one a line, with a short id")
+    listing.add_argument(
+        "--list",
+        default="inbox",
+        metavar="LIST",
+        help="inbox (default), today, upcoming, overdue, completed, or #tag",
+    )
+    for command in (add, listing, done):
+        command.add_argument("--profile", metavar="NAME", help="a connection profile's name (default: Local)")
+        # SUPPRESS: given before the command, -v is not undone by this default.
+        command.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log debug details"
+        )
+    for command in (add, listing):
+        command.add_argument("--json", action="store_true", help="print JSON instead of text")

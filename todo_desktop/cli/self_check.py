@@ -16,7 +16,7 @@ from typing import TextIO, TypeVar
 
 from todo_desktop import __version__
 from todo_desktop.core.errors import NotFoundError, NotSignedInError, TodoError
-from todo_desktop.core.values import Priority, Status, TaskChanges, TaskDraft, TaskQuery
+from todo_desktop.core.values import Priority, Status, TaskChanges, TaskDraft, TaskEdit, TaskQuery
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.connect.engine import create_db_engine, single_connection
 from todo_desktop.db.connect.urls import parse_database_url
@@ -89,7 +89,8 @@ def run_self_check(out: TextIO | None = None) -> int:
             lambda: tasks_a.update(task.id, TaskChanges(title="Edited", priority=Priority.URGENT)),
         )
         _expect(edited.title == "Edited" and edited.priority is Priority.URGENT, "edit did not stick")
-        done = step("complete it", lambda: tasks_a.toggle(edited))
+        completing = [TaskEdit(edited.id, TaskChanges(completed=True), edited.updated_at)]
+        done = step("complete it", lambda: tasks_a.update_many(completing).stored[0])
         _expect(done.completed, "completion did not stick")
         seen = step("list A's open tasks", lambda: tasks_a.list(TaskQuery()))
         _expect(seen.tasks == (), "a completed task showed among open ones")

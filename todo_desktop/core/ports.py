@@ -18,6 +18,8 @@ from todo_desktop.core.values import (
     Account,
     BatchOutcome,
     ListCounts,
+    TagCount,
+    TagRemoval,
     Task,
     TaskChanges,
     TaskDraft,
@@ -49,8 +51,18 @@ class TaskService(Protocol):
     # Tasks changed after `since` (a database time, e.g. the newest updated_at seen), oldest
     # first; deletions do not show, so a view still reloads in full now and then.
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]: ...
-    def list(self, query: TaskQuery) -> TaskPage: ...
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts: ...
+    # Tags, compared case-insensitively and kept as first spelled. ``tags``: every tag of the
+    # person, by name, with its count of open tasks (0 too: a tag lasts until deleted).
+    def tags(self) -> list[TagCount]: ...
+    # Renames a tag on every task (into one the person has: they merge); returns how many
+    # tasks changed, 0 when there is no such tag.
+    def rename_tag(self, old: str, new: str) -> int: ...
+    # Takes a tag off every task and forgets it; the result names the tasks, for the undo.
+    def delete_tag(self, name: str) -> TagRemoval: ...
+    # Undo of delete_tag: the tag on those tasks again; returns how many got it back.
+    def restore_tag(self, removal: TagRemoval) -> int: ...
+    def list(self, query: TaskQuery) -> TaskPage: ...  # last: its name would shadow list[...] above
 
 
 class PendingEdits(Protocol):
@@ -176,6 +188,18 @@ class ReadOnlyTasks:
         self._refuse()
 
     def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome:
+        self._refuse()
+
+    def tags(self) -> list[TagCount]:
+        return self._inner.tags()
+
+    def rename_tag(self, old: str, new: str) -> int:
+        self._refuse()
+
+    def delete_tag(self, name: str) -> TagRemoval:
+        self._refuse()
+
+    def restore_tag(self, removal: TagRemoval) -> int:
         self._refuse()
 
     def list(self, query: TaskQuery) -> TaskPage:  # last: its name would shadow list[...] above

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from todo_desktop.core import repeats
 from todo_desktop.core.errors import InputErrors, ValidationError
 from todo_desktop.core.values import Priority, TaskChanges, TaskDraft
 
@@ -22,6 +23,8 @@ EMAIL_MAX = 255
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
 SEARCH_MAX = 200
+TAG_MAX = 64  # characters of one tag
+TAGS_PER_TASK = 20  # the database's default limit (todo_auth.settings.max_tags_per_task)
 # Dates outside this window are typos (year 20255) or overflow PostgreSQL's range.
 EARLIEST_DUE = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST_DUE = datetime(9999, 1, 1, tzinfo=UTC)
@@ -140,6 +143,60 @@ def password(value: str) -> str:
     return value
 
 
+def tag_key(name: str) -> str:
+    """Tags compare case-insensitively and by canonical form: #Home, #home and #HOME are one.
+    The same key as the quick-add language's (``quick_entry.tokens.tag_key``, a test keeps
+    them equal); the database compares these keys, byte by byte."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def tag(value: str) -> str:
+    """One tag as the quick-add language reads it after its #: a letter, then letters, marks,
+    digits, - and _ (any script). A leading # is dropped; the spelling is kept."""
+    if not isinstance(value, str):
+        raise ValidationError("tags", "A tag must be text.")
+    _check_text("tags", "A tag", value)
+    cleaned = value.strip().removeprefix("#")
+    if not cleaned:
+        raise ValidationError("tags", "A tag cannot be empty.")
+    if len(cleaned) > TAG_MAX:
+        raise ValidationError("tags", f"A tag is at most {TAG_MAX} characters.")
+    first, rest = cleaned[0], cleaned[1:]
+    if not unicodedata.category(first).startswith("L") or any(
+        ch not in "-_" and unicodedata.category(ch)[0] not in "LMN" for ch in rest
+    ):
+        raise ValidationError(
+            "tags", "A tag must start with a letter and hold only letters, digits, - and _."
+        )
+    return unicodedata.normalize("NFC", cleaned)
+
+
+def tags(values: object) -> tuple[str, ...]:
+    """A task's tags, each checked, in the order given; one per key, as first spelled."""
+    if isinstance(values, str) or not isinstance(values, (tuple, list)):
+        raise ValidationError("tags", "Tags must be a list of names.")
+    if len(values) > 10 * TAGS_PER_TASK:  # before checking each: a pasted thousand is refused now
+        raise ValidationError("tags", f"A task can have at most {TAGS_PER_TASK} tags.")
+    kept: dict[str, str] = {}
+    for value in values:
+        name = tag(value)
+        kept.setdefault(tag_key(name), name)
+    if len(kept) > TAGS_PER_TASK:
+        raise ValidationError("tags", f"A task can have at most {TAGS_PER_TASK} tags.")
+    return tuple(kept.values())
+
+
+def repeat(value: str | None) -> str | None:
+    """A repeat rule of the supported subset (see ``core.repeats``), written as stored."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        _check_text("repeat", "Repeat", value)
+        if not value.strip():
+            return None
+    return repeats.canonical(value)
+
+
 def search_text(value: str) -> str:
     _check_text("search", "Search", value)
     cleaned = value.strip()
@@ -172,8 +229,11 @@ def draft(value: TaskDraft) -> TaskDraft:
             lambda: description(value.description),
             lambda: priority(value.priority),
             lambda: due_date(value.due_date),
+            lambda: tags(value.tags),
+            lambda: repeat(value.repeat),
         ]
     )
+    rule = repeat(value.repeat)
     return TaskDraft(
         id=value.id,
         title=title(value.title),
@@ -181,6 +241,9 @@ def draft(value: TaskDraft) -> TaskDraft:
         priority=priority(value.priority),
         due_date=due_date(value.due_date),
         completed=bool(value.completed),
+        tags=tags(value.tags),
+        repeat=rule,
+        repeat_after_completion=bool(value.repeat_after_completion) and rule is not None,
     )
 
 
@@ -193,6 +256,9 @@ def changes(value: TaskChanges) -> dict[str, object]:
         "priority": priority,
         "due_date": lambda v: due_date(v),  # type: ignore[arg-type]
         "completed": lambda v: bool(v),
+        "tags": tags,
+        "repeat": lambda v: repeat(v),  # type: ignore[arg-type]
+        "repeat_after_completion": lambda v: bool(v),
     }
     collect([lambda k=k, v=v: rules[k](v) for k, v in raw.items()])  # type: ignore[misc]
     return {k: rules[k](v) for k, v in raw.items()}

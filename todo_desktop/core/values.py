@@ -153,13 +153,31 @@ class TaskChanges:
 
 
 @dataclass(frozen=True, slots=True)
+class NextOccurrence:
+    """The task that completing a repeating task makes (see ``core.repeats``).
+
+    ``id`` is derived from the completed task's id and due date, so the outbox replaying a
+    completion, or a retry after a lost COMMIT, names the same task and the database makes
+    it once. Sent with an un-completion (an undo), it names the occurrence to take back.
+    """
+
+    id: uuid.UUID
+    due_date: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class TaskEdit:
     """One task's part of an edit of several: its changes, and the version (``updated_at``)
-    of the task the person changed; None writes whatever the version."""
+    of the task the person changed; None writes whatever the version.
+
+    ``next``: with ``completed=True``, the occurrence to create if the stored task repeats
+    (exactly once, in the same transaction); with ``completed=False``, the occurrence a
+    completion created, deleted in the same transaction (undo takes back both halves)."""
 
     task_id: uuid.UUID
     changes: TaskChanges
     expected_version: datetime | None = None
+    next: NextOccurrence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +194,9 @@ class BatchOutcome:
     stale: tuple[Task, ...] = ()  # as stored now (theirs); nothing of the batch written to them
     gone: tuple[uuid.UUID, ...] = ()
     deleted: tuple[uuid.UUID, ...] = ()
+    # The next occurrences of the repeating tasks the batch completed (made now, or already
+    # made by an earlier attempt of the same completion), as stored.
+    created: tuple[Task, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

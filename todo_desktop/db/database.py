@@ -23,6 +23,7 @@ from todo_desktop.db.connect import deadline
 from todo_desktop.db.connect.error_mapping import SESSION_ENDED, map_error
 from todo_desktop.db.connect.retry import Verdict, classify, with_retries
 from todo_desktop.db.connect.urls import ConnectionTarget
+from todo_desktop.db.task_errors import map_task_error
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ class Database:
             try:
                 return with_retries(attempt, budget=self.retry_budget, on_wait=on_wait)
             except Exception as exc:
-                raise map_error(exc, where=self.target.described) from exc
+                raise (map_task_error(exc) or map_error(exc, where=self.target.described)) from exc
             finally:
                 self._operation.waiting = None
                 self._connect_finished()

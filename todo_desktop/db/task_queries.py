@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Executable
 
+from todo_desktop.core.validation import tag_key
 from todo_desktop.core.values import Cursor, ListCounts, SmartList, SortKey, Status, Task, TaskQuery
 from todo_desktop.db.task_sql import COUNTS, PAGE, task_from_tuple
 
@@ -51,6 +52,7 @@ def page_params(q: TaskQuery, fetch: int, due_part: str | None) -> dict[str, Any
         "pattern": f"%{_escape_like(q.text)}%" if q.text else None,
         "due_part": due_part,
         "limit": fetch,
+        "tag_key": None if q.tag is None else tag_key(q.tag),
         **cursor,
     }
 

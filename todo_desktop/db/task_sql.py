@@ -51,14 +51,19 @@ TASK_COLUMNS = (
     "completed_at",
     "title_key",
     "priority_rank",
+    "tags",
+    "repeat_rule",
+    "repeat_after_completion",
 )
-EDIT_COLUMNS = ("outcome", *TASK_COLUMNS[:9])
+# todo_api.task_edit: a task with its outcome in front.
+EDIT_COLUMNS = ("outcome", *TASK_COLUMNS)
 UPDATABLE = ("title", "description", "priority", "due_date", "completed")
 _PRIORITY = {p.value: p for p in Priority}
 _TIME = DateTime(timezone=True)
 
 
 def task_from_tuple(row: Sequence[object]) -> Task:
+    tags = row[11]
     return Task(
         id=row[0],  # type: ignore[arg-type]
         title=row[1],  # type: ignore[arg-type]
@@ -69,6 +74,9 @@ def task_from_tuple(row: Sequence[object]) -> Task:
         created_at=row[6],  # type: ignore[arg-type]
         updated_at=row[7],  # type: ignore[arg-type]
         completed_at=row[8],  # type: ignore[arg-type]
+        tags=tuple(tags) if tags else (),  # type: ignore[arg-type]
+        repeat=row[12],  # type: ignore[arg-type]
+        repeat_after_completion=bool(row[13]),
     )
 
 
@@ -111,6 +119,7 @@ PAGE = _rows_of(
         _p("after_rank", SmallInteger()),
         _p("after_text", Text()),
         _p("limit", Integer()),
+        _p("tag_key", Text()),
     ),
     TASK_COLUMNS,
 )
@@ -142,10 +151,15 @@ CREATE = _rows_of(
         _p("priority", Text()),
         _p("due_date", _TIME),
         _p("completed", Boolean()),
+        _p("tag_names", ARRAY(Text())),
+        _p("tag_keys", ARRAY(Text())),
+        _p("repeat", Text()),
+        _p("after_completion", Boolean()),
     ),
     TASK_COLUMNS,
 )
 
+# One task's edit: ``columns`` names the fields it sets (ONE_TASK_FIELDS).
 UPDATE = _rows_of(
     func.todo_api.update_task(
         _in_session(_p("id", Uuid())),
@@ -157,9 +171,14 @@ UPDATE = _rows_of(
         _p("priority", Text()),
         _p("due_date", _TIME),
         _p("completed", Boolean()),
+        _p("tag_names", ARRAY(Text())),
+        _p("tag_keys", ARRAY(Text())),
+        _p("repeat", Text()),
+        _p("after_completion", Boolean()),
     ),
     EDIT_COLUMNS,
 )
+ONE_TASK_FIELDS = (*UPDATABLE, "tags", "repeat", "repeat_after_completion")
 
 # A batch: arrays of one value per task (see todo_api.update_tasks); FIELDS are the bits of
 # the fields each task sets.
@@ -174,10 +193,26 @@ UPDATE_MANY = _rows_of(
         _p("priorities", ARRAY(Text())),
         _p("dues", ARRAY(_TIME)),
         _p("completed", ARRAY(Boolean())),
+        _p("tag_counts", ARRAY(Integer())),
+        _p("tag_names", ARRAY(Text())),
+        _p("tag_keys", ARRAY(Text())),
+        _p("repeats", ARRAY(Text())),
+        _p("after_completion", ARRAY(Boolean())),
+        _p("next_ids", ARRAY(Uuid())),
+        _p("next_dues", ARRAY(_TIME)),
     ),
     EDIT_COLUMNS,
 )
-FIELDS = {"title": 1, "description": 2, "priority": 4, "due_date": 8, "completed": 16}
+FIELDS = {
+    "title": 1,
+    "description": 2,
+    "priority": 4,
+    "due_date": 8,
+    "completed": 16,
+    "tags": 32,
+    "repeat": 64,
+    "repeat_after_completion": 128,
+}
 
 DELETE = _rows_of(
     func.todo_api.delete_tasks(_in_session(_p("ids", ARRAY(Uuid()))), _p("versions", ARRAY(_TIME))),
@@ -195,10 +230,31 @@ RESTORE = _rows_of(
         _p("completed", ARRAY(Boolean())),
         _p("created", ARRAY(_TIME)),
         _p("completed_at", ARRAY(_TIME)),
+        _p("tag_counts", ARRAY(Integer())),
+        _p("tag_names", ARRAY(Text())),
+        _p("tag_keys", ARRAY(Text())),
+        _p("repeats", ARRAY(Text())),
+        _p("after_completion", ARRAY(Boolean())),
     ),
     TASK_COLUMNS,
 )
 
 CHANGED_SINCE = _rows_of(
     func.todo_api.changed_since(_in_session(_p("since", _TIME)), _p("limit", Integer())), TASK_COLUMNS
+)
+
+# Tags: see todo_api.tags, rename_tag, delete_tag and restore_tag. Keys are the tags' folded
+# forms (validation.tag_key), which the database compares.
+TAGS = select(func.todo_api.tags(_in_session(_p("limit", Integer()))).table_valued("name", "open_count"))
+
+RENAME_TAG = select(
+    func.todo_api.rename_tag(
+        _in_session(_p("old_key", Text())), _p("new_name", Text()), _p("new_key", Text())
+    )
+)
+
+DELETE_TAG = select(func.todo_api.delete_tag(_in_session(_p("key", Text()))).table_valued("name", "task_ids"))
+
+RESTORE_TAG = select(
+    func.todo_api.restore_tag(_in_session(_p("name", Text())), _p("key", Text()), _p("ids", ARRAY(Uuid())))
 )

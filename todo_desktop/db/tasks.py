@@ -19,6 +19,8 @@ from todo_desktop.core.title_order import title_key
 from todo_desktop.core.values import (
     BatchOutcome,
     ListCounts,
+    TagCount,
+    TagRemoval,
     Task,
     TaskChanges,
     TaskDraft,
@@ -33,6 +35,7 @@ from todo_desktop.db.task_queries import count_lists, list_page
 GONE = "That task no longer exists; it may have been deleted elsewhere."
 MAX_BULK = 10_000
 MAX_CHANGED = 1000
+MAX_TAGS = 10_000  # as todo_api.tags allows; an account holds 1,000 by default
 
 
 def _check_size(count: int) -> None:
@@ -49,14 +52,21 @@ def _ids(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
 
 def _outcome(ids: Sequence[uuid.UUID], rows: Sequence[Sequence[Any]]) -> BatchOutcome:
     """A batch's rows (todo_api.task_edit) sorted out, in the order of ``ids``. A task with
-    no row was not there, or not the caller's."""
-    by_id: dict[uuid.UUID, tuple[str, Task]] = {r[1]: (r[0], task_sql.task_from_tuple(r[1:])) for r in rows}
+    no row was not there, or not the caller's. Rows of other ids are the next occurrences
+    of repeating tasks: made by a completion ('next'), or taken back by an undo ('deleted')."""
+    asked = set(ids)
+    by_id: dict[uuid.UUID, tuple[str, Task]] = {
+        r[1]: (r[0], task_sql.task_from_tuple(r[1:])) for r in rows if r[1] in asked
+    }
     found = [(i, by_id[i][0], by_id[i][1]) for i in ids if i in by_id]
+    others = [(r[0], r[1]) for r in rows if r[1] not in asked]
     return BatchOutcome(
         stored=tuple(t for _, o, t in found if o in ("updated", "unchanged")),
         stale=tuple(t for _, o, t in found if o == "stale"),
         gone=tuple(i for i in ids if i not in by_id),
-        deleted=tuple(i for i, o, _ in found if o == "deleted"),
+        deleted=tuple(i for i, o, _ in found if o == "deleted")
+        + tuple(i for o, i in others if o == "deleted"),
+        created=tuple(task_sql.task_from_tuple(r[1:]) for r in rows if r[1] not in asked and r[0] == "next"),
     )
 
 
@@ -65,7 +75,32 @@ def _column_value(value: Any) -> Any:
 
 
 def _draft_of(task: Task) -> TaskDraft:
-    return TaskDraft(task.title, task.description, task.priority, task.due_date, task.completed, task.id)
+    return TaskDraft(
+        task.title,
+        task.description,
+        task.priority,
+        task.due_date,
+        task.completed,
+        task.id,
+        task.tags,
+        task.repeat,
+        task.repeat_after_completion,
+    )
+
+
+def _flat_tags(lists: Sequence[tuple[str, ...] | None]) -> dict[str, Any]:
+    """Per task its count of tags (None: not set), and every name and key one task after
+    another: the layout of the todo_api functions' tag arrays."""
+    names = [name for tags in lists if tags for name in tags]
+    return {
+        "tag_counts": [None if tags is None else len(tags) for tags in lists],
+        "tag_names": names,
+        "tag_keys": [validation.tag_key(name) for name in names],
+    }
+
+
+def _tag_key(name: str) -> str:
+    return validation.tag_key(validation.tag(name))
 
 
 class TaskRepository:
@@ -96,8 +131,11 @@ class TaskRepository:
             "priority": clean.priority.value,
             "due_date": clean.due_date,
             "completed": clean.completed,
+            "tag_names": list(clean.tags),
+            "tag_keys": [validation.tag_key(t) for t in clean.tags],
+            "repeat": clean.repeat,
+            "after_completion": clean.repeat_after_completion,
         }
-
         # A retry after a lost COMMIT gets the first attempt's row back; no row at all means
         # the id belongs to someone else.
         return self._one(self._write(task_sql.CREATE, params))
@@ -118,11 +156,17 @@ class TaskRepository:
         values = validation.changes(changes)
         if not values:
             return self.get(task_id)
-        columns = [c for c in task_sql.UPDATABLE if c in values]
+        columns = [c for c in task_sql.ONE_TASK_FIELDS if c in values]
         params: dict[str, Any] = {c: _column_value(values.get(c)) for c in task_sql.UPDATABLE}
         params |= {"id": task_id, "expected": expected_version, "columns": columns}
         params["title_key"] = title_key(params["title"]) if params["title"] is not None else None
-
+        tags = values.get("tags")
+        params |= {
+            "tag_names": list(tags) if isinstance(tags, tuple) else None,
+            "tag_keys": [validation.tag_key(t) for t in tags] if isinstance(tags, tuple) else None,
+            "repeat": values.get("repeat"),
+            "after_completion": values.get("repeat_after_completion"),
+        }
         rows = self._write(task_sql.UPDATE, params)
         if not rows:
             raise NotFoundError(GONE)
@@ -147,6 +191,8 @@ class TaskRepository:
             raise ValueError("a batch may name each task once")
         if any(e.expected_version is not None and e.expected_version.tzinfo is None for e in edits):
             raise ValueError("expected versions must be timezone-aware")
+        if any(e.next and e.next.due_date is not None and e.next.due_date.tzinfo is None for e in edits):
+            raise ValueError("next occurrences must be due at timezone-aware times")
         # Every one checked before anything is sent; a selection shares one TaskChanges.
         checked = {c: validation.changes(c) for c in {e.changes for e in edits}}
         if not edits:
@@ -156,6 +202,7 @@ class TaskRepository:
         values = [checked[e.changes] for e in edits]
         keys = {t: title_key(t) for v in values if isinstance(t := v.get("title"), str)}
         titles = [v.get("title") for v in values]
+        nexts = [e.next for e in edits]
         params: dict[str, Any] = {
             "ids": [e.task_id for e in edits],
             "versions": [e.expected_version for e in edits],
@@ -166,6 +213,11 @@ class TaskRepository:
             "priorities": [_column_value(v.get("priority")) for v in values],
             "dues": [v.get("due_date") for v in values],
             "completed": [v.get("completed") for v in values],
+            **_flat_tags([v.get("tags") for v in values]),  # type: ignore[misc]
+            "repeats": [v.get("repeat") for v in values],
+            "after_completion": [v.get("repeat_after_completion") for v in values],
+            "next_ids": [n.id if n else None for n in nexts],
+            "next_dues": [n.due_date if n else None for n in nexts],
         }
         return _outcome(ids, self._write(task_sql.UPDATE_MANY, params))
 
@@ -209,6 +261,9 @@ class TaskRepository:
             "completed": [d.completed for _, d in drafts],
             "created": [s.created_at for s, _ in drafts],
             "completed_at": [s.completed_at for s, _ in drafts],
+            **_flat_tags([d.tags for _, d in drafts]),
+            "repeats": [d.repeat for _, d in drafts],
+            "after_completion": [d.repeat_after_completion for _, d in drafts],
         }
         by_id = {r[0]: task_sql.task_from_tuple(r) for r in self._write(task_sql.RESTORE, params)}
         return BatchOutcome(
@@ -237,14 +292,46 @@ class TaskRepository:
         rows = self._read(task_sql.CHANGED_SINCE, {"since": since, "limit": limit})
         return [task_sql.task_from_tuple(r) for r in rows]
 
-    def list(self, query: TaskQuery) -> TaskPage:
-        if query.text:
-            query = replace(query, text=validation.search_text(query.text))
-        page, cursor = list_page(self._read, query)
-        return TaskPage(tasks=page, next_cursor=cursor)
+    # -- tags ---------------------------------------------------------------------------
+
+    def tags(self) -> list[TagCount]:
+        """The person's tags, by name, each with how many open tasks have it."""
+        rows: list[Any] = self._read(task_sql.TAGS, {"limit": MAX_TAGS})
+        return [TagCount(row[0], int(row[1])) for row in rows]
+
+    def rename_tag(self, old: str, new: str) -> int:
+        """Rename tag ``old`` (any case) to ``new`` on every task; into a tag the person already
+        has, the two become one. Returns how many tasks changed (0: no such tag)."""
+        name = validation.tag(new)
+        params = {"old_key": _tag_key(old), "new_name": name, "new_key": validation.tag_key(name)}
+        return int(self._write(task_sql.RENAME_TAG, params)[0][0])
+
+    def delete_tag(self, name: str) -> TagRemoval:
+        """Take tag ``name`` (any case) off every task and forget it; what it was on comes
+        back, for `restore_tag`. No such tag: no tasks."""
+        rows: list[Any] = self._write(task_sql.DELETE_TAG, {"key": _tag_key(name)})
+        if not rows:
+            return TagRemoval(validation.tag(name), ())
+        return TagRemoval(rows[0][0], tuple(rows[0][1]))
+
+    def restore_tag(self, removal: TagRemoval) -> int:
+        """Undo of `delete_tag`: the tag again, on those of its tasks still there. Returns how
+        many got it back."""
+        ids = _ids(removal.task_ids)
+        name = validation.tag(removal.name)
+        params = {"name": name, "key": validation.tag_key(name), "ids": sorted(ids)}
+        return int(self._write(task_sql.RESTORE_TAG, params)[0][0])
 
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         today = local_day_start(now, zone)
         tomorrow = local_day_start(now, zone, 1)
         end = local_day_start(now, zone, 1 + UPCOMING_DAYS)
         return count_lists(self._read, now, today, tomorrow, end)
+
+    def list(self, query: TaskQuery) -> TaskPage:  # last: its name would shadow list[...] above
+        if query.text:
+            query = replace(query, text=validation.search_text(query.text))
+        if query.tag is not None:
+            query = replace(query, tag=validation.tag(query.tag))
+        page, cursor = list_page(self._read, query)
+        return TaskPage(tasks=page, next_cursor=cursor)

@@ -32,12 +32,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from todo_desktop.core.values import Task, TaskChanges
+from todo_desktop.core.values import NextOccurrence, Task, TaskChanges
 from todo_desktop.machine.atomic_file import fsync_folder
 from todo_desktop.sync.outbox_file import (
     Entry,
     changes_from_json,
     changes_to_json,
+    next_from_json,
+    next_to_json,
     read_lines,
     task_from_json,
     task_to_json,
@@ -60,6 +62,9 @@ class Conflict:
     # Versions made up for the optimistic results of the person's edits; once the person
     # chooses, they stand for the chosen version, so the window's next edit builds on it.
     made: tuple[str, ...] = ()
+    # The next occurrence the person's completion of a repeating task names (or its undo):
+    # keeping their side makes it (or takes it back), as the edit would have.
+    next: NextOccurrence | None = None
 
 
 def merged(first: TaskChanges | None, later: TaskChanges | None) -> TaskChanges | None:
@@ -73,7 +78,14 @@ def joined(old: Conflict, new: Conflict) -> Conflict:
     """One conflict for the task: the newest version of theirs, all of the person's side."""
     theirs = new.theirs if new.theirs.updated_at >= old.theirs.updated_at else old.theirs
     made = tuple(dict.fromkeys(old.made + new.made))
-    return Conflict(old.task_id, theirs, merged(old.mine, new.mine), old.deleting or new.deleting, made)
+    return Conflict(
+        old.task_id,
+        theirs,
+        merged(old.mine, new.mine),
+        old.deleting or new.deleting,
+        made,
+        new.next or old.next,
+    )
 
 
 def conflict_to_json(conflict: Conflict) -> Entry:
@@ -83,6 +95,7 @@ def conflict_to_json(conflict: Conflict) -> Entry:
         "mine": None if conflict.mine is None else changes_to_json(conflict.mine),
         "deleting": conflict.deleting,
         "made": list(conflict.made),
+        "next": None if conflict.next is None else next_to_json(conflict.next),
     }
 
 
@@ -94,6 +107,7 @@ def conflict_from_json(data: Entry) -> Conflict:
         mine=None if mine is None else changes_from_json(mine),
         deleting=bool(data.get("deleting")),
         made=tuple(str(v) for v in data.get("made") or ()),
+        next=next_from_json(data.get("next")),
     )
 
 

@@ -19,6 +19,7 @@ from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
 from todo_desktop.core.values import (
     BatchOutcome,
     ListCounts,
+    NextOccurrence,
     Priority,
     SmartList,
     Task,
@@ -36,7 +37,16 @@ def quoted(title: str, most: int = 40) -> str:
 
 
 # The fields a person edits: a version differing in nothing else is no news to them.
-EDITED_FIELDS = ("title", "description", "completed", "priority", "due_date")
+EDITED_FIELDS = (
+    "title",
+    "description",
+    "completed",
+    "priority",
+    "due_date",
+    "tags",
+    "repeat",
+    "repeat_after_completion",
+)
 RECENT_WRITES = 200
 
 
@@ -55,15 +65,20 @@ def changed_elsewhere(before: Task, after: Task, others: int) -> str:
     return f"{name} and {others:,} more task{'' if others == 1 else 's'} were changed on another device."
 
 
-def applied(task: Task, changes: TaskChanges) -> Task:
-    """``task`` as it will look once ``changes`` are stored (the optimistic guess)."""
+def applied(task: Task, changes: TaskChanges, now: datetime | None = None) -> Task:
+    """``task`` as it will look once ``changes`` are stored (the optimistic guess), for the
+    window and the outbox alike: the fields given, as the input rules clean them (tags as
+    given, each once; a rule as the database writes it), a version made ``now`` (default:
+    this moment), and ``completed_at`` following a change of ``completed``. Changes the
+    database will refuse leave the task as it is: nothing shown may look saved."""
     try:
         values = validation.changes(changes)
     except ValidationError:
-        return task  # the database will refuse it; show nothing that looks saved
-    guess = replace(task, updated_at=utc_now(), **values)  # type: ignore[arg-type]
+        return task
+    when = utc_now() if now is None else now
+    guess = replace(task, updated_at=when, **values)  # type: ignore[arg-type]
     if "completed" in values and values["completed"] != task.completed:
-        guess = replace(guess, completed_at=utc_now() if guess.completed else None)
+        guess = replace(guess, completed_at=when if guess.completed else None)
     return guess
 
 
@@ -141,6 +156,10 @@ class BatchResult:
     stored: list[Task]
     stale: list[Task] = field(default_factory=list)  # as stored now (theirs)
     gone: list[uuid.UUID] = field(default_factory=list)
+    # The next occurrences the batch's completions made (or had made), as stored, and those
+    # its un-completions took back.
+    created: list[Task] = field(default_factory=list)
+    deleted: list[uuid.UUID] = field(default_factory=list)
 
 
 def versioned_batch(
@@ -148,13 +167,18 @@ def versioned_batch(
     update_many: Callable[[Sequence[TaskEdit]], BatchOutcome],
     changes: Mapping[uuid.UUID, TaskChanges],
     bases: Mapping[uuid.UUID, datetime] | None = None,
+    *,
+    nexts: Mapping[uuid.UUID, NextOccurrence] | None = None,
 ) -> BatchResult:
     """Run on the write thread: one ``update_many`` (one transaction) for every task in
     ``changes``, each based on the version the database last confirmed for it, keeping
     ``versions`` in step. ``bases`` overrides the version to expect (Keep mine: the version
     the person chose over). A task whose last write met another device's version is not
-    sent until the person chooses: it would overwrite what they have not seen."""
+    sent until the person chooses: it would overwrite what they have not seen. ``nexts``:
+    per repeating task, the occurrence its completion makes (``core.repeats``), or that
+    its un-completion takes back, in the same transaction."""
     bases = bases or {}
+    nexts = nexts or {}
     waiting: list[Task] = []
     edits: list[TaskEdit] = []
     for task_id, change in changes.items():
@@ -162,14 +186,21 @@ def versioned_batch(
         if theirs is not None:
             waiting.append(theirs)
         else:
-            edits.append(TaskEdit(task_id, change, bases.get(task_id) or versions.expected(task_id)))
+            expected = bases.get(task_id) or versions.expected(task_id)
+            edits.append(TaskEdit(task_id, change, expected, nexts.get(task_id)))
     outcome = update_many(edits) if edits else BatchOutcome()
-    for task in outcome.stored:
+    for task in (*outcome.stored, *outcome.created):
         versions.resolve(task.id)
         versions.stored(task)
     for theirs in outcome.stale:
         versions.conflict(theirs)
-    return BatchResult(list(outcome.stored), waiting + list(outcome.stale), list(outcome.gone))
+    return BatchResult(
+        list(outcome.stored),
+        waiting + list(outcome.stale),
+        list(outcome.gone),
+        created=list(outcome.created),
+        deleted=list(outcome.deleted),
+    )
 
 
 def restored_batch(

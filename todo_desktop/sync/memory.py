@@ -11,7 +11,8 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,8 @@ class KnownTasks:
         self._tasks: OrderedDict[uuid.UUID, Task] = OrderedDict()
         # (task id, version made up for an optimistic result) -> the version stored for it
         self.versions: OrderedDict[tuple[str, str], str] = OrderedDict()
+        # A tag's delete as guessed here -> the tasks the database took it from (outbox_tags)
+        self.removals: OrderedDict[tuple[str, tuple[uuid.UUID, ...]], tuple[uuid.UUID, ...]] = OrderedDict()
 
     def get(self, task_id: uuid.UUID) -> Task | None:
         with self._lock:
@@ -50,10 +53,29 @@ class KnownTasks:
                 if isinstance(item, Task):
                     self.remember(item)
         elif isinstance(result, BatchOutcome):
-            for task in (*result.stored, *result.stale):
+            for task in (*result.stored, *result.stale, *result.created):
                 self.remember(task)
             self.forget((*result.gone, *result.deleted))
         return result
+
+    def all(self) -> list[Task]:
+        with self._lock:
+            return list(self._tasks.values())
+
+    def retag(self, change: Callable[[Task], tuple[str, ...] | None]) -> list[uuid.UUID]:
+        """Every known task whose tags ``change`` changes (None: unchanged) remembered with
+        the new ones; returns their ids. Their versions stay: a version is the database's."""
+        with self._lock:
+            changed = {
+                t.id: replace(t, tags=new) for t in self._tasks.values() if (new := change(t)) is not None
+            }
+            self._tasks.update(changed)
+        return list(changed)
+
+    def removed(self, key: tuple[str, tuple[uuid.UUID, ...]], real: tuple[uuid.UUID, ...]) -> None:
+        self.removals[key] = real
+        while len(self.removals) > 100:
+            self.removals.popitem(last=False)
 
     def forget(self, task_ids: Iterable[uuid.UUID]) -> None:
         with self._lock:

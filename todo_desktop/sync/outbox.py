@@ -42,6 +42,11 @@ delete by id), so replaying one whose COMMIT outcome was lost is harmless. Decis
 - A failed attempt backs off (1 s, doubling to 30 s) before the next automatic flush, so an
   outage does not cost every edit the data layer's whole retry budget; ``flush()`` itself
   always tries.
+- Completing a repeating task shows its next occurrence at once: the edit names it (its id
+  derived from the task, see ``core.repeats``), so the one shown offline is the one the
+  database makes when the completion is replayed, once; an undo names it to take it back.
+- Tag operations (rename, delete, the undo of a delete) are queued like edits, and shown at
+  once on the tasks this computer knows (``todo_desktop.sync.outbox_tags``).
 """
 
 from __future__ import annotations
@@ -55,9 +60,14 @@ from typing import TypeVar
 
 from todo_desktop.core import validation
 from todo_desktop.core.ports import TaskService
+from todo_desktop.core.repeats import next_task
+from todo_desktop.core.validation import tag_key
 from todo_desktop.core.values import (
     BatchOutcome,
     ListCounts,
+    NextOccurrence,
+    TagCount,
+    TagRemoval,
     Task,
     TaskChanges,
     TaskDraft,
@@ -67,11 +77,11 @@ from todo_desktop.core.values import (
     guess_task,
 )
 from todo_desktop.sync.conflicts import Conflict
+from todo_desktop.sync.edit_versions import applied
 from todo_desktop.sync.outbox_file import (
     Entry,
     Outbox,
     QueuedEditError,
-    applied_values,
     changes_to_json,
     draft_to_json,
     edit_to_json,
@@ -79,6 +89,7 @@ from todo_desktop.sync.outbox_file import (
     when_to_json,
 )
 from todo_desktop.sync.outbox_queue import QUEUED, OutboxQueue
+from todo_desktop.sync.outbox_tags import removal_key, renamed, spelled, with_tag, without
 
 __all__ = ["QUEUED", "DurableTasks", "QueuedEditError", "outbox_for"]
 
@@ -114,24 +125,26 @@ class DurableTasks(OutboxQueue):
             lambda: self.known.get(clean.id) or guess,
         )
 
-    def _guess(self, task_id: uuid.UUID, values: dict[str, object], now: datetime) -> Task:
+    def _guess(self, task_id: uuid.UUID, changes: TaskChanges, now: datetime) -> Task:
         known = self.known.get(task_id)
         if known is None:
             raise QueuedEditError(QUEUED)
-        return self.known.remember(applied_values(known, values, now))
+        return self.known.remember(applied(known, changes, now))
 
-    def _join_waiting(self, task_id: uuid.UUID, changes: TaskChanges, now: datetime) -> bool:
+    def _join_waiting(
+        self, task_id: uuid.UUID, changes: TaskChanges, now: datetime, nxt: NextOccurrence | None = None
+    ) -> bool:
         """True if the task waits for the person's choice: an edit made without seeing their
         version either joins that question instead of being sent."""
         waiting = self._conflicts.get(task_id)
         if waiting is not None:
-            self._conflicts.put(Conflict(task_id, waiting.theirs, changes, made=(now.isoformat(),)))
+            self._conflicts.put(Conflict(task_id, waiting.theirs, changes, made=(now.isoformat(),), next=nxt))
         return waiting is not None
 
     def update(
         self, task_id: uuid.UUID, changes: TaskChanges, expected_version: datetime | None = None
     ) -> Task:
-        values = validation.changes(changes)
+        validation.changes(changes)  # refused now, before anything is queued
         expected_version = self.known.real_version(task_id, expected_version)
         now = _now()
         entry: Entry = {
@@ -143,7 +156,7 @@ class DurableTasks(OutboxQueue):
         }
 
         def guess() -> Task:
-            return self._guess(task_id, values, now)
+            return self._guess(task_id, changes, now)
 
         def stored() -> Task:
             if self._conflicts.get(task_id) is not None:  # the flush set it aside
@@ -163,27 +176,49 @@ class DurableTasks(OutboxQueue):
         edits = [
             replace(e, expected_version=self.known.real_version(e.task_id, e.expected_version)) for e in edits
         ]
+        changes = {e.task_id: e.changes for e in edits}
+        nexts = {e.task_id: e.next for e in edits if e.next is not None}
         now = _now()
 
         def guess(task_id: uuid.UUID) -> Task:
-            return self._guess(task_id, values[task_id], now)
+            return self._guess(task_id, changes[task_id], now)
 
         def guessed() -> BatchOutcome:
-            return BatchOutcome(stored=tuple(map(guess, values)))
+            # As the database will do it: a repeating task completed here makes its next
+            # occurrence (the id the edit names), an undo takes it back.
+            before = {i: self.known.get(i) for i in nexts}
+            stored = tuple(map(guess, values))
+            created, deleted = [], []
+            for task in stored:
+                nxt, was = nexts.get(task.id), before.get(task.id)
+                if (
+                    nxt is not None
+                    and task.completed
+                    and was is not None
+                    and not was.completed
+                    and task.repeat
+                ):
+                    created.append(self.known.remember(next_task(task, nxt, now)))
+                elif nxt is not None and not task.completed:
+                    deleted.append(nxt.id)
+            self.known.forget(deleted)
+            return BatchOutcome(stored=stored, created=tuple(created), deleted=tuple(deleted))
 
         def stored() -> BatchOutcome:
             # A flush sent it at once: each task as stored, or guessed if it was set aside.
             aside = {i for i in values if self._conflicts.get(i) is not None}
             known = {i: t for i in values if (t := self.known.get(i)) is not None}
+            made = [t for n in nexts.values() if (t := self.known.get(n.id)) is not None]
             return BatchOutcome(
                 stored=tuple(
                     guess(i) if i in aside else known[i] for i in values if i in aside or i in known
                 ),
                 gone=tuple(i for i in values if i not in aside and i not in known),
+                created=tuple(t for t in made if not t.completed),
             )
 
         with self._lock:
-            held = {e.task_id for e in edits if self._join_waiting(e.task_id, e.changes, now)}
+            held = {e.task_id for e in edits if self._join_waiting(e.task_id, e.changes, now, e.next)}
             sent = [e for e in edits if e.task_id not in held]
             if not sent:
                 return guessed()
@@ -253,6 +288,67 @@ class DurableTasks(OutboxQueue):
             lambda: BatchOutcome(stored=tuple(self.known.remember(t) for t in tasks)),
             lambda: BatchOutcome(stored=tuple(self.known.get(t.id) or t for t in tasks)),
         )
+
+    # -- tags: queued like edits, shown at once on the tasks known here --------------------
+
+    def tags(self) -> list[TagCount]:
+        return self._answered(self.inner.tags())
+
+    def _retagging(
+        self,
+        entry: Entry,
+        send: Callable[[], _T],
+        change: Callable[[Task], tuple[str, ...] | None],
+        guess: Callable[[list[uuid.UUID]], _T],
+    ) -> _T:
+        """A tag operation: sent now, or queued; either way the tasks known here follow it."""
+
+        def sent() -> _T:
+            result = send()
+            self.known.retag(change)
+            return result
+
+        def guessed() -> _T:
+            return guess(self.known.retag(change))
+
+        return self._write(entry, sent, guessed, guessed)
+
+    def rename_tag(self, old: str, new: str) -> int:
+        old_name, new_name = validation.tag(old), validation.tag(new)
+        entry = {"op": "rename_tag", "old": old_name, "new": new_name}
+        return self._retagging(
+            entry,
+            lambda: self.inner.rename_tag(old_name, new_name),
+            lambda task: renamed(task.tags, tag_key(old_name), new_name),
+            len,
+        )
+
+    def delete_tag(self, name: str) -> TagRemoval:
+        clean = validation.tag(name)
+        key = tag_key(clean)
+        with self._lock:
+            had = [t for t in self.known.all() if spelled(t.tags, key) is not None]
+            named = spelled(had[0].tags, key) if had else None
+            entry = {"op": "delete_tag", "name": named or clean, "ids": sorted(str(t.id) for t in had)}
+            return self._retagging(
+                entry,
+                lambda: self.inner.delete_tag(clean),
+                lambda task: without(task.tags, key),
+                lambda ids: TagRemoval(named or clean, tuple(sorted(ids))),
+            )
+
+    def restore_tag(self, removal: TagRemoval) -> int:
+        name = validation.tag(removal.name)
+        # A delete made offline named the tasks known here; once replayed, all it took from.
+        real = self.known.removals.get(removal_key(name, removal.task_ids), ())
+        ids = tuple(sorted({*removal.task_ids, *real}))
+        entry = {"op": "restore_tag", "name": name, "ids": sorted(str(i) for i in removal.task_ids)}
+        wanted = set(ids)
+
+        def change(task: Task) -> tuple[str, ...] | None:
+            return with_tag(task.tags, name) if task.id in wanted else None
+
+        return self._retagging(entry, lambda: self.inner.restore_tag(TagRemoval(name, ids)), change, len)
 
     def list(self, query: TaskQuery) -> TaskPage:  # last: its name would shadow list[...] above
         page = self._answered(self.inner.list(query))

@@ -20,13 +20,13 @@ import re
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from todo_desktop.core.errors import DatabaseUnavailableError
-from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft, TaskEdit
+from todo_desktop.core.values import NextOccurrence, Priority, Task, TaskChanges, TaskDraft, TaskEdit
 from todo_desktop.machine.atomic_file import write_atomically
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,24 @@ def when_from_json(value: Any) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+# Tags and repeats came with revision 0007: entries queued before it have none, and replay
+# as tasks without them.
+def _extras_to_json(value: Task | TaskDraft) -> Entry:
+    return {
+        "tags": list(value.tags),
+        "repeat": value.repeat,
+        "repeat_after_completion": value.repeat_after_completion,
+    }
+
+
+def _extras_from_json(data: Entry) -> dict[str, Any]:
+    return {
+        "tags": tuple(data.get("tags") or ()),
+        "repeat": data.get("repeat"),
+        "repeat_after_completion": bool(data.get("repeat_after_completion")),
+    }
+
+
 def draft_to_json(draft: TaskDraft) -> Entry:
     return {
         "id": str(draft.id),
@@ -147,6 +165,7 @@ def draft_to_json(draft: TaskDraft) -> Entry:
         "priority": draft.priority.value,
         "due_date": when_to_json(draft.due_date),
         "completed": draft.completed,
+        **_extras_to_json(draft),
     }
 
 
@@ -158,6 +177,7 @@ def draft_from_json(data: Entry) -> TaskDraft:
         due_date=when_from_json(data["due_date"]),
         completed=bool(data["completed"]),
         id=uuid.UUID(data["id"]),
+        **_extras_from_json(data),
     )
 
 
@@ -180,20 +200,36 @@ def changes_from_json(data: Entry) -> TaskChanges:
         values["priority"] = Priority(values["priority"])
     if values.get("due_date") is not None:
         values["due_date"] = when_from_json(values["due_date"])
+    if values.get("tags") is not None:
+        values["tags"] = tuple(values["tags"])
     return TaskChanges(**values)
 
 
+def next_to_json(occurrence: NextOccurrence) -> Entry:
+    return {"id": str(occurrence.id), "due_date": when_to_json(occurrence.due_date)}
+
+
+def next_from_json(data: Entry | None) -> NextOccurrence | None:
+    return None if not data else NextOccurrence(uuid.UUID(data["id"]), when_from_json(data["due_date"]))
+
+
 def edit_to_json(edit: TaskEdit) -> Entry:
-    return {
+    out: Entry = {
         "id": str(edit.task_id),
         "changes": changes_to_json(edit.changes),
         "expected": when_to_json(edit.expected_version),
     }
+    if edit.next is not None:  # the same id every time it is sent: made once
+        out["next"] = next_to_json(edit.next)
+    return out
 
 
 def edit_from_json(data: Entry) -> TaskEdit:
     return TaskEdit(
-        uuid.UUID(data["id"]), changes_from_json(data["changes"]), when_from_json(data.get("expected"))
+        uuid.UUID(data["id"]),
+        changes_from_json(data["changes"]),
+        when_from_json(data.get("expected")),
+        next_from_json(data.get("next")),
     )
 
 
@@ -208,6 +244,7 @@ def task_to_json(task: Task) -> Entry:
         "created_at": when_to_json(task.created_at),
         "updated_at": when_to_json(task.updated_at),
         "completed_at": when_to_json(task.completed_at),
+        **_extras_to_json(task),
     }
 
 
@@ -225,6 +262,7 @@ def task_from_json(data: Entry) -> Task:
         created_at=created,
         updated_at=updated,
         completed_at=when_from_json(data["completed_at"]),
+        **_extras_from_json(data),
     )
 
 
@@ -233,13 +271,6 @@ def task_from_json(data: Entry) -> Task:
 
 class QueuedEditError(DatabaseUnavailableError):
     """The database is unreachable; the edit is queued but cannot be shown optimistically."""
-
-
-def applied_values(task: Task, values: dict[str, Any], now: datetime) -> Task:
-    guess = replace(task, updated_at=now, **values)
-    if "completed" in values and values["completed"] != task.completed:
-        guess = replace(guess, completed_at=now if guess.completed else None)
-    return guess
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,13 +297,18 @@ def made_versions(entry: Entry) -> dict[str, str]:
         return {entry["draft"]["id"]: v}
     if op == "update":
         return {entry["id"]: v}
-    if op == "edits":
-        return {e["id"]: v for e in entry["edits"]}
+    if op == "edits":  # and the next occurrences its completions made
+        made = {e["id"]: v for e in entry["edits"]}
+        return made | {e["next"]["id"]: v for e in entry["edits"] if e.get("next") and _completes(e)}
     if op == "set_completed":
         return dict.fromkeys(entry["ids"], v)
     if op == "restore":
         return {entry["task"]["id"]: v}
     return {}
+
+
+def _completes(edit: Entry) -> bool:
+    return bool(edit["changes"].get("completed"))
 
 
 def with_real_version(entry: Entry, versions: Mapping[tuple[str, str], str]) -> Entry:

@@ -18,6 +18,7 @@ from todo_desktop.core.values import Task
 from todo_desktop.sync.conflicts import KEEP_MINE, Conflict, ConflictFile
 from todo_desktop.sync.memory import KnownTasks
 from todo_desktop.sync.outbox_file import Entry, FlushReport, Outbox, made_versions, with_real_version
+from todo_desktop.sync.outbox_tags import with_real_removal
 from todo_desktop.sync.refusals import REFUSED_FOR_GOOD, not_saved
 from todo_desktop.sync.replay import replay_keeping
 
@@ -147,6 +148,8 @@ class OutboxQueue:
             if conflict is None:
                 return None
             self.known.stored_as(conflict.theirs, *conflict.made)
+            if conflict.next is not None and conflict.mine is not None and conflict.mine.completed:
+                self.known.forget([conflict.next.id])  # shown for the completion, never made
             return self.known.remember(conflict.theirs)
 
     # -- replaying ----------------------------------------------------------------------
@@ -160,7 +163,7 @@ class OutboxQueue:
             head = self.outbox.first()
             if head is None:
                 break
-            entry = with_real_version(head, versions)
+            entry = with_real_removal(with_real_version(head, versions), self.known.removals)
             try:
                 outcome = replay_keeping(self.inner, entry, self._conflicts)
             except REFUSED_FOR_GOOD as exc:
@@ -181,6 +184,8 @@ class OutboxQueue:
                 dropped += len(outcome.problems)
                 problems.extend(outcome.problems)
                 self._came_back()
+                if outcome.removed is not None:
+                    self.known.removed(*outcome.removed)
                 replayed.update(dict.fromkeys(outcome.deleted))
                 made = made_versions(entry)
                 for task in outcome.stored:
@@ -196,11 +201,13 @@ class OutboxQueue:
 
     def _keep_versions(self, versions: Mapping[tuple[str, str], str]) -> None:
         # The made-up versions of edits already stored live in memory only: write the real
-        # ones into what is left, so a restart can still replay the chain.
-        if not versions:
+        # ones into what is left, so a restart can still replay the chain (and the tasks a
+        # replayed tag delete took its tag from, into the undo waiting behind it).
+        removals = self.known.removals
+        if not versions and not removals:
             return
         entries = self.outbox.entries()
-        updated = [with_real_version(e, versions) for e in entries]
+        updated = [with_real_removal(with_real_version(e, versions), removals) for e in entries]
         if updated != entries:
             self.outbox.replace_all(updated)
 

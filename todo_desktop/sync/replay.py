@@ -13,7 +13,14 @@ a conflict (``todo_desktop.sync.conflicts``) while the rest of the batch is writ
 of a batch that no longer exists is dropped with one sentence, and the rest is written.
 
 Entries the previous release queued (``update``, ``set_completed``, ``restore``; ``delete``
-without the versions seen) replay for one more release, mapped to the calls of this one.
+without the versions seen) replay for one more release, mapped to the calls of this one; so do
+entries queued before tags and repeats (they have none of either).
+
+A completion of a repeating task names its next occurrence (always the same id), and the
+database makes it only when that completion moves the task from open to completed: replayed
+after a lost COMMIT, or again after a crash, it finds the task completed and makes nothing.
+Tag operations replay as they were made; a delete's answer (every task it took the tag from)
+is kept for the undo that may follow it in the queue (``todo_desktop.sync.outbox_tags``).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from datetime import datetime
 
 from todo_desktop.core.errors import NotFoundError, StaleEditError
 from todo_desktop.core.ports import TaskService
-from todo_desktop.core.values import BatchOutcome, Task, TaskChanges, TaskEdit
+from todo_desktop.core.values import BatchOutcome, TagRemoval, Task, TaskChanges, TaskEdit
 from todo_desktop.sync.conflicts import KEEP_MINE, Conflict, ConflictFile
 from todo_desktop.sync.outbox_file import (
     Entry,
@@ -35,6 +42,7 @@ from todo_desktop.sync.outbox_file import (
     task_from_json,
     when_from_json,
 )
+from todo_desktop.sync.outbox_tags import removal_key
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +68,8 @@ class Replayed:
     sent: bool = True  # something of it reached the database
     made: tuple[str, ...] = ()  # versions made up for the person's edits, now stored ones
     problems: tuple[str, ...] = ()  # parts the database refused for good, one sentence each
+    # A tag's delete: (its key and the tasks guessed here, the tasks the database took it from)
+    removed: tuple[tuple[str, tuple[uuid.UUID, ...]], tuple[uuid.UUID, ...]] | None = None
 
 
 def replay_keeping(inner: TaskService, entry: Entry, kept: ConflictFile) -> Replayed:
@@ -83,6 +93,17 @@ def replay_keeping(inner: TaskService, entry: Entry, kept: ConflictFile) -> Repl
         return _restore(inner, [task_from_json(t) for t in entry.get("tasks") or [entry["task"]]], kept)
     if op == KEEP_MINE:
         return _keep_mine(inner, uuid.UUID(entry["id"]), kept)
+    if op == "rename_tag":  # renaming a tag that is gone already renames nothing
+        inner.rename_tag(entry["old"], entry["new"])
+        return Replayed([], [])
+    if op == "delete_tag":
+        removal = inner.delete_tag(entry["name"])
+        return Replayed(
+            [], [], removed=(removal_key(entry["name"], entry.get("ids") or []), removal.task_ids)
+        )
+    if op == "restore_tag":
+        inner.restore_tag(TagRemoval(entry["name"], tuple(uuid.UUID(i) for i in entry["ids"])))
+        return Replayed([], [])
     raise ValueError(f"unknown outbox operation {op!r}")
 
 
@@ -110,15 +131,16 @@ def _edits(inner: TaskService, edits: list[TaskEdit], entry: Entry, kept: Confli
     sent = [e for e in edits if e.task_id not in waiting]
     outcome = inner.update_many(sent) if sent else BatchOutcome()
     changes = {e.task_id: e.changes for e in edits}
+    nexts = {e.task_id: e.next for e in edits}
     theirs = [w.theirs for w in waiting.values()] + list(outcome.stale)
     for current in theirs:
-        kept.put(Conflict(current.id, current, changes[current.id], made=made))
+        kept.put(Conflict(current.id, current, changes[current.id], made=made, next=nexts[current.id]))
     if theirs:
         log.info("Outbox: %d edit(s) of a batch met newer versions; kept for a choice", len(theirs))
     problems = (gone_from_batch(len(outcome.gone)),) if outcome.gone else ()
     return Replayed(
-        list(outcome.stored),
-        list(outcome.gone),
+        [*outcome.stored, *outcome.created],  # with the next occurrences its completions made
+        [*outcome.gone, *outcome.deleted],  # and those its undos took back
         conflicts=len(theirs),
         sent=bool(outcome.stored),
         problems=problems,
@@ -169,8 +191,13 @@ def _keep_mine(inner: TaskService, task_id: uuid.UUID, kept: ConflictFile) -> Re
     if conflict.mine is None:
         kept.remove(task_id)  # nothing of the person's to send
         return Replayed([], [], sent=False)
+    made: list[Task] = []
+    taken: list[uuid.UUID] = []
     try:
-        task = inner.update(task_id, conflict.mine, conflict.theirs.updated_at)
+        if conflict.next is None:
+            task = inner.update(task_id, conflict.mine, conflict.theirs.updated_at)
+        else:  # with the occurrence the completion makes (or its undo takes back)
+            task, made, taken = _sent_with_next(inner, conflict)
     except StaleEditError as exc:
         kept.put(replace(conflict, theirs=exc.current))  # the same side, against the newer one
         return Replayed([], [], conflicts=1, sent=False)
@@ -178,4 +205,18 @@ def _keep_mine(inner: TaskService, task_id: uuid.UUID, kept: ConflictFile) -> Re
         kept.remove(task_id)  # deleted elsewhere meanwhile: nothing left to choose
         raise
     kept.remove(task_id)
-    return Replayed([task], [], made=conflict.made)
+    return Replayed([task, *made], taken, made=conflict.made)
+
+
+def _sent_with_next(inner: TaskService, conflict: Conflict) -> tuple[Task, list[Task], list[uuid.UUID]]:
+    """The person's side as a batch of one, naming its next occurrence; refused as
+    ``inner.update`` refuses."""
+    edit = TaskEdit(
+        conflict.task_id, conflict.mine or TaskChanges(), conflict.theirs.updated_at, conflict.next
+    )
+    outcome = inner.update_many([edit])
+    if outcome.stale:
+        raise StaleEditError(outcome.stale[0])
+    if not outcome.stored:
+        raise NotFoundError("That task no longer exists; it may have been deleted elsewhere.")
+    return outcome.stored[0], list(outcome.created), list(outcome.deleted)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
+import types
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from todo_desktop import APP_ID, APP_NAME
+from todo_desktop.core.failures import UNEXPECTED
 from todo_desktop.core.ports import ProfileGateway, WorkspaceOpener
 from todo_desktop.core.reachability import Reachability
 from todo_desktop.ui.chrome.quit_signals import QuitSignals
@@ -17,6 +23,11 @@ from todo_desktop.ui.chrome.settings import ORGANIZATION, open_settings
 from todo_desktop.ui.chrome.theme import apply_theme
 from todo_desktop.ui.main_window import QUIT_WAIT_MS, MainWindow
 from todo_desktop.ui.workers import Workers
+
+_log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from todo_desktop.ui.chrome.instance_server import InstanceServer
 
 # Quitting with edits kept offline: how long jobs still running may take to end by themselves.
 LET_GO_MS = 300
@@ -31,6 +42,7 @@ def run_gui(
     reachability: Reachability | None = None,
     left_running: list[QObject] | None = None,
     quit_signals: QuitSignals | None = None,
+    instance_address: str | None = None,
 ) -> int:
     """Show the main window at once, open the workspace in the background, run the event loop.
 
@@ -49,6 +61,10 @@ def run_gui(
     ``quit_signals``, already catching: while the event loop runs, each of its signals (the
     session ending, Ctrl+C in a terminal) quits as Ctrl+Q does. The caller keeps catching
     them until it has stopped what it started, so a late one cannot cut that short.
+
+    ``instance_address``: where to listen for a second start (which brings this window
+    forward) and for ``todo-desktop add`` (whose task is added as quick add adds one). The
+    caller holds the instance lock; None: no listening.
     """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
@@ -63,7 +79,9 @@ def run_gui(
     # An exception escaping a slot is logged and becomes one friendly line, not a dialog
     # or a dead window; the previous hook comes back when the window is gone.
     previous_hook = sys.excepthook
-    sys.excepthook = window.report_unexpected
+    sys.excepthook = partial(report_unexpected, window.show_message)
+    # Before the window shows, so a command sent a moment after the start finds it.
+    instance = _listen(window, instance_address) if instance_address is not None else None
     watching: contextlib.AbstractContextManager[None] = (
         quit_signals.watching(window, _QuitOnSignal(app, window))
         if quit_signals is not None
@@ -74,6 +92,8 @@ def run_gui(
             window.show()
             window.open_workspace()
             code = app.exec()
+            if instance is not None:
+                instance.close()  # a command from now on waits for the lock, then opens the database
         # Edits kept in the outbox while the database is away are safe in its file: jobs
         # still waiting out connection retries are handed over, not waited for. Otherwise
         # the window normally waited already; this covers quitting without closing it (say,
@@ -88,6 +108,18 @@ def run_gui(
     finally:
         sys.excepthook = previous_hook
     return code
+
+
+def _listen(window: MainWindow, address: str) -> InstanceServer | None:
+    """The instance server, listening; None when this build has no QtNetwork (see the log)."""
+    try:
+        from todo_desktop.ui.chrome.instance_server import InstanceServer, WindowRequests
+    except ImportError as exc:  # a bundle made without QtNetwork: the window still works
+        logging.getLogger(__name__).warning("No instance socket: %s", exc)
+        return None
+    server = InstanceServer(WindowRequests(window.outside_desk()), window)
+    server.listen(address)
+    return server
 
 
 class _QuitOnSignal:
@@ -105,3 +137,14 @@ class _QuitOnSignal:
         # Refused, the window says why (still saving), and the next signal quits anyway,
         # as a second Ctrl+Q does.
         self._window.close_unattended()
+
+
+def report_unexpected(
+    say: Callable[[str], None],
+    kind: type[BaseException],
+    error: BaseException,
+    trace: types.TracebackType | None,
+) -> None:
+    """For sys.excepthook: log the details, tell the person one friendly line."""
+    _log.error("Unexpected error in the window", exc_info=(kind, error, trace))
+    say(UNEXPECTED)

@@ -4,7 +4,7 @@ keyed by ``CommandId`` (and by list, order and priority for the families of comm
 The window hands in the callable each command runs, bound straight to the object that does
 it; nothing here knows the window. Standard keys come from QKeySequence, so each platform
 gets its own binding; the bindings the app promises everywhere (say Ctrl+Shift+Z for redo)
-are added when a platform lacks them. Single-key shortcuts (Space, Delete, 1-4, T, J, K, ?)
+are added when a platform lacks them. Single-key shortcuts (Space, Delete, 1-4, T, J, K, ?, #)
 belong to the task table alone: they must never fire while someone types into a field.
 """
 
@@ -37,6 +37,9 @@ BUILT_IN_KEYS = (
     ("Extend the selection", "Shift + any movement key"),
     ("Leave a field or dialog", "Esc"),
     ("Quick add: read a recognised date, tag… as plain words", "Backspace right after it, Ctrl+Shift+Space"),
+    ("Quick add: complete a #tag", "# and a letter, then Enter or Tab"),
+    ("Rename or merge the tag chosen in the sidebar", "F2 in the sidebar"),
+    ("Take the tag chosen in the sidebar off its tasks", "Delete in the sidebar"),
 )
 
 
@@ -64,6 +67,9 @@ class CommandId(enum.Enum):
     SIGN_OUT = enum.auto()
     SIGN_OUT_EVERYWHERE = enum.auto()
     SHORTCUTS = enum.auto()
+    FILTER_BY_TAG = enum.auto()
+    RENAME_TAG = enum.auto()
+    DELETE_TAG = enum.auto()
 
 
 # The commands the window must bind; the undo pair comes from the undo stack itself.
@@ -143,6 +149,14 @@ def _due_entries() -> list[_Entry]:
         _Entry("D&ue Date", c.SET_DUE, "Set Due &Date…", [QKeySequence("Ctrl+D")], edit=True),
         _Entry("D&ue Date", c.DUE_TODAY, "Due &Today", [QKeySequence("T")], True, True),
         _Entry("D&ue Date", c.DUE_TOMORROW, "Due To&morrow", [QKeySequence("Shift+T")], True, True),
+    ]
+
+
+def _tag_entries() -> list[_Entry]:
+    c = CommandId
+    return [
+        _Entry("Ta&gs", c.RENAME_TAG, "&Rename or Merge Tag…", [], edit=True),
+        _Entry("Ta&gs", c.DELETE_TAG, "&Delete Tag…", [], edit=True),
     ]
 
 
@@ -272,11 +286,13 @@ def build_commands(
             priority_menu, name, [QKeySequence(key)], slot, in_table=True, edit=True
         )
     place(task_menu.addMenu("D&ue Date"), _due_entries())
+    place(task_menu.addMenu("Ta&gs"), _tag_entries())
 
     go = bar.addMenu("&Go")
     for number, smart_list in enumerate(LIST_ORDER, start=1):
         name, keys = f"&{LIST_NAMES[smart_list]}", [QKeySequence(f"Ctrl+{number}")]
         table.lists[smart_list] = table.add(go, name, keys, partial(show_list, smart_list))
+    _add_in_table(table, go, "Filter by &Tag…", "Ctrl+T", "#", CommandId.FILTER_BY_TAG, run)
     place(go, _movement_entries())
 
     view = bar.addMenu("&View")
@@ -294,6 +310,26 @@ def build_commands(
     place(bar.addMenu("&Account"), _account_entries())
     _add_help(table, bar.addMenu("&Help"), run[CommandId.SHORTCUTS])
     return table
+
+
+def _add_in_table(
+    table: CommandTable,
+    menu: QMenu,
+    text: str,
+    key: str,
+    table_key: str,
+    command: CommandId,
+    run: Mapping[CommandId, Callable[[], object]],
+) -> None:
+    """A command with a window-wide key and a single key that works in the list alone."""
+    slot = run[command]
+    made = table.by_id[command] = table.add(menu, text, [QKeySequence(key)], slot)
+    alias = QAction(plain_name(made), table.window)
+    alias.setShortcut(QKeySequence(table_key))
+    alias.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    alias.triggered.connect(lambda _checked=False: slot())
+    table.table_view.addAction(alias)
+    table.commands[-1] = Command(made, (alias,))
 
 
 def _add_help(table: CommandTable, menu: QMenu, show_shortcuts: Callable[[], object]) -> None:

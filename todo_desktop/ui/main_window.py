@@ -9,11 +9,11 @@ worker helper; this class only wires widgets, commands and replies together.
 from __future__ import annotations
 
 import logging
-import types
 import uuid
 from collections.abc import Callable
 from datetime import tzinfo
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
 from todo_desktop import APP_NAME
 from todo_desktop.core.clock import LocalZone
-from todo_desktop.core.failures import UNEXPECTED
 from todo_desktop.core.ports import ProfileGateway, Workspace, WorkspaceOpener
 from todo_desktop.core.reachability import Reachability
 from todo_desktop.core.values import SmartList
@@ -45,6 +44,7 @@ from todo_desktop.ui.lists.navigator import REFRESH_MS, ListNavigator
 from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, AppKeysFirst
 from todo_desktop.ui.lists.sidebar import Sidebar
 from todo_desktop.ui.session import WorkspaceSession
+from todo_desktop.ui.tags.feature import TagFeatures
 from todo_desktop.ui.tasks.area import TaskArea
 from todo_desktop.ui.tasks.commands import TaskCommands
 from todo_desktop.ui.tasks.conflict_dialog import ConflictResolver
@@ -53,6 +53,9 @@ from todo_desktop.ui.tasks.details_pane import DetailsPane
 from todo_desktop.ui.tasks.quick_add import QuickAdd
 from todo_desktop.ui.tasks.task_list import TaskListController
 from todo_desktop.ui.workers import Workers
+
+if TYPE_CHECKING:
+    from todo_desktop.ui.chrome.instance_server import OutsideDesk
 
 _log = logging.getLogger(__name__)
 
@@ -114,7 +117,7 @@ class MainWindow(QMainWindow):
             refresh_ms=refresh_ms,
             parent=self,
         )
-        self.details = DetailsPane(lambda: self.navigator.end_of_day(0), self)
+        self.details = DetailsPane(lambda: self.navigator.end_of_day(0), self, read=self.navigator.read_entry)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for pane, stretch in ((self.sidebar, 0), (self.area, 1), (self.details, 0)):
             self.splitter.addWidget(pane)
@@ -129,10 +132,8 @@ class MainWindow(QMainWindow):
         )
         self.conflicts = ConflictResolver(self.tasks.editor, self, self.show_message)
         # Edits kept while the database was away: counted in the status bar, sent in order.
-        shown = self.session
-        self.outbox_watch = OutboxWatch(
-            self.status, self.workers, lambda: shown.workspace, self.show_message, self.refresh, parent=self
-        )
+        watching = (self.status, self.workers, lambda: self.session.workspace, self.show_message)
+        self.outbox_watch = OutboxWatch(*watching, self.refresh, parent=self)
         reach = reachability or Reachability()
         self.retry = RetryTimer(retry_first_ms, parent=self)
         self.outage = OutageWatch(self.workers, self.area.banner, self.retry, reach, self.outbox_watch, self)
@@ -151,13 +152,14 @@ class MainWindow(QMainWindow):
             lambda: self.session.workspace is None and self.switch.pending is not None,
             parent=self,
         )
+        tagged = (self.session, self.workers, self.tasks, self.commands, self.navigator, self.sidebar)
+        fields = (self.area.quick_add, self.details.tags_edit)  # where #tags are completed
+        self.tags = TagFeatures(self, *tagged, self.undo_stack, self.show_message, fields)
         self.command_table: CommandTable = self._build_commands()
         self.command_palette = CommandPalette(lambda: self.command_table.commands, self)
         self.shortcuts = ShortcutsDialog(lambda: self.command_table.commands, self)
         app_keys = AppKeysFirst([self.command_table[CommandId.PALETTE].shortcut()], self)
-        app_keys.watch(
-            self.area.quick_add, self.area.search, self.details.title_edit, self.details.description_edit
-        )
+        app_keys.watch(self.area.quick_add, self.area.search, *self.details.text_fields())
         self._connect()
         self.command_table.set_enabled(self.switch.allowed())
         self.navigator.show_list(SmartList.INBOX, load=False)
@@ -190,6 +192,7 @@ class MainWindow(QMainWindow):
             c.SIGN_OUT: self.switch.sign_out,
             c.SIGN_OUT_EVERYWHERE: self.switch.sign_out_everywhere,
             c.SHORTCUTS: lambda: self.shortcuts.open_dialog(),
+            **self.tags.run(),
         }
         return build_commands(
             self,
@@ -234,9 +237,7 @@ class MainWindow(QMainWindow):
         self.tasks.loaded.connect(self._list_loaded)
         self.tasks.load_failed.connect(self._list_failed)
         self.tasks.add_failed.connect(self.quick_add.give_back)
-        area.table.selectionModel().currentRowChanged.connect(
-            lambda _now, _before: self.details_link.follow_current()
-        )
+        area.table.selectionModel().currentRowChanged.connect(lambda *_: self.details_link.follow_current())
         self.tasks.model.modelAboutToBeReset.connect(self._remember_current)
         self.workers.latency_measured.connect(self.status.show_latency)
         self._clock = QTimer(self)
@@ -246,6 +247,13 @@ class MainWindow(QMainWindow):
         self._clock.start()
 
     # Opening ---------------------------------------------------------------------------
+
+    def outside_desk(self) -> OutsideDesk:
+        """What a task sent by the command line may use (``ui.chrome.instance_server``)."""
+        from todo_desktop.ui.chrome.instance_server import OutsideDesk  # QtNetwork: only if used
+
+        parts = (self.session, self.switch, self.commands, self.tasks.editor, self.quick_add)
+        return OutsideDesk(self, *parts, self.undo_stack, self.area.table, self.show_message)
 
     def open_workspace(self) -> None:
         """Open the active profile on a worker thread (signing in to a shared one first);
@@ -299,13 +307,6 @@ class MainWindow(QMainWindow):
         else:
             self.navigator.refresh_counts()
 
-    def report_unexpected(
-        self, kind: type[BaseException], error: BaseException, trace: types.TracebackType | None
-    ) -> None:
-        """For sys.excepthook: log the details, tell the person one friendly line."""
-        _log.error("Unexpected error in the window", exc_info=(kind, error, trace))
-        self.show_message(UNEXPECTED)
-
     # Typing ----------------------------------------------------------------------------
 
     def _starting_note(self, text: str) -> None:
@@ -319,8 +320,6 @@ class MainWindow(QMainWindow):
     def _save_typing(self) -> None:
         if self.details.contains_focus():
             self.details.save_all()
-
-    # Status ----------------------------------------------------------------------------
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, MESSAGE_MS)

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, inspect
 from tests.support.repo import ROOT
 from todo_desktop.db.schema import migrate
 from todo_desktop.db.schema.migrate import SchemaState, schema_status
-from todo_desktop.db.schema.tables import Task, User
+from todo_desktop.db.schema.tables import Tag, Task, TaskTag, User
 
 SPEC_COLUMNS = {
     "users": {
@@ -282,7 +282,7 @@ def test_alembic_cli_from_repository_root_with_two_racing_processes(empty_db, pg
 def test_models_agree_with_the_migrated_schema(test_db):
     engine = create_engine(test_db.owner_url.replace("postgresql://", "postgresql+psycopg://", 1))
     inspector = inspect(engine)
-    for model in (User, Task):
+    for model in (User, Task, Tag, TaskTag):
         table = model.__table__
         live = {c["name"]: c for c in inspector.get_columns(table.name)}
         assert set(live) == set(table.c.keys()), table.name

@@ -237,10 +237,10 @@ def test_without_a_session_a_batch_is_refused(conn, mine):
 def test_the_batch_functions_follow_the_api_rules(test_db, conn):
     api = {
         "update_tasks": "uuid[], timestamptz[], integer[], text[], text[], text[], text[], timestamptz[], "
-        "boolean[]",
+        "boolean[], integer[], text[], text[], text[], boolean[], uuid[], timestamptz[]",
         "delete_tasks": "uuid[], timestamptz[]",
         "restore_tasks": "uuid[], text[], text[], text[], text[], timestamptz[], boolean[], timestamptz[], "
-        "timestamptz[]",
+        "timestamptz[], integer[], text[], text[], text[], boolean[]",
     }
     with test_db.superuser() as su:
         for name, types in api.items():

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QApplication
 
 from tests.db.shared.test_shared_open import token_of
 from tests.support.database import PASSWORD
-from tests.support.gui_fakes import ALICE, MemoryTasks, SwitchedTasks, key, real_opener, shown_titles
+from tests.support.gui_fakes import SwitchedTasks, key, real_opener, shown_titles
 from tests.support.memory_keyring import MemoryKeyring
+from tests.support.memory_tasks import ALICE, MemoryTasks
 from tests.support.shared_helpers import SERVICE, add_profile, make_gateway
 from todo_desktop.core.errors import NotSignedInError
 from todo_desktop.core.ports import Workspace

@@ -10,11 +10,13 @@ import pytest
 from PySide6.QtCore import QMessageLogContext, QModelIndex, QSettings, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtTest import QAbstractItemModelTester
 
-from tests.support.gui_fakes import REFUSED, UNREACHABLE, key, select_rows, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, shown_titles, window_maker
+from tests.support.memory_tasks import REFUSED, UNREACHABLE
 from todo_desktop.core.errors import DatabaseUnavailableError
 from todo_desktop.core.failures import UNEXPECTED
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.values import Priority, SortKey, TaskDraft, TaskQuery
+from todo_desktop.ui.app import report_unexpected
 from todo_desktop.ui.chrome.banner import UNREACHABLE as BANNER_TEXT
 from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.ui.tasks.task_list import TaskListController
@@ -143,7 +145,7 @@ def test_an_unexpected_error_is_logged_and_shown_as_one_friendly_line(make_windo
         try:
             raise RuntimeError("internal detail nobody should read")
         except RuntimeError as exc:
-            window.report_unexpected(RuntimeError, exc, exc.__traceback__)
+            report_unexpected(window.show_message, RuntimeError, exc, exc.__traceback__)
     assert window.statusBar().currentMessage() == UNEXPECTED
     assert "internal detail nobody should read" in caplog.text
 

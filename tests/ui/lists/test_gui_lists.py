@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.support.gui_fakes import NOW, key, select_rows, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, shown_titles, window_maker
+from tests.support.memory_tasks import NOW
 from todo_desktop.core.clock import LocalZone, end_of_day
 from todo_desktop.core.values import Priority, SmartList, SortKey, TaskDraft, TaskQuery
 from todo_desktop.ui.chrome.command_palette import fuzzy_score

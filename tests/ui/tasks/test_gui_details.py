@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from tests.support.gui_fakes import REFUSED, key, select_rows, settle, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, window_maker
+from tests.support.memory_tasks import REFUSED
 from todo_desktop.core.validation import DESCRIPTION_MAX
 from todo_desktop.core.values import Priority
 

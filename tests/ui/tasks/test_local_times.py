@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.support.gui_fakes import make_task
+from tests.support.memory_tasks import make_task
 from todo_desktop.ui.tasks.columns import Column
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 

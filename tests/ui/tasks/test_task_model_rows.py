@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from tests.support.gui_fakes import make_task
+from tests.support.memory_tasks import make_task
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 
 

@@ -262,7 +262,7 @@ def _add(
             return
     letter = item.get("priority")
     priority = _PRIORITY.get(letter, Priority.MEDIUM) if isinstance(letter, str) else Priority.MEDIUM
-    if letter is not None and letter not in _PRIORITY:
+    if letter is not None and (not isinstance(letter, str) or letter not in _PRIORITY):
         rows.warn(number, f"has the priority {quoted(str(letter))}, which is not H, M or L; read as medium")
     if letter == "H" and item.get("todopriority") == "urgent":
         priority = Priority.URGENT

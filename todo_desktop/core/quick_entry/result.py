@@ -50,8 +50,15 @@ class QuickEntry:
     parts: tuple[Part, ...] = ()  # in order of position in the text
 
     def draft(self, default_priority: Priority = Priority.MEDIUM) -> TaskDraft:
-        """The task draft as far as tasks store today: title, priority and due date."""
-        return TaskDraft(title=self.title, priority=self.priority or default_priority, due_date=self.due)
+        """The task draft: everything the text said, the given priority where it said none."""
+        return TaskDraft(
+            title=self.title,
+            priority=self.priority or default_priority,
+            due_date=self.due,
+            tags=self.tags,
+            repeat=self.repeat,
+            repeat_after_completion=self.repeat_after_completion,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, Computed, DateTime, SmallInteger, String, Text
+from sqlalchemy import ARRAY, Column, Computed, DateTime, ForeignKey, SmallInteger, String, Text
 from sqlmodel import Field, SQLModel
 
-from todo_desktop.core.validation import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX
+from todo_desktop.core.validation import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, TAG_MAX, TITLE_MAX
 
 
 class UserBase(SQLModel):
@@ -62,6 +62,40 @@ class Task(TaskBase, table=True):
     # The title order compares this column, not lower(title): a non-leakproof function in a
     # condition cannot bound an index scan under row-level security.
     title_key: str = Field(sa_column=Column(Text, Computed("lower((title)::text)"), nullable=False))
+    # Its tags' names, in the order given; task_tags follows it (a trigger).
+    tags: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False))
+    repeat_rule: str | None = Field(default=None, sa_column=Column(Text))  # see core/repeats.py
+    repeat_after_completion: bool = Field(default=False, nullable=False)
+
+
+class Tag(SQLModel, table=True):
+    """A person's tag; kept until deleted. ``name_key`` is the name case-folded by the client
+    (validation.tag_key), unique per person."""
+
+    __tablename__ = "tags"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", nullable=False, ondelete="CASCADE")
+    name: str = Field(max_length=TAG_MAX, sa_column=Column(Text, nullable=False))
+    name_key: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class TaskTag(SQLModel, table=True):
+    """One task and one of its tags, with copies of the task's sort keys: the keyset indexes
+    of a list filtered by tag."""
+
+    __tablename__ = "task_tags"
+
+    task_id: uuid.UUID = Field(sa_column=Column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True))
+    tag_id: uuid.UUID = Field(sa_column=Column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True))
+    user_id: uuid.UUID = Field(nullable=False)
+    completed: bool = Field(nullable=False)
+    due_date: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    priority_rank: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    title_key: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class ApiTask(SQLModel):
@@ -78,7 +112,12 @@ class ApiTask(SQLModel):
     completed_at: datetime | None
     title_key: str  # the keyset cursor of a title-ordered page
     priority_rank: int  # the keyset cursor of a priority-ordered page
+    tags: list[str]  # names, in the order given
+    repeat_rule: str | None
+    repeat_after_completion: bool
 
 
 users = User.__table__  # type: ignore[attr-defined]
 tasks = Task.__table__  # type: ignore[attr-defined]
+tags = Tag.__table__  # type: ignore[attr-defined]
+task_tags = TaskTag.__table__  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Which list the window shows: smart list, order and search text, turned into one query;
+"""Which list the window shows: smart list (or tag), order and search text, turned into one query;
 the live counts in the sidebar (the database's, with the edits it has not counted yet laid
 over them, so they agree with the rows); and keeping the list fresh with other devices'
 edits, saying so in the status bar when a task on screen changed elsewhere.
@@ -26,8 +26,18 @@ from todo_desktop.core.clock import end_of_day, utc_now
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.quick_entry import QuickEntry, day_first_for, parse, summary
+from todo_desktop.core.quick_entry.tokens import tag_key
 from todo_desktop.core.smart_lists import default_sort, query_for
-from todo_desktop.core.values import ListCounts, Priority, SmartList, SortKey, Task, TaskDraft, TaskQuery
+from todo_desktop.core.values import (
+    ListCounts,
+    Priority,
+    SmartList,
+    SortKey,
+    TagCount,
+    Task,
+    TaskDraft,
+    TaskQuery,
+)
 from todo_desktop.sync.edit_versions import Snapshot, changed_elsewhere, edited_differently
 from todo_desktop.ui.lists.sidebar import LIST_NAMES
 from todo_desktop.ui.session import WorkspaceSession
@@ -60,10 +70,12 @@ class ListNavigator(QObject):
     follow its signals, and the task list follows ``query_changed``."""
 
     list_shown = Signal(object)  # SmartList
+    tag_shown = Signal(str)  # the list shows the open tasks with this tag
     sort_shown = Signal(object)  # SortKey
     counts_shown = Signal(object)  # ListCounts, as the rows show them
     count_shown = Signal(str, object)  # the list's name, and its count or None
     query_changed = Signal(object)  # TaskQuery
+    counts_requested = Signal()  # the counts are read again: whatever counts along follows
     message = Signal(str)
 
     def __init__(
@@ -92,6 +104,8 @@ class ListNavigator(QObject):
         self.current = SmartList.INBOX
         self.sort = default_sort(SmartList.INBOX)
         self.text = ""
+        self.tag: str | None = None  # the tag whose open tasks are shown, instead of a smart list
+        self._tag_counts: dict[str, TagCount] = {}
         self.counts: ListCounts | None = None  # as shown: the database's, with local edits laid over
         self._database_counts: ListCounts | None = None
         self._counts_timer = QTimer(self)
@@ -121,7 +135,7 @@ class ListNavigator(QObject):
     # The query -------------------------------------------------------------------------
 
     def query(self, now: datetime | None = None) -> TaskQuery:
-        base = TaskQuery(text=self.text, sort=self.sort)
+        base = TaskQuery(text=self.text, sort=self.sort, tag=self.tag)
         return query_for(self.current, now or utc_now(), self.zone, base=base)
 
     def _apply(self) -> None:
@@ -129,12 +143,38 @@ class ListNavigator(QObject):
 
     def show_list(self, smart_list: SmartList, *, load: bool = True) -> None:
         self.current = smart_list
+        self.tag = None
         self.sort = default_sort(smart_list)
         self.list_shown.emit(smart_list)
         self._show_sort()
         self._show_count()
         if load:
             self._apply()
+
+    def show_tag(self, name: str) -> None:
+        """The open tasks with the tag ``name``, as the sidebar counts them."""
+        if self.tag is None:
+            self.sort = default_sort(SmartList.INBOX)
+        self.current = SmartList.INBOX
+        self.tag = name
+        self.tag_shown.emit(name)
+        self._show_sort()
+        self._show_count()
+        self._apply()
+
+    def tag_renamed(self, old: str, new: str) -> None:
+        """A tag was renamed (or merged, or put back): a list of it follows to its new name."""
+        if self.tag is not None and tag_key(self.tag) == tag_key(old):
+            self.show_tag(new)
+
+    def tag_removed(self, name: str) -> None:
+        if self.tag is not None and tag_key(self.tag) == tag_key(name):
+            self.show_list(SmartList.INBOX)
+
+    def set_tag_counts(self, tags: list[TagCount]) -> None:
+        self._tag_counts = {tag_key(t.name): t for t in tags}
+        if self.tag is not None:
+            self._show_count()
 
     def set_sort(self, key: SortKey) -> None:
         self.sort = key
@@ -188,7 +228,18 @@ class ListNavigator(QObject):
             due = self.end_of_day(1)
         priority = entry.priority or _PRIORITY_OF.get(self.current, Priority.MEDIUM)
         completed = self.current is SmartList.COMPLETED
-        return TaskDraft(title=title, due_date=due, priority=priority, completed=completed)
+        tags = entry.tags
+        if self.tag is not None and all(tag_key(t) != tag_key(self.tag) for t in tags):
+            tags = (*tags, self.tag)  # typed in a tag's list: it belongs there
+        return TaskDraft(
+            title=title,
+            due_date=due,
+            priority=priority,
+            completed=completed,
+            tags=tags,
+            repeat=entry.repeat,
+            repeat_after_completion=entry.repeat_after_completion,
+        )
 
     # Counts ----------------------------------------------------------------------------
 
@@ -209,6 +260,7 @@ class ListNavigator(QObject):
         workspace = self._session.workspace
         if workspace is None:
             return
+        self.counts_requested.emit()
         now = utc_now()
         editor = self._tasks.editor
         # Edits still in the outbox are not in the database's counts, and nobody knows which
@@ -238,6 +290,10 @@ class ListNavigator(QObject):
         self._show_count()
 
     def _show_count(self) -> None:
+        if self.tag is not None:
+            known = self._tag_counts.get(tag_key(self.tag))
+            self.count_shown.emit(f"#{self.tag}", known.open_count if known is not None else None)
+            return
         count = self.counts.counts.get(self.current) if self.counts is not None else None
         self.count_shown.emit(LIST_NAMES[self.current], count)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 SEARCH_DEBOUNCE_MS = 200
+
+
+_POPUP_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape}
 
 
 class KeyLineEdit(QLineEdit):
@@ -14,7 +19,16 @@ class KeyLineEdit(QLineEdit):
 
     escaped = Signal()
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Set by a completer whose list pops up over the field: while it shows, Enter, Tab
+        # and Esc are the list's (take a tag, close it), not the field's (add, leave).
+        self.popup_open: Callable[[], bool] = lambda: False
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _POPUP_KEYS and self.popup_open():
+            event.ignore()
+            return
         if event.matches(QKeySequence.StandardKey.Cancel):
             self.escaped.emit()
             event.accept()

@@ -1,11 +1,14 @@
-"""The sidebar of smart lists, each with its live count."""
+"""The sidebar: smart lists, each with its live count, and under them the tags with their
+open tasks. F2 on a tag renames (or merges) it, Delete takes it off its tasks."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from todo_desktop.core.values import ListCounts, SmartList
+from todo_desktop.core.quick_entry.tokens import tag_key
+from todo_desktop.core.values import ListCounts, SmartList, TagCount
 
 # Sidebar order; the first six are also Ctrl+1 to Ctrl+6.
 LIST_ORDER = (
@@ -31,10 +34,20 @@ LIST_NAMES = {
     SmartList.PRIORITY_LOW: "Low priority",
 }
 _LIST_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+_TAG_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+TAGS_HEADING = "Tags"
+
+
+def tag_spoken(count: TagCount) -> str:
+    tasks = "open task" if count.open_count == 1 else "open tasks"
+    return f"Tag {count.name}, {count.open_count} {tasks}"
 
 
 class Sidebar(QTreeWidget):
     list_chosen = Signal(object)  # SmartList
+    tag_chosen = Signal(str)
+    rename_requested = Signal(str)  # F2 on a tag
+    delete_requested = Signal(str)  # Delete on a tag
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,18 +67,96 @@ class Sidebar(QTreeWidget):
             item.setData(0, _LIST_ROLE, smart_list.value)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self._items[smart_list] = item
+        # A heading, not a list: disabled, so the arrow keys pass over it.
+        self._heading = QTreeWidgetItem(self, [TAGS_HEADING, ""])
+        self._heading.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = self._heading.font(0)
+        font.setBold(True)
+        self._heading.setFont(0, font)
+        self._heading.setHidden(True)
+        self._tags: dict[str, QTreeWidgetItem] = {}  # by tag key, in the order shown
+        self._shown_tag: str | None = None
         self.setCurrentItem(self._items[SmartList.INBOX])
         self.currentItemChanged.connect(self._chosen)
 
     def _chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        if item is not None:
+        if item is None:
+            return
+        name = item.data(0, _TAG_ROLE)
+        if name:
+            self._shown_tag = name
+            self.tag_chosen.emit(name)
+        elif item.data(0, _LIST_ROLE):
             self.list_chosen.emit(SmartList(item.data(0, _LIST_ROLE)))
+
+    def _mark(self, item: QTreeWidgetItem | None) -> None:
+        self.blockSignals(True)
+        if item is None:
+            self.setCurrentIndex(QModelIndex())
+            self.clearSelection()
+        else:
+            self.setCurrentItem(item)
+        self.blockSignals(False)
 
     def set_current(self, smart_list: SmartList) -> None:
         """Mark ``smart_list`` as shown, without asking for it again."""
-        self.blockSignals(True)
-        self.setCurrentItem(self._items[smart_list])
-        self.blockSignals(False)
+        self._shown_tag = None
+        self._mark(self._items[smart_list])
+
+    def set_current_tag(self, name: str) -> None:
+        """Mark the tag ``name`` as shown (nothing, while the tags are not read yet)."""
+        self._shown_tag = name
+        self._mark(self._tags.get(tag_key(name)))
+
+    def current_tag(self) -> str | None:
+        item = self.currentItem()
+        return item.data(0, _TAG_ROLE) if item is not None and item.data(0, _TAG_ROLE) else None
+
+    def set_tags(self, tags: list[TagCount]) -> None:
+        """The tags with their open counts, in the order given."""
+        keys = [tag_key(t.name) for t in tags]
+        if keys != list(self._tags) or any(
+            self._tags[k].data(0, _TAG_ROLE) != t.name for k, t in zip(keys, tags, strict=True)
+        ):
+            self.blockSignals(True)
+            for item in self._tags.values():
+                self.takeTopLevelItem(self.indexOfTopLevelItem(item))
+            self._tags = {}
+            for key, count in zip(keys, tags, strict=True):
+                item = QTreeWidgetItem(self, [f"#{count.name}", ""])
+                item.setData(0, _TAG_ROLE, count.name)
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self._tags[key] = item
+            self._heading.setHidden(not tags)
+            self.blockSignals(False)
+            if self._shown_tag is not None:
+                self.set_current_tag(self._shown_tag)
+        for key, count in zip(keys, tags, strict=True):
+            self._tags[key].setText(1, f"{count.open_count:,}")
+            self._tags[key].setData(0, Qt.ItemDataRole.AccessibleTextRole, tag_spoken(count))
+
+    def tag_names(self) -> list[str]:
+        return [item.data(0, _TAG_ROLE) for item in self._tags.values()]
+
+    def tag_count_text(self, name: str) -> str:
+        item = self._tags.get(tag_key(name))
+        return item.text(1) if item is not None else ""
+
+    def choose_tag(self, name: str) -> None:
+        """Make the tag ``name`` current, as a click or the arrow keys would."""
+        item = self._tags.get(tag_key(name))
+        if item is not None:
+            self.setCurrentItem(item)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        name = self.current_tag()
+        if name is not None and event.key() == Qt.Key.Key_F2 and not event.modifiers():
+            self.rename_requested.emit(name)
+            return
+        if name is not None and event.matches(QKeySequence.StandardKey.Delete):
+            self.delete_requested.emit(name)
+            return
+        super().keyPressEvent(event)
 
     def set_counts(self, counts: ListCounts) -> None:
         for smart_list, item in self._items.items():

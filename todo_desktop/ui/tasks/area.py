@@ -26,6 +26,7 @@ from todo_desktop.ui.session import refusal_hint
 from todo_desktop.ui.tasks.columns import COLUMN_BY_SORT, Column, local_time
 from todo_desktop.ui.tasks.entry_field import EntryField
 from todo_desktop.ui.tasks.table_model import TaskTableModel
+from todo_desktop.ui.tasks.title_delegate import TitleDelegate
 
 ADD_HINT = "Add a task and press Enter  (Ctrl+N)"
 # Orders that put the smallest value first; the others list the newest or most urgent first.
@@ -60,6 +61,7 @@ class TaskArea(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, as in any form
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setItemDelegateForColumn(Column.TITLE, TitleDelegate(self.table))
         metrics = QFontMetrics(self.font())
         rows = self.table.verticalHeader()
         # Fixed height: measuring each row (ResizeToContents) took 15 s at 100k rows.

@@ -34,6 +34,8 @@ COLUMN_FIELDS = {
     Column.DUE: "due_date",
     Column.UPDATED: "updated_at",
 }
+# Fields the title cell paints after the title (chips, the repeat mark).
+TITLE_EXTRA_FIELDS = ("tags", "repeat", "repeat_after_completion")
 # Fields that change how the whole row looks (strike-through, bold, red).
 ROW_STYLE_FIELDS = ("completed", "priority", "due_date")
 

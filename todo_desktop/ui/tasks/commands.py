@@ -60,6 +60,10 @@ class TaskCommands(QObject):
         current = self._table.currentIndex()
         return self.model.task_at(current.row()) if current.isValid() else None
 
+    def can_edit(self) -> bool:
+        """Edits may be made now; otherwise the status bar says why not."""
+        return self._ready()
+
     def _ready(self, tasks: Sequence[Task] | None = None) -> bool:
         if not self.editor.ready:
             self.message.emit(NOT_READY)

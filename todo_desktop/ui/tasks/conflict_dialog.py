@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from todo_desktop.core.values import Task, TaskChanges
+from todo_desktop.ui.tags.names import repeat_words, tag_text
 from todo_desktop.ui.tasks.columns import local_time
 from todo_desktop.ui.tasks.edits import TaskEditor, applied
 
@@ -47,6 +48,10 @@ FIELDS: tuple[tuple[str, str], ...] = (
 
 def shown(task: Task, name: str) -> str:
     value = getattr(task, name)
+    if name == "tags":
+        return tag_text(value) or "—"
+    if name == "repeat":
+        return repeat_words(value, task.repeat_after_completion) if value else "—"
     if name == "due_date":
         return local_time(value) or "—"
     if name == "completed":
@@ -114,6 +119,9 @@ class ConflictDialog(QDialog):
         notes = theirs.description != yours.description if yours is not None else theirs.description
         if notes:
             rows.append(("Notes", "description"))
+        for name, attr in (("Tags", "tags"), ("Repeat", "repeat")):  # shown where either side has them
+            if getattr(theirs, attr) or (yours is not None and getattr(yours, attr)):
+                rows.append((name, attr))
         headers = ("", "Theirs (other device)") if yours is None else ("", "Theirs (other device)", "Yours")
         for column, text in enumerate(headers):
             header = QLabel(text, self)

@@ -23,6 +23,7 @@ from todo_desktop.ui.tasks.commands import NOTHING_SELECTED, TaskCommands
 from todo_desktop.ui.tasks.details_pane import FIELDS, UNSAVED, DetailsPane, Typed
 
 PANE_WIDTH = 300
+TYPED = frozenset({"title", "description", "tags", "repeat"})  # fields typed, not chosen
 KEPT = "Not saved: what you typed for {title} is kept; select that task again to finish it."
 REFUSED_KEPT = "Not changed: {failure} What you typed for {title} is kept; select that task to see it."
 
@@ -153,7 +154,7 @@ class DetailsLink(QObject):
         if self.pane.task_id == task_id:
             self.pane.put_back(refused)
             return
-        if changes.title is None and "description" not in changes.as_dict():
+        if not TYPED.intersection(changes.as_dict()):
             return  # nothing typed: the rolled-back row and the status bar say it all
         # The person has moved on; the pane stays with the task they are looking at.
         self._kept[task_id] = refused

@@ -1,16 +1,17 @@
-"""The details pane: title, notes, priority and due date of one task.
+"""The details pane: title, notes, priority, due date, tags and repeat of one task.
 
-A field saves when focus leaves it (or with Ctrl+Enter, handled by the window). Each field
-is checked with the shared input rules first; a wrong value stays as typed, with the reason
-beside it, until the person corrects it. A field the person has changed but not saved is
-never overwritten by a refresh. With no task, every field is empty.
+A field saves when focus leaves it (or with Enter in a one-line field, or Ctrl+Enter,
+handled by the window). Each field is checked with the shared input rules first; a wrong
+value stays as typed, with the reason beside it, until the person corrects it. A field the
+person has changed but not saved is never overwritten by a refresh. With no task, every
+field is empty. Tags, the repeat and the due date in words are read as quick add reads them
+(``details_fields``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
@@ -31,11 +32,20 @@ from todo_desktop.core import validation
 from todo_desktop.core.clock import from_epoch
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.values import Priority, Task, TaskChanges
-from todo_desktop.ui.chrome.theme import error_style
 from todo_desktop.ui.lists.search import KeyLineEdit
+from todo_desktop.ui.tasks.details_fields import (
+    FIELDS,
+    Reader,
+    Typed,
+    WordFields,
+    error_label,
+    stored_repeat,
+    with_error,
+)
 from todo_desktop.ui.tasks.due_edit import DueEdit
 
-FIELDS = ("title", "description", "priority", "due_date")
+__all__ = ["FIELDS", "NO_TASK", "UNSAVED", "DetailsPane", "Typed"]
+WORDS = ("tags", "repeat")  # typed in words, read by ``WordFields``
 DUE_FORMAT = "yyyy-MM-dd HH:mm"
 NO_TASK = "No task selected"
 UNSAVED = "Not saved yet: fix the marked field, or press Ctrl+Z in it to take the change back."
@@ -45,30 +55,19 @@ def _minute(value: datetime | None) -> datetime | None:
     return value.replace(second=0, microsecond=0) if value is not None else None
 
 
-@dataclass(frozen=True)
-class Typed:
-    """Input of one task that is not stored: each field as typed, and the sentences beside them."""
-
-    values: dict[str, object]
-    errors: dict[str, str]
-    stored: tuple[str, ...] = ()  # fields to show as stored, whatever they showed before
-
-    @classmethod
-    def refused(cls, changes: TaskChanges, message: str, field: str | None) -> Typed:
-        """A refused save: what was typed, and the reason beside the field it names. A choice
-        from a list (priority) is no typing to keep: its field goes back to the stored value."""
-        tried = changes.as_dict()
-        values = {k: v for k, v in tried.items() if k != "priority"}
-        target = field if field in FIELDS else next(iter(tried), None)
-        stored = ("priority",) if "priority" in tried else ()
-        return cls(values, {target if target in FIELDS else "general": message}, stored)
-
-
 class DetailsPane(QWidget):
     save_requested = Signal(object, object)  # task id, TaskChanges
     leave_requested = Signal()  # Esc: back to the list
 
-    def __init__(self, default_due: Callable[[], datetime], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        default_due: Callable[[], datetime],
+        parent: QWidget | None = None,
+        *,
+        read: Reader | None = None,
+    ) -> None:
+        """``read``: quick add's reader (the window's clock, zone and date order), for the due
+        date typed in words."""
         super().__init__(parent)
         self.setAccessibleName("Task details")
         self._default_due = default_due
@@ -95,18 +94,25 @@ class DetailsPane(QWidget):
         self.due_edit.setDisplayFormat(DUE_FORMAT)
         # Its lowest value reads as blank: the field shows nothing when there is no date to show.
         self.due_edit.setSpecialValueText(" ")
-        self.errors = {field: self._error_label(field) for field in FIELDS}
-        self.general_error = self._error_label("general")
+        self.words = WordFields(self, read)
+        self.tags_edit, self.repeat_edit = self.words.tags_edit, self.words.repeat_edit
+        self.errors = {field: error_label(self, field) for field in FIELDS}
+        self.general_error = error_label(self, "general")
 
         due_row = QHBoxLayout()
         due_row.addWidget(self.due_edit, 1)
         due_row.addWidget(self.no_due)
+        due_column = QVBoxLayout()
+        due_column.addLayout(due_row)
+        due_column.addWidget(self.words.due_words)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("&Title", self._with_error(self.title_edit, "title"))
-        form.addRow("N&otes", self._with_error(self.description_edit, "description"))
-        form.addRow("&Priority", self._with_error(self.priority_combo, "priority"))
-        form.addRow("D&ue", self._with_error(due_row, "due_date"))
+        form.addRow("&Title", with_error(self, self.title_edit, self.errors["title"]))
+        form.addRow("N&otes", with_error(self, self.description_edit, self.errors["description"]))
+        form.addRow("&Priority", with_error(self, self.priority_combo, self.errors["priority"]))
+        form.addRow("D&ue", with_error(self, due_column, self.errors["due_date"]))
+        form.addRow("T&ags", with_error(self, self.tags_edit, self.errors["tags"]))
+        form.addRow("&Repeat", with_error(self, self.repeat_edit, self.errors["repeat"]))
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form, 1)
@@ -115,8 +121,14 @@ class DetailsPane(QWidget):
             "title": (self.title_edit,),
             "description": (self.description_edit,),
             "priority": (self.priority_combo,),
-            "due_date": (self.due_edit, self.no_due),
+            "due_date": (self.due_edit, self.no_due, self.words.due_words),
+            "tags": (self.tags_edit,),
+            "repeat": (self.repeat_edit,),
         }
+        for field, edit in self.words.edits.items():
+            edit.escaped.connect(self.leave_requested)
+            edit.returnPressed.connect(lambda field=field: self.save_field(field))
+            edit.textEdited.connect(lambda _text, field=field: self._corrected(field))
         self.title_edit.escaped.connect(self.leave_requested)
         self.title_edit.textEdited.connect(lambda _text: self._corrected("title"))
         self.description_edit.textChanged.connect(lambda: self._corrected("description"))
@@ -126,25 +138,6 @@ class DetailsPane(QWidget):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
         self.show_task(None)
-
-    def _error_label(self, field: str) -> QLabel:
-        label = QLabel(self)
-        label.setWordWrap(True)
-        label.setStyleSheet(error_style())
-        label.setAccessibleName(f"{field.replace('_', ' ').capitalize()} problem")
-        label.hide()
-        return label
-
-    def _with_error(self, field: QWidget | QHBoxLayout, name: str) -> QWidget:
-        box = QWidget(self)
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        if isinstance(field, QWidget):
-            column.addWidget(field)
-        else:
-            column.addLayout(field)
-        column.addWidget(self.errors[name])
-        return box
 
     # What is shown ---------------------------------------------------------------------
 
@@ -186,13 +179,16 @@ class DetailsPane(QWidget):
                 self._fill(field, task)
 
     def _fill(self, field: str, task: Task | None) -> None:
-        if field == "title":
+        if field in WORDS:
+            self.words.fill(field, task)
+        elif field == "title":
             self.title_edit.setText(task.title if task else "")
         elif field == "description":
             self.description_edit.setPlainText((task.description or "") if task else "")
         elif field == "priority":
             self.priority_combo.setCurrentIndex(self.priority_combo.findData(task.priority) if task else -1)
         else:
+            self.words.fill(field, task)
             due = task.due_date if task else None
             self.no_due.blockSignals(True)
             self.no_due.setChecked(due is None)
@@ -214,12 +210,16 @@ class DetailsPane(QWidget):
     # Reading the fields ----------------------------------------------------------------
 
     def raw_value(self, field: str) -> object:
+        if field in WORDS:
+            return self.words.raw(field)
         if field == "title":
             return self.title_edit.text()
         if field == "description":
             return self.description_edit.toPlainText()
         if field == "priority":
             return self.priority_combo.currentData()
+        if self.words.due_typed():
+            return self.words.due_typed()  # words not read yet: they are what was typed
         if self.no_due.isChecked():
             return None
         return from_epoch(self.due_edit.dateTime().toSecsSinceEpoch())
@@ -227,6 +227,10 @@ class DetailsPane(QWidget):
     def clean_value(self, field: str) -> object:
         """The field's value by the input rules; raises ValidationError with its sentence."""
         raw = self.raw_value(field)
+        if field in WORDS:
+            return self.words.clean(field, self._task)
+        if isinstance(raw, str) and field == "due_date":
+            return self.words.read_due(raw)
         if field == "title":
             return validation.title(str(raw))
         if field == "description":
@@ -242,7 +246,7 @@ class DetailsPane(QWidget):
             value = self.clean_value(field)
         except ValidationError:
             return True
-        current = getattr(self._task, field)
+        current = stored_repeat(self._task) if field == "repeat" else getattr(self._task, field)
         if field == "due_date":
             return _minute(value) != _minute(current)  # type: ignore[arg-type]
         return bool(value != current)
@@ -289,7 +293,9 @@ class DetailsPane(QWidget):
                 ok = False
                 continue
             self.set_error(field, "")
-            if self.is_field_dirty(field):
+            if self.is_field_dirty(field) and field == "repeat":
+                values["repeat"], values["repeat_after_completion"] = value  # type: ignore[misc]
+            elif self.is_field_dirty(field):
                 values[field] = value
         self.set_error("general", "" if ok else UNSAVED)
         return TaskChanges(**values) if ok else None  # type: ignore[arg-type]
@@ -310,15 +316,25 @@ class DetailsPane(QWidget):
             return False
         if changes.as_dict():
             self.save_requested.emit(self._task.id, changes)
+        if "due_date" in fields and self.words.due_typed():  # read: the date editor shows it now
+            self._fill("due_date", self._task)
+            due = changes.as_dict().get("due_date")
+            if isinstance(due, datetime):
+                self.no_due.setChecked(False)
+                self.set_due(due)
         return True
 
     def put_back(self, typed: Typed) -> None:
         """Show input typed earlier for the shown task, with its sentences."""
         for name, value in typed.values.items():
-            if name == "title":
+            if name in WORDS:
+                self.words.put_back(name, value)
+            elif name == "title":
                 self.title_edit.setText(str(value))
             elif name == "description":
                 self.description_edit.setPlainText(str(value or ""))
+            elif name == "due_date" and isinstance(value, str):
+                self.words.due_words.setText(value)
             elif name == "due_date":
                 self.no_due.setChecked(value is None)
                 if isinstance(value, datetime):
@@ -358,6 +374,11 @@ class DetailsPane(QWidget):
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if widget is self.title_edit:
             self.title_edit.selectAll()
+
+    def text_fields(self) -> tuple[QWidget, ...]:
+        """The fields one types into, for the window's keys that must win over theirs."""
+        words = self.words
+        return (self.title_edit, self.description_edit, words.due_words, self.tags_edit, self.repeat_edit)
 
     def contains_focus(self) -> bool:
         focus = QApplication.focusWidget()

@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Signal
 from todo_desktop.core.clock import utc_now
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.ports import TaskService
-from todo_desktop.core.values import Task, TaskChanges, TaskDraft, guess_task
+from todo_desktop.core.values import NextOccurrence, Task, TaskChanges, TaskDraft, guess_task
 from todo_desktop.sync.edit_versions import (
     BatchResult,
     CountChanges,
@@ -33,18 +33,16 @@ from todo_desktop.sync.edit_versions import (
     created_with_version,
     plural,
     quoted,
-    restored_batch,
     versioned_batch,
 )
+from todo_desktop.ui.tasks.edit_removals import Done, RemovalsMixin
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.workers import Workers
 
-# Called once a write has settled: True if the database stored it.
-Done = Callable[[bool], None]
 GONE = "That task no longer exists; it may have been deleted on another device."
 
 
-class TaskEditor(QObject):
+class TaskEditor(RemovalsMixin, QObject):
     message = Signal(str)  # one sentence for the status bar
     add_failed = Signal(str)  # the title of a task the database refused, so it can be retyped
     edit_failed = Signal(object, object, object)  # task id, the TaskChanges tried, the Failure
@@ -179,11 +177,26 @@ class TaskEditor(QObject):
 
     # Complete and edit -----------------------------------------------------------------
 
-    def set_completed(self, ids: Sequence[uuid.UUID], completed: bool, *, done: Done | None = None) -> None:
-        self.update({i: TaskChanges(completed=completed) for i in ids}, done=done, label="set completed")
+    def set_completed(
+        self,
+        ids: Sequence[uuid.UUID],
+        completed: bool,
+        *,
+        done: Done | None = None,
+        nexts: Mapping[uuid.UUID, NextOccurrence] | None = None,
+    ) -> None:
+        """``nexts``: the occurrences repeating tasks make when completed, or, reopening
+        them, the ones their completion made (deleted in the same transaction)."""
+        changes = {i: TaskChanges(completed=completed) for i in ids}
+        self.update(changes, done=done, label="set completed", nexts=nexts)
 
     def update(
-        self, changes: Mapping[uuid.UUID, TaskChanges], *, done: Done | None = None, label: str = "update"
+        self,
+        changes: Mapping[uuid.UUID, TaskChanges],
+        *,
+        done: Done | None = None,
+        label: str = "update",
+        nexts: Mapping[uuid.UUID, NextOccurrence] | None = None,
     ) -> None:
         """Every task of the selection in one call and one transaction, each based on the
         version last confirmed for it: a task changed on another device is not overwritten."""
@@ -191,12 +204,19 @@ class TaskEditor(QObject):
         begun: list[uuid.UUID] = []
         for task_id, change in changes.items():
             begun += self._begin([task_id], change)
+        stored = partial(self._batch_stored, dict(changes), begun, done)
+        if nexts:  # a next occurrence came or went: the list shows it where it belongs
+            stored = partial(self._then_reload, stored)
         self._workers.write(
-            partial(versioned_batch, self.versions, self._service.update_many, dict(changes)),
-            partial(self._batch_stored, dict(changes), begun, done),
+            partial(versioned_batch, self.versions, self._service.update_many, dict(changes), nexts=nexts),
+            stored,
             partial(self._failed, dict(changes), begun, done),
             label=label,
         )
+
+    def _then_reload(self, stored: Callable[[BatchResult], None], result: BatchResult) -> None:
+        stored(result)
+        self._reload()
 
     def keep_mine(self, theirs: Task, change: TaskChanges) -> None:
         """Send the person's change again, based on the version they chose to overwrite."""
@@ -314,85 +334,6 @@ class TaskEditor(QObject):
         confirmed = self._confirmed.pop(task_id)
         if task_id not in self._unsaved:
             self._replace_counted(confirmed)
-
-    # Delete and restore ----------------------------------------------------------------
-
-    def delete(self, ids: Sequence[uuid.UUID], *, done: Done | None = None) -> list[tuple[int, Task]]:
-        """Delete the tasks; returns the (row, task) pairs taken off the screen."""
-        assert self._service is not None
-        removed = self.model.remove_ids(ids)
-        self.counting.note((task, None) for _, task in removed)
-        self._deleting.update(ids)
-        self._workers.write(
-            partial(self._service.delete, list(ids)),
-            partial(self._deleted, ids, done),
-            partial(self._delete_failed, ids, removed, done),
-            label="delete",
-        )
-        return removed
-
-    def _deleted(self, ids: Sequence[uuid.UUID], done: Done | None, count: int) -> None:
-        self._deleting.subtract(ids)
-        self._deleting = +self._deleting  # drop the zeros
-        # Already gone elsewhere counts as done: the person wanted it gone.
-        self.message.emit(f"Deleted {plural(count)}." if count else "Those tasks were already gone.")
-        self._settle(done, True)
-
-    def _delete_failed(
-        self, ids: Sequence[uuid.UUID], removed: list[tuple[int, Task]], done: Done | None, failure: Failure
-    ) -> None:
-        self._deleting.subtract(ids)
-        self._deleting = +self._deleting
-        self.model.restore_rows(removed)
-        self.counting.note((None, task) for _, task in removed)
-        self.message.emit(f"Not deleted: {failure}")
-        self._settle(done, False)
-
-    def restore(
-        self, snapshots: Sequence[Task], rows: Sequence[tuple[int, Task]] | None, *, done: Done | None = None
-    ) -> None:
-        """Put deleted tasks back with their ids; ``rows`` says where to show them, if anywhere."""
-        assert self._service is not None
-        if rows:
-            self.model.restore_rows(rows)
-            for _, task in rows:
-                self.model.set_saving(task.id, True)
-        shown = [task.id for _, task in rows or ()]
-        self.counting.note((None, task) for task in snapshots)  # counted, shown here or not
-        # One transaction: refused, none of them is back.
-        self._workers.write(
-            partial(restored_batch, self.versions, self._service.restore_many, list(snapshots)),
-            partial(self._restored, shown, snapshots, done),
-            partial(self._restore_failed, [t.id for t in snapshots], snapshots, done),
-            label="restore",
-        )
-
-    def _restored(
-        self, shown: list[uuid.UUID], snapshots: Sequence[Task], done: Done | None, result: BatchResult
-    ) -> None:
-        for task in result.stored:
-            self.model.set_saving(task.id, False)
-            self.model.replace_task(task)
-        if result.gone:  # another account holds the same id: it cannot come back
-            self.model.remove_ids(result.gone)
-            gone = set(result.gone)
-            self.counting.note((task, None) for task in snapshots if task.id in gone)
-            self.message.emit(f"Not restored: {plural(len(gone))}, as another account holds the same id.")
-            self._settle(done, bool(result.stored))
-            return
-        self.message.emit(f"Restored {plural(len(snapshots))}.")
-        if len(shown) < len(snapshots):
-            self._reload()
-        self._settle(done, True)
-
-    def _restore_failed(
-        self, ids: Sequence[uuid.UUID], snapshots: Sequence[Task], done: Done | None, failure: Failure
-    ) -> None:
-        self.model.remove_ids(ids)
-        failed = set(ids)
-        self.counting.note((task, None) for task in snapshots if task.id in failed)
-        self.message.emit(f"Not restored: {failure}")
-        self._settle(done, False)
 
     def _settle(self, done: Done | None, ok: bool) -> None:
         if done is not None:

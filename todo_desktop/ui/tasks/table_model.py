@@ -17,10 +17,12 @@ from PySide6.QtGui import QBrush, QFont, QGuiApplication
 
 from todo_desktop.core.values import Priority, Task
 from todo_desktop.ui.chrome.theme import danger_color
+from todo_desktop.ui.tags.names import repeat_sentence
 from todo_desktop.ui.tasks.columns import (
     COLUMN_FIELDS,
     HEADERS,
     ROW_STYLE_FIELDS,
+    TITLE_EXTRA_FIELDS,
     Column,
     display_text,
     forget_local_times,
@@ -151,6 +153,10 @@ class TaskTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
             return True
         changed = [c for c, f in COLUMN_FIELDS.items() if getattr(old, f) != getattr(task, f)]
+        if Column.TITLE not in changed and any(
+            getattr(old, f) != getattr(task, f) for f in TITLE_EXTRA_FIELDS
+        ):
+            changed.append(Column.TITLE)  # its chips or repeat mark
         for column in changed:
             cell = self.index(row, column)
             self.dataChanged.emit(cell, cell)
@@ -314,6 +320,10 @@ class TaskTableModel(QAbstractTableModel):
             notes.append("Overdue")
         if task.priority is Priority.URGENT:
             notes.append("Urgent")
+        if task.tags:
+            notes.append("Tags " + ", ".join(f"#{name}" for name in task.tags))
+        if task.repeat:
+            notes.append(repeat_sentence(task.repeat, task.repeat_after_completion))
         if task.id in self._saving:
             notes.append("Saving…")
         return ", ".join(notes) or None

@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 import shiboken6
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft
+from todo_desktop.core.clock import LocalZone, utc_now
+from todo_desktop.core.repeats import next_occurrence
+from todo_desktop.core.values import NextOccurrence, Priority, Task, TaskChanges, TaskDraft
 from todo_desktop.ui.tasks.edits import Done, TaskEditor, plural
 
 TITLE_IN_TEXT = 40
@@ -95,12 +97,23 @@ class SetCompleted(TaskCommand):
         super().__init__(stack, editor, f"{verb} {about(tasks)}")
         self._ids = [t.id for t in tasks]
         self._completed = completed
+        # Worked out once: a redo sends the same occurrences (the same ids), so the database
+        # makes each once, and the undo deletes exactly those.
+        self._nexts: dict[uuid.UUID, NextOccurrence] = {}
+        if completed:
+            now, zone = utc_now(), LocalZone()
+            for task in tasks:
+                made = next_occurrence(task, now, zone)
+                if made is not None:
+                    self._nexts[task.id] = made
 
     def apply(self, done: Done) -> None:
-        self._editor.set_completed(self._ids, self._completed, done=done)
+        nexts = self._nexts if self._completed else None
+        self._editor.set_completed(self._ids, self._completed, done=done, nexts=nexts)
 
     def revert(self, done: Done) -> None:
-        self._editor.set_completed(self._ids, not self._completed, done=done)
+        nexts = self._nexts if self._completed else None
+        self._editor.set_completed(self._ids, not self._completed, done=done, nexts=nexts)
 
 
 class EditTasks(TaskCommand):
