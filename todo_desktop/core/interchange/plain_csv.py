@@ -141,15 +141,7 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
         shown = quoted(",".join(header), 60)
         raise InterchangeError(f"The CSV file has no title column; its first line is {shown}.")
     rows = Rows(NAME)
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rows.skip(start, f"cannot be read as CSV ({exc})")
-            continue
+    for start, record in records(reader, rows):
         if not any(cell.strip() for cell in record):
             continue  # blank lines, and the empty rows spreadsheets leave at the end
         cells = {key: unescape_cell(record[i]) if i < len(record) else "" for key, i in columns.items()}
@@ -157,6 +149,20 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
         if raw is not None:
             rows.add(start, raw)
     return rows.result()
+
+
+def records(reader: Iterator[list[str]], rows: Rows) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on; one that is not CSV is skipped, named by line."""
+    while True:
+        start = getattr(reader, "line_num", 0) + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            rows.skip(start, f"cannot be read as CSV ({exc})")
+            continue
+        yield start, record
 
 
 def _raw(rows: Rows, number: int, cells: dict[str, str], zone: tzinfo) -> RawTask | None:

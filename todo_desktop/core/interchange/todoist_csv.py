@@ -41,7 +41,7 @@ from datetime import UTC, datetime, tzinfo
 
 from todo_desktop.core.clock import utc_now
 from todo_desktop.core.interchange.common import InterchangeError, parse_iso, quoted, zone_named
-from todo_desktop.core.interchange.plain_csv import read_header, sniff_delimiter, unescape_cell
+from todo_desktop.core.interchange.plain_csv import read_header, records, sniff_delimiter, unescape_cell
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.quick_entry import parse
 from todo_desktop.core.quick_entry.tokens import TODOIST_PRIORITIES
@@ -115,15 +115,7 @@ def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> Impor
         if last is not None:
             rows.add(*last)
 
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rows.skip(start, f"cannot be read as CSV ({exc})")
-            continue
+    for start, record in records(reader, rows):
 
         def cell(name: str, record: list[str] = record) -> str:
             index = columns.get(name)

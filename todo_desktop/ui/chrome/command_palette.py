@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -22,6 +23,19 @@ from todo_desktop.ui.lists.search import KeyLineEdit
 
 # Keys typed in the query field that move through the results instead.
 _NAVIGATION = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
+
+
+T = TypeVar("T")
+
+
+def ranked(query: str, items: Iterable[T], name: Callable[[T], str]) -> list[T]:
+    """The items whose name matches ``query``, best first; equal scores keep their order."""
+    scored = []
+    for order, item in enumerate(items):
+        score = fuzzy_score(query, name(item))
+        if score is not None:
+            scored.append((-score, order, item))
+    return [item for _, _, item in sorted(scored, key=lambda s: (s[0], s[1]))]
 
 
 def fuzzy_score(query: str, name: str) -> int | None:
@@ -91,12 +105,7 @@ class CommandPalette(QDialog):
         return [command.name for command in self._shown]
 
     def _filter(self, text: str) -> None:
-        scored = []
-        for order, command in enumerate(self._commands()):
-            score = fuzzy_score(text, command.name)
-            if score is not None:
-                scored.append((-score, order, command))
-        self._shown = [command for _, _, command in sorted(scored, key=lambda s: (s[0], s[1]))]
+        self._shown = ranked(text, self._commands(), lambda command: command.name)
         self.results.clear()
         for command in self._shown:
             item = QTreeWidgetItem(self.results, [command.name, command.key_text])

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from todo_desktop import APP_NAME
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.values import TagCount
-from todo_desktop.ui.chrome.command_palette import fuzzy_score
+from todo_desktop.ui.chrome.command_palette import ranked
 from todo_desktop.ui.chrome.theme import error_style
 from todo_desktop.ui.lists.search import KeyLineEdit
 from todo_desktop.ui.lists.sidebar import tag_spoken
@@ -92,13 +92,7 @@ class TagChooser(QDialog):
         return [t.name for t in self._shown]
 
     def _filter(self, text: str) -> None:
-        wanted = text.strip().lstrip("#")
-        scored = []
-        for order, tag in enumerate(self._tags):
-            score = fuzzy_score(wanted, tag.name)
-            if score is not None:
-                scored.append((-score, order, tag))
-        self._shown = [tag for _, _, tag in sorted(scored, key=lambda s: (s[0], s[1]))]
+        self._shown = ranked(text.strip().lstrip("#"), self._tags, lambda tag: tag.name)
         self.results.clear()
         for tag in self._shown:
             item = QTreeWidgetItem(self.results, [f"#{tag.name}", f"{tag.open_count:,}"])
