@@ -217,6 +217,7 @@ def as_nobody(address: str) -> str:
 def test_another_user_cannot_get_in(app):
     address = Path(address_for(app.env))
     folders = [address.parent.parent, address.parent]  # $XDG_RUNTIME_DIR, and the app's own
+    assert address.parent.parent != Path(tempfile.gettempdir()), "never change the system's temp folder"
     try:
         assert as_nobody(str(address)) == "PermissionError", "the runtime folders are the user's alone"
         for folder in folders:

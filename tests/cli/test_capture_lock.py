@@ -4,8 +4,11 @@ outbox a window (or another command) has open; and it is the lock, not a guess, 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,15 @@ import pytest
 from todo_desktop.cli.capture_socket import BUSY, InstanceLock, reach
 from todo_desktop.core.errors import TodoError
 from todo_desktop.ui.chrome.instance_protocol import LOCK_NAME, PingRequest, instance_address
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A folder with a short path: a socket's whole path must fit in about 100 bytes, and a
+    runtime folder deep in pytest's own would make the app fall back to another one."""
+    folder = Path(tempfile.mkdtemp(prefix="rt-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_the_lock_is_held_by_one_holder_at_a_time(tmp_path):
@@ -40,8 +52,8 @@ def test_a_command_waits_while_another_holds_the_lock(tmp_path):
     reached.lock.release()
 
 
-def test_with_nobody_listening_the_command_takes_the_lock(tmp_path, monkeypatch):
-    runtime = tmp_path / "run"
+def test_with_nobody_listening_the_command_takes_the_lock(tmp_path, short_dir, monkeypatch):
+    runtime = short_dir / "run"
     runtime.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     address = instance_address(tmp_path / "data")
@@ -52,8 +64,8 @@ def test_with_nobody_listening_the_command_takes_the_lock(tmp_path, monkeypatch)
     reached.lock.release()
 
 
-def test_each_home_has_its_own_address_in_a_folder_of_the_users_alone(tmp_path):
-    runtime = tmp_path / "run"
+def test_each_home_has_its_own_address_in_a_folder_of_the_users_alone(tmp_path, short_dir):
+    runtime = short_dir / "run"
     runtime.mkdir(mode=0o700)
     env = {"XDG_RUNTIME_DIR": str(runtime)}
     one, two = instance_address(tmp_path / "a", env), instance_address(tmp_path / "b", env)
@@ -62,11 +74,11 @@ def test_each_home_has_its_own_address_in_a_folder_of_the_users_alone(tmp_path):
     assert (runtime / "todo-desktop").stat().st_mode & 0o777 == 0o700
 
 
-def test_a_runtime_folder_others_can_enter_is_not_used(tmp_path):
-    shared = tmp_path / "shared"
+def test_a_runtime_folder_others_can_enter_is_not_used(tmp_path, short_dir):
+    shared = short_dir / "shared"
     shared.mkdir(mode=0o777)
     shared.chmod(0o777)
-    fallback = tmp_path / "tmp"
+    fallback = short_dir / "tmp"
     fallback.mkdir()
     env = {"XDG_RUNTIME_DIR": str(shared), "TMPDIR": str(fallback)}
     address = instance_address(tmp_path / "a", env)

@@ -9,6 +9,7 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,10 @@ def capture_env(root: Path, tz: str = "Europe/Berlin", runtime: Path | None = No
     """An environment whose app files live under ``root``: home, and a private runtime folder
     for the instance socket (as $XDG_RUNTIME_DIR is on a desktop; ``root/run`` by default)."""
     runtime = runtime or root / "run"
+    if len(str(runtime)) > 60:
+        # A socket's whole path must fit in about 100 bytes; deeper, the app would fall back
+        # to a folder of its own in the system's temp folder, shared by every test.
+        runtime = Path(tempfile.mkdtemp(prefix="todo-rt-"))
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
     runtime.chmod(0o700)
     env = {**os.environ, HOME_ENV: str(root / "home"), "XDG_RUNTIME_DIR": str(runtime), "TZ": tz}
