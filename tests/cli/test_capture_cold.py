@@ -80,6 +80,17 @@ def test_tags_and_repeats_are_stored_and_listed(tmp_path):
     )
 
 
+def test_done_on_a_repeating_task_makes_its_next_occurrence_once(tmp_path):
+    env = capture_env(tmp_path)
+    made = json.loads(ok(todo(env, "add", "--json", "Water the plants every day")))
+    ok(todo(env, "done", made["id"][:8]))
+    after = json.loads(ok(todo(env, "list", "--json")))
+    assert [(t["title"], t["repeat"]) for t in after] == [("Water the plants", "FREQ=DAILY")]
+    assert after[0]["id"] != made["id"] and after[0]["due"] > made["due"]
+    done = json.loads(ok(todo(env, "list", "--list", "completed", "--json")))
+    assert [t["id"] for t in done] == [made["id"]]
+
+
 def _create(env: dict[str, str], *drafts: TaskDraft) -> None:
     """Tasks with ids of the test's choosing, through the data layer itself."""
     paths = AppPaths.from_environment(env)

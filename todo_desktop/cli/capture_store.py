@@ -172,7 +172,13 @@ def by_prefixes(tasks: CommandTasks, prefixes: Sequence[str]) -> list[Task]:
 
 
 def complete(tasks: CommandTasks, chosen: Sequence[Task]) -> None:
-    """Mark them done in one transaction, whatever version each is at."""
-    outcome = tasks.update_many([TaskEdit(t.id, TaskChanges(completed=True)) for t in chosen])
+    """Mark them done in one transaction, whatever version each is at; a repeating one makes
+    its next occurrence, as in the window."""
+    from todo_desktop.core.clock import LocalZone, utc_now
+    from todo_desktop.core.repeats import next_occurrence
+
+    now, zone = utc_now(), LocalZone()
+    done = TaskChanges(completed=True)
+    outcome = tasks.update_many([TaskEdit(t.id, done, None, next_occurrence(t, now, zone)) for t in chosen])
     if outcome.gone:
         raise TodoError("A task was deleted before it could be completed.")

@@ -27,6 +27,8 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from todo_desktop.core.clock import LocalZone, utc_now
+from todo_desktop.core.repeats import next_occurrence
 from todo_desktop.ui.chrome.instance_protocol import (
     MAX_MESSAGE,
     AddRequest,
@@ -303,7 +305,10 @@ class WindowRequests:
             )
 
         editor.message.connect(hear)
-        editor.set_completed(list(request.ids), True, done=done)
+        now, zone = utc_now(), LocalZone()
+        shown = [task for task in (editor.model.task(i) for i in request.ids) if task is not None]
+        nexts = {t.id: made for t in shown if (made := next_occurrence(t, now, zone)) is not None}
+        editor.set_completed(list(request.ids), True, done=done, nexts=nexts)
 
 
 class _Once:
