@@ -125,6 +125,7 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
 
 def _run_window(paths: AppPaths, argv: list[str], instance: str | None) -> int:
     pause = _CollectorPause()  # before the GUI's own imports
+    from todo_desktop.core.app_services import AppServices
     from todo_desktop.core.errors import TodoError
     from todo_desktop.core.ports import Workspace
     from todo_desktop.core.reachability import Reachability
@@ -180,6 +181,8 @@ def _run_window(paths: AppPaths, argv: list[str], instance: str | None) -> int:
         )
 
     profiles = _DeferredProfiles(ProfileStore(paths.config), shared_gateway)
+    # Each service imports its part of the data layer only when first used, on a worker.
+    services = AppServices()
     left_running: list[Any] = []  # jobs still waiting for an unreachable database at quit
     # The session ending (or Ctrl+C) quits through the window, as Ctrl+Q does, and is held
     # off from then on until the embedded server has stopped: ending the process at once
@@ -195,6 +198,7 @@ def _run_window(paths: AppPaths, argv: list[str], instance: str | None) -> int:
                 left_running=left_running,
                 quit_signals=quit_signals,
                 instance_address=instance,
+                services=services,
             )
         finally:
             # run_gui has waited for the writes (or left those retrying an unreachable

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from todo_desktop import APP_ID, APP_NAME
+from todo_desktop.core.app_services import AppServices
 from todo_desktop.core.failures import UNEXPECTED
 from todo_desktop.core.ports import ProfileGateway, WorkspaceOpener
 from todo_desktop.core.reachability import Reachability
@@ -43,6 +44,7 @@ def run_gui(
     left_running: list[QObject] | None = None,
     quit_signals: QuitSignals | None = None,
     instance_address: str | None = None,
+    services: AppServices | None = None,
 ) -> int:
     """Show the main window at once, open the workspace in the background, run the event loop.
 
@@ -65,6 +67,8 @@ def run_gui(
     ``instance_address``: where to listen for a second start (which brings this window
     forward) and for ``todo-desktop add`` (whose task is added as quick add adds one). The
     caller holds the instance lock; None: no listening.
+
+    ``services``: backups of the local database and the person's rights over their data.
     """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
@@ -74,7 +78,12 @@ def run_gui(
     app.setDesktopFileName(APP_ID)
     workers = Workers()
     window = MainWindow(
-        opener, profiles, workers, settings=open_settings(settings_path), reachability=reachability
+        opener,
+        profiles,
+        workers,
+        settings=open_settings(settings_path),
+        reachability=reachability,
+        services=services,
     )
     # An exception escaping a slot is logged and becomes one friendly line, not a dialog
     # or a dead window; the previous hook comes back when the window is gone.

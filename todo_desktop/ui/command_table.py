@@ -70,6 +70,13 @@ class CommandId(enum.Enum):
     FILTER_BY_TAG = enum.auto()
     RENAME_TAG = enum.auto()
     DELETE_TAG = enum.auto()
+    IMPORT = enum.auto()
+    EXPORT = enum.auto()
+    BACK_UP = enum.auto()
+    RESTORE_BACKUP = enum.auto()
+    EXPORT_MY_DATA = enum.auto()
+    DELETE_ACCOUNT = enum.auto()
+    SEARCH_ALL = enum.auto()
 
 
 # The commands the window must bind; the undo pair comes from the undo stack itself.
@@ -130,10 +137,15 @@ def _entries() -> list[_Entry]:
     c = CommandId
     return [
         _Entry("&File", c.CONNECTIONS, "&Connections…", [QKeySequence("Ctrl+Shift+O")]),
+        _Entry("&File", c.IMPORT, "&Import…", [], edit=True, separator_before=True),
+        _Entry("&File", c.EXPORT, "&Export…", [QKeySequence("Ctrl+Shift+E")]),
+        _Entry("&File", c.BACK_UP, "&Back Up Now", [], separator_before=True),
+        _Entry("&File", c.RESTORE_BACKUP, "&Restore…", []),
         _Entry("&File", c.QUIT, "&Quit", key_list(Standard.Quit, "Ctrl+Q"), separator_before=True),
         _Entry("&Edit", c.UNDO, "", key_list(Standard.Undo, "Ctrl+Z")),
         _Entry("&Edit", c.REDO, "", key_list(Standard.Redo, "Ctrl+Shift+Z")),
         _Entry("&Edit", c.FIND, "&Find…", key_list(Standard.Find, "Ctrl+F"), separator_before=True),
+        _Entry("&Edit", c.SEARCH_ALL, "Search &All Lists", [QKeySequence("Ctrl+Shift+F")]),
         _Entry("&Edit", c.PALETTE, "&Command Palette…", [QKeySequence("Ctrl+K")]),
         _Entry("&Task", c.NEW_TASK, "&New Task", key_list(Standard.New, "Ctrl+N"), edit=True),
         _Entry("&Task", c.EDIT_TITLE, "&Edit Title", key_list(None, "Return", "Enter", "F2"), True, True),
@@ -178,6 +190,8 @@ def _account_entries() -> list[_Entry]:
         _Entry(
             "&Account", c.SIGN_OUT_EVERYWHERE, "Sign Out &Everywhere…", [QKeySequence("Ctrl+Alt+Shift+L")]
         ),
+        _Entry("&Account", c.EXPORT_MY_DATA, "E&xport All My Data…", [], separator_before=True),
+        _Entry("&Account", c.DELETE_ACCOUNT, "&Delete My Account…", []),
     ]
 
 

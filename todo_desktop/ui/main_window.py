@@ -20,17 +20,13 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
 from todo_desktop import APP_NAME
+from todo_desktop.core.app_services import AppServices
 from todo_desktop.core.clock import LocalZone
 from todo_desktop.core.ports import ProfileGateway, Workspace, WorkspaceOpener
 from todo_desktop.core.reachability import Reachability
 from todo_desktop.core.values import SmartList
-from todo_desktop.ui.accounts.workspace_switch import (
-    LOADING,
-    STARTING,
-    WorkspaceSwitch,
-    ask_quit_offline,
-    kept_at_quit,
-)
+from todo_desktop.ui.accounts import workspace_switch as switching
+from todo_desktop.ui.accounts.workspace_switch import STARTING, WorkspaceSwitch
 from todo_desktop.ui.chrome.banner import RETRY_FIRST_MS, RetryTimer
 from todo_desktop.ui.chrome.command_palette import CommandPalette
 from todo_desktop.ui.chrome.outage import OutageWatch
@@ -40,6 +36,7 @@ from todo_desktop.ui.chrome.waking import WakingNotice
 from todo_desktop.ui.chrome.window_status import OutboxWatch, WindowStatus
 from todo_desktop.ui.collector import CollectorPacing
 from todo_desktop.ui.command_table import CommandId, CommandTable, build_commands
+from todo_desktop.ui.features import window_features
 from todo_desktop.ui.lists.navigator import REFRESH_MS, ListNavigator
 from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, AppKeysFirst
 from todo_desktop.ui.lists.sidebar import Sidebar
@@ -52,6 +49,7 @@ from todo_desktop.ui.tasks.details_link import DetailsLink
 from todo_desktop.ui.tasks.details_pane import DetailsPane
 from todo_desktop.ui.tasks.quick_add import QuickAdd
 from todo_desktop.ui.tasks.task_list import TaskListController
+from todo_desktop.ui.window_parts import WindowParts
 from todo_desktop.ui.workers import Workers
 
 if TYPE_CHECKING:
@@ -87,6 +85,7 @@ class MainWindow(QMainWindow):
         search_debounce_ms: int = SEARCH_DEBOUNCE_MS,
         refresh_ms: int = REFRESH_MS,
         reachability: Reachability | None = None,
+        services: AppServices | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
@@ -98,7 +97,7 @@ class MainWindow(QMainWindow):
         self.leaving_offline = False  # quitting without waiting for writes: edits are in the outbox
         self.unattended = False  # closing for a session that ends: nobody is there to answer
         # Replaceable so tests (and other front ends) can answer without a box.
-        self.confirm_quit: Callable[[QWidget, str, Callable[[], None]], None] = ask_quit_offline
+        self.confirm_quit: Callable[[QWidget, str, Callable[[], None]], None] = switching.ask_quit_offline
         self.session = WorkspaceSession(self)
         self.tasks = TaskListController(self.workers, parent=self)
         self.undo_stack = QUndoStack(self)
@@ -107,11 +106,12 @@ class MainWindow(QMainWindow):
 
         self.sidebar = Sidebar(self)
         self.area = TaskArea(self.tasks.model, self, debounce_ms=search_debounce_ms)
+        zone = zone or LocalZone()
         self.navigator = ListNavigator(
             self.session,
             self.tasks,
             self.workers,
-            zone or LocalZone(),
+            zone,
             typing_in=lambda: self.details_link.typing_in(),
             in_details=lambda: self.details.task_id,
             refresh_ms=refresh_ms,
@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         tagged = (self.session, self.workers, self.tasks, self.commands, self.navigator, self.sidebar)
         fields = (self.area.quick_add, self.details.tags_edit)  # where #tags are completed
         self.tags = TagFeatures(self, *tagged, self.undo_stack, self.show_message, fields)
+        chosen = (profiles, services or AppServices(), zone, self.show_message, self.refresh)
+        self.features = window_features(WindowParts(self, self.session, self.switch, self.workers, *chosen))
         self.command_table: CommandTable = self._build_commands()
         self.command_palette = CommandPalette(lambda: self.command_table.commands, self)
         self.shortcuts = ShortcutsDialog(lambda: self.command_table.commands, self)
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
             c.CONNECTIONS: self.switch.open_connections,
             c.QUIT: self.close,
             c.FIND: area.focus_search,
+            c.SEARCH_ALL: area.focus_search,
             c.PALETTE: lambda: self.command_palette.open_palette(),
             c.NEW_TASK: area.focus_quick_add,
             c.EDIT_TITLE: commands.edit_current_title,
@@ -194,6 +197,8 @@ class MainWindow(QMainWindow):
             c.SHORTCUTS: lambda: self.shortcuts.open_dialog(),
             **self.tags.run(),
         }
+        for feature in self.features:
+            run.update(feature.run())
         return build_commands(
             self,
             area.table,
@@ -294,7 +299,7 @@ class MainWindow(QMainWindow):
             self.open_workspace()
             return
         if not self.area.showing_list():
-            self.area.show_busy(LOADING)
+            self.area.show_busy(switching.LOADING)
         self.tasks.reload()
         self.navigator.refresh_counts()
 
@@ -350,7 +355,7 @@ class MainWindow(QMainWindow):
             # so waiting out connection retries would only hold the person up. Say what
             # becomes of them; choosing Quit closes again, without that wait.
             event.ignore()
-            self.confirm_quit(self, kept_at_quit(count), self._leave_offline)
+            self.confirm_quit(self, switching.kept_at_quit(count), self._leave_offline)
             return
         if self._leave_anyway or self._wait_for_writes():
             if self._settings is not None:

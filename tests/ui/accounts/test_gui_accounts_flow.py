@@ -298,12 +298,15 @@ def test_the_account_actions_are_in_the_menus_palette_and_shortcuts(qtbot, windo
     wait_for_list(qtbot, window)
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
     file_items = [a.text().replace("&", "") for a in menus["File"].actions() if a.text()]
-    assert file_items == ["Connections…", "Quit"]
+    assert file_items == ["Connections…", "Import…", "Export…", "Back Up Now", "Restore…", "Quit"]
     account = {a.text().replace("&", ""): a.shortcut().toString() for a in menus["Account"].actions()}
     assert account == {
         "Sign In…": "Ctrl+Shift+I",
         "Sign Out": "Ctrl+Shift+L",
         "Sign Out Everywhere…": "Ctrl+Alt+Shift+L",
+        "": "",  # the separator
+        "Export All My Data…": "",
+        "Delete My Account…": "",
     }
     key(qtbot, window.area.table, "F1")
     rows = dict(window.shortcuts.rows())

@@ -1,0 +1,1 @@
+"""Backups of the local database in the window: File > Back Up Now and File > Restore…"""

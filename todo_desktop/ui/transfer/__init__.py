@@ -1,0 +1,1 @@
+"""Import and export in the window: File > Import… and File > Export…"""
