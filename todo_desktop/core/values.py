@@ -219,6 +219,9 @@ class TaskQuery:
     sort: SortKey = SortKey.DUE
     limit: int = 100
     after: Cursor | None = None
+    # Best match first, by the words' weights (title over notes); only with text. Pages are
+    # then counted by position: Cursor.values is (rows already read,).
+    ranked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

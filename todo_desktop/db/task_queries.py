@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Executable
 
@@ -25,13 +25,12 @@ MAX_PAGE = 1000
 _COMPLETED = {Status.OPEN: False, Status.COMPLETED: True, Status.ALL: None}
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def page_params(q: TaskQuery, fetch: int, due_part: str | None) -> dict[str, Any]:
     cursor: dict[str, Any] = {"after_id": None, "after_time": None, "after_rank": None, "after_text": None}
-    if q.after is not None:
+    offset = None
+    if q.after is not None and ranked(q):
+        offset = q.after.values[0]  # a ranked list pages by position (it is sorted whole)
+    elif q.after is not None:
         cursor["after_id"] = q.after.id
         values = q.after.values
         if q.sort is SortKey.PRIORITY:
@@ -43,13 +42,15 @@ def page_params(q: TaskQuery, fetch: int, due_part: str | None) -> dict[str, Any
         else:
             cursor["after_time"] = values[0]
     return {
-        "sort": q.sort.value,
+        "sort": "relevance" if ranked(q) else q.sort.value,
         "completed": False if q.overdue_at is not None else _COMPLETED[q.status],
         "priorities": sorted(p.value for p in q.priorities) if q.priorities else None,
         "due_after": q.due_after,
         "due_before": q.due_before,
         "overdue_at": q.overdue_at,
-        "pattern": f"%{_escape_like(q.text)}%" if q.text else None,
+        "pattern": None,
+        "search": q.text or None,
+        "offset": offset,
         "due_part": due_part,
         "limit": fetch,
         "tag_key": None if q.tag is None else tag_key(q.tag),
@@ -72,7 +73,7 @@ def due_filtered(q: TaskQuery) -> bool:
 
 
 def _rows(fetch: Fetch, q: TaskQuery, size: int) -> list[Any]:
-    if q.sort is not SortKey.DUE:
+    if q.sort is not SortKey.DUE or ranked(q):
         return _run(fetch, q, size, None)
     if q.after is not None and q.after.values[0] is None:
         return _run(fetch, q, size, "undated")
@@ -80,6 +81,11 @@ def _rows(fetch: Fetch, q: TaskQuery, size: int) -> list[Any]:
     if len(rows) < size and not due_filtered(q):
         rows += _run(fetch, replace(q, after=None), size - len(rows), "undated")
     return rows
+
+
+def ranked(q: TaskQuery) -> bool:
+    """Whether the list is in order of relevance: asked for, with words to rank by."""
+    return q.ranked and bool(q.text)
 
 
 def _cursor(sort: SortKey, row: Sequence[Any]) -> Cursor:
@@ -100,7 +106,12 @@ def list_page(fetch: Fetch, q: TaskQuery) -> tuple[tuple[Task, ...], Cursor | No
     rows = _rows(fetch, q, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = _cursor(q.sort, rows[-1]) if more and rows else None
+    next_cursor = None
+    if more and rows and ranked(q):
+        read = cast(int, q.after.values[0]) if q.after is not None else 0
+        next_cursor = Cursor(values=(read + limit,), id=rows[-1][0])
+    elif more and rows:
+        next_cursor = _cursor(q.sort, rows[-1])
     return tuple(task_from_tuple(r) for r in rows), next_cursor
 
 

@@ -120,6 +120,8 @@ PAGE = _rows_of(
         _p("after_text", Text()),
         _p("limit", Integer()),
         _p("tag_key", Text()),
+        _p("search", Text()),
+        _p("offset", Integer()),
     ),
     TASK_COLUMNS,
 )

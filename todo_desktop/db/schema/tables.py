@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import ARRAY, Column, Computed, DateTime, ForeignKey, SmallInteger, String, Text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlmodel import Field, SQLModel
 
 from todo_desktop.core.validation import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, TAG_MAX, TITLE_MAX
@@ -66,6 +67,11 @@ class Task(TaskBase, table=True):
     tags: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False))
     repeat_rule: str | None = Field(default=None, sa_column=Column(Text))  # see core/repeats.py
     repeat_after_completion: bool = Field(default=False, nullable=False)
+    # Search keys, kept by a trigger, each led by its owner's tag (sql/0008_search.sql).
+    search_words: str = Field(sa_column=Column(TSVECTOR, nullable=False), exclude=True)
+    search_grams: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False), exclude=True
+    )
 
 
 class Tag(SQLModel, table=True):
