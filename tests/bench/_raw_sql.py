@@ -15,6 +15,7 @@ it did not write.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -102,6 +103,36 @@ TAGGED_FROM = (
 )
 
 
+# The word syntax's query, with the owner tag its keys carry (as todo_api.tasks_page makes it).
+WORDS_QUERY = "public.todo_search_query(%(uid)s, websearch_to_tsquery('simple', %(text)s))"
+_SYNTAX = re.compile(r'(^|\s)-|"|(^|\s)or(\s|$)', re.IGNORECASE)
+
+
+def plain_words(text: str) -> list[str] | None:
+    """The typed words, lower-cased, as the search reads them; None for the word syntax."""
+    cleaned = text.strip()
+    if not cleaned or _SYNTAX.search(cleaned):
+        return None
+    return sorted(set(cleaned.lower().split()))
+
+
+def ranked_sql() -> str:
+    """A page of a search in order of relevance, as ``todo_api.tasks_page_built`` ranks it."""
+    score = (
+        f"(ts_rank(search_words, {WORDS_QUERY}) + CASE WHEN %(words)s::text[] IS NOT NULL AND "
+        "public.todo_search_contains(title, NULL, %(words)s) THEN 1 ELSE 0 END)::real"
+    )
+    match = (
+        "CASE WHEN %(words)s::text[] IS NOT NULL "
+        "THEN public.todo_search_contains(title, description, %(words)s) "
+        f"ELSE search_words @@ {WORDS_QUERY} END"
+    )
+    return (
+        f"SELECT {PAGE_COLUMNS} FROM public.tasks WHERE user_id = %(uid)s AND {match} "
+        f"ORDER BY {score} DESC, created_at DESC, id DESC LIMIT %(limit)s"
+    )
+
+
 def page_sql(q: TaskQuery, due_part: str | None) -> str:
     """One keyset page, built as ``todo_api.tasks_page`` builds it."""
     keys, descending = ORDERS[q.sort]
@@ -125,9 +156,12 @@ def page_sql(q: TaskQuery, due_part: str | None) -> str:
         where.append(f"{col('due_date')} < %(due_before)s")
     if q.overdue_at is not None:
         where.append(f"{col('due_date')} < %(overdue_at)s")
-    if q.text:
-        like = "ILIKE %(pattern)s ESCAPE '\\'"
-        where.append(f"({col('title')} {like} OR {col('description')} {like})")
+    if q.text and plain_words(q.text) is not None:  # typed words, each found anywhere
+        where.append(f"public.todo_search_contains({col('title')}, {col('description')}, %(words)s)")
+        if any(len(w) >= 3 for w in plain_words(q.text) or ()):
+            where.append(f"{col('search_grams')} @> %(grams)s")
+    elif q.text:  # the word syntax
+        where.append(f"{col('search_words')} @@ {WORDS_QUERY}")
     cursor_keys = keys
     if due_part == "undated":  # in the order they were made; the cursor's k1 is created_at
         where.append(f"{col('due_date')} IS NULL")
@@ -161,9 +195,12 @@ def page_params(q: TaskQuery, uid: uuid.UUID, fetch: int) -> dict[str, Any]:
         "pattern": None,
         "tag_key": None if q.tag is None else tag_key(q.tag),
     }
-    if q.text:
-        escaped = q.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["pattern"] = f"%{escaped}%"
+    words = plain_words(q.text)
+    params["words"] = words
+    if words is not None:
+        tag = str(uid)[:8]
+        params["grams"] = sorted({tag + w[i : i + 3] for w in words for i in range(len(w) - 2)})
+    params["text"] = q.text
     if q.after is not None:
         params["after_id"] = q.after.id
         params |= {f"k{i}": value for i, value in enumerate(q.after.values)}
@@ -245,7 +282,9 @@ class Raw:
         date, the dated run first and the undated one only when the dated run runs out."""
         self.last = []
         params = page_params(q, self.uid, fetch)
-        if q.sort is not SortKey.DUE:
+        if q.ranked and q.text:
+            rows = self._all(ranked_sql(), params)
+        elif q.sort is not SortKey.DUE:
             rows = self._all(page_sql(q, None), params)
         elif q.after is not None and q.after.values[0] is None:
             rows = self._all(page_sql(q, "undated"), params)

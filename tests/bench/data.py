@@ -38,6 +38,7 @@ from todo_desktop.core.values import (
     Priority,
     SmartList,
     SortKey,
+    Status,
     TaskChanges,
     TaskDraft,
     TaskEdit,
@@ -179,7 +180,7 @@ def build_ops(
         queries.append(("deep keyset page", TaskQuery(after=deep_cursor)))
     queries += [
         ("filtered (high+urgent, 7 d)", filtered),
-        (f"text search '{_load.SEARCH_WORD}'", TaskQuery(text=_load.SEARCH_WORD)),
+        *search_queries(),
     ]
     # A list filtered by tag: its first page, and a later page by title (revision 0007).
     tagged = TaskQuery(tag=BUSY_TAG)
@@ -214,6 +215,28 @@ def build_ops(
         ),
     ]
     return ops
+
+
+def search_queries() -> list[tuple[str, TaskQuery]]:
+    """What people type into the search field, from a rare word to a common one, each part
+    of the search: typed letters as they grow, whole words, the word syntax, all lists ranked."""
+    word = _load.SEARCH_WORD
+    typed = [
+        (f"search '{word[:3]}' (typed letters)", TaskQuery(text=word[:3])),
+        (f"search '{word}' (1% of titles)", TaskQuery(text=word)),
+        (f"search '{word} plumb' (two words)", TaskQuery(text=f"{word} plumb")),
+        ("search 'umbe' (inside words)", TaskQuery(text="umbe")),
+        ("search 'invoice' (a common word)", TaskQuery(text="invoice")),
+        ("search 'pl' (two letters)", TaskQuery(text="pl")),
+        (f"search '\"{word}\" -call' (word syntax)", TaskQuery(text=f'"{word}" -call')),
+        ("search 'qqq' (no match)", TaskQuery(text="qqq")),
+        (f"search '{word}' by title", TaskQuery(text=word, sort=SortKey.TITLE)),
+    ]
+    ranked = [
+        (f"search '{word}', all lists ranked", TaskQuery(text=word, status=Status.ALL, ranked=True)),
+        ("search 'invoice', all lists ranked", TaskQuery(text="invoice", status=Status.ALL, ranked=True)),
+    ]
+    return typed + ranked
 
 
 def _fields(query: TaskQuery) -> dict[str, object]:
