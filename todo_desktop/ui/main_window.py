@@ -175,8 +175,8 @@ class MainWindow(QMainWindow):
         run: dict[CommandId, Callable[[], object]] = {
             c.CONNECTIONS: self.switch.open_connections,
             c.QUIT: self.close,
-            c.FIND: area.focus_search,
-            c.SEARCH_ALL: area.focus_search,
+            c.FIND: partial(nav.find, everywhere=False),
+            c.SEARCH_ALL: partial(nav.find, everywhere=True),
             c.PALETTE: lambda: self.command_palette.open_palette(),
             c.NEW_TASK: area.focus_quick_add,
             c.EDIT_TITLE: commands.edit_current_title,
@@ -213,18 +213,14 @@ class MainWindow(QMainWindow):
         area, nav, session = self.area, self.navigator, self.session
         self.quick_add.added.connect(area.table.scrollToTop)
         self.quick_add.message.connect(self.show_message)
-        area.quick_add.escaped.connect(area.focus_table)
         area.quick_add.read_with(nav.read_entry)
-        area.search.escaped.connect(area.focus_table)
-        area.search.search_changed.connect(nav.set_text)
         area.placeholder.retry_requested.connect(self.refresh)
+        area.follow(nav)
         self.outage.probe.connect(self._probe)
         self.outage.back.connect(self.refresh)
         self.outage.message.connect(self.show_message)
-        area.table.horizontalHeader().sectionClicked.connect(nav.header_clicked)
         self.sidebar.list_chosen.connect(nav.show_list)
         nav.list_shown.connect(self.sidebar.set_current)
-        nav.sort_shown.connect(area.show_sort)
         nav.sort_shown.connect(self.command_table.show_sort)
         nav.counts_shown.connect(self.sidebar.set_counts)
         nav.count_shown.connect(self.status.show_list)

@@ -24,15 +24,17 @@ from PySide6.QtGui import QGuiApplication
 from todo_desktop.core import validation
 from todo_desktop.core.clock import end_of_day, utc_now
 from todo_desktop.core.errors import ValidationError
+from todo_desktop.core.new_task import draft_for
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.quick_entry import QuickEntry, day_first_for, parse, summary
 from todo_desktop.core.quick_entry.tokens import tag_key
+from todo_desktop.core.search_terms import marked_words
 from todo_desktop.core.smart_lists import default_sort, query_for
 from todo_desktop.core.values import (
     ListCounts,
-    Priority,
     SmartList,
     SortKey,
+    Status,
     TagCount,
     Task,
     TaskDraft,
@@ -57,12 +59,9 @@ FIRST_LOOK_BACK = timedelta(hours=1)
 ACTIVATE_GAP_MS = 10_000
 # Many quick edits in a row refresh the counts once, shortly after the last.
 COUNTS_DELAY_MS = 150
-_PRIORITY_OF = {
-    SmartList.PRIORITY_LOW: Priority.LOW,
-    SmartList.PRIORITY_MEDIUM: Priority.MEDIUM,
-    SmartList.PRIORITY_HIGH: Priority.HIGH,
-    SmartList.PRIORITY_URGENT: Priority.URGENT,
-}
+
+
+EVERYWHERE = "All lists"
 
 
 class ListNavigator(QObject):
@@ -77,6 +76,9 @@ class ListNavigator(QObject):
     query_changed = Signal(object)  # TaskQuery
     counts_requested = Signal()  # the counts are read again: whatever counts along follows
     message = Signal(str)
+    scope_shown = Signal(bool)  # a search looks through every list (True) or the one shown
+    find_requested = Signal()  # the search field should take the keyboard
+    searched = Signal(object)  # the words a search finds, to be marked in the rows
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class ListNavigator(QObject):
         self.current = SmartList.INBOX
         self.sort = default_sort(SmartList.INBOX)
         self.text = ""
+        self.everywhere = False  # a search looks through every list, best match first
         self.tag: str | None = None  # the tag whose open tasks are shown, instead of a smart list
         self._tag_counts: dict[str, TagCount] = {}
         self.counts: ListCounts | None = None  # as shown: the database's, with local edits laid over
@@ -135,8 +138,23 @@ class ListNavigator(QObject):
     # The query -------------------------------------------------------------------------
 
     def query(self, now: datetime | None = None) -> TaskQuery:
+        if self.everywhere and self.text:  # every task, open or done, best match first
+            return TaskQuery(text=self.text, status=Status.ALL, ranked=True)
         base = TaskQuery(text=self.text, sort=self.sort, tag=self.tag)
         return query_for(self.current, now or utc_now(), self.zone, base=base)
+
+    def find(self, *, everywhere: bool) -> None:
+        """Search the list shown (Ctrl+F) or every list (Ctrl+Shift+F): the field takes the keys."""
+        if everywhere != self.everywhere:
+            self._set_scope(everywhere)
+            if self.text:
+                self._apply()
+        self.find_requested.emit()
+
+    def _set_scope(self, everywhere: bool) -> None:
+        self.everywhere = everywhere
+        self.scope_shown.emit(everywhere)
+        self._show_count()
 
     def _apply(self) -> None:
         self.query_changed.emit(self.query())
@@ -144,6 +162,8 @@ class ListNavigator(QObject):
     def show_list(self, smart_list: SmartList, *, load: bool = True) -> None:
         self.current = smart_list
         self.tag = None
+        if self.everywhere:  # choosing a list searches that list
+            self._set_scope(False)
         self.sort = default_sort(smart_list)
         self.list_shown.emit(smart_list)
         self._show_sort()
@@ -157,6 +177,8 @@ class ListNavigator(QObject):
             self.sort = default_sort(SmartList.INBOX)
         self.current = SmartList.INBOX
         self.tag = name
+        if self.everywhere:
+            self._set_scope(False)
         self.tag_shown.emit(name)
         self._show_sort()
         self._show_count()
@@ -199,6 +221,9 @@ class ListNavigator(QObject):
             return
         if cleaned != self.text:
             self.text = cleaned
+            self.searched.emit(marked_words(cleaned))
+            if self.everywhere:
+                self._show_count()
             self._apply()
 
     # New tasks -------------------------------------------------------------------------
@@ -213,33 +238,13 @@ class ListNavigator(QObject):
         return entry, summary(entry, now, self.zone)
 
     def draft(self, text: str) -> TaskDraft | None:
-        """A new task for the list on screen, so it shows up where it was typed; what the
-        text itself says (a date, a priority) wins over the list's defaults."""
+        """A new task for the list on screen (``core.new_task``); None, said, when it cannot be."""
         entry, _said = self.read_entry(text)
         try:
-            title = validation.title(entry.title)
+            return draft_for(entry, self.current, self.tag, utc_now(), self.zone)
         except ValidationError as exc:
             self.message.emit(exc.message)
             return None
-        due = entry.due
-        if due is None and self.current in (SmartList.TODAY, SmartList.OVERDUE):
-            due = self.end_of_day(0)  # the soonest a new task can be due and still be open
-        elif due is None and self.current is SmartList.UPCOMING:
-            due = self.end_of_day(1)
-        priority = entry.priority or _PRIORITY_OF.get(self.current, Priority.MEDIUM)
-        completed = self.current is SmartList.COMPLETED
-        tags = entry.tags
-        if self.tag is not None and all(tag_key(t) != tag_key(self.tag) for t in tags):
-            tags = (*tags, self.tag)  # typed in a tag's list: it belongs there
-        return TaskDraft(
-            title=title,
-            due_date=due,
-            priority=priority,
-            completed=completed,
-            tags=tags,
-            repeat=entry.repeat,
-            repeat_after_completion=entry.repeat_after_completion,
-        )
 
     # Counts ----------------------------------------------------------------------------
 
@@ -290,6 +295,9 @@ class ListNavigator(QObject):
         self._show_count()
 
     def _show_count(self) -> None:
+        if self.everywhere and self.text:
+            self.count_shown.emit(EVERYWHERE, None)
+            return
         if self.tag is not None:
             known = self._tag_counts.get(tag_key(self.tag))
             self.count_shown.emit(f"#{self.tag}", known.open_count if known is not None else None)

@@ -67,8 +67,7 @@ class SearchField(KeyLineEdit):
 
     def __init__(self, parent: QWidget | None = None, debounce_ms: int = SEARCH_DEBOUNCE_MS) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("Search  (Ctrl+F)")
-        self.setAccessibleName("Search tasks")
+        self.set_everywhere(False)
         self.setClearButtonEnabled(True)
         self._sent = ""
         self._timer = QTimer(self)
@@ -76,6 +75,15 @@ class SearchField(KeyLineEdit):
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.send_now)
         self.textChanged.connect(lambda _text: self._timer.start())
+
+    def set_everywhere(self, everywhere: bool) -> None:
+        """Say where a search looks: every list, best match first, or the list shown."""
+        if everywhere:
+            self.setPlaceholderText("Search all lists  (Ctrl+Shift+F)")
+            self.setAccessibleName("Search all lists")
+        else:
+            self.setPlaceholderText("Search this list  (Ctrl+F; all lists: Ctrl+Shift+F)")
+            self.setAccessibleName("Search tasks")
 
     @property
     def sent(self) -> str:

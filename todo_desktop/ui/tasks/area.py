@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from todo_desktop.core.values import SortKey
 from todo_desktop.ui.chrome.banner import Banner
 from todo_desktop.ui.chrome.placeholder import ListPlaceholder
+from todo_desktop.ui.lists.navigator import ListNavigator
 from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, SearchField
 from todo_desktop.ui.session import refusal_hint
 from todo_desktop.ui.tasks.columns import COLUMN_BY_SORT, Column, local_time
@@ -61,7 +62,8 @@ class TaskArea(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, as in any form
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setItemDelegateForColumn(Column.TITLE, TitleDelegate(self.table))
+        self.title_delegate = TitleDelegate(self.table)
+        self.table.setItemDelegateForColumn(Column.TITLE, self.title_delegate)
         metrics = QFontMetrics(self.font())
         rows = self.table.verticalHeader()
         # Fixed height: measuring each row (ResizeToContents) took 15 s at 100k rows.
@@ -136,6 +138,17 @@ class TaskArea(QWidget):
     def focus_quick_add(self) -> None:
         self.quick_add.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.quick_add.selectAll()
+
+    def follow(self, navigator: ListNavigator) -> None:
+        """Search and sort as the navigator says; the fields hand it what is typed."""
+        self.quick_add.escaped.connect(self.focus_table)
+        self.search.escaped.connect(self.focus_table)
+        self.search.search_changed.connect(navigator.set_text)
+        self.table.horizontalHeader().sectionClicked.connect(navigator.header_clicked)
+        navigator.find_requested.connect(self.focus_search)
+        navigator.scope_shown.connect(self.search.set_everywhere)
+        navigator.searched.connect(self.title_delegate.mark)
+        navigator.sort_shown.connect(self.show_sort)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,4 +1,5 @@
-"""The title cell: the title, then the task's tags as chips and a mark when it repeats.
+"""The title cell: the title, with the words of a search marked, then the task's tags as
+chips and a mark when it repeats.
 
 Painted, never widgets per row: only the rows on screen are drawn, and a row without tags
 or a repeat is left to the stock delegate untouched. The same few tags show on row after
@@ -11,9 +12,16 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from todo_desktop.core.values import Task
 from todo_desktop.ui.tasks.table_model import TASK_ROLE
@@ -23,6 +31,7 @@ PAD = 5  # inside a chip, left and right
 CHIP_SCALE = 0.85  # chips read as labels, a little smaller than the title
 TINT = 40  # the chip's fill: the text colour at this alpha, readable on any row, selected or not
 CACHE_LIMIT = 512
+MARK_ALPHA = 90  # a search's words: the selection colour, faint enough to read through
 _MARK = "\x00repeat"  # the pixmap cache's key for the repeat mark (no tag can be called that)
 _TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
@@ -39,10 +48,18 @@ class TitleDelegate(QStyledItemDelegate):
         self._metrics = QFontMetrics(self._font)
         self._widths: dict[tuple[str, ...], tuple[int, ...]] = {}
         self._pixmaps: dict[tuple[str, int, float], QPixmap] = {}
+        self.marked: tuple[str, ...] = ()  # lower-cased words of the search on screen
+
+    def mark(self, words: tuple[str, ...]) -> None:
+        """Mark these words wherever a title shows them (the list's search)."""
+        self.marked = words
+        view = self.parent()
+        if isinstance(view, QAbstractItemView):
+            view.viewport().update()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         task = index.data(TASK_ROLE)
-        if not isinstance(task, Task) or not (task.tags or task.repeat):
+        if not isinstance(task, Task) or not (task.tags or task.repeat or self._marks(task.title)):
             super().paint(painter, option, index)
             return
         opt = QStyleOptionViewItem(option)
@@ -65,6 +82,7 @@ class TitleDelegate(QStyledItemDelegate):
 
         text = _text_colour(opt)
         painter.save()
+        self._paint_marks(painter, rect, shown, metrics, opt.palette)
         painter.setFont(opt.font)
         painter.setPen(text)
         painter.drawText(rect, _TEXT_FLAGS, shown)
@@ -80,6 +98,31 @@ class TitleDelegate(QStyledItemDelegate):
         if mark and x + mark <= rect.right():
             painter.drawPixmap(x, top, self._pixmap(_MARK, mark, height, text, ratio))
         painter.restore()
+
+    def _marks(self, title: str) -> list[tuple[int, int]]:
+        """Where the marked words are in ``title``: (start, end) pairs, in order."""
+        if not self.marked:
+            return []
+        folded = title.lower()
+        if len(folded) != len(title):  # a letter whose lower case is longer: no safe offsets
+            return []
+        spans = []
+        for word in self.marked:
+            start = folded.find(word)
+            while start >= 0:
+                spans.append((start, start + len(word)))
+                start = folded.find(word, start + len(word))
+        return sorted(spans)
+
+    def _paint_marks(
+        self, painter: QPainter, rect: QRect, shown: str, metrics: QFontMetrics, palette: QPalette
+    ) -> None:
+        fill = QColor(palette.color(QPalette.ColorRole.Highlight))
+        fill.setAlpha(MARK_ALPHA)
+        for start, end in self._marks(shown):
+            left = rect.left() + metrics.horizontalAdvance(shown[:start])
+            width = metrics.horizontalAdvance(shown[start:end])
+            painter.fillRect(QRect(left, rect.top() + 2, width, rect.height() - 4), fill)
 
     def _chip_font(self, font: QFont) -> None:
         """The chips' font: the row's size (bold, italic and struck out are the title's)."""
