@@ -22,54 +22,61 @@ GRANT todo_search_owner TO CURRENT_USER;  -- to hand it its function below
 
 ALTER TABLE public.tasks ADD COLUMN search_words tsvector, ADD COLUMN search_grams text[];
 
+-- The helpers below are plain SQL with no settings of their own, so the planner inlines them
+-- (a function with its own search_path costs a call per row, per key); they are called only
+-- from functions and triggers that pin search_path, and no client may call them.
+
 -- The owner tag that starts every key of a person's: the first eight hex digits of their id.
 -- Two people sharing a tag only read a little more of the index; results are filtered by id.
 CREATE FUNCTION public.todo_search_tag(p_user uuid) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT left(p_user::text, 8)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT pg_catalog.left(p_user::text, 8)
 $$;
 
 -- The words of a title (weight A) and its notes (weight B), each lexeme led by the owner tag.
--- Positions and weights are kept, so ranking and phrases work as on a plain tsvector.
+-- Positions and weights are kept, so ranking and phrases work as on a plain tsvector. In a
+-- tsvector's text every lexeme starts with a quote at the start or after a space (a lexeme
+-- holds no space; a quote inside one is doubled), so the tag goes in after each such quote.
 CREATE FUNCTION public.todo_search_words(p_user uuid, p_config regconfig, p_title text, p_notes text)
 RETURNS tsvector
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT coalesce(string_agg(
-               '''' || public.todo_search_tag(p_user)
-                    || replace(replace(v.lexeme, '\', '\\'), '''', '''''') || ''':'
-                    || (SELECT string_agg(p::text || w, ',') FROM unnest(v.positions, v.weights) AS x(p, w)),
-               ' '), '')::tsvector
-      FROM unnest(setweight(to_tsvector(p_config, coalesce(p_title, '')), 'A')
-                  || setweight(to_tsvector(p_config, coalesce(p_notes, '')), 'B')) AS v
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT pg_catalog.regexp_replace(
+               (pg_catalog.setweight(pg_catalog.to_tsvector(p_config, coalesce(p_title, '')), 'A')
+                || pg_catalog.setweight(pg_catalog.to_tsvector(p_config, coalesce(p_notes, '')), 'B'))::text,
+               '(^| )''', '\1''' || public.todo_search_tag(p_user), 'g')::tsvector
 $$;
 
 -- A query's lexemes led by the same owner tag (tsquery's text quotes every lexeme).
 CREATE FUNCTION public.todo_search_query(p_user uuid, p_query tsquery) RETURNS tsquery
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT regexp_replace(p_query::text, '''((?:[^'']|'''')*)''',
-                          '''' || public.todo_search_tag(p_user) || '\1''', 'g')::tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT pg_catalog.regexp_replace(p_query::text, '''((?:[^'']|'''')*)''',
+                                     '''' || public.todo_search_tag(p_user) || '\1''', 'g')::tsquery
 $$;
 
 -- Longer than this, a task's text is not cut into three-letter pieces (a very long note would
 -- cost its writer thousands of keys); it carries the key "<tag>*" instead, which makes it a
 -- candidate for every search of its owner's, checked against its text like any other.
 CREATE FUNCTION public.todo_search_grams(p_user uuid, p_title text, p_notes text) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE
-        WHEN length(coalesce(p_title, '')) + length(coalesce(p_notes, '')) > 4000
-            THEN ARRAY[public.todo_search_tag(p_user) || '*']
-        ELSE ARRAY(SELECT public.todo_search_tag(p_user) || substr(s.t, i, 3)
-                     FROM (VALUES (lower(coalesce(p_title, ''))), (lower(coalesce(p_notes, '')))) AS s(t),
-                          generate_series(1, length(s.t) - 2) AS i)
+        WHEN pg_catalog.length(coalesce(p_title, '')) + pg_catalog.length(coalesce(p_notes, '')) > 4000
+            THEN ARRAY[k.tag || '*']
+        ELSE ARRAY(SELECT k.tag || pg_catalog.substr(s.t, i, 3)
+                     FROM (VALUES (pg_catalog.lower(coalesce(p_title, ''))),
+                                  (pg_catalog.lower(coalesce(p_notes, '')))) AS s(t),
+                          pg_catalog.generate_series(1, pg_catalog.length(s.t) - 2) AS i)
     END
+      FROM (SELECT public.todo_search_tag(p_user) AS tag) AS k
 $$;
 
 -- "Contains" as the app means it: every word typed appears in the title or the notes, in any
 -- case. The index answers with supersets; this is the check that decides.
 CREATE FUNCTION public.todo_search_contains(p_title text, p_notes text, p_words text[]) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT NOT EXISTS (SELECT 1 FROM unnest(p_words) AS w(word)
-                        WHERE strpos(lower(coalesce(p_title, '') || E'\n' || coalesce(p_notes, '')), w.word) = 0)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT NOT EXISTS (
+        SELECT 1 FROM pg_catalog.unnest(p_words) AS w(word)
+         WHERE pg_catalog.strpos(pg_catalog.lower(coalesce(p_title, '') || E'\n' || coalesce(p_notes, '')),
+                                 w.word) = 0)
 $$;
 
 -- Words are read with the 'simple' configuration: no stemming, so every language is read
