@@ -123,6 +123,40 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
         claim.release()  # after the local workspace has closed: its outbox is free now
 
 
+def _local_backups(paths: AppPaths, opened: list[tuple[Any, str | None, Any]]) -> Any:
+    """File > Back Up Now and Restore…: on the Local profile's server (``opened``: the
+    local workspace, its keyring note and its outbox), once it is open."""
+    from todo_desktop.db.local.backup_service import LocalBackups  # light: the rest on first use
+    from todo_desktop.machine.secret_store import SecretStore
+
+    return LocalBackups(
+        paths.data,
+        lambda: (opened[0][0], opened[0][2]) if opened else None,
+        lambda: SecretStore(APP_ID, paths.secrets, allow_file_fallback=True),
+    )
+
+
+def _privacy(paths: AppPaths, profiles: Any, opened: list[Any], opening: threading.Lock) -> Any:
+    """Account > Export All My Data and Delete My Account (on Local: Erase This Computer's
+    Data), through the shared gateway's sessions and the Local profile's server."""
+    from todo_desktop.db.privacy import Privacy  # light: the rest on first use
+    from todo_desktop.machine.secret_store import SecretStore
+
+    def close_local() -> None:
+        """Stop the embedded server and forget it: the next open starts afresh."""
+        with opening:
+            while opened:
+                opened.pop()[0].close()
+
+    return Privacy(
+        profiles,
+        lambda: opened[0][0] if opened else None,
+        close_local=close_local,
+        data_folder=paths.data,
+        local_secrets=lambda: SecretStore(APP_ID, paths.secrets, allow_file_fallback=True),
+    )
+
+
 def _run_window(paths: AppPaths, argv: list[str], instance: str | None) -> int:
     pause = _CollectorPause()  # before the GUI's own imports
     from todo_desktop.core.app_services import AppServices
@@ -182,7 +216,9 @@ def _run_window(paths: AppPaths, argv: list[str], instance: str | None) -> int:
 
     profiles = _DeferredProfiles(ProfileStore(paths.config), shared_gateway)
     # Each service imports its part of the data layer only when first used, on a worker.
-    services = AppServices()
+    services = AppServices(
+        backups=_local_backups(paths, opened), privacy=_privacy(paths, profiles, opened, opening)
+    )
     left_running: list[Any] = []  # jobs still waiting for an unreachable database at quit
     # The session ending (or Ctrl+C) quits through the window, as Ctrl+Q does, and is held
     # off from then on until the embedded server has stopped: ending the process at once
@@ -252,6 +288,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from todo_desktop.cli.self_check import run_self_check
 
             return run_self_check()
+        if args.command in ("import", "export"):
+            from todo_desktop.cli.transfer_commands import run_transfer
+
+            return run_transfer(args, paths)
+        if args.command == "db" and args.db_command == "backup":
+            from todo_desktop.cli.db_backup import db_backup
+
+            return db_backup(args.database_url, args.file)
         if args.command == "db":
             from todo_desktop.cli import admin_commands
 

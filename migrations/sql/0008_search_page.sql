@@ -71,6 +71,11 @@ BEGIN
         keys := ARRAY['created_at'];
     ELSIF p_due_part = 'dated' THEN
         w := w || 'due_date IS NOT NULL'::text;
+    ELSIF p_due_part = 'both' AND NOT ranked THEN  -- the dated run, then the undated by creation
+        IF p_after_id IS NOT NULL OR p_sort IS DISTINCT FROM 'due' THEN
+            RAISE EXCEPTION 'both runs are read only by due date, from the start' USING ERRCODE = '22023';
+        END IF;
+        keys := ARRAY['(due_date IS NULL)', 'due_date', '(CASE WHEN due_date IS NULL THEN created_at END)'];
     END IF;
     IF p_after_id IS NOT NULL AND NOT ranked THEN
         w := w || format('(%s) %s (%s)',

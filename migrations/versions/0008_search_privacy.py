@@ -77,8 +77,24 @@ _SEARCH = f"""
 """
 
 
+_BOTH = """    IF p_due_part = 'both' THEN
+        IF p_sort IS DISTINCT FROM 'due' OR p_after_id IS NOT NULL THEN
+            RAISE EXCEPTION 'both runs are read only by due date, from the start' USING ERRCODE = '22023';
+        END IF;
+        part := 'dated';
+    END IF;
+"""
+_NEXT_RUN = """        GET DIAGNOSTICS got = ROW_COUNT;
+        EXIT WHEN p_due_part IS DISTINCT FROM 'both' OR part = 'undated' OR got >= remaining;
+        remaining := remaining - got;
+        part := 'undated';
+    END LOOP;
+"""
+
+
 def tasks_page() -> str:
-    """Revision 0007's tasks_page, searching (see the module's text)."""
+    """Revision 0007's tasks_page, searching, and reading both runs of the due order in one
+    call (p_due_part 'both', from the start of the list): see the module's text."""
     text = _0007.tasks_page().replace(f"DROP FUNCTION todo_api.tasks_page({_0005._PAGE_TYPES});", "", 1)
     text = text.replace(
         "p_tag_key text DEFAULT NULL)",
@@ -87,19 +103,22 @@ def tasks_page() -> str:
     )
     text = text.replace(
         "    tag uuid;\nBEGIN",
-        "    tag uuid;\n    terms record;\n    words text[];\n    query tsquery;\n    candidates uuid[];\nBEGIN",
+        "    tag uuid;\n    terms record;\n    words text[];\n    query tsquery;\n    candidates uuid[];\n"
+        "    part text := p_due_part;\n    remaining integer := p_limit;\n    got integer;\nBEGIN",
         1,
-    )
-    dispatch = "    IF p_completed IS NULL OR (p_sort = 'due'"
-    text = text.replace(dispatch, _SEARCH + dispatch, 1)
-    text = text.replace(f"{_0005._TEXT};", f"{_0005._TEXT}\n           AND {_SEARCHED};")
-    text = text.replace(
-        f"tasks_page_built({_0005._PAGE_CALL}, tag);",
-        f"tasks_page_built({_0005._PAGE_CALL}, tag, NULL, words, query, p_offset);",
     )
     text = text.replace(f"{_0005._TEXT}\n", f"{_0005._TEXT}\n           AND {_SEARCHED}\n")
     assert text.count(_SEARCHED) == 12, "every fixed statement checks the search"
-    return text
+    built = f"tasks_page_built({_0005._PAGE_CALL}, tag);"
+    assert built in text
+    text = text.replace(built, f"tasks_page_built({_0005._PAGE_CALL}, tag, NULL, words, query, p_offset);")
+    dispatch = "    IF p_completed IS NULL OR (p_sort = 'due'"
+    start = text.index(dispatch)
+    end = text.index("    END IF;\nEND\n$$;", start) + len("    END IF;\n")
+    body = text[start:end]
+    looped = body.replace("p_due_part", "part").replace("p_limit", "remaining")
+    looped = "".join(f"    {line}" if line.strip() else line for line in looped.splitlines(keepends=True))
+    return text[:start] + _SEARCH + _BOTH + "    LOOP\n" + looped + _NEXT_RUN + text[end:]
 
 
 def _owned(signature: str, *, granted: bool) -> str:
@@ -107,6 +126,19 @@ def _owned(signature: str, *, granted: bool) -> str:
     return (
         f"ALTER FUNCTION {signature} OWNER TO todo_api_owner;\n"
         f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC;\n{grant}"
+    )
+
+
+def restore_tasks() -> str:
+    """Revision 0007's restore_tasks, passing over the caller's tasks that exist already
+    before they are inserted: ON CONFLICT decides only after every BEFORE trigger has run,
+    so importing a file again would compute every task's search keys for nothing."""
+    text = _0007._0006._defined_in("0007_task_api.sql", "todo_api.restore_tasks")
+    conflict = "    ON CONFLICT (id) DO NOTHING;"
+    assert text.count(conflict) == 1
+    return text.replace(
+        conflict,
+        "     WHERE NOT EXISTS (SELECT 1 FROM public.tasks x WHERE x.id = r.id)\n" + conflict,
     )
 
 
@@ -123,6 +155,7 @@ def upgrade() -> None:
     op.execute(f"DROP FUNCTION todo_api.tasks_page_built({_BUILT_TYPES_0007})")
     op.execute((_SQL / "0008_search_page.sql").read_text(encoding="utf-8"))
     op.execute(tasks_page())
+    op.execute(restore_tasks())
     op.execute(_owned(f"todo_api.tasks_page_built({_BUILT_TYPES})", granted=False))
     op.execute(_owned("todo_api.search_terms(text)", granted=False))
     op.execute(_owned(f"todo_api.tasks_page({_PAGE_TYPES})", granted=True))
@@ -136,6 +169,7 @@ def downgrade() -> None:
         _run(f"{part}_down")
     op.execute("GRANT CREATE ON SCHEMA todo_api TO todo_api_owner")
     op.execute(_0007._0006._defined_in("0007_edits.sql", "todo_api.tasks_page_built"))
+    op.execute(_0007._0006._defined_in("0007_task_api.sql", "todo_api.restore_tasks"))
     op.execute(_0007.tasks_page().replace(f"DROP FUNCTION todo_api.tasks_page({_0005._PAGE_TYPES});", "", 1))
     op.execute(_owned(f"todo_api.tasks_page_built({_BUILT_TYPES_0007})", granted=False))
     op.execute(_owned(f"todo_api.tasks_page({_PAGE_TYPES_0007})", granted=True))

@@ -39,6 +39,11 @@ def _target(url: str | None, *, direct: bool) -> ConnectionTarget:
     return target
 
 
+def direct_target(url: str | None) -> ConnectionTarget:
+    """The URL given (or in ``TODO_DATABASE_URL``), refused if it is a pooled endpoint."""
+    return _target(url, direct=True)
+
+
 def _refuse_pooled(target: ConnectionTarget) -> None:
     """Migrations and role changes need one server connection for their whole session."""
     host = target.url.host or ""

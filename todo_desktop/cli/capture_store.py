@@ -11,6 +11,7 @@ while the database is away is kept and sent later, by the next command or the wi
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -19,7 +20,7 @@ from typing import Protocol
 
 from todo_desktop import APP_ID
 from todo_desktop.core.errors import NotSignedInError, TodoError
-from todo_desktop.core.ports import PendingEdits
+from todo_desktop.core.ports import PendingEdits, TaskService
 from todo_desktop.core.smart_lists import default_sort, query_for
 from todo_desktop.core.values import (
     BatchOutcome,
@@ -53,8 +54,10 @@ class CommandTasks(Protocol):
 
 @dataclass
 class Opened:
-    tasks: CommandTasks
+    tasks: TaskService
     outbox: PendingEdits | None
+    account_id: uuid.UUID
+    warning: str | None = None  # a loud one, e.g. a role that bypasses row-level security
 
     def pending(self) -> int:
         """Edits still waiting in the outbox for the database."""
@@ -101,11 +104,12 @@ def _local(paths: AppPaths, *, outbox: bool) -> Iterator[Opened]:
     # keep_server_running=False, as the window: the server stops with its last user.
     local = open_local(paths, secrets)
     try:
+        account = local.signed_in.account.id
         if outbox:
             durable = outbox_for(paths.data / OUTBOX_FOLDER, "local", local.tasks)
-            yield Opened(durable, durable)
+            yield Opened(durable, durable, account)
         else:
-            yield Opened(local.tasks, None)
+            yield Opened(local.tasks, None, account)
     finally:
         local.close()
 
@@ -131,7 +135,7 @@ def _shared(paths: AppPaths, profile_id: str, *, outbox: bool) -> Iterator[Opene
             )
         if workspace.warning:
             log.warning("%s", workspace.warning)
-        yield Opened(workspace.tasks, workspace.outbox)
+        yield Opened(workspace.tasks, workspace.outbox, workspace.account.id, workspace.warning)
     finally:
         gateway.close()
 

@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         step = db_commands.add_parser(name, help=text)
         step.add_argument("--database-url", help="defaults to $TODO_DATABASE_URL")
+    backup = db_commands.add_parser("backup", help="write a pg_dump (custom format) of the database to FILE")
+    backup.add_argument("file", metavar="FILE", help="the file to write (replaced when the new one is whole)")
+    backup.add_argument("--database-url", help="a role that reads every row; defaults to $TODO_DATABASE_URL")
 
     admin = commands.add_parser("admin", help="administration of a shared database")
     admin_commands = admin.add_subparsers(dest="admin_command", metavar="STEP", required=True)
@@ -86,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("name", help="the client role to disable")
     disable.add_argument("--database-url", help="the owner's URL; defaults to $TODO_DATABASE_URL")
     _capture_commands(commands)
+    _transfer_commands(commands)
     return parser
 
 
@@ -118,3 +122,24 @@ def _capture_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         )
     for command in (add, listing):
         command.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+IMPORT_FORMATS = ("auto", "json", "csv", "todoist", "taskwarrior", "ical")
+EXPORT_FORMATS = ("json", "csv", "taskwarrior", "ical")
+
+
+def _transfer_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``import`` and ``export`` (todo_desktop.cli.transfer_commands)."""
+    into = commands.add_parser(
+        "import",
+        help="import tasks from a file (this app's JSON or CSV, Todoist CSV, Taskwarrior, iCalendar)",
+        description="Import tasks from a file. Running it again adds only what is missing.",
+    )
+    into.add_argument("file", metavar="FILE")
+    into.add_argument("--format", default="auto", choices=IMPORT_FORMATS, help="default: from the contents")
+    into.add_argument("--yes", action="store_true", help="import without asking when rows would be skipped")
+    out = commands.add_parser("export", help="write every task to a file")
+    out.add_argument("file", metavar="FILE")
+    out.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    for command in (into, out):
+        command.add_argument("--profile", metavar="NAME", help="a connection profile's name (default: Local)")

@@ -77,6 +77,8 @@ def _rows(fetch: Fetch, q: TaskQuery, size: int) -> list[Any]:
         return _run(fetch, q, size, None)
     if q.after is not None and q.after.values[0] is None:
         return _run(fetch, q, size, "undated")
+    if q.after is None and not due_filtered(q):
+        return _run(fetch, q, size, "both")  # the dated run, then the undated: one call
     rows = _run(fetch, q, size, "dated")
     if len(rows) < size and not due_filtered(q):
         rows += _run(fetch, replace(q, after=None), size - len(rows), "undated")

@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         chosen = (profiles, services or AppServices(), zone, self.show_message, self.refresh)
         self.features = window_features(WindowParts(self, self.session, self.switch, self.workers, *chosen))
         self.command_table: CommandTable = self._build_commands()
+        self.features.bind(self.command_table)
         self.command_palette = CommandPalette(lambda: self.command_table.commands, self)
         self.shortcuts = ShortcutsDialog(lambda: self.command_table.commands, self)
         app_keys = AppKeysFirst([self.command_table[CommandId.PALETTE].shortcut()], self)
@@ -196,9 +197,8 @@ class MainWindow(QMainWindow):
             c.SIGN_OUT_EVERYWHERE: self.switch.sign_out_everywhere,
             c.SHORTCUTS: lambda: self.shortcuts.open_dialog(),
             **self.tags.run(),
+            **self.features.run(),
         }
-        for feature in self.features:
-            run.update(feature.run())
         return build_commands(
             self,
             area.table,

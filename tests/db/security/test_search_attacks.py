@@ -54,7 +54,9 @@ def test_clients_cannot_call_the_candidate_function_or_its_helpers(conn, alice):
 
 def test_the_search_role_reads_no_title_or_note_and_cannot_sign_in(test_db, secrets):
     with test_db.superuser() as su:
-        login = su.execute("SELECT rolcanlogin, rolbypassrls FROM pg_roles WHERE rolname = 'todo_search_owner'")
+        login = su.execute(
+            "SELECT rolcanlogin, rolbypassrls FROM pg_roles WHERE rolname = 'todo_search_owner'"
+        )
         assert login.fetchone() == (False, False)
         su.execute("SET ROLE todo_search_owner")
         for column in ("title", "description", "due_date", "tags"):
@@ -70,7 +72,9 @@ def test_the_search_role_reads_no_title_or_note_and_cannot_sign_in(test_db, secr
 
 
 @pytest.mark.parametrize("sort", ["created", "relevance"])
-@pytest.mark.parametrize("text", ["lawyer", "law", "Divorce lawyer", '"lawyer call"', "lawyer -fees", "l", "secret"])
+@pytest.mark.parametrize(
+    "text", ["lawyer", "law", "Divorce lawyer", '"lawyer call"', "lawyer -fees", "l", "secret"]
+)
 def test_another_persons_tasks_never_come_back(conn, alice_tasks, secrets, sort, text):
     mine = alice_tasks.create(TaskDraft(title="My own lawyer, secret call", description="fees"))
     found = _found(conn, text, sort)

@@ -104,7 +104,9 @@ def test_the_walk_and_the_candidates_give_the_same_answer(alice_tasks):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     titles=st.lists(st.text(ALPHABET, min_size=1, max_size=12).filter(str.strip), min_size=1, max_size=8),
-    text=st.text(ALPHABET + string.digits, min_size=1, max_size=6).filter(lambda s: s.strip() and '"' not in s),
+    text=st.text(ALPHABET + string.digits, min_size=1, max_size=6).filter(
+        lambda s: s.strip() and '"' not in s
+    ),
 )
 def test_typed_words_find_what_ilike_finds(test_db, alice, alice_tasks, titles, text):
     if any(w.startswith("-") for w in text.split()) or "or" in text.lower().split():

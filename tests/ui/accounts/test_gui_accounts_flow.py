@@ -306,7 +306,7 @@ def test_the_account_actions_are_in_the_menus_palette_and_shortcuts(qtbot, windo
         "Sign Out Everywhere…": "Ctrl+Alt+Shift+L",
         "": "",  # the separator
         "Export All My Data…": "",
-        "Delete My Account…": "",
+        "Erase This Computer's Data…": "",  # Delete My Account… on a shared profile
     }
     key(qtbot, window.area.table, "F1")
     rows = dict(window.shortcuts.rows())

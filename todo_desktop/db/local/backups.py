@@ -1,5 +1,6 @@
 """Backups of the embedded database: ``pg_dump`` files in the data folder, kept 7 daily and
-4 weekly, and a restore that checks a file before it replaces anything.
+4 weekly (the copies asked for, or made by a restore, for a week), and a restore that checks
+a file before it replaces anything.
 
 A backup is one custom-format dump (``pg_restore`` reads it) named by the moment it was made,
 written beside its final name and renamed when complete, so a crash leaves no half file that
@@ -39,8 +40,11 @@ log = logging.getLogger(__name__)
 FOLDER_NAME = "backups"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
+KEEP_EXTRA = 10  # manual copies, and copies made before a restore: each, from the last 7 days
 EVERY = timedelta(days=1)
-_NAME = re.compile(r"^todo-(\d{8}T\d{6}Z)(-before-restore)?\.dump$")
+_NAME = re.compile(r"^todo-(\d{8}T\d{6}Z)(-before-restore|-manual)?\.dump$")
+BEFORE_RESTORE = "-before-restore"
+MANUAL = "-manual"  # asked for in the window (File > Back Up Now), not the daily one
 _STAMP = "%Y%m%dT%H%M%SZ"
 TOOL_TIMEOUT_S = 600
 
@@ -54,6 +58,7 @@ class Backup:
     path: Path
     made_at: datetime
     before_restore: bool  # the database as it was just before a restore replaced it
+    manual: bool = False  # made by File > Back Up Now
 
     @property
     def size(self) -> int:
@@ -62,6 +67,11 @@ class Backup:
     @property
     def counts_path(self) -> Path:
         return self.path.with_suffix(".counts.json")
+
+    @property
+    def automatic(self) -> bool:
+        """The daily backup made at start, not one asked for nor one made by a restore."""
+        return not (self.before_restore or self.manual)
 
     def counts(self) -> dict[str, int] | None:
         """Rows per table as the dump holds them (counted in the dump's own snapshot)."""
@@ -85,26 +95,65 @@ def list_backups(folder: Path) -> list[Backup]:
         match = _NAME.match(path.name)
         if match:
             made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
-            found.append(Backup(path, made, bool(match.group(2))))
-    return sorted(found, key=lambda b: b.made_at, reverse=True)
+            found.append(Backup(path, made, match.group(2) == BEFORE_RESTORE, match.group(2) == MANUAL))
+    # Names tell the second; within one (a backup, then the restore of it at once) the file's
+    # own time tells which came first.
+    return sorted(found, key=lambda b: (b.made_at, _written(b.path)), reverse=True)
+
+
+def _written(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def backup_due(folder: Path, now: datetime) -> bool:
-    daily = [b for b in list_backups(folder) if not b.before_restore]
+    # Only the automatic ones: a copy asked for is kept apart, and for less long.
+    daily = [b for b in list_backups(folder) if b.automatic]
     return not daily or now - daily[0].made_at >= EVERY
 
 
 def kept(backups: list[Backup]) -> set[Path]:
-    """The newest backup of each of the last 7 days that have one, and the newest of each
-    of the last 4 weeks; copies made before a restore are kept as long as daily ones."""
+    """The newest daily backup of each of the last 7 days that have one, and the newest of
+    each of the last 4 weeks. Copies asked for (Back Up Now) or made before a restore are
+    kept apart, up to 10 of each from the last 7 days: they never push a daily one out, so
+    the backup a restore replaced, and the one it restored, both stay to be chosen again."""
+    daily, weekly = _kept_by_day_and_week([b for b in backups if b.automatic])
+    return daily | weekly | _kept_extras(backups)
+
+
+def weekly_only(backups: list[Backup]) -> set[Path]:
+    """The daily backups kept only as their week's newest (older than the last 7 days kept)."""
+    daily, weekly = _kept_by_day_and_week([b for b in backups if b.automatic])
+    return weekly - daily
+
+
+def _kept_by_day_and_week(backups: list[Backup]) -> tuple[set[Path], set[Path]]:
     days: dict[object, Backup] = {}
     weeks: dict[object, Backup] = {}
-    for backup in backups:  # newest first: the first seen of a day or week is its newest
+    for backup in sorted(backups, key=lambda b: b.made_at, reverse=True):  # the first seen is the newest
         days.setdefault(backup.made_at.date(), backup)
         weeks.setdefault(backup.made_at.isocalendar()[:2], backup)
     newest_days = sorted(days.values(), key=lambda b: b.made_at, reverse=True)[:KEEP_DAILY]
     newest_weeks = sorted(weeks.values(), key=lambda b: b.made_at, reverse=True)[:KEEP_WEEKLY]
-    return {b.path for b in (*newest_days, *newest_weeks)}
+    return {b.path for b in newest_days}, {b.path for b in newest_weeks}
+
+
+def _kept_extras(backups: list[Backup]) -> set[Path]:
+    if not backups:
+        return set()
+    # Measured from the newest backup, not the clock: a computer left off for a month
+    # comes back with its backups still there.
+    newest = max(b.made_at for b in backups)
+    recent = sorted(
+        (b for b in backups if newest - b.made_at < timedelta(days=KEEP_DAILY)),
+        key=lambda b: b.made_at,
+        reverse=True,
+    )
+    manual = [b.path for b in recent if b.manual][:KEEP_EXTRA]
+    before = [b.path for b in recent if b.before_restore][:KEEP_EXTRA]
+    return {*manual, *before}
 
 
 def prune(folder: Path) -> list[Path]:
@@ -118,13 +167,15 @@ def prune(folder: Path) -> list[Path]:
     return removed
 
 
-def back_up(server: EmbeddedServer, folder: Path, now: datetime, *, before_restore: bool = False) -> Backup:
+def back_up(
+    server: EmbeddedServer, folder: Path, now: datetime, *, before_restore: bool = False, manual: bool = False
+) -> Backup:
     """Dump the local database into ``folder`` now; the old ones are pruned afterwards."""
     private_folder(folder)
-    suffix = "-before-restore" if before_restore else ""
+    suffix = BEFORE_RESTORE if before_restore else MANUAL if manual else ""
     final = folder / f"todo-{now.astimezone(UTC).strftime(_STAMP)}{suffix}.dump"
     partial = folder / f".{final.name}.{secrets.token_hex(4)}.partial"
-    made = Backup(final, now.astimezone(UTC).replace(microsecond=0), before_restore)
+    made = Backup(final, now.astimezone(UTC).replace(microsecond=0), before_restore, manual)
     try:
         # The counts come from the very snapshot the dump reads, so a restore can check them
         # exactly while the app goes on writing.
@@ -228,17 +279,22 @@ def run_tool(server: EmbeddedServer, tool: str, args: list[str], database: str) 
     with _password_file(params, folder) as env:
         if params.get("require_auth"):
             env["PGREQUIREAUTH"] = str(params["require_auth"])  # a stranger on the port gets nothing
-        try:
-            done = subprocess.run(
-                [str(_bin(tool)), *where, "--no-password", *args],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=TOOL_TIMEOUT_S,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise BackupError(f"{tool} did not finish: {exc}.") from exc
+        run_pg_tool(tool, [*where, "--no-password", *args], env)
+
+
+def run_pg_tool(tool: str, args: list[str], env: dict[str, str], *, failed: str = "") -> None:
+    """Run the ``tool`` this app carries; BackupError with its first line of complaint."""
+    try:
+        done = subprocess.run(
+            [str(_bin(tool)), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TOOL_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BackupError(f"{tool} did not finish: {exc}.") from exc
     if done.returncode != 0:
         first = (done.stderr.strip().splitlines() or ["no message"])[0]
-        raise BackupError(f"{tool} failed: {first}")
+        raise BackupError(f"{failed or f'{tool} failed'}: {first}")

@@ -1,17 +1,20 @@
 """Restoring the embedded database from a backup, safely.
 
 1. The file is loaded into a new database beside the live one, and checked there: its schema
-   is one this app knows (an older one is upgraded at the next start, as always), and it
-   holds exactly the rows its backup counted.
+   is one this app knows, and it holds exactly the rows its backup counted. An older schema
+   is upgraded there, and the database-wide settings a dump does not carry (no temporary
+   objects for clients) are made again, so what is swapped in is ready for this app.
 2. The live database is backed up ("before restore"), so the restore itself can be undone.
 3. The two are swapped by renaming, in one transaction: the old one is dropped only after
    the swap committed. Nothing is replaced if any step before fails.
 
 Run it while the local workspace is closed: the swap ends every connection to the database.
+Databases left by a restore cut short (the app killed halfway) are dropped by the next one.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +24,12 @@ from todo_desktop.db.local.embedded import EmbeddedServer
 from todo_desktop.db.local.workspace import LOCAL_DATABASE
 from todo_desktop.db.schema import migrate
 
+log = logging.getLogger(__name__)
+
 NOT_A_BACKUP = "That file is not a backup of this app's database."
+UNREADABLE = "The backup could not be read, so nothing was replaced"
+TRIAL_PREFIX = "todo_restore_"
+REPLACED_PREFIX = "todo_replaced_"
 
 
 def restore(server: EmbeddedServer, backup: Backup, folder: Path, now: datetime) -> Backup:
@@ -32,14 +40,20 @@ def restore(server: EmbeddedServer, backup: Backup, folder: Path, now: datetime)
     expected = backup.counts()
     if expected is None:
         raise BackupError(f"{NOT_A_BACKUP} (It has no record of what it holds.)")
-    trial = f"todo_restore_{secrets.token_hex(4)}"
+    trial = f"{TRIAL_PREFIX}{secrets.token_hex(4)}"
     with psycopg.connect(server.superuser_dsn("postgres"), autocommit=True) as admin:
+        _drop_leftovers(admin)
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(trial)))
         try:
-            run_tool(
-                server, "pg_restore", ["--exit-on-error", "--single-transaction", str(backup.path)], trial
-            )
+            try:
+                run_tool(
+                    server, "pg_restore", ["--exit-on-error", "--single-transaction", str(backup.path)], trial
+                )
+            except BackupError as exc:
+                # pg_restore's own words, after ours: "input file does not appear to be a valid archive".
+                raise BackupError(f"{UNREADABLE} ({exc.message.rstrip('.')}).") from exc
             _verify(server, trial, expected)
+            _make_ready(server, admin, trial)
             before = back_up(server, folder, now, before_restore=True)
             _swap(admin, trial)
         except BaseException:
@@ -71,12 +85,42 @@ def _verify(server: EmbeddedServer, database: str, expected: dict[str, int]) -> 
                 )
 
 
+def _make_ready(server: EmbeddedServer, admin: object, trial: str) -> None:
+    """What the live database has that a dump does not carry: the current schema (an older
+    backup is upgraded here, so the app never meets it) and TEMPORARY revoked from clients."""
+    import psycopg
+    from psycopg import sql
+
+    assert isinstance(admin, psycopg.Connection)
+    with psycopg.connect(server.superuser_dsn(trial)) as conn:
+        row = conn.execute("SELECT version_num FROM public.alembic_version").fetchone()
+    if row is None or row[0] != migrate.APP_HEAD:
+        migrate.upgrade(server.url("postgres", trial))
+    clients = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = 'todo_app'").fetchone()
+    revoke = "REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC" + (", todo_app" if clients else "")
+    admin.execute(sql.SQL(revoke).format(sql.Identifier(trial)))
+
+
+def _drop_leftovers(admin: object) -> None:
+    import psycopg
+    from psycopg import sql
+
+    assert isinstance(admin, psycopg.Connection)
+    rows = admin.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s OR datname LIKE %s",
+        (f"{TRIAL_PREFIX}%", f"{REPLACED_PREFIX}%"),
+    ).fetchall()
+    for (name,) in rows:
+        log.info("Dropping %s, left by a restore cut short", name)
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 def _swap(admin: object, trial: str) -> None:
     import psycopg
     from psycopg import sql
 
     assert isinstance(admin, psycopg.Connection)
-    old = f"todo_replaced_{secrets.token_hex(4)}"
+    old = f"{REPLACED_PREFIX}{secrets.token_hex(4)}"
     ident = sql.Identifier
     # Renaming needs the database free of connections; a new one could arrive between the
     # terminate and the rename, so both happen with connections to it refused.
@@ -95,4 +139,8 @@ def _swap(admin: object, trial: str) -> None:
     except BaseException:
         admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(ident(LOCAL_DATABASE)))
         raise
-    admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident(old)))
+    try:
+        admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident(old)))
+    except psycopg.Error:
+        # The restore is done; the old copy only takes room, and the next restore drops it.
+        log.warning("Could not drop %s after a restore", old, exc_info=True)

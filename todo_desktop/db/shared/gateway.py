@@ -242,6 +242,29 @@ class SharedDatabases:
         self._forget(profile)
         return count
 
+    def signed_in(self, profile_id: str) -> tuple[SharedConnection, SignedIn]:
+        """The session this computer holds for the profile now: the one its window shows."""
+        with self._lock:
+            session = self._sessions.get(profile_id)
+        if session is None:
+            raise NotSignedInError("You are not signed in to this database.")
+        return session.connection, session.signed_in
+
+    def forget_account(self, profile_id: str, email: str) -> None:
+        """The account is gone from the database: nothing of it stays on this computer, neither
+        its session and device tokens nor the edits its outbox still held for it."""
+        profile = self._shared(profile_id)
+        with self._lock:
+            session = self._sessions.pop(profile_id, None)
+            self.secrets.delete(profile.session_key)
+            self.secrets.delete(profile.device_key(email))
+            account = session.signed_in.account.id if session is not None else None
+            durable = self._outboxes.pop(f"{profile.id}-{account}", None)
+        if durable is not None:
+            durable.outbox.replace_all([])
+            for path in (durable.outbox.path, durable.outbox.path.with_suffix(".conflicts")):
+                path.unlink(missing_ok=True)
+
     def close(self) -> None:
         """At quit: end sessions the person did not ask to keep, then close every pool."""
         with self._lock:

@@ -1,0 +1,140 @@
+"""Importing 100,000 tasks into the embedded database through the function API.
+
+    python -m tests.bench.transfer                      # 100,000 tasks, batches of 5,000
+    python -m tests.bench.transfer --tasks 20000 --batch 1000 --batch 10000
+
+The database is a throwaway embedded server, opened as the app opens Local (``open_local`` on
+a temporary home). Each run imports into an account of its own, so every figure starts from
+an empty account. For each batch size:
+
+- raw: the same ``todo_api.restore_tasks`` calls sent with psycopg on one connection, their
+  arrays built before the clock starts: the database's own share, the floor;
+- import: ``sync.transfer.ImportJob`` over ``TaskRepository`` (checking every row, building
+  the arrays, SQLAlchemy, a count after each batch), from rows already read from the file;
+- again: the same import a second time, every row already there;
+- export: every task read back in pages and written as this app's JSON.
+
+Reading the file (``interchange.read``) is timed once, apart. Not a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from keyring.backends import fail
+
+from tests.bench.interchange import ZONE, make_tasks
+from todo_desktop import APP_ID
+from todo_desktop.core import interchange
+from todo_desktop.core.interchange import ImportRow
+from todo_desktop.core.title_order import title_key
+from todo_desktop.core.validation import tag_key
+from todo_desktop.db.local.opener import open_local
+from todo_desktop.db.tasks import TaskRepository
+from todo_desktop.machine.paths import AppPaths
+from todo_desktop.machine.secret_store import SecretStore
+from todo_desktop.sync.transfer import ImportJob
+from todo_desktop.sync.transfer_export import export_file
+
+T = TypeVar("T")
+PASSWORD = "Correct horse battery staple"
+RESTORE = (
+    "SELECT count(*) FROM todo_api.restore_tasks(%(ids)s::uuid[], %(titles)s::text[], "
+    "%(title_keys)s::text[], %(descriptions)s::text[], %(priorities)s::text[], %(dues)s::timestamptz[], "
+    "%(completed)s::boolean[], %(created)s::timestamptz[], %(completed_at)s::timestamptz[], "
+    "%(tag_counts)s::integer[], %(tag_names)s::text[], %(tag_keys)s::text[], %(repeats)s::text[], "
+    "%(after)s::boolean[])"
+)
+
+
+def _timed(action: Callable[[], T]) -> tuple[T, float]:
+    started = time.perf_counter()
+    value = action()
+    return value, time.perf_counter() - started
+
+
+def _arrays(rows: tuple[ImportRow, ...], ids: list[uuid.UUID], now: datetime) -> dict[str, Any]:
+    return {
+        "ids": ids,
+        "titles": [r.title for r in rows],
+        "title_keys": [title_key(r.title) for r in rows],
+        "descriptions": [r.description for r in rows],
+        "priorities": [r.priority.value for r in rows],
+        "dues": [r.due_date for r in rows],
+        "completed": [r.completed for r in rows],
+        "created": [r.created_at or now for r in rows],
+        "completed_at": [(r.completed_at or now) if r.completed else None for r in rows],
+        "tag_counts": [len(r.tags) for r in rows],
+        "tag_names": [t for r in rows for t in r.tags],
+        "tag_keys": [tag_key(t) for r in rows for t in r.tags],
+        "repeats": [r.repeat for r in rows],
+        "after": [r.repeat_after_completion for r in rows],
+    }
+
+
+def _raw(local: Any, token: str, result: interchange.ImportResult, batch: int) -> float:
+    """Every batch's restore_tasks call on one psycopg connection, in its own transaction."""
+    moment = datetime.now(UTC)
+    # Fresh ids: the raw run has an account of its own, and the API's run must find none of them.
+    calls = [_arrays(rows, [uuid.uuid4() for _ in rows], moment) for rows in result.batches(batch)]
+    raw = local.db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        started = time.perf_counter()
+        for params in calls:
+            with conn.transaction():
+                conn.execute("SELECT set_config('todo.session_token', %s, true)", (token,))
+                conn.execute(RESTORE, params)
+        return time.perf_counter() - started
+    finally:
+        raw.close()
+
+
+def _one_size(local: Any, result: interchange.ImportResult, size: int, n: int, out: Path) -> None:
+    count = len(result.rows)
+    signed = {}
+    for who in ("raw", "api"):  # an empty account for each run
+        email = f"{who}{n}@bench.invalid"
+        local.accounts.register(email, "Bench", who, PASSWORD)
+        signed[who] = local.accounts.sign_in(email, PASSWORD)
+    raw_s = _raw(local, signed["raw"].token, result, size)
+    tasks = TaskRepository(local.db, signed["api"].token)
+    account = signed["api"].account.id
+    report, api_s = _timed(lambda: ImportJob(tasks, account, result, batch_size=size).run())
+    again, again_s = _timed(lambda: ImportJob(tasks, account, result, batch_size=size).run())
+    assert report.added == count and again.existing == count, (report, again)
+    _, export_s = _timed(lambda: export_file(tasks, out, "json"))
+    rate = f"{count / api_s:,.0f}"
+    print(f"{size:>6,} {raw_s:7.2f} {api_s:9.2f} {again_s:8.2f} {export_s:9.2f}  {rate}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, action="append", help="batch sizes (default 5000)")
+    options = parser.parse_args()
+    count, sizes = options.tasks, options.batch or [5000]
+    text = interchange.write(make_tasks(count), "taskwarrior")
+    result, read_s = _timed(lambda: interchange.read(text, "taskwarrior", zone=ZONE))
+    print(f"{count:,} tasks in a Taskwarrior file of {len(text) / 2**20:.1f} MB; read in {read_s:.2f} s")
+    with tempfile.TemporaryDirectory(prefix="todo-bench-transfer-") as home:
+        paths = AppPaths.from_environment({"TODO_DESKTOP_HOME": home}).ensure()
+        secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True, backend=fail.Keyring())
+        local = open_local(paths, secrets)
+        try:
+            print(f"{'batch':>6} {'raw s':>7} {'import s':>9} {'again s':>8} {'export s':>9}  tasks/s")
+            for n, size in enumerate(sizes):
+                _one_size(local, result, size, n, Path(home) / "export.json")
+        finally:
+            local.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,248 @@
+"""Importing a file into an account, batch by batch, through ``TaskService.restore_many``.
+
+    job = ImportJob(tasks, account.id, interchange.read(data, "auto", zone=zone))
+    report = job.run(progress=lambda done, total: ..., cancelled=lambda: False)
+    print(report.sentence())  # "Imported 142 tasks: 140 new, 2 already there; 2 rows skipped."
+
+The promises, and how they are kept:
+
+- Nothing half-imported, and resumable. Each batch is one ``restore_tasks`` call and one
+  transaction, so a batch is in or out, never half. Ids are stable (the reader derives them
+  from the file's uids or contents) and the database inserts with ``ON CONFLICT (id) DO
+  NOTHING``, so running an import again (after a cancel, a lost connection, a quota) adds
+  only what is missing and never a duplicate.
+- Ids per account. An id derived from the file alone is the same for everyone who imports
+  that file; on a shared database the second person's rows would meet the first person's
+  and be silently kept out. So a row is sent with the file's id first (a task of this app
+  keeps its own id, and a Taskwarrior task its uuid, so round trips name the same tasks),
+  and a row whose id another account holds is sent again with ``account_id(...)``, a uuid5
+  of this account and that id: stable for this account, out of reach of everyone else's.
+  (Pre-empting a file's ids therefore only moves the other person's rows to ids of their
+  own. The price: should the other holder delete theirs, a later run here sends the row
+  under the file's id again and it is added a second time; a rare, visible duplicate,
+  against every import of one's own backup coming back doubled.)
+- New or already there: the database answers with every task of the batch the caller now
+  has, new or not, so the account's task count is read around each batch; it is the one
+  figure that tells inserted rows from rows already there.
+- A refusal (the account's task quota, the database gone) stops the import with one sentence
+  saying how many went in; the rest comes with the next run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from todo_desktop.core.errors import LimitError, TodoError
+from todo_desktop.core.interchange import ImportResult, ImportRow, Problem
+from todo_desktop.core.interchange.common import uuid5
+from todo_desktop.core.ports import TaskService
+from todo_desktop.core.values import SmartList, Task
+from todo_desktop.sync.outbox_queue import OutboxQueue
+
+BATCH = 1000  # tasks per restore_tasks call (at most 10,000); measured: tests/bench/transfer.py
+Progress = Callable[[int, int], None]  # (rows sent so far, rows to send)
+Cancelled = Callable[[], bool]
+
+
+def account_id(account: uuid.UUID, row_id: uuid.UUID) -> uuid.UUID:
+    """The id a row takes in ``account`` when its own id belongs to another account."""
+    return uuid5(f"account\x1e{account}\x1e{row_id}")
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """Where an import ended. ``stopped`` is None when every row was sent, else the sentence
+    that says why it stopped (cancelled, over the quota, the database gone)."""
+
+    total: int  # rows the file gave to import
+    sent: int  # rows the database holds for this account now (new and already there)
+    added: int
+    skipped: tuple[Problem, ...] = ()  # the reader's skipped rows, each with its line
+    lost: int = 0  # rows whose id nobody could take (an id held twice over: never in practice)
+    stopped: str | None = None
+    cancelled: bool = False
+
+    @property
+    def existing(self) -> int:
+        return self.sent - self.added
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped is None
+
+    def sentence(self) -> str:
+        if self.stopped is not None:
+            return self.stopped
+        text = f"Imported {_plural(self.sent, 'task')}: {self.added:,} new, {self.existing:,} already there"
+        if self.skipped:
+            text += f"; {_plural(len(self.skipped), 'row')} skipped"
+        if self.lost:
+            text += f"; {_plural(self.lost, 'task')} could not be stored (their ids are taken)"
+        return text + "."
+
+
+def _resume_hint(sent: int, total: int) -> str:
+    return (
+        f"{sent:,} of {_plural(total, 'task')} went in; import the file again to add the rest "
+        "(the tasks already in are not added twice)."
+    )
+
+
+@dataclass
+class ImportJob:
+    """An import under way. ``step`` sends one batch (the window runs each as a job of its
+    own, so edits made meanwhile keep their turn); ``run`` sends them all."""
+
+    tasks: TaskService
+    account: uuid.UUID
+    result: ImportResult
+    batch_size: int = BATCH
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    zone: tzinfo = UTC
+    position: int = 0  # rows sent so far
+    sent: int = 0
+    added: int = 0
+    lost: int = 0
+    stopped: str | None = None
+    cancelled: bool = False
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.batch_size <= 10_000:
+            raise ValueError("a batch holds 1 to 10,000 tasks")
+
+    @property
+    def total(self) -> int:
+        return len(self.result.rows)
+
+    @property
+    def finished(self) -> bool:
+        return self.stopped is not None or self.position >= self.total
+
+    def report(self) -> ImportReport:
+        return ImportReport(
+            total=self.total,
+            sent=self.sent,
+            added=self.added,
+            skipped=self.result.skipped,
+            lost=self.lost,
+            stopped=self.stopped,
+            cancelled=self.cancelled,
+        )
+
+    def cancel(self) -> None:
+        if not self.finished:
+            self.cancelled = True
+            self.stopped = f"Import cancelled: {_resume_hint(self.sent, self.total)}"
+
+    def step(self) -> bool:
+        """Send the next batch; False once nothing is left to send (or it stopped). A refusal
+        ends the job with its sentence in ``stopped``; only unexpected errors are raised."""
+        if self.finished:
+            return False
+        rows = self.result.rows[self.position : self.position + self.batch_size]
+        try:
+            # Counted around each batch (not once for all), so the window's own edits made
+            # between batches are not taken for imported tasks.
+            before = self._tasks_held()
+            stored = self._send(rows)
+            count = self._tasks_held()
+        except TodoError as exc:
+            self._stop_for(exc)
+            return False
+        # Another device adding tasks meanwhile cannot make more new rows than were sent.
+        self.added += max(0, min(stored, count - before))
+        self.sent += stored
+        self.lost += len(rows) - stored
+        self.position += len(rows)
+        return not self.finished
+
+    def run(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ImportReport:
+        """Every batch in turn; ``cancelled`` is asked between batches."""
+        if progress is not None:
+            progress(self.position, self.total)
+        while not self.finished:
+            if cancelled is not None and cancelled():
+                self.cancel()
+                break
+            self.step()
+            if progress is not None and self.stopped is None:
+                progress(self.position, self.total)
+        return self.report()
+
+    def _stop_for(self, exc: TodoError) -> None:
+        if self.position == 0:  # nothing went in: the refusal alone says it all
+            self.stopped = exc.message
+        elif isinstance(exc, LimitError):
+            self.stopped = f"{exc.message.rstrip('.')}: {_resume_hint(self.sent, self.total)}"
+        else:
+            self.stopped = (
+                f"The import stopped ({exc.message.rstrip('.')}); {_resume_hint(self.sent, self.total)}"
+            )
+
+    def _tasks_held(self) -> int:
+        counts = self.tasks.counts(self.now, self.zone)
+        return counts[SmartList.INBOX] + counts[SmartList.COMPLETED]
+
+    def _send(self, rows: Sequence[ImportRow]) -> int:
+        """Restore ``rows``; those whose ids belong to someone else go again with ids of this
+        account. Returns how many this account holds now."""
+        start = self.position
+        first = self.tasks.restore_many(
+            [self._snapshot(start + i, row, row.id) for i, row in enumerate(rows)]
+        )
+        taken = set(first.gone)
+        if not taken:
+            return len(first.stored)
+        again = [
+            self._snapshot(start + i, row, account_id(self.account, row.id))
+            for i, row in enumerate(rows)
+            if row.id in taken
+        ]
+        second = self.tasks.restore_many(again)
+        return len(first.stored) + len(second.stored)
+
+    def _snapshot(self, index: int, row: ImportRow, task_id: uuid.UUID) -> Task:
+        # Rows without a creation time keep the file's order among themselves: a microsecond
+        # apart, ending now (the database takes no creation time from the future).
+        made = row.created_at or self.now - timedelta(microseconds=self.total - index)
+        return Task(
+            id=task_id,
+            title=row.title,
+            description=row.description,
+            completed=row.completed,
+            priority=row.priority,
+            due_date=row.due_date,
+            created_at=made,
+            updated_at=row.updated_at or made,
+            completed_at=(row.completed_at or self.now) if row.completed else None,
+            tags=row.tags,
+            repeat=row.repeat,
+            repeat_after_completion=row.repeat_after_completion,
+        )
+
+
+def direct(tasks: TaskService) -> TaskService:
+    """The service behind an outbox. An import goes straight to the database: a batch of
+    thousands kept in the outbox file while the database is away would be a second copy of
+    the file; the import stops instead, and running it again finishes it."""
+    return tasks.inner if isinstance(tasks, OutboxQueue) else tasks
+
+
+def import_rows(
+    tasks: TaskService,
+    account: uuid.UUID,
+    result: ImportResult,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    batch_size: int = BATCH,
+    zone: tzinfo = UTC,
+) -> ImportReport:
+    return ImportJob(tasks, account, result, batch_size=batch_size, zone=zone).run(progress, cancelled)
