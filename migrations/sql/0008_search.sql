@@ -138,7 +138,7 @@ CREATE FUNCTION todo_api.search_candidates(p_words tsquery, p_grams text[], p_li
 RETURNS uuid[]
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 -- Its own settings: called from the list's walk, which turns bitmap scans (GIN's only kind) off.
-SET plan_cache_mode = force_custom_plan SET enable_bitmapscan = on SET enable_seqscan = on AS $$
+SET plan_cache_mode = force_custom_plan SET enable_bitmapscan = on SET enable_seqscan = on SET jit = off AS $$
 DECLARE
     me uuid := todo_auth.current_user_id();
     tag text;
