@@ -15,7 +15,6 @@ it did not write.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -23,6 +22,7 @@ from typing import Any
 
 import psycopg
 
+from todo_desktop.core.search_terms import uses_word_syntax
 from todo_desktop.core.validation import tag_key
 from todo_desktop.core.values import SortKey, Status, TaskQuery
 from todo_desktop.db.task_queries import due_filtered
@@ -105,13 +105,12 @@ TAGGED_FROM = (
 
 # The word syntax's query, with the owner tag its keys carry (as todo_api.tasks_page makes it).
 WORDS_QUERY = "public.todo_search_query(%(uid)s, websearch_to_tsquery('simple', %(text)s))"
-_SYNTAX = re.compile(r'(^|\s)-|"|(^|\s)or(\s|$)', re.IGNORECASE)
 
 
 def plain_words(text: str) -> list[str] | None:
     """The typed words, lower-cased, as the search reads them; None for the word syntax."""
     cleaned = text.strip()
-    if not cleaned or _SYNTAX.search(cleaned):
+    if not cleaned or uses_word_syntax(cleaned):
         return None
     return sorted(set(cleaned.lower().split()))
 
@@ -156,9 +155,10 @@ def page_sql(q: TaskQuery, due_part: str | None) -> str:
         where.append(f"{col('due_date')} < %(due_before)s")
     if q.overdue_at is not None:
         where.append(f"{col('due_date')} < %(overdue_at)s")
-    if q.text and plain_words(q.text) is not None:  # typed words, each found anywhere
+    words = plain_words(q.text)
+    if words is not None:  # typed words, each found anywhere
         where.append(f"public.todo_search_contains({col('title')}, {col('description')}, %(words)s)")
-        if any(len(w) >= 3 for w in plain_words(q.text) or ()):
+        if any(len(w) >= 3 for w in words):
             where.append(f"{col('search_grams')} @> %(grams)s")
     elif q.text:  # the word syntax
         where.append(f"{col('search_words')} @@ {WORDS_QUERY}")

@@ -54,13 +54,6 @@ def restore_args(ids: list, title: str = "restored") -> tuple:
 
 
 @pytest.fixture
-def conn(test_db):
-    c = attacker(test_db.client_url)
-    yield c
-    c.close()
-
-
-@pytest.fixture
 def bobs(bob_tasks) -> Task:
     return bob_tasks.create(TaskDraft(title="Bob's secret plan", description="launch codes"))
 

@@ -19,13 +19,6 @@ MY_TASKS = "SELECT * FROM todo_api.my_tasks(NULL, NULL, NULL, 1000)"
 
 
 @pytest.fixture
-def conn(test_db):
-    c = attacker(test_db.client_url)
-    yield c
-    c.close()
-
-
-@pytest.fixture
 def lived_in(test_db, alice, bob, alice_tasks, bob_tasks):
     """Alice and Bob each with tags, tagged and dated tasks, a known device and a failed sign-in."""
     due = datetime.now(UTC) + timedelta(days=3)

@@ -12,7 +12,7 @@ from psycopg import errors as pg
 from sqlalchemy import event
 
 from tests.support.activity_spy import ActivitySpy
-from tests.support.attack_helpers import as_session, attacker
+from tests.support.attack_helpers import as_session
 from tests.support.database import PASSWORD
 from todo_desktop.core.values import TaskChanges, TaskDraft, TaskEdit, TaskQuery
 
@@ -36,13 +36,6 @@ PAGE_CALL = (
 @pytest.fixture
 def bobs_task(bob_tasks):
     return bob_tasks.create(TaskDraft(title="Bob's secret plan", description="launch codes"))
-
-
-@pytest.fixture
-def conn(test_db):
-    c = attacker(test_db.client_url)
-    yield c
-    c.close()
 
 
 def _refused(conn, statement: str, params=None, token: str | None = None) -> None:

@@ -38,11 +38,10 @@ CREATE = (
 
 
 @pytest.fixture
-def conn(test_db, alice):
-    c = attacker(test_db.client_url)
-    as_session(c, alice.token)
-    yield c
-    c.close()
+def conn(conn, alice):
+    """The attacker's connection, signed in as Alice."""
+    as_session(conn, alice.token)
+    return conn
 
 
 @pytest.fixture

@@ -49,13 +49,6 @@ def _lock_seconds(test_db, email: str, device_hash: bytes = b"") -> float | None
 
 
 @pytest.fixture
-def conn(test_db):
-    c = attacker(test_db.client_url)
-    yield c
-    c.close()
-
-
-@pytest.fixture
 def right_key(accounts, alice) -> bytes:
     return accounts.derive_key(alice.account.email, PASSWORD)
 

@@ -24,7 +24,7 @@ from tests.support.memory_tasks import ALICE, MemoryTasks
 from tests.support.shared_helpers import SERVICE, add_profile, make_gateway
 from todo_desktop.core.errors import NotSignedInError
 from todo_desktop.core.ports import Workspace
-from todo_desktop.core.profiles import LOCAL_ID, Profile
+from todo_desktop.core.profiles import LOCAL_ID
 from todo_desktop.core.values import SignedIn, TaskDraft, TaskQuery
 from todo_desktop.db.accounts import AccountService
 from todo_desktop.db.database import Database
@@ -67,14 +67,6 @@ def gateway(gateways: Callable[..., SharedDatabases]) -> SharedDatabases:
 def local_opener(alice: SignedIn, alice_tasks: TaskRepository) -> Callable[[], Workspace]:
     alice_tasks.create(TaskDraft(title=ALICES_TASK))
     return real_opener(alice_tasks, alice.account)
-
-
-@pytest.fixture
-def team(gateway: SharedDatabases, test_db) -> Profile:
-    """A shared profile for the test database, in use from the start."""
-    shared = add_profile(gateway, test_db.client_url, name="Team")
-    gateway.set_active(shared.id)
-    return shared
 
 
 @pytest.fixture

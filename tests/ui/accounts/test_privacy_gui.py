@@ -39,13 +39,6 @@ ERINS_TASK = "Erin's shared task"
 
 
 @pytest.fixture
-def team(gateway: SharedDatabases, test_db) -> Profile:
-    shared = add_profile(gateway, test_db.client_url, name="Team")
-    gateway.set_active(shared.id)
-    return shared
-
-
-@pytest.fixture
 def erin(gateway: SharedDatabases, team: Profile) -> None:
     """Erin has an account with one task, and a session kept in the keyring."""
     form = Credentials(EMAIL, PASSWORD, stay_signed_in=True, first_name="Erin", last_name="Tester")
