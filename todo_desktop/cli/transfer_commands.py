@@ -75,7 +75,7 @@ def _quiet_console() -> None:
 
 
 def import_command(args: argparse.Namespace, paths: AppPaths) -> int:
-    from todo_desktop.sync.transfer import ImportJob
+    from todo_desktop.sync.transfer import ImportJob, prepare_search
     from todo_desktop.sync.transfer_export import read_file
 
     zone = LocalZone()
@@ -93,6 +93,9 @@ def import_command(args: argparse.Namespace, paths: AppPaths) -> int:
         job = ImportJob(tasks, account, result, zone=zone)
         with _Meter("Importing", "tasks") as meter:
             report = job.run(progress=meter.show, cancelled=stop.is_set)
+        if report.sent and not stop.is_set():
+            # The search keys the database left for later (stopped: the app makes the rest).
+            prepare_search(tasks, cancelled=stop.is_set)
     if not report.complete:
         print(report.sentence(), file=sys.stderr)
         return INTERRUPTED if report.cancelled else 2

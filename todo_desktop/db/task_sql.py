@@ -260,3 +260,6 @@ DELETE_TAG = select(func.todo_api.delete_tag(_in_session(_p("key", Text()))).tab
 RESTORE_TAG = select(
     func.todo_api.restore_tag(_in_session(_p("name", Text())), _p("key", Text()), _p("ids", ARRAY(Uuid())))
 )
+
+# Search keys an import left for later; how many it made (fewer than asked: none wait).
+PREPARE_SEARCH = select(func.todo_api.prepare_search(_in_session(_p("limit", Integer()))))

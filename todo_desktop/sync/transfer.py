@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Protocol, runtime_checkable
 
 from todo_desktop.core.errors import LimitError, TodoError
 from todo_desktop.core.interchange import ImportResult, ImportRow, Problem
@@ -246,3 +247,27 @@ def import_rows(
     zone: tzinfo = UTC,
 ) -> ImportReport:
     return ImportJob(tasks, account, result, batch_size=batch_size, zone=zone).run(progress, cancelled)
+
+
+@runtime_checkable
+class SearchPreparer(Protocol):
+    def prepare_search(self, limit: int) -> int: ...
+
+
+PREPARE_BATCH = 2000  # tasks per prepare_search call: a fraction of a second each
+
+
+def prepare_search(tasks: TaskService, cancelled: Cancelled | None = None) -> int:
+    """Make the search keys an import left for later (the database leaves them for imports
+    of 100 tasks or more per call), a batch per transaction; returns how many it made. A
+    service with no such keys (an in-memory one) has nothing to make."""
+    inner = direct(tasks)
+    if not isinstance(inner, SearchPreparer):
+        return 0
+    made = 0
+    while cancelled is None or not cancelled():
+        batch = inner.prepare_search(PREPARE_BATCH)
+        made += batch
+        if batch < PREPARE_BATCH:
+            break
+    return made

@@ -58,12 +58,17 @@ def test_the_search_role_reads_no_title_or_note_and_cannot_sign_in(test_db, secr
         )
         assert login.fetchone() == (False, False)
         su.execute("SET ROLE todo_search_owner")
-        for column in ("title", "description", "due_date", "tags"):
+        # It reads what a list sorts by (dates, priority, done), never what a task says.
+        for column in ("title", "description", "tags", "repeat_rule", "completed_at", "priority"):
             with pytest.raises(pg.InsufficientPrivilege):
                 su.execute(f"SELECT {column} FROM public.tasks")
             su.rollback()
             su.execute("SET ROLE todo_search_owner")
-        for statement in ("UPDATE public.tasks SET search_grams = '{}'", "DELETE FROM public.tasks"):
+        for statement in (
+            "UPDATE public.tasks SET search_grams = '{}'",
+            "UPDATE public.tasks SET due_date = NULL",
+            "DELETE FROM public.tasks",
+        ):
             with pytest.raises(pg.InsufficientPrivilege):
                 su.execute(statement)
             su.rollback()
@@ -169,5 +174,5 @@ def test_the_candidate_function_itself_returns_only_the_callers_ids(test_db, ali
         su.execute("SET ROLE todo_api_owner")
         su.execute("SELECT set_config('todo.session_token', %s, false)", (alice.token,))
         for words, grams in (("to_tsquery('simple', 'lawyer')", "NULL"), ("NULL", "ARRAY['law', 'sec']")):
-            found = su.execute(f"SELECT todo_api.search_candidates({words}, {grams}, 100)").fetchone()[0]
+            found = su.execute(f"SELECT (todo_api.search_candidates({words}, {grams}, 100)).ids").fetchone()[0]
             assert found == [mine.id]

@@ -29,7 +29,7 @@ from todo_desktop.core import interchange
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.interchange import ImportResult
 from todo_desktop.core.ports import Workspace
-from todo_desktop.sync.transfer import BATCH, ImportJob, direct
+from todo_desktop.sync.transfer import BATCH, PREPARE_BATCH, ImportJob, SearchPreparer, direct
 from todo_desktop.sync.transfer_export import ExportReport, export_file, read_file
 from todo_desktop.ui.command_table import CommandId
 from todo_desktop.ui.session import READ_ONLY
@@ -71,6 +71,9 @@ class TransferFeatures(QObject):
         self._relay = _Relay(self)
         self._relay.progressed.connect(self._progressed)
         parts.session.closed.connect(self._workspace_closed)
+        # An import the app did not live to finish (or an undo of many deletes) left search
+        # keys waiting: made on opening, in the background.
+        parts.session.opened.connect(self._prepare_search)
 
     def run(self) -> dict[CommandId, Callable[[], object]]:
         return {CommandId.IMPORT: self.start_import, CommandId.EXPORT: self.start_export}
@@ -196,6 +199,23 @@ class TransferFeatures(QObject):
         self._parts.say(job.report().sentence())
         if job.sent:
             self._parts.reload()
+            self._prepare_search(self._parts.session.workspace)
+
+    def _prepare_search(self, workspace: Workspace | None) -> None:
+        """The search keys an import left for later, a batch per job behind the person's own
+        edits; the tasks are found meanwhile, only more slowly. A failure leaves the rest for
+        the next opening."""
+        tasks = direct(workspace.tasks) if workspace is not None else None
+        if not isinstance(tasks, SearchPreparer):
+            return
+
+        def more(made: int) -> None:
+            if made == PREPARE_BATCH and self._parts.session.workspace is workspace:
+                self._parts.workers.write(
+                    lambda: tasks.prepare_search(PREPARE_BATCH), more, lambda _failure: None, "search keys"
+                )
+
+        more(PREPARE_BATCH)
 
     # Export ------------------------------------------------------------------------------
 
