@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority
 
 BERLIN = "Europe/Berlin"
@@ -46,10 +47,21 @@ class Case:
     zone: str = BERLIN
     day_first: bool = True
     timed: bool | None = None  # for a due given in UTC ("...Z"): whether it has a time
+    # The reminder: an offset before the due time, or a local "YYYY-MM-DD HH:MM" of its own.
+    remind_before: timedelta | None = None
+    remind_at: str | None = None
 
     @property
     def trap(self) -> bool:
-        return self.due is None and self.repeat is None
+        return self.due is None and self.repeat is None and self.expected_reminder() is None
+
+    def expected_reminder(self) -> ReminderSetting | None:
+        if self.remind_before is not None:
+            return ReminderSetting(before_due=self.remind_before)
+        if self.remind_at is not None:
+            local = datetime.fromisoformat(self.remind_at).replace(tzinfo=ZoneInfo(self.zone))
+            return ReminderSetting(at=local.astimezone(UTC))
+        return None
 
     @property
     def has_time(self) -> bool:
@@ -393,3 +405,8 @@ CASES: list[Case] = [
     c("Call 5/6", "Call", "2027-05-06", zone=NEW_YORK, now=NEW_YORK_NIGHT, day_first=False),
     c("Call at 11pm", "Call", "2026-12-04 23:00", zone=NEW_YORK, now=NEW_YORK_NIGHT),
 ]
+
+# The reminder words' cases sit beside this table (it would pass 400 lines) and use c() above.
+from tests.core.quick_entry_reminder_cases import REMINDER_CASES  # noqa: E402
+
+CASES += REMINDER_CASES

@@ -19,6 +19,7 @@ from tests.core.quick_entry_cases import BERLIN, CASES, NOW, Case
 from tests.support.repo import ROOT
 from todo_desktop.core.clock import LocalZone, end_of_day
 from todo_desktop.core.quick_entry import PartKind, QuickEntry, day_first_for, literal, parse, summary
+from todo_desktop.core.reminders import ReminderDefault, ReminderSetting, check_setting, default_reminder
 from todo_desktop.core.values import Priority
 
 IDS = [f"{i:03d} {case.text}" for i, case in enumerate(CASES)]
@@ -51,6 +52,7 @@ def test_case(case: Case):
     assert entry.tags == case.tags
     assert entry.repeat == case.repeat
     assert entry.repeat_after_completion == case.after
+    assert entry.reminder == case.expected_reminder()
     if case.parts is not None:
         assert parts_of(entry) == list(case.parts)
     if entry.due is not None:
@@ -88,7 +90,11 @@ def test_spans_name_each_kind():
 
 # -- literal(): one key turns the last part back into words ------------------------------------
 
-PARTED = [case for case in CASES if case.due or case.repeat or case.priority or case.tags]
+PARTED = [
+    case
+    for case in CASES
+    if case.due or case.repeat or case.priority or case.tags or case.expected_reminder()
+]
 
 
 @pytest.mark.parametrize("case", PARTED, ids=[case.text for case in PARTED])
@@ -181,6 +187,13 @@ def test_repeat_is_an_rrule_whose_first_occurrence_is_the_due_date(case: Case):
         ("Vitamins daily", "Today · Every day"),
         ("Fix bug p1 #work #Urgent", "Urgent · #work #Urgent"),
         ("Submit by midnight", "Tomorrow 00:00"),
+        ("Call mum friday 5pm remind 10 min before", "Friday 17:00 · Remind 10 min before"),
+        ("Call mum @5pm", "Remind Today 17:00"),
+        ("Dentist @fri 9am !high", "High · Remind Friday 09:00"),
+        ("Standup at 9:30 remind when due", "Tomorrow 09:30 · Remind when due"),
+        ("Flight remind 3 hours before", "Remind 3 hours before"),
+        ("Exam remind 2 weeks before", "Remind 2 weeks before"),
+        ("Taxes remind dec 24 2027 10am", "Remind Fri 24 Dec 2027 10:00"),
     ],
 )
 def test_summary(text, line):
@@ -269,6 +282,7 @@ WORDS = [
     "tomorrow", "at", "5pm", "on", "friday", "Friday", "every", "every!", "day", "2", "weeks", "the",
     "5th", "of", "dec", "24", "#home", "#Home", "!high", "p1", "\\", '"', "\u201c", "next", "in", "noon",
     "12/31", "17:00", "Mark", "may", "sun", "pm", "midnight", "month", "1st", "Night", "-",
+    "remind", "me", "10", "min", "hour", "before", "when", "due", "@5pm", "@fri", "@", "@tomorrow",
 ]  # fmt: skip
 
 
@@ -285,3 +299,39 @@ def test_any_text_parses_and_every_part_can_be_escaped(words, extra):
         shift = len(escaped) - len(text)
         assert all(p.span[1] <= part.span[0] or p.span[0] >= part.span[1] + shift for p in again.parts)
     summary(entry, NOW, zone)
+
+
+# -- reminders -------------------------------------------------------------------------------
+
+REMINDING = [case for case in CASES if case.expected_reminder() is not None]
+
+
+def test_the_table_reads_reminders_of_every_kind():
+    assert len(REMINDING) >= 30
+    assert sum(case.remind_before is not None for case in REMINDING) >= 10
+    assert sum(case.text.split()[-1].startswith("@") or " @" in case.text for case in REMINDING) >= 5
+
+
+@pytest.mark.parametrize("case", REMINDING, ids=[case.text for case in REMINDING])
+def test_every_reminder_read_is_one_the_database_takes(case: Case):
+    reminder = read(case).reminder
+    assert reminder is not None and check_setting(reminder) == reminder
+    assert reminder.at is None or reminder.at.tzinfo is UTC
+
+
+def test_an_offset_rings_before_the_due_time_and_moves_with_it():
+    entry = parse("Dentist friday 3pm remind 1 hour before", NOW, ZoneInfo(BERLIN))
+    assert entry.reminder is not None and entry.due is not None
+    assert entry.reminder.fire_at(entry.due) == entry.due - timedelta(hours=1)
+    assert entry.reminder.fire_at(None) is None  # no due time, nothing to ring before
+    assert entry.draft().due_date == entry.due  # the reminder is set after the task exists
+
+
+def test_the_default_reminder_rings_at_a_given_time_only():
+    due = NOW + timedelta(hours=3)
+    assert default_reminder(ReminderDefault.AT_DUE_TIME, due, True) == ReminderSetting(
+        before_due=timedelta(0)
+    )
+    assert default_reminder(ReminderDefault.AT_DUE_TIME, due, False) is None  # a date alone: all day
+    assert default_reminder(ReminderDefault.AT_DUE_TIME, None, False) is None
+    assert default_reminder(ReminderDefault.NONE, due, True) is None

@@ -10,6 +10,7 @@ from todo_desktop.core import validation
 from todo_desktop.core.clock import end_of_day
 from todo_desktop.core.quick_entry import QuickEntry
 from todo_desktop.core.quick_entry.tokens import tag_key
+from todo_desktop.core.reminders import ReminderDefault, default_reminder
 from todo_desktop.core.values import Priority, SmartList, TaskDraft
 
 _PRIORITY_OF = {
@@ -20,7 +21,14 @@ _PRIORITY_OF = {
 }
 
 
-def draft_for(entry: QuickEntry, shown: SmartList, tag: str | None, now: datetime, zone: tzinfo) -> TaskDraft:
+def draft_for(
+    entry: QuickEntry,
+    shown: SmartList,
+    tag: str | None,
+    now: datetime,
+    zone: tzinfo,
+    reminders: ReminderDefault = ReminderDefault.NONE,
+) -> TaskDraft:
     """The task ``entry`` makes in the list ``shown`` (or the open tasks with ``tag``).
 
     Raises ValidationError with one sentence when the title cannot be stored.
@@ -42,4 +50,5 @@ def draft_for(entry: QuickEntry, shown: SmartList, tag: str | None, now: datetim
         tags=tags,
         repeat=entry.repeat,
         repeat_after_completion=entry.repeat_after_completion,
+        reminder=entry.reminder or default_reminder(reminders, due, entry.due is not None and entry.has_time),
     )

@@ -8,18 +8,59 @@ the same transaction, so two open devices never both ring.
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from todo_desktop.core.errors import ValidationError
+from todo_desktop.core.values import ReminderSetting
 
-@dataclass(frozen=True, slots=True)
-class ReminderSetting:
-    """Exactly one of the two is set: a time of its own, or how long before the due time."""
+# The database keeps the same limits (revision 0010) and answers with these sentences too.
+MAX_BEFORE_DUE = timedelta(days=30)
+SNOOZE_MINUTES = (1, 1440)
+BOTH_OR_NEITHER = "A reminder is either at a time or a while before the due time."
+BEFORE_DUE_RANGE = "A reminder can be at most 30 days before the due time."
+TIME_RANGE = "A reminder's time must be between the years 1900 and 9998."
+SNOOZE_RANGE = "A snooze lasts from 1 minute to 24 hours."
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
-    at: datetime | None = None
-    before_due: timedelta | None = None
+
+def check_setting(setting: ReminderSetting) -> ReminderSetting:
+    """The setting, if the database will take it; else ValidationError("reminder", ...)."""
+    if (setting.at is None) == (setting.before_due is None):
+        raise ValidationError("reminder", BOTH_OR_NEITHER)
+    if setting.before_due is not None and not timedelta(0) <= setting.before_due <= MAX_BEFORE_DUE:
+        raise ValidationError("reminder", BEFORE_DUE_RANGE)
+    if setting.at is not None:
+        if setting.at.tzinfo is None:
+            raise ValueError("a reminder's time must be timezone-aware")
+        if not _EARLIEST <= setting.at < _LATEST:
+            raise ValidationError("reminder", TIME_RANGE)
+    return setting
+
+
+def check_snooze(minutes: int) -> int:
+    low, high = SNOOZE_MINUTES
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise ValidationError("snooze", SNOOZE_RANGE)
+    return minutes
+
+
+class ReminderDefault(enum.StrEnum):
+    """The person's setting for tasks whose quick-add text names no reminder."""
+
+    NONE = "none"
+    AT_DUE_TIME = "at_due_time"  # at the due time, when the due date has a time of day
+
+
+def default_reminder(policy: ReminderDefault, due: datetime | None, has_time: bool) -> ReminderSetting | None:
+    """The reminder a new task gets without one of its own: a date alone (due all day) gets none."""
+    if policy is ReminderDefault.AT_DUE_TIME and due is not None and has_time:
+        return ReminderSetting(before_due=timedelta(0))
+    return None
 
 
 @dataclass(frozen=True, slots=True)

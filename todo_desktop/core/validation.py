@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from todo_desktop.core import repeats
 from todo_desktop.core.errors import InputErrors, ValidationError
+from todo_desktop.core.reminders import check_setting
 from todo_desktop.core.values import Priority, TaskChanges, TaskDraft
 
 TITLE_MAX = 255
@@ -244,6 +245,7 @@ def draft(value: TaskDraft) -> TaskDraft:
         tags=tags(value.tags),
         repeat=rule,
         repeat_after_completion=bool(value.repeat_after_completion) and rule is not None,
+        reminder=check_setting(value.reminder) if value.reminder is not None else None,
     )
 
 

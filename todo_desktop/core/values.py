@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 class Priority(enum.StrEnum):
@@ -79,6 +79,22 @@ class Task:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderSetting:
+    """Exactly one of the two is set: a time of its own, or how long before the due time."""
+
+    at: datetime | None = None
+    before_due: timedelta | None = None
+
+    def fire_at(self, due: datetime | None) -> datetime | None:
+        """When it rings for a task due at ``due`` (None: an offset without a due time)."""
+        if self.at is not None:
+            return self.at
+        if due is None or self.before_due is None:
+            return None
+        return due - self.before_due
+
+
+@dataclass(frozen=True, slots=True)
 class TaskDraft:
     """What a person typed for a new task; ``id`` is made on the client so a retry is harmless."""
 
@@ -91,6 +107,8 @@ class TaskDraft:
     tags: tuple[str, ...] = ()
     repeat: str | None = None
     repeat_after_completion: bool = False
+    # Set with the task, in the same call (and kept with it in the outbox), so it is never lost.
+    reminder: ReminderSetting | None = None
 
 
 def guess_task(draft: TaskDraft, now: datetime) -> Task:

@@ -12,6 +12,7 @@ import re
 import psycopg
 from sqlalchemy import exc as sa_exc
 
+from todo_desktop.core import reminders
 from todo_desktop.core.errors import ConflictError, LimitError, TodoError, ValidationError
 from todo_desktop.core.repeats import SHAPE
 from todo_desktop.core.validation import TAG_MAX
@@ -24,11 +25,19 @@ _CONSTRAINTS: dict[str, tuple[str | None, str]] = {
     "tags_name_key_shape": ("tags", _TAG_SHAPE),
     "tasks_tags_shape": ("tags", "A task can have at most 100 tags."),
     "tasks_repeat_rule_shape": ("repeat", SHAPE),
+    "task_reminders_one_kind": ("reminder", reminders.BOTH_OR_NEITHER),
+    "task_reminders_before_due_range": ("reminder", reminders.BEFORE_DUE_RANGE),
+    "task_reminders_remind_at_range": ("reminder", reminders.TIME_RANGE),
 }
 _STATES: dict[str, tuple[str | None, str]] = {
     "TDQ06": (None, "This account has as many tags as this database allows; delete some to add more."),
     "TDV01": ("tags", "A tag's name and its key do not agree; nothing was saved."),
     "TDV02": ("tags", "The tags of this edit do not add up; nothing was saved."),
+    # Reminders (revision 0010).
+    "TDR01": ("reminder", reminders.BOTH_OR_NEITHER),
+    "TDR02": ("reminder", reminders.BEFORE_DUE_RANGE),
+    "TDR03": ("reminder", reminders.TIME_RANGE),
+    "TDR04": ("snooze", reminders.SNOOZE_RANGE),
 }
 
 

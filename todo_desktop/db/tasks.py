@@ -30,6 +30,7 @@ from todo_desktop.core.values import (
 )
 from todo_desktop.db import task_sql
 from todo_desktop.db.database import Database
+from todo_desktop.db.reminders import ReminderRepository
 from todo_desktop.db.task_queries import count_lists, list_page
 
 GONE = "That task no longer exists; it may have been deleted elsewhere."
@@ -138,7 +139,12 @@ class TaskRepository:
         }
         # A retry after a lost COMMIT gets the first attempt's row back; no row at all means
         # the id belongs to someone else.
-        return self._one(self._write(task_sql.CREATE, params))
+        task = self._one(self._write(task_sql.CREATE, params))
+        if clean.reminder is not None:
+            # After the task, and safe to repeat: a failure here fails the create, which an
+            # outbox then sends again whole (the task comes back as it is, the reminder goes in).
+            ReminderRepository(self.db, self.token).set_reminder(task.id, clean.reminder)
+        return task
 
     def get(self, task_id: uuid.UUID) -> Task:
         """Not part of TaskService (the window reads lists): for the self-check and tests."""
@@ -321,6 +327,12 @@ class TaskRepository:
         name = validation.tag(removal.name)
         params = {"name": name, "key": validation.tag_key(name), "ids": sorted(ids)}
         return int(self._write(task_sql.RESTORE_TAG, params)[0][0])
+
+    def prepare_search(self, limit: int) -> int:
+        """Make the search keys of up to ``limit`` tasks an import stored without them (they
+        are found meanwhile, only more slowly); returns how many, fewer than ``limit`` once
+        none wait."""
+        return int(self._write(task_sql.PREPARE_SEARCH, {"limit": limit})[0][0])
 
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         today = local_day_start(now, zone)

@@ -21,11 +21,12 @@ import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from todo_desktop.core.errors import DatabaseUnavailableError
+from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import NextOccurrence, Priority, Task, TaskChanges, TaskDraft, TaskEdit
 from todo_desktop.machine.atomic_file import write_atomically
 
@@ -157,6 +158,21 @@ def _extras_from_json(data: Entry) -> dict[str, Any]:
     }
 
 
+def _reminder_to_json(value: ReminderSetting | None) -> Entry | None:
+    if value is None:
+        return None
+    before = value.before_due.total_seconds() if value.before_due is not None else None
+    return {"at": when_to_json(value.at), "before_due_seconds": before}
+
+
+def _reminder_from_json(data: Any) -> ReminderSetting | None:
+    if not isinstance(data, dict):
+        return None  # queued before reminders, or none
+    before = data.get("before_due_seconds")
+    offset = timedelta(seconds=before) if before is not None else None
+    return ReminderSetting(at=when_from_json(data.get("at")), before_due=offset)
+
+
 def draft_to_json(draft: TaskDraft) -> Entry:
     return {
         "id": str(draft.id),
@@ -165,6 +181,7 @@ def draft_to_json(draft: TaskDraft) -> Entry:
         "priority": draft.priority.value,
         "due_date": when_to_json(draft.due_date),
         "completed": draft.completed,
+        "reminder": _reminder_to_json(draft.reminder),
         **_extras_to_json(draft),
     }
 
@@ -177,6 +194,7 @@ def draft_from_json(data: Entry) -> TaskDraft:
         due_date=when_from_json(data["due_date"]),
         completed=bool(data["completed"]),
         id=uuid.UUID(data["id"]),
+        reminder=_reminder_from_json(data.get("reminder")),
         **_extras_from_json(data),
     )
 

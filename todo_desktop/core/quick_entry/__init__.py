@@ -1,7 +1,7 @@
 """The quick-add language: "Call mom tomorrow at 5pm !high #family" becomes a task draft.
 
     entry = parse(text, now, zone, day_first=True)
-    entry.title, entry.due, entry.has_time, entry.priority, entry.tags, entry.repeat
+    entry.title, entry.due, entry.has_time, entry.priority, entry.tags, entry.repeat, entry.reminder
     summary(entry, now, zone)        # "Tomorrow 17:00 · High · #family"
     literal(text, entry.parts[-1].span)  # the same text with the last part made plain words
 
@@ -38,6 +38,10 @@ What is read
   year, every 3 days, every other week, every 2 weeks on monday, every month on the 1st,
   every 1st, every dec 24, daily, weekly, monthly, yearly; "every!" repeats after completion.
   Without a date the series starts at its first occurrence from now on.
+- Reminders (see `reminders`): remind 10 min before / 1 hour before / 2 days before (an offset
+  before the due time), remind when due, remind at 5pm, remind tomorrow 9am, and the short
+  @5pm or @fri 9am (a time of its own). Read anywhere but as the first word; "remind mum" and
+  "bob@example.com" stay text.
 
 Where it is read (what other quick-add parsers got wrong)
 ---------------------------------------------------------

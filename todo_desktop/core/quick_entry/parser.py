@@ -9,8 +9,10 @@ from todo_desktop.core.clock import end_of_day
 from todo_desktop.core.quick_entry import tokens as tk
 from todo_desktop.core.quick_entry import words as w
 from todo_desktop.core.quick_entry.dates import TONIGHT, match_date, match_time
+from todo_desktop.core.quick_entry.reminders import ReminderPhrase, match_reminder
 from todo_desktop.core.quick_entry.repeats import first_day, match_repeat, rrule
 from todo_desktop.core.quick_entry.result import Clock, Part, PartKind, Phrase, QuickEntry, Rule
+from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority
 
 _SLOT_ORDER = (PartKind.REPEAT, PartKind.DATE, PartKind.TIME, PartKind.PRIORITY)
@@ -87,7 +89,8 @@ def _read_the_end(r: _Reading) -> int:
             near = range(max(0, first - _LONGEST), first)
             if not any(ph.end == first and ph.kind in _DAYS for s in near for ph in r.starting[s]):
                 break
-        before = r.words[first - 1] if first > 0 else None
+        # A reminder's last word ("remind 2 days before") is markup, not a blocker.
+        before = r.words[first - 1] if first > 0 and first - 1 not in r.markup else None
         if before in w.BLOCKERS or not r.title_word_before(first) or r.looks_like_name(phrase):
             break
         r.accept(first, phrase)
@@ -173,6 +176,34 @@ def _due(r: _Reading, now: datetime, zone: tzinfo, today: date) -> tuple[datetim
     return end_of_day(now, zone, (day - today).days), False
 
 
+def _find_reminder(
+    tokens: list[tk.Token], words: list[str | None], markup: dict[int, object], today: date, day_first: bool
+) -> ReminderPhrase | None:
+    """The rightmost reminder phrase with a title word before it (a reminder never stands first)."""
+    for i in range(len(tokens) - 1, 0, -1):
+        if i in markup:
+            continue
+        found = match_reminder(words, i, today, day_first)
+        if (
+            found is not None
+            and not any(j in markup for j in range(i, found.end))
+            and any(j not in markup for j in range(i))
+        ):
+            return found
+    return None
+
+
+def _reminder(phrase: ReminderPhrase, now: datetime, zone: tzinfo, today: date) -> ReminderSetting:
+    """The reminder a phrase names: a time alone is today's, or tomorrow's once it has passed."""
+    if phrase.before_due is not None:
+        return ReminderSetting(before_due=phrase.before_due)
+    assert phrase.clock is not None
+    day = phrase.day
+    if day is None:
+        day = today if _instant(today, phrase.clock, zone) >= now else today + timedelta(days=1)
+    return ReminderSetting(at=_instant(day, phrase.clock, zone))
+
+
 def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> QuickEntry:
     """Read a quick-add line. ``now`` is an aware instant; ``zone`` is the person's zone, in
     which "today" and every wall-clock time are meant; ``day_first`` reads 5/6 as 5 June."""
@@ -189,6 +220,11 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
             markup[i] = (PartKind.TAG, name)
         elif mark is not None:
             markup[i] = (PartKind.PRIORITY, mark)
+    # Read first, and then markup like a tag: its words are never a due date, and a due date
+    # before it is still read at the end of the text ("dentist friday 3pm remind 1 hour before").
+    reminding = _find_reminder(tokens, words, markup, today, day_first)  # type: ignore[arg-type]
+    if reminding is not None:
+        markup.update((j, (PartKind.REMINDER, "")) for j in range(reminding.start, reminding.end))
     starting = [[] if i in markup else _phrases(words, i, today, day_first) for i in range(len(tokens))]
     r = _Reading(tokens, words, markup, starting)
     _read_after_cues(r, _read_the_end(r))
@@ -215,6 +251,8 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
             add(kind, i, i + 1)
     if winner is not None:
         add(PartKind.PRIORITY, winner[0], winner[0] + 1)
+    if reminding is not None:
+        add(PartKind.REMINDER, reminding.start, reminding.end)
     for kind, (first, phrase) in r.read.items():
         add(kind, first, phrase.end)
     parts.sort(key=lambda part: part.span)
@@ -233,4 +271,5 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
         repeat=rrule(rule) if rule else None,
         repeat_after_completion=bool(rule and rule.after_completion),
         parts=tuple(parts),
+        reminder=_reminder(reminding, now, zone, today) if reminding else None,
     )

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority, TaskDraft
 
 
@@ -15,6 +16,7 @@ class PartKind(enum.StrEnum):
     PRIORITY = "priority"
     TAG = "tag"
     REPEAT = "repeat"
+    REMINDER = "reminder"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class QuickEntry:
     repeat: str | None = None  # an RFC 5545 RRULE value, e.g. "FREQ=WEEKLY;BYDAY=MO"
     repeat_after_completion: bool = False  # "every!": the next one counts from completion
     parts: tuple[Part, ...] = ()  # in order of position in the text
+    # Set on the task once it exists (a ReminderGateway call): it is not part of the draft.
+    reminder: ReminderSetting | None = None
 
     def draft(self, default_priority: Priority = Priority.MEDIUM) -> TaskDraft:
         """The task draft: everything the text said, the given priority where it said none."""

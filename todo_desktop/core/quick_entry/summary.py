@@ -1,7 +1,7 @@
 """The line under the quick-add field: what the typed text will become, in a few words.
 
-"Tomorrow 09:00 · High · #home · Every week". English, and the same text for the same input,
-``now`` and zone: no locale, no clock of its own.
+"Tomorrow 09:00 · High · #home · Every week · Remind 10 min before". English, and the same text
+for the same input, ``now`` and zone: no locale, no clock of its own.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
+from todo_desktop.core.quick_entry import reminders
 from todo_desktop.core.quick_entry.repeats import DAY_NAMES, MONTH_ABBREVIATIONS, describe
 from todo_desktop.core.quick_entry.result import QuickEntry, Rule
 
@@ -62,4 +63,8 @@ def summary(entry: QuickEntry, now: datetime, zone: tzinfo) -> str:
         pieces.append(" ".join(f"#{name}" for name in entry.tags))
     if entry.repeat is not None:
         pieces.append(describe(rule_from_rrule(entry.repeat, entry.repeat_after_completion)))
+    if entry.reminder is not None:
+        offset = reminders.describe(entry.reminder)
+        at = entry.reminder.at
+        pieces.append(f"Remind {offset if at is None else when(at, True, now, zone)}")
     return SEPARATOR.join(pieces)
