@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from todo_desktop.core.smart_lists import local_day_start
-from todo_desktop.core.values import Priority, TaskDraft
+from todo_desktop.core.values import Priority, ReminderSetting, SmartList, TaskDraft
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -40,13 +40,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--font-pt", type=float, help="base font size in points, as a large-text setting would set it"
     )
+    parser.add_argument(
+        "--list", default="inbox", choices=[m.value for m in SmartList], help="the list shown"
+    )
+    parser.add_argument("--empty", action="store_true", help="a first start: no tasks at all")
     parser.add_argument("--output", type=Path, help="PNG to write (default: docs/screenshot*.png)")
     args = parser.parse_args(argv)
     if args.output is None:
         dark = "-dark" if args.dark else ""
         scale = f"@{args.scale:g}x" if args.scale != 1 else ""
         font = f"-{args.font_pt:g}pt" if args.font_pt else ""
-        args.output = DOCS / f"screenshot{dark}{scale}{font}.png"
+        shown = "-empty" if args.empty else ("" if args.list == "inbox" else f"-{args.list}")
+        args.output = DOCS / f"screenshot{shown}{dark}{scale}{font}.png"
     return args
 
 
@@ -67,12 +72,19 @@ def sample_drafts(now: datetime, zone: tzinfo) -> list[TaskDraft]:
             "Renew passport", "Photos are in the top drawer. Needs a countersignature.", high, day(-3, 12)
         ),
         TaskDraft("Renew the car insurance", None, medium, day(-5, 17)),
-        TaskDraft("Send the slides to Priya", "Version 3, with the updated budget chart.", high, day(0, 15)),
-        TaskDraft("Call the plumber about the kitchen tap", None, medium, day(0, 17, 30)),
+        TaskDraft(
+            "Send the slides to Priya",
+            "Version 3, with the updated budget chart.",
+            high,
+            day(0, 15),
+            tags=("work",),
+            reminder=ReminderSetting(before_due=timedelta(minutes=30)),
+        ),
+        TaskDraft("Call the plumber about the kitchen tap", None, medium, day(0, 17, 30), tags=("home",)),
         TaskDraft(
             "Review Alex's pull request", "Focus on the migration and the retry logic.", medium, day(1, 11)
         ),
-        TaskDraft("Book a table for Friday dinner", None, low, day(1, 18)),
+        TaskDraft("Book a table for Friday dinner", None, low, day(1, 18), tags=("family",)),
         TaskDraft(
             SELECTED,
             "Sections: revenue, hiring, risks.\nAsk finance for the final numbers by Wednesday.\n"
@@ -80,14 +92,14 @@ def sample_drafts(now: datetime, zone: tzinfo) -> list[TaskDraft]:
             urgent,
             day(2, 16),
         ),
-        TaskDraft("Order printer toner", None, low, day(4, 10)),
+        TaskDraft("Order printer toner", None, low, day(4, 10), tags=("work", "errands")),
         TaskDraft(
             "Dentist appointment", "Dr. Okafor at 9:15. Bring the insurance card.", medium, day(6, 9, 15)
         ),
         TaskDraft(
             "Plan the team offsite", "Three venues shortlisted; budget 40 per person.", high, day(12, 10)
         ),
-        TaskDraft("Back up the photo library", None, medium),
+        TaskDraft("Back up the photo library", None, medium, day(7, 20), repeat="FREQ=WEEKLY"),
         TaskDraft("Read 'Designing Data-Intensive Applications'", None, low),
         TaskDraft("Submit the expense report", None, high, day(-2, 12), completed=True),
         TaskDraft("Buy groceries", "Milk, eggs, spinach, coffee beans.", medium, completed=True),
@@ -131,6 +143,7 @@ def render(args: argparse.Namespace, home: Path) -> Path:
     from todo_desktop.core.ports import Workspace
     from todo_desktop.db.local.opener import open_local
     from todo_desktop.db.passwords import MINIMUM_COST
+    from todo_desktop.db.reminders import ReminderRepository
     from todo_desktop.machine.paths import HOME_ENV, AppPaths
     from todo_desktop.machine.secret_store import SecretStore
     from todo_desktop.ui.chrome.theme import apply_theme
@@ -144,11 +157,12 @@ def render(args: argparse.Namespace, home: Path) -> Path:
     try:
         zone = LocalZone()
         now = datetime.now(UTC)
-        for draft in sample_drafts(now, zone):
+        for draft in () if args.empty else sample_drafts(now, zone):
             local.tasks.create(draft)
         # A made-up person, so the picture never shows the login name of whoever ran this.
         account = replace(local.signed_in.account, first_name="Sam", last_name="Rivera")
-        workspace = Workspace(tasks=local.tasks, account=account, where="this computer")
+        reminders = ReminderRepository(local.db, local.signed_in.token)
+        workspace = Workspace(tasks=local.tasks, account=account, where="this computer", reminders=reminders)
 
         app = QApplication.instance() or QApplication([sys.argv[0]])
         assert isinstance(app, QApplication)
@@ -165,16 +179,23 @@ def render(args: argparse.Namespace, home: Path) -> Path:
         window.show()
         window.activateWindow()
         window.open_workspace()
-        wait_until(
-            lambda: window.stack.currentWidget() is window.table and window.model.rowCount() > 0,
-            "the task list",
-        )
-        wait_until(lambda: window.navigator.counts is not None, "the list counts")
-        row = next(r for r in range(window.model.rowCount()) if window.model.task_at(r).title == SELECTED)
-        window.table.setFocus()
-        window.table.selectRow(row)
-        selected_id = window.model.task_at(row).id
-        wait_until(lambda: window.details.task_id == selected_id, "the details pane")
+        window.navigator.show_list(SmartList(args.list))
+        if args.empty:
+            wait_until(lambda: window.area.stack.currentWidget() is window.area.table, "the empty list")
+            wait_until(lambda: window.navigator.counts is not None, "the list counts")
+        else:
+            model = window.tasks.model
+            wait_until(
+                lambda: window.area.stack.currentWidget() is window.area.table and model.rowCount() > 0,
+                "the task list",
+            )
+            wait_until(lambda: window.navigator.counts is not None, "the list counts")
+            rows = [r for r in range(model.rowCount()) if model.task_at(r) is not None]
+            row = next((r for r in rows if model.task_at(r).title == SELECTED), rows[0])
+            window.area.table.setFocus()
+            window.area.table.selectRow(row)
+            selected_id = model.task_at(row).id
+            wait_until(lambda: window.details.task_id == selected_id, "the details pane")
         wait_until(lambda: window.workers.pending_writes == 0, "pending writes")
         # One more turn for the repaints the last replies asked for.
         wait_until(lambda: True, "")

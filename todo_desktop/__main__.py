@@ -193,12 +193,15 @@ def _run_window(paths: AppPaths, argv: list[str], instance: str | None) -> int:
                 pause.end()  # start-up's imports are done, whatever the outcome
             local, keyring_note, durable = opened[0]
         # Without a keyring the private file is the design for Local, not a fault: a quiet note.
+        from todo_desktop.db.reminders import ReminderRepository
+
         return Workspace(
             tasks=durable,
             outbox=durable,
             account=local.signed_in.account,
             where=local.db.target.display_host,
             note=keyring_note,
+            reminders=ReminderRepository(local.db, local.signed_in.token),
         )
 
     def shared_gateway() -> Any:

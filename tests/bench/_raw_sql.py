@@ -107,6 +107,10 @@ TAGGED_FROM = (
 WORDS_QUERY = "public.todo_search_query(%(uid)s, websearch_to_tsquery('simple', %(text)s))"
 
 
+def like_escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def plain_words(text: str) -> list[str] | None:
     """The typed words, lower-cased, as the search reads them; None for the word syntax."""
     cleaned = text.strip()
@@ -119,11 +123,11 @@ def ranked_sql() -> str:
     """A page of a search in order of relevance, as ``todo_api.tasks_page_built`` ranks it."""
     score = (
         f"(ts_rank(search_words, {WORDS_QUERY}) + CASE WHEN %(words)s::text[] IS NOT NULL AND "
-        "public.todo_search_contains(title, NULL, %(words)s) THEN 1 ELSE 0 END)::real"
+        "public.todo_search_like(title, NULL, %(likes)s) THEN 1 ELSE 0 END)::real"
     )
     match = (
         "CASE WHEN %(words)s::text[] IS NOT NULL "
-        "THEN public.todo_search_contains(title, description, %(words)s) "
+        "THEN public.todo_search_like(title, description, %(likes)s) "
         f"ELSE search_words @@ {WORDS_QUERY} END"
     )
     return (
@@ -157,7 +161,7 @@ def page_sql(q: TaskQuery, due_part: str | None) -> str:
         where.append(f"{col('due_date')} < %(overdue_at)s")
     words = plain_words(q.text)
     if words is not None:  # typed words, each found anywhere
-        where.append(f"public.todo_search_contains({col('title')}, {col('description')}, %(words)s)")
+        where.append(f"public.todo_search_like({col('title')}, {col('description')}, %(likes)s)")
         if any(len(w) >= 3 for w in words):
             where.append(f"{col('search_grams')} @> %(grams)s")
     elif q.text:  # the word syntax
@@ -197,6 +201,8 @@ def page_params(q: TaskQuery, uid: uuid.UUID, fetch: int) -> dict[str, Any]:
     }
     words = plain_words(q.text)
     params["words"] = words
+    # The LIKE patterns, made once per search as the page functions make them.
+    params["likes"] = None if words is None else [f"%{like_escaped(w)}%" for w in words]
     if words is not None:
         tag = str(uid)[:8]
         params["grams"] = sorted({tag + w[i : i + 3] for w in words for i in range(len(w) - 2)})

@@ -14,6 +14,7 @@ from typing import NoReturn, Protocol
 
 from todo_desktop.core.errors import TodoError
 from todo_desktop.core.profiles import LOCAL_ID, Profile, Profiles
+from todo_desktop.core.reminders import ReminderGateway
 from todo_desktop.core.values import (
     Account,
     BatchOutcome,
@@ -96,6 +97,8 @@ class Workspace:
     note: str | None = None
     # Writes that wait here while the database is unreachable; None: no outbox.
     outbox: PendingEdits | None = None
+    # The person's reminders (None: this database has none to give, e.g. read-only).
+    reminders: ReminderGateway | None = None
 
 
 class WorkspaceOpener(Protocol):

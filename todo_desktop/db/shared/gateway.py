@@ -28,6 +28,7 @@ from todo_desktop.core.reachability import Reachability
 from todo_desktop.core.values import SignedIn
 from todo_desktop.db.connect.pooler_probe import shares_server_connections
 from todo_desktop.db.passwords import DEFAULT_COST, KdfCost
+from todo_desktop.db.reminders import ReminderRepository
 from todo_desktop.db.schema.migrate import SchemaState
 from todo_desktop.db.shared.connection import SharedConnection, connect_shared, schema_gap
 from todo_desktop.db.tasks import TaskRepository
@@ -361,6 +362,7 @@ class SharedDatabases:
             warning=" ".join(n for n in notes if n) or None,
             read_only=connection.read_only,
             profile_id=connection.profile.id,
+            reminders=None if connection.read_only else ReminderRepository(connection.db, signed_in.token),
         )
 
     def _durable(self, profile: Profile, signed_in: SignedIn, tasks: TaskService) -> DurableTasks:
