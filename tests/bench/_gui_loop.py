@@ -41,6 +41,10 @@ _COLUMNS = (
     "due_date",
     "created_at",
     "updated_at",
+    # No search keys: left for later, as an import leaves them (found meanwhile by their text).
+    "search_words",
+    "search_grams",
+    "search_pending",
 )
 
 
@@ -61,7 +65,7 @@ def _rows(user_id: object, count: int, seed: int) -> Iterator[tuple[object, ...]
         title = f"{rng.choice(_WORDS)} {rng.choice(_THINGS)} #{k}"
         note = "Some notes about this one." if rng.random() < 0.2 else None
         priority = rng.choices(("low", "medium", "high", "urgent"), (30, 40, 20, 10))[0]
-        yield (user_id, title, title_key(title), note, priority, due, created, created)
+        yield (user_id, title, title_key(title), note, priority, due, created, created, "", [], True)
 
 
 def load_open_tasks(local: LocalWorkspace, count: int, seed: int = 7) -> float:

@@ -57,9 +57,7 @@ def test_an_entry_from_before_reminders_has_none():
     assert draft_from_json(old).reminder is None
 
 
-def test_a_task_with_a_reminder_made_offline_gets_it_after_a_restart(
-    alice_tasks, reminders, tmp_path: Path
-):
+def test_a_task_with_a_reminder_made_offline_gets_it_after_a_restart(alice_tasks, reminders, tmp_path: Path):
     folder = tmp_path / "outbox"
     switched = Switched(alice_tasks)
     durable = outbox_for(folder, "local", switched)

@@ -302,7 +302,7 @@ def test_the_keyring_sentence_in_the_status_bar_can_be_read_in_full(qtbot, width
     assert window.statusBar().currentMessage() == note
     qtbot.waitUntil(lambda: shown_in_full(window, note))
     # The rest of the status bar is still there beside it.
-    assert window.status.account_label.isVisible() and window.status.where_label.isVisible()
+    assert window.status.list_label.isVisible() and window.status.where_label.isVisible()
     window.statusBar().clearMessage()
     qtbot.waitUntil(lambda: not shown_in_full(window, note))
     window.close()

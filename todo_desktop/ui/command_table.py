@@ -77,10 +77,16 @@ class CommandId(enum.Enum):
     EXPORT_MY_DATA = enum.auto()
     DELETE_ACCOUNT = enum.auto()
     SEARCH_ALL = enum.auto()
+    SHOW_UPDATED = enum.auto()  # checkable; ui.tasks.column_choice handles them
+    SHOW_CREATED = enum.auto()
+    REMIND_AT_DUE = enum.auto()  # checkable; ui.reminders.window_link handles it
+    DIAGNOSTICS = enum.auto()
 
 
-# The commands the window must bind; the undo pair comes from the undo stack itself.
-BOUND = frozenset(CommandId) - {CommandId.UNDO, CommandId.REDO}
+# The commands the window must bind; the undo pair comes from the undo stack itself, and the
+# column choices are toggles that ``ui.tasks.column_choice.bind_view_menu`` connects.
+TOGGLES = frozenset({CommandId.SHOW_UPDATED, CommandId.SHOW_CREATED, CommandId.REMIND_AT_DUE})
+BOUND = frozenset(CommandId) - {CommandId.UNDO, CommandId.REDO} - TOGGLES
 
 
 def key_list(standard: Standard | None, *required: str) -> list[QKeySequence]:
@@ -301,6 +307,11 @@ def build_commands(
         )
     place(task_menu.addMenu("D&ue Date"), _due_entries())
     place(task_menu.addMenu("Ta&gs"), _tag_entries())
+    task_menu.addSeparator()
+    made = table.by_id[CommandId.REMIND_AT_DUE] = table.add(
+        task_menu, "&Remind at Due Time by Default", [], None
+    )
+    made.setCheckable(True)
 
     go = bar.addMenu("&Go")
     for number, smart_list in enumerate(LIST_ORDER, start=1):
@@ -320,9 +331,18 @@ def build_commands(
     table.by_id[CommandId.RELOAD] = table.add(
         view, "&Reload", key_list(Standard.Refresh, "F5"), run[CommandId.RELOAD]
     )
+    view.addSeparator()
+    for command, name in (
+        (CommandId.SHOW_UPDATED, "Show &Updated Column"),
+        (CommandId.SHOW_CREATED, "Show C&reated Column"),
+    ):
+        made = table.by_id[command] = table.add(view, name, [], run.get(command))
+        made.setCheckable(True)
     # Enabled and disabled as profiles open and close (WorkspaceSwitch.allowed).
     place(bar.addMenu("&Account"), _account_entries())
-    _add_help(table, bar.addMenu("&Help"), run[CommandId.SHORTCUTS])
+    help_menu = bar.addMenu("&Help")
+    table.by_id[CommandId.DIAGNOSTICS] = table.add(help_menu, "&Diagnostics…", [], run[CommandId.DIAGNOSTICS])
+    _add_help(table, help_menu, run[CommandId.SHORTCUTS])  # last: its "?" alias is the last command
     return table
 
 

@@ -9,7 +9,6 @@ worker helper; this class only wires widgets, commands and replies together.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import tzinfo
 from functools import partial
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from todo_desktop import APP_NAME
 from todo_desktop.core.app_services import AppServices
@@ -29,6 +28,7 @@ from todo_desktop.ui.accounts import workspace_switch as switching
 from todo_desktop.ui.accounts.workspace_switch import STARTING, WorkspaceSwitch
 from todo_desktop.ui.chrome.banner import RETRY_FIRST_MS, RetryTimer
 from todo_desktop.ui.chrome.command_palette import CommandPalette
+from todo_desktop.ui.chrome.diagnostics import DiagnosticsDialog
 from todo_desktop.ui.chrome.outage import OutageWatch
 from todo_desktop.ui.chrome.settings import WindowSettings
 from todo_desktop.ui.chrome.shortcuts_dialog import ShortcutsDialog
@@ -40,13 +40,16 @@ from todo_desktop.ui.features import window_features
 from todo_desktop.ui.lists.navigator import REFRESH_MS, ListNavigator
 from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, AppKeysFirst
 from todo_desktop.ui.lists.sidebar import Sidebar
+from todo_desktop.ui.reminders.window_link import ReminderLink
 from todo_desktop.ui.session import WorkspaceSession
 from todo_desktop.ui.tags.feature import TagFeatures
 from todo_desktop.ui.tasks.area import TaskArea
+from todo_desktop.ui.tasks.column_choice import bind_view_menu
 from todo_desktop.ui.tasks.commands import TaskCommands
 from todo_desktop.ui.tasks.conflict_dialog import ConflictResolver
 from todo_desktop.ui.tasks.details_link import DetailsLink
 from todo_desktop.ui.tasks.details_pane import DetailsPane
+from todo_desktop.ui.tasks.list_focus import ListFocus
 from todo_desktop.ui.tasks.quick_add import QuickAdd
 from todo_desktop.ui.tasks.task_list import TaskListController
 from todo_desktop.ui.window_parts import WindowParts
@@ -102,7 +105,6 @@ class MainWindow(QMainWindow):
         self.tasks = TaskListController(self.workers, parent=self)
         self.undo_stack = QUndoStack(self)
         self.collector = CollectorPacing(self.tasks.model, self)
-        self._kept_id: uuid.UUID | None = None  # the current task across a reload
 
         self.sidebar = Sidebar(self)
         self.area = TaskArea(self.tasks.model, self, debounce_ms=search_debounce_ms)
@@ -157,6 +159,12 @@ class MainWindow(QMainWindow):
         self.tags = TagFeatures(self, *tagged, self.undo_stack, self.show_message, fields)
         chosen = (profiles, services or AppServices(), zone, self.show_message, self.refresh)
         self.features = window_features(WindowParts(self, self.session, self.switch, self.workers, *chosen))
+        self.reminders: ReminderLink | None = None
+        if settings is not None:  # reminders and the tray keep their settings; a test window has none
+            mine = (self.session, self.workers, self.tasks.editor, settings, self.navigator, self.area.table)
+            self.reminders = ReminderLink(
+                self, *mine, quick_add=self.area.focus_quick_add, say=self.show_message
+            )
         self.command_table: CommandTable = self._build_commands()
         self.features.bind(self.command_table)
         self.command_palette = CommandPalette(lambda: self.command_table.commands, self)
@@ -169,13 +177,16 @@ class MainWindow(QMainWindow):
         self._settings = WindowSettings(settings) if settings is not None else None
         if self._settings is not None:
             self._settings.restore(self, self.splitter, self.area.table.horizontalHeader())
+        bind_view_menu(self.command_table, self.area.table, settings)  # after the widths: this wins
+        if self.reminders is not None:
+            self.reminders.bind_default(self.command_table[CommandId.REMIND_AT_DUE])
 
     def _build_commands(self) -> CommandTable:
         area, commands, nav = self.area, self.commands, self.navigator
         c = CommandId
         run: dict[CommandId, Callable[[], object]] = {
             c.CONNECTIONS: self.switch.open_connections,
-            c.QUIT: self.close,
+            c.QUIT: self.quit_for_real,
             c.FIND: partial(nav.find, everywhere=False),
             c.SEARCH_ALL: partial(nav.find, everywhere=True),
             c.PALETTE: lambda: self.command_palette.open_palette(),
@@ -196,6 +207,7 @@ class MainWindow(QMainWindow):
             c.SIGN_OUT: self.switch.sign_out,
             c.SIGN_OUT_EVERYWHERE: self.switch.sign_out_everywhere,
             c.SHORTCUTS: lambda: self.shortcuts.open_dialog(),
+            c.DIAGNOSTICS: DiagnosticsDialog(self.status.facts, self).open_dialog,
             **self.tags.run(),
             **self.features.run(),
         }
@@ -233,13 +245,12 @@ class MainWindow(QMainWindow):
         self.switch.changed.connect(lambda: self.command_table.set_enabled(self.switch.allowed()))
         self.switch.message.connect(self.show_message)
         self.waking.noted.connect(self._starting_note)
+        self.waking.waking_shown.connect(self.status.show_waking)
         self.tasks.message.connect(self.show_message)
         self.commands.message.connect(self.show_message)
-        self.tasks.loaded.connect(self._list_loaded)
-        self.tasks.load_failed.connect(self._list_failed)
+        self.list_focus = ListFocus(area, self.tasks, self.commands)
         self.tasks.add_failed.connect(self.quick_add.give_back)
         area.table.selectionModel().currentRowChanged.connect(lambda *_: self.details_link.follow_current())
-        self.tasks.model.modelAboutToBeReset.connect(self._remember_current)
         self.workers.latency_measured.connect(self.status.show_latency)
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_TICK_MS)
@@ -272,24 +283,6 @@ class MainWindow(QMainWindow):
         self.area.set_editable(refusal)
         self.command_table.set_editable(refusal)
 
-    def _list_loaded(self) -> None:
-        table, model, placeholder = self.area.table, self.tasks.model, self.area.placeholder
-        self.area.show_list()
-        focus = QApplication.focusWidget()
-        # Never pull focus away from someone typing or choosing a list.
-        if focus is None or focus is placeholder or placeholder.isAncestorOf(focus):
-            table.setFocus()
-        if not table.currentIndex().isValid() and model.rowCount():
-            # A reload keeps the person's place when their task is still in the list.
-            row = model.row_of(self._kept_id) if self._kept_id is not None else None
-            table.setCurrentIndex(model.index(row or 0, 1))
-            if row:
-                table.scrollTo(model.index(row, 1))
-
-    def _list_failed(self, message: str) -> None:
-        if not self.area.showing_list():
-            self.area.show_error(message)
-
     def refresh(self) -> None:
         if self.session.workspace is None:
             self.open_workspace()
@@ -314,10 +307,6 @@ class MainWindow(QMainWindow):
         if not self.area.showing_list():
             self.area.show_busy(text)
 
-    def _remember_current(self) -> None:
-        current = self.commands.current_task()
-        self._kept_id = current.id if current is not None else None
-
     def _save_typing(self) -> None:
         if self.details.contains_focus():
             self.details.save_all()
@@ -327,10 +316,18 @@ class MainWindow(QMainWindow):
 
     # Quitting --------------------------------------------------------------------------
 
+    def quit_for_real(self) -> None:
+        """Quit, even when closing the window would only put it in the tray."""
+        if self.reminders is not None:
+            self.reminders.quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closing:  # a second Ctrl+Q while the first waits starts no second quit
             event.ignore()
             return
+        if self.reminders is not None and self.reminders.hide_instead(event):
+            return  # the person chose to keep the app in the tray
         # Focus-out saves of the details pane happen before the window goes away.
         self._save_typing()
         quick_add = self.quick_add

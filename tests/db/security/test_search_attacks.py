@@ -174,5 +174,6 @@ def test_the_candidate_function_itself_returns_only_the_callers_ids(test_db, ali
         su.execute("SET ROLE todo_api_owner")
         su.execute("SELECT set_config('todo.session_token', %s, false)", (alice.token,))
         for words, grams in (("to_tsquery('simple', 'lawyer')", "NULL"), ("NULL", "ARRAY['law', 'sec']")):
-            found = su.execute(f"SELECT (todo_api.search_candidates({words}, {grams}, 100)).ids").fetchone()[0]
+            call = f"SELECT (todo_api.search_candidates({words}, {grams}, 100)).ids"
+            found = su.execute(call).fetchone()[0]
             assert found == [mine.id]

@@ -132,5 +132,6 @@ def test_waiting_tasks_are_candidates_only_of_their_owner(test_db, alice, alice_
         su.execute("SET ROLE todo_api_owner")
         su.execute("SELECT set_config('todo.session_token', %s, false)", (alice.token,))
         for words, grams in (("to_tsquery('simple', 'lawyer')", "NULL"), ("NULL", "ARRAY['law']")):
-            found = su.execute(f"SELECT (todo_api.search_candidates({words}, {grams}, 1000)).ids").fetchone()[0]
+            call = f"SELECT (todo_api.search_candidates({words}, {grams}, 1000)).ids"
+            found = su.execute(call).fetchone()[0]
             assert set(found) == {t.id for t in mine}

@@ -7,9 +7,9 @@ import statistics
 
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtGui import QColor, QFont, QImage, QPalette
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, QStyle, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, QLabel, QStyle, QWidget
 
 from tests.support.gui_fakes import window_maker
 from todo_desktop import APP_ID
@@ -17,9 +17,13 @@ from todo_desktop.machine.paths import resources_dir
 from todo_desktop.ui.chrome.icons import ICON_SIZES, app_icon, app_icon_png, app_icon_svg, theme_icon
 from todo_desktop.ui.chrome.theme import (
     OUTLINED_CLASSES,
+    Space,
+    TextStyle,
     apply_theme,
     contrast_ratio,
     danger_color,
+    scaled_font,
+    set_text_style,
     theme_of,
 )
 
@@ -208,3 +212,44 @@ def test_contrast_ratio_matches_wcag() -> None:
 def test_theme_icon_falls_back_to_the_style(qapp) -> None:
     icon = theme_icon("todo-desktop-no-such-icon", QStyle.StandardPixmap.SP_DialogOkButton)
     assert not icon.isNull()
+
+
+# Type scale and spacing ------------------------------------------------------------------------
+
+
+def test_the_type_scale_grows_from_the_system_font_and_keeps_its_family(qtbot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    base = QFont(parent.font())
+    base.setPointSizeF(10)
+    parent.setFont(base)
+    sizes = {}
+    for style in TextStyle:
+        label = QLabel("Nothing due today.", parent)
+        set_text_style(label, style)
+        sizes[style] = label.font().pointSizeF()
+    assert (
+        sizes[TextStyle.CAPTION] < sizes[TextStyle.BODY] < sizes[TextStyle.SUBTITLE] < sizes[TextStyle.TITLE]
+    )
+    assert sizes[TextStyle.BODY] == 10
+    # Large text (or 2x) in the system font makes every step larger by as much: no fixed sizes.
+    large = QWidget()
+    qtbot.addWidget(large)
+    doubled = QFont(base)
+    doubled.setPointSizeF(20)
+    large.setFont(doubled)
+    title = QLabel("Nothing due today.", large)
+    set_text_style(title, TextStyle.TITLE)
+    assert title.font().pointSizeF() == pytest.approx(2 * sizes[TextStyle.TITLE])
+    assert title.font().bold()
+    # Only size and weight are its own: a family the person chooses still reaches it.
+    chosen = QFont(doubled)
+    chosen.setFamily("Serif")
+    large.setFont(chosen)
+    assert title.font().family() == large.font().family()
+    assert scaled_font(base, TextStyle.CAPTION).pointSizeF() == pytest.approx(10 * TextStyle.CAPTION.factor)
+
+
+def test_spacing_steps_sit_on_one_grid() -> None:
+    steps = [int(space) for space in Space]
+    assert steps == sorted(steps) and all(step % 4 == 0 for step in steps)

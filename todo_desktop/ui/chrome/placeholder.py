@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from todo_desktop.ui.chrome.theme import TextStyle, pane_margins, quiet, set_text_style
+
 
 class ListPlaceholder(QWidget):
     retry_requested = Signal()
@@ -15,13 +17,14 @@ class ListPlaceholder(QWidget):
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
         self.label.setAccessibleName("List status")
-        # Disabled text colour: a note, not a dialog demanding attention.
-        self.label.setForegroundRole(self.label.palette().ColorRole.PlaceholderText)
+        set_text_style(self.label, TextStyle.BODY)
+        quiet(self.label)
         self.retry = QPushButton("&Retry", self)
         self.retry.setAccessibleName("Retry")
         self.retry.setAccessibleDescription("Try again to open the task list")
         self.retry.clicked.connect(self.retry_requested)
         layout = QVBoxLayout(self)
+        pane_margins(layout)
         layout.addStretch(1)
         layout.addWidget(self.label)
         layout.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -4,15 +4,19 @@ Fusion looks the same on every platform and honours every palette role, so one p
 palettes gives a readable window everywhere (native styles ignore parts of a custom palette,
 and some never go dark). The palettes are set explicitly rather than taken from the platform:
 an offscreen or minimal platform reports no scheme at all, and a half-dark platform palette is
-worse than either. Nothing here sets a pixel size or a font: text stays the system's, so 200%
-scaling and large-text settings reach every widget unchanged.
+worse than either. Nothing here picks a size of its own: the type scale multiplies the system's
+font, so 200% scaling and large-text settings reach every widget unchanged.
+
+The type scale and the spacing steps live here, once, so every pane speaks the same sizes.
 """
 
 from __future__ import annotations
 
+import enum
+
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QLayout, QWidget
 
 from todo_desktop.ui.chrome.icons import app_icon
 
@@ -97,6 +101,79 @@ DARK_OUTLINE_WINDOW = "#63676d"
 # Red for errors and overdue marks, one per palette: a single red cannot be readable on both.
 DANGER_LIGHT = "#c4262e"
 DANGER_DARK = "#ff7b72"
+
+
+class TextStyle(enum.Enum):
+    """The type scale: each step a factor of the system's font, never a size of its own.
+
+    Few steps, far enough apart to tell at a glance (about 1.2 each); everything else is body.
+    """
+
+    CAPTION = (0.9, False)  # hints, counts, quiet notes
+    BODY = (1.0, False)
+    SUBTITLE = (1.15, True)  # a pane's heading: the task shown
+    TITLE = (1.4, True)  # the one sentence of an empty list or pane
+
+    @property
+    def factor(self) -> float:
+        return self.value[0]
+
+    @property
+    def bold(self) -> bool:
+        return self.value[1]
+
+
+class Space(enum.IntEnum):
+    """Spacing in device-independent pixels, on a 4-pixel grid (Qt scales them with the screen)."""
+
+    TIGHT = 4  # between a field and its own note
+    SMALL = 8  # between controls in a row
+    MEDIUM = 12  # a pane's margins
+    LARGE = 24  # between a headline and what follows it
+
+
+def _scale(font: QFont, base: QFont, factor: float) -> None:
+    if base.pointSizeF() > 0:
+        font.setPointSizeF(base.pointSizeF() * factor)
+    else:  # a pixel-sized system font: scale it in its own unit
+        font.setPixelSize(max(1, round(base.pixelSize() * factor)))
+
+
+def scaled_font(base: QFont, style: TextStyle) -> QFont:
+    """``base`` at the step ``style`` of the scale (for painting): its family and the rest kept."""
+    font = QFont(base)
+    if style.factor != 1.0:
+        _scale(font, base, style.factor)
+    font.setBold(style.bold or base.bold())
+    return font
+
+
+def set_text_style(widget: QWidget, style: TextStyle) -> None:
+    """Give ``widget`` the size and weight of ``style``, measured from the font it inherits.
+
+    Only those two are set: the family and the rest still follow the parent and the system.
+    """
+    if style is TextStyle.BODY:
+        widget.setFont(QFont())  # nothing of its own: exactly what it inherits
+        return
+    parent = widget.parentWidget()
+    base = parent.font() if parent is not None else QGuiApplication.font()
+    font = QFont()
+    _scale(font, base, style.factor)
+    if style.bold:
+        font.setBold(True)
+    widget.setFont(font)
+
+
+def quiet(label: QLabel) -> None:
+    """Placeholder grey: a note, not a dialog demanding attention (readable: 4.5:1, see LIGHT)."""
+    label.setForegroundRole(Role.PlaceholderText)
+
+
+def pane_margins(layout: QLayout) -> None:
+    """The margins and spacing every pane uses."""
+    layout.setContentsMargins(Space.MEDIUM, Space.MEDIUM, Space.MEDIUM, Space.MEDIUM)
+    layout.setSpacing(Space.SMALL)
 
 
 def relative_luminance(color: QColor) -> float:

@@ -18,6 +18,7 @@ class WakingNotice(QObject):
     # Emitted from worker threads; Qt queues them to this object's (the GUI) thread.
     _changed = Signal()
     noted = Signal(str)  # what a long start-up step is doing, for the placeholder
+    waking_shown = Signal(bool)  # the database is (True) or is no longer waking, for the status bar
 
     def __init__(
         self,
@@ -49,6 +50,7 @@ class WakingNotice(QObject):
     def _update(self) -> None:
         # The state is read here, on the GUI thread, so news that arrives late or twice
         # still ends with the truth.
+        self.waking_shown.emit(self.reachability.waking)
         if self.reachability.waking:
             self._banner.show_waking()
         elif self._banner.waking:

@@ -1,9 +1,13 @@
-"""The permanent part of the status bar: the passing message, warning, list and count, edits
-waiting, where, who, and latency; and ``OutboxWatch``, which sends edits kept while the database
-was away, and asks the person about those that met another device's change meanwhile."""
+"""The permanent part of the status bar, in the person's terms: the passing message, a warning,
+the database waking, how many tasks the list holds, edits waiting, which workspace, and who is
+signed in to a shared one. Technical facts (how long the last operation took, the local account,
+hosts and notes) are kept for the diagnostics view (``diagnostics``), not shown here; and
+``OutboxWatch``, which sends edits kept while the database was away, and asks the person about
+those that met another device's change meanwhile."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from functools import partial
 
@@ -13,11 +17,22 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.ports import PendingEdits, Workspace
-from todo_desktop.ui.chrome.theme import error_style
+from todo_desktop.ui.chrome.theme import Space, error_style
 from todo_desktop.ui.tasks.offline_conflicts import OfflineChoices
 from todo_desktop.ui.workers import SEND_WAITING_EDITS, Workers
 
 FLUSH_MS = 2_000
+LOCAL_WHERE = "this computer"  # what a local workspace gives as its ``where``
+ON_THIS_COMPUTER = "On this computer"
+WAKING_NOTE = "Database waking up…"
+WAKING_TIP = "The shared database sleeps when idle; it answers again in a few seconds."
+LATENCIES_KEPT = 20  # the diagnostics show the last operation and the slowest of these
+
+
+def tasks_text(count: int) -> str:
+    if count == 0:
+        return "No tasks"
+    return "1 task" if count == 1 else f"{count:,} tasks"
 
 
 def edits_text(count: int) -> str:
@@ -74,65 +89,103 @@ class WindowStatus(QObject):
         bar.messageChanged.connect(self._show_message)
         self.warning_label = self._label(bar, "Warning")
         self.warning_label.setStyleSheet(error_style(bold=True))
-        self.warning_label.hide()
-        self.list_label = self._label(bar, "Current list")
+        self.waking_label = self._label(bar, "Database state")
+        self.waking_label.setText(WAKING_NOTE)
+        self.waking_label.setToolTip(WAKING_TIP)
+        self.list_label = self._label(bar, "Tasks in this list")
         self.pending_label = self._label(bar, "Edits waiting")
         self.pending_label.setToolTip("Kept on this computer; sent when the database answers again.")
-        self.pending_label.hide()
-        self.where_label = self._label(bar, "Database location")
+        self.where_label = self._label(bar, "Workspace")
         self.account_label = self._label(bar, "Signed in as")
-        self.latency_label = self._label(bar, "Last operation time")
-        for label in (
-            self.warning_label,
-            self.list_label,
-            self.pending_label,
-            self.where_label,
-            self.account_label,
-            self.latency_label,
-        ):
-            bar.addPermanentWidget(label)
+        for label in (self.warning_label, self.waking_label, self.pending_label, self.account_label):
+            label.hide()
+        # Facts for the diagnostics view, by name, in the order they are first known.
+        self._facts: dict[str, str] = {}
+        self._latencies: deque[float] = deque(maxlen=LATENCIES_KEPT)
 
     @staticmethod
     def _label(bar: QStatusBar, name: str) -> QLabel:
         label = QLabel(bar)
         label.setAccessibleName(name)
+        label.setContentsMargins(Space.SMALL, 0, Space.SMALL, 0)  # apart, without separators
+        bar.addPermanentWidget(label)
         return label
 
     def _show_message(self, text: str) -> None:
         self.message_label.setText(text)
         self.message_label.refit()
 
+    def facts(self) -> list[tuple[str, str]]:
+        """What the diagnostics view shows: (name, value) pairs, none empty."""
+        return [(name, value) for name, value in self._facts.items() if value]
+
     def show_workspace(self, workspace: Workspace, profile_name: str | None = None) -> None:
         """``profile_name`` for a shared profile: its host alone may read "this computer" too."""
-        where = workspace.where if profile_name is None else f"{profile_name} ({workspace.where})"
+        where = _where(workspace.where) if profile_name is None else f"{profile_name} ({workspace.where})"
         self.where_label.setText(where)
         # A quiet note (secrets in a private file) is there for whoever hovers, never in red.
         self.where_label.setToolTip(workspace.note or "")
-        self.account_label.setText(workspace.account.display_name)
-        self.account_label.setToolTip(workspace.account.email)
+        account = workspace.account
+        # On this computer the account is the computer's own user: nothing to tell the person.
+        self._show_account(account.display_name if profile_name is not None else "", account.email)
         self.warning_label.setText(workspace.warning or "")
         self.warning_label.setVisible(bool(workspace.warning))
+        self._facts.update(
+            {
+                "Database": workspace.where,
+                "Profile": profile_name or "Local",
+                "Account": f"{account.display_name} <{account.email}>"
+                if account.email
+                else account.display_name,
+                "Note": workspace.note or "",
+                "Warning": workspace.warning or "",
+            }
+        )
 
     def show_closed(self, where: str, who: str) -> None:
         """No workspace: where the window is about to connect, and why nobody is signed in."""
-        for label, text in ((self.where_label, where), (self.account_label, who)):
-            label.setText(text)
-            label.setToolTip("")
+        self.where_label.setText(_where(where))
+        self.where_label.setToolTip("")
+        self._show_account(who, "")
         self.warning_label.clear()
         self.warning_label.hide()
+        self._facts.update({"Database": where, "Account": who, "Note": "", "Warning": ""})
+
+    def _show_account(self, name: str, email: str) -> None:
+        self.account_label.setText(name)
+        self.account_label.setToolTip(email)
+        self.account_label.setVisible(bool(name))
 
     def explain_where(self, note: str) -> None:
         self.where_label.setToolTip(note)
+        self._facts["Note"] = note
 
     def show_list(self, name: str, count: int | None) -> None:
-        self.list_label.setText(name if count is None else f"{name}: {count:,}")
+        """The list's count, in tasks; its name (the sidebar shows it already) for whoever hovers."""
+        self.list_label.setText(name if count is None else tasks_text(count))
+        described = name if count is None else f"{name}: {count:,}"
+        self.list_label.setToolTip(described)
+        self.list_label.setAccessibleDescription(described)
+        self._facts["List"] = described
 
     def show_latency(self, ms: float) -> None:
-        self.latency_label.setText(f"{ms:.0f} ms")
+        """How long the last database operation took: for the diagnostics view only."""
+        self._latencies.append(ms)
+        self._facts["Last operation"] = f"{ms:.0f} ms"
+        self._facts[f"Slowest of the last {LATENCIES_KEPT}"] = f"{max(self._latencies):.0f} ms"
+
+    def show_waking(self, waking: bool) -> None:
+        """A sleeping serverless database is starting up for an operation that waits on it."""
+        self.waking_label.setVisible(waking)
 
     def show_pending(self, count: int) -> None:
         self.pending_label.setText(pending_text(count) if count else "")
         self.pending_label.setVisible(count > 0)
+        self._facts["Edits waiting"] = str(count) if count else ""
+
+
+def _where(where: str) -> str:
+    return ON_THIS_COMPUTER if where == LOCAL_WHERE else where
 
 
 class OutboxWatch(QObject):

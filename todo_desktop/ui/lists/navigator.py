@@ -28,6 +28,7 @@ from todo_desktop.core.new_task import draft_for
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.quick_entry import QuickEntry, day_first_for, parse, summary
 from todo_desktop.core.quick_entry.tokens import tag_key
+from todo_desktop.core.reminders import ReminderDefault
 from todo_desktop.core.search_terms import marked_words
 from todo_desktop.core.smart_lists import default_sort, query_for
 from todo_desktop.core.values import (
@@ -101,6 +102,8 @@ class ListNavigator(QObject):
         self._typing_in = typing_in
         self._in_details = in_details
         self.zone = zone
+        # For new tasks whose text names no reminder (the person's setting; see ui.reminders).
+        self.reminder_default = ReminderDefault.NONE
         # Which of 5/6 and 6/5 is the 5th of June: the order of the person's own short dates.
         self.day_first = day_first_for(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
         self.current = SmartList.INBOX
@@ -241,7 +244,7 @@ class ListNavigator(QObject):
         """A new task for the list on screen (``core.new_task``); None, said, when it cannot be."""
         entry, _said = self.read_entry(text)
         try:
-            return draft_for(entry, self.current, self.tag, utc_now(), self.zone)
+            return draft_for(entry, self.current, self.tag, utc_now(), self.zone, self.reminder_default)
         except ValidationError as exc:
             self.message.emit(exc.message)
             return None

@@ -1,5 +1,6 @@
 """The middle of the window: connection banner, quick-add and search fields, and the task table
-(or, until there is a list, a quiet placeholder in its place)."""
+(or, until there is a list, a quiet placeholder in its place; and over an empty list, what
+to try: ``empty_state``)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,14 @@ from PySide6.QtWidgets import (
 from todo_desktop.core.values import SortKey
 from todo_desktop.ui.chrome.banner import Banner
 from todo_desktop.ui.chrome.placeholder import ListPlaceholder
+from todo_desktop.ui.chrome.theme import Space
 from todo_desktop.ui.lists.navigator import ListNavigator
 from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, SearchField
 from todo_desktop.ui.session import refusal_hint
 from todo_desktop.ui.tasks.columns import COLUMN_BY_SORT, Column, local_time
+from todo_desktop.ui.tasks.empty_state import EmptyState, ListShown
 from todo_desktop.ui.tasks.entry_field import EntryField
+from todo_desktop.ui.tasks.planner_view import dress_table
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.tasks.title_delegate import TitleDelegate
 
@@ -81,12 +85,15 @@ class TaskArea(QWidget):
         date_width = (
             QFontMetrics(bold).horizontalAdvance(local_time(datetime(2026, 12, 31, 23, 59))) + char * 3
         )
-        for column in (Column.DUE, Column.UPDATED):
+        for column in (Column.DUE, Column.UPDATED, Column.CREATED):
             columns.resizeSection(column, date_width)
+        self.sections = dress_table(self.table, model)  # section headers, no grid
         columns.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         # Clicking a header asks SQL for that order; the view itself never sorts.
         columns.setSectionsClickable(True)
         columns.setSortIndicatorShown(True)
+        self.empty = EmptyState(self.table)
+        self._navigator: ListNavigator | None = None
 
         self.placeholder = ListPlaceholder(self)
         self.stack = QStackedWidget(self)
@@ -94,10 +101,12 @@ class TaskArea(QWidget):
         self.stack.addWidget(self.table)
 
         fields = QHBoxLayout()
+        fields.setSpacing(Space.SMALL)
         fields.addWidget(self.quick_add, 3)
         fields.addWidget(self.search, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(Space.SMALL)
         layout.addWidget(self.banner)
         layout.addLayout(fields)
         layout.addWidget(self.understood)
@@ -149,11 +158,24 @@ class TaskArea(QWidget):
         navigator.scope_shown.connect(self.search.set_everywhere)
         navigator.searched.connect(self.title_delegate.mark)
         navigator.sort_shown.connect(self.show_sort)
+        # Each new query (list, tag, search, order) is a load: the empty sentence waits for it.
+        self._navigator = navigator
+        navigator.query_changed.connect(self._expect_rows)
+        self._expect_rows()  # the window's first load needs no signal
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def _expect_rows(self, _query: object = None) -> None:
+        if self._navigator is not None:
+            self.empty.expect(_shown_by(self._navigator))
+
     def _show_understood(self, text: str) -> None:
         self.understood.setText(text)
         self.understood.setVisible(bool(text))
+
+
+def _shown_by(navigator: ListNavigator) -> ListShown:
+    everywhere = navigator.everywhere and bool(navigator.text)
+    return ListShown(navigator.current, navigator.tag, navigator.text, everywhere)

@@ -6,7 +6,7 @@ import enum
 import functools
 from datetime import datetime
 
-from todo_desktop.core.values import SortKey, Task
+from todo_desktop.core.values import Priority, SortKey, Task
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -16,8 +16,15 @@ class Column(enum.IntEnum):
     TITLE = 1
     PRIORITY = 2
     DUE = 3
-    UPDATED = 4
+    UPDATED = 4  # hidden unless the View menu shows it
+    CREATED = 5  # likewise
 
+
+# Shown only when the person asks (View menu): they tell little about the work itself.
+HIDDEN_BY_DEFAULT = (Column.UPDATED, Column.CREATED)
+# The priority marker: a shape as well as a colour (``row_words.marker_brushes``), so it reads
+# without colour too; medium, the usual priority, shows nothing, so the marks stand out.
+PRIORITY_MARKS = {Priority.URGENT: "!!!", Priority.HIGH: "!!", Priority.MEDIUM: "", Priority.LOW: "↓"}
 
 HEADERS = {
     Column.DONE: "Done",
@@ -25,6 +32,7 @@ HEADERS = {
     Column.PRIORITY: "Priority",
     Column.DUE: "Due",
     Column.UPDATED: "Updated",
+    Column.CREATED: "Created",
 }
 # The Task field each column shows; a change to it repaints just that cell.
 COLUMN_FIELDS = {
@@ -33,9 +41,10 @@ COLUMN_FIELDS = {
     Column.PRIORITY: "priority",
     Column.DUE: "due_date",
     Column.UPDATED: "updated_at",
+    Column.CREATED: "created_at",
 }
-# Fields the title cell paints after the title (chips, the repeat mark).
-TITLE_EXTRA_FIELDS = ("tags", "repeat", "repeat_after_completion")
+# Fields the title cell paints after the title (chips, the repeat and notes marks).
+TITLE_EXTRA_FIELDS = ("tags", "repeat", "repeat_after_completion", "description")
 # Fields that change how the whole row looks (strike-through, bold, red).
 ROW_STYLE_FIELDS = ("completed", "priority", "due_date")
 
@@ -57,15 +66,20 @@ def forget_local_times() -> None:
 
 
 def display_text(task: Task, column: int) -> str | None:
+    """The plain text of a cell; the due date's words are the model's (they need the clock)."""
     if column == Column.TITLE:
         return task.title
     if column == Column.PRIORITY:
-        return task.priority.value.capitalize()
-    if column == Column.DUE:
-        return local_time(task.due_date)
+        return PRIORITY_MARKS[task.priority]
     if column == Column.UPDATED:
         return local_time(task.updated_at)
+    if column == Column.CREATED:
+        return local_time(task.created_at)
     return None  # Done shows only its checkbox
+
+
+def priority_words(priority: Priority) -> str:
+    return f"{priority.value.capitalize()} priority"
 
 
 # The order a click on a column header asks for; Done has no order of its own.
@@ -74,5 +88,6 @@ SORT_BY_COLUMN = {
     Column.PRIORITY: SortKey.PRIORITY,
     Column.DUE: SortKey.DUE,
     Column.UPDATED: SortKey.UPDATED,
+    Column.CREATED: SortKey.CREATED,
 }
 COLUMN_BY_SORT = {key: column for column, key in SORT_BY_COLUMN.items()}

@@ -99,8 +99,11 @@ class DetailsLink(QObject):
             return
         # No current row (a reload on its way, or the list emptied): keep showing the task
         # while someone works in the pane; otherwise let go of a task that left the list.
+        # An emptied list is asked nothing more: inside its rowsRemoved the model still
+        # holds the row numbers of the tasks just removed.
         shown = self.pane.task_id
-        if shown is not None and self.model.task(shown) is None and not self.pane.contains_focus():
+        gone = shown is not None and (not self.model.rowCount() or self.model.task(shown) is None)
+        if gone and not self.pane.contains_focus():
             self.pane.show_task(None)
 
     def _show(self, task: Task) -> None:

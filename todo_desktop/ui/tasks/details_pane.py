@@ -4,8 +4,8 @@ A field saves when focus leaves it (or with Enter in a one-line field, or Ctrl+E
 handled by the window). Each field is checked with the shared input rules first; a wrong
 value stays as typed, with the reason beside it, until the person corrects it. A field the
 person has changed but not saved is never overwritten by a refresh. With no task, every
-field is empty. Tags, the repeat and the due date in words are read as quick add reads them
-(``details_fields``).
+field is empty and the pane shows a quiet note instead of the form (``details_form``). Tags,
+the repeat and the due date in words are read as quick add reads them (``details_fields``).
 """
 
 from __future__ import annotations
@@ -16,38 +16,18 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QStackedLayout, QVBoxLayout, QWidget
 
 from todo_desktop.core import validation
 from todo_desktop.core.clock import from_epoch
 from todo_desktop.core.errors import ValidationError
-from todo_desktop.core.values import Priority, Task, TaskChanges
-from todo_desktop.ui.lists.search import KeyLineEdit
-from todo_desktop.ui.tasks.details_fields import (
-    FIELDS,
-    Reader,
-    Typed,
-    WordFields,
-    error_label,
-    stored_repeat,
-    with_error,
-)
-from todo_desktop.ui.tasks.due_edit import DueEdit
+from todo_desktop.core.values import Task, TaskChanges
+from todo_desktop.ui.chrome.theme import pane_margins
+from todo_desktop.ui.tasks.details_fields import FIELDS, Reader, Typed, stored_repeat
+from todo_desktop.ui.tasks.details_form import NO_TASK, DetailsForm, DetailsPlaceholder
 
 __all__ = ["FIELDS", "NO_TASK", "UNSAVED", "DetailsPane", "Typed"]
 WORDS = ("tags", "repeat")  # typed in words, read by ``WordFields``
-DUE_FORMAT = "yyyy-MM-dd HH:mm"
-NO_TASK = "No task selected"
 UNSAVED = "Not saved yet: fix the marked field, or press Ctrl+Z in it to take the change back."
 
 
@@ -73,50 +53,22 @@ class DetailsPane(QWidget):
         self._default_due = default_due
         self._task: Task | None = None
 
-        self.heading = QLabel(NO_TASK, self)
-        self.heading.setAccessibleName("Details heading")
-        self.title_edit = KeyLineEdit(self)
-        self.title_edit.setAccessibleName("Title")
-        self.description_edit = QPlainTextEdit(self)
-        self.description_edit.setAccessibleName("Notes")
-        self.description_edit.setTabChangesFocus(True)  # Tab moves on, as in every form
-        self.priority_combo = QComboBox(self)
-        self.priority_combo.setAccessibleName("Priority")
-        for priority in Priority:
-            self.priority_combo.addItem(priority.value.capitalize(), priority)
-        self.priority_combo.activated.connect(lambda _i: self.save_field("priority"))
-        self.no_due = QCheckBox("&No due date", self)
-        self.no_due.setAccessibleName("No due date")
-        self.no_due.toggled.connect(self._no_due_toggled)
-        self.due_edit = DueEdit(self)
-        self.due_edit.setAccessibleName("Due date and time")
-        self.due_edit.setCalendarPopup(True)
-        self.due_edit.setDisplayFormat(DUE_FORMAT)
-        # Its lowest value reads as blank: the field shows nothing when there is no date to show.
-        self.due_edit.setSpecialValueText(" ")
-        self.words = WordFields(self, read)
+        self.form = DetailsForm(self, read)
+        self.placeholder = DetailsPlaceholder(self)
+        form = self.form
+        self.heading, self.title_edit = form.heading, form.title_edit
+        self.description_edit = form.description_edit
+        self.priority_combo, self.no_due, self.due_edit = form.priority_combo, form.no_due, form.due_edit
+        self.words, self.errors, self.general_error = form.words, form.errors, form.general_error
         self.tags_edit, self.repeat_edit = self.words.tags_edit, self.words.repeat_edit
-        self.errors = {field: error_label(self, field) for field in FIELDS}
-        self.general_error = error_label(self, "general")
-
-        due_row = QHBoxLayout()
-        due_row.addWidget(self.due_edit, 1)
-        due_row.addWidget(self.no_due)
-        due_column = QVBoxLayout()
-        due_column.addLayout(due_row)
-        due_column.addWidget(self.words.due_words)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("&Title", with_error(self, self.title_edit, self.errors["title"]))
-        form.addRow("N&otes", with_error(self, self.description_edit, self.errors["description"]))
-        form.addRow("&Priority", with_error(self, self.priority_combo, self.errors["priority"]))
-        form.addRow("D&ue", with_error(self, due_column, self.errors["due_date"]))
-        form.addRow("T&ags", with_error(self, self.tags_edit, self.errors["tags"]))
-        form.addRow("&Repeat", with_error(self, self.repeat_edit, self.errors["repeat"]))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addLayout(form, 1)
-        layout.addWidget(self.general_error)
+        self.priority_combo.activated.connect(lambda _i: self.save_field("priority"))
+        self.no_due.toggled.connect(self._no_due_toggled)
+        self.pages = QStackedLayout()
+        outer = QVBoxLayout(self)  # a stacked layout alone ignores its margins
+        pane_margins(outer)
+        outer.addLayout(self.pages)
+        self.pages.addWidget(self.placeholder)
+        self.pages.addWidget(self.form)
         self._groups: dict[str, tuple[QWidget, ...]] = {
             "title": (self.title_edit,),
             "description": (self.description_edit,),
@@ -158,6 +110,7 @@ class DetailsPane(QWidget):
             return False
         self._task = task
         self.heading.setText(task.title if task is not None else NO_TASK)
+        self.pages.setCurrentWidget(self.form if task is not None else self.placeholder)
         for members in self._groups.values():
             for widget in members:
                 widget.setEnabled(task is not None)

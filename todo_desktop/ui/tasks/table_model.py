@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QGuiApplication
+from PySide6.QtGui import QBrush, QGuiApplication, QPalette
 
+from todo_desktop.core.clock import LocalZone, utc_now
+from todo_desktop.core.list_sections import SECTION_TITLES, DayBounds, SectionIndex
 from todo_desktop.core.values import Priority, Task
 from todo_desktop.ui.chrome.theme import danger_color
-from todo_desktop.ui.tags.names import repeat_sentence
 from todo_desktop.ui.tasks.columns import (
     COLUMN_FIELDS,
     HEADERS,
@@ -27,9 +28,14 @@ from todo_desktop.ui.tasks.columns import (
     display_text,
     forget_local_times,
 )
+from todo_desktop.ui.tasks.due_text import DueText
+from todo_desktop.ui.tasks.row_places import RowPlaces
+from todo_desktop.ui.tasks.row_words import describe, marker_brushes, row_font, spoken
 
 _ROOT = QModelIndex()
 TASK_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+# The title of the section this row begins ("Tomorrow"), or None: the delegates paint it above.
+SECTION_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 # Plain ints, looked up once: Qt asks for about 300 cells' roles at every repaint, and each
 # enum attribute lookup through PySide costs more than the answer.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -39,7 +45,10 @@ _FONT = int(Qt.ItemDataRole.FontRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleDescriptionRole)
-_TITLE, _DONE = int(Column.TITLE), int(Column.DONE)
+_ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+_TITLE, _DONE, _DUE, _PRIORITY = int(Column.TITLE), int(Column.DONE), int(Column.DUE), int(Column.PRIORITY)
 _CHECKED, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _FLAGS = {
@@ -49,10 +58,6 @@ _FLAGS = {
 # Readable on both light and dark palettes.
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
@@ -71,41 +76,50 @@ class TaskTableModel(QAbstractTableModel):
     completion_requested = Signal(object, bool)
     # (task id, text): a title was edited in place; the owner validates and writes it.
     title_edited = Signal(object, str)
+    sections_changed = Signal()  # the rows that begin a section are other rows now
+    completion_shown = Signal(object, bool)  # (task id, completed): a row was ticked or unticked
+    moving = Signal(object)  # task ids about to move (``move_rows``); ``moved`` follows
+    moved = Signal()
 
     def __init__(
         self,
         fetch_more: Callable[[], None] | None = None,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
+        zone: tzinfo | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._fetch_more = fetch_more
         self._clock = clock
+        self._zone = zone or LocalZone()
+        self.due_text = DueText(clock, self._zone)
+        self.reminded: frozenset[uuid.UUID] = frozenset()  # tasks with a reminder still to ring
+        self.sections = SectionIndex(DayBounds.at(clock(), self._zone))
         self._tasks: list[Task] = []
-        # Row of each task, stored minus ``_shift``: inserting at the top then moves every
-        # existing row by changing one number instead of renumbering 100,000 entries.
-        self._rows: dict[uuid.UUID, int] = {}
-        self._shift = 0
+        self._places = RowPlaces()  # the row of each task, found without renumbering
+        self._sunk = 0  # completed tasks moved below the rest: the last rows (CompletedRows)
         self._saving: set[uuid.UUID] = set()
         self._has_more = False
         self._fetching = False
-        self._fonts: dict[tuple[bool, bool, bool], QFont] = {}
         # Readable on the scheme in use (plain #d9363e fell below 4.5:1 on dark rows).
         self._overdue = QBrush(danger_color(QGuiApplication.palette()))
+        self._faded = QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText))
+        self._markers = marker_brushes(QGuiApplication.palette())
 
     # Feeding ---------------------------------------------------------------------------
 
     def set_rows(self, tasks: Iterable[Task], *, has_more: bool = False) -> None:
         self.beginResetModel()
         self._tasks = list({t.id: t for t in tasks}.values())
-        self._rows = {}
-        self._shift = 0
-        self._reindex(0)
-        self._saving &= self._rows.keys()
+        self._places.reset([t.id for t in self._tasks])
+        self._sunk = 0
+        self._saving &= self._places.ids()
         self._has_more = has_more
         self._fetching = False
+        self.sections.reset([t.due_date for t in self._tasks])
         self.endResetModel()
+        self.sections_changed.emit()  # a reset puts every row back to one height
 
     def append_rows(self, tasks: Iterable[Task], *, has_more: bool = False) -> None:
         # A row may already be here: a task added in this window, then met again in a page.
@@ -115,22 +129,21 @@ class TaskTableModel(QAbstractTableModel):
         """Insert the tasks not already shown at ``row``; returns how many were inserted."""
         return self._insert(row, tasks)
 
-    def _insert(self, row: int, tasks: Iterable[Task], page_has_more: bool | None = None) -> int:
+    def _insert(
+        self, row: int, tasks: Iterable[Task], page_has_more: bool | None = None, *, done: bool = False
+    ) -> int:
         seen: set[uuid.UUID] = set()
         fresh: list[Task] = []
         for task in tasks:
-            if task.id not in self._rows and task.id not in seen:
+            if task.id not in self._places and task.id not in seen:
                 seen.add(task.id)
                 fresh.append(task)
-        row = max(0, min(row, len(self._tasks)))
+        # Rows (and pages) go above the completed tasks moved to the bottom; those go below.
+        row = max(0, min(row, len(self._tasks) - (0 if done else self._sunk)))
         if fresh:
             self.beginInsertRows(_ROOT, row, row + len(fresh) - 1)
+            self._places.insert(row, [t.id for t in fresh], lambda: [t.id for t in self._tasks])
             self._tasks[row:row] = fresh
-            if row == 0:
-                self._shift += len(fresh)
-                self._reindex(0, len(fresh))
-            else:
-                self._reindex(row)
         if page_has_more is not None:
             # Settled before rowsInserted goes out: a listener may ask for the next page
             # right then, and must neither be refused nor sent the same page twice.
@@ -138,6 +151,9 @@ class TaskTableModel(QAbstractTableModel):
             self._fetching = False
         if fresh:
             self.endInsertRows()
+            self._sunk += len(fresh) if done else 0
+            if self.sections.insert(row, [t.due_date for t in fresh], done=done):
+                self.sections_changed.emit()
         return len(fresh)
 
     def replace_task(self, task: Task) -> bool:
@@ -149,6 +165,14 @@ class TaskTableModel(QAbstractTableModel):
         self._tasks[row] = task
         if old == task:
             return True
+        if old.completed != task.completed:
+            self.completion_shown.emit(task.id, task.completed)
+            row = self._row(task.id)  # a listener may have moved it
+            if row is None:
+                return True
+        sunk = row >= len(self._tasks) - self._sunk
+        if old.due_date != task.due_date and not sunk and self.sections.replace(row, task.due_date):
+            self.sections_changed.emit()
         if any(getattr(old, f) != getattr(task, f) for f in ROW_STYLE_FIELDS):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
             return True
@@ -167,18 +191,22 @@ class TaskTableModel(QAbstractTableModel):
 
     def remove_ids(self, ids: Iterable[uuid.UUID]) -> list[tuple[int, Task]]:
         """Remove the rows of ``ids``; returns (row, task) pairs so a failed delete can undo it."""
-        rows = sorted({self._rows[i] + self._shift for i in ids if i in self._rows})
+        rows = sorted({row for row in map(self._row, ids) if row is not None})
         removed = [(row, self._tasks[row]) for row in rows]
+        bottom = len(self._tasks) - self._sunk
+        self._sunk -= sum(1 for row in rows if row >= bottom)
+        moved = False
         # Bottom-up, so the row numbers of runs still to remove stay valid.
         for first, last in reversed(_runs(rows)):
             self.beginRemoveRows(_ROOT, first, last)
+            self._places.remove(first, last, [t.id for t in self._tasks[first : last + 1]])
             del self._tasks[first : last + 1]
             self.endRemoveRows()
+            moved = self.sections.remove(first, last) or moved
+        if moved:
+            self.sections_changed.emit()
         for _, task in removed:
-            del self._rows[task.id]
             self._saving.discard(task.id)
-        if rows:
-            self._reindex(rows[0])
         return removed
 
     def restore_rows(self, removed: Sequence[tuple[int, Task]]) -> None:
@@ -207,16 +235,53 @@ class TaskTableModel(QAbstractTableModel):
         self._fetching = False
         self._has_more = False
 
+    def is_sunk(self, task_id: uuid.UUID) -> bool:
+        row = self._row(task_id)
+        return row is not None and row >= len(self._tasks) - self._sunk
+
+    def move_rows(self, ids: Iterable[uuid.UUID], row: int, *, done: bool) -> None:
+        """Move tasks to ``row``: completed ones (``done``) below the rest, or back up.
+
+        Taken out and put back, not moved: the selection stays where it was, so the keys go
+        on from the task that took the moved one's place."""
+        ids = list(ids)
+        saving = self._saving.intersection(ids)
+        self.moving.emit(ids)
+        removed = self.remove_ids(ids)
+        self._insert(row, [task for _, task in removed], done=done)
+        self._saving |= saving
+        self.moved.emit()
+
+    def set_sections(self, shown: bool) -> None:
+        """Show section headers (in a list ordered by date) or not; takes effect at once."""
+        if shown != self.sections.enabled:
+            self.sections.enabled = shown
+            self.sections.reset([t.due_date for t in self._tasks], self._sunk)
+            self.sections_changed.emit()
+
+    def section_title(self, row: int) -> str | None:
+        section = self.sections.starts.get(row)
+        return None if section is None else SECTION_TITLES[section]
+
     def refresh_clock(self) -> None:
-        """Repaint what depends on the time of day (overdue marks, and the local times, in
-        case the machine's zone changed)."""
+        """Repaint what depends on the time of day (overdue marks, "Tomorrow" that became
+        "Today", the sections at midnight, and the local times, in case the zone changed)."""
         forget_local_times()
+        self.due_text.forget()
+        bounds = DayBounds.at(self._clock(), self._zone)
+        if bounds != self.sections.bounds:
+            self.sections.bounds = bounds
+            if self.sections.enabled:
+                self.sections.reset([t.due_date for t in self._tasks], self._sunk)
+                self.sections_changed.emit()
         if self._tasks:
+            last = len(self._tasks) - 1
             self.dataChanged.emit(
                 self.index(0, 0),
-                self.index(len(self._tasks) - 1, len(Column) - 1),
+                self.index(last, len(Column) - 1),
                 [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole],
             )
+            self.dataChanged.emit(self.index(0, _DUE), self.index(last, _DUE), [Qt.ItemDataRole.DisplayRole])
 
     # Reading ---------------------------------------------------------------------------
 
@@ -263,25 +328,52 @@ class TaskTableModel(QAbstractTableModel):
             return HEADERS.get(Column(section)) if 0 <= section < len(Column) else None
         return None
 
+    def set_reminded(self, ids: frozenset[uuid.UUID]) -> None:
+        """The tasks whose reminder has yet to ring: their titles carry a bell."""
+        if ids != self.reminded:
+            self.reminded = ids
+            if self._tasks:
+                self.dataChanged.emit(self.index(0, _TITLE), self.index(len(self._tasks) - 1, _TITLE))
+
     def data(self, index: Index, role: int = 0) -> Any:
         row = index.row()  # -1 for an invalid index
         if not 0 <= row < len(self._tasks):
             return None
         task = self._tasks[row]
         if role == _DISPLAY:
-            return display_text(task, index.column())
+            column = index.column()
+            return self._due_words(task) if column == _DUE else display_text(task, column)
         if role == _FONT:
-            return self._font(task)
+            return row_font(task.priority is Priority.URGENT, task.completed, task.id in self._saving)
         if role == _FOREGROUND:
+            if task.completed:
+                return self._faded
+            if index.column() == _PRIORITY:
+                return self._markers[task.priority]
             return self._overdue if task.is_overdue(self._clock()) else None
         if role == _CHECK:
             return (_CHECKED if task.completed else _UNCHECKED) if index.column() == _DONE else None
         if role == _EDIT:
             return task.title if index.column() == _TITLE else None
         if role in (_TOOLTIP, _ACCESSIBLE):
-            return self._describe(task)
+            # Colour and weight alone do not reach everyone; say it in words too.
+            return describe(
+                task,
+                index.column(),
+                self.due_text,
+                overdue=task.is_overdue(self._clock()),
+                saving=task.id in self._saving,
+                section=self.section_title(row),
+                reminded=task.id in self.reminded,
+            )
         if role == TASK_ROLE:
             return task
+        if role == _ACCESSIBLE_TEXT:
+            return spoken(task, index.column(), self.due_text)
+        if role == SECTION_ROLE:
+            return self.section_title(row)
+        if role == _ALIGN:
+            return _CENTRED if index.column() == _PRIORITY else None
         return None
 
     def setData(self, index: Index, value: Any, role: int = 2) -> bool:
@@ -302,36 +394,9 @@ class TaskTableModel(QAbstractTableModel):
 
     # Presentation ----------------------------------------------------------------------
 
-    def _font(self, task: Task) -> QFont:
-        key = (task.priority is Priority.URGENT, task.completed, task.id in self._saving)
-        font = self._fonts.get(key)
-        if font is None:
-            font = QFont()
-            font.setBold(key[0])
-            font.setStrikeOut(key[1])
-            font.setItalic(key[2])
-            self._fonts[key] = font
-        return font
-
-    def _describe(self, task: Task) -> str | None:
-        # Colour and weight alone do not reach everyone; say it in words too.
-        notes = []
-        if task.is_overdue(self._clock()):
-            notes.append("Overdue")
-        if task.priority is Priority.URGENT:
-            notes.append("Urgent")
-        if task.tags:
-            notes.append("Tags " + ", ".join(f"#{name}" for name in task.tags))
-        if task.repeat:
-            notes.append(repeat_sentence(task.repeat, task.repeat_after_completion))
-        if task.id in self._saving:
-            notes.append("Saving…")
-        return ", ".join(notes) or None
+    def _due_words(self, task: Task) -> str:
+        due = task.due_date
+        return "" if due is None else self.due_text.text(due, not task.completed)
 
     def _row(self, task_id: uuid.UUID) -> int | None:
-        stored = self._rows.get(task_id)
-        return None if stored is None else stored + self._shift
-
-    def _reindex(self, start: int, end: int | None = None) -> None:
-        for row in range(start, len(self._tasks) if end is None else end):
-            self._rows[self._tasks[row].id] = row - self._shift
+        return self._places.row(task_id)

@@ -12,8 +12,10 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
+from todo_desktop.core.list_sections import sections_apply
 from todo_desktop.core.ports import TaskService
-from todo_desktop.core.values import Cursor, TaskPage, TaskQuery
+from todo_desktop.core.values import Cursor, Status, TaskPage, TaskQuery
+from todo_desktop.ui.tasks.completed_rows import CompletedRows
 from todo_desktop.ui.tasks.edits import TaskEditor
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.workers import Workers
@@ -37,6 +39,9 @@ class TaskListController(QObject):
         self._service: TaskService | None = None
         self._cursor: Cursor | None = None
         self.model = TaskTableModel(self._fetch_next, parent=self)
+        self.model.set_sections(sections_apply(self._query))
+        self.completed_rows = CompletedRows(self.model, self)
+        self.completed_rows.enabled = self._query.status is Status.OPEN
         self.editor = TaskEditor(workers, self.model, self.reload, parent=self)
         self.editor.message.connect(self.message)
         self.editor.add_failed.connect(self.add_failed)
@@ -66,6 +71,8 @@ class TaskListController(QObject):
         """Show another list, order or search; the rows now on screen belong to the old one."""
         self._query = replace(query, limit=PAGE_SIZE, after=None)
         self.editor.generation += 1
+        self.model.set_sections(sections_apply(self._query))
+        self.completed_rows.enabled = self._query.status is Status.OPEN
         self.reload()
 
     # Reads -----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The title cell: the title, with the words of a search marked, then the task's tags as
-chips and a mark when it repeats.
+chips and marks when it repeats and when it has notes.
 
 Painted, never widgets per row: only the rows on screen are drawn, and a row without tags
-or a repeat is left to the stock delegate untouched. The same few tags show on row after
+or a mark is left to the stock delegate untouched. The same few tags show on row after
 row, so each chip (and the mark) is drawn once per colour and font into a pixmap, and a
 repaint only copies pixmaps; chip widths are measured once per set of tags. What the chips
 and the mark say is in the row's tooltip and accessible description too, in words.
@@ -13,17 +13,21 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QWidget,
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
 )
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QStyle, QStyleOptionViewItem, QWidget
 
 from todo_desktop.core.values import Task
+from todo_desktop.ui.tasks.section_rows import RowDelegate
 from todo_desktop.ui.tasks.table_model import TASK_ROLE
 
 GAP = 6  # between the title, each chip and the mark
@@ -32,7 +36,11 @@ CHIP_SCALE = 0.85  # chips read as labels, a little smaller than the title
 TINT = 40  # the chip's fill: the text colour at this alpha, readable on any row, selected or not
 CACHE_LIMIT = 512
 MARK_ALPHA = 90  # a search's words: the selection colour, faint enough to read through
-_MARK = "\x00repeat"  # the pixmap cache's key for the repeat mark (no tag can be called that)
+# The pixmap cache's keys for the marks (no tag can be called that), in the order they show.
+# A reminder's mark belongs in this row of marks too, once tasks carry reminders.
+_REPEAT = "\x00repeat"
+_NOTES = "\x00notes"
+_REMINDER = "\x00reminder"
 _TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -40,7 +48,18 @@ _ELIDE = Qt.TextElideMode.ElideRight
 Index = QModelIndex | QPersistentModelIndex
 
 
-class TitleDelegate(QStyledItemDelegate):
+def _marks_of(task: Task, reminded: bool) -> tuple[str, ...]:
+    marks: tuple[str, ...] = (_REMINDER,) if reminded else ()
+    if task.repeat:
+        marks += (_REPEAT,)
+    return (*marks, _NOTES) if task.description else marks
+
+
+def _reminded(index: Index, task: Task) -> bool:
+    return task.id in getattr(index.model(), "reminded", ())
+
+
+class TitleDelegate(RowDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._font_size = (-1.0, -1)
@@ -57,10 +76,12 @@ class TitleDelegate(QStyledItemDelegate):
         if isinstance(view, QAbstractItemView):
             view.viewport().update()
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+    def paint_cell(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         task = index.data(TASK_ROLE)
-        if not isinstance(task, Task) or not (task.tags or task.repeat or self._marks(task.title)):
-            super().paint(painter, option, index)
+        if not isinstance(task, Task) or not (
+            task.tags or task.repeat or task.description or self._marks(task.title) or _reminded(index, task)
+        ):
+            super().paint_cell(painter, option, index)
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -74,8 +95,9 @@ class TitleDelegate(QStyledItemDelegate):
         rect.adjust(margin, 0, -margin, 0)
         self._chip_font(opt.font)
         widths = self._chip_widths(task.tags)
-        mark = self._metrics.height() if task.repeat else 0
-        extras = sum(widths) + GAP * len(widths) + (mark + GAP if mark else 0)
+        marks = _marks_of(task, _reminded(index, task))
+        mark = self._metrics.height()
+        extras = sum(widths) + GAP * len(widths) + (mark + GAP) * len(marks)
         metrics = opt.fontMetrics
         room = max(rect.width() - extras, rect.width() // 2)
         shown = title if metrics.horizontalAdvance(title) <= room else metrics.elidedText(title, _ELIDE, room)
@@ -95,8 +117,11 @@ class TitleDelegate(QStyledItemDelegate):
                 break  # no room for a chip cut in half; the tooltip still names it
             painter.drawPixmap(x, top, self._pixmap(name, width, height, text, ratio))
             x += width + GAP
-        if mark and x + mark <= rect.right():
-            painter.drawPixmap(x, top, self._pixmap(_MARK, mark, height, text, ratio))
+        for name in marks:
+            if x + mark > rect.right():
+                break
+            painter.drawPixmap(x, top, self._pixmap(name, mark, height, text, ratio))
+            x += mark + GAP
         painter.restore()
 
     def _marks(self, title: str) -> list[tuple[int, int]]:
@@ -164,8 +189,12 @@ class TitleDelegate(QStyledItemDelegate):
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = QRectF(0, 0, width, height)
-        if name == _MARK:
+        if name == _REPEAT:
             _repeat_mark(painter, box.adjusted(0, 1, 0, -1), colour)
+        elif name == _NOTES:
+            _notes_mark(painter, box.adjusted(0, 1, 0, -1), colour)
+        elif name == _REMINDER:
+            _bell_mark(painter, box.adjusted(0, 1, 0, -1), colour)
         else:
             fill = QColor(colour)
             fill.setAlpha(TINT)
@@ -211,3 +240,52 @@ def _repeat_mark(painter: QPainter, box: QRectF, colour: QColor) -> None:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
     painter.drawPolygon(head)
+
+
+def _notes_mark(painter: QPainter, box: QRectF, colour: QColor) -> None:
+    """A page with lines of text, drawn like the repeat mark."""
+    side = min(box.width(), box.height())
+    page = QRectF(box.left(), box.top() + (box.height() - side) / 2, side, side).adjusted(3, 2, -3, -2)
+    width = max(1.2, side / 10)
+    painter.setPen(QPen(colour, width))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(page, width, width)
+    step = page.height() / 4
+    for line in (1, 2, 3):
+        y = page.top() + step * line
+        right = page.right() - width * 1.5 - (page.width() / 3 if line == 3 else 0)
+        painter.drawLine(QPointF(page.left() + width * 1.5, y), QPointF(right, y))
+
+
+def _bell_mark(painter: QPainter, box: QRectF, colour: QColor) -> None:
+    """A bell, drawn like the other marks."""
+    side = min(box.width(), box.height())
+    bell = QRectF(box.left(), box.top() + (box.height() - side) / 2, side, side).adjusted(2.5, 2, -2.5, -2)
+    width = max(1.2, side / 10)
+    path = QPainterPath()
+    rim = bell.bottom() - bell.height() * 0.22
+    path.moveTo(bell.left(), rim)
+    path.cubicTo(
+        bell.left() + bell.width() * 0.2,
+        rim - bell.height() * 0.1,
+        bell.left() + bell.width() * 0.1,
+        bell.top(),
+        bell.center().x(),
+        bell.top(),
+    )
+    path.cubicTo(
+        bell.right() - bell.width() * 0.1,
+        bell.top(),
+        bell.right() - bell.width() * 0.2,
+        rim - bell.height() * 0.1,
+        bell.right(),
+        rim,
+    )
+    path.closeSubpath()
+    painter.setPen(QPen(colour, width))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+    clapper = bell.height() * 0.12
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawEllipse(QPointF(bell.center().x(), bell.bottom() - clapper), clapper, clapper)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -209,11 +210,14 @@ class TransferFeatures(QObject):
         if not isinstance(tasks, SearchPreparer):
             return
 
+        # On the read side: this is no edit of the person's, nothing to wait for at quit (a
+        # batch cut short is made again at the next opening), and never "saving".
+        view = self._parts.workers.new_view("search keys")
+
         def more(made: int) -> None:
             if made == PREPARE_BATCH and self._parts.session.workspace is workspace:
-                self._parts.workers.write(
-                    lambda: tasks.prepare_search(PREPARE_BATCH), more, lambda _failure: None, "search keys"
-                )
+                job = partial(tasks.prepare_search, PREPARE_BATCH)
+                self._parts.workers.read(view, job, more, lambda _failure: None, "search keys")
 
         more(PREPARE_BATCH)
 

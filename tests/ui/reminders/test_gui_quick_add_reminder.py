@@ -1,0 +1,65 @@
+"""A reminder typed in quick add is stored with its task, in the database, where every device
+reads it; the words themselves are not left in the title."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.support.gui_fakes import key, settle, shown_titles
+from tests.support.tag_windows import tag_window_maker
+from todo_desktop.core.values import ReminderSetting, TaskDraft
+from todo_desktop.db.reminders import ReminderRepository
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(params=["database"])
+def make_window(request, qtbot, tmp_path):
+    with tag_window_maker(request, qtbot, tmp_path) as make:
+        yield make
+
+
+@pytest.mark.parametrize(
+    ("typed", "title", "setting"),
+    [
+        (
+            "Dentist friday 3pm remind 1 hour before",
+            "Dentist",
+            ReminderSetting(before_due=timedelta(hours=1)),
+        ),
+        (
+            "Call mum friday 5pm remind 10 min before #family",
+            "Call mum",
+            ReminderSetting(before_due=timedelta(minutes=10)),
+        ),
+    ],
+)
+def test_quick_add_stores_the_reminder_with_the_task(
+    qtbot, make_window, client_db, alice, typed, title, setting
+):
+    window, _service = make_window([TaskDraft("Existing")])
+    key(qtbot, window.area.table, "Ctrl+N")
+    qtbot.keyClicks(window.area.quick_add, typed)
+    qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: title in shown_titles(window))
+    task = next(t for t in window.tasks.model.tasks() if t.title == title)
+    reminders = ReminderRepository(client_db, alice.token)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == setting)
+
+
+def test_a_time_of_its_own_with_the_short_form(qtbot, make_window, client_db, alice):
+    window, _service = make_window([TaskDraft("Existing")])
+    key(qtbot, window.area.table, "Ctrl+N")
+    qtbot.keyClicks(window.area.quick_add, "Water the plants @5pm")
+    qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: "Water the plants" in shown_titles(window))
+    task = next(t for t in window.tasks.model.tasks() if t.title == "Water the plants")
+    reminders = ReminderRepository(client_db, alice.token)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is not None)
+    stored = reminders.reminder_of(task.id)
+    assert stored is not None and stored.at is not None and stored.at.astimezone().hour == 17

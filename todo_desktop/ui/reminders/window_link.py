@@ -1,0 +1,173 @@
+"""Reminders in the window: the desk follows the open workspace; a notification's Done
+completes the task as Space does (undo, the outbox while offline), its Open brings the window
+forward on that task; the tray carries quick add, open, today's count and quit, and keeps the
+app running after the window closes only when the person chose that."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+from todo_desktop.core.clock import LocalZone
+from todo_desktop.core.ports import Workspace
+from todo_desktop.core.reminders import ReminderDefault, ReminderGateway
+from todo_desktop.core.repeats import next_occurrence
+from todo_desktop.core.values import ListCounts, SmartList
+from todo_desktop.ui.chrome.icons import app_icon
+from todo_desktop.ui.lists.navigator import ListNavigator
+from todo_desktop.ui.reminders.desk import utc_now
+from todo_desktop.ui.reminders.setup import ReminderParts, reminder_parts
+from todo_desktop.ui.session import WorkspaceSession
+from todo_desktop.ui.tasks.edits import TaskEditor
+from todo_desktop.ui.workers import Workers
+
+REMIND_AT_DUE_KEY = "reminders/at_due_time"
+
+
+class ReminderLink(QObject):
+    def __init__(
+        self,
+        window: QMainWindow,
+        session: WorkspaceSession,
+        workers: Workers,
+        editor: TaskEditor,
+        settings: QSettings,
+        navigator: ListNavigator,
+        table: QTableView,
+        *,
+        quick_add: Callable[[], None],
+        say: Callable[[str], None],
+        parts: ReminderParts | None = None,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._editor = editor
+        self._navigator = navigator
+        self._table = table
+        self._quick_add = quick_add
+        self._settings = settings
+        self._wanted: uuid.UUID | None = None  # a task to show once its list has loaded
+        self.quitting = False  # Quit asked for (menu, tray, Ctrl+Q): the window really closes
+        self.parts = (
+            parts if parts is not None else reminder_parts(workers, settings, app_icon(), parent=self)
+        )
+        desk = self.parts.desk
+        session.opened.connect(self._opened)
+        session.closed.connect(self._closed)
+        desk.done_requested.connect(self._complete)
+        desk.open_requested.connect(self._open)
+        navigator.counts_shown.connect(self.set_today_count)
+        # The bells follow what the counts follow: a load, an edit, the clock, another device.
+        navigator.counts_shown.connect(self._read_reminded)
+        desk.shown.connect(self._read_reminded)
+        self._workers = workers
+        self._reminded_view = workers.new_view("reminded")
+        self._gateway: ReminderGateway | None = None
+        editor.model.modelReset.connect(self._select_wanted)
+        tray = self.parts.tray
+        if tray is not None:
+            tray.open_requested.connect(self._bring_forward)
+            tray.quick_add_requested.connect(self._bring_forward_to_quick_add)
+            tray.quit_requested.connect(self._quit)
+            tray.said.connect(say)
+            tray.show()
+
+    def _closed(self) -> None:
+        self._gateway = None
+        self.parts.desk.set_gateway(None)
+
+    def bind_default(self, action: QAction) -> None:
+        """The Task menu's "Remind at Due Time by Default": new tasks whose text names a due
+        time and no reminder of their own get one at that time. Remembered in the settings."""
+        on = bool(self._settings.value(REMIND_AT_DUE_KEY, False, type=bool))
+        action.setChecked(on)
+        self._use_default(on)
+        action.toggled.connect(self._use_default)
+
+    def _use_default(self, on: bool) -> None:
+        self._navigator.reminder_default = ReminderDefault.AT_DUE_TIME if on else ReminderDefault.NONE
+        self._settings.setValue(REMIND_AT_DUE_KEY, on)
+
+    def _opened(self, workspace: Workspace) -> None:
+        self._gateway = workspace.reminders
+        self.parts.desk.set_gateway(workspace.reminders)
+        self._read_reminded()
+
+    def _read_reminded(self, *_: object) -> None:
+        gateway, model = self._gateway, self._editor.model
+        if gateway is None:
+            model.set_reminded(frozenset())
+            return
+        self._workers.read(
+            self._reminded_view, gateway.reminded_task_ids, model.set_reminded, lambda _f: None
+        )
+
+    def check_now(self) -> None:
+        """A reminder may have been set or changed: the desk asks when the next one rings."""
+        self.parts.desk.check_now()
+
+    def set_today_count(self, counts: ListCounts) -> None:
+        if self.parts.tray is not None:
+            self.parts.tray.set_today_count(counts.counts.get(SmartList.TODAY, 0))
+
+    def hide_instead(self, event: QCloseEvent) -> bool:
+        """Closing keeps the app in the tray when the person chose that: the window hides and
+        the event is refused. False: close as usual."""
+        tray = self.parts.tray
+        if tray is None or self.quitting or not tray.should_hide_on_close():
+            return False
+        event.ignore()
+        # Hidden, the app lives on in the tray: a dialog closing now must not end it.
+        QApplication.setQuitOnLastWindowClosed(False)
+        self._window.hide()
+        tray.note_hidden()
+        return True
+
+    def _complete(self, task_id: uuid.UUID) -> None:
+        task = self._editor.model.task(task_id)
+        nexts = {}
+        if task is not None and (made := next_occurrence(task, utc_now(), LocalZone())) is not None:
+            nexts[task_id] = made
+        self._editor.set_completed([task_id], True, nexts=nexts)
+
+    def _open(self, task_id: uuid.UUID) -> None:
+        """The window forward on the task: in the list shown when it is there, else in the
+        Inbox (every open task) once that has loaded."""
+        self._bring_forward()
+        self._wanted = task_id
+        if not self._select_wanted():
+            self._navigator.show_list(SmartList.INBOX)
+
+    def _select_wanted(self) -> bool:
+        model = self._editor.model
+        row = model.row_of(self._wanted) if self._wanted is not None else None
+        if row is None:
+            return False
+        self._wanted = None
+        self._table.setCurrentIndex(model.index(row, 1))
+        self._table.scrollTo(model.index(row, 1))
+        self._table.setFocus()
+        return True
+
+    def _bring_forward(self) -> None:
+        QApplication.setQuitOnLastWindowClosed(True)  # shown again: closing it quits as usual
+        self._window.showNormal()
+        self._window.raise_()
+        self._window.activateWindow()
+
+    def _bring_forward_to_quick_add(self) -> None:
+        self._bring_forward()
+        self._quick_add()
+
+    def _quit(self) -> None:
+        self.quitting = True
+        if not self._window.close():
+            self.quitting = False
+            return
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()

@@ -1,0 +1,48 @@
+"""Where the keyboard is when a list arrives: on the list (never pulled from someone typing or
+choosing a list), on the task that was current before a reload when it is still there, else
+on the first task."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from todo_desktop.ui.tasks.area import TaskArea
+from todo_desktop.ui.tasks.commands import TaskCommands
+from todo_desktop.ui.tasks.task_list import TaskListController
+
+
+class ListFocus(QObject):
+    def __init__(self, area: TaskArea, tasks: TaskListController, commands: TaskCommands) -> None:
+        super().__init__(area)
+        self._area = area
+        self._tasks = tasks
+        self._commands = commands
+        self._kept_id: uuid.UUID | None = None  # the current task across a reload
+        tasks.loaded.connect(self._loaded)
+        tasks.load_failed.connect(self._failed)
+        tasks.model.modelAboutToBeReset.connect(self._remember_current)
+
+    def _loaded(self) -> None:
+        table, model, placeholder = self._area.table, self._tasks.model, self._area.placeholder
+        self._area.show_list()
+        focus = QApplication.focusWidget()
+        # Never pull focus away from someone typing or choosing a list.
+        if focus is None or focus is placeholder or placeholder.isAncestorOf(focus):
+            table.setFocus()
+        if not table.currentIndex().isValid() and model.rowCount():
+            # A reload keeps the person's place when their task is still in the list.
+            row = model.row_of(self._kept_id) if self._kept_id is not None else None
+            table.setCurrentIndex(model.index(row or 0, 1))
+            if row:
+                table.scrollTo(model.index(row, 1))
+
+    def _failed(self, message: str) -> None:
+        if not self._area.showing_list():
+            self._area.show_error(message)
+
+    def _remember_current(self) -> None:
+        current = self._commands.current_task()
+        self._kept_id = current.id if current is not None else None
