@@ -146,6 +146,7 @@ def render(args: argparse.Namespace, home: Path) -> Path:
     from todo_desktop.db.reminders import ReminderRepository
     from todo_desktop.machine.paths import HOME_ENV, AppPaths
     from todo_desktop.machine.secret_store import SecretStore
+    from todo_desktop.ui.chrome.settings import open_settings
     from todo_desktop.ui.chrome.theme import apply_theme
     from todo_desktop.ui.main_window import MainWindow
 
@@ -174,7 +175,8 @@ def render(args: argparse.Namespace, home: Path) -> Path:
             font.setPointSizeF(args.font_pt)
             app.setFont(font)
         width, height = (int(n) for n in args.size.lower().split("x"))
-        window = MainWindow(lambda: workspace, zone=zone)
+        settings = open_settings(home / "settings.ini")  # reminders and the tray keep theirs here
+        window = MainWindow(lambda: workspace, zone=zone, settings=settings)
         window.resize(width, height)
         window.show()
         window.activateWindow()
@@ -190,6 +192,7 @@ def render(args: argparse.Namespace, home: Path) -> Path:
                 "the task list",
             )
             wait_until(lambda: window.navigator.counts is not None, "the list counts")
+            wait_until(lambda: bool(model.reminded), "the reminders' bells")
             rows = [r for r in range(model.rowCount()) if model.task_at(r) is not None]
             row = next((r for r in rows if model.task_at(r).title == SELECTED), rows[0])
             window.area.table.setFocus()
