@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
+from tests.support.accessible_widgets import is_control, widget_path
 from tests.support.gui_fakes import select_rows, window_maker
 from todo_desktop.core.values import Priority
 
@@ -22,35 +23,14 @@ def make_window(qtbot, tmp_path, alice, alice_tasks):
         yield make
 
 
-def _is_control(widget: QWidget) -> bool:
-    if widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
-        return False
-    parent = widget.parentWidget()
-    # Parts of a compound control: a screen reader announces the control that owns them.
-    if parent is not None and parent.focusProxy() is widget:
-        return False
-    if isinstance(parent, QAbstractSpinBox | QComboBox) and parent.lineEdit() is widget:
-        return False
-    return not (isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget)
-
-
-def _path(widget: QWidget) -> str:
-    chain: list[str] = []
-    node: QWidget | None = widget
-    while node is not None and len(chain) < 4:
-        chain.append(node.objectName() or type(node).__name__)
-        node = node.parentWidget()
-    return " < ".join(chain)
-
-
 def unnamed_controls(window: QWidget) -> list[str]:
     """Controls of ``window`` (hidden ones too) with neither an accessible name nor a label
     that names them (a buddy)."""
     widgets = [w for w in window.findChildren(QWidget) if w.window() is window]
     labelled = {id(label.buddy()) for label in widgets if isinstance(label, QLabel) and label.buddy()}
-    controls = [w for w in widgets if _is_control(w)]
-    assert len(controls) >= 12, [_path(w) for w in controls]  # the walk found the window's controls
-    return [_path(w) for w in controls if not w.accessibleName().strip() and id(w) not in labelled]
+    controls = [w for w in widgets if is_control(w)]
+    assert len(controls) >= 12, [widget_path(w) for w in controls]  # the walk found the window's controls
+    return [widget_path(w) for w in controls if not w.accessibleName().strip() and id(w) not in labelled]
 
 
 def labelled_by(widget: QWidget) -> list[str]:

@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPalette
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QLabel, QStyle, QWidget
 
+from tests.support.accessible_widgets import is_control, widget_path
 from tests.support.gui_fakes import window_maker
 from todo_desktop import APP_ID
 from todo_desktop.machine.paths import resources_dir
@@ -102,34 +103,13 @@ def test_apply_theme_sets_the_window_icon(restore_look) -> None:
 # Accessible names --------------------------------------------------------------------------
 
 
-def _is_interactive(widget: QWidget) -> bool:
-    if widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
-        return False
-    parent = widget.parentWidget()
-    # Parts of a compound control: a screen reader announces the control that owns them.
-    if parent is not None and parent.focusProxy() is widget:
-        return False
-    if isinstance(parent, QAbstractSpinBox | QComboBox) and parent.lineEdit() is widget:
-        return False
-    return not (isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget)
-
-
-def _describe(widget: QWidget) -> str:
-    chain: list[str] = []
-    node: QWidget | None = widget
-    while node is not None and len(chain) < 4:
-        chain.append(node.objectName() or type(node).__name__)
-        node = node.parentWidget()
-    return " < ".join(chain)
-
-
 def test_every_interactive_widget_has_an_accessible_name(qtbot, make_window) -> None:
     window, _ = make_window(3)
     window.area.table.selectRow(1)
     qtbot.waitUntil(lambda: window.details.task_id is not None)
-    interactive = [w for w in window.findChildren(QWidget) if w.window() is window and _is_interactive(w)]
+    interactive = [w for w in window.findChildren(QWidget) if w.window() is window and is_control(w)]
     assert len(interactive) >= 8  # the walk found the window's fields, not nothing
-    missing = [_describe(w) for w in interactive if not w.accessibleName().strip()]
+    missing = [widget_path(w) for w in interactive if not w.accessibleName().strip()]
     assert missing == []
 
 

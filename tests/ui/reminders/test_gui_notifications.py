@@ -24,7 +24,6 @@ from tests.support.notification_server import (
     NotificationServer,
     Received,
     dbus_daemon_available,
-    private_bus,
 )
 from todo_desktop.ui.chrome.settings import open_settings
 from todo_desktop.ui.reminders.desk import ReminderDesk
@@ -60,19 +59,6 @@ class RecordingTray(QSystemTrayIcon):
 
     def showMessage(self, title, text, *args):
         self.messages.append((title, text))
-
-
-@pytest.fixture
-def bus() -> Iterator[str]:
-    with private_bus() as address:
-        yield address
-
-
-@pytest.fixture
-def server(bus) -> Iterator[NotificationServer]:
-    made = NotificationServer(bus)
-    yield made
-    made.stop()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from tests.support.notification_server import NotificationServer, dbus_daemon_available, private_bus
+from tests.support.notification_server import dbus_daemon_available
 from todo_desktop.core.values import ReminderSetting, TaskDraft
 from todo_desktop.db.connect.engine import create_db_engine
 from todo_desktop.db.connect.urls import parse_database_url
@@ -29,19 +29,6 @@ pytestmark = [
 
 WAIT_MS = 10_000
 PASSWORD = "Correct horse battery staple"
-
-
-@pytest.fixture
-def bus() -> Iterator[str]:
-    with private_bus() as address:
-        yield address
-
-
-@pytest.fixture
-def server(bus) -> Iterator[NotificationServer]:
-    made = NotificationServer(bus)
-    yield made
-    made.stop()
 
 
 @pytest.fixture
