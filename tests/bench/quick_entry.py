@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from tests.core.quick_entry_cases import CASES, Case
+from tests.core.quick_entry_case_kit import Case
+from tests.core.quick_entry_cases import CASES
 from tests.support.repo import ROOT
 
 # (local due, whether it has a time) or None when the parser found no date.

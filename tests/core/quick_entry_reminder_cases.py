@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.core.quick_entry_cases import BEFORE_SPRING, NEW_YORK, NEW_YORK_NIGHT, Case, H, c
+from tests.core.quick_entry_case_kit import BEFORE_SPRING, NEW_YORK, NEW_YORK_NIGHT, Case, H, c
 
 MIN, DAY = timedelta(minutes=1), timedelta(days=1)
 

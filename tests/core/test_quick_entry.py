@@ -15,7 +15,8 @@ from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.core.quick_entry_cases import BERLIN, CASES, NOW, Case
+from tests.core.quick_entry_case_kit import BERLIN, NOW, Case
+from tests.core.quick_entry_cases import CASES
 from tests.support.repo import ROOT
 from todo_desktop.core.clock import LocalZone, end_of_day
 from todo_desktop.core.quick_entry import PartKind, QuickEntry, day_first_for, literal, parse, summary

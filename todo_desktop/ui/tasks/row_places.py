@@ -58,3 +58,14 @@ class RowPlaces:
             self.reset(every_id())
             return self._new(row, count, every_id)
         return [start + n for n in range(count)]
+
+
+def runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

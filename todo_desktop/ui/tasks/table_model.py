@@ -29,7 +29,7 @@ from todo_desktop.ui.tasks.columns import (
     forget_local_times,
 )
 from todo_desktop.ui.tasks.due_text import DueText
-from todo_desktop.ui.tasks.row_places import RowPlaces
+from todo_desktop.ui.tasks.row_places import RowPlaces, runs
 from todo_desktop.ui.tasks.row_words import describe, marker_brushes, row_font, spoken
 
 _ROOT = QModelIndex()
@@ -58,17 +58,6 @@ _FLAGS = {
 # Readable on both light and dark palettes.
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers as (first, last) runs of consecutive rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and row == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
 
 
 class TaskTableModel(QAbstractTableModel):
@@ -197,7 +186,7 @@ class TaskTableModel(QAbstractTableModel):
         self._sunk -= sum(1 for row in rows if row >= bottom)
         moved = False
         # Bottom-up, so the row numbers of runs still to remove stay valid.
-        for first, last in reversed(_runs(rows)):
+        for first, last in reversed(runs(rows)):
             self.beginRemoveRows(_ROOT, first, last)
             self._places.remove(first, last, [t.id for t in self._tasks[first : last + 1]])
             del self._tasks[first : last + 1]
@@ -212,7 +201,7 @@ class TaskTableModel(QAbstractTableModel):
     def restore_rows(self, removed: Sequence[tuple[int, Task]]) -> None:
         """Put back what ``remove_ids`` returned, at the same rows where still possible."""
         ordered = sorted(removed, key=lambda pair: pair[0])
-        for first, last in _runs([row for row, _ in ordered]):
+        for first, last in runs([row for row, _ in ordered]):
             block = [task for row, task in ordered if first <= row <= last]
             self.insert_rows(first, block)
 
