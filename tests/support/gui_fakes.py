@@ -96,17 +96,19 @@ class SwitchedTasks(Switched):
         return page
 
 
-def real_opener(service: Any, account: Account) -> Callable[[], Workspace]:
-    return lambda: Workspace(tasks=service, account=account, where="this computer")
+def real_opener(service: Any, account: Account, reminders: Any = None) -> Callable[[], Workspace]:
+    return lambda: Workspace(tasks=service, account=account, where="this computer", reminders=reminders)
 
 
 def open_window(
     qtbot: Any, settings_file: Path, service: Any, account: Account, **options: Any
 ) -> MainWindow:
-    """A shown main window on ``service``, with its first page and counts loaded."""
+    """A shown main window on ``service`` (and the ``reminders`` option's gateway, if given),
+    with its first page and counts loaded."""
     settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
     options.setdefault("quit_wait_ms", 10_000)
-    window = MainWindow(real_opener(service, account), settings=settings, **options)
+    opener = real_opener(service, account, options.pop("reminders", None))
+    window = MainWindow(opener, settings=settings, **options)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

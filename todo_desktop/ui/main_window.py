@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self.features = window_features(WindowParts(self, self.session, self.switch, self.workers, *chosen))
         self.reminders: ReminderLink | None = None
         if settings is not None:  # reminders and the tray keep their settings; a test window has none
-            mine = (self.session, self.workers, self.tasks.editor, settings, self.navigator, self.area.table)
+            mine = (self.session, self.workers, self.commands, settings, self.navigator, self.area.table)
             self.reminders = ReminderLink(
                 self, *mine, quick_add=self.area.focus_quick_add, say=self.show_message
             )

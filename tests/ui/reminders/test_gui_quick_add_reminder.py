@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.support.gui_fakes import key, settle, shown_titles
-from tests.support.tag_windows import tag_window_maker
+from tests.support.tag_windows import stored_task, tag_window_maker
 from todo_desktop.core.values import ReminderSetting, TaskDraft
 from todo_desktop.db.reminders import ReminderRepository
 
@@ -40,15 +40,20 @@ def make_window(request, qtbot, tmp_path):
 def test_quick_add_stores_the_reminder_with_the_task(
     qtbot, make_window, client_db, alice, typed, title, setting
 ):
-    window, _service = make_window([TaskDraft("Existing")])
+    reminders = ReminderRepository(client_db, alice.token)
+    window, _service = make_window([TaskDraft("Existing")], reminders=reminders)
     key(qtbot, window.area.table, "Ctrl+N")
     qtbot.keyClicks(window.area.quick_add, typed)
     qtbot.keyClick(window.area.quick_add, Qt.Key.Key_Return)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: title in shown_titles(window))
     task = next(t for t in window.tasks.model.tasks() if t.title == title)
-    reminders = ReminderRepository(client_db, alice.token)
     qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == setting)
+    # The list marks it with a bell, and says so in words.
+    qtbot.waitUntil(lambda: task.id in window.tasks.model.reminded)
+    row = window.tasks.model.row_of(task.id)
+    described = window.tasks.model.index(row, 1).data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert "Has a reminder" in described
 
 
 def test_a_time_of_its_own_with_the_short_form(qtbot, make_window, client_db, alice):
@@ -63,3 +68,17 @@ def test_a_time_of_its_own_with_the_short_form(qtbot, make_window, client_db, al
     qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is not None)
     stored = reminders.reminder_of(task.id)
     assert stored is not None and stored.at is not None and stored.at.astimezone().hour == 17
+
+
+def test_done_from_a_notification_completes_the_task_as_space_does(qtbot, make_window):
+    """Undoable like any completion in the window, and stored."""
+    window, service = make_window([TaskDraft("Call mum")])
+    assert window.reminders is not None
+    task = next(t for t in window.tasks.model.tasks() if t.title == "Call mum")
+    window.reminders.parts.desk.done_requested.emit(task.id)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: stored_task(service, task.id).completed)
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: not stored_task(service, task.id).completed)

@@ -1,7 +1,8 @@
 """Reminders in the window: the desk follows the open workspace; a notification's Done
-completes the task as Space does (undo, the outbox while offline), its Open brings the window
-forward on that task; the tray carries quick add, open, today's count and quit, and keeps the
-app running after the window closes only when the person chose that."""
+completes the task as Space does (undo, the next occurrence of a repeat, the outbox while
+offline) when the list on screen shows it, else through the editor alone; its Open brings
+the window forward on that task; the tray carries quick add, open, today's count and quit,
+and keeps the app running after the window closes only when the person chose that."""
 
 from __future__ import annotations
 
@@ -12,17 +13,14 @@ from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
-from todo_desktop.core.clock import LocalZone
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.reminders import ReminderDefault, ReminderGateway
-from todo_desktop.core.repeats import next_occurrence
 from todo_desktop.core.values import ListCounts, SmartList
 from todo_desktop.ui.chrome.icons import app_icon
 from todo_desktop.ui.lists.navigator import ListNavigator
-from todo_desktop.ui.reminders.desk import utc_now
 from todo_desktop.ui.reminders.setup import ReminderParts, reminder_parts
 from todo_desktop.ui.session import WorkspaceSession
-from todo_desktop.ui.tasks.edits import TaskEditor
+from todo_desktop.ui.tasks.commands import TaskCommands
 from todo_desktop.ui.workers import Workers
 
 REMIND_AT_DUE_KEY = "reminders/at_due_time"
@@ -34,7 +32,7 @@ class ReminderLink(QObject):
         window: QMainWindow,
         session: WorkspaceSession,
         workers: Workers,
-        editor: TaskEditor,
+        commands: TaskCommands,
         settings: QSettings,
         navigator: ListNavigator,
         table: QTableView,
@@ -45,12 +43,16 @@ class ReminderLink(QObject):
     ) -> None:
         super().__init__(window)
         self._window = window
-        self._editor = editor
+        self._commands = commands
+        self._editor = commands.editor
         self._navigator = navigator
         self._table = table
         self._quick_add = quick_add
         self._settings = settings
         self._wanted: uuid.UUID | None = None  # a task to show once its list has loaded
+        self._workers = workers
+        self._reminded_view = workers.new_view("reminded")
+        self._gateway: ReminderGateway | None = None
         self.quitting = False  # Quit asked for (menu, tray, Ctrl+Q): the window really closes
         self.parts = (
             parts if parts is not None else reminder_parts(workers, settings, app_icon(), parent=self)
@@ -61,13 +63,11 @@ class ReminderLink(QObject):
         desk.done_requested.connect(self._complete)
         desk.open_requested.connect(self._open)
         navigator.counts_shown.connect(self.set_today_count)
-        # The bells follow what the counts follow: a load, an edit, the clock, another device.
-        navigator.counts_shown.connect(self._read_reminded)
+        # The bells are read when the counts are read again (a load, settled edits, the clock,
+        # another device's changes), not each time the rows adjust the counts on screen.
+        navigator.counts_requested.connect(self._read_reminded)
         desk.shown.connect(self._read_reminded)
-        self._workers = workers
-        self._reminded_view = workers.new_view("reminded")
-        self._gateway: ReminderGateway | None = None
-        editor.model.modelReset.connect(self._select_wanted)
+        self._editor.model.modelReset.connect(self._select_wanted)
         tray = self.parts.tray
         if tray is not None:
             tray.open_requested.connect(self._bring_forward)
@@ -106,10 +106,6 @@ class ReminderLink(QObject):
             self._reminded_view, gateway.reminded_task_ids, model.set_reminded, lambda _f: None
         )
 
-    def check_now(self) -> None:
-        """A reminder may have been set or changed: the desk asks when the next one rings."""
-        self.parts.desk.check_now()
-
     def set_today_count(self, counts: ListCounts) -> None:
         if self.parts.tray is not None:
             self.parts.tray.set_today_count(counts.counts.get(SmartList.TODAY, 0))
@@ -128,11 +124,10 @@ class ReminderLink(QObject):
         return True
 
     def _complete(self, task_id: uuid.UUID) -> None:
-        task = self._editor.model.task(task_id)
-        nexts = {}
-        if task is not None and (made := next_occurrence(task, utc_now(), LocalZone())) is not None:
-            nexts[task_id] = made
-        self._editor.set_completed([task_id], True, nexts=nexts)
+        if self._editor.model.task(task_id) is not None:
+            self._commands.set_completed([task_id], True)  # undoable, as Space is
+        else:  # not on screen: no version or repeat to go by (as a command-line done)
+            self._editor.set_completed([task_id], True)
 
     def _open(self, task_id: uuid.UUID) -> None:
         """The window forward on the task: in the list shown when it is there, else in the
