@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from todo_desktop.core.errors import DatabaseUnavailableError
 from todo_desktop.core.reminders import Reminder, ReminderSetting
+from todo_desktop.core.values import Task
 
 
 class MemoryReminders:
@@ -78,3 +79,6 @@ class MemoryReminders:
     def reminded_task_ids(self) -> frozenset[uuid.UUID]:
         with self._lock:
             return frozenset(self.pending)
+
+    def task(self, task_id: uuid.UUID) -> Task | None:
+        return None  # it holds reminders only: every task is one it cannot show

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from todo_desktop.core.errors import ValidationError
-from todo_desktop.core.values import ReminderSetting
+from todo_desktop.core.values import ReminderSetting, Task
 
 # The database keeps the same limits (revision 0010) and answers with these sentences too.
 MAX_BEFORE_DUE = timedelta(days=30)
@@ -88,3 +88,5 @@ class ReminderGateway(Protocol):
     def snooze(self, task_id: uuid.UUID, minutes: int) -> None: ...
     # When the next reminder not yet delivered is due (None: none), for the GUI's timer.
     def next_fire_at(self) -> datetime | None: ...
+    # The task a reminder is for, as stored now (None: gone), when the window does not show it.
+    def task(self, task_id: uuid.UUID) -> Task | None: ...

@@ -15,8 +15,9 @@ from sqlalchemy import Executable, Integer, Interval, Uuid, func, select
 
 from todo_desktop.core.errors import NotFoundError
 from todo_desktop.core.reminders import Reminder, ReminderSetting, check_setting, check_snooze
+from todo_desktop.core.values import Task
 from todo_desktop.db.database import Database
-from todo_desktop.db.task_sql import _TIME, _in_session, _p
+from todo_desktop.db.task_sql import _TIME, GET, _in_session, _p, task_from_tuple
 
 GONE = "That task no longer exists; it may have been deleted elsewhere."
 NO_REMINDER = "That task has no reminder any more; it may have been cleared elsewhere."
@@ -97,3 +98,8 @@ class ReminderRepository:
     def next_fire_at(self) -> datetime | None:
         found: datetime | None = self._read(NEXT, {})[0][0]
         return found
+
+    def task(self, task_id: uuid.UUID) -> Task | None:
+        """The task as stored now; None when it is gone (or was never this person's)."""
+        rows = self._read(GET, {"ids": [task_id]})
+        return task_from_tuple(rows[0]) if rows else None

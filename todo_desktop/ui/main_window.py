@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
         """Quit as Ctrl+Q does, for a person who may no longer be there to answer."""
         self.unattended = True
         try:
-            self.close()
+            self.quit_for_real()  # a session that ends quits, even when closing keeps the app in the tray
         finally:
             self.unattended = False
 

@@ -1,10 +1,12 @@
-"""A private D-Bus session and a notification server of our own on it, for the reminder tests."""
+"""A private D-Bus session with a notification server of our own on it, and a desktop with a
+system tray, for the reminder tests."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from tests.support.notification_server import NotificationServer, private_bus
 
@@ -20,3 +22,20 @@ def server(bus) -> Iterator[NotificationServer]:
     made = NotificationServer(bus)
     yield made
     made.stop()
+
+
+@pytest.fixture
+def desktop_tray(monkeypatch) -> Iterator[None]:
+    """A desktop with a system tray (offscreen has none), for windows built while it is used.
+    The application's quit-on-last-window setting, which the tray changes, is put back."""
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    quit_on_close = QApplication.quitOnLastWindowClosed()
+    yield
+    QApplication.setQuitOnLastWindowClosed(quit_on_close)
+
+
+@pytest.fixture
+def session_bus(monkeypatch, bus) -> str:
+    """The private bus as this process's session bus: a window's notifier finds it there."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus)
+    return bus

@@ -1,21 +1,25 @@
-"""Reminders in the window: the desk follows the open workspace; a notification's Done
-completes the task as Space does (undo, the next occurrence of a repeat, the outbox while
-offline) when the list on screen shows it, else through the editor alone; its Open brings
-the window forward on that task; the tray carries quick add, open, today's count and quit,
-and keeps the app running after the window closes only when the person chose that."""
+"""Reminders in the window: the desk follows the open workspace, and asks again whenever
+the counts are read again (after every write that landed, so a reminder set or moved here
+rings on time); a notification's Done completes the task as Space does (one undoable step,
+the next occurrence of a repeat), reading it from the database when the list on screen does
+not show it; its Open brings the window forward on that task; the tray carries quick add,
+open, today's count and quit, and keeps the app running after the window closes only when
+the person chose that."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
+from todo_desktop.core.failures import Failure
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.reminders import ReminderDefault, ReminderGateway
-from todo_desktop.core.values import ListCounts, SmartList
+from todo_desktop.core.values import ListCounts, SmartList, Task
 from todo_desktop.ui.chrome.icons import app_icon
 from todo_desktop.ui.lists.navigator import ListNavigator
 from todo_desktop.ui.reminders.setup import ReminderParts, reminder_parts
@@ -24,6 +28,7 @@ from todo_desktop.ui.tasks.commands import TaskCommands
 from todo_desktop.ui.workers import Workers
 
 REMIND_AT_DUE_KEY = "reminders/at_due_time"
+GONE = "That task no longer exists; it may have been deleted on another device."
 
 
 class ReminderLink(QObject):
@@ -48,6 +53,7 @@ class ReminderLink(QObject):
         self._navigator = navigator
         self._table = table
         self._quick_add = quick_add
+        self._say = say
         self._settings = settings
         self._wanted: uuid.UUID | None = None  # a task to show once its list has loaded
         self._workers = workers
@@ -66,6 +72,11 @@ class ReminderLink(QObject):
         # The bells are read when the counts are read again (a load, settled edits, the clock,
         # another device's changes), not each time the rows adjust the counts on screen.
         navigator.counts_requested.connect(self._read_reminded)
+        # The same moments may have set, moved or cleared a reminder: the counts are read
+        # again once an edit here has been stored (undo and redo too), once the outbox has
+        # sent what it kept, and when another device's changes arrive. Asking then, not at
+        # the desk's next recheck, makes a reminder set here ring on time.
+        navigator.counts_requested.connect(desk.check_now)
         desk.shown.connect(self._read_reminded)
         self._editor.model.modelReset.connect(self._select_wanted)
         tray = self.parts.tray
@@ -124,9 +135,45 @@ class ReminderLink(QObject):
         return True
 
     def _complete(self, task_id: uuid.UUID) -> None:
-        if self._editor.model.task(task_id) is not None:
-            self._commands.set_completed([task_id], True)  # undoable, as Space is
-        else:  # not on screen: no version or repeat to go by (as a command-line done)
+        """Done in a notification: as Space on the task. One the list on screen does not show
+        (another list, or the window in the tray) is read first: its repeat makes the next
+        occurrence, and its version guards against overwriting another device's edit."""
+        shown = self._editor.model.task(task_id)
+        gateway = self._gateway
+        if shown is not None:
+            self._commands.set_completed([task_id], True)
+            return
+        if gateway is None:  # the notification outlived its workspace: nothing to complete in
+            return
+        self._workers.read(
+            self._workers.new_view("done"),  # each Done its own: one must not drop another
+            partial(gateway.task, task_id),
+            partial(self._complete_read, gateway, task_id),
+            partial(self._not_read, gateway, task_id),
+            label="task to complete",
+        )
+
+    def _complete_read(self, gateway: ReminderGateway, task_id: uuid.UUID, task: Task | None) -> None:
+        if gateway is not self._gateway:  # the workspace closed meanwhile
+            return
+        if task is None:
+            self._say(GONE)
+            return
+        # The list may have loaded it meanwhile: then its row is the one to go by.
+        shown = self._editor.model.task(task_id)
+        if shown is None:
+            self._editor.versions.seen(task)
+        self._commands.complete_tasks([shown or task])
+
+    def _not_read(self, gateway: ReminderGateway, task_id: uuid.UUID, failure: Failure) -> None:
+        if gateway is not self._gateway:
+            return
+        if not failure.unavailable:
+            self._say(f"Not completed: {failure}")
+            return
+        # The database went away since the reminder came: the outbox keeps the completion
+        # until it is back, without its undo or a repeat's next occurrence (nothing to go by).
+        if self._commands.can_edit():
             self._editor.set_completed([task_id], True)
 
     def _open(self, task_id: uuid.UUID) -> None:
@@ -159,9 +206,13 @@ class ReminderLink(QObject):
         self._quick_add()
 
     def _quit(self) -> None:
+        """Quit from the tray's menu: the window closes for real. When it cannot yet (edits on
+        their way, or waiting for a database that does not answer: it asks), it comes
+        forward to say why; closing it once the person agrees then ends the app, as Ctrl+Q
+        does."""
         self.quitting = True
         if not self._window.close():
-            self.quitting = False
+            self._bring_forward()
             return
         app = QApplication.instance()
         if app is not None:

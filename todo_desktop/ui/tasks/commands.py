@@ -95,6 +95,12 @@ class TaskCommands(QObject):
         if self._ready(tasks):
             self._complete(tasks, completed)
 
+    def complete_tasks(self, tasks: Sequence[Task]) -> None:
+        """Complete ``tasks`` as Space does (one undoable step, a repeat's next occurrence),
+        also when the list on screen does not show them: a notification's Done."""
+        if self._ready(tasks):
+            self._complete(tasks, True)
+
     def _complete(self, tasks: Sequence[Task], completed: bool) -> None:
         changing = [t for t in tasks if t.completed != completed]
         if changing:

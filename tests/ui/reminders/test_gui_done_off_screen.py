@@ -1,0 +1,104 @@
+"""Done in a notification for a task the list on screen does not show (another list is open,
+or the window waits in the tray) does what Space does on a task that is shown: one undoable
+step, the next occurrence of a repeat, and the counts (the tray's too) follow."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from tests.support.gui_fakes import settle, shown_titles
+from tests.support.tag_windows import all_stored, stored_task, tag_window_maker
+from todo_desktop.core.clock import LocalZone, end_of_day
+from todo_desktop.core.values import SmartList, TaskDraft
+from todo_desktop.db.reminders import ReminderRepository
+from todo_desktop.ui.reminders.window_link import GONE
+
+pytestmark = pytest.mark.gui
+
+TITLE = "Water the plants"
+
+
+@pytest.fixture(params=["database"])
+def make_window(request, qtbot, tmp_path, desktop_tray):
+    with tag_window_maker(request, qtbot, tmp_path) as make:
+        yield make
+
+
+def series(service):
+    return sorted((t for t in all_stored(service) if t.title == TITLE), key=lambda t: t.due_date)
+
+
+def away_from_it(qtbot, window) -> None:
+    """The Completed list on screen: the open task is not among its rows."""
+    window.navigator.show_list(SmartList.COMPLETED)
+    qtbot.waitUntil(lambda: shown_titles(window) == [])
+
+
+def today_line(window) -> str:
+    tray = window.reminders.parts.tray
+    return tray.today_action.text()
+
+
+def test_done_for_a_task_not_shown_is_undoable_and_makes_the_next_occurrence(
+    qtbot, make_window, client_db, alice
+):
+    due = end_of_day(datetime.now().astimezone(), LocalZone())
+    draft = TaskDraft(TITLE, due_date=due, repeat="FREQ=DAILY")
+    window, service = make_window([draft], reminders=ReminderRepository(client_db, alice.token))
+    [task] = series(service)
+    qtbot.waitUntil(lambda: today_line(window) == "1 due today")
+    away_from_it(qtbot, window)
+
+    window.reminders.parts.desk.done_requested.emit(task.id)
+    qtbot.waitUntil(lambda: stored_task(service, task.id).completed)
+    settle(qtbot, window)
+    assert window.undo_stack.count() == 1
+    assert window.undo_stack.undoText() == f"Complete “{TITLE}”"
+    done, following = series(service)
+    assert done.id == task.id and not following.completed
+    assert following.due_date > due and following.repeat == "FREQ=DAILY"
+    # The list on screen (Completed) now holds it; the counts and the tray follow.
+    qtbot.waitUntil(lambda: shown_titles(window) == [TITLE])
+    qtbot.waitUntil(lambda: today_line(window) == "Nothing due today")
+    assert window.navigator.counts.counts[SmartList.TODAY] == 0
+
+    window.undo_stack.undo()  # Ctrl+Z: open again, and the occurrence it made is gone
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: not stored_task(service, task.id).completed)
+    assert [t.id for t in series(service)] == [task.id]
+    qtbot.waitUntil(lambda: today_line(window) == "1 due today")
+    qtbot.waitUntil(lambda: shown_titles(window) == [])
+
+    window.undo_stack.redo()  # and again: the same next occurrence, made once
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: len(series(service)) == 2)
+    assert series(service)[1].id == following.id
+
+
+def test_done_for_a_task_deleted_meanwhile_says_so(qtbot, make_window, client_db, alice, alice_tasks):
+    draft = TaskDraft(TITLE, due_date=datetime.now().astimezone() + timedelta(days=3))
+    window, service = make_window([draft], reminders=ReminderRepository(client_db, alice.token))
+    [task] = series(service)
+    away_from_it(qtbot, window)
+    alice_tasks.delete([task.id])  # on another device
+
+    window.reminders.parts.desk.done_requested.emit(task.id)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == GONE)
+    settle(qtbot, window)
+    assert window.undo_stack.count() == 0
+    assert series(service) == []
+
+
+def test_done_naming_someone_elses_task_changes_nothing(qtbot, make_window, client_db, alice, bob_tasks):
+    """A forged Done (another person's task id) neither reads nor completes their task."""
+    theirs = bob_tasks.create(TaskDraft("Bob's secret"))
+    window, _service = make_window([TaskDraft(TITLE)], reminders=ReminderRepository(client_db, alice.token))
+    assert ReminderRepository(client_db, alice.token).task(theirs.id) is None
+
+    window.reminders.parts.desk.done_requested.emit(theirs.id)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == GONE)
+    settle(qtbot, window)
+    assert not bob_tasks.get(theirs.id).completed
+    assert window.undo_stack.count() == 0
