@@ -7,8 +7,9 @@ The database is a throwaway embedded server, opened as the app opens Local (``op
 a temporary home). Each run imports into an account of its own, so every figure starts from
 an empty account. For each batch size:
 
-- raw: the same ``todo_api.restore_tasks`` calls sent with psycopg on one connection, their
-  arrays built before the clock starts: the database's own share, the floor;
+- raw: the same ``todo_api.import_tasks`` calls sent with psycopg, on as many connections at
+  once as the import uses, their documents built before the clock starts: the database's own
+  share, the floor;
 - import: ``sync.transfer.ImportJob`` over ``TaskRepository`` (checking every row, building
   the arrays, SQLAlchemy, a count after each batch), from rows already read from the file;
 - keys: the search keys the import left for later (``prepare_search``, which the app runs
@@ -22,7 +23,9 @@ Reading the file (``interchange.read``) is timed once, apart. Not a test: it pri
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -42,18 +45,12 @@ from todo_desktop.db.local.opener import open_local
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.machine.paths import AppPaths
 from todo_desktop.machine.secret_store import SecretStore
-from todo_desktop.sync.transfer import ImportJob, prepare_search
+from todo_desktop.sync.transfer import IN_FLIGHT, ImportJob, prepare_search
 from todo_desktop.sync.transfer_export import export_file
 
 T = TypeVar("T")
 PASSWORD = "Correct horse battery staple"
-RESTORE = (
-    "SELECT count(*) FROM todo_api.restore_tasks(%(ids)s::uuid[], %(titles)s::text[], "
-    "%(title_keys)s::text[], %(descriptions)s::text[], %(priorities)s::text[], %(dues)s::timestamptz[], "
-    "%(completed)s::boolean[], %(created)s::timestamptz[], %(completed_at)s::timestamptz[], "
-    "%(tag_counts)s::integer[], %(tag_names)s::text[], %(tag_keys)s::text[], %(repeats)s::text[], "
-    "%(after)s::boolean[])"
-)
+IMPORT = "SELECT added FROM todo_api.import_tasks(%s::json)"
 
 
 def _timed(action: Callable[[], T]) -> tuple[T, float]:
@@ -62,41 +59,62 @@ def _timed(action: Callable[[], T]) -> tuple[T, float]:
     return value, time.perf_counter() - started
 
 
-def _arrays(rows: tuple[ImportRow, ...], ids: list[uuid.UUID], now: datetime) -> dict[str, Any]:
-    return {
-        "ids": ids,
-        "titles": [r.title for r in rows],
-        "title_keys": [title_key(r.title) for r in rows],
-        "descriptions": [r.description for r in rows],
-        "priorities": [r.priority.value for r in rows],
-        "dues": [r.due_date for r in rows],
-        "completed": [r.completed for r in rows],
-        "created": [r.created_at or now for r in rows],
-        "completed_at": [(r.completed_at or now) if r.completed else None for r in rows],
-        "tag_counts": [len(r.tags) for r in rows],
-        "tag_names": [t for r in rows for t in r.tags],
-        "tag_keys": [tag_key(t) for r in rows for t in r.tags],
-        "repeats": [r.repeat for r in rows],
-        "after": [r.repeat_after_completion for r in rows],
-    }
+def _when(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _document(rows: tuple[ImportRow, ...], ids: list[uuid.UUID], now: datetime) -> str:
+    """The batch as import_tasks reads it (sql/0011_import_speed.sql)."""
+    return json.dumps(
+        [
+            {
+                "id": str(i),
+                "title": r.title,
+                "title_key": title_key(r.title),
+                "notes": r.description,
+                "priority": r.priority.value,
+                "due": _when(r.due_date),
+                "done": r.completed,
+                "created": _when(r.created_at or now),
+                "done_at": _when((r.completed_at or now) if r.completed else None),
+                "tags": list(r.tags),
+                "tag_keys": [tag_key(t) for t in r.tags],
+                "repeat": r.repeat,
+                "after_done": r.repeat_after_completion,
+            }
+            for i, r in zip(ids, rows, strict=True)
+        ],
+        ensure_ascii=False,
+    )
 
 
 def _raw(local: Any, token: str, result: interchange.ImportResult, batch: int) -> float:
-    """Every batch's restore_tasks call on one psycopg connection, in its own transaction."""
+    """Every batch's import_tasks call, each in its own transaction, on ``IN_FLIGHT``
+    psycopg connections at once, as the import sends them."""
     moment = datetime.now(UTC)
     # Fresh ids: the raw run has an account of its own, and the API's run must find none of them.
-    calls = [_arrays(rows, [uuid.uuid4() for _ in rows], moment) for rows in result.batches(batch)]
-    raw = local.db.engine.raw_connection()
-    try:
+    calls = [_document(rows, [uuid.uuid4() for _ in rows], moment) for rows in result.batches(batch)]
+    raws = [local.db.engine.raw_connection() for _ in range(IN_FLIGHT)]
+
+    def send(raw: Any, share: list[str]) -> None:
         conn = raw.driver_connection
-        started = time.perf_counter()
-        for params in calls:
+        for params in share:
             with conn.transaction():
                 conn.execute("SELECT set_config('todo.session_token', %s, true)", (token,))
-                conn.execute(RESTORE, params)
+                conn.execute(IMPORT, (params,))
+
+    try:
+        started = time.perf_counter()
+        shares = [calls[i::IN_FLIGHT] for i in range(IN_FLIGHT)]
+        threads = [threading.Thread(target=send, args=pair) for pair in zip(raws, shares, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         return time.perf_counter() - started
     finally:
-        raw.close()
+        for raw in raws:
+            raw.close()
 
 
 def _one_size(local: Any, result: interchange.ImportResult, size: int, n: int, out: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 import pytest
@@ -288,3 +290,17 @@ def test_changes_only_names_given_fields():
     with pytest.raises(InputErrors) as info:
         v.changes(TaskChanges(title="\n", due_date=datetime(2026, 1, 1), description="\x00"))
     assert set(info.value.by_field) == {"title", "due_date", "description"}
+
+
+def test_a_title_is_refused_for_exactly_the_characters_that_break_a_line():
+    """Every code point of Unicode's categories Cc, Zl and Zp, and no other, is refused."""
+    for code in range(1, sys.maxunicode + 1):  # NUL has a sentence of its own
+        if 0xD800 <= code <= 0xDFFF:  # surrogates are refused as unstorable, not as breaks
+            continue
+        breaks = unicodedata.category(chr(code)) in {"Cc", "Zl", "Zp"}
+        try:
+            v.title(f"a{chr(code)}b")
+            refused = False
+        except ValidationError:
+            refused = True
+        assert refused == breaks, f"U+{code:04X}"

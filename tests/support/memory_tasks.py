@@ -18,6 +18,7 @@ from todo_desktop.core.values import (
     Account,
     BatchOutcome,
     Cursor,
+    ImportOutcome,
     ListCounts,
     Priority,
     SortKey,
@@ -263,6 +264,13 @@ class MemoryTasks:
         with self.lock:
             return BatchOutcome(stored=tuple(self.tasks.setdefault(s.id, s) for s in snapshots))
 
+    def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome:
+        with self.lock:
+            before = len(self.tasks)
+            for s in snapshots:
+                self.tasks.setdefault(s.id, s)
+            return ImportOutcome(added=len(self.tasks) - before)
+
     def list(self, query: TaskQuery) -> TaskPage:
         with self.lock:
             self.list_calls += 1
@@ -309,6 +317,9 @@ class RefusingTasks(MemoryTasks):
         raise TodoError(REFUSED)
 
     def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome:
+        raise TodoError(REFUSED)
+
+    def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome:
         raise TodoError(REFUSED)
 
     def rename_tag(self, old: str, new: str) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from todo_desktop.core.errors import DatabaseUnavailableError
 from todo_desktop.core.values import (
     BatchOutcome,
+    ImportOutcome,
     ListCounts,
     Priority,
     SortKey,
@@ -76,6 +77,10 @@ class Switched:
     def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome:
         self._check(write=True)
         return self.inner.restore_many(snapshots)
+
+    def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome:
+        self._check(write=True)
+        return self.inner.import_many(snapshots)
 
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         self._check()

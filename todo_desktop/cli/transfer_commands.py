@@ -90,7 +90,7 @@ def import_command(args: argparse.Namespace, paths: AppPaths) -> int:
     profile = _profile_id(paths, args.profile)
     window = _window_profile(paths)
     with _opened(paths, profile) as (tasks, account), _Interrupts() as stop:
-        job = ImportJob(tasks, account, result, zone=zone)
+        job = ImportJob(tasks, account, result)
         with _Meter("Importing", "tasks") as meter:
             report = job.run(progress=meter.show, cancelled=stop.is_set)
         if report.sent and not stop.is_set():

@@ -18,6 +18,7 @@ from todo_desktop.core.reminders import ReminderGateway
 from todo_desktop.core.values import (
     Account,
     BatchOutcome,
+    ImportOutcome,
     ListCounts,
     TagCount,
     TagRemoval,
@@ -49,6 +50,8 @@ class TaskService(Protocol):
     def delete_unchanged(self, versions: Mapping[uuid.UUID, datetime | None]) -> BatchOutcome: ...
     # Undo of a delete: the tasks come back with their ids; rows still present stay as they are.
     def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome: ...
+    # An import's batch: as restore_many, answered with figures instead of the tasks.
+    def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome: ...
     # Tasks changed after `since` (a database time, e.g. the newest updated_at seen), oldest
     # first; deletions do not show, so a view still reloads in full now and then.
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]: ...
@@ -191,6 +194,9 @@ class ReadOnlyTasks:
         self._refuse()
 
     def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome:
+        self._refuse()
+
+    def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome:
         self._refuse()
 
     def tags(self) -> list[TagCount]:

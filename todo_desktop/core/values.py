@@ -218,6 +218,15 @@ class BatchOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What one batch of an import did: how many tasks it added (the others were there
+    already), and the ids it could not use because another account holds them."""
+
+    added: int = 0
+    taken: tuple[uuid.UUID, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Cursor:
     """The sort values of the last row of a page; the next page starts strictly after it."""
 

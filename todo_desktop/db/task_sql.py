@@ -32,6 +32,7 @@ from sqlalchemy import (
     null,
     select,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import Cast, ColumnElement
 from sqlalchemy.sql.functions import Function
 from sqlalchemy.types import TypeEngine
@@ -221,8 +222,10 @@ DELETE = _rows_of(
     EDIT_COLUMNS,
 )
 
-RESTORE = _rows_of(
-    func.todo_api.restore_tasks(
+
+def _snapshot_arrays() -> tuple[ColumnElement[Any], ...]:
+    """The arrays of restore_tasks and import_tasks: one value per task, tags flattened."""
+    return (
         _in_session(_p("ids", ARRAY(Uuid()))),
         _p("titles", ARRAY(Text())),
         _p("title_keys", ARRAY(Text())),
@@ -237,8 +240,15 @@ RESTORE = _rows_of(
         _p("tag_keys", ARRAY(Text())),
         _p("repeats", ARRAY(Text())),
         _p("after_completion", ARRAY(Boolean())),
-    ),
-    TASK_COLUMNS,
+    )
+
+
+RESTORE = _rows_of(func.todo_api.restore_tasks(*_snapshot_arrays()), TASK_COLUMNS)
+# An import's batch, one JSON array (see sql/0011_import_speed.sql): how many tasks it added,
+# and the ids another account holds; no rows read back.
+IMPORT = _rows_of(
+    func.todo_api.import_tasks(_in_session(cast(bindparam("tasks", type_=Text()), postgresql.JSON()))),
+    ("added", "taken"),
 )
 
 CHANGED_SINCE = _rows_of(

@@ -4,6 +4,7 @@ after a COMMIT whose outcome was lost cannot apply it twice.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -18,6 +19,7 @@ from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
 from todo_desktop.core.title_order import title_key
 from todo_desktop.core.values import (
     BatchOutcome,
+    ImportOutcome,
     ListCounts,
     TagCount,
     TagRemoval,
@@ -98,6 +100,65 @@ def _flat_tags(lists: Sequence[tuple[str, ...] | None]) -> dict[str, Any]:
         "tag_names": names,
         "tag_keys": [validation.tag_key(name) for name in names],
     }
+
+
+def _snapshot_drafts(snapshots: Sequence[Task]) -> tuple[list[uuid.UUID], list[tuple[Task, TaskDraft]]]:
+    """The ids (first of each, in the order given), and each task with its checked draft (as a
+    new task is checked), by id: two restores of the same tasks lock them in one order."""
+    unique: dict[uuid.UUID, Task] = {}
+    for snapshot in snapshots:
+        unique.setdefault(snapshot.id, snapshot)
+    _check_size(len(unique))
+    drafts = [(s, validation.draft(_draft_of(s))) for s in unique.values()]
+    drafts.sort(key=lambda pair: pair[1].id)
+    return list(unique), drafts
+
+
+def _restore_arrays(drafts: Sequence[tuple[Task, TaskDraft]]) -> dict[str, Any]:
+    """The arrays of restore_tasks."""
+    return {
+        "ids": [d.id for _, d in drafts],
+        "titles": [d.title for _, d in drafts],
+        "title_keys": [title_key(d.title) for _, d in drafts],
+        "descriptions": [d.description for _, d in drafts],
+        "priorities": [d.priority.value for _, d in drafts],
+        "dues": [d.due_date for _, d in drafts],
+        "completed": [d.completed for _, d in drafts],
+        "created": [s.created_at for s, _ in drafts],
+        "completed_at": [s.completed_at for s, _ in drafts],
+        **_flat_tags([d.tags for _, d in drafts]),
+        "repeats": [d.repeat for _, d in drafts],
+        "after_completion": [d.repeat_after_completion for _, d in drafts],
+    }
+
+
+def _when(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _import_document(drafts: Sequence[tuple[Task, TaskDraft]]) -> str:
+    """The JSON array of import_tasks (its keys: sql/0011_import_speed.sql)."""
+    return json.dumps(
+        [
+            {
+                "id": str(d.id),
+                "title": d.title,
+                "title_key": title_key(d.title),
+                "notes": d.description,
+                "priority": d.priority.value,
+                "due": _when(d.due_date),
+                "done": d.completed,
+                "created": _when(s.created_at),
+                "done_at": _when(s.completed_at),
+                "tags": list(d.tags or ()),
+                "tag_keys": [validation.tag_key(name) for name in d.tags or ()],
+                "repeat": d.repeat,
+                "after_done": d.repeat_after_completion,
+            }
+            for s, d in drafts
+        ],
+        ensure_ascii=False,
+    )
 
 
 def _tag_key(name: str) -> str:
@@ -248,33 +309,23 @@ class TaskRepository:
         """Undo of a delete, in one transaction: the tasks come back with their ids, fields and
         creation times; rows still present are left as they are. An id another person holds
         cannot come back and is in ``gone``."""
-        unique: dict[uuid.UUID, Task] = {}
-        for snapshot in snapshots:
-            unique.setdefault(snapshot.id, snapshot)
-        _check_size(len(unique))
-        drafts = [(s, validation.draft(_draft_of(s))) for s in unique.values()]
-        if not drafts:
+        ids, drafts = _snapshot_drafts(snapshots)
+        if not ids:
             return BatchOutcome()
-        ids = list(unique)
-        drafts.sort(key=lambda pair: pair[1].id)  # two restores of the same tasks: one order
-        params: dict[str, Any] = {
-            "ids": [d.id for _, d in drafts],
-            "titles": [d.title for _, d in drafts],
-            "title_keys": [title_key(d.title) for _, d in drafts],
-            "descriptions": [d.description for _, d in drafts],
-            "priorities": [d.priority.value for _, d in drafts],
-            "dues": [d.due_date for _, d in drafts],
-            "completed": [d.completed for _, d in drafts],
-            "created": [s.created_at for s, _ in drafts],
-            "completed_at": [s.completed_at for s, _ in drafts],
-            **_flat_tags([d.tags for _, d in drafts]),
-            "repeats": [d.repeat for _, d in drafts],
-            "after_completion": [d.repeat_after_completion for _, d in drafts],
-        }
-        by_id = {r[0]: task_sql.task_from_tuple(r) for r in self._write(task_sql.RESTORE, params)}
+        rows = self._write(task_sql.RESTORE, _restore_arrays(drafts))
+        by_id = {r[0]: task_sql.task_from_tuple(r) for r in rows}
         return BatchOutcome(
             stored=tuple(by_id[i] for i in ids if i in by_id), gone=tuple(i for i in ids if i not in by_id)
         )
+
+    def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome:
+        """An import's batch, in one transaction: as ``restore_many``, but answered with how
+        many tasks it added and the ids another account holds, not with every task."""
+        ids, drafts = _snapshot_drafts(snapshots)
+        if not ids:
+            return ImportOutcome()
+        rows: list[Any] = self._write(task_sql.IMPORT, {"tasks": _import_document(drafts)})
+        return ImportOutcome(added=int(rows[0][0]), taken=tuple(rows[0][1]))
 
     # Not part of TaskService: the self-check (cli/self_check.py) and the GUI benchmark's
     # baseline (tests/bench/_gui_loop.py) still call these two.

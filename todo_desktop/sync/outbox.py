@@ -64,6 +64,7 @@ from todo_desktop.core.repeats import next_task
 from todo_desktop.core.validation import tag_key
 from todo_desktop.core.values import (
     BatchOutcome,
+    ImportOutcome,
     ListCounts,
     NextOccurrence,
     TagCount,
@@ -288,6 +289,11 @@ class DurableTasks(OutboxQueue):
             lambda: BatchOutcome(stored=tuple(self.known.remember(t) for t in tasks)),
             lambda: BatchOutcome(stored=tuple(self.known.get(t.id) or t for t in tasks)),
         )
+
+    def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome:
+        # Straight to the database: a batch of an import kept in the outbox file while the
+        # database is away would be a second copy of the file (see sync.transfer.direct).
+        return self.inner.import_many(snapshots)
 
     # -- tags: queued like edits, shown at once on the tasks known here --------------------
 

@@ -1,4 +1,4 @@
-"""Importing a file into an account, batch by batch, through ``TaskService.restore_many``.
+"""Importing a file into an account, batch by batch, through ``TaskService.import_many``.
 
     job = ImportJob(tasks, account.id, interchange.read(data, "auto", zone=zone))
     report = job.run(progress=lambda done, total: ..., cancelled=lambda: False)
@@ -21,9 +21,9 @@ The promises, and how they are kept:
   own. The price: should the other holder delete theirs, a later run here sends the row
   under the file's id again and it is added a second time; a rare, visible duplicate,
   against every import of one's own backup coming back doubled.)
-- New or already there: the database answers with every task of the batch the caller now
-  has, new or not, so the account's task count is read around each batch; it is the one
-  figure that tells inserted rows from rows already there.
+- New or already there: the database answers each batch with how many tasks it added and
+  which ids another account holds (``todo_api.import_tasks``), never with the tasks: reading
+  100,000 rows back would cost a third of the import.
 - A refusal (the account's task quota, the database gone) stops the import with one sentence
   saying how many went in; the rest comes with the next run.
 """
@@ -31,19 +31,23 @@ The promises, and how they are kept:
 from __future__ import annotations
 
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from todo_desktop.core.errors import LimitError, TodoError
 from todo_desktop.core.interchange import ImportResult, ImportRow, Problem
 from todo_desktop.core.interchange.common import uuid5
 from todo_desktop.core.ports import TaskService
-from todo_desktop.core.values import SmartList, Task
+from todo_desktop.core.values import Task
 from todo_desktop.sync.outbox_queue import OutboxQueue
 
-BATCH = 1000  # tasks per restore_tasks call (at most 10,000); measured: tests/bench/transfer.py
+BATCH = 1000  # tasks per import_tasks call (at most 10,000); measured: tests/bench/transfer.py
+IN_FLIGHT = 2  # batches sent at once
 Progress = Callable[[int, int], None]  # (rows sent so far, rows to send)
 Cancelled = Callable[[], bool]
 
@@ -96,27 +100,41 @@ def _resume_hint(sent: int, total: int) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    start: int  # its first row's place in the file
+    rows: Sequence[ImportRow]
+    outcome: Future[tuple[int, int]]  # (added, held by this account now)
+
+
 @dataclass
 class ImportJob:
-    """An import under way. ``step`` sends one batch (the window runs each as a job of its
-    own, so edits made meanwhile keep their turn); ``run`` sends them all."""
+    """An import under way. ``step`` counts the next batch in (the window runs each step as
+    a job of its own, so edits made meanwhile keep their turn); ``run`` sends them all.
+
+    ``IN_FLIGHT`` batches are under way at once, each in a transaction of its own on a
+    connection of its own: while the database stores one, the next is checked and packed
+    here, and a second core stores it. They are counted in the file's order."""
 
     tasks: TaskService
     account: uuid.UUID
     result: ImportResult
     batch_size: int = BATCH
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    zone: tzinfo = UTC
-    position: int = 0  # rows sent so far
+    position: int = 0  # rows sent and counted so far
     sent: int = 0
     added: int = 0
     lost: int = 0
     stopped: str | None = None
     cancelled: bool = False
+    _handed_out: int = field(default=0, init=False, repr=False)  # rows given to a batch so far
+    _under_way: deque[_Batch] = field(default_factory=deque, init=False, repr=False)
+    _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= 10_000:
             raise ValueError("a batch holds 1 to 10,000 tasks")
+        self._handed_out = self.position
 
     @property
     def total(self) -> int:
@@ -138,30 +156,39 @@ class ImportJob:
         )
 
     def cancel(self) -> None:
-        if not self.finished:
-            self.cancelled = True
-            self.stopped = f"Import cancelled: {_resume_hint(self.sent, self.total)}"
+        """Send nothing more. Batches under way go in all the same; until the next ``step``
+        has counted them, the job is not finished."""
+        if self.finished:
+            return
+        self.cancelled = True
+        if not self._under_way:
+            self._cancelled()
 
     def step(self) -> bool:
-        """Send the next batch; False once nothing is left to send (or it stopped). A refusal
-        ends the job with its sentence in ``stopped``; only unexpected errors are raised."""
+        """Count the oldest batch under way in, the next ones sent meanwhile; False once
+        nothing is left to send (or it stopped). A refusal ends the job with its sentence in
+        ``stopped``, once the batches sent beside it are counted; only unexpected errors are
+        raised."""
         if self.finished:
             return False
-        rows = self.result.rows[self.position : self.position + self.batch_size]
+        if not self.cancelled:
+            self._hand_out()
+        batch = self._under_way.popleft()
         try:
-            # Counted around each batch (not once for all), so the window's own edits made
-            # between batches are not taken for imported tasks.
-            before = self._tasks_held()
-            stored = self._send(rows)
-            count = self._tasks_held()
+            outcome = batch.outcome.result()
         except TodoError as exc:
+            self._count_the_rest()
             self._stop_for(exc)
             return False
-        # Another device adding tasks meanwhile cannot make more new rows than were sent.
-        self.added += max(0, min(stored, count - before))
-        self.sent += stored
-        self.lost += len(rows) - stored
-        self.position += len(rows)
+        except BaseException:
+            self._count_the_rest()
+            raise
+        self._count(batch, outcome)
+        if self.cancelled:
+            self._count_the_rest()
+            self._cancelled()
+        if self.finished:
+            self._close()
         return not self.finished
 
     def run(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ImportReport:
@@ -169,16 +196,49 @@ class ImportJob:
         if progress is not None:
             progress(self.position, self.total)
         while not self.finished:
-            if cancelled is not None and cancelled():
+            if cancelled is not None and not self.cancelled and cancelled():
                 self.cancel()
-                break
+                continue
             self.step()
             if progress is not None and self.stopped is None:
                 progress(self.position, self.total)
         return self.report()
 
+    def _hand_out(self) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="import")
+        while len(self._under_way) < IN_FLIGHT and self._handed_out < self.total:
+            start = self._handed_out
+            rows = self.result.rows[start : start + self.batch_size]
+            self._under_way.append(_Batch(start, rows, self._pool.submit(self._send, start, rows)))
+            self._handed_out += len(rows)
+
+    def _count(self, batch: _Batch, outcome: tuple[int, int]) -> None:
+        added, stored = outcome
+        self.added += added
+        self.sent += stored
+        self.lost += len(batch.rows) - stored
+        self.position = max(self.position, batch.start + len(batch.rows))
+
+    def _count_the_rest(self) -> None:
+        """Wait for every batch still under way, and count those that went in."""
+        while self._under_way:
+            batch = self._under_way.popleft()
+            with suppress(TodoError):  # the first refusal is the one reported
+                self._count(batch, batch.outcome.result())
+        self._close()
+
+    def _cancelled(self) -> None:
+        self.stopped = f"Import cancelled: {_resume_hint(self.sent, self.total)}"
+        self._close()
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
     def _stop_for(self, exc: TodoError) -> None:
-        if self.position == 0:  # nothing went in: the refusal alone says it all
+        if self.sent == 0:  # nothing went in: the refusal alone says it all
             self.stopped = exc.message
         elif isinstance(exc, LimitError):
             self.stopped = f"{exc.message.rstrip('.')}: {_resume_hint(self.sent, self.total)}"
@@ -187,27 +247,22 @@ class ImportJob:
                 f"The import stopped ({exc.message.rstrip('.')}); {_resume_hint(self.sent, self.total)}"
             )
 
-    def _tasks_held(self) -> int:
-        counts = self.tasks.counts(self.now, self.zone)
-        return counts[SmartList.INBOX] + counts[SmartList.COMPLETED]
-
-    def _send(self, rows: Sequence[ImportRow]) -> int:
-        """Restore ``rows``; those whose ids belong to someone else go again with ids of this
-        account. Returns how many this account holds now."""
-        start = self.position
-        first = self.tasks.restore_many(
-            [self._snapshot(start + i, row, row.id) for i, row in enumerate(rows)]
-        )
-        taken = set(first.gone)
+    def _send(self, start: int, rows: Sequence[ImportRow]) -> tuple[int, int]:
+        """Import ``rows`` (from row ``start`` of the file); those whose ids belong to someone
+        else go again with ids of this account. Returns how many were added, and how many this
+        account holds now."""
+        first = self.tasks.import_many([self._snapshot(start + i, row, row.id) for i, row in enumerate(rows)])
+        unique = len({row.id for row in rows})
+        taken = set(first.taken)
         if not taken:
-            return len(first.stored)
+            return first.added, unique
         again = [
             self._snapshot(start + i, row, account_id(self.account, row.id))
             for i, row in enumerate(rows)
             if row.id in taken
         ]
-        second = self.tasks.restore_many(again)
-        return len(first.stored) + len(second.stored)
+        second = self.tasks.import_many(again)
+        return first.added + second.added, unique - len(second.taken)
 
     def _snapshot(self, index: int, row: ImportRow, task_id: uuid.UUID) -> Task:
         # Rows without a creation time keep the file's order among themselves: a microsecond
@@ -244,9 +299,8 @@ def import_rows(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     batch_size: int = BATCH,
-    zone: tzinfo = UTC,
 ) -> ImportReport:
-    return ImportJob(tasks, account, result, batch_size=batch_size, zone=zone).run(progress, cancelled)
+    return ImportJob(tasks, account, result, batch_size=batch_size).run(progress, cancelled)
 
 
 @runtime_checkable

@@ -234,6 +234,7 @@ def test_the_batch_functions_follow_the_api_rules(test_db, conn):
         "delete_tasks": "uuid[], timestamptz[]",
         "restore_tasks": "uuid[], text[], text[], text[], text[], timestamptz[], boolean[], timestamptz[], "
         "timestamptz[], integer[], text[], text[], text[], boolean[]",
+        "import_tasks": "json",
     }
     with test_db.superuser() as su:
         for name, types in api.items():

@@ -162,7 +162,7 @@ class TransferFeatures(QObject):
             return
         self._stop.clear()
         tasks, account = direct(workspace.tasks), workspace.account.id
-        self._job = ImportJob(tasks, account, result, batch_size=self.batch_size, zone=self._parts.zone)
+        self._job = ImportJob(tasks, account, result, batch_size=self.batch_size)
         self.progress.start(f"Importing {len(result.rows):,} tasks…")
         self.progress.show_progress(0, self._job.total)
         self._next_batch()
