@@ -35,6 +35,7 @@ from todo_desktop.ui.chrome.shortcuts_dialog import ShortcutsDialog
 from todo_desktop.ui.chrome.waking import WakingNotice
 from todo_desktop.ui.chrome.window_status import OutboxWatch, WindowStatus
 from todo_desktop.ui.collector import CollectorPacing
+from todo_desktop.ui.command_icons import dress_commands
 from todo_desktop.ui.command_table import CommandId, CommandTable, build_commands
 from todo_desktop.ui.features import window_features
 from todo_desktop.ui.lists.navigator import REFRESH_MS, ListNavigator
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
             **self.tags.run(),
             **self.features.run(),
         }
-        return build_commands(
+        table = build_commands(
             self,
             area.table,
             self.undo_stack,
@@ -220,6 +221,7 @@ class MainWindow(QMainWindow):
             set_sort=nav.set_sort,
             set_priority=commands.set_priority,
         )
+        return dress_commands(table)
 
     def _connect(self) -> None:
         area, nav, session = self.area, self.navigator, self.session

@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPalette
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from tests.support.accessible_widgets import is_control, widget_path
 from tests.support.gui_fakes import window_maker
 from todo_desktop import APP_ID
 from todo_desktop.machine.paths import resources_dir
-from todo_desktop.ui.chrome.icons import ICON_SIZES, app_icon, app_icon_png, app_icon_svg, theme_icon
+from todo_desktop.ui.chrome.icons import ICON_SIZES, app_icon, app_icon_png, app_icon_svg
 from todo_desktop.ui.chrome.theme import (
     OUTLINED_CLASSES,
     Space,
@@ -187,11 +187,6 @@ def test_contrast_ratio_matches_wcag() -> None:
     assert contrast_ratio(QColor("#000000"), QColor("#ffffff")) == pytest.approx(21.0)
     assert contrast_ratio(QColor("#777777"), QColor("#ffffff")) == pytest.approx(4.48, abs=0.01)
     assert contrast_ratio(QColor("#123456"), QColor("#123456")) == pytest.approx(1.0)
-
-
-def test_theme_icon_falls_back_to_the_style(qapp) -> None:
-    icon = theme_icon("todo-desktop-no-such-icon", QStyle.StandardPixmap.SP_DialogOkButton)
-    assert not icon.isNull()
 
 
 # Type scale and spacing ------------------------------------------------------------------------

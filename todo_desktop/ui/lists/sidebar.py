@@ -3,12 +3,13 @@ open tasks. F2 on a tag renames (or merges) it, Delete takes it off its tasks.""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from todo_desktop.core.quick_entry.tokens import tag_key
 from todo_desktop.core.values import ListCounts, SmartList, TagCount
+from todo_desktop.ui.chrome.icons import Glyph, icon_set
 
 # Sidebar order; the first six are also Ctrl+1 to Ctrl+6.
 LIST_ORDER = (
@@ -32,6 +33,18 @@ LIST_NAMES = {
     SmartList.PRIORITY_HIGH: "High priority",
     SmartList.PRIORITY_MEDIUM: "Medium priority",
     SmartList.PRIORITY_LOW: "Low priority",
+}
+# Shapes, not colours, tell the priorities apart: bars by level, a warning sign for urgent.
+LIST_GLYPHS = {
+    SmartList.INBOX: Glyph.INBOX,
+    SmartList.TODAY: Glyph.TODAY,
+    SmartList.UPCOMING: Glyph.UPCOMING,
+    SmartList.OVERDUE: Glyph.OVERDUE,
+    SmartList.COMPLETED: Glyph.COMPLETED,
+    SmartList.PRIORITY_URGENT: Glyph.PRIORITY_URGENT,
+    SmartList.PRIORITY_HIGH: Glyph.PRIORITY_HIGH,
+    SmartList.PRIORITY_MEDIUM: Glyph.PRIORITY_MEDIUM,
+    SmartList.PRIORITY_LOW: Glyph.PRIORITY_LOW,
 }
 _LIST_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _TAG_ROLE = int(Qt.ItemDataRole.UserRole) + 2
@@ -76,8 +89,22 @@ class Sidebar(QTreeWidget):
         self._heading.setHidden(True)
         self._tags: dict[str, QTreeWidgetItem] = {}  # by tag key, in the order shown
         self._shown_tag: str | None = None
+        self._dress()
         self.setCurrentItem(self._items[SmartList.INBOX])
         self.currentItemChanged.connect(self._chosen)
+
+    def _dress(self) -> None:
+        """Each row's icon, in the palette's colours (again after a change of theme)."""
+        icons = icon_set()
+        for smart_list, item in self._items.items():
+            item.setIcon(0, icons.icon(LIST_GLYPHS[smart_list]))
+        for item in self._tags.values():
+            item.setIcon(0, icons.icon(Glyph.TAG))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._dress()
 
     def _chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         if item is None:
@@ -125,6 +152,7 @@ class Sidebar(QTreeWidget):
             for key, count in zip(keys, tags, strict=True):
                 item = QTreeWidgetItem(self, [f"#{count.name}", ""])
                 item.setData(0, _TAG_ROLE, count.name)
+                item.setIcon(0, icon_set().icon(Glyph.TAG))
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self._tags[key] = item
             self._heading.setHidden(not tags)

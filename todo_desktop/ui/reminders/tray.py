@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from todo_desktop import APP_NAME
 from todo_desktop.machine.autostart import Autostart, AutostartError
+from todo_desktop.ui.chrome.icons import Glyph, icon_set
 
 CLOSE_TO_TRAY = "tray/close_to_tray"
 TOLD_HIDDEN = "tray/told_hidden"
@@ -64,6 +65,15 @@ class Tray(QObject):
         self.start_at_login_action.setVisible(autostart is not None and autostart.available)
         self.menu.addSeparator()
         self.quit_action = self.menu.addAction("Quit", self.quit_requested.emit)
+        # The choices are check boxes and have no glyph: the check mark takes its place.
+        icons = icon_set()
+        for action, glyph in (
+            (self.quick_add_action, Glyph.NEW_TASK),
+            (self.open_action, Glyph.WINDOW),
+            (self.today_action, Glyph.TODAY),
+            (self.quit_action, Glyph.QUIT),
+        ):
+            icons.attach(action, glyph)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.destroyed.connect(self.menu.deleteLater)
