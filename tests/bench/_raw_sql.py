@@ -205,7 +205,10 @@ def page_params(q: TaskQuery, uid: uuid.UUID, fetch: int) -> dict[str, Any]:
     params["likes"] = None if words is None else [f"%{like_escaped(w)}%" for w in words]
     if words is not None:
         tag = str(uid)[:8]
-        params["grams"] = sorted({tag + w[i : i + 3] for w in words for i in range(len(w) - 2)})
+        # The pieces that cover each word, as todo_api.search_terms picks them (revision 0012).
+        params["grams"] = sorted(
+            {tag + w[i : i + 3] for w in words for i in range(len(w) - 2) if i % 3 == 0 or i == len(w) - 3}
+        )
     params["text"] = q.text
     if q.after is not None:
         params["after_id"] = q.after.id

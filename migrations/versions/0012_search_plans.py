@@ -1,0 +1,43 @@
+"""search plans once: a cached statement per kind of search, and covering pieces of words
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-06
+
+search_candidates keeps one statement per kind of search, each planned once per session, and
+search_terms asks the index for the pieces that cover each word rather than all of them (see
+sql/0012_search_plans.sql). The downgrade puts back the definitions of revisions 0009 and
+0008.
+"""
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from alembic import op
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_SQL = Path(__file__).resolve().parent.parent / "sql"
+
+
+def _revision(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"_todo_{name}", Path(__file__).with_name(name))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def upgrade() -> None:
+    op.execute((_SQL / "0012_search_plans.sql").read_text(encoding="utf-8"))
+
+
+def downgrade() -> None:
+    defined_in = _revision("0006_batch_edits.py")._defined_in
+    op.execute(defined_in("0009_search_speed.sql", "todo_api.search_candidates"))
+    op.execute(defined_in("0008_search.sql", "todo_api.search_terms"))
