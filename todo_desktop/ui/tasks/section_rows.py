@@ -113,12 +113,16 @@ class RowDelegate(QStyledItemDelegate):
         super().__init__(parent)
         # Held, not looked up: every cell of every repaint asks whether its row is tall.
         self._rows = parent.verticalHeader() if isinstance(parent, QTableView) else None
+        self._strip_key = ""
+        self._bold = QFont()
+        self._strip_widths: dict[str, int] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        strip = self._strip(option)
-        if not strip:
+        rows = self._rows  # inline, not _strip(): this runs for every title cell of every repaint
+        if rows is None or option.rect.height() <= rows.defaultSectionSize():
             self.paint_cell(painter, option, index)
             return
+        strip = self._strip(option)
         title = index.data(SECTION_ROLE)
         cell = QStyleOptionViewItem(option)
         cell.rect = option.rect.adjusted(0, strip, 0, 0)
@@ -144,6 +148,22 @@ class RowDelegate(QStyledItemDelegate):
             option.rect = option.rect.adjusted(0, strip, 0, 0)
         super().updateEditorGeometry(editor, option, index)
 
+    def _strip_font(self, font: QFont) -> QFont:
+        """The strip's bold font, made once per row font (each header row asks per cell)."""
+        key = font.key()
+        if key != self._strip_key:
+            self._strip_key, self._bold = key, _strip_font(font)
+            self._strip_widths.clear()
+        return self._bold
+
+    def _strip_width(self, title: str) -> int:
+        """How far a strip's title reaches, measured once per title in the strip's font."""
+        width = self._strip_widths.get(title)
+        if width is None:
+            metrics = QFontMetrics(self._bold)
+            width = self._strip_widths[title] = metrics.horizontalAdvance(title) + metrics.height()
+        return width
+
     def _strip(self, option: QStyleOptionViewItem) -> int:
         """The strip's height in this cell: 0 unless its row is taller than the rest."""
         rows = self._rows
@@ -157,14 +177,17 @@ class RowDelegate(QStyledItemDelegate):
         painter.save()
         painter.setClipRect(strip)
         painter.fillRect(strip, palette.color(QPalette.ColorRole.Base))
-        painter.setFont(_strip_font(option.font))
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        bold = self._strip_font(option.font)
         # One text across the whole row: each cell draws it from the row's left edge and
-        # shows its own slice, so no widget spans the columns.
+        # shows its own slice, so no widget spans the columns. Cells right of its end (with
+        # room for any glyph that overhangs) leave it out: most of a row's cells.
         left = TEXT_INDENT - (view.horizontalHeader().offset() if isinstance(view, QTableView) else 0)
-        right = max(strip.right(), view.viewport().width())
-        text_rect = QRect(left, strip.top(), right - left, strip.height() - 3)
-        painter.drawText(text_rect, _STRIP_FLAGS, title)
+        if strip.left() <= left + self._strip_width(title):
+            painter.setFont(bold)
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            right = max(strip.right(), view.viewport().width())
+            text_rect = QRect(left, strip.top(), right - left, strip.height() - 3)
+            painter.drawText(text_rect, _STRIP_FLAGS, title)
         line = palette.color(QPalette.ColorRole.Mid)
         painter.fillRect(QRect(strip.left(), strip.bottom(), strip.width(), 1), line)
         painter.restore()

@@ -48,14 +48,18 @@ _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 _ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+_URGENT = Priority.URGENT
 _TITLE, _DONE, _DUE, _PRIORITY = int(Column.TITLE), int(Column.DONE), int(Column.DUE), int(Column.PRIORITY)
 _CHECKED, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+_COLUMNS = len(Column)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _FLAGS = {
     _DONE: _ROW_FLAGS | Qt.ItemFlag.ItemIsUserCheckable,
     _TITLE: _ROW_FLAGS | Qt.ItemFlag.ItemIsEditable,
 }
-# Readable on both light and dark palettes.
+# Every role ``data`` answers; the rest are None at once.
+_ANSWERED = frozenset((_DISPLAY, _EDIT, _CHECK, _FONT, _FOREGROUND, _TOOLTIP, _ACCESSIBLE, _ACCESSIBLE_TEXT))
+_ANSWERED |= {_ALIGN, TASK_ROLE, SECTION_ROLE}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -296,7 +300,7 @@ class TaskTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._tasks)
 
     def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMNS
 
     def canFetchMore(self, parent: Index) -> bool:
         return not parent.isValid() and self._has_more and not self._fetching and self._fetch_more is not None
@@ -325,45 +329,50 @@ class TaskTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(0, _TITLE), self.index(len(self._tasks) - 1, _TITLE))
 
     def data(self, index: Index, role: int = 0) -> Any:
-        row = index.row()  # -1 for an invalid index
-        if not 0 <= row < len(self._tasks):
+        # About 900 calls per repaint: the roles in the order the style asks for them; its
+        # decoration and background, never answered, cost one set lookup.
+        if role not in _ANSWERED:
             return None
-        task = self._tasks[row]
-        if role == _DISPLAY:
-            column = index.column()
-            return self._due_words(task) if column == _DUE else display_text(task, column)
+        row = index.row()  # -1 for an invalid index
+        tasks = self._tasks
+        if not 0 <= row < len(tasks):
+            return None
+        task = tasks[row]
         if role == _FONT:
-            return row_font(task.priority is Priority.URGENT, task.completed, task.id in self._saving)
+            saving = self._saving  # mostly empty: then no UUID is hashed (a Python-level hash)
+            return row_font(task.priority is _URGENT, task.completed, bool(saving) and task.id in saving)
+        if role == _ALIGN:
+            return _CENTRED if index.column() == _PRIORITY else None
         if role == _FOREGROUND:
             if task.completed:
                 return self._faded
             if index.column() == _PRIORITY:
                 return self._markers[task.priority]
-            return self._overdue if task.is_overdue(self._clock()) else None
+            due = task.due_date
+            return self._overdue if due is not None and due < self._clock() else None
         if role == _CHECK:
             return (_CHECKED if task.completed else _UNCHECKED) if index.column() == _DONE else None
+        if role == _DISPLAY:
+            column = index.column()
+            return self._due_words(task) if column == _DUE else display_text(task, column)
         if role == _EDIT:
             return task.title if index.column() == _TITLE else None
-        if role in (_TOOLTIP, _ACCESSIBLE):
-            # Colour and weight alone do not reach everyone; say it in words too.
-            return describe(
-                task,
-                index.column(),
-                self.due_text,
-                overdue=task.is_overdue(self._clock()),
-                saving=task.id in self._saving,
-                section=self.section_title(row),
-                reminded=task.id in self.reminded,
-            )
         if role == TASK_ROLE:
             return task
-        if role == _ACCESSIBLE_TEXT:
-            return spoken(task, index.column(), self.due_text)
         if role == SECTION_ROLE:
             return self.section_title(row)
-        if role == _ALIGN:
-            return _CENTRED if index.column() == _PRIORITY else None
-        return None
+        if role == _ACCESSIBLE_TEXT:
+            return spoken(task, index.column(), self.due_text)
+        # Tooltip and accessible description: colour and weight alone do not reach everyone.
+        return describe(
+            task,
+            index.column(),
+            self.due_text,
+            overdue=task.is_overdue(self._clock()),
+            saving=task.id in self._saving,
+            section=self.section_title(row),
+            reminded=task.id in self.reminded,
+        )
 
     def setData(self, index: Index, value: Any, role: int = 2) -> bool:
         if not index.isValid() or not 0 <= index.row() < len(self._tasks):

@@ -4,13 +4,15 @@ chips and marks when it repeats and when it has notes.
 Painted, never widgets per row: only the rows on screen are drawn, and a row without tags
 or a mark is left to the stock delegate untouched. The same few tags show on row after
 row, so each chip (and the mark) is drawn once per colour and font into a pixmap, and a
-repaint only copies pixmaps; chip widths are measured once per set of tags. What the chips
-and the mark say is in the row's tooltip and accessible description too, in words.
+repaint only copies pixmaps; chip widths are measured once per set of tags, and a title's
+fit to its room once per title, font and room (``tests.bench.paint`` times it all). What
+the chips and the mark say is in the row's tooltip and accessible description too, in words.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
@@ -24,17 +26,26 @@ from PySide6.QtGui import (
     QPixmap,
     QPolygonF,
 )
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QStyle, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from todo_desktop.core.values import Task
 from todo_desktop.ui.tasks.section_rows import RowDelegate
-from todo_desktop.ui.tasks.table_model import TASK_ROLE
+from todo_desktop.ui.tasks.table_model import TASK_ROLE, TaskTableModel
 
 GAP = 6  # between the title, each chip and the mark
 PAD = 5  # inside a chip, left and right
 CHIP_SCALE = 0.85  # chips read as labels, a little smaller than the title
 TINT = 40  # the chip's fill: the text colour at this alpha, readable on any row, selected or not
 CACHE_LIMIT = 512
+LOOK_LIMIT = 64  # row fonts by key: a handful of looks, at a few sizes
+TEXT_CACHE_LIMIT = 4096  # titles as fitted to their room: a few screens of rows at a few widths
 MARK_ALPHA = 90  # a search's words: the selection colour, faint enough to read through
 # The pixmap cache's keys for the marks (no tag can be called that), in the order they show.
 # A reminder's mark belongs in this row of marks too, once tasks carry reminders.
@@ -44,8 +55,26 @@ _REMINDER = "\x00reminder"
 _TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 _ELIDE = Qt.TextElideMode.ElideRight
+# Looked up once: every rich cell of every repaint uses them, and each lookup of a Qt enum
+# through PySide costs about as much as the call it is passed to.
+_ITEM = QStyle.ControlElement.CE_ItemViewItem
+_TEXT_RECT = QStyle.SubElement.SE_ItemViewItemText
+_FOCUS_MARGIN = QStyle.PixelMetric.PM_FocusFrameHMargin
+_ENABLED = QStyle.StateFlag.State_Enabled.value
+_ACTIVE = QStyle.StateFlag.State_Active.value
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_NORMAL = QPalette.ColorGroup.Normal
+_INACTIVE = QPalette.ColorGroup.Inactive
+_DISABLED = QPalette.ColorGroup.Disabled
+_HIGHLIGHTED_TEXT = QPalette.ColorRole.HighlightedText
+_PLAIN_TEXT = QPalette.ColorRole.Text
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+class _Look(NamedTuple):
+    font: QFont
+    metrics: QFontMetrics
 
 
 def _marks_of(task: Task, reminded: bool) -> tuple[str, ...]:
@@ -55,16 +84,17 @@ def _marks_of(task: Task, reminded: bool) -> tuple[str, ...]:
     return (*marks, _NOTES) if task.description else marks
 
 
-def _reminded(index: Index, task: Task) -> bool:
-    return task.id in getattr(index.model(), "reminded", ())
-
-
 class TitleDelegate(RowDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._font_size = (-1.0, -1)
+        self._font_key = ""  # the row font the chip font was last checked against
         self._font = QFont()
         self._metrics = QFontMetrics(self._font)
+        self._mark_width = self._metrics.height()
+        self._chip_height = self._mark_width + 2
+        self._texts: dict[tuple[str, str, int], tuple[str, int]] = {}
+        self._looks: dict[str, _Look] = {}
         self._widths: dict[tuple[str, ...], tuple[int, ...]] = {}
         self._pixmaps: dict[tuple[str, int, float], QPixmap] = {}
         self.marked: tuple[str, ...] = ()  # lower-cased words of the search on screen
@@ -77,11 +107,18 @@ class TitleDelegate(RowDelegate):
             view.viewport().update()
 
     def paint_cell(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        task = index.data(TASK_ROLE)
-        if not isinstance(task, Task) or not (
-            task.tags or task.repeat or task.description or self._marks(task.title) or _reminded(index, task)
-        ):
-            super().paint_cell(painter, option, index)
+        model = index.model()
+        # The task straight from the model: a round trip through data() costs more than the
+        # rest of a plain row's paint.
+        task = model.task_at(index.row()) if isinstance(model, TaskTableModel) else index.data(TASK_ROLE)
+        if not isinstance(task, Task):
+            QStyledItemDelegate.paint(self, painter, option, index)
+            return
+        bells = getattr(model, "reminded", ())
+        reminded = bool(bells) and task.id in bells  # no UUID hashed (in Python) when none rings
+        spans = self._marks(task.title) if self.marked else None
+        if not (task.tags or task.repeat or task.description or spans or reminded):
+            QStyledItemDelegate.paint(self, painter, option, index)
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -89,40 +126,72 @@ class TitleDelegate(RowDelegate):
         opt.text = ""  # background, selection and focus as the style draws them; the text is ours
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
-        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        style.drawControl(_ITEM, opt, painter, widget)
+        rect = style.subElementRect(_TEXT_RECT, opt, widget)
+        margin = style.pixelMetric(_FOCUS_MARGIN, None, widget) + 1
         rect.adjust(margin, 0, -margin, 0)
-        self._chip_font(opt.font)
+        font_key = opt.font.key()
+        if font_key != self._font_key:
+            self._font_key = font_key
+            self._chip_font(opt.font)
+        look = self._looks.get(font_key) or self._look(opt.font, font_key)
         widths = self._chip_widths(task.tags)
-        marks = _marks_of(task, _reminded(index, task))
-        mark = self._metrics.height()
+        marks = _marks_of(task, reminded)
+        mark = self._mark_width
         extras = sum(widths) + GAP * len(widths) + (mark + GAP) * len(marks)
-        metrics = opt.fontMetrics
-        room = max(rect.width() - extras, rect.width() // 2)
-        shown = title if metrics.horizontalAdvance(title) <= room else metrics.elidedText(title, _ELIDE, room)
+        width = rect.width()
+        shown, advance = self._elided(title, font_key, max(width - extras, width // 2), look.metrics)
 
         text = _text_colour(opt)
         painter.save()
-        self._paint_marks(painter, rect, shown, metrics, opt.palette)
-        painter.setFont(opt.font)
+        if self.marked:
+            self._paint_marks(painter, rect, shown, look.metrics, opt.palette)
+        painter.setFont(look.font)
         painter.setPen(text)
         painter.drawText(rect, _TEXT_FLAGS, shown)
-        x = rect.left() + metrics.horizontalAdvance(shown) + GAP
-        height = self._metrics.height() + 2
+        x = rect.left() + advance + GAP
+        right = rect.right()
+        height = self._chip_height
         top = rect.top() + (rect.height() - height) // 2
         ratio = painter.device().devicePixelRatioF()
-        for name, width in zip(task.tags, widths, strict=True):
-            if x + width > rect.right():
+        rgba = text.rgba()
+        for name, chip in zip(task.tags, widths, strict=True):
+            if x + chip > right:
                 break  # no room for a chip cut in half; the tooltip still names it
-            painter.drawPixmap(x, top, self._pixmap(name, width, height, text, ratio))
-            x += width + GAP
+            painter.drawPixmap(x, top, self._pixmap(name, chip, height, text, rgba, ratio))
+            x += chip + GAP
         for name in marks:
-            if x + mark > rect.right():
+            if x + mark > right:
                 break
-            painter.drawPixmap(x, top, self._pixmap(name, mark, height, text, ratio))
+            painter.drawPixmap(x, top, self._pixmap(name, mark, height, text, rgba, ratio))
             x += mark + GAP
         painter.restore()
+
+    def _look(self, font: QFont, key: str) -> _Look:
+        """One font and its metrics per look of a row (plain, bold, struck out…), kept: the
+        style hands each cell a fresh copy, whose metrics would look up its font engine anew."""
+        if len(self._looks) >= LOOK_LIMIT:
+            self._looks.clear()
+        font = QFont(font)  # a copy: the option's own font goes with the option
+        look = self._looks[key] = _Look(font, QFontMetrics(font))
+        return look
+
+    def _elided(self, title: str, font_key: str, room: int, metrics: QFontMetrics) -> tuple[str, int]:
+        """The title as it fits in ``room``, and its width: measured once per title, font and
+        room, since every repaint shows the same rows again."""
+        key = (title, font_key, room)
+        found = self._texts.get(key)
+        if found is None:
+            if len(self._texts) >= TEXT_CACHE_LIMIT:
+                self._texts.clear()
+            width = metrics.horizontalAdvance(title)
+            if width > room:
+                shown = metrics.elidedText(title, _ELIDE, room)
+                found = (shown, metrics.horizontalAdvance(shown))
+            else:
+                found = (title, width)
+            self._texts[key] = found
+        return found
 
     def _marks(self, title: str) -> list[tuple[int, int]]:
         """Where the marked words are in ``title``: (start, end) pairs, in order."""
@@ -142,9 +211,12 @@ class TitleDelegate(RowDelegate):
     def _paint_marks(
         self, painter: QPainter, rect: QRect, shown: str, metrics: QFontMetrics, palette: QPalette
     ) -> None:
+        spans = self._marks(shown)
+        if not spans:
+            return
         fill = QColor(palette.color(QPalette.ColorRole.Highlight))
         fill.setAlpha(MARK_ALPHA)
-        for start, end in self._marks(shown):
+        for start, end in spans:
             left = rect.left() + metrics.horizontalAdvance(shown[:start])
             width = metrics.horizontalAdvance(shown[start:end])
             painter.fillRect(QRect(left, rect.top() + 2, width, rect.height() - 4), fill)
@@ -164,6 +236,8 @@ class TitleDelegate(RowDelegate):
         else:
             self._font.setPixelSize(max(8, round(font.pixelSize() * CHIP_SCALE)))
         self._metrics = QFontMetrics(self._font)
+        self._mark_width = self._metrics.height()
+        self._chip_height = self._mark_width + 2
         self._widths.clear()
         self._pixmaps.clear()
 
@@ -176,8 +250,8 @@ class TitleDelegate(RowDelegate):
             self._widths[tags] = widths
         return widths
 
-    def _pixmap(self, name: str, width: int, height: int, colour: QColor, ratio: float) -> QPixmap:
-        key = (name, colour.rgba(), ratio)
+    def _pixmap(self, name: str, width: int, height: int, colour: QColor, rgba: int, ratio: float) -> QPixmap:
+        key = (name, rgba, ratio)
         pixmap = self._pixmaps.get(key)
         if pixmap is not None:
             return pixmap
@@ -212,12 +286,9 @@ class TitleDelegate(RowDelegate):
 def _text_colour(opt: QStyleOptionViewItem) -> QColor:
     """The colour the style would give the text: the row's own (red when overdue) or the
     selection's, in the window's active or inactive state."""
-    state, flag = opt.state, QStyle.StateFlag
-    group = QPalette.ColorGroup.Normal if state & flag.State_Enabled else QPalette.ColorGroup.Disabled
-    if group == QPalette.ColorGroup.Normal and not state & flag.State_Active:
-        group = QPalette.ColorGroup.Inactive
-    role = QPalette.ColorRole.HighlightedText if state & flag.State_Selected else QPalette.ColorRole.Text
-    return opt.palette.color(group, role)
+    state = opt.state.value  # plain ints: each operation on a Qt flag costs a microsecond
+    group = (_NORMAL if state & _ACTIVE else _INACTIVE) if state & _ENABLED else _DISABLED
+    return opt.palette.color(group, _HIGHLIGHTED_TEXT if state & _SELECTED else _PLAIN_TEXT)
 
 
 def _repeat_mark(painter: QPainter, box: QRectF, colour: QColor) -> None:
