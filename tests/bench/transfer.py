@@ -1,6 +1,6 @@
 """Importing 100,000 tasks into the embedded database through the function API.
 
-    python -m tests.bench.transfer                      # 100,000 tasks, batches of 5,000
+    python -m tests.bench.transfer                      # 100,000 tasks, in the app's batches
     python -m tests.bench.transfer --tasks 20000 --batch 1000 --batch 10000
 
 The database is a throwaway embedded server, opened as the app opens Local (``open_local`` on
@@ -45,7 +45,7 @@ from todo_desktop.db.local.opener import open_local
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.machine.paths import AppPaths
 from todo_desktop.machine.secret_store import SecretStore
-from todo_desktop.sync.transfer import IN_FLIGHT, ImportJob, prepare_search
+from todo_desktop.sync.transfer import BATCH, IN_FLIGHT, ImportJob, prepare_search
 from todo_desktop.sync.transfer_export import export_file
 
 T = TypeVar("T")
@@ -142,9 +142,9 @@ def _one_size(local: Any, result: interchange.ImportResult, size: int, n: int, o
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, action="append", help="batch sizes (default 5000)")
+    parser.add_argument("--batch", type=int, action="append", help=f"batch sizes (default {BATCH:,})")
     options = parser.parse_args()
-    count, sizes = options.tasks, options.batch or [5000]
+    count, sizes = options.tasks, options.batch or [BATCH]
     text = interchange.write(make_tasks(count), "taskwarrior")
     result, read_s = _timed(lambda: interchange.read(text, "taskwarrior", zone=ZONE))
     print(f"{count:,} tasks in a Taskwarrior file of {len(text) / 2**20:.1f} MB; read in {read_s:.2f} s")
