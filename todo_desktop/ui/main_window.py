@@ -50,6 +50,7 @@ from todo_desktop.ui.tasks.commands import TaskCommands
 from todo_desktop.ui.tasks.conflict_dialog import ConflictResolver
 from todo_desktop.ui.tasks.details_link import DetailsLink
 from todo_desktop.ui.tasks.details_pane import DetailsPane
+from todo_desktop.ui.tasks.details_reminder import DetailsReminder
 from todo_desktop.ui.tasks.list_focus import ListFocus
 from todo_desktop.ui.tasks.quick_add import QuickAdd
 from todo_desktop.ui.tasks.task_list import TaskListController
@@ -133,6 +134,8 @@ class MainWindow(QMainWindow):
         self.details_link = DetailsLink(
             self.details, self.commands, self.splitter, say=self.show_message, leave=self.area.focus_table
         )
+        shown = (self.details, self.workers, self.session, self.navigator, self.tasks.model)
+        self.details_reminder = DetailsReminder.linked(*shown, self.show_message)
         self.conflicts = ConflictResolver(self.tasks.editor, self, self.show_message)
         # Edits kept while the database was away: counted in the status bar, sent in order.
         watching = (self.status, self.workers, lambda: self.session.workspace, self.show_message)

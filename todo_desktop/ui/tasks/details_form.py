@@ -26,6 +26,7 @@ from todo_desktop.ui.tasks.due_edit import DueEdit
 
 DUE_FORMAT = "yyyy-MM-dd HH:mm"
 NO_TASK = "No task selected"
+REMINDER_HINT = "e.g. 10 min before, or fri 9am"
 CHOOSE = "Select a task to see its details"
 CHOOSE_HINT = "Ctrl+Enter opens the details of the selected task; Esc goes back to the list."
 
@@ -58,6 +59,11 @@ class DetailsForm(QWidget):
         # Its lowest value reads as blank: the field shows nothing when there is no date to show.
         self.due_edit.setSpecialValueText(" ")
         self.words = WordFields(self, read)
+        # Not a task column but a row of its own, stored apart (``details_reminder``).
+        self.reminder_edit = KeyLineEdit(self)
+        self.reminder_edit.setAccessibleName("Reminder")
+        self.reminder_edit.setPlaceholderText(REMINDER_HINT)
+        self.reminder_error = error_label(self, "reminder")
         self.errors = {field: error_label(self, field) for field in FIELDS}
         self.general_error = error_label(self, "general")
 
@@ -80,20 +86,29 @@ class DetailsForm(QWidget):
             ("D&ue", self.due_edit, due_column, "due_date"),
             ("T&ags", self.words.tags_edit, self.words.tags_edit, "tags"),
             ("&Repeat", self.words.repeat_edit, self.words.repeat_edit, "repeat"),
+            ("Re&mind", self.reminder_edit, self.reminder_edit, "reminder"),
         )
+        self._form = form
         for text, control, field, name in rows:
             # The label's buddy is the control itself, not the row around it: its Alt key
             # then reaches the control, and on Linux a screen reader names a combo box by
             # this relation (its own name there is the value it holds).
             label = QLabel(text, self)
             label.setBuddy(control)
-            form.addRow(label, with_error(self, field, self.errors[name]))
+            error = self.reminder_error if name == "reminder" else self.errors[name]
+            form.addRow(label, with_error(self, field, error))
+        # Shown once something stores what is typed there (``details_reminder``).
+        self._reminder_row = form.rowCount() - 1  # the last row
+        form.setRowVisible(self._reminder_row, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(Space.SMALL)
         layout.addWidget(self.heading)
         layout.addLayout(form, 1)
         layout.addWidget(self.general_error)
+
+    def offer_reminder(self) -> None:
+        self._form.setRowVisible(self._reminder_row, True)
 
 
 class DetailsPlaceholder(QWidget):

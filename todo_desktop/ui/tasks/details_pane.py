@@ -6,6 +6,7 @@ value stays as typed, with the reason beside it, until the person corrects it. A
 person has changed but not saved is never overwritten by a refresh. With no task, every
 field is empty and the pane shows a quiet note instead of the form (``details_form``). Tags,
 the repeat and the due date in words are read as quick add reads them (``details_fields``).
+The Remind row is laid out here but stored apart, by ``details_reminder``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def _minute(value: datetime | None) -> datetime | None:
 class DetailsPane(QWidget):
     save_requested = Signal(object, object)  # task id, TaskChanges
     leave_requested = Signal()  # Esc: back to the list
+    shown = Signal(object)  # the Task now shown, or None
+    reminder_commit = Signal()  # the Remind field is to be stored (``details_reminder``)
 
     def __init__(
         self,
@@ -61,6 +64,7 @@ class DetailsPane(QWidget):
         self.priority_combo, self.no_due, self.due_edit = form.priority_combo, form.no_due, form.due_edit
         self.words, self.errors, self.general_error = form.words, form.errors, form.general_error
         self.tags_edit, self.repeat_edit = self.words.tags_edit, self.words.repeat_edit
+        self.reminder_edit, self.reminder_error = form.reminder_edit, form.reminder_error
         self.priority_combo.activated.connect(lambda _i: self.save_field("priority"))
         self.no_due.toggled.connect(self._no_due_toggled)
         self.pages = QStackedLayout()
@@ -76,11 +80,14 @@ class DetailsPane(QWidget):
             "due_date": (self.due_edit, self.no_due, self.words.due_words),
             "tags": (self.tags_edit,),
             "repeat": (self.repeat_edit,),
+            "reminder": (self.reminder_edit,),  # not a task field: saved apart
         }
         for field, edit in self.words.edits.items():
             edit.escaped.connect(self.leave_requested)
             edit.returnPressed.connect(lambda field=field: self.save_field(field))
             edit.textEdited.connect(lambda _text, field=field: self._corrected(field))
+        self.reminder_edit.escaped.connect(self.leave_requested)
+        self.reminder_edit.returnPressed.connect(lambda: self.save_field("reminder"))
         self.title_edit.escaped.connect(self.leave_requested)
         self.title_edit.textEdited.connect(lambda _text: self._corrected("title"))
         self.description_edit.textChanged.connect(lambda: self._corrected("description"))
@@ -118,6 +125,7 @@ class DetailsPane(QWidget):
             self._fill(field, task)
             self.set_error(field, "")
         self.set_error("general", "")
+        self.shown.emit(task)
         return True
 
     def refresh(self, task: Task) -> None:
@@ -256,10 +264,14 @@ class DetailsPane(QWidget):
     # Saving ----------------------------------------------------------------------------
 
     def save_field(self, field: str) -> bool:
+        if field == "reminder":
+            self.reminder_commit.emit()
+            return not self.reminder_error.isVisibleTo(self)
         return self._save((field,))
 
     def save_all(self) -> bool:
-        return self._save(FIELDS)
+        saved = self._save(FIELDS)
+        return self.save_field("reminder") and saved
 
     def _save(self, fields: tuple[str, ...]) -> bool:
         if self._task is None:
@@ -331,7 +343,8 @@ class DetailsPane(QWidget):
     def text_fields(self) -> tuple[QWidget, ...]:
         """The fields one types into, for the window's keys that must win over theirs."""
         words = self.words
-        return (self.title_edit, self.description_edit, words.due_words, self.tags_edit, self.repeat_edit)
+        edits = (words.due_words, self.tags_edit, self.repeat_edit, self.reminder_edit)
+        return (self.title_edit, self.description_edit, *edits)
 
     def contains_focus(self) -> bool:
         focus = QApplication.focusWidget()

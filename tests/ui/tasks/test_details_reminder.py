@@ -1,0 +1,197 @@
+"""The details pane's Remind field against the real database: a reminder set, changed and
+cleared by typing is stored where every device reads it, the list's bell follows, and wrong
+words or a refused write leave one sentence and nothing half-stored."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.support.gui_fakes import key, select_rows, settle
+from tests.support.tag_windows import tag_window_maker
+from todo_desktop.core.clock import end_of_day, utc_now
+from todo_desktop.core.quick_entry.reminder_text import NEEDS_DUE_TIME, NOT_A_REMINDER
+from todo_desktop.core.values import ReminderSetting, TaskDraft
+from todo_desktop.db.reminders import ReminderRepository
+from todo_desktop.ui.tasks.details_reminder import DetailsReminder
+
+pytestmark = pytest.mark.gui
+TEN_BEFORE = ReminderSetting(before_due=timedelta(minutes=10))
+
+
+@pytest.fixture(params=["database"])
+def make_window(request, qtbot, tmp_path):
+    with tag_window_maker(request, qtbot, tmp_path) as make:
+        yield make
+
+
+@pytest.fixture
+def reminders(client_db, alice) -> ReminderRepository:
+    return ReminderRepository(client_db, alice.token)
+
+
+def with_field(window):
+    """The window with its Remind field linked (as the window links it, once it does)."""
+    if getattr(window, "details_reminder", None) is None:
+        parts = (window.details, window.workers, window.session, window.navigator, window.tasks.model)
+        window.details_reminder = DetailsReminder.linked(*parts, window.show_message)
+    return window
+
+
+def open_task(qtbot, window, title: str):
+    model = window.tasks.model
+    row = next(r for r in range(model.rowCount()) if model.task_at(r).title == title)
+    select_rows(window, [row])
+    key(qtbot, window.area.table, "Ctrl+Return")
+    pane = window.details
+    assert pane.task_id == model.task_at(row).id
+    return pane, model.task_at(row)
+
+
+def type_reminder(qtbot, pane, text: str) -> None:
+    field = pane.reminder_edit
+    field.setFocus()
+    field.selectAll()
+    key(qtbot, field, "Backspace")
+    if text:
+        qtbot.keyClicks(field, text)
+    key(qtbot, field, "Return")
+
+
+def test_set_change_and_clear_a_reminder(qtbot, make_window, reminders) -> None:
+    window, _service = make_window([TaskDraft("Dentist")], reminders=reminders)
+    with_field(window)
+    pane, task = open_task(qtbot, window, "Dentist")
+    field = pane.reminder_edit
+    assert field.accessibleName() == "Reminder" and field.isEnabled()
+    assert field.text() == ""
+
+    # Stored, the counts are read again: the bells and the reminder desk follow them.
+    with qtbot.waitSignal(window.navigator.counts_requested, timeout=5000):
+        type_reminder(qtbot, pane, "10 min before")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == TEN_BEFORE)
+    assert field.text() == "10 min before due"
+    qtbot.waitUntil(lambda: task.id in window.tasks.model.reminded)
+    row = window.tasks.model.row_of(task.id)
+    described = window.tasks.model.index(row, 1).data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert "Has a reminder" in described
+
+    type_reminder(qtbot, pane, "remind me 1 hour before")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == ReminderSetting(before_due=timedelta(hours=1)))
+
+    type_reminder(qtbot, pane, "tomorrow 9am")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: (reminders.reminder_of(task.id) or TEN_BEFORE).at is not None)
+    at = reminders.reminder_of(task.id).at  # type: ignore[union-attr]
+    local = at.astimezone()
+    assert (local.hour, local.minute) == (9, 0)
+    assert field.text().startswith("tomorrow")
+
+    type_reminder(qtbot, pane, "")  # an empty field is no reminder
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is None)
+    qtbot.waitUntil(lambda: task.id not in window.tasks.model.reminded)
+    assert not pane.reminder_error.isVisibleTo(pane)
+
+
+def test_leaving_the_field_stores_it_too(qtbot, make_window, reminders) -> None:
+    window, _service = make_window([TaskDraft("Dentist")], reminders=reminders)
+    with_field(window)
+    pane, task = open_task(qtbot, window, "Dentist")
+    key(qtbot, pane.title_edit, "Alt+M")  # the label's key reaches the field
+    assert pane.reminder_edit.hasFocus()
+    qtbot.keyClicks(pane.reminder_edit, "when due")
+    key(qtbot, pane.reminder_edit, "Escape")  # back to the list: focus leaves, it saves
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == ReminderSetting(before_due=timedelta(0)))
+    assert pane.reminder_edit.text() == "at due time"
+
+
+def test_wrong_words_keep_the_text_with_one_sentence(qtbot, make_window, reminders) -> None:
+    window, _service = make_window([TaskDraft("Dentist")], reminders=reminders)
+    with_field(window)
+    pane, task = open_task(qtbot, window, "Dentist")
+    type_reminder(qtbot, pane, "sometime soon")
+    settle(qtbot, window)
+    assert pane.reminder_error.isVisibleTo(pane)
+    assert pane.reminder_error.text() == NOT_A_REMINDER
+    assert pane.reminder_edit.text() == "sometime soon"
+    assert reminders.reminder_of(task.id) is None
+    # Corrected, the sentence goes and the reminder is stored.
+    type_reminder(qtbot, pane, "@5pm")
+    settle(qtbot, window)
+    assert not pane.reminder_error.isVisibleTo(pane)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is not None)
+
+
+def test_before_needs_a_due_time(qtbot, make_window, reminders) -> None:
+    """A date alone (kept at 23:59) has no time to ring before; a time of its own still works."""
+    window, _service = make_window([], reminders=reminders)
+    all_day = end_of_day(utc_now(), window.navigator.zone, 3)
+    window.close()
+    window, _service = make_window([TaskDraft("Pay rent", due_date=all_day)], reminders=reminders)
+    with_field(window)
+    pane, task = open_task(qtbot, window, "Pay rent")
+    type_reminder(qtbot, pane, "2 days before")
+    settle(qtbot, window)
+    assert pane.reminder_error.text() == NEEDS_DUE_TIME
+    assert pane.reminder_edit.text() == "2 days before"
+    assert reminders.reminder_of(task.id) is None
+    assert task.id not in window.tasks.model.reminded
+    type_reminder(qtbot, pane, "fri 9am")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is not None)
+
+
+def test_each_task_shows_its_own_reminder(qtbot, make_window, reminders, alice_tasks) -> None:
+    window, _service = make_window([TaskDraft("Plain"), TaskDraft("Flight")], reminders=reminders)
+    flight = next(t for t in window.tasks.model.tasks() if t.title == "Flight")
+    reminders.set_reminder(flight.id, ReminderSetting(before_due=timedelta(hours=3)))
+    with_field(window)
+    pane, _task = open_task(qtbot, window, "Flight")
+    qtbot.waitUntil(lambda: pane.reminder_edit.text() == "3 hours before due")
+    pane, _task = open_task(qtbot, window, "Plain")
+    qtbot.waitUntil(lambda: pane.reminder_edit.text() == "")
+    settle(qtbot, window)
+    assert pane.reminder_edit.text() == ""  # the Flight's answer never lands on Plain
+
+
+def test_a_refused_write_is_said_and_the_field_restored(qtbot, make_window, reminders, alice_tasks) -> None:
+    window, _service = make_window([TaskDraft("Dentist")], reminders=reminders)
+    with_field(window)
+    pane, task = open_task(qtbot, window, "Dentist")
+    alice_tasks.delete([task.id])  # gone on another device, not yet seen here
+    type_reminder(qtbot, pane, "10 min before")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Reminder not changed:"))
+    assert pane.reminder_edit.text() == ""
+    assert task.id not in window.tasks.model.reminded
+
+
+def test_a_read_only_workspace_cannot_edit(qtbot, make_window) -> None:
+    window, _service = make_window([TaskDraft("Dentist")])  # no reminders to give
+    with_field(window)
+    pane, _task = open_task(qtbot, window, "Dentist")
+    assert not pane.reminder_edit.isEnabled()
+    assert pane.reminder_edit.text() == ""
+
+
+def test_ctrl_enter_saves_the_reminder_or_stays_on_wrong_words(qtbot, make_window, reminders) -> None:
+    window, _service = make_window([TaskDraft("Dentist")], reminders=reminders)
+    with_field(window)
+    pane, task = open_task(qtbot, window, "Dentist")
+    pane.reminder_edit.setFocus()
+    qtbot.keyClicks(pane.reminder_edit, "soonish")
+    key(qtbot, pane.reminder_edit, "Ctrl+Return")
+    assert pane.reminder_edit.hasFocus()  # not back to the list: the words must be fixed first
+    assert pane.reminder_error.text() == NOT_A_REMINDER
+    pane.reminder_edit.clear()
+    qtbot.keyClicks(pane.reminder_edit, "1 hour before")
+    key(qtbot, pane.reminder_edit, "Ctrl+Return")
+    assert window.area.table.hasFocus()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == ReminderSetting(before_due=timedelta(hours=1)))
