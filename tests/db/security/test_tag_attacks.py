@@ -246,6 +246,7 @@ def test_every_todo_api_function_follows_the_api_rules(test_db, conn):
         "tasks_page_built",
         "search_terms",
         "search_candidates",
+        "import_rows",
     }
     with test_db.superuser() as su:
         rows = su.execute(
