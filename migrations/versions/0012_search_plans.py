@@ -1,10 +1,10 @@
-"""search plans once: a cached statement per kind of search, and covering pieces of words
+"""search plans once: one cached statement, and covering pieces of words
 
 Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-06
 
-search_candidates keeps one statement per kind of search, each planned once per session, and
+search_candidates keeps one statement, planned once per session whatever kind of search, and
 search_terms asks the index for the pieces that cover each word rather than all of them (see
 sql/0012_search_plans.sql). The downgrade puts back the definitions of revisions 0009 and
 0008.
