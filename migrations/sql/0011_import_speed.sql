@@ -72,13 +72,28 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     me uuid := todo_api.signed_in_user();
     a record;
-    t record;
 BEGIN
     IF json_typeof(p_tasks) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'an import batch is a JSON array of tasks' USING ERRCODE = '22023';
     END IF;
     -- Counted before a value is read: ten million tasks are refused as fast as eleven thousand.
     PERFORM todo_api.check_batch(json_array_length(p_tasks));
+    -- The document read once; then each field's array, and the tags' names and keys one task
+    -- after another (a name without a key, or a key without a name, is a null beside it,
+    -- which check_tags refuses).
+    WITH r AS MATERIALIZED (
+        SELECT * FROM ROWS FROM (json_to_recordset(p_tasks) AS (id uuid, title text, title_key text, notes text,
+                                                                 priority text, due timestamptz, done boolean,
+                                                                 created timestamptz, done_at timestamptz,
+                                                                 tags text[], tag_keys text[], repeat text,
+                                                                 after_done boolean))
+                      WITH ORDINALITY AS r(id, title, title_key, notes, priority, due, done, created, done_at,
+                                           tags, tag_keys, repeat, after_done, n)
+    ), tagged AS (
+        SELECT coalesce(array_agg(x.name ORDER BY r.n, x.i), '{}') AS names,
+               coalesce(array_agg(x.key ORDER BY r.n, x.i), '{}') AS keys
+          FROM r CROSS JOIN LATERAL unnest(r.tags, r.tag_keys) WITH ORDINALITY AS x(name, key, i)
+    )
     SELECT array_agg(r.id ORDER BY r.n) AS ids, array_agg(r.title ORDER BY r.n) AS titles,
            array_agg(r.title_key ORDER BY r.n) AS title_keys, array_agg(r.notes ORDER BY r.n) AS notes,
            array_agg(r.priority ORDER BY r.n) AS priorities, array_agg(r.due ORDER BY r.n) AS dues,
@@ -86,28 +101,15 @@ BEGIN
            array_agg(r.done_at ORDER BY r.n) AS done_at,
            array_agg(greatest(coalesce(cardinality(r.tags), 0), coalesce(cardinality(r.tag_keys), 0))
                      ORDER BY r.n) AS tag_counts,
-           array_agg(r.repeat ORDER BY r.n) AS repeats, array_agg(coalesce(r.after_done, false) ORDER BY r.n) AS after
+           array_agg(r.repeat ORDER BY r.n) AS repeats, array_agg(coalesce(r.after_done, false) ORDER BY r.n) AS after,
+           (SELECT g.names FROM tagged g) AS names, (SELECT g.keys FROM tagged g) AS keys
       INTO a
-      FROM ROWS FROM (json_to_recordset(p_tasks) AS (id uuid, title text, title_key text, notes text,
-                                                      priority text, due timestamptz, done boolean,
-                                                      created timestamptz, done_at timestamptz,
-                                                      tags text[], tag_keys text[], repeat text,
-                                                      after_done boolean))
-           WITH ORDINALITY AS r(id, title, title_key, notes, priority, due, done, created, done_at, tags,
-                                tag_keys, repeat, after_done, n);
-    -- Names and keys one task after another; a name without a key (or a key without a name)
-    -- is a null beside it, which check_tags refuses.
-    SELECT coalesce(array_agg(x.name ORDER BY r.n, x.i), '{}') AS names,
-           coalesce(array_agg(x.key ORDER BY r.n, x.i), '{}') AS keys
-      INTO t
-      FROM ROWS FROM (json_to_recordset(p_tasks) AS (tags text[], tag_keys text[]))
-           WITH ORDINALITY AS r(tags, tag_keys, n)
-     CROSS JOIN LATERAL unnest(r.tags, r.tag_keys) WITH ORDINALITY AS x(name, key, i);
+      FROM r;
     SELECT i.added, i.taken INTO added, taken
       FROM todo_api.import_rows(me, coalesce(a.ids, '{}'), coalesce(a.titles, '{}'), coalesce(a.title_keys, '{}'),
                                 coalesce(a.notes, '{}'), coalesce(a.priorities, '{}'), coalesce(a.dues, '{}'),
                                 coalesce(a.done, '{}'), coalesce(a.created, '{}'), coalesce(a.done_at, '{}'),
-                                coalesce(a.tag_counts, '{}'), t.names, t.keys, coalesce(a.repeats, '{}'),
+                                coalesce(a.tag_counts, '{}'), a.names, a.keys, coalesce(a.repeats, '{}'),
                                 coalesce(a.after, '{}')) AS i;
 END
 $$;
