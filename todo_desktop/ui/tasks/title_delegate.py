@@ -47,8 +47,7 @@ CACHE_LIMIT = 512
 LOOK_LIMIT = 64  # row fonts by key: a handful of looks, at a few sizes
 TEXT_CACHE_LIMIT = 4096  # titles as fitted to their room: a few screens of rows at a few widths
 MARK_ALPHA = 90  # a search's words: the selection colour, faint enough to read through
-# The pixmap cache's keys for the marks (no tag can be called that), in the order they show.
-# A reminder's mark belongs in this row of marks too, once tasks carry reminders.
+# The pixmap cache's keys for the marks (no tag can be called that); _marks_of orders them.
 _REPEAT = "\x00repeat"
 _NOTES = "\x00notes"
 _REMINDER = "\x00reminder"
