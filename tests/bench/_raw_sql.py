@@ -120,11 +120,14 @@ def plain_words(text: str) -> list[str] | None:
 
 
 def ranked_sql() -> str:
-    """A page of a search in order of relevance, as ``todo_api.tasks_page_built`` ranks it."""
-    score = (
-        f"(ts_rank(search_words, {WORDS_QUERY}) + CASE WHEN %(words)s::text[] IS NOT NULL AND "
-        "public.todo_search_like(title, NULL, %(likes)s) THEN 1 ELSE 0 END)::real"
+    """A page of a search in order of relevance (the tier, then the newest), every match scored."""
+    plain = "%(words)s::text[] IS NOT NULL"
+    starts = "public.todo_search_query(%(uid)s, public.todo_search_starts(%(words)s, {}))"
+    in_title = (
+        f"CASE WHEN {plain} THEN {starts.format('true')} ELSE public.todo_search_in_title({WORDS_QUERY}) END"
     )
+    anywhere = f"CASE WHEN {plain} THEN {starts.format('false')} ELSE {WORDS_QUERY} END"
+    score = f"public.todo_search_tier(search_words, {in_title}, {anywhere})"
     match = (
         "CASE WHEN %(words)s::text[] IS NOT NULL "
         "THEN public.todo_search_like(title, description, %(likes)s) "

@@ -246,8 +246,9 @@ class TaskQuery:
     sort: SortKey = SortKey.DUE
     limit: int = 100
     after: Cursor | None = None
-    # Best match first, by the words' weights (title over notes); only with text. Pages are
-    # then counted by position: Cursor.values is (rows already read,).
+    # Best match first; only with text. Every word starting a word of the title, then a word
+    # of the title or the notes, then found inside words; the newest first within each. Pages
+    # are then counted by position: Cursor.values is (rows already read,).
     ranked: bool = False
 
 

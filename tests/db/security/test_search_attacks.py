@@ -41,6 +41,10 @@ def test_clients_cannot_call_the_candidate_function_or_its_helpers(conn, alice):
         "SELECT todo_api.search_candidates(to_tsquery('simple', 'lawyer'), NULL, 10)",
         "SELECT todo_api.search_candidates(NULL, ARRAY['law'], 10)",
         "SELECT * FROM todo_api.search_terms('lawyer')",
+        "SELECT todo_api.search_candidates(NULL, ARRAY['law'], 10, 'lawyer:*A', 'lawyer:*')",
+        "SELECT public.todo_search_tier(''::tsvector, 'a'::tsquery, 'a'::tsquery)",
+        "SELECT public.todo_search_starts(ARRAY['law'], true)",
+        "SELECT public.todo_search_in_title('law'::tsquery)",
         "SELECT public.todo_search_grams(gen_random_uuid(), 'a', 'b')",
         "SELECT * FROM todo_api.tasks_page_built('created', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
         "NULL, NULL, NULL, 10, NULL, NULL, ARRAY['law'], NULL, NULL)",
@@ -161,7 +165,9 @@ def test_a_search_is_no_oracle_for_whether_someone_else_has_a_word(conn, secrets
         assert _found(conn, text, "relevance") == set()
 
 
-def test_the_candidate_function_itself_returns_only_the_callers_ids(test_db, alice, alice_tasks, secrets):
+def test_the_candidate_function_itself_returns_only_the_callers_ids(
+    test_db, alice, bob, alice_tasks, secrets
+):
     """Defence in depth: the page functions filter by owner again, but the candidates alone
     must already be the caller's, whatever keys the index holds."""
     mine = alice_tasks.create(TaskDraft(title="lawyer secret"))
@@ -177,3 +183,6 @@ def test_the_candidate_function_itself_returns_only_the_callers_ids(test_db, ali
             call = f"SELECT (todo_api.search_candidates({words}, {grams}, 100)).ids"
             found = su.execute(call).fetchone()[0]
             assert found == [mine.id]
+        # The ranking's queries reach the caller's words: the function tags them itself.
+        ranked = "SELECT c.ids, c.tiers FROM todo_api.search_candidates(NULL, ARRAY['law'], 100, %s, %s) c"
+        assert su.execute(ranked, ("lawyer:*A", "lawyer:*")).fetchone() == ([mine.id], [2])

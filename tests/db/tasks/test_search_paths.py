@@ -5,12 +5,12 @@ which way it goes depends on the caller's own tasks only."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.support.attack_helpers import as_session, attacker
 from todo_desktop.core.values import Priority, SortKey, Status, Task, TaskQuery
 from todo_desktop.sync.transfer import prepare_search
 
@@ -31,7 +31,7 @@ def _task(i: int, owner_word: str = "") -> Task:
     return Task(
         id=uuid.uuid4(),
         title=f"Task {i:04} {'' if in_notes else text} {owner_word}".strip(),
-        description=f"notes {text}" if in_notes else None,
+        description=f"notes {text}" if in_notes else ("a keynote" if i % 7 == 0 else None),
         completed=i % 4 == 1,
         priority=list(Priority)[i % 4],
         due_date=None if i % 5 == 0 else START + timedelta(days=i % 40),
@@ -97,26 +97,60 @@ def test_one_long_page_holds_the_dated_run_then_the_undated(long_list, word):
     _same_as_the_list(long_list, word, page=1000, status=Status.ALL)
 
 
-def _index_scans(test_db, token: str, word: str) -> int:
-    """Scans of the search index one first page of the open list makes."""
-    with attacker(test_db.client_url) as c:
-        as_session(c, token)
-        c.execute(
-            "SELECT count(*) FROM todo_api.tasks_page('due', false, NULL, NULL, NULL, NULL, NULL, 'both',"
-            " NULL, NULL, NULL, NULL, 101, NULL, %s)",
-            (word,),
+def _candidate_calls(test_db, token: str, word: str, sort: str = "due", rows: int = 101) -> int:
+    """How often one first page of the open list asks for the search's candidates."""
+    with test_db.superuser() as su:
+        su.execute("SET track_functions = 'all'")
+        su.execute("SELECT set_config('todo.session_token', %s, false)", (token,))
+        su.execute(
+            "SELECT count(*) FROM todo_api.tasks_page(%s, false, NULL, NULL, NULL, NULL, NULL,"
+            " CASE WHEN %s = 'due' THEN 'both' END, NULL, NULL, NULL, NULL, %s, NULL, %s)",
+            (sort, sort, rows, word),
         )
-        scans = c.execute(
-            "SELECT pg_stat_get_xact_numscans('public.tasks_search_grams'::regclass)"
+        calls = su.execute(
+            "SELECT coalesce(sum(pg_stat_get_xact_function_calls(p.oid)), 0) FROM pg_proc p"
+            " WHERE p.oid = 'todo_api.search_candidates'::regproc"
         ).fetchone()[0]
-        c.rollback()
-        return int(scans)
+        su.rollback()
+        return int(calls)
 
 
-def test_a_common_word_walks_and_a_rare_one_asks_the_index(test_db, alice, long_list, bob_tasks):
+def test_a_common_word_walks_and_a_rare_one_asks_for_candidates(test_db, alice, long_list, bob_tasks):
     # Bob's tasks all hold the rare word: how Alice's search goes must not change.
     bob_tasks.import_many([_task(i, RARE) for i in range(COUNT)])
     prepare_search(bob_tasks)
-    assert _index_scans(test_db, alice.token, COMMON) == 0
-    assert _index_scans(test_db, alice.token, RARE) > 0
-    assert _index_scans(test_db, alice.token, "pl") == 0  # too short for the index
+    assert _candidate_calls(test_db, alice.token, COMMON) == 0
+    assert _candidate_calls(test_db, alice.token, RARE) == 1
+    assert _candidate_calls(test_db, alice.token, "pl") == 0  # too short for the index
+    # A short ranked page is filled by the top tier's walk; a long one costs less from candidates.
+    assert _candidate_calls(test_db, alice.token, COMMON, "relevance", rows=21) == 0
+    assert _candidate_calls(test_db, alice.token, COMMON, "relevance", rows=1001) == 1
+    assert _candidate_calls(test_db, alice.token, RARE, "relevance") == 1
+
+
+def _tier(task: Task, words: list[str]) -> int:
+    """The relevance tier as people read it: every word starts a word of the title (2), of
+    the title or the notes (1), or is only inside words (0)."""
+    title = re.findall(r"\w+", task.title.lower())
+    notes = re.findall(r"\w+", (task.description or "").lower())
+    starts = [any(t.startswith(w) for t in title) for w in words]
+    anywhere = [s or any(n.startswith(w) for n in notes) for s, w in zip(starts, words, strict=True)]
+    return int(all(starts)) + int(all(anywhere))
+
+
+@pytest.mark.parametrize("text", [COMMON, RARE, "lumb", "anz", "note", "pl", f"task {COMMON}", "task 000"])
+def test_the_relevance_order_is_tier_then_newest_on_every_page(long_list, text):
+    words = sorted(set(text.split()))
+    everything = _walk(long_list, TaskQuery(status=Status.ALL, limit=1000))
+    matches = [t for t in everything if all(_matches(t, w) for w in words)]
+    expected = sorted(matches, key=lambda t: (-_tier(t, words), -t.created_at.timestamp(), -t.id.int))
+    ranked = _walk(long_list, TaskQuery(status=Status.ALL, text=text, ranked=True, limit=7))
+    assert matches
+    assert [t.id for t in ranked] == [t.id for t in expected]
+
+
+def test_the_word_syntax_ranks_title_matches_first(long_list):
+    ranked = _walk(long_list, TaskQuery(status=Status.ALL, text=f'"{COMMON}" -zanzi', ranked=True, limit=50))
+    in_title = [COMMON in t.title for t in ranked]
+    assert in_title == sorted(in_title, reverse=True) and any(in_title) and not all(in_title)
+    assert not any(RARE in f"{t.title} {t.description}" for t in ranked)
