@@ -4,6 +4,7 @@ words or a refused write leave one sentence and nothing half-stored."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,10 @@ from PySide6.QtCore import Qt
 from tests.support.gui_fakes import key, select_rows, settle
 from tests.support.tag_windows import tag_window_maker
 from todo_desktop.core.clock import end_of_day, utc_now
+from todo_desktop.core.errors import NotSignedInError
 from todo_desktop.core.quick_entry.reminder_text import NEEDS_DUE_TIME, NOT_A_REMINDER
 from todo_desktop.core.values import ReminderSetting, TaskDraft
+from todo_desktop.db.connect.error_mapping import SESSION_ENDED
 from todo_desktop.db.reminders import ReminderRepository
 from todo_desktop.ui.tasks.details_reminder import DetailsReminder
 
@@ -195,3 +198,34 @@ def test_ctrl_enter_saves_the_reminder_or_stays_on_wrong_words(qtbot, make_windo
     assert window.area.table.hasFocus()
     settle(qtbot, window)
     qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == ReminderSetting(before_due=timedelta(hours=1)))
+
+
+class _SessionEnding:
+    """The reminders of a session that ends while a read is on its way: the read waits until
+    ``release`` and then finds the session gone."""
+
+    def __init__(self, inner: ReminderRepository) -> None:
+        self._inner = inner
+        self.release = threading.Event()
+
+    def reminder_of(self, task_id):
+        self.release.wait(10)
+        raise NotSignedInError(SESSION_ENDED)
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+
+@pytest.mark.parametrize("left", [True, False], ids=["workspace-left", "workspace-kept"])
+def test_a_read_failing_after_the_workspace_is_left_says_nothing(qtbot, make_window, reminders, left) -> None:
+    ending = _SessionEnding(reminders)
+    window, _service = make_window([TaskDraft("Dentist")], reminders=ending)
+    with_field(window)
+    open_task(qtbot, window, "Dentist")
+    if left:
+        window.session.close()  # as signing out everywhere does, before the read answers
+    ending.release.set()
+    settle(qtbot, window)
+    qtbot.wait(200)
+    said = window.statusBar().currentMessage().startswith("The reminder could not be read")
+    assert said is not left

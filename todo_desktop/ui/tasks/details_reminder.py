@@ -117,7 +117,7 @@ class DetailsReminder(QObject):
             self._view,
             partial(gateway.reminder_of, task.id),
             partial(self._read_done, task.id, self._written),
-            self._read_failed,
+            partial(self._read_failed, gateway),
             label="reminder",
         )
 
@@ -129,7 +129,9 @@ class DetailsReminder(QObject):
         if not typing:  # what the person began to type meanwhile stays
             self._show_words(self._words)
 
-    def _read_failed(self, failure: Failure) -> None:
+    def _read_failed(self, gateway: ReminderGateway, failure: Failure) -> None:
+        if self._gateway() is not gateway:
+            return  # about a workspace left since (a session ended is the window's to say)
         if not failure.unavailable:  # a database away is said by the window already
             self._say(NOT_READ.format(failure=failure))
 
