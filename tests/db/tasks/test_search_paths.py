@@ -65,36 +65,33 @@ def _matches(task: Task, word: str) -> bool:
 def _same_as_the_list(tasks, word: str, page: int = 7, **shape) -> None:
     listed = [t.id for t in _walk(tasks, TaskQuery(limit=1000, **shape)) if _matches(t, word)]
     searched = [t.id for t in _walk(tasks, TaskQuery(text=word, limit=page, **shape))]
-    assert listed, "the list has matches to compare"
-    assert searched == listed
+    assert listed, f"the list has matches to compare: {word} {shape}"
+    assert searched == listed, f"{word} {shape}"
 
 
-@pytest.mark.parametrize("word", [COMMON, RARE])
-@pytest.mark.parametrize("status", [Status.OPEN, Status.COMPLETED, Status.ALL])
+# One list of tasks per test (made by import), so each test walks many shapes of search.
 @pytest.mark.parametrize("sort", list(SortKey))
-def test_a_search_is_its_list_filtered_in_the_same_order(long_list, word, status, sort):
-    _same_as_the_list(long_list, word, status=status, sort=sort)
+def test_a_search_is_its_list_filtered_in_the_same_order(long_list, sort):
+    for word in (COMMON, RARE):
+        for status in (Status.OPEN, Status.COMPLETED, Status.ALL):
+            _same_as_the_list(long_list, word, status=status, sort=sort)
 
 
-@pytest.mark.parametrize("word", [COMMON, RARE])
-@pytest.mark.parametrize(
-    "shape",
-    [
-        {"due_after": START + timedelta(days=3), "due_before": START + timedelta(days=20)},
-        {"overdue_at": START + timedelta(days=10)},
-        {"priorities": frozenset({Priority.HIGH, Priority.URGENT}), "sort": SortKey.PRIORITY},
-        {"tag": "home", "status": Status.ALL},
-        {"tag": "home", "sort": SortKey.TITLE},
-    ],
-    ids=["window", "overdue", "priorities", "tag", "tag-by-title"],
+FILTERED = (
+    {"due_after": START + timedelta(days=3), "due_before": START + timedelta(days=20)},
+    {"overdue_at": START + timedelta(days=10)},
+    {"priorities": frozenset({Priority.HIGH, Priority.URGENT}), "sort": SortKey.PRIORITY},
+    {"tag": "home", "status": Status.ALL},
+    {"tag": "home", "sort": SortKey.TITLE},
 )
-def test_filtered_lists_search_the_same_way(long_list, word, shape):
-    _same_as_the_list(long_list, word, **shape)
 
 
-@pytest.mark.parametrize("word", [COMMON, RARE])
-def test_one_long_page_holds_the_dated_run_then_the_undated(long_list, word):
-    _same_as_the_list(long_list, word, page=1000, status=Status.ALL)
+def test_filtered_lists_and_long_pages_search_the_same_way(long_list):
+    for word in (COMMON, RARE):
+        for shape in FILTERED:
+            _same_as_the_list(long_list, word, **shape)
+        # One long page: the dated run, then the undated one.
+        _same_as_the_list(long_list, word, page=1000, status=Status.ALL)
 
 
 def _candidate_calls(test_db, token: str, word: str, sort: str = "due", rows: int = 101) -> int:
@@ -138,15 +135,15 @@ def _tier(task: Task, words: list[str]) -> int:
     return int(all(starts)) + int(all(anywhere))
 
 
-@pytest.mark.parametrize("text", [COMMON, RARE, "lumb", "anz", "note", "pl", f"task {COMMON}", "task 000"])
-def test_the_relevance_order_is_tier_then_newest_on_every_page(long_list, text):
-    words = sorted(set(text.split()))
+def test_the_relevance_order_is_tier_then_newest_on_every_page(long_list):
     everything = _walk(long_list, TaskQuery(status=Status.ALL, limit=1000))
-    matches = [t for t in everything if all(_matches(t, w) for w in words)]
-    expected = sorted(matches, key=lambda t: (-_tier(t, words), -t.created_at.timestamp(), -t.id.int))
-    ranked = _walk(long_list, TaskQuery(status=Status.ALL, text=text, ranked=True, limit=7))
-    assert matches
-    assert [t.id for t in ranked] == [t.id for t in expected]
+    for text in (COMMON, RARE, "lumb", "anz", "note", "pl", f"task {COMMON}", "task 000"):
+        words = sorted(set(text.split()))
+        matches = [t for t in everything if all(_matches(t, w) for w in words)]
+        expected = sorted(matches, key=lambda t: (-_tier(t, words), -t.created_at.timestamp(), -t.id.int))
+        ranked = _walk(long_list, TaskQuery(status=Status.ALL, text=text, ranked=True, limit=7))
+        assert matches, text
+        assert [t.id for t in ranked] == [t.id for t in expected], text
 
 
 def test_the_word_syntax_ranks_title_matches_first(long_list):
