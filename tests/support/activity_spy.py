@@ -4,7 +4,9 @@
 every query text it sees from one role. Polling alone can miss a statement that runs in a
 millisecond, so ``gated`` also holds a lock that every statement resolving a session must
 wait for, and lets the app's statements through one at a time, each only once the spy has
-read it while it waited: a statement that carries a session token is never missed.
+read it while it waited: a statement that carries a session token is never missed. Two gate
+connections take turns, the next one queued before the current one opens, so no statement
+slips through between them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import psycopg
 T = TypeVar("T")
 # Every statement that sets a session token also looks that session up.
 GATE = "todo_auth.sessions"
+_WAITING = "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)"
 _POLL = (
     "SELECT pid, query_start, wait_event_type = 'Lock', query FROM pg_stat_activity "
     "WHERE datname = current_database() AND usename = %s AND pid <> pg_backend_pid()"
@@ -89,25 +92,43 @@ class ActivitySpy:
             except BaseException as exc:
                 outcome["error"] = exc
 
-        def shut() -> None:
-            # Queued behind the statement just let through, so nothing of the app's can
-            # pass while this waits; the app's own later locks on the table go ahead of it.
-            gate.execute("BEGIN")
-            gate.execute(f"LOCK TABLE {GATE} IN ACCESS EXCLUSIVE MODE")
+        def shut(conn: psycopg.Connection) -> None:
+            conn.execute("BEGIN")
+            conn.execute(f"LOCK TABLE {GATE} IN ACCESS EXCLUSIVE MODE")
+
+        def queued(conn: psycopg.Connection, holder: psycopg.Connection) -> bool:
+            pid = conn.info.backend_pid
+            return bool(holder.execute(_WAITING, (pid,)).fetchone()[0])
 
         worker = threading.Thread(target=run, name="gated-work", daemon=True)
-        shut()
-        worker.start()
         deadline = time.monotonic() + limit
-        try:
-            while worker.is_alive():
-                assert time.monotonic() < deadline, "the app's work did not finish"
-                if self._next_waiter(0.05):
-                    gate.execute("COMMIT")
-                    shut()
-        finally:
-            gate.execute("COMMIT")
-            worker.join(limit)
+        with self._connect() as other:
+            gates, holding = [gate, other], 0
+            shut(gates[holding])
+            worker.start()
+            try:
+                while worker.is_alive():
+                    assert time.monotonic() < deadline, "the app's work did not finish"
+                    if not self._next_waiter(0.05):
+                        continue
+                    # The other gate asks for the lock before this one lets the statement
+                    # through, so it queues behind that statement and ahead of the app's next:
+                    # there is no moment when the gate is open to a statement not yet seen.
+                    following = gates[1 - holding]
+                    locker = threading.Thread(target=shut, args=(following,), daemon=True)
+                    locker.start()
+                    while not queued(following, gates[holding]):
+                        assert time.monotonic() < deadline, "the gate did not queue"
+                        time.sleep(0.001)
+                    gates[holding].execute("COMMIT")
+                    holding = 1 - holding
+                    while locker.is_alive():  # granted once the let-through transaction ends
+                        assert time.monotonic() < deadline, "the app's transaction did not end"
+                        locker.join(0.05)
+            finally:
+                for conn in gates:
+                    conn.execute("COMMIT")
+                worker.join(limit)
         if "error" in outcome:
             raise outcome["error"]
         return outcome["value"]  # type: ignore[no-any-return]
