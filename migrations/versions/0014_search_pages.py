@@ -53,8 +53,7 @@ _COLUMNS = (
 # The walks' own check of the search, as revision 0009 wrote it into each of them.
 _SEARCH_CHECK = (
     "(p_search IS NULL OR (words IS NOT NULL AND public.todo_search_like(t.title, t.description, likes))"
-    " OR (words IS NULL AND query IS NOT NULL AND public.todo_search_words_now(t.user_id, t.search_pending,"
-    " t.search_words, t.title, t.description) @@ query))"
+    f" OR (words IS NULL AND query IS NOT NULL AND {_0009._WORDS_NOW} @@ query))"
 )
 # Every condition of the list, checked on the row itself before it is shown.
 _ROW_CHECKS = (
@@ -222,12 +221,11 @@ def _new_branch() -> str:
                   INTO sampled, hits, hits_title
                   FROM (SELECT t.user_id, t.search_pending, t.search_words, t.title, t.description
                           FROM public.tasks t WHERE t.user_id = me LIMIT {_SAMPLE}) AS p;
-                walk := p_sort IS DISTINCT FROM 'relevance'
-                        AND p_limit::bigint * sampled * sampled < hits * hits * owned;
+                common := p_limit::bigint * sampled * sampled < hits * hits * owned;
+                walk := common AND p_sort IS DISTINCT FROM 'relevance';
                 walk_title := p_sort = 'relevance'
                         AND (coalesce(p_offset, 0) + p_limit)::bigint * sampled * sampled < hits_title * hits * owned;
-                IF p_sort = 'relevance' AND words IS NOT NULL AND hits_title = 0
-                   AND p_limit::bigint * sampled * sampled < hits * hits * owned THEN
+                IF common AND p_sort = 'relevance' AND words IS NOT NULL AND hits_title = 0 THEN
                     -- Common, but maybe never the start of a word: then every match is in
                     -- the last tier, and the walk by date is the answer.
                     SELECT cardinality(c.ids) = 0 INTO flat FROM todo_api.search_candidates(rank_any, NULL, 1) AS c;
@@ -274,7 +272,7 @@ def tasks_page() -> str:
         declared,
         declared
         + "    owned bigint;\n    sampled bigint;\n    hits bigint;\n    hits_title bigint;\n"
-        + "    walk boolean := false;\n    walk_title boolean := false;\n    shown todo_api.task[];\n"
+        + "    common boolean;\n    walk boolean := false;\n    walk_title boolean := false;\n    shown todo_api.task[];\n"
         + "    rank_title tsquery;\n    rank_any tsquery;\n    title_query tsquery;\n    flat boolean := false;\n",
     )
     return text.replace(_OLD_BRANCH, _new_branch())
@@ -288,10 +286,18 @@ _SCORE_0009 = (
 )
 _SCORE = """\
     score text := 'public.todo_search_tier(search_words, $25, $26)';
-    rank_title tsquery := CASE WHEN p_words IS NOT NULL
+    rank_title tsquery;
+    rank_any tsquery;
+"""
+_RELEVANCE_KEYS = (
+    "            keys := ARRAY[score, 'created_at']; cursor_values := ARRAY[]::text[]; descending := true;\n"
+)
+# Made only for the relevance order: other orders, and every list's walk, do not rank.
+_RANK_QUERIES = """\
+            rank_title := CASE WHEN p_words IS NOT NULL
                                THEN public.todo_search_query(me, public.todo_search_starts(p_words, true))
                                ELSE public.todo_search_in_title(p_query) END;
-    rank_any tsquery := CASE WHEN p_words IS NOT NULL
+            rank_any := CASE WHEN p_words IS NOT NULL
                              THEN public.todo_search_query(me, public.todo_search_starts(p_words, false))
                              ELSE p_query END;
 """
@@ -301,8 +307,9 @@ def tasks_page_built() -> str:
     """Revision 0009's built page, ranking by tier (its queries tagged as the words are)."""
     text = _0006._defined_in("0009_search_page.sql", "todo_api.tasks_page_built")
     using = "          p_title_keys;\n"
-    assert text.count(_SCORE_0009) == 1 and text.count(using) == 1
-    return text.replace(_SCORE_0009, _SCORE).replace(using, "          p_title_keys, rank_title, rank_any;\n")
+    assert text.count(_SCORE_0009) == 1 and text.count(using) == 1 and text.count(_RELEVANCE_KEYS) == 1
+    text = text.replace(_SCORE_0009, _SCORE).replace(_RELEVANCE_KEYS, _RANK_QUERIES + _RELEVANCE_KEYS)
+    return text.replace(using, "          p_title_keys, rank_title, rank_any;\n")
 
 
 def upgrade() -> None:
