@@ -105,8 +105,7 @@ def _candidate_calls(test_db, token: str, word: str, sort: str = "due", rows: in
             (sort, sort, rows, word),
         )
         calls = su.execute(
-            "SELECT coalesce(sum(pg_stat_get_xact_function_calls(p.oid)), 0) FROM pg_proc p"
-            " WHERE p.oid = 'todo_api.search_candidates'::regproc"
+            "SELECT coalesce(pg_stat_get_xact_function_calls('todo_api.search_candidates'::regproc), 0)"
         ).fetchone()[0]
         su.rollback()
         return int(calls)
