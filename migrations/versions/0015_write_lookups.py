@@ -18,20 +18,23 @@ search names ``t.user_id = me`` itself where it walks the owner's index; clients
 privilege on the table, so the policy guards the functions' own statements alone.
 """
 
+import importlib.util
 from collections.abc import Sequence
+from pathlib import Path
 
 from alembic import op
-from sqlalchemy import text
 
 revision: str = "0015"
 down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_UPDATE_TASKS = (
-    "todo_api.update_tasks(uuid[], timestamptz[], integer[], text[], text[], text[], text[], timestamptz[], "
-    "boolean[], integer[], text[], text[], text[], boolean[], uuid[], timestamptz[])"
-)
+_spec = importlib.util.spec_from_file_location("_todo_0010", Path(__file__).with_name("0010_reminders.py"))
+assert _spec is not None and _spec.loader is not None
+_0010 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_0010)
+
+_UPDATE_TASKS = _0010._UPDATE_TASKS
 _DELETE_TASKS = "todo_api.delete_tasks(uuid[], timestamptz[])"
 # (function, alias) -> how many statements of it name the owner that way
 _CHECKS = {(_UPDATE_TASKS, "t"): 4, (_UPDATE_TASKS, "n"): 1, (_DELETE_TASKS, "t"): 2}
@@ -39,25 +42,13 @@ _SESSION_USER = "(SELECT todo_auth.current_user_id())"
 _POLICY = "ALTER POLICY tasks_own_rows ON public.tasks USING ({rule}) WITH CHECK ({rule})"
 
 
-def _rewritten(signature: str, old: str, new: str, times: int) -> None:
-    """The function as it stands, with ``old`` made ``new`` (pg_get_functiondef carries its
-    settings, and CREATE OR REPLACE keeps its owner and grants)."""
-    definition = (
-        op.get_bind()
-        .execute(text("SELECT pg_get_functiondef(CAST(:sig AS regprocedure))"), {"sig": signature})
-        .scalar_one()
-    )
-    assert definition.count(old) == times, f"{signature} is not as this revision expects"
-    op.execute(text(definition.replace(old, new)).execution_options(no_parameters=True))
-
-
 def upgrade() -> None:
     op.execute(_POLICY.format(rule=f"(user_id = {_SESSION_USER}) IS TRUE"))
     for (signature, alias), times in _CHECKS.items():
-        _rewritten(signature, f"{alias}.user_id = me", f"({alias}.user_id = me) IS TRUE", times)
+        _0010._replaced(signature, f"{alias}.user_id = me", f"({alias}.user_id = me) IS TRUE", times)
 
 
 def downgrade() -> None:
     op.execute(_POLICY.format(rule=f"user_id = {_SESSION_USER}"))
     for (signature, alias), times in _CHECKS.items():
-        _rewritten(signature, f"({alias}.user_id = me) IS TRUE", f"{alias}.user_id = me", times)
+        _0010._replaced(signature, f"({alias}.user_id = me) IS TRUE", f"{alias}.user_id = me", times)
