@@ -126,7 +126,9 @@ class ActivitySpy:
                         assert time.monotonic() < deadline, "the app's transaction did not end"
                         locker.join(0.05)
             finally:
-                for conn in gates:
+                # The holder first: a gate still asking for the lock waits for it, and would
+                # keep its own connection busy (a COMMIT sent there first would never return).
+                for conn in (gates[holding], gates[1 - holding]):
                     conn.execute("COMMIT")
                 worker.join(limit)
         if "error" in outcome:
