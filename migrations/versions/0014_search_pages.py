@@ -110,38 +110,32 @@ def _page(keys: Sequence[str], descending: bool, cursor: str, paged: str = "LIMI
     )
 
 
-_PAGES = (
+# Each static order: when it applies, its sort keys, whether they descend, its cursor.
+_ORDERS = (
     (
         "p_sort = 'due' AND p_due_part = 'both'",
-        _page(
-            ("k.due_date IS NULL", "k.due_date", "CASE WHEN k.due_date IS NULL THEN k.created_at END"),
-            False,
-            _NO_CURSOR,
-        ),
+        ("k.due_date IS NULL", "k.due_date", "CASE WHEN k.due_date IS NULL THEN k.created_at END"),
+        False,
+        _NO_CURSOR,
     ),
     (
         "p_sort = 'due' AND p_due_part = 'undated'",
-        _page(("k.created_at",), False, "(k.created_at, k.id) > (p_after_time, p_after_id)"),
+        ("k.created_at",),
+        False,
+        "(k.created_at, k.id) > (p_after_time, p_after_id)",
     ),
-    ("p_sort = 'due'", _page(("k.due_date",), False, "(k.due_date, k.id) > (p_after_time, p_after_id)")),
+    ("p_sort = 'due'", ("k.due_date",), False, "(k.due_date, k.id) > (p_after_time, p_after_id)"),
     (
         "p_sort = 'priority'",
-        _page(
-            ("k.priority_rank", "k.created_at"),
-            True,
-            "(k.priority_rank, k.created_at, k.id) < (p_after_rank, p_after_time, p_after_id)",
-        ),
+        ("k.priority_rank", "k.created_at"),
+        True,
+        "(k.priority_rank, k.created_at, k.id) < (p_after_rank, p_after_time, p_after_id)",
     ),
-    (
-        "p_sort = 'created'",
-        _page(("k.created_at",), True, "(k.created_at, k.id) < (p_after_time, p_after_id)"),
-    ),
-    (
-        "p_sort = 'updated'",
-        _page(("k.updated_at",), True, "(k.updated_at, k.id) < (p_after_time, p_after_id)"),
-    ),
-    ("p_sort = 'title'", _page(("k.title_key",), False, "(k.title_key, k.id) > (p_after_text, p_after_id)")),
+    ("p_sort = 'created'", ("k.created_at",), True, "(k.created_at, k.id) < (p_after_time, p_after_id)"),
+    ("p_sort = 'updated'", ("k.updated_at",), True, "(k.updated_at, k.id) < (p_after_time, p_after_id)"),
+    ("p_sort = 'title'", ("k.title_key",), False, "(k.title_key, k.id) > (p_after_text, p_after_id)"),
 )
+_PAGES = tuple((test, _page(keys, descending, cursor)) for test, keys, descending, cursor in _ORDERS)
 # The relevance order: the tier, then the newest; paged by position, as before.
 _RANKED_PAGE = _page(("k.tier", "k.created_at"), True, "", "LIMIT p_limit OFFSET coalesce(p_offset, 0)")
 # The shapes the static pages answer; any other goes to the built page, as before.

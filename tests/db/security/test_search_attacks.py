@@ -42,6 +42,8 @@ def test_clients_cannot_call_the_candidate_function_or_its_helpers(conn, alice):
         "SELECT todo_api.search_candidates(NULL, ARRAY['law'], 10)",
         "SELECT * FROM todo_api.search_terms('lawyer')",
         "SELECT todo_api.search_candidates(NULL, ARRAY['law'], 10, 'lawyer:*A', 'lawyer:*')",
+        "SELECT todo_api.search_top(NULL, ARRAY['law'], 'created', 10, 100, NULL, NULL, NULL, NULL, NULL, "
+        "NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
         "SELECT public.todo_search_tier(''::tsvector, 'a'::tsquery, 'a'::tsquery)",
         "SELECT public.todo_search_starts(ARRAY['law'], true)",
         "SELECT public.todo_search_in_title('law'::tsquery)",
@@ -186,3 +188,10 @@ def test_the_candidate_function_itself_returns_only_the_callers_ids(
         # The ranking's queries reach the caller's words: the function tags them itself.
         ranked = "SELECT c.ids, c.tiers FROM todo_api.search_candidates(NULL, ARRAY['law'], 100, %s, %s) c"
         assert su.execute(ranked, ("lawyer:*A", "lawyer:*")).fetchone() == ([mine.id], [2])
+        # The top of the candidates, in every order, is the caller's alone too.
+        for sort in ("created", "due", "title", "relevance"):
+            top = (
+                "SELECT ids, total FROM todo_api.search_top(NULL, ARRAY['law', 'sec'], %s, 10, 100, NULL,"
+                " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'lawyer:*A', 'lawyer:*')"
+            )
+            assert su.execute(top, (sort,)).fetchone() == ([mine.id], 1), sort

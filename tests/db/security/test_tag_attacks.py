@@ -246,6 +246,7 @@ def test_every_todo_api_function_follows_the_api_rules(test_db, conn):
         "tasks_page_built",
         "search_terms",
         "search_candidates",
+        "search_top",
         "import_rows",
     }
     with test_db.superuser() as su:
@@ -261,8 +262,8 @@ def test_every_todo_api_function_follows_the_api_rules(test_db, conn):
     # Revision 0004 let clients call these two: they tell a caller only about itself.
     harmless = {"signed_in_user", "check_batch"}
     for name, signature, owner, definer, settings, clients, public in rows:
-        # The one exception: the search candidates' role reads the search indexes, nothing else.
-        expected = "todo_search_owner" if name == "search_candidates" else "todo_api_owner"
+        # The exceptions: the search candidates' role reads the search indexes, nothing else.
+        expected = "todo_search_owner" if name in {"search_candidates", "search_top"} else "todo_api_owner"
         assert owner == expected and not public, signature
         assert any(re.match(r"search_path=pg_catalog, ?pg_temp", s) for s in settings or ()), signature
         if name not in harmless:

@@ -94,8 +94,9 @@ def test_filtered_lists_and_long_pages_search_the_same_way(long_list):
         _same_as_the_list(long_list, word, page=1000, status=Status.ALL)
 
 
-def _candidate_calls(test_db, token: str, word: str, sort: str = "due", rows: int = 101) -> int:
-    """How often one first page of the open list asks for the search's candidates."""
+def _calls(test_db, token: str, word: str, sort: str = "due", rows: int = 101) -> tuple[int, int]:
+    """How often one first page of the open list asks for the top of the search's candidates,
+    and for every candidate."""
     with test_db.superuser() as su:
         su.execute("SET track_functions = 'all'")
         su.execute("SELECT set_config('todo.session_token', %s, false)", (token,))
@@ -105,10 +106,16 @@ def _candidate_calls(test_db, token: str, word: str, sort: str = "due", rows: in
             (sort, sort, rows, word),
         )
         calls = su.execute(
-            "SELECT coalesce(pg_stat_get_xact_function_calls('todo_api.search_candidates'::regproc), 0)"
-        ).fetchone()[0]
+            "SELECT coalesce(pg_stat_get_xact_function_calls('todo_api.search_top'::regproc), 0),"
+            " coalesce(pg_stat_get_xact_function_calls('todo_api.search_candidates'::regproc), 0)"
+        ).fetchone()
         su.rollback()
-        return int(calls)
+        return int(calls[0]), int(calls[1])
+
+
+def _candidate_calls(test_db, token: str, word: str, sort: str = "due", rows: int = 101) -> int:
+    """How often one first page of the open list asks the search index at all."""
+    return sum(_calls(test_db, token, word, sort, rows))
 
 
 def test_a_common_word_walks_and_a_rare_one_asks_for_candidates(test_db, alice, long_list, bob_tasks):
@@ -122,6 +129,37 @@ def test_a_common_word_walks_and_a_rare_one_asks_for_candidates(test_db, alice, 
     assert _candidate_calls(test_db, alice.token, COMMON, "relevance", rows=21) == 0
     assert _candidate_calls(test_db, alice.token, COMMON, "relevance", rows=1001) == 1
     assert _candidate_calls(test_db, alice.token, RARE, "relevance") == 1
+    # The top of the candidates answers a rare word alone: every candidate is never asked for.
+    assert _calls(test_db, alice.token, RARE) == (1, 0)
+    assert _calls(test_db, alice.token, RARE, "relevance") == (1, 0)
+
+
+def test_when_the_top_candidates_fail_their_checks_every_candidate_is_read(test_db, alice, alice_tasks):
+    """Pieces of a word found apart make candidates that are no match. When the newest
+    hundreds are all such, the page still holds the older real matches, in order."""
+    base = datetime(2026, 5, 1, tzinfo=UTC)
+
+    def made(i: int, title: str) -> Task:
+        at = base + timedelta(minutes=i)
+        return Task(
+            id=uuid.uuid4(),
+            title=title,
+            description=None,
+            completed=False,
+            priority=Priority.LOW,
+            due_date=None,
+            created_at=at,
+            updated_at=at,
+        )
+
+    real = [made(i, f"Quokka {i:03}") for i in range(60)]
+    apart = [made(100 + i, f"Quo and kka {i:03}") for i in range(300)]
+    filler = [made(1000 + i, f"Filler {i:04}") for i in range(1000)]
+    alice_tasks.import_many(real + apart + filler)
+    prepare_search(alice_tasks)
+    page = alice_tasks.list(TaskQuery(text="quokka", sort=SortKey.CREATED, limit=50))
+    assert [t.id for t in page.tasks] == [t.id for t in reversed(real)][:50]
+    assert _calls(test_db, alice.token, "quokka", "created", 51) == (1, 1)
 
 
 def _tier(task: Task, words: list[str]) -> int:
