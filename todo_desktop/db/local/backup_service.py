@@ -144,14 +144,14 @@ class LocalBackups:
     def _sign_in_again(self, local: LocalWorkspace, outbox: Outbox) -> None:
         import psycopg
 
-        from todo_desktop.db.local.setup import _sign_in
+        from todo_desktop.db.local.setup import sign_in_local
         from todo_desktop.db.local.workspace import LOCAL_DATABASE
         from todo_desktop.db.passwords import DEFAULT_COST
 
         try:
             with psycopg.connect(local.server.superuser_dsn(LOCAL_DATABASE), autocommit=True) as su:
                 # As at start: the kept key signs in, or the account is given a new one.
-                local.signed_in = _sign_in(
+                local.signed_in = sign_in_local(
                     local.accounts, su, self._secrets(), self._kdf_cost or DEFAULT_COST
                 )
         except (psycopg.Error, TodoError) as exc:

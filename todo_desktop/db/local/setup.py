@@ -165,13 +165,15 @@ def set_up(
         # After Database's own hook, whose timer tells the window it waits during a restart.
         follow_the_server(engine, server)
         accounts = AccountService(db, kdf_cost=kdf_cost)
-        signed_in = _sign_in(accounts, su, secrets, kdf_cost)
+        signed_in = sign_in_local(accounts, su, secrets, kdf_cost)
     return LocalWorkspace(server, db, accounts, signed_in)
 
 
-def _sign_in(
+def sign_in_local(
     accounts: AccountService, su: psycopg.Connection, secrets: SecretStore, cost: KdfCost
 ) -> SignedIn:
+    """The local account signed in with the key the secret store keeps: at start, and after a
+    restore put another copy of the database in place."""
     stored = secrets.get(KEY_SECRET)
     if stored:
         try:

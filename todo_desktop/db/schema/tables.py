@@ -11,7 +11,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, Boolean, Column, Computed, DateTime, ForeignKey, SmallInteger, String, Text
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    Column,
+    Computed,
+    DateTime,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlmodel import Field, SQLModel
 
@@ -89,6 +100,8 @@ class Tag(SQLModel, table=True):
     name: str = Field(max_length=TAG_MAX, sa_column=Column(Text, nullable=False))
     name_key: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # Open tasks with this tag, kept by triggers on task_tags (revision 0017).
+    open_count: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
 
 
 class TaskTag(SQLModel, table=True):
