@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.support.memory_tasks import make_task
 from todo_desktop.core.values import Priority, SortKey, Status, Task, TaskQuery
 from todo_desktop.sync.transfer import prepare_search
 
@@ -141,16 +142,7 @@ def test_when_the_top_candidates_fail_their_checks_every_candidate_is_read(test_
 
     def made(i: int, title: str) -> Task:
         at = base + timedelta(minutes=i)
-        return Task(
-            id=uuid.uuid4(),
-            title=title,
-            description=None,
-            completed=False,
-            priority=Priority.LOW,
-            due_date=None,
-            created_at=at,
-            updated_at=at,
-        )
+        return make_task(title, created_at=at, updated_at=at)
 
     real = [made(i, f"Quokka {i:03}") for i in range(60)]
     apart = [made(100 + i, f"Quo and kka {i:03}") for i in range(300)]

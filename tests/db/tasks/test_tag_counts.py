@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 
 from tests.support.attack_helpers import blocks_read
+from tests.support.memory_tasks import make_task
 from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft, TaskEdit
 
 NAMES = ("home", "Work", "errands", "later")
@@ -80,19 +80,8 @@ def test_tag_counts_follow_every_kind_of_write(test_db, alice, alice_tasks, bob_
 
 
 def test_an_import_counts_its_tags_once(test_db, alice, alice_tasks):
-    now = datetime.now(UTC)
     tasks = [
-        Task(
-            id=uuid.uuid4(),
-            title=f"imported {i}",
-            description=None,
-            completed=i % 3 == 0,
-            priority=Priority.LOW,
-            due_date=None,
-            created_at=now,
-            updated_at=now,
-            tags=("home", "errands") if i % 2 else ("home",),
-        )
+        make_task(f"imported {i}", completed=i % 3 == 0, tags=("home", "errands") if i % 2 else ("home",))
         for i in range(300)
     ]
     alice_tasks.import_many(tasks)
@@ -101,23 +90,7 @@ def test_an_import_counts_its_tags_once(test_db, alice, alice_tasks):
 
 
 def test_the_tag_list_reads_a_few_rows_however_many_tasks_carry_the_tags(test_db, alice, alice_tasks):
-    now = datetime.now(UTC)
-    alice_tasks.import_many(
-        [
-            Task(
-                id=uuid.uuid4(),
-                title=f"t{i}",
-                description=None,
-                completed=False,
-                priority=Priority.LOW,
-                due_date=None,
-                created_at=now,
-                updated_at=now,
-                tags=("home", "work"),
-            )
-            for i in range(5000)
-        ]
-    )
+    alice_tasks.import_many([make_task(f"t{i}", tags=("home", "work")) for i in range(5000)])
     with test_db.superuser() as su:
         su.execute("VACUUM ANALYZE public.task_tags")
         blocks = blocks_read(su, alice.token, "todo_api.tags(%(limit)s)", {"limit": 100})
