@@ -13,19 +13,31 @@ from psycopg import errors as pg
 
 from tests.support.attack_helpers import as_session, attacker
 from tests.support.database import PASSWORD
+from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import TaskDraft
+from todo_desktop.db.reminders import ReminderRepository
 
 MY_TASKS = "SELECT * FROM todo_api.my_tasks(NULL, NULL, NULL, 1000)"
 
 
 @pytest.fixture
 def lived_in(test_db, alice, bob, alice_tasks, bob_tasks):
-    """Alice and Bob each with tags, tagged and dated tasks, a known device and a failed sign-in."""
+    """Alice and Bob each with tags, tagged and dated tasks, a reminder, the reminder of a deleted
+    task kept for an undo, a known device and a failed sign-in."""
     due = datetime.now(UTC) + timedelta(days=3)
-    alice_tasks.create(TaskDraft(title="Alice's diary", due_date=due, tags=("AliceTag",)))
-    bob_tasks.create(
-        TaskDraft(title="Bob's secret plan", description="launch codes", due_date=due, tags=("BobTag",))
-    )
+    for tasks, token, draft in (
+        (alice_tasks, alice.token, TaskDraft(title="Alice's diary", due_date=due, tags=("AliceTag",))),
+        (
+            bob_tasks,
+            bob.token,
+            TaskDraft(title="Bob's secret plan", description="launch codes", due_date=due, tags=("BobTag",)),
+        ),
+    ):
+        kept, gone = tasks.create(draft), tasks.create(TaskDraft(title="deleted, reminder kept"))
+        reminders = ReminderRepository(tasks.db, token)
+        for task in (kept, gone):
+            reminders.set_reminder(task.id, ReminderSetting(before_due=timedelta(hours=1)))
+        tasks.delete([gone.id])
     c = attacker(test_db.client_url)
     try:
         for person in (alice, bob):
@@ -88,6 +100,8 @@ def test_my_export_holds_my_data_and_nobody_elses(test_db, conn, alice, bob, liv
         assert theirs not in text
     data = json.loads(text[: text.rindex("}[") + 1])
     assert {"account", "tags", "devices", "sessions", "sign_in_attempts", "audit_events"} <= data.keys()
+    (kept,) = data["reminders_kept_for_undo"]  # her deleted task's, none of Bob's
+    assert kept["before_due"] == "01:00:00" and kept["removed_at"]
     assert len(data["devices"]) == 2 and len(data["sessions"]) == 1  # signing in made one device too
     assert [a["outcome"] for a in data["sign_in_attempts"]].count(None) == 1  # the wrong guess
     with test_db.superuser() as su:

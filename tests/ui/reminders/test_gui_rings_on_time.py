@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.support.gui_fakes import settle
+from tests.support.gui_fakes import select_rows, settle
 from tests.support.notification_server import dbus_daemon_available
 from tests.support.tag_windows import tag_window_maker
 from todo_desktop.core.values import ReminderSetting, TaskChanges, TaskDraft
@@ -78,3 +78,20 @@ def test_undoing_a_due_date_change_brings_its_reminder_back(qtbot, make_window, 
 
     window.undo_stack.undo()  # back to a few seconds from now: the reminder follows
     qtbot.waitUntil(lambda: summaries(server) == ["Call the bank"], timeout=RING_MS)
+
+
+def test_undoing_a_delete_brings_its_reminder_back(qtbot, make_window, server, client_db, alice):
+    reminders = ReminderRepository(client_db, alice.token)
+    soon = datetime.now(UTC) + timedelta(seconds=4)
+    window, _service = make_window([TaskDraft("Pay rent", due_date=soon)], reminders=reminders)
+    task = next(t for t in window.tasks.model.tasks() if t.title == "Pay rent")
+    reminders.set_reminder(task.id, ReminderSetting(before_due=timedelta(0)))
+    window.navigator.refresh_counts()  # as when another device's changes arrive
+    qtbot.waitUntil(lambda: task.id in window.tasks.model.reminded)
+    select_rows(window, [window.tasks.model.row_of(task.id)])
+    window.commands.delete_selected()
+    settle(qtbot, window)
+    assert window.tasks.model.row_of(task.id) is None
+    window.undo_stack.undo()  # the task comes back, and so does its reminder: it rings
+    qtbot.waitUntil(lambda: window.tasks.model.row_of(task.id) is not None)
+    qtbot.waitUntil(lambda: summaries(server) == ["Pay rent"], timeout=RING_MS)
