@@ -1,20 +1,25 @@
 """A task this window shows changed on another device: the status bar says so, naming the
 task (the one open in the details first), without taking the keyboard from the person;
-this window's own edits coming back from the database say nothing.
+this window's own edits coming back from the database say nothing. A task added on another
+device shows at the next poll, unless reading the list again would lose the person's place.
 
 "Another device" is the same person signed in a second time, against a real database."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QApplication
 
 from tests.support.database import PASSWORD
-from tests.support.gui_fakes import key, select_rows, settle, window_maker
-from todo_desktop.core.values import Priority, TaskChanges
+from tests.support.gui_fakes import NOW, key, select_rows, settle, window_maker
+from todo_desktop.core.values import Priority, SmartList, Status, TaskChanges, TaskDraft, TaskQuery
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.ui.lists.navigator import CHANGES_VIEW
 from todo_desktop.ui.main_window import MainWindow
+from todo_desktop.ui.tasks.task_list import LIST_VIEW, PAGE_SIZE
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
 
@@ -84,3 +89,68 @@ def test_this_windows_own_edits_coming_back_say_nothing(qtbot, make_window):
         _poll_once(qtbot, window)
     assert window.tasks.model.task_at(0).title == "Renamed here"
     assert not [m for m in said if ELSEWHERE in m]
+
+
+def _list_reads(service) -> int:
+    return len(service.list_texts)
+
+
+def test_a_task_added_on_another_device_shows_at_the_next_poll(qtbot, make_window, phone):
+    window, service = make_window(3, refresh_ms=60_000)
+    select_rows(window, [1])
+    kept = window.commands.current_task()
+    added = phone.create(TaskDraft(title="Added on the phone", due_date=NOW + timedelta(minutes=90)))
+    _poll_once(qtbot, window)
+    qtbot.waitUntil(lambda: window.tasks.model.task(added.id) is not None)
+    assert window.commands.current_task() == kept  # the person's place is kept
+    reads = _list_reads(service)
+    _poll_once(qtbot, window)  # the same news once only
+    _poll_once(qtbot, window)
+    assert _list_reads(service) == reads
+
+
+def test_this_windows_own_adds_and_deletes_read_no_list_again(qtbot, make_window):
+    window, service = make_window(3, refresh_ms=60_000)
+    assert window.commands.add(TaskDraft(title="Added here"))
+    select_rows(window, [2])
+    window.commands.delete_selected()
+    select_rows(window, [0])
+    key(qtbot, window.area.table, "Space")
+    settle(qtbot, window)
+    reads = _list_reads(service)
+    for _ in range(3):
+        _poll_once(qtbot, window)
+    assert _list_reads(service) == reads
+
+
+def test_a_list_read_past_its_first_page_keeps_its_place_until_asked(qtbot, make_window, phone):
+    window, service = make_window(PAGE_SIZE + 20, refresh_ms=60_000)
+    model = window.tasks.model
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE_SIZE + 20)
+    reads = _list_reads(service)
+    added = phone.create(TaskDraft(title="Added on the phone", due_date=NOW + timedelta(minutes=30)))
+    _poll_once(qtbot, window)
+    assert _list_reads(service) == reads and model.task(added.id) is None
+    assert model.rowCount() == PAGE_SIZE + 20  # nothing read is dropped
+
+
+def test_a_next_occurrence_made_here_reads_no_list_again(qtbot, make_window, alice_tasks):
+    """Completing a repeating task in Today makes its next occurrence, due tomorrow: this
+    window wrote it, so it is no news, though this list does not show it."""
+    window, service = make_window(0, refresh_ms=60_000)
+    window.navigator.show_list(SmartList.TODAY)
+    due = window.navigator.end_of_day(0) - timedelta(minutes=1)
+    assert window.commands.add(TaskDraft(title="Water the plants", due_date=due, repeat="FREQ=DAILY"))
+    settle(qtbot, window)
+    select_rows(window, [0])
+    key(qtbot, window.area.table, "Space")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: not window.workers.reading(LIST_VIEW))
+    assert window.tasks.model.rowCount() == 0  # today's is done, the next is tomorrow's
+    stored = alice_tasks.list(TaskQuery(status=Status.ALL)).tasks
+    assert sorted(t.completed for t in stored) == [False, True]
+    reads = _list_reads(service)
+    for _ in range(3):
+        _poll_once(qtbot, window)
+    assert _list_reads(service) == reads

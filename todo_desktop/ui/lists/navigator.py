@@ -365,7 +365,11 @@ class ListNavigator(QObject):
         model = self._tasks.model
         incoming = [t for t in tasks if t.id not in typing]
         before = {t.id: model.task(t.id) for t in incoming}
-        if not self._tasks.editor.merge(incoming):
+        unseen = self._tasks.unseen(incoming)  # before the merge notes their versions
+        merged = self._tasks.editor.merge(incoming)
+        if unseen and not typing and self._tasks.reread_first_page():
+            self._counts_timer.start()
+        if not merged:
             return
         self._counts_timer.start()
         # This window's own edits come back equal to the rows (or differing only in their

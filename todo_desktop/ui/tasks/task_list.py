@@ -7,6 +7,7 @@ Pages arrive from read workers; a page for an older query is dropped by the work
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 
@@ -14,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from todo_desktop.core.list_sections import sections_apply
 from todo_desktop.core.ports import TaskService
-from todo_desktop.core.values import Cursor, Status, TaskPage, TaskQuery
+from todo_desktop.core.values import Cursor, Status, Task, TaskPage, TaskQuery
 from todo_desktop.ui.tasks.completed_rows import CompletedRows
 from todo_desktop.ui.tasks.edits import TaskEditor
 from todo_desktop.ui.tasks.table_model import TaskTableModel
@@ -38,6 +39,7 @@ class TaskListController(QObject):
         self._query = replace(query or TaskQuery(), limit=PAGE_SIZE, after=None)
         self._service: TaskService | None = None
         self._cursor: Cursor | None = None
+        self._pages = 0  # read since the last reload
         self.model = TaskTableModel(self._fetch_next, parent=self)
         self.model.set_sections(sections_apply(self._query))
         self.completed_rows = CompletedRows(self.model, self)
@@ -80,6 +82,7 @@ class TaskListController(QObject):
     def reload(self) -> None:
         if self._service is None:
             return
+        self._pages = 0
         self.model.begin_loading()
         self._workers.read(
             LIST_VIEW,
@@ -102,7 +105,24 @@ class TaskListController(QObject):
             label="next page",
         )
 
+    def unseen(self, tasks: Iterable[Task]) -> bool:
+        """Whether any of ``tasks``, changes read from the database before they are merged,
+        is one this list does not show, at a version this window never had: another device
+        added it, or changed it, maybe into this list."""
+        versions = self.editor.versions
+        return any(self.model.task(t.id) is None and versions.expected(t.id) != t.updated_at for t in tasks)
+
+    def reread_first_page(self) -> bool:
+        """Read the list again, quietly, when its first page is all it has read; past that, the
+        rows read later and the person's place among them would go (F5 or the next time the
+        window is activated reads it all again). Returns whether it reads."""
+        if self._service is None or self._pages != 1:
+            return False
+        self.reload()
+        return True
+
     def _first_page(self, page: TaskPage) -> None:
+        self._pages = 1
         self._cursor = page.next_cursor
         shown = {t.id for t in page.tasks}
         unsaved = [t for t in self.editor.unsaved() if t.id not in shown]
@@ -118,6 +138,7 @@ class TaskListController(QObject):
         self.message.emit(message)
 
     def _next_page(self, page: TaskPage) -> None:
+        self._pages += 1
         self._cursor = page.next_cursor
         self.model.append_rows(self.editor.overlay(page.tasks), has_more=page.next_cursor is not None)
         # Loaded rows live as long as the list: leave them out of the cyclic collector's
