@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
             self.details, self.commands, self.splitter, say=self.show_message, leave=self.area.focus_table
         )
         shown = (self.details, self.workers, self.session, self.navigator, self.tasks.model)
-        self.details_reminder = DetailsReminder.linked(*shown, self.show_message)
+        self.details_reminder = DetailsReminder.linked(*shown, self.undo_stack, self.show_message)
         self.conflicts = ConflictResolver(self.tasks.editor, self, self.show_message)
         # Edits kept while the database was away: counted in the status bar, sent in order.
         watching = (self.status, self.workers, lambda: self.session.workspace, self.show_message)

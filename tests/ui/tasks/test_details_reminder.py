@@ -39,7 +39,7 @@ def with_field(window):
     """The window with its Remind field linked (as the window links it, once it does)."""
     if getattr(window, "details_reminder", None) is None:
         parts = (window.details, window.workers, window.session, window.navigator, window.tasks.model)
-        window.details_reminder = DetailsReminder.linked(*parts, window.show_message)
+        window.details_reminder = DetailsReminder.linked(*parts, window.undo_stack, window.show_message)
     return window
 
 
@@ -173,6 +173,38 @@ def test_a_refused_write_is_said_and_the_field_restored(qtbot, make_window, remi
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Reminder not changed:"))
     assert pane.reminder_edit.text() == ""
     assert task.id not in window.tasks.model.reminded
+    assert window.undo_stack.count() == 0  # nothing happened, so there is nothing to undo
+
+
+def test_ctrl_z_takes_a_reminder_change_back_and_ctrl_shift_z_makes_it_again(
+    qtbot, make_window, reminders
+) -> None:
+    window, _service = make_window([TaskDraft("Dentist")], reminders=reminders)
+    with_field(window)
+    pane, task = open_task(qtbot, window, "Dentist")
+    field, stack = pane.reminder_edit, window.undo_stack
+    type_reminder(qtbot, pane, "10 min before")
+    settle(qtbot, window)
+    assert stack.undoText() == "Set reminder of “Dentist”"
+    type_reminder(qtbot, pane, "")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is None)
+    assert stack.undoText() == "Clear reminder of “Dentist”"
+
+    key(qtbot, window.area.table, "Ctrl+Z")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == TEN_BEFORE)
+    assert field.text() == "10 min before due"
+    qtbot.waitUntil(lambda: task.id in window.tasks.model.reminded)
+    key(qtbot, window.area.table, "Ctrl+Z")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is None)
+    assert field.text() == ""
+    qtbot.waitUntil(lambda: task.id not in window.tasks.model.reminded)
+    key(qtbot, window.area.table, "Ctrl+Shift+Z")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == TEN_BEFORE)
+    assert field.text() == "10 min before due"
 
 
 def test_a_read_only_workspace_cannot_edit(qtbot, make_window) -> None:

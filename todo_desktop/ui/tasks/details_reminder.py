@@ -6,8 +6,9 @@ it is read when a task is shown and written through the reminders gateway, off t
 thread; an answer about a task no longer shown is dropped. The words are quick add's
 (``core.quick_entry.reminder_text``): "10 min before", "when due", "fri 9am", "@5pm"; an
 empty field is no reminder. Wrong words keep their text, with one sentence beside the field.
-Once a write has landed the row's bell follows at once, and ``replan`` has the reminder desk
-and the bells read again, so a reminder set here rings on time.
+The row's bell follows at once, and once a write has landed ``replan`` has the reminder desk
+and the bells read again, so a reminder set here rings on time. Each change is one step of
+the window's undo history.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime, tzinfo
 from functools import partial
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoStack
 
 from todo_desktop.core.clock import utc_now
 from todo_desktop.core.errors import ValidationError
@@ -30,7 +32,9 @@ from todo_desktop.ui.reminders.wording import when
 from todo_desktop.ui.session import WorkspaceSession
 from todo_desktop.ui.tasks.details_fields import Reader
 from todo_desktop.ui.tasks.details_pane import DetailsPane
+from todo_desktop.ui.tasks.edits import Done
 from todo_desktop.ui.tasks.table_model import TaskTableModel
+from todo_desktop.ui.tasks.undo_commands import SetReminder
 from todo_desktop.ui.workers import Workers
 
 NOT_CHANGED = "Reminder not changed: {failure}"
@@ -46,6 +50,7 @@ class DetailsReminder(QObject):
         session: WorkspaceSession,
         model: TaskTableModel,
         read: Reader,
+        stack: QUndoStack,
         *,
         zone: tzinfo,
         say: Callable[[str], None],
@@ -62,6 +67,7 @@ class DetailsReminder(QObject):
         self._session = session
         self._model = model
         self._read = read
+        self._stack = stack
         self._zone = zone
         self._say = say
         self._replan = replan
@@ -86,12 +92,14 @@ class DetailsReminder(QObject):
         session: WorkspaceSession,
         navigator: ListNavigator,
         model: TaskTableModel,
+        stack: QUndoStack,
         say: Callable[[str], None],
     ) -> DetailsReminder:
-        """The field as a window links it: words read as its quick add reads them, and the
-        counts read again after a write (the bells and the reminder desk follow them)."""
+        """The field as a window links it: words read as its quick add reads them, changes on
+        its undo history, and the counts read again after a write (the bells and the reminder
+        desk follow them)."""
         read, zone, replan = navigator.read_entry, navigator.zone, navigator.refresh_counts
-        return cls(pane, workers, session, model, read, zone=zone, say=say, replan=replan)
+        return cls(pane, workers, session, model, read, stack, zone=zone, say=say, replan=replan)
 
     def _gateway(self) -> ReminderGateway | None:
         workspace = self._session.workspace
@@ -173,11 +181,20 @@ class DetailsReminder(QObject):
         self._set_error("")
         if same_setting(setting, self._stored):
             return
-        before = self._stored
+        self._stack.push(SetReminder(self._stack, task, self._stored, setting, self._write))
+
+    def _write(
+        self, task: Task, setting: ReminderSetting | None, before: ReminderSetting | None, done: Done
+    ) -> None:
+        """Store ``setting`` as ``task``'s reminder, shown at once; ``before`` comes back if
+        the database refuses. A step of the undo history, which ``done`` answers."""
+        gateway = self._gateway()
+        if gateway is None:
+            self._say(f"{READ_ONLY}.")  # an undo after the workspace changed
+            done(False)
+            return
         self._written += 1
-        self._stored, self._words = setting, self._words_for(setting)
-        self._show_words(self._words)
-        self._mark(task, setting)
+        self._show_setting(task, setting)
         job = (
             partial(gateway.clear_reminder, task.id)
             if setting is None
@@ -185,18 +202,27 @@ class DetailsReminder(QObject):
         )
         self._workers.write(
             job,
-            lambda _none: self._replan(),
-            partial(self._write_failed, task, before),
+            partial(self._written_ok, done),
+            partial(self._write_failed, task, before, done),
             label="reminder",
         )
 
-    def _write_failed(self, task: Task, before: ReminderSetting | None, failure: Failure) -> None:
-        self._say(NOT_CHANGED.format(failure=failure))
-        self._mark(task, before)
-        if self._pane.task_id == task.id:
-            self._stored, self._words = before, self._words_for(before)
-            self._show_words(self._words)
+    def _written_ok(self, done: Done, _none: None) -> None:
         self._replan()
+        done(True)
+
+    def _write_failed(self, task: Task, before: ReminderSetting | None, done: Done, failure: Failure) -> None:
+        self._say(NOT_CHANGED.format(failure=failure))
+        self._show_setting(task, before)
+        self._replan()
+        done(False)
+
+    def _show_setting(self, task: Task, setting: ReminderSetting | None) -> None:
+        task = self._model.task(task.id) or task  # an undo's task may have moved since
+        self._mark(task, setting)
+        if self._pane.task_id == task.id:
+            self._stored, self._words = setting, self._words_for(setting)
+            self._show_words(self._words)
 
     def _mark(self, task: Task, setting: ReminderSetting | None) -> None:
         """The row's bell at once; the database's answer follows with ``replan``."""

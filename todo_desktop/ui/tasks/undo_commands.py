@@ -8,14 +8,14 @@ step with the database, so the next Ctrl+Z does not "undo" something that never 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import shiboken6
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from todo_desktop.core.clock import LocalZone, utc_now
 from todo_desktop.core.repeats import next_occurrence
-from todo_desktop.core.values import NextOccurrence, Priority, Task, TaskChanges, TaskDraft
+from todo_desktop.core.values import NextOccurrence, Priority, ReminderSetting, Task, TaskChanges, TaskDraft
 from todo_desktop.ui.tasks.edits import Done, TaskEditor, plural
 
 TITLE_IN_TEXT = 40
@@ -30,11 +30,12 @@ def about(tasks: Sequence[Task]) -> str:
     return quoted(tasks[0].title) if len(tasks) == 1 else plural(len(tasks))
 
 
-class TaskCommand(QUndoCommand):
-    def __init__(self, stack: QUndoStack, editor: TaskEditor, text: str) -> None:
+class SettledCommand(QUndoCommand):
+    """An edit whose redo and undo are writes answered later through ``done(ok)``."""
+
+    def __init__(self, stack: QUndoStack, text: str) -> None:
         super().__init__(text)
         self._stack = stack
-        self._editor = editor
         self._runs = 0
         # Set when the database already is where the next undo/redo would take it: that
         # call then only moves the stack's index.
@@ -75,6 +76,34 @@ class TaskCommand(QUndoCommand):
             self._skip = True  # still done in the database: back to the undo side
             stack.redo()
         # Otherwise more edits followed; the editor's message has said what was not saved.
+
+
+class TaskCommand(SettledCommand):
+    def __init__(self, stack: QUndoStack, editor: TaskEditor, text: str) -> None:
+        super().__init__(stack, text)
+        self._editor = editor
+
+
+class SetReminder(SettledCommand):
+    """A reminder set, changed or cleared in the details: undo writes back the one before."""
+
+    def __init__(
+        self,
+        stack: QUndoStack,
+        task: Task,
+        before: ReminderSetting | None,
+        after: ReminderSetting | None,
+        write: Callable[[Task, ReminderSetting | None, ReminderSetting | None, Done], None],
+    ) -> None:
+        verb = "Clear" if after is None else "Set"
+        super().__init__(stack, f"{verb} reminder of {quoted(task.title)}")
+        self._task, self._before, self._after, self._write = task, before, after, write
+
+    def apply(self, done: Done) -> None:
+        self._write(self._task, self._after, self._before, done)
+
+    def revert(self, done: Done) -> None:
+        self._write(self._task, self._before, self._after, done)
 
 
 class AddTask(TaskCommand):
