@@ -71,6 +71,7 @@ class MemoryTasks:
 
     def __init__(self, tasks: Iterable[Task] = ()) -> None:
         self.tasks = {t.id: t for t in tasks}
+        self.removed: dict[uuid.UUID, datetime] = {}  # as the database notes deletions
         self.lock = threading.RLock()
         self.list_calls = 0
         self.list_gates: list[threading.Event] = []
@@ -241,11 +242,17 @@ class MemoryTasks:
         if values["completed"]:
             self.tasks.setdefault(occurrence.id, repeats.next_task(before, occurrence, datetime.now(UTC)))
         else:
-            self.tasks.pop(occurrence.id, None)
+            self._remove(occurrence.id)
+
+    def _remove(self, task_id: uuid.UUID) -> Task | None:
+        with self.lock:
+            task = self.tasks.pop(task_id, None)
+            if task is not None:
+                self.removed[task_id] = datetime.now(UTC)
+            return task
 
     def delete(self, task_ids: Iterable[uuid.UUID]) -> int:
-        with self.lock:
-            return sum(self.tasks.pop(i, None) is not None for i in set(task_ids))
+        return sum(self._remove(i) is not None for i in set(task_ids))
 
     def delete_unchanged(self, versions: Mapping[uuid.UUID, datetime | None]) -> BatchOutcome:
         deleted: list[uuid.UUID] = []
@@ -256,7 +263,8 @@ class MemoryTasks:
                 if current is not None and version not in (None, current.updated_at):
                     stale.append(current)
                 elif current is not None:
-                    deleted.append(self.tasks.pop(task_id).id)
+                    self._remove(task_id)
+                    deleted.append(task_id)
         gone = tuple(i for i in versions if i not in deleted and all(t.id != i for t in stale))
         return BatchOutcome(stale=tuple(stale), gone=gone, deleted=tuple(deleted))
 
@@ -302,6 +310,11 @@ class MemoryTasks:
         with self.lock:
             changed = sorted((t for t in self.tasks.values() if t.updated_at > since), key=_by_version)
         return changed[:limit]
+
+    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
+        with self.lock:
+            removed = sorted((when, i) for i, when in self.removed.items() if when > since)
+        return {i: when for when, i in removed[:limit]}
 
 
 class RefusingTasks(MemoryTasks):

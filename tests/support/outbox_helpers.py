@@ -106,6 +106,10 @@ class Switched:
         self._check()
         return self.inner.changed_since(since, limit)
 
+    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
+        self._check()
+        return self.inner.removed_since(since, limit)
+
     def list(self, query: TaskQuery) -> TaskPage:
         self._check()
         return self.inner.list(query)

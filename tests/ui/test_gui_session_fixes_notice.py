@@ -154,3 +154,22 @@ def test_a_next_occurrence_made_here_reads_no_list_again(qtbot, make_window, ali
     for _ in range(3):
         _poll_once(qtbot, window)
     assert _list_reads(service) == reads
+
+
+def test_a_task_deleted_on_another_device_goes_at_the_next_poll(qtbot, make_window, phone):
+    window, service = make_window(3, refresh_ms=60_000)
+    model = window.tasks.model
+    gone, back, typed = (model.task_at(r) for r in range(3))
+    select_rows(window, [2])
+    key(qtbot, window.area.table, "Ctrl+Return")
+    qtbot.keyClicks(window.details.description_edit, "half a thought")  # not saved yet
+    reads = _list_reads(service)
+    phone.delete([gone.id, back.id, typed.id])
+    phone.restore_many([back])  # deleted and back again: it stays
+    _poll_once(qtbot, window)
+    assert model.task(gone.id) is None
+    assert model.task(back.id) is not None
+    # What the person is typing into stays, and so does what they typed.
+    assert model.task(typed.id) is not None and window.commands.current_task().id == typed.id
+    assert window.details.description_edit.toPlainText() == "half a thought"
+    assert _list_reads(service) == reads  # taken out where it was, nothing read again

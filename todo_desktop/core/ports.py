@@ -53,8 +53,10 @@ class TaskService(Protocol):
     # An import's batch: as restore_many, answered with figures instead of the tasks.
     def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome: ...
     # Tasks changed after `since` (a database time, e.g. the newest updated_at seen), oldest
-    # first; deletions do not show, so a view still reloads in full now and then.
+    # first; deletions leave no row here (see removed_since).
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]: ...
+    # Tasks deleted after `since`, each with when it went (a day's worth is kept).
+    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]: ...
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts: ...
     # Tags, compared case-insensitively and kept as first spelled. ``tags``: every tag of the
     # person, by name, with its count of open tasks (0 too: a tag lasts until deleted).
@@ -175,6 +177,9 @@ class ReadOnlyTasks:
 
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
         return self._inner.changed_since(since, limit)
+
+    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
+        return self._inner.removed_since(since, limit)
 
     def create(self, draft: TaskDraft) -> Task:
         self._refuse()

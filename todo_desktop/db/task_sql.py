@@ -254,6 +254,11 @@ IMPORT = _rows_of(
 CHANGED_SINCE = _rows_of(
     func.todo_api.changed_since(_in_session(_p("since", _TIME)), _p("limit", Integer())), TASK_COLUMNS
 )
+REMOVED_SINCE = select(
+    func.todo_api.removed_since(_in_session(_p("since", _TIME)), _p("limit", Integer())).table_valued(
+        "task_id", "removed_at"
+    )
+)
 
 # Tags: see todo_api.tags, rename_tag, delete_tag and restore_tag. Keys are the tags' folded
 # forms (validation.tag_key), which the database compares.

@@ -340,7 +340,7 @@ class TaskRepository:
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
         """The signed-in person's tasks changed (or created) after ``since``, oldest first,
         at most ``limit`` of them. ``since`` is a database time, such as the newest
-        ``updated_at`` already seen. Deleted tasks leave no row, so they do not show here.
+        ``updated_at`` already seen. Deleted tasks leave no row: ``removed_since`` names them.
         """
         if since.tzinfo is None:
             raise ValueError("since must be timezone-aware")
@@ -348,6 +348,16 @@ class TaskRepository:
 
         rows = self._read(task_sql.CHANGED_SINCE, {"since": since, "limit": limit})
         return [task_sql.task_from_tuple(r) for r in rows]
+
+    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
+        """The signed-in person's tasks deleted after ``since`` (kept a day), oldest first, at
+        most ``limit``: each id with when it went. A task restored since is also in
+        ``changed_since``, at a later version."""
+        if since.tzinfo is None:
+            raise ValueError("since must be timezone-aware")
+        limit = max(1, min(limit, MAX_CHANGED))
+        rows: list[Any] = self._read(task_sql.REMOVED_SINCE, {"since": since, "limit": limit})
+        return {r[0]: r[1] for r in rows}
 
     # -- tags ---------------------------------------------------------------------------
 

@@ -112,6 +112,9 @@ class DurableTasks(OutboxQueue):
     def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
         return [self.known.remember(t) for t in self._answered(self.inner.changed_since(since, limit))]
 
+    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
+        return self._answered(self.inner.removed_since(since, limit))
+
     # -- writes ---------------------------------------------------------------------
 
     def create(self, draft: TaskDraft) -> Task:

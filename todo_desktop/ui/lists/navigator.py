@@ -45,7 +45,7 @@ from todo_desktop.sync.edit_versions import Snapshot, changed_elsewhere, edited_
 from todo_desktop.ui.lists.sidebar import LIST_NAMES
 from todo_desktop.ui.session import WorkspaceSession
 from todo_desktop.ui.tasks.columns import SORT_BY_COLUMN, Column
-from todo_desktop.ui.tasks.task_list import TaskListController
+from todo_desktop.ui.tasks.task_list import Changes, TaskListController, read_changes
 from todo_desktop.ui.workers import Workers
 
 COUNTS_VIEW = "counts"
@@ -332,7 +332,8 @@ class ListNavigator(QObject):
         self._loaded_at = time.monotonic()
 
     def regained_focus(self) -> None:
-        """Reload the list quietly: the only way deletions on other devices show here."""
+        """Reload the list quietly: what a poll cannot bring in shows now (a task added
+        elsewhere past the first page read, a change that moved a task into this list)."""
         if self._session.workspace is None or not self._tasks.ready or not self._poll.isActive():
             return
         if (time.monotonic() - self._loaded_at) * 1000 < self.activate_gap_ms:
@@ -352,22 +353,24 @@ class ListNavigator(QObject):
         ours_may_return = workspace.outbox is not None and workspace.outbox.pending_count() > 0
         self._workers.read(
             CHANGES_VIEW,
-            partial(workspace.tasks.changed_since, since),
+            partial(read_changes, workspace.tasks, since),
             partial(self._changes_arrived, workspace, not ours_may_return),
             lambda _failure: None,  # the banner or the next poll speaks for it
             label="changes",
         )
 
-    def _changes_arrived(self, workspace: Workspace, tell: bool, tasks: list[Task]) -> None:
+    def _changes_arrived(self, workspace: Workspace, tell: bool, changes: Changes) -> None:
         if self._session.workspace is not workspace:
             return  # read on a workspace closed meanwhile
+        tasks, removed = changes
         typing = self._typing_in()
         model = self._tasks.model
         incoming = [t for t in tasks if t.id not in typing]
         before = {t.id: model.task(t.id) for t in incoming}
         unseen = self._tasks.unseen(incoming)  # before the merge notes their versions
         merged = self._tasks.editor.merge(incoming)
-        if unseen and not typing and self._tasks.reread_first_page():
+        dropped = self._tasks.drop_removed(removed, keep=typing)  # after the merge: restored ones stay
+        if (unseen and not typing and self._tasks.reread_first_page()) or dropped:
             self._counts_timer.start()
         if not merged:
             return

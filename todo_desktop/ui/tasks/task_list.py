@@ -7,8 +7,10 @@ Pages arrive from read workers; a page for an older query is dropped by the work
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+import uuid
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import QObject, Signal
@@ -23,6 +25,14 @@ from todo_desktop.ui.workers import Workers
 
 PAGE_SIZE = 200
 LIST_VIEW = "task-list"
+
+# One poll's answer: the tasks changed, and the tasks deleted with when each went.
+Changes = tuple[list[Task], dict[uuid.UUID, datetime]]
+
+
+def read_changes(service: TaskService, since: datetime) -> Changes:
+    """On a worker: what changed, and what was deleted, after ``since``."""
+    return service.changed_since(since), service.removed_since(since)
 
 
 class TaskListController(QObject):
@@ -111,6 +121,21 @@ class TaskListController(QObject):
         added it, or changed it, maybe into this list."""
         versions = self.editor.versions
         return any(self.model.task(t.id) is None and versions.expected(t.id) != t.updated_at for t in tasks)
+
+    def drop_removed(self, removed: Mapping[uuid.UUID, datetime], *, keep: Collection[uuid.UUID]) -> bool:
+        """Take out the rows of tasks deleted elsewhere after the version shown (a task restored
+        since shows a later one), but not those in ``keep`` (typed into) or with an edit of
+        this window on its way. Returns whether any went."""
+        gone = [
+            task_id
+            for task_id, when in removed.items()
+            if task_id not in keep
+            and not self.editor.busy(task_id)
+            and (shown := self.model.task(task_id)) is not None
+            and shown.updated_at < when
+        ]
+        self.model.remove_ids(gone)
+        return bool(gone)
 
     def reread_first_page(self) -> bool:
         """Read the list again, quietly, when its first page is all it has read; past that, the
