@@ -28,3 +28,25 @@ def blocks_read(conn: psycopg.Connection, token: str, call: str, params: dict[st
     conn.execute(sql, params)
     plan = conn.execute(sql, params).fetchone()[0][0]["Plan"]
     return int(plan["Shared Hit Blocks"] + plan["Shared Read Blocks"])
+
+
+def assert_out_of_reach(conn: psycopg.Connection, token: str, table: str, row: str) -> None:
+    """Signed in as ``token``, every way at ``table`` is refused: reading it, counting it,
+    changing it, adding ``row`` (a VALUES list) to it, locking it and EXPLAIN ANALYZE on it."""
+    for statement in (
+        f"SELECT * FROM {table}",
+        f"SELECT count(*) FROM {table}",
+        f"UPDATE {table} SET user_id = user_id",
+        f"DELETE FROM {table}",
+        f"INSERT INTO {table} VALUES {row}",
+        f"LOCK TABLE {table}",
+        f"EXPLAIN ANALYZE SELECT * FROM {table}",
+    ):
+        as_session(conn, token)
+        try:
+            conn.execute(statement)
+        except psycopg.errors.InsufficientPrivilege:
+            conn.rollback()
+        else:
+            conn.rollback()
+            raise AssertionError(f"allowed: {statement}")
