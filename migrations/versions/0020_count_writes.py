@@ -1,4 +1,4 @@
-"""the task counters follow a write without going through json
+"""the task counters follow a write without going through json, with the stored text
 
 Revision ID: 0020
 Revises: 0019
@@ -6,10 +6,12 @@ Create Date: 2026-12-06
 
 The counters' trigger function now counts a statement's rows from one array of a small
 composite type where it runs, instead of writing them as json for two more functions to read
-back (sql/0020_count_writes.sql): half the time on every write. The downgrade puts back
-revision 0003's trigger function.
+back, and counts the stored text and checks the limits too, so the quota trigger of revision
+0004 goes (sql/0020_count_writes.sql). The downgrade puts back revision 0003's trigger
+function and revision 0004's quota triggers (their function, as revision 0007 left it, stays).
 """
 
+import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +24,11 @@ depends_on: str | Sequence[str] | None = None
 
 _SQL = Path(__file__).resolve().parent.parent / "sql"
 
+_spec = importlib.util.spec_from_file_location("_todo_0006", Path(__file__).with_name("0006_batch_edits.py"))
+assert _spec is not None and _spec.loader is not None
+_0006 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_0006)
+
 
 def _track_0003() -> str:
     text = (Path(__file__).with_name("0003_task_counts.py")).read_text(encoding="utf-8")
@@ -30,10 +37,21 @@ def _track_0003() -> str:
     return "CREATE OR REPLACE FUNCTION public." + text[start + len("CREATE FUNCTION ") : end]
 
 
+def _usage_triggers_0004() -> str:
+    text = (_SQL / "0004_quotas.sql").read_text(encoding="utf-8")
+    start = text.index("CREATE TRIGGER tasks_usage_insert")
+    last = "CREATE TRIGGER tasks_usage_delete"
+    end = text.index(";\n", text.index(last)) + 2
+    return text[start:end]
+
+
 def upgrade() -> None:
     op.execute((_SQL / "0020_count_writes.sql").read_text(encoding="utf-8"))
 
 
 def downgrade() -> None:
     op.execute(_track_0003())
+    op.execute(_usage_triggers_0004())
+    op.execute(_0006._defined_in("0007_tags_repeats.sql", "public.todo_task_text_bytes"))
+    op.execute("DROP FUNCTION public.todo_text_bytes(text, text, text[])")
     op.execute("DROP TYPE public.todo_task_delta")

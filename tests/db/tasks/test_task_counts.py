@@ -1,4 +1,5 @@
-"""The counters kept by triggers always equal a count from scratch."""
+"""The counters kept by triggers always equal a count from scratch, and so does the stored
+text the quota counts."""
 
 from __future__ import annotations
 
@@ -43,12 +44,22 @@ def _recounted(test_db, user_id):
     return (before, days_before), (after, days_after)
 
 
+def _text_bytes(test_db, user_id) -> int:
+    with test_db.superuser() as su:
+        return su.execute("SELECT text_bytes FROM task_counts WHERE user_id = %s", (user_id,)).fetchone()[0]
+
+
+def _bytes(task) -> int:
+    """A task's stored text as the quota counts it: title, notes and tag names, in UTF-8."""
+    return sum(len(part.encode()) for part in (task.title, task.description or "", *task.tags))
+
+
 def test_counters_follow_every_kind_of_write(test_db, alice, alice_tasks, bob_tasks):
     rng = random.Random(4)
     now = datetime.now(UTC)
     live = []
     for step in range(60):
-        action = rng.choice(["create", "create", "update", "toggle", "bulk", "delete"])
+        action = rng.choice(["create", "create", "update", "rename", "toggle", "bulk", "delete"])
         if action == "create" or not live:
             due = now + timedelta(hours=rng.randint(-72, 240)) if rng.random() < 0.7 else None
             draft = TaskDraft(
@@ -64,6 +75,10 @@ def test_counters_follow_every_kind_of_write(test_db, alice, alice_tasks, bob_ta
             due = now + timedelta(hours=rng.randint(-72, 240)) if rng.random() < 0.7 else None
             changes = TaskChanges(priority=rng.choice(list(Priority)), due_date=due)
             live[i] = alice_tasks.update(live[i].id, changes)
+        elif action == "rename":  # the stored text changes, no counter does
+            i = rng.randrange(len(live))
+            words = "x" * rng.randint(1, 40)
+            live[i] = alice_tasks.update(live[i].id, TaskChanges(title=f"t{step} {words}", description=words))
         elif action == "toggle":
             i = rng.randrange(len(live))
             live[i] = alice_tasks.toggle(live[i])
@@ -76,6 +91,7 @@ def test_counters_follow_every_kind_of_write(test_db, alice, alice_tasks, bob_ta
             alice_tasks.delete([gone.id])
         before, after = _recounted(test_db, alice.account.id)
         assert before == after, (step, action)
+        assert _text_bytes(test_db, alice.account.id) == sum(_bytes(t) for t in live), (step, action)
     counts = alice_tasks.counts(now, ZoneInfo("Europe/Berlin"))
     open_tasks = [t for t in live if not t.completed]
     assert counts[SmartList.INBOX] == len(open_tasks)
