@@ -164,10 +164,12 @@ def test_a_task_deleted_on_another_device_goes_at_the_next_poll(qtbot, make_wind
     key(qtbot, window.area.table, "Ctrl+Return")
     qtbot.keyClicks(window.details.description_edit, "half a thought")  # not saved yet
     reads = _list_reads(service)
+    said = _messages(window)
     phone.delete([gone.id, back.id, typed.id])
     phone.restore_many([back])  # deleted and back again: it stays
     _poll_once(qtbot, window)
     assert model.task(gone.id) is None
+    assert said == ["“Task 0” was deleted on another device."]  # why the row went
     assert model.task(back.id) is not None
     # What the person is typing into stays, and so does what they typed.
     assert model.task(typed.id) is not None and window.commands.current_task().id == typed.id

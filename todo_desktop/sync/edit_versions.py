@@ -65,6 +65,14 @@ def changed_elsewhere(before: Task, after: Task, others: int) -> str:
     return f"{name} and {others:,} more task{'' if others == 1 else 's'} were changed on another device."
 
 
+def deleted_elsewhere(tasks: Sequence[Task]) -> str:
+    """The status bar's sentence for rows taken out because another device deleted them."""
+    name, others = quoted(tasks[0].title), len(tasks) - 1
+    if not others:
+        return f"{name} was deleted on another device."
+    return f"{name} and {others:,} more task{'' if others == 1 else 's'} were deleted on another device."
+
+
 def applied(task: Task, changes: TaskChanges, now: datetime | None = None) -> Task:
     """``task`` as it will look once ``changes`` are stored (the optimistic guess), for the
     window and the outbox alike: the fields given, as the input rules clean them (tags as

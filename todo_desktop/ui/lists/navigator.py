@@ -41,7 +41,7 @@ from todo_desktop.core.values import (
     TaskDraft,
     TaskQuery,
 )
-from todo_desktop.sync.edit_versions import Snapshot, changed_elsewhere, edited_differently
+from todo_desktop.sync.edit_versions import Snapshot, changed_elsewhere, deleted_elsewhere, edited_differently
 from todo_desktop.ui.lists.sidebar import LIST_NAMES
 from todo_desktop.ui.session import WorkspaceSession
 from todo_desktop.ui.tasks.columns import SORT_BY_COLUMN, Column
@@ -372,6 +372,8 @@ class ListNavigator(QObject):
         dropped = self._tasks.drop_removed(removed, keep=typing)  # after the merge: restored ones stay
         if (unseen and not typing and self._tasks.reread_first_page()) or dropped:
             self._counts_timer.start()
+        if tell and dropped:
+            self.message.emit(deleted_elsewhere(dropped))
         if not merged:
             return
         self._counts_timer.start()

@@ -122,10 +122,12 @@ class TaskListController(QObject):
         versions = self.editor.versions
         return any(self.model.task(t.id) is None and versions.expected(t.id) != t.updated_at for t in tasks)
 
-    def drop_removed(self, removed: Mapping[uuid.UUID, datetime], *, keep: Collection[uuid.UUID]) -> bool:
+    def drop_removed(
+        self, removed: Mapping[uuid.UUID, datetime], *, keep: Collection[uuid.UUID]
+    ) -> list[Task]:
         """Take out the rows of tasks deleted elsewhere after the version shown (a task restored
         since shows a later one), but not those in ``keep`` (typed into) or with an edit of
-        this window on its way. Returns whether any went."""
+        this window on its way. Returns the tasks taken out, in their order on screen."""
         gone = [
             task_id
             for task_id, when in removed.items()
@@ -134,8 +136,7 @@ class TaskListController(QObject):
             and (shown := self.model.task(task_id)) is not None
             and shown.updated_at < when
         ]
-        self.model.remove_ids(gone)
-        return bool(gone)
+        return [task for _row, task in self.model.remove_ids(gone)]
 
     def reread_first_page(self) -> bool:
         """Read the list again, quietly, when its first page is all it has read; past that, the
