@@ -4,7 +4,6 @@ after a COMMIT whose outcome was lost cannot apply it twice.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -14,7 +13,7 @@ from typing import Any
 from sqlalchemy import Executable, Row
 
 from todo_desktop.core import validation
-from todo_desktop.core.errors import NotFoundError, StaleEditError, ValidationError
+from todo_desktop.core.errors import NotFoundError, StaleEditError
 from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
 from todo_desktop.core.title_order import title_key
 from todo_desktop.core.values import (
@@ -34,22 +33,22 @@ from todo_desktop.db import task_sql
 from todo_desktop.db.database import Database
 from todo_desktop.db.reminders import ReminderRepository
 from todo_desktop.db.task_queries import count_lists, list_page
+from todo_desktop.db.task_snapshots import (
+    check_size,
+    flat_tags,
+    import_document,
+    restore_arrays,
+    snapshot_drafts,
+)
 
 GONE = "That task no longer exists; it may have been deleted elsewhere."
-MAX_BULK = 10_000
 MAX_CHANGED = 1000
 MAX_TAGS = 10_000  # as todo_api.tags allows; an account holds 1,000 by default
 
 
-def _check_size(count: int) -> None:
-    # Refused here, before anything is sent; the database refuses more as well.
-    if count > MAX_BULK:
-        raise ValidationError("selection", f"Select at most {MAX_BULK:,} tasks at once.")
-
-
 def _ids(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
     unique = list(dict.fromkeys(ids))
-    _check_size(len(unique))
+    check_size(len(unique))
     return unique
 
 
@@ -77,88 +76,11 @@ def _column_value(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def _draft_of(task: Task) -> TaskDraft:
-    return TaskDraft(
-        task.title,
-        task.description,
-        task.priority,
-        task.due_date,
-        task.completed,
-        task.id,
-        task.tags,
-        task.repeat,
-        task.repeat_after_completion,
-    )
-
-
-def _flat_tags(lists: Sequence[tuple[str, ...] | None]) -> dict[str, Any]:
-    """Per task its count of tags (None: not set), and every name and key one task after
-    another: the layout of the todo_api functions' tag arrays."""
-    names = [name for tags in lists if tags for name in tags]
-    return {
-        "tag_counts": [None if tags is None else len(tags) for tags in lists],
-        "tag_names": names,
-        "tag_keys": [validation.tag_key(name) for name in names],
-    }
-
-
-def _snapshot_drafts(snapshots: Sequence[Task]) -> tuple[list[uuid.UUID], list[tuple[Task, TaskDraft]]]:
-    """The ids (first of each, in the order given), and each task with its checked draft (as a
-    new task is checked), by id: two restores of the same tasks lock them in one order."""
-    unique: dict[uuid.UUID, Task] = {}
-    for snapshot in snapshots:
-        unique.setdefault(snapshot.id, snapshot)
-    _check_size(len(unique))
-    drafts = [(s, validation.draft(_draft_of(s))) for s in unique.values()]
-    drafts.sort(key=lambda pair: pair[1].id)
-    return list(unique), drafts
-
-
-def _restore_arrays(drafts: Sequence[tuple[Task, TaskDraft]]) -> dict[str, Any]:
-    """The arrays of restore_tasks."""
-    return {
-        "ids": [d.id for _, d in drafts],
-        "titles": [d.title for _, d in drafts],
-        "title_keys": [title_key(d.title) for _, d in drafts],
-        "descriptions": [d.description for _, d in drafts],
-        "priorities": [d.priority.value for _, d in drafts],
-        "dues": [d.due_date for _, d in drafts],
-        "completed": [d.completed for _, d in drafts],
-        "created": [s.created_at for s, _ in drafts],
-        "completed_at": [s.completed_at for s, _ in drafts],
-        **_flat_tags([d.tags for _, d in drafts]),
-        "repeats": [d.repeat for _, d in drafts],
-        "after_completion": [d.repeat_after_completion for _, d in drafts],
-    }
-
-
-def _when(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-def _import_document(drafts: Sequence[tuple[Task, TaskDraft]]) -> str:
-    """The JSON array of import_tasks (its keys: sql/0011_import_speed.sql)."""
-    return json.dumps(
-        [
-            {
-                "id": str(d.id),
-                "title": d.title,
-                "title_key": title_key(d.title),
-                "notes": d.description,
-                "priority": d.priority.value,
-                "due": _when(d.due_date),
-                "done": d.completed,
-                "created": _when(s.created_at),
-                "done_at": _when(s.completed_at),
-                "tags": list(d.tags or ()),
-                "tag_keys": [validation.tag_key(name) for name in d.tags or ()],
-                "repeat": d.repeat,
-                "after_done": d.repeat_after_completion,
-            }
-            for s, d in drafts
-        ],
-        ensure_ascii=False,
-    )
+def _since(since: datetime, limit: int) -> dict[str, Any]:
+    """The arguments of a read of what changed (or went) after ``since``: a database time."""
+    if since.tzinfo is None:
+        raise ValueError("since must be timezone-aware")
+    return {"since": since, "limit": max(1, min(limit, MAX_CHANGED))}
 
 
 def _tag_key(name: str) -> str:
@@ -252,7 +174,7 @@ class TaskRepository:
         (all or nothing would throw away, or send again, the edits of every other task).
         Anything refused, such as a value or a limit, refuses the whole batch."""
         edits = list(edits)
-        _check_size(len(edits))
+        check_size(len(edits))
         ids = [e.task_id for e in edits]
         if len(set(ids)) != len(ids):
             raise ValueError("a batch may name each task once")
@@ -280,7 +202,7 @@ class TaskRepository:
             "priorities": [_column_value(v.get("priority")) for v in values],
             "dues": [v.get("due_date") for v in values],
             "completed": [v.get("completed") for v in values],
-            **_flat_tags([v.get("tags") for v in values]),  # type: ignore[misc]
+            **flat_tags([v.get("tags") for v in values]),  # type: ignore[misc]
             "repeats": [v.get("repeat") for v in values],
             "after_completion": [v.get("repeat_after_completion") for v in values],
             "next_ids": [n.id if n else None for n in nexts],
@@ -309,10 +231,10 @@ class TaskRepository:
         """Undo of a delete, in one transaction: the tasks come back with their ids, fields and
         creation times; rows still present are left as they are. An id another person holds
         cannot come back and is in ``gone``."""
-        ids, drafts = _snapshot_drafts(snapshots)
+        ids, drafts = snapshot_drafts(snapshots)
         if not ids:
             return BatchOutcome()
-        rows = self._write(task_sql.RESTORE, _restore_arrays(drafts))
+        rows = self._write(task_sql.RESTORE, restore_arrays(drafts))
         by_id = {r[0]: task_sql.task_from_tuple(r) for r in rows}
         return BatchOutcome(
             stored=tuple(by_id[i] for i in ids if i in by_id), gone=tuple(i for i in ids if i not in by_id)
@@ -321,10 +243,10 @@ class TaskRepository:
     def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome:
         """An import's batch, in one transaction: as ``restore_many``, but answered with how
         many tasks it added and the ids another account holds, not with every task."""
-        ids, drafts = _snapshot_drafts(snapshots)
+        ids, drafts = snapshot_drafts(snapshots)
         if not ids:
             return ImportOutcome()
-        rows: list[Any] = self._write(task_sql.IMPORT, {"tasks": _import_document(drafts)})
+        rows: list[Any] = self._write(task_sql.IMPORT, {"tasks": import_document(drafts)})
         return ImportOutcome(added=int(rows[0][0]), taken=tuple(rows[0][1]))
 
     # Not part of TaskService: the self-check (cli/self_check.py) and the GUI benchmark's
@@ -342,21 +264,14 @@ class TaskRepository:
         at most ``limit`` of them. ``since`` is a database time, such as the newest
         ``updated_at`` already seen. Deleted tasks leave no row: ``removed_since`` names them.
         """
-        if since.tzinfo is None:
-            raise ValueError("since must be timezone-aware")
-        limit = max(1, min(limit, MAX_CHANGED))
-
-        rows = self._read(task_sql.CHANGED_SINCE, {"since": since, "limit": limit})
+        rows = self._read(task_sql.CHANGED_SINCE, _since(since, limit))
         return [task_sql.task_from_tuple(r) for r in rows]
 
     def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
         """The signed-in person's tasks deleted after ``since`` (kept a day), oldest first, at
         most ``limit``: each id with when it went. A task restored since is also in
         ``changed_since``, at a later version."""
-        if since.tzinfo is None:
-            raise ValueError("since must be timezone-aware")
-        limit = max(1, min(limit, MAX_CHANGED))
-        rows: list[Any] = self._read(task_sql.REMOVED_SINCE, {"since": since, "limit": limit})
+        rows: list[Any] = self._read(task_sql.REMOVED_SINCE, _since(since, limit))
         return {r[0]: r[1] for r in rows}
 
     # -- tags ---------------------------------------------------------------------------

@@ -60,17 +60,18 @@ def changed_elsewhere(before: Task, after: Task, others: int) -> str:
     name = quoted(before.title)
     if after.title != before.title:  # named as the person knew it, and as the row reads now
         name = f"{name} (now {quoted(after.title)})"
-    if not others:
-        return f"{name} was changed on another device."
-    return f"{name} and {others:,} more task{'' if others == 1 else 's'} were changed on another device."
+    return _elsewhere(name, others, "changed")
 
 
 def deleted_elsewhere(tasks: Sequence[Task]) -> str:
     """The status bar's sentence for rows taken out because another device deleted them."""
-    name, others = quoted(tasks[0].title), len(tasks) - 1
+    return _elsewhere(quoted(tasks[0].title), len(tasks) - 1, "deleted")
+
+
+def _elsewhere(name: str, others: int, done: str) -> str:
     if not others:
-        return f"{name} was deleted on another device."
-    return f"{name} and {others:,} more task{'' if others == 1 else 's'} were deleted on another device."
+        return f"{name} was {done} on another device."
+    return f"{name} and {others:,} more task{'' if others == 1 else 's'} were {done} on another device."
 
 
 def applied(task: Task, changes: TaskChanges, now: datetime | None = None) -> Task:

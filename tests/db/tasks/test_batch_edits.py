@@ -18,7 +18,8 @@ from tests.support.database import PASSWORD
 from tests.support.outbox_helpers import Traffic
 from todo_desktop.core.errors import LimitError, NotFoundError, ValidationError
 from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft, TaskEdit
-from todo_desktop.db.tasks import MAX_BULK, TaskRepository
+from todo_desktop.db.task_snapshots import MAX_BULK
+from todo_desktop.db.tasks import TaskRepository
 
 DUE = datetime(2027, 3, 4, 5, 6, 7, tzinfo=UTC)
 
