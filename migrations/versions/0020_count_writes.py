@@ -7,8 +7,9 @@ Create Date: 2026-12-06
 The counters' trigger function now counts a statement's rows from one array of a small
 composite type where it runs, instead of writing them as json for two more functions to read
 back, and counts the stored text and checks the limits too, so the quota trigger of revision
-0004 goes (sql/0020_count_writes.sql). The downgrade puts back revision 0003's trigger
-function and revision 0004's quota triggers (their function, as revision 0007 left it, stays).
+0004 goes (sql/0020_count_writes.sql), and with it its function and revision 0003's json steps,
+which nothing calls any more. The downgrade makes them again: revision 0003's trigger function
+and json steps, and revision 0004's quota triggers with their function as revision 0007 left it.
 """
 
 import importlib.util
@@ -30,9 +31,21 @@ _0006 = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_0006)
 
 
-def _track_0003() -> str:
+# Revision 0003's json steps, which nothing calls once the trigger counts where it runs:
+# dropped here, made again by the downgrade (in this order: each may call the ones before).
+_JSON_STEPS = (
+    "todo_task_change(public.tasks, integer)",
+    "todo_task_changes(jsonb)",
+    "todo_due_days_add(jsonb)",
+    "todo_task_changes_apply(jsonb)",
+)
+_USAGE = "public.todo_task_usage_track()"
+
+
+def _defined_0003(name: str) -> str:
+    """Function ``name`` as revision 0003 made it (its text holds the SQL), in schema public."""
     text = (Path(__file__).with_name("0003_task_counts.py")).read_text(encoding="utf-8")
-    start = text.index("CREATE FUNCTION todo_task_counts_track()")
+    start = text.index(f"CREATE FUNCTION {name}(")
     end = text.index("\n$$;\n", start) + len("\n$$;\n")
     return "CREATE OR REPLACE FUNCTION public." + text[start + len("CREATE FUNCTION ") : end]
 
@@ -47,10 +60,18 @@ def _usage_triggers_0004() -> str:
 
 def upgrade() -> None:
     op.execute((_SQL / "0020_count_writes.sql").read_text(encoding="utf-8"))
+    op.execute(f"DROP FUNCTION {_USAGE}")
+    for signature in reversed(_JSON_STEPS):
+        op.execute(f"DROP FUNCTION public.{signature}")
 
 
 def downgrade() -> None:
-    op.execute(_track_0003())
+    for signature in _JSON_STEPS:
+        op.execute(_defined_0003(signature.split("(")[0]))
+        op.execute(f"REVOKE ALL ON FUNCTION public.{signature} FROM PUBLIC")
+    op.execute(_defined_0003("todo_task_counts_track"))
+    op.execute(_0006._defined_in("0007_tags_repeats.sql", _USAGE.removesuffix("()")))
+    op.execute(f"REVOKE ALL ON FUNCTION {_USAGE} FROM PUBLIC")
     op.execute(_usage_triggers_0004())
     op.execute(_0006._defined_in("0007_tags_repeats.sql", "public.todo_task_text_bytes"))
     op.execute("DROP FUNCTION public.todo_text_bytes(text, text, text[])")
