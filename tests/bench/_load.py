@@ -378,23 +378,24 @@ def explain(conn: psycopg.Connection, name: str, statements: list[tuple[str, Any
     statement, or a static statement of a PL/pgSQL function, may switch to after five runs)."""
     for statement, params in statements:
         print(f"\n  -- {name}: {' '.join(statement.split())[:240]}")
-        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()  # type: ignore[operator]
-        conn.rollback()
+        with conn.transaction(force_rollback=True):
+            plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()  # type: ignore[operator]
         print("     [custom plan]")
         print("\n".join(f"     {line}" for (line,) in plan))
         numbered, names = _numbered(statement)
-        conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         conn.execute(sql.SQL("PREPARE bench_explain AS {}").format(sql.SQL(numbered)))  # type: ignore[arg-type]
         try:
-            args = sql.SQL("({})").format(sql.SQL(", ").join(sql.Literal(params[n]) for n in names))
-            plan = conn.execute(
-                sql.SQL("EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain {}").format(
-                    args if names else sql.SQL("")
-                )
-            ).fetchall()
+            with conn.transaction(force_rollback=True):
+                conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+                args = sql.SQL("({})").format(sql.SQL(", ").join(sql.Literal(params[n]) for n in names))
+                plan = conn.execute(
+                    sql.SQL("EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain {}").format(
+                        args if names else sql.SQL("")
+                    )
+                ).fetchall()
         finally:
-            conn.rollback()
-            conn.execute("DEALLOCATE bench_explain")
-            conn.commit()
+            conn.execute("DEALLOCATE bench_explain")  # a prepared statement outlives a rollback
+            if not conn.autocommit:
+                conn.commit()
         print("     [generic plan]")
         print("\n".join(f"     {line}" for (line,) in plan))

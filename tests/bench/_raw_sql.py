@@ -220,9 +220,10 @@ def page_params(q: TaskQuery, uid: uuid.UUID, fetch: int) -> dict[str, Any]:
 
 
 class Raw:
-    """One psycopg connection as the table owner, for one person's rows. Each method is one
-    transaction (BEGIN, the statements, COMMIT), as the data layer runs each operation;
-    ``last`` keeps the statements of the latest one, for EXPLAIN."""
+    """One psycopg connection as the table owner, for one person's rows. On a connection in
+    autocommit (as tests.bench.data opens it) each statement is its own transaction and one
+    round trip, as each of the data layer's calls is; ``last`` keeps the statements of the
+    latest operation, for EXPLAIN."""
 
     def __init__(self, conn: psycopg.Connection, uid: uuid.UUID) -> None:
         self.conn = conn

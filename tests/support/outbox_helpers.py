@@ -5,6 +5,7 @@ a recorder of what the data layer sends."""
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 import uuid
@@ -115,9 +116,17 @@ class Switched:
         return self.inner.list(query)
 
 
+# The todo_api functions that change data (the others only read).
+WRITE_CALL = re.compile(
+    r"todo_api\.(create_task|update_tasks?|delete_tasks|restore_tasks|import_tasks|rename_tag|delete_tag"
+    r"|restore_tag|set_reminder|clear_reminder|snooze_reminder|claim_due_reminders|prepare_search)\("
+)
+
+
 class Traffic:
-    """What the data layer sends on one engine: statements, and COMMITs (a read runs in
-    autocommit and sends none, so each COMMIT is one write transaction)."""
+    """What the data layer sends on one engine: statements, and the write transactions it
+    commits: a COMMIT, or a write call sent in autocommit (its own transaction, committed
+    when it returns). A read in autocommit commits nothing."""
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
@@ -126,8 +135,10 @@ class Traffic:
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "commit", self._commit)
 
-    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+    def _statement(self, _conn: Any, cursor: Any, statement: str, *_rest: Any) -> None:
         self.statements.append(statement)
+        if cursor.connection.autocommit and WRITE_CALL.search(statement):
+            self.commits += 1
 
     def _commit(self, _conn: Any) -> None:
         self.commits += 1

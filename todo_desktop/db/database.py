@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
+from psycopg import errors as pg
 from sqlalchemy import Connection, Engine, Executable, Row, event
+from sqlalchemy.exc import DBAPIError
 
 from todo_desktop.core.errors import NotSignedInError
 from todo_desktop.core.reachability import Reachability
@@ -56,6 +58,8 @@ class Database:
         # Told while an operation waits for a connection, so the window can say so.
         self.reachability = reachability if reachability is not None else Reachability()
         self.answer_limit = deadline.LIMIT_SECONDS
+        # Set once the server refuses a write in autocommit (see ``call``).
+        self._declare_writes = False
         self._watchdog = deadline.Watchdog()
         # A waking Neon compute often accepts the TCP connection and holds it until it
         # runs: no error, no retry, just a slow connect. The running operation's
@@ -96,18 +100,28 @@ class Database:
         self, token: str, statement: Executable, params: Mapping[str, Any], *, write: bool = False
     ) -> list[Row[Any]]:
         """The rows of one todo_api call that sets the session itself (it binds ``:token``;
-        see task_sql). A read is one round trip: in autocommit the statement is its own
-        transaction, so the token lasts exactly as long. A write runs in BEGIN READ WRITE
-        ... COMMIT. Retried like ``run``, so the statement must be idempotent."""
+        see task_sql). One round trip, a write too: in autocommit the statement is its own
+        transaction, as atomic, and the token lasts exactly as long. Where the server will
+        not write outside a declared read-write transaction (``default_transaction_read_only``
+        set on the role, or left on a pooled server connection), writes go in BEGIN READ
+        WRITE ... COMMIT from then on. Retried like ``run``, so the statement must be
+        idempotent."""
         args = {**params, "token": token}
 
         def attempt() -> list[Row[Any]]:
-            if write:
+            if write and self._declare_writes:
                 with self.engine.begin() as conn, self._answer_within(conn):
                     return list(conn.execute(statement, args).all())
-            with self.engine.connect() as conn, self._answer_within(conn):
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                return list(conn.execute(statement, args).all())
+            try:
+                with self.engine.connect() as conn, self._answer_within(conn):
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                    return list(conn.execute(statement, args).all())
+            except DBAPIError as exc:
+                if not (write and isinstance(exc.orig, pg.ReadOnlySqlTransaction)):
+                    raise
+            log.warning("The database refused a write outside a read-write transaction; declaring them")
+            self._declare_writes = True
+            return attempt()
 
         return self._retrying(attempt)
 
