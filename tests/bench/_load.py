@@ -1,5 +1,5 @@
 """Helpers of the data benchmark: building its database (roles, a migrated schema, users and a
-bulk load of tasks), timing connections, and explaining slow statements.
+bulk load of tasks), and timing connections (slow statements are explained by ``_explain``).
 
 Users are inserted by the owner (the role that ran the migrations) in one statement, each
 with a valid password verifier made by ``todo_auth.verifier`` from parameters that
@@ -16,7 +16,6 @@ over a year, so one person's tasks are spread over the table.
 from __future__ import annotations
 
 import random
-import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -357,45 +356,3 @@ def connection_times(engine: Any, dsn: str, iterations: int) -> list[tuple[str, 
         fresh.append(time.perf_counter() - t0)
         raw.close()
     return [("pooled checkout (engine.connect)", pooled), ("new connection (psycopg.connect)", fresh)]
-
-
-def _numbered(statement: str) -> tuple[str, list[str]]:
-    """psycopg's ``%(name)s`` placeholders as ``$n``, for PREPARE."""
-    names: list[str] = []
-
-    def number(match: re.Match[str]) -> str:
-        if match[1] not in names:
-            names.append(match[1])
-        return f"${names.index(match[1]) + 1}"
-
-    return re.sub(r"%\((\w+)\)s", number, statement).replace("%%", "%"), names
-
-
-def explain(conn: psycopg.Connection, name: str, statements: list[tuple[str, Any]]) -> None:
-    """EXPLAIN ANALYZE each statement twice, as the owner, rolled back: the custom plan (what
-    runs before psycopg prepares a statement, and what ``tasks_page`` and ``changed_since``
-    always get: they plan each call with its values) and the generic plan (what a prepared
-    statement, or a static statement of a PL/pgSQL function, may switch to after five runs)."""
-    for statement, params in statements:
-        print(f"\n  -- {name}: {' '.join(statement.split())[:240]}")
-        with conn.transaction(force_rollback=True):
-            plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()  # type: ignore[operator]
-        print("     [custom plan]")
-        print("\n".join(f"     {line}" for (line,) in plan))
-        numbered, names = _numbered(statement)
-        conn.execute(sql.SQL("PREPARE bench_explain AS {}").format(sql.SQL(numbered)))  # type: ignore[arg-type]
-        try:
-            with conn.transaction(force_rollback=True):
-                conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-                args = sql.SQL("({})").format(sql.SQL(", ").join(sql.Literal(params[n]) for n in names))
-                plan = conn.execute(
-                    sql.SQL("EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain {}").format(
-                        args if names else sql.SQL("")
-                    )
-                ).fetchall()
-        finally:
-            conn.execute("DEALLOCATE bench_explain")  # a prepared statement outlives a rollback
-            if not conn.autocommit:
-                conn.commit()
-        print("     [generic plan]")
-        print("\n".join(f"     {line}" for (line,) in plan))

@@ -28,7 +28,7 @@ from typing import Any
 
 import psycopg
 
-from tests.bench import _load
+from tests.bench import _explain, _load
 from tests.bench._data_report import Op, Timed, ids_differ, measure, misses, report
 from tests.bench._data_tags import BUSY_TAG, index_sizes, tag_tasks
 from tests.bench._raw_sql import Raw
@@ -337,7 +337,7 @@ def run(server: EmbeddedServer, args: argparse.Namespace) -> None:
             if slow:
                 print("\nEXPLAIN (ANALYZE, BUFFERS) of the raw SQL of the operations that miss a target:")
             for op in slow:
-                _load.explain(owner, op.name, op.statements)
+                _explain.explain(owner, op.name, op.statements)
         sanity = repo.list(TaskQuery(text=_load.SEARCH_WORD))
         assert all(_load.SEARCH_WORD in t.title for t in sanity.tasks), "search returned a non-match"
     finally:
