@@ -62,7 +62,7 @@ def _traced(pgconn: pq.abc.PGconn, path: Path) -> Iterator[None]:
             pgconn.untrace()
 
 
-def test_the_trace_counts_a_transaction_as_three(one_connection, round_trips, alice):
+def test_the_trace_counts_a_transaction_as_three(one_connection, round_trips):
     """What the count below would say of a write in BEGIN ... COMMIT: it can tell."""
 
     def in_a_transaction() -> None:
