@@ -1,0 +1,71 @@
+"""A search of the open tasks never reads the completed ones. Completed tasks pile up (most of
+a long-time user's tasks are done), and a search that found its candidates among all of them
+read each completed match from the table only to drop it. The open tasks have search indexes
+of their own, so an open list's search costs the same however many done tasks also match."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.support.attack_helpers import blocks_read
+from todo_desktop.core.values import SortKey, Status, TaskQuery
+from todo_desktop.db.task_queries import page_params
+
+CALL = (
+    "todo_api.tasks_page(%(sort)s::text, %(completed)s::boolean, %(priorities)s::text[], "
+    "%(due_after)s::timestamptz, %(due_before)s::timestamptz, %(overdue_at)s::timestamptz, "
+    "%(pattern)s::text, %(due_part)s::text, %(after_id)s::uuid, %(after_time)s::timestamptz, "
+    "%(after_rank)s::smallint, %(after_text)s::text, %(limit)s::integer, %(tag_key)s::text, "
+    "%(search)s::text, %(offset)s::integer)"
+)
+OPEN_MATCHES = 40
+DONE_MATCHES = 3000
+
+
+def _add(test_db, user_id: uuid.UUID, count: int, title: str, completed: bool) -> None:
+    """``count`` tasks with wide notes (a few to a page of the table), search keys made."""
+    with test_db.superuser() as su:
+        su.execute(
+            "INSERT INTO tasks (id, user_id, title, description, completed) "
+            "SELECT gen_random_uuid(), %s, %s || ' ' || i, repeat('x ', 400), %s "
+            "FROM generate_series(1, %s) i",
+            (user_id, title, completed, count),
+        )
+        su.execute("ANALYZE tasks")
+
+
+def _blocks(test_db, alice, query: TaskQuery) -> int:
+    with test_db.superuser() as su:
+        due_part = "both" if query.sort is SortKey.DUE and not query.ranked else None
+        return blocks_read(su, alice.token, CALL, page_params(query, 101, due_part))
+
+
+def _titles(tasks, query: TaskQuery) -> list[str]:
+    found, cursor = [], None
+    while True:
+        page = tasks.list(TaskQuery(**{**{f: getattr(query, f) for f in query.__slots__}, "after": cursor}))
+        found += [t.title for t in page.tasks]
+        if (cursor := page.next_cursor) is None:
+            return found
+
+
+@pytest.mark.parametrize("sort", [SortKey.DUE, SortKey.TITLE])
+def test_an_open_search_reads_no_completed_match(test_db, alice, alice_tasks, sort):
+    query = TaskQuery(text="zanzibar", sort=sort)
+    user = alice.account.id
+    _add(test_db, user, 4000, "something else", completed=False)  # what most of the list is
+    _add(test_db, user, OPEN_MATCHES, "zanzibar trip", completed=False)
+    before = _blocks(test_db, alice, query)
+
+    _add(test_db, user, DONE_MATCHES, "zanzibar trip done", completed=True)
+    after = _blocks(test_db, alice, query)
+    # Each done match lives on a page of its own or shares it with a few: reading them all
+    # would cost hundreds of pages more.
+    assert after < before + 60, (before, after)
+
+    titles = _titles(alice_tasks, query)
+    assert sorted(titles) == sorted(f"zanzibar trip {i}" for i in range(1, OPEN_MATCHES + 1))
+    everything = _titles(alice_tasks, TaskQuery(text="zanzibar", status=Status.ALL, limit=1000))
+    assert len(everything) == len(set(everything)) == OPEN_MATCHES + DONE_MATCHES
