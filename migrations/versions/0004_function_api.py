@@ -22,6 +22,8 @@ from pathlib import Path
 
 from alembic import op
 
+from todo_desktop.db.schema.revisions import earlier_revision
+
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
@@ -198,12 +200,7 @@ $do$;
 def _revision_0002_functions() -> str:
     """Revision 0002's helpers and sign-in functions, as CREATE OR REPLACE: the downgrade
     puts back exactly the definitions that revision made, without a second copy here."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_todo_0002", Path(__file__).with_name("0002_security.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = earlier_revision(__file__, "0002_security.py")
     return (module.HELPERS + module.API).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
 
 

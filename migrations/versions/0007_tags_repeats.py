@@ -20,12 +20,12 @@ Every function that returns tasks returns their tags, as an array in the order g
 their repeat.
 """
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -35,18 +35,8 @@ depends_on: str | Sequence[str] | None = None
 _SQL = Path(__file__).resolve().parent.parent / "sql"
 
 
-def _revision(name: str) -> ModuleType:
-    """An earlier revision's module, for the pieces this one builds on (its file name starts
-    with a digit, so it cannot be imported by name)."""
-    spec = importlib.util.spec_from_file_location(f"_todo_{name}", Path(__file__).with_name(name))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0005 = _revision("0005_cached_plans.py")
-_0006 = _revision("0006_batch_edits.py")
+_0005 = earlier_revision(__file__, "0005_cached_plans.py")
+_0006 = earlier_revision(__file__, "0006_batch_edits.py")
 
 _PAGE_TYPES_0005 = _0005._PAGE_TYPES
 _PAGE_TYPES = f"{_PAGE_TYPES_0005}, text"

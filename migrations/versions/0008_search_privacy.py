@@ -15,12 +15,12 @@ deleting an account with nothing left behind but a pseudonymous audit record. Ea
 ``_down`` file that undoes it.
 """
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -31,16 +31,8 @@ _SQL = Path(__file__).resolve().parent.parent / "sql"
 _PARTS = ("0008_search", "0008_privacy")
 
 
-def _revision(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_todo_{name}", Path(__file__).with_name(name))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0005 = _revision("0005_cached_plans.py")
-_0007 = _revision("0007_tags_repeats.py")
+_0005 = earlier_revision(__file__, "0005_cached_plans.py")
+_0007 = earlier_revision(__file__, "0007_tags_repeats.py")
 
 _PAGE_TYPES_0007 = _0007._PAGE_TYPES
 _PAGE_TYPES = f"{_PAGE_TYPES_0007}, text, integer"

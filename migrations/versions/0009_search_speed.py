@@ -10,12 +10,12 @@ call (sql/0009_search_page.sql) sorts the candidates on them and reads only the 
 shows. tasks_page passes them on; its text is otherwise revision 0008's.
 """
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -25,15 +25,7 @@ depends_on: str | Sequence[str] | None = None
 _SQL = Path(__file__).resolve().parent.parent / "sql"
 
 
-def _revision(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_todo_{name}", Path(__file__).with_name(name))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0008 = _revision("0008_search_privacy.py")
+_0008 = earlier_revision(__file__, "0008_search_privacy.py")
 _BUILT_TYPES_0008 = _0008._BUILT_TYPES
 _BUILT_TYPES = (
     f"{_BUILT_TYPES_0008}, boolean[], timestamptz[], timestamptz[], timestamptz[], smallint[], text[]"
@@ -100,7 +92,7 @@ def restore_tasks() -> str:
 
 
 def _touch_0001() -> str:
-    text = _revision("0001_schema.py").UPGRADE
+    text = earlier_revision(__file__, "0001_schema.py").UPGRADE
     start = text.index("CREATE FUNCTION todo_touch_row()")
     end = text.index("\n$$;\n", start) + len("\n$$;\n")
     return "CREATE OR REPLACE" + text[start + len("CREATE") : end]

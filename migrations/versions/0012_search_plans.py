@@ -10,12 +10,12 @@ sql/0012_search_plans.sql). The downgrade puts back the definitions of revisions
 0008.
 """
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -25,19 +25,11 @@ depends_on: str | Sequence[str] | None = None
 _SQL = Path(__file__).resolve().parent.parent / "sql"
 
 
-def _revision(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_todo_{name}", Path(__file__).with_name(name))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def upgrade() -> None:
     op.execute((_SQL / "0012_search_plans.sql").read_text(encoding="utf-8"))
 
 
 def downgrade() -> None:
-    defined_in = _revision("0006_batch_edits.py")._defined_in
+    defined_in = earlier_revision(__file__, "0006_batch_edits.py")._defined_in
     op.execute(defined_in("0009_search_speed.sql", "todo_api.search_candidates"))
     op.execute(defined_in("0008_search.sql", "todo_api.search_terms"))

@@ -18,13 +18,13 @@ the two, reading them costs less than the walk would. The downgrade puts back re
 tasks_page.
 """
 
-import importlib.util
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0014"
 down_revision: str | None = "0013"
@@ -32,16 +32,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _revision(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_todo_{name}", Path(__file__).with_name(name))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0009 = _revision("0009_search_speed.py")
-_0006 = _revision("0006_batch_edits.py")
+_0009 = earlier_revision(__file__, "0009_search_speed.py")
+_0006 = earlier_revision(__file__, "0006_batch_edits.py")
 _SQL = Path(__file__).resolve().parent.parent / "sql"
 _CANDIDATES = "todo_api.search_candidates(tsquery, text[], integer, tsquery, tsquery)"
 _CANDIDATES_0012 = "todo_api.search_candidates(tsquery, text[], integer)"

@@ -18,21 +18,18 @@ search names ``t.user_id = me`` itself where it walks the owner's index; clients
 privilege on the table, so the policy guards the functions' own statements alone.
 """
 
-import importlib.util
 from collections.abc import Sequence
-from pathlib import Path
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0015"
 down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_spec = importlib.util.spec_from_file_location("_todo_0010", Path(__file__).with_name("0010_reminders.py"))
-assert _spec is not None and _spec.loader is not None
-_0010 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_0010)
+_0010 = earlier_revision(__file__, "0010_reminders.py")
 
 _UPDATE_TASKS = _0010._UPDATE_TASKS
 _DELETE_TASKS = "todo_api.delete_tasks(uuid[], timestamptz[])"

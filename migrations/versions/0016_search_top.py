@@ -19,13 +19,12 @@ were left out, tasks_page asks for every candidate as before. Lists filtered by 
 pattern go that way at once, as they did. The downgrade puts back revision 0014's tasks_page.
 """
 
-import importlib.util
 import re
 from collections.abc import Sequence
-from pathlib import Path
-from types import ModuleType
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0016"
 down_revision: str | None = "0015"
@@ -33,15 +32,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _revision(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_todo_{name}", Path(__file__).with_name(name))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0014 = _revision("0014_search_pages.py")
+_0014 = earlier_revision(__file__, "0014_search_pages.py")
 _TOP = (
     "todo_api.search_top(tsquery, text[], text, integer, integer, boolean, text[], timestamptz, timestamptz,"
     " timestamptz, text, uuid, timestamptz, smallint, text, tsquery, tsquery)"

@@ -10,11 +10,12 @@ task_tags (sql/0017_tag_counts.sql), and todo_api.tags reads one row per tag. Th
 puts back revision 0007's tags function with revision 0013's setting.
 """
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0017"
 down_revision: str | None = "0016"
@@ -23,10 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 _SQL = Path(__file__).resolve().parent.parent / "sql"
 
-_spec = importlib.util.spec_from_file_location("_todo_0006", Path(__file__).with_name("0006_batch_edits.py"))
-assert _spec is not None and _spec.loader is not None
-_0006 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_0006)
+_0006 = earlier_revision(__file__, "0006_batch_edits.py")
 
 
 def upgrade() -> None:

@@ -10,12 +10,12 @@ What is kept is the person's data, so my_data exports it. The downgrade puts bac
 0009's restore_tasks and revision 0008's my_data, and forgets what was kept.
 """
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0018"
 down_revision: str | None = "0017"
@@ -25,16 +25,8 @@ depends_on: str | Sequence[str] | None = None
 _SQL = Path(__file__).resolve().parent.parent / "sql"
 
 
-def _revision(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_todo_{name}", Path(__file__).with_name(name))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0006 = _revision("0006_batch_edits.py")
-_0009 = _revision("0009_search_speed.py")
+_0006 = earlier_revision(__file__, "0006_batch_edits.py")
+_0009 = earlier_revision(__file__, "0009_search_speed.py")
 _MY_DATA_0008 = _0006._defined_in("0008_privacy.sql", "todo_api.my_data")
 _AUDIT = "        'audit_events', coalesce("
 _KEPT = """\

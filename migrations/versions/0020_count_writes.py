@@ -12,11 +12,12 @@ which nothing calls any more. The downgrade makes them again: revision 0003's tr
 and json steps, and revision 0004's quota triggers with their function as revision 0007 left it.
 """
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0020"
 down_revision: str | None = "0019"
@@ -25,10 +26,7 @@ depends_on: str | Sequence[str] | None = None
 
 _SQL = Path(__file__).resolve().parent.parent / "sql"
 
-_spec = importlib.util.spec_from_file_location("_todo_0006", Path(__file__).with_name("0006_batch_edits.py"))
-assert _spec is not None and _spec.loader is not None
-_0006 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_0006)
+_0006 = earlier_revision(__file__, "0006_batch_edits.py")
 
 
 # Revision 0003's json steps, which nothing calls once the trigger counts where it runs:

@@ -19,21 +19,18 @@ too (revision 0008's searches ask for no other pieces). The downgrade puts back 
 0008's function.
 """
 
-import importlib.util
 from collections.abc import Sequence
-from pathlib import Path
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0022"
 down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_spec = importlib.util.spec_from_file_location("_todo_0006", Path(__file__).with_name("0006_batch_edits.py"))
-assert _spec is not None and _spec.loader is not None
-_0006 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_0006)
+_0006 = earlier_revision(__file__, "0006_batch_edits.py")
 
 # Plain SQL with no settings, as revision 0008's: the trigger and prepare_search inline it.
 _PIECES = r"""

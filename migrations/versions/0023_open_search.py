@@ -16,12 +16,11 @@ a new or edited open task adds its keys to both, through the pending lists, as b
 The downgrade drops the two indexes and puts back revision 0016's search_top.
 """
 
-import importlib.util
 from collections.abc import Sequence
-from pathlib import Path
-from types import ModuleType
 
 from alembic import op
+
+from todo_desktop.db.schema.revisions import earlier_revision
 
 revision: str = "0023"
 down_revision: str | None = "0022"
@@ -29,15 +28,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _revision(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_todo_{name}", Path(__file__).with_name(name))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0016 = _revision("0016_search_top.py")
+_0016 = earlier_revision(__file__, "0016_search_top.py")
 _INDEXES = {
     "tasks_search_words_open": "search_words",
     "tasks_search_grams_open": "search_grams",
