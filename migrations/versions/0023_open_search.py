@@ -5,8 +5,8 @@ Revises: 0022
 Create Date: 2026-12-06
 
 The search indexes held every task, open or done, so a search of the open list (the usual
-one) read each done match from the table only to drop it: at 1,000,000 tasks, 956 pages for
-the 676 open tasks of a word in 1% of titles. Done tasks pile up (most of a long-time user's
+one) read each done match from the table only to drop it: at 1,000,000 tasks, 955 pages for
+the 676 open tasks among the 956 tasks of a word in 1% of titles. Done tasks pile up (most of a long-time user's
 tasks are done), so the open tasks now also have search indexes of their own, partial GIN
 indexes that hold the open tasks only, and each statement of todo_api.search_top has a twin
 for the open list that says so (NOT t.completed), so its plan, made once for anyone, reads
