@@ -78,17 +78,22 @@ def _top(keys: Sequence[str], descending: bool, cursor: str, tier: str = "") -> 
     )
 
 
-def search_top() -> str:
-    orders = "".join(
-        f"    ELSIF {test} THEN\n{_top(keys, descending, cursor)}"
-        for test, keys, descending, cursor in _0014._ORDERS
-    )
-    ranked = _top(
+def _ranked() -> str:
+    """The relevance order's statement: the tier, then the newest."""
+    return _top(
         ("k.tier", "k.created_at"),
         True,
         "",
         ", public.todo_search_tier(t.search_words, in_title, anywhere) AS tier",
     )
+
+
+def search_top() -> str:
+    orders = "".join(
+        f"    ELSIF {test} THEN\n{_top(keys, descending, cursor)}"
+        for test, keys, descending, cursor in _0014._ORDERS
+    )
+    ranked = _ranked()
     return f"""\
 -- The first p_count of the signed-in person's candidates in the order p_sort (with the
 -- tasks_page arguments that shape it), and how many candidates there are. ids is NULL when

@@ -16,6 +16,7 @@ a new or edited open task adds its keys to both, through the pending lists, as b
 The downgrade drops the two indexes and puts back revision 0016's search_top.
 """
 
+import textwrap
 from collections.abc import Sequence
 
 from alembic import op
@@ -41,31 +42,19 @@ def _either(block: str) -> str:
     """``block`` for any list, and its twin for the open list, which says so."""
     assert block.count(_WHERE) == 1
     twin = block.replace(_WHERE, _OPEN_WHERE)
-
-    def nested(text: str) -> str:
-        return "".join(f"    {line}" if line.strip() else line for line in text.splitlines(keepends=True))
-
     return (
         "        IF p_completed IS FALSE THEN  -- the open tasks' own indexes\n"
-        f"{nested(twin)}"
+        f"{textwrap.indent(twin, '    ')}"
         "        ELSE\n"
-        f"{nested(block)}"
+        f"{textwrap.indent(block, '    ')}"
         "        END IF;\n"
     )
 
 
 def search_top() -> str:
     text = _0016.search_top()
-    blocks = [_0016._top(keys, descending, cursor) for _test, keys, descending, cursor in _0016._0014._ORDERS]
-    blocks.append(
-        _0016._top(
-            ("k.tier", "k.created_at"),
-            True,
-            "",
-            ", public.todo_search_tier(t.search_words, in_title, anywhere) AS tier",
-        )
-    )
-    for block in blocks:
+    orders = [_0016._top(keys, descending, cursor) for _test, keys, descending, cursor in _0016._0014._ORDERS]
+    for block in [_0016._ranked(), *orders]:
         assert text.count(block) == 1
         text = text.replace(block, _either(block))
     head = "CREATE FUNCTION todo_api.search_top("
