@@ -14,24 +14,16 @@ import uuid
 
 from psycopg.types.json import Json
 
+from tests.db.security.test_import_attacks import batch
+
 BATCH = 500
 LIST = 20_000  # the person's tasks already there
 CALLS = 7  # past the five custom plans: the statements' generic plans are in use
 
 
-def _document(count: int) -> Json:
-    return Json(
-        [
-            {
-                "id": str(uuid.uuid4()),
-                "title": f"imported {i}",
-                "title_key": f"imported {i}",
-                "priority": "low",
-                "done": False,
-            }
-            for i in range(count)
-        ]
-    )
+def _new_tasks() -> Json:
+    """A batch of BATCH tasks no one has yet."""
+    return batch([uuid.uuid4() for _ in range(BATCH)], [f"imported {i}" for i in range(BATCH)])
 
 
 def _index_entries_read(su) -> int:
@@ -63,7 +55,7 @@ def test_an_import_batch_finds_its_ids_by_key_however_long_the_list(test_db, ali
         for _ in range(CALLS):
             before = _index_entries_read(su)
             added, taken = su.execute(
-                "SELECT added, taken FROM todo_api.import_tasks(%s)", (_document(BATCH),)
+                "SELECT added, taken FROM todo_api.import_tasks(%s)", (_new_tasks(),)
             ).fetchone()
             su.commit()
             assert (added, taken) == (BATCH, [])

@@ -9,17 +9,14 @@ import uuid
 
 import pytest
 
+from tests.db.tasks.test_search import _titles
+from tests.db.tasks.test_tag_page_reads import CALL as TAG_CALL
 from tests.support.attack_helpers import blocks_read
 from todo_desktop.core.values import SortKey, Status, TaskQuery
 from todo_desktop.db.task_queries import page_params
 
-CALL = (
-    "todo_api.tasks_page(%(sort)s::text, %(completed)s::boolean, %(priorities)s::text[], "
-    "%(due_after)s::timestamptz, %(due_before)s::timestamptz, %(overdue_at)s::timestamptz, "
-    "%(pattern)s::text, %(due_part)s::text, %(after_id)s::uuid, %(after_time)s::timestamptz, "
-    "%(after_rank)s::smallint, %(after_text)s::text, %(limit)s::integer, %(tag_key)s::text, "
-    "%(search)s::text, %(offset)s::integer)"
-)
+# tasks_page with its search arguments too.
+CALL = TAG_CALL.removesuffix(")") + ", %(search)s::text, %(offset)s::integer)"
 OPEN_MATCHES = 40
 DONE_MATCHES = 3000
 
@@ -40,15 +37,6 @@ def _blocks(test_db, alice, query: TaskQuery) -> int:
     with test_db.superuser() as su:
         due_part = "both" if query.sort is SortKey.DUE and not query.ranked else None
         return blocks_read(su, alice.token, CALL, page_params(query, 101, due_part))
-
-
-def _titles(tasks, query: TaskQuery) -> list[str]:
-    found, cursor = [], None
-    while True:
-        page = tasks.list(TaskQuery(**{**{f: getattr(query, f) for f in query.__slots__}, "after": cursor}))
-        found += [t.title for t in page.tasks]
-        if (cursor := page.next_cursor) is None:
-            return found
 
 
 @pytest.mark.parametrize("sort", [SortKey.DUE, SortKey.TITLE])
