@@ -69,12 +69,17 @@ def _replacing(definition: str) -> None:
     op.execute("REVOKE CREATE ON SCHEMA todo_api FROM todo_search_owner")
 
 
-def upgrade() -> None:
+def create_indexes(predicate: str) -> None:
+    """The open search indexes, holding the tasks ``predicate`` keeps."""
     for name, column in _INDEXES.items():
         op.execute(
             f"CREATE INDEX {name} ON public.tasks USING gin ({column})"
-            " WITH (fastupdate = on, gin_pending_list_limit = 256) WHERE NOT completed"
+            f" WITH (fastupdate = on, gin_pending_list_limit = 256) WHERE {predicate}"
         )
+
+
+def upgrade() -> None:
+    create_indexes("NOT completed")
     _replacing(search_top())
 
 
