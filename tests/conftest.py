@@ -183,12 +183,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Leave without tearing the interpreter down. After some thousands of tests the process
-    holds the session's QApplication, wrappers of Qt objects and threads that tests left
-    retrying; the order in which Python's finalisation then frees them can crash it
-    (a segmentation fault after the summary, with every test passed), which would turn a
-    green run red. Every fixture has finished and the report is written by now, so nothing
-    the tests check is skipped; only the interpreter's own clean-up is."""
+    """Leave without tearing the interpreter down. After the whole suite the process still
+    holds the session's QApplication and wrappers of thousands of Qt objects, and Python's
+    finalisation frees them in no order Qt expects: one full run ended in a segmentation
+    fault after its summary, every test passed. Every fixture has finished (the session's
+    database server is stopped) and the report is written by now, so nothing a test checks
+    is skipped, only the interpreter's own clean-up. The quitting app is tested on its own
+    (tests/ui/test_gui_session_fixes_quit.py, and the frozen app's Ctrl+Q in CI)."""
     status = config.stash.get(_EXIT_STATUS, None)
     if status is None:
         return
