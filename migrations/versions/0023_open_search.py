@@ -35,13 +35,14 @@ _INDEXES = {
     "tasks_search_grams_open": "search_grams",
 }
 _WHERE = f"WHERE {_0016._MATCHES}\n"
-_OPEN_WHERE = f"WHERE NOT t.completed AND {_0016._MATCHES}\n"
+OPEN = "NOT completed"  # which tasks the open search indexes hold (revision 0025 changes it)
 
 
-def _either(block: str) -> str:
-    """``block`` for any list, and its twin for the open list, which says so."""
+def _either(block: str, open_only: str) -> str:
+    """``block`` for any list, and its twin for the open list, which says ``open_only``."""
     assert block.count(_WHERE) == 1
-    twin = block.replace(_WHERE, _OPEN_WHERE)
+    on_rows = open_only.replace("completed", "t.completed")
+    twin = block.replace(_WHERE, f"WHERE {on_rows} AND {_0016._MATCHES}\n")
     return (
         "        IF p_completed IS FALSE THEN  -- the open tasks' own indexes\n"
         f"{textwrap.indent(twin, '    ')}"
@@ -51,12 +52,14 @@ def _either(block: str) -> str:
     )
 
 
-def search_top() -> str:
+def search_top(open_only: str = OPEN) -> str:
+    """Revision 0016's search_top with an open-list twin of each statement; the open search
+    indexes must hold exactly the tasks ``open_only`` keeps."""
     text = _0016.search_top()
     orders = [_0016._top(keys, descending, cursor) for _test, keys, descending, cursor in _0016._0014._ORDERS]
     for block in [_0016._ranked(), *orders]:
         assert text.count(block) == 1
-        text = text.replace(block, _either(block))
+        text = text.replace(block, _either(block, open_only))
     head = "CREATE FUNCTION todo_api.search_top("
     assert text.count(head) == 1
     return text.replace(head, "CREATE OR REPLACE FUNCTION todo_api.search_top(")
@@ -79,7 +82,7 @@ def create_indexes(predicate: str) -> None:
 
 
 def upgrade() -> None:
-    create_indexes("NOT completed")
+    create_indexes(OPEN)
     _replacing(search_top())
 
 

@@ -39,7 +39,6 @@ depends_on: str | Sequence[str] | None = None
 
 _0016 = earlier_revision(__file__, "0016_search_top.py")
 _0023 = earlier_revision(__file__, "0023_open_search.py")
-_OPEN = "NOT completed"
 _NOT_DONE = "completed IS NOT TRUE"
 _SETTINGS = "SET enable_seqscan = off AS $$\n"
 _OWNED = "SELECT c.open_tasks + c.completed_tasks INTO owned FROM public.task_counts c WHERE c.user_id = me;"
@@ -69,20 +68,13 @@ def tasks_page(*, by_list: bool) -> str:
     return text
 
 
-def _on_rows(predicate: str) -> str:
-    return predicate.replace("completed", "t.completed")
-
-
 def _open_search(predicate: str) -> None:
     """The open search indexes, holding the tasks ``predicate`` keeps, and search_top's open
     statements saying it."""
     for name in _0023._INDEXES:
         op.execute(f"DROP INDEX public.{name}")
     _0023.create_indexes(predicate)
-    text = _0023.search_top()
-    said = f"WHERE {_on_rows(_OPEN)} AND "
-    assert text.count(said) == 8  # the open twin of the relevance order and of each order
-    _0023._replacing(text.replace(said, f"WHERE {_on_rows(predicate)} AND "))
+    _0023._replacing(_0023.search_top(predicate))
 
 
 def upgrade() -> None:
@@ -92,4 +84,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(tasks_page(by_list=False))
-    _open_search(_OPEN)
+    _open_search(_0023.OPEN)
