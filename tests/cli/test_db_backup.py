@@ -215,3 +215,24 @@ def test_a_pooled_endpoint_is_refused_before_connecting(tmp_path: Path) -> None:
         db_backup(url, str(tmp_path / "x.dump"), io.StringIO())
     assert "s3cret-pw" not in refused.value.message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_anything_but_a_plain_file_is_left_alone(test_db: TestDatabase, tmp_path: Path) -> None:
+    # The backup replaces its file by renaming: a link or a device would be replaced whole.
+    kept = tmp_path / "kept.txt"
+    kept.write_text("mine", encoding="utf-8")
+    link = tmp_path / "link.dump"
+    link.symlink_to(kept)
+    pipe = tmp_path / "pipe.dump"
+    os.mkfifo(pipe)
+    for target in (link, pipe):
+        with pytest.raises(ConfigurationError, match="is not a plain file"):
+            db_backup(test_db.cluster.url(test_db.name), str(target), io.StringIO())
+    assert link.is_symlink() and kept.read_text(encoding="utf-8") == "mine"
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a folder nobody can write in, even root")
+def test_a_folder_it_cannot_write_in_gets_one_sentence(test_db: TestDatabase) -> None:
+    with pytest.raises(ConfigurationError, match=r"^The backup could not be written in /proc: "):
+        db_backup(test_db.cluster.url(test_db.name), "/proc/todo.dump", io.StringIO())

@@ -17,6 +17,7 @@ is refused up front.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -68,16 +69,24 @@ def _size(n: int) -> str:
     return f"{n:,} bytes"
 
 
+def _writable(final: Path) -> Path:
+    """``final``, if a backup may be written there: the backup replaces it by renaming, so
+    anything but a plain file (a folder, a device such as /dev/stdout, a link) is refused."""
+    if final.is_dir():
+        raise ConfigurationError(f"{final} is a folder; give the name of the backup file to write.")
+    if final.is_symlink() or (final.exists() and not final.is_file()):
+        raise ConfigurationError(f"{final} is not a plain file; give the name of the backup file to write.")
+    if not final.parent.is_dir():
+        raise ConfigurationError(f"There is no folder {final.parent} to write the backup in.")
+    return final
+
+
 def db_backup(url: str | None, file: str, out: TextIO | None = None) -> int:
     from psycopg.conninfo import make_conninfo
 
     out = out or sys.stdout
     target = direct_target(url)  # refuses a pooled endpoint with one sentence
-    final = Path(file).expanduser().absolute()
-    if final.is_dir():
-        raise ConfigurationError(f"{final} is a folder; give the name of the backup file to write.")
-    if not final.parent.is_dir():
-        raise ConfigurationError(f"There is no folder {final.parent} to write the backup in.")
+    final = _writable(Path(file).expanduser().absolute())
     _reads_every_row(target)
     conninfo = make_conninfo(**_libpq_params(target))
     partial = final.parent / f".{final.name}.{secrets.token_hex(4)}.partial"
@@ -90,8 +99,13 @@ def db_backup(url: str | None, file: str, out: TextIO | None = None) -> int:
             run_pg_tool("pg_dump", args, env, failed="pg_dump failed, so nothing was written")
         os.replace(partial, final)
         fsync_folder(final.parent)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"The backup could not be written in {final.parent}: {exc.strerror or exc}."
+        ) from exc
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         shutil.rmtree(private, ignore_errors=True)
     where = f"{target.url.database} at {target.address}"
     print(f"Backed up {where} to {final} ({_size(final.stat().st_size)}).", file=out)

@@ -18,8 +18,9 @@ from todo_desktop import APP_ID
 from todo_desktop.core.errors import TodoError
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Priority, Status, Task, TaskChanges, TaskDraft, TaskQuery
+from todo_desktop.db.local.backup_policy import backups_folder, list_backups
 from todo_desktop.db.local.backup_service import GONE, NOT_OPEN, LocalBackups
-from todo_desktop.db.local.backups import BackupError, backups_folder, list_backups, run_tool
+from todo_desktop.db.local.backups import BackupError, run_tool
 from todo_desktop.db.local.opener import open_local
 from todo_desktop.db.local.restore import NOT_A_BACKUP, UNREADABLE
 from todo_desktop.db.local.workspace import LOCAL_DATABASE, LocalWorkspace
@@ -197,12 +198,20 @@ def test_a_damaged_or_foreign_file_replaces_nothing(app: App) -> None:
     foreign.with_suffix(".counts.json").write_text('{"users": 0, "tasks": 0}', encoding="utf-8")
     no_counts = folder / "todo-20261205T110300Z.dump"
     no_counts.write_bytes(good_path.read_bytes())
+    # Bytes changed in the middle: pg_restore's complaint then quotes bytes that are no text.
+    scrambled = folder / "todo-20261205T110400Z.dump"
+    data = bytearray(good_path.read_bytes())
+    for k in range(len(data) // 3, len(data) // 3 + 50):
+        data[k] ^= 0xFF
+    scrambled.write_bytes(bytes(data))
+    scrambled.with_suffix(".counts.json").write_text('{"users": 1, "tasks": 1}', encoding="utf-8")
 
     for path, sentence in (
         (cut, UNREADABLE),
         (garbage, UNREADABLE),
         (foreign, NOT_A_BACKUP),
         (no_counts, NOT_A_BACKUP),
+        (scrambled, UNREADABLE),
     ):
         with pytest.raises(BackupError) as refused:
             app.service.restore(path.name)

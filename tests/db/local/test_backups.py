@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,16 +15,8 @@ from keyring.backends import fail
 
 from todo_desktop import APP_ID
 from todo_desktop.core.values import Priority, Status, TaskChanges, TaskDraft, TaskQuery
-from todo_desktop.db.local.backups import (
-    Backup,
-    BackupError,
-    back_up,
-    backup_due,
-    backups_folder,
-    kept,
-    list_backups,
-    prune,
-)
+from todo_desktop.db.local.backup_policy import Backup, backup_due, backups_folder, kept, list_backups, prune
+from todo_desktop.db.local.backups import BackupError, DailyBackups, back_up
 from todo_desktop.db.local.opener import open_local
 from todo_desktop.db.local.restore import restore
 from todo_desktop.db.passwords import MINIMUM_COST
@@ -127,19 +120,46 @@ def test_pruning_keeps_seven_days_and_four_weeks(tmp_path):
     # Two a day for 60 days: the newest of each of the last 7 days, and of the 4 last weeks.
     stamps = [NOW - timedelta(days=d, hours=h) for d in range(60) for h in (0, 5)]
     _fake_backups(tmp_path, stamps)
-    prune(tmp_path)
+    prune(tmp_path, NOW)
     left = sorted(b.made_at for b in list_backups(tmp_path))
     days = [NOW - timedelta(days=d) for d in range(7)]
     assert set(days) <= set(left)
     weeks = {b.isocalendar()[:2] for b in left}
     assert len(weeks) == 4 and len(left) == len(set(days) | set(left)) <= 7 + 4
     assert all(NOW - b < timedelta(days=28) for b in left)
-    assert kept(list_backups(tmp_path)) == {b.path for b in list_backups(tmp_path)}  # stable
+    assert kept(list_backups(tmp_path), NOW) == {b.path for b in list_backups(tmp_path)}  # stable
 
 
 def test_a_backup_is_due_once_a_day(tmp_path):
     assert backup_due(tmp_path, NOW)
-    _fake_backups(tmp_path, [NOW - timedelta(hours=23)])
+    _fake_backups(tmp_path, [NOW - timedelta(hours=1)])
     assert not backup_due(tmp_path, NOW)
-    assert backup_due(tmp_path, NOW + timedelta(hours=1))
+    assert not backup_due(tmp_path, NOW + timedelta(hours=13))  # 23:00, the same day
+    assert backup_due(tmp_path, NOW + timedelta(hours=14))  # the next day, 23 hours after it
     os.chmod(tmp_path, 0o700)
+
+
+def _until(condition, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.slow
+def test_an_app_left_open_backs_up_once_on_each_day(paths):
+    local = _open(paths)
+    folder = backups_folder(paths.data)
+    now = {"at": NOW}
+    try:
+        local.daily = DailyBackups(local.server, folder, clock=lambda: now["at"], every_s=0.02).start()
+        _until(lambda: len(local.daily.made) == 1)
+        time.sleep(0.3)  # many checks later, the same day
+        assert len(local.daily.made) == 1
+        now["at"] = NOW + timedelta(days=1, hours=-9)  # 01:00 the next day
+        _until(lambda: len(local.daily.made) == 2)
+        assert [b.made_at for b in list_backups(folder)] == [now["at"], NOW]
+    finally:
+        local.close()  # and checks no more
+    local.daily.join(5)
+    assert not local.daily.running

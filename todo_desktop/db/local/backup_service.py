@@ -31,7 +31,7 @@ from todo_desktop.core.errors import TodoError
 
 if TYPE_CHECKING:
     from todo_desktop.core.ports import TaskService
-    from todo_desktop.db.local.backups import Backup
+    from todo_desktop.db.local.backup_policy import Backup
     from todo_desktop.db.local.workspace import LocalWorkspace
     from todo_desktop.db.passwords import KdfCost
     from todo_desktop.machine.secret_store import SecretStore
@@ -71,7 +71,7 @@ class LocalBackups:
         secrets: Callable[[], SecretStore],
         *,
         kdf_cost: KdfCost | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone(),  # the local calendar
     ) -> None:
         self._data = data
         self._local = local
@@ -84,7 +84,7 @@ class LocalBackups:
 
     @property
     def _folder(self) -> Path:
-        from todo_desktop.db.local.backups import backups_folder
+        from todo_desktop.db.local.backup_policy import backups_folder
 
         return backups_folder(self._data)
 
@@ -95,11 +95,11 @@ class LocalBackups:
         return opened
 
     def backups(self) -> list[BackupEntry]:
-        from todo_desktop.db.local.backups import list_backups, weekly_only
+        from todo_desktop.db.local.backup_policy import list_backups, weekly_only
 
         self._open()
         found = list_backups(self._folder)
-        weekly = weekly_only(found)
+        weekly = weekly_only(found, self._clock())
         return [_entry(b, weekly=b.path in weekly) for b in found]
 
     def back_up_now(self) -> BackupEntry:
@@ -126,7 +126,7 @@ class LocalBackups:
         return _entry(before, weekly=False)
 
     def _find(self, key: str) -> Backup:
-        from todo_desktop.db.local.backups import list_backups
+        from todo_desktop.db.local.backup_policy import list_backups
 
         found = next((b for b in list_backups(self._folder) if b.path.name == key), None)
         if found is None:

@@ -19,33 +19,24 @@ import contextlib
 import json
 import logging
 import os
-import re
 import secrets
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from todo_desktop.core.errors import TodoError
+from todo_desktop.db.local.backup_policy import FOLDER_NAME, Backup, backup_due, new_backup, prune
 from todo_desktop.db.local.embedded import EmbeddedServer
 from todo_desktop.db.local.workspace import LOCAL_DATABASE
 from todo_desktop.machine.atomic_file import fsync_folder, private_folder, write_atomically
 
 log = logging.getLogger(__name__)
 
-FOLDER_NAME = "backups"
-KEEP_DAILY = 7
-KEEP_WEEKLY = 4
-KEEP_EXTRA = 10  # manual copies, and copies made before a restore: each, from the last 7 days
-EVERY = timedelta(days=1)
-_NAME = re.compile(r"^todo-(\d{8}T\d{6}Z)(-before-restore|-manual)?\.dump$")
-BEFORE_RESTORE = "-before-restore"
-MANUAL = "-manual"  # asked for in the window (File > Back Up Now), not the daily one
-_STAMP = "%Y%m%dT%H%M%SZ"
+EVERY_CHECK_S = 3600.0  # how often an app left open asks whether today's backup is made
 TOOL_TIMEOUT_S = 600
 
 
@@ -53,142 +44,29 @@ class BackupError(TodoError):
     """A backup or restore that could not be made; nothing was replaced."""
 
 
-@dataclass(frozen=True, slots=True)
-class Backup:
-    path: Path
-    made_at: datetime
-    before_restore: bool  # the database as it was just before a restore replaced it
-    manual: bool = False  # made by File > Back Up Now
-
-    @property
-    def size(self) -> int:
-        return self.path.stat().st_size
-
-    @property
-    def counts_path(self) -> Path:
-        return self.path.with_suffix(".counts.json")
-
-    @property
-    def automatic(self) -> bool:
-        """The daily backup made at start, not one asked for nor one made by a restore."""
-        return not (self.before_restore or self.manual)
-
-    def counts(self) -> dict[str, int] | None:
-        """Rows per table as the dump holds them (counted in the dump's own snapshot)."""
-        try:
-            data = json.loads(self.counts_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
-            return None
-        return {str(k): int(v) for k, v in data.items()}
-
-
-def backups_folder(data: Path) -> Path:
-    return data / FOLDER_NAME
-
-
-def list_backups(folder: Path) -> list[Backup]:
-    """Newest first."""
-    found: list[Backup] = []
-    for path in folder.glob("todo-*.dump") if folder.is_dir() else ():
-        match = _NAME.match(path.name)
-        if match:
-            made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
-            found.append(Backup(path, made, match.group(2) == BEFORE_RESTORE, match.group(2) == MANUAL))
-    # Names tell the second; within one (a backup, then the restore of it at once) the file's
-    # own time tells which came first.
-    return sorted(found, key=lambda b: (b.made_at, _written(b.path)), reverse=True)
-
-
-def _written(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
-
-
-def backup_due(folder: Path, now: datetime) -> bool:
-    # Only the automatic ones: a copy asked for is kept apart, and for less long.
-    daily = [b for b in list_backups(folder) if b.automatic]
-    return not daily or now - daily[0].made_at >= EVERY
-
-
-def kept(backups: list[Backup]) -> set[Path]:
-    """The newest daily backup of each of the last 7 days that have one, and the newest of
-    each of the last 4 weeks. Copies asked for (Back Up Now) or made before a restore are
-    kept apart, up to 10 of each from the last 7 days: they never push a daily one out, so
-    the backup a restore replaced, and the one it restored, both stay to be chosen again."""
-    daily, weekly = _kept_by_day_and_week([b for b in backups if b.automatic])
-    return daily | weekly | _kept_extras(backups)
-
-
-def weekly_only(backups: list[Backup]) -> set[Path]:
-    """The daily backups kept only as their week's newest (older than the last 7 days kept)."""
-    daily, weekly = _kept_by_day_and_week([b for b in backups if b.automatic])
-    return weekly - daily
-
-
-def _kept_by_day_and_week(backups: list[Backup]) -> tuple[set[Path], set[Path]]:
-    days: dict[object, Backup] = {}
-    weeks: dict[object, Backup] = {}
-    for backup in sorted(backups, key=lambda b: b.made_at, reverse=True):  # the first seen is the newest
-        days.setdefault(backup.made_at.date(), backup)
-        weeks.setdefault(backup.made_at.isocalendar()[:2], backup)
-    newest_days = sorted(days.values(), key=lambda b: b.made_at, reverse=True)[:KEEP_DAILY]
-    newest_weeks = sorted(weeks.values(), key=lambda b: b.made_at, reverse=True)[:KEEP_WEEKLY]
-    return {b.path for b in newest_days}, {b.path for b in newest_weeks}
-
-
-def _kept_extras(backups: list[Backup]) -> set[Path]:
-    if not backups:
-        return set()
-    # Measured from the newest backup, not the clock: a computer left off for a month
-    # comes back with its backups still there.
-    newest = max(b.made_at for b in backups)
-    recent = sorted(
-        (b for b in backups if newest - b.made_at < timedelta(days=KEEP_DAILY)),
-        key=lambda b: b.made_at,
-        reverse=True,
-    )
-    manual = [b.path for b in recent if b.manual][:KEEP_EXTRA]
-    before = [b.path for b in recent if b.before_restore][:KEEP_EXTRA]
-    return {*manual, *before}
-
-
-def prune(folder: Path) -> list[Path]:
-    """Remove what the policy no longer keeps; returns what was removed."""
-    backups = list_backups(folder)
-    keep = kept(backups)
-    removed = [b.path for b in backups if b.path not in keep]
-    for backup in (b for b in backups if b.path not in keep):
-        backup.path.unlink(missing_ok=True)
-        backup.counts_path.unlink(missing_ok=True)
-    return removed
-
-
 def back_up(
     server: EmbeddedServer, folder: Path, now: datetime, *, before_restore: bool = False, manual: bool = False
 ) -> Backup:
     """Dump the local database into ``folder`` now; the old ones are pruned afterwards."""
-    private_folder(folder)
-    suffix = BEFORE_RESTORE if before_restore else MANUAL if manual else ""
-    final = folder / f"todo-{now.astimezone(UTC).strftime(_STAMP)}{suffix}.dump"
-    partial = folder / f".{final.name}.{secrets.token_hex(4)}.partial"
-    made = Backup(final, now.astimezone(UTC).replace(microsecond=0), before_restore, manual)
     try:
-        # The counts come from the very snapshot the dump reads, so a restore can check them
-        # exactly while the app goes on writing.
-        with _exported_snapshot(server) as (snapshot, counts):
-            args = ["--format=custom", f"--snapshot={snapshot}", f"--file={partial}"]
-            run_tool(server, "pg_dump", args, LOCAL_DATABASE)
-        os.chmod(partial, 0o600)
-        write_atomically(made.counts_path, json.dumps(counts).encode("utf-8"))
-        os.replace(partial, final)
-        fsync_folder(folder)
-    finally:
-        partial.unlink(missing_ok=True)
-    prune(folder)
+        private_folder(folder)
+        made = new_backup(folder, now, before_restore=before_restore, manual=manual)
+        partial = folder / f".{made.path.name}.{secrets.token_hex(4)}.partial"
+        try:
+            # The counts come from the very snapshot the dump reads, so a restore can check
+            # them exactly while the app goes on writing.
+            with _exported_snapshot(server) as (snapshot, counts):
+                args = ["--format=custom", f"--snapshot={snapshot}", f"--file={partial}"]
+                run_tool(server, "pg_dump", args, LOCAL_DATABASE)
+            os.chmod(partial, 0o600)
+            write_atomically(made.counts_path, json.dumps(counts).encode("utf-8"))
+            os.replace(partial, made.path)
+            fsync_folder(folder)
+        finally:
+            partial.unlink(missing_ok=True)
+    except OSError as exc:
+        raise BackupError(f"The backup could not be written in {folder}: {exc.strerror or exc}.") from exc
+    prune(folder, now)
     return made
 
 
@@ -214,24 +92,60 @@ def _exported_snapshot(server: EmbeddedServer) -> Iterator[tuple[str, dict[str, 
         conn.rollback()
 
 
-def start_daily(server: EmbeddedServer, folder: Path) -> threading.Thread | None:
-    """Back up in the background when the last daily backup is a day old: a dump of a large
-    database takes seconds, and the window must not wait for it. A failure is logged; the
-    next start tries again."""
-    if not backup_due(folder, datetime.now(UTC)):
-        return None
+class DailyBackups:
+    """The daily backup: made in the background when the day has none yet, at start and then
+    every hour while the app stays open (a dump of a large database takes seconds, and the
+    window must not wait for it). A failure is logged; the next check tries again."""
 
-    def run() -> None:
+    def __init__(
+        self,
+        server: EmbeddedServer,
+        folder: Path,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone(),
+        every_s: float = EVERY_CHECK_S,
+    ) -> None:
+        self._server = server
+        self._folder = folder
+        self._clock = clock
+        self._every_s = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="daily-backup", daemon=True)
+        self.made: list[Backup] = []
+
+    def start(self) -> DailyBackups:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Checks no more; a dump under way goes on until the server stops."""
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        _forget_partials(self._folder)
+        while not self._stop.is_set():
+            self.check()
+            self._stop.wait(self._every_s)
+
+    def check(self) -> Backup | None:
+        """Back up now if today has no daily backup yet."""
         try:
-            _forget_partials(folder)
-            made = back_up(server, folder, datetime.now(UTC))
-            log.info("Backed up the local database to %s", made.path.name)
+            if not backup_due(self._folder, self._clock()):
+                return None
+            made = back_up(self._server, self._folder, self._clock())
         except Exception:
             log.warning("The daily backup of the local database failed", exc_info=True)
-
-    thread = threading.Thread(target=run, name="daily-backup", daemon=True)
-    thread.start()
-    return thread
+            return None
+        log.info("Backed up the local database to %s", made.path.name)
+        self.made.append(made)
+        return made
 
 
 def _forget_partials(folder: Path) -> None:
@@ -290,6 +204,7 @@ def run_pg_tool(tool: str, args: list[str], env: dict[str, str], *, failed: str 
             env=env,
             capture_output=True,
             text=True,
+            errors="replace",  # a damaged file's bytes may come back in its complaint
             timeout=TOOL_TIMEOUT_S,
             check=False,
         )

@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from todo_desktop.db.local.backups import backups_folder
+from todo_desktop.db.local.backup_policy import backups_folder
 from todo_desktop.db.local.workspace import KEY_SECRET
 from todo_desktop.machine.secret_store import SecretStore
 

@@ -42,7 +42,7 @@ def open_local(
 
     ``reachability`` hears when an operation waits for the server (a restart, say).
     ``listening`` None: as this platform wants; the tests force LOOPBACK on Linux.
-    ``daily_backup``: back the database up in the background when a day has passed (the
+    ``daily_backup``: back the database up in the background on each day it is open (the
     app's own start; not the tests', whose servers come and go)."""
     say = reachability.say if reachability is not None else None
     start = LocalStart(
@@ -53,9 +53,10 @@ def open_local(
 
         workspace = set_up(start, secrets, kdf_cost=kdf_cost, reachability=reachability)
         if daily_backup:
-            from todo_desktop.db.local.backups import backups_folder, start_daily
+            from todo_desktop.db.local.backup_policy import backups_folder
+            from todo_desktop.db.local.backups import DailyBackups
 
-            start_daily(workspace.server, backups_folder(paths.data))
+            workspace.daily = DailyBackups(workspace.server, backups_folder(paths.data)).start()
         return workspace
     finally:
         start.abandon()  # only when set_up never took the server: then nothing else stops it

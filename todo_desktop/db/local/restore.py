@@ -18,16 +18,22 @@ import logging
 import secrets
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from todo_desktop.db.local.backups import COUNTED, Backup, BackupError, back_up, run_tool
+from todo_desktop.db.local.backup_policy import Backup
+from todo_desktop.db.local.backups import COUNTED, BackupError, back_up, run_tool
 from todo_desktop.db.local.embedded import EmbeddedServer
 from todo_desktop.db.local.workspace import LOCAL_DATABASE
 from todo_desktop.db.schema import migrate
+
+if TYPE_CHECKING:
+    from psycopg import sql
 
 log = logging.getLogger(__name__)
 
 NOT_A_BACKUP = "That file is not a backup of this app's database."
 UNREADABLE = "The backup could not be read, so nothing was replaced"
+NEWER = "That backup was made by a newer version of this app; update the app to restore it."
 TRIAL_PREFIX = "todo_restore_"
 REPLACED_PREFIX = "todo_replaced_"
 
@@ -38,7 +44,7 @@ def restore(server: EmbeddedServer, backup: Backup, folder: Path, now: datetime)
     from psycopg import sql
 
     expected = backup.counts()
-    if expected is None:
+    if expected is None or any(table not in expected for table in COUNTED):
         raise BackupError(f"{NOT_A_BACKUP} (It has no record of what it holds.)")
     trial = f"{TRIAL_PREFIX}{secrets.token_hex(4)}"
     with psycopg.connect(server.superuser_dsn("postgres"), autocommit=True) as admin:
@@ -54,12 +60,68 @@ def restore(server: EmbeddedServer, backup: Backup, folder: Path, now: datetime)
                 raise BackupError(f"{UNREADABLE} ({exc.message.rstrip('.')}).") from exc
             _verify(server, trial, expected)
             _make_ready(server, admin, trial)
-            before = back_up(server, folder, now, before_restore=True)
-            _swap(admin, trial)
+            # Closed to clients before the copy is made: a write committed after it would be
+            # in neither the copy nor the restored database.
+            revoked = _close_to_clients(admin)
+            try:
+                before = _keep_current(server, folder, now)
+                _swap(admin, trial)
+            except BaseException:
+                _reopen_to_clients(admin, revoked)
+                raise
         except BaseException:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(trial)))
             raise
     return before
+
+
+def _close_to_clients(admin: object) -> list[str | None]:
+    """Take CONNECT on the live database from everyone who has it (a superuser, as the tools
+    connect, needs none) and end every connection to it; returns who had it (None: PUBLIC)."""
+    import psycopg
+
+    assert isinstance(admin, psycopg.Connection)
+    rows = admin.execute(
+        "SELECT DISTINCT r.rolname FROM pg_database d"
+        " CROSS JOIN LATERAL aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) AS a"
+        " LEFT JOIN pg_roles r ON r.oid = a.grantee"
+        " WHERE d.datname = %s AND a.privilege_type = 'CONNECT'",
+        (LOCAL_DATABASE,),
+    ).fetchall()
+    had: list[str | None] = [row[0] for row in rows]
+    if had:
+        admin.execute(_connect_statement("REVOKE CONNECT ON DATABASE {} FROM {}", had))
+    admin.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = %s AND pid <> pg_backend_pid()",
+        (LOCAL_DATABASE,),
+    )
+    return had
+
+
+def _reopen_to_clients(admin: object, had: list[str | None]) -> None:
+    import psycopg
+
+    assert isinstance(admin, psycopg.Connection)
+    if had:
+        admin.execute(_connect_statement("GRANT CONNECT ON DATABASE {} TO {}", had))
+
+
+def _connect_statement(template: str, roles: list[str | None]) -> sql.Composed:
+    from psycopg import sql
+
+    names = sql.SQL(", ").join(sql.SQL("PUBLIC") if r is None else sql.Identifier(r) for r in roles)
+    return sql.SQL(template).format(sql.Identifier(LOCAL_DATABASE), names)
+
+
+def _keep_current(server: EmbeddedServer, folder: Path, now: datetime) -> Backup:
+    """The backup of the database about to be replaced, which undoes the restore."""
+    try:
+        return back_up(server, folder, now, before_restore=True)
+    except BackupError as exc:
+        raise BackupError(
+            f"No copy of the current database could be kept, so nothing was replaced: {exc.message}"
+        ) from exc
 
 
 def _verify(server: EmbeddedServer, database: str, expected: dict[str, int]) -> None:
@@ -73,6 +135,8 @@ def _verify(server: EmbeddedServer, database: str, expected: dict[str, int]) -> 
             raise BackupError(NOT_A_BACKUP) from None
         version = row[0] if row else None
         if version not in migrate.known_revisions():
+            if isinstance(version, str) and version.isdigit() and version > migrate.APP_HEAD:
+                raise BackupError(NEWER)
             raise BackupError(f"{NOT_A_BACKUP} (Its schema is one this version of the app does not know.)")
         for table in COUNTED:
             found = conn.execute(
@@ -103,7 +167,6 @@ def _make_ready(server: EmbeddedServer, admin: object, trial: str) -> None:
 
 def _drop_leftovers(admin: object) -> None:
     import psycopg
-    from psycopg import sql
 
     assert isinstance(admin, psycopg.Connection)
     rows = admin.execute(

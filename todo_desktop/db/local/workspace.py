@@ -11,6 +11,7 @@ from todo_desktop.core.values import SignedIn
 if TYPE_CHECKING:
     from todo_desktop.db.accounts import AccountService
     from todo_desktop.db.database import Database
+    from todo_desktop.db.local.backups import DailyBackups
     from todo_desktop.db.local.embedded import EmbeddedServer
     from todo_desktop.db.tasks import TaskRepository
 
@@ -26,6 +27,7 @@ class LocalWorkspace:
     db: Database
     accounts: AccountService
     signed_in: SignedIn
+    daily: DailyBackups | None = None  # the app's own start backs up each day it is open
 
     @property
     def tasks(self) -> TaskRepository:
@@ -34,5 +36,7 @@ class LocalWorkspace:
         return TaskRepository(self.db, self.signed_in.token)
 
     def close(self) -> None:
+        if self.daily is not None:
+            self.daily.stop()
         self.db.dispose()
         self.server.stop()
