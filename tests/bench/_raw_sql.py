@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg
 
-from todo_desktop.core.search_terms import uses_word_syntax
+from todo_desktop.core.search_terms import searched, uses_word_syntax
 from todo_desktop.core.validation import tag_key
 from todo_desktop.core.values import SortKey, Status, TaskQuery
 from todo_desktop.db.task_queries import due_filtered
@@ -113,7 +113,7 @@ def like_escaped(word: str) -> str:
 
 def plain_words(text: str) -> list[str] | None:
     """The typed words, lower-cased, as the search reads them; None for the word syntax."""
-    cleaned = text.strip()
+    cleaned = searched(text)
     if not cleaned or uses_word_syntax(cleaned):
         return None
     return sorted(set(cleaned.lower().split()))
@@ -212,7 +212,7 @@ def page_params(q: TaskQuery, uid: uuid.UUID, fetch: int) -> dict[str, Any]:
         params["grams"] = sorted(
             {tag + w[i : i + 3] for w in words for i in range(len(w) - 2) if i % 3 == 0 or i == len(w) - 3}
         )
-    params["text"] = q.text
+    params["text"] = searched(q.text)
     if q.after is not None:
         params["after_id"] = q.after.id
         params |= {f"k{i}": value for i, value in enumerate(q.after.values)}

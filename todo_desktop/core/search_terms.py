@@ -6,15 +6,26 @@ from __future__ import annotations
 
 import re
 
-_SYNTAX = re.compile(r'(^|\s)-|"|(^|\s)or(\s|$)', re.IGNORECASE)
+_SYNTAX = re.compile(r'(^|\s)-|"|\sor\s', re.IGNORECASE)
 _UNMARKED = re.compile(r'(^|\s)-\S*|"|(^|\s)or(?=\s|$)', re.IGNORECASE)
+# "or" first or last beside other words is the word syntax's "or" half typed ("milk or" on
+# the way to "milk or bread"): left out until the other side comes. Alone, it is two letters.
+_DANGLING_OR = re.compile(r"^(or\s+)+(?=\S)|(?<=\S)(\s+or)+$", re.IGNORECASE)
+
+
+def searched(text: str) -> str:
+    """The text as the search reads it: trimmed, less a dangling "or"."""
+    return _DANGLING_OR.sub("", text.strip())
 
 
 def uses_word_syntax(text: str) -> bool:
-    return _SYNTAX.search(text.strip()) is not None
+    return _SYNTAX.search(searched(text)) is not None
 
 
 def marked_words(text: str) -> tuple[str, ...]:
     """The words to mark in the rows a search found, lower-cased, each once: what was typed,
     less the word syntax (quotes, "or", and words after a minus, which found tasks lack)."""
+    text = searched(text)
+    if not uses_word_syntax(text):
+        return tuple(dict.fromkeys(text.lower().split()))
     return tuple(dict.fromkeys(_UNMARKED.sub(" ", text).lower().split()))

@@ -10,6 +10,7 @@ in ``todo_api.tasks_page``.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -22,6 +23,9 @@ from todo_desktop.core.values import Cursor, ListCounts, SmartList, SortKey, Sta
 from todo_desktop.db.task_sql import COUNTS, PAGE, task_from_tuple
 
 MAX_PAGE = 1000
+# Rows a ranked page reads again before its position, to lose none when rows above it go.
+RANKED_OVERLAP = 50
+_NO_ID = uuid.UUID(int=0)
 _COMPLETED = {Status.OPEN: False, Status.COMPLETED: True, Status.ALL: None}
 
 
@@ -105,16 +109,38 @@ def _cursor(sort: SortKey, row: Sequence[Any]) -> Cursor:
 
 def list_page(fetch: Fetch, q: TaskQuery) -> tuple[tuple[Task, ...], Cursor | None]:
     limit = max(1, min(q.limit, MAX_PAGE))
+    if ranked(q):
+        rows, next_cursor = _ranked_page(fetch, q, limit)
+        return tuple(task_from_tuple(r) for r in rows), next_cursor
     rows = _rows(fetch, q, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = None
-    if more and rows and ranked(q):
-        read = cast(int, q.after.values[0]) if q.after is not None else 0
-        next_cursor = Cursor(values=(read + limit,), id=rows[-1][0])
-    elif more and rows:
-        next_cursor = _cursor(q.sort, rows[-1])
+    next_cursor = _cursor(q.sort, rows[-1]) if more and rows else None
     return tuple(task_from_tuple(r) for r in rows), next_cursor
+
+
+def _ranked_page(fetch: Fetch, q: TaskQuery, limit: int) -> tuple[list[Any], Cursor | None]:
+    """A page of best matches, paged by position (the order is the whole list's, sorted).
+
+    A position counts the rows above it, and rows go (deleted, done, edited out of the
+    search) while the person reads: the next page would start as many rows too far, and
+    skip them. So the cursor also holds the ids of the last rows read, the page is read from
+    that many rows earlier, and the rows already read are left out of it: up to that many
+    rows gone above lose none below.
+    """
+    read, seen = (cast(int, q.after.values[0]), q.after.values[1:]) if q.after is not None else (0, ())
+    seen = seen[max(0, len(seen) - (MAX_PAGE - limit)) :]  # the window stays within a page's size
+    start = max(0, read - len(seen))
+    window = _rows(fetch, replace(q, after=Cursor(values=(start,), id=_NO_ID)), limit + len(seen) + 1)
+    known = set(seen)
+    fresh = [n for n, row in enumerate(window) if row[0] not in known]
+    rows = [window[n] for n in fresh[:limit]]
+    if len(fresh) <= limit or not rows:
+        return rows, None
+    consumed = fresh[limit - 1] + 1  # rows of the window read by the end of this page
+    overlap = min(RANKED_OVERLAP, MAX_PAGE - limit)
+    tail = tuple(row[0] for row in window[:consumed][-overlap:]) if overlap else ()
+    return rows, Cursor(values=(start + consumed, *tail), id=rows[-1][0])
 
 
 _COUNT_ORDER = (

@@ -38,6 +38,8 @@ BUILT_IN_KEYS = (
     ("Leave a field or dialog", "Esc"),
     ("Quick add: read a recognised date, tag… as plain words", "Backspace right after it, Ctrl+Shift+Space"),
     ("Quick add: complete a #tag", "# and a letter, then Enter or Tab"),
+    ("Search: move through the results while typing", "Up, Down, Page Up, Page Down in the search field"),
+    ("Search: edit the title of the result chosen", "Enter in the search field"),
     ("Rename or merge the tag chosen in the sidebar", "F2 in the sidebar"),
     ("Take the tag chosen in the sidebar off its tasks", "Delete in the sidebar"),
 )

@@ -37,11 +37,11 @@ from todo_desktop.core.values import (
     SortKey,
     Status,
     TagCount,
-    Task,
     TaskDraft,
     TaskQuery,
 )
-from todo_desktop.sync.edit_versions import Snapshot, changed_elsewhere, deleted_elsewhere, edited_differently
+from todo_desktop.sync.edit_versions import Snapshot
+from todo_desktop.ui.lists.elsewhere import merge_changes, news
 from todo_desktop.ui.lists.sidebar import LIST_NAMES
 from todo_desktop.ui.session import WorkspaceSession
 from todo_desktop.ui.tasks.columns import SORT_BY_COLUMN, Column
@@ -80,6 +80,7 @@ class ListNavigator(QObject):
     scope_shown = Signal(bool)  # a search looks through every list (True) or the one shown
     find_requested = Signal()  # the search field should take the keyboard
     searched = Signal(object)  # the words a search finds, to be marked in the rows
+    search_refused = Signal(str)  # why the text in the search field cannot be searched for
 
     def __init__(
         self,
@@ -109,6 +110,7 @@ class ListNavigator(QObject):
         self.current = SmartList.INBOX
         self.sort = default_sort(SmartList.INBOX)
         self.text = ""
+        self.refused: str | None = None  # the search field's text cannot run: why, in a sentence
         self.everywhere = False  # a search looks through every list, best match first
         self.tag: str | None = None  # the tag whose open tasks are shown, instead of a smart list
         self._tag_counts: dict[str, TagCount] = {}
@@ -126,6 +128,8 @@ class ListNavigator(QObject):
         tasks.editor.counting.changed = self._show_timer.start
         tasks.editor.settled.connect(self._counts_timer.start)
         session.closed.connect(self.forget_counts)
+        # Queued: after the window has loaded the new workspace's list for the query.
+        session.opened.connect(self._opened, Qt.ConnectionType.QueuedConnection)
         # Freshness: a poll for changes, and a full reload when the window regains focus.
         self.activate_gap_ms = ACTIVATE_GAP_MS
         self._loaded_at = time.monotonic()
@@ -154,12 +158,20 @@ class ListNavigator(QObject):
                 self._apply()
         self.find_requested.emit()
 
+    def _opened(self) -> None:
+        if self.refused is not None:
+            self._apply()
+
     def _set_scope(self, everywhere: bool) -> None:
         self.everywhere = everywhere
         self.scope_shown.emit(everywhere)
         self._show_count()
 
     def _apply(self) -> None:
+        if self.refused is not None:  # rows of the search before would pass for its results
+            self.search_refused.emit(self.refused)
+            self._tasks.show_nothing()
+            return
         self.query_changed.emit(self.query())
 
     def show_list(self, smart_list: SmartList, *, load: bool = True) -> None:
@@ -220,10 +232,13 @@ class ListNavigator(QObject):
         try:
             cleaned = validation.search_text(text)
         except ValidationError as exc:
-            self.message.emit(exc.message)
+            # Said where the rows would be (``ui.tasks.empty_state``), for as long as it holds.
+            self.refused = exc.message  # self.text stays: what the other views still search for
+            self.searched.emit(())
+            self._apply()
             return
-        if cleaned != self.text:
-            self.text = cleaned
+        if cleaned != self.text or self.refused is not None:
+            self.text, self.refused = cleaned, None
             self.searched.emit(marked_words(cleaned))
             if self.everywhere:
                 self._show_count()
@@ -362,38 +377,8 @@ class ListNavigator(QObject):
     def _changes_arrived(self, workspace: Workspace, tell: bool, changes: Changes) -> None:
         if self._session.workspace is not workspace:
             return  # read on a workspace closed meanwhile
-        tasks, removed = changes
-        typing = self._typing_in()
-        model = self._tasks.model
-        incoming = [t for t in tasks if t.id not in typing]
-        before = {t.id: model.task(t.id) for t in incoming}
-        unseen = self._tasks.unseen(incoming)  # before the merge notes their versions
-        merged = self._tasks.editor.merge(incoming)
-        dropped = self._tasks.drop_removed(removed, keep=typing)  # after the merge: restored ones stay
-        if (unseen and not typing and self._tasks.reread_first_page()) or dropped:
+        merged = merge_changes(self._tasks, changes, self._typing_in())
+        if merged.recount:
             self._counts_timer.start()
-        if tell and dropped:
-            self.message.emit(deleted_elsewhere(dropped))
-        if not merged:
-            return
-        self._counts_timer.start()
-        # This window's own edits come back equal to the rows (or differing only in their
-        # version), so only what another device changed is news.
-        changed = [
-            (shown, task)
-            for task in incoming
-            if (shown := before[task.id]) is not None
-            and model.task(task.id) == task
-            and edited_differently(shown, task)
-        ]
-        if tell and changed:
-            self._tell_changed(changed)
-
-    def _tell_changed(self, changed: list[tuple[Task, Task]]) -> None:
-        """One sentence, without taking focus: the task open in the details first, then the
-        one this device wrote most recently, then the first to arrive."""
-        pane = self._in_details()
-        lately = self._tasks.editor.versions.lately(task.id for _, task in changed)
-        changed.sort(key=lambda pair: (pair[1].id != pane, pair[1].id != lately))
-        shown, task = changed[0]
-        self.message.emit(changed_elsewhere(shown, task, len(changed) - 1))
+        for sentence in news(merged, self._tasks, self._in_details()) if tell else []:
+            self.message.emit(sentence)

@@ -12,6 +12,12 @@ SEARCH_DEBOUNCE_MS = 200
 
 
 _POPUP_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape}
+# Keys the search field passes to the results, as a quick-open box does: the field keeps
+# the keyboard, so typing goes on while they walk the rows.
+_RESULT_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
+_CHOOSE_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+# The keypad's arrows and Enter carry this modifier; they are the same keys.
+_PLAIN = {Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier}
 
 
 class KeyLineEdit(QLineEdit):
@@ -61,9 +67,12 @@ class AppKeysFirst(QObject):
 
 
 class SearchField(KeyLineEdit):
-    """Filters the list as one types; the query goes out once typing pauses."""
+    """Filters the list as one types; the query goes out once typing pauses. The arrows and
+    the page keys move through the results, and Enter takes the one they rest on."""
 
     search_changed = Signal(str)
+    moved = Signal(QKeyEvent)  # an arrow or page key, for the results to move by
+    chosen = Signal()  # Enter: the current result, as Enter in the list would take it
 
     def __init__(self, parent: QWidget | None = None, debounce_ms: int = SEARCH_DEBOUNCE_MS) -> None:
         super().__init__(parent)
@@ -96,6 +105,16 @@ class SearchField(KeyLineEdit):
             self.search_changed.emit(self._sent)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        plain = event.modifiers() in _PLAIN
+        if plain and event.key() in _RESULT_KEYS:
+            self.moved.emit(event)
+            event.accept()
+            return
+        if plain and event.key() in _CHOOSE_KEYS:
+            self.send_now()  # what is typed, not what was typed before the pause
+            self.chosen.emit()
+            event.accept()
+            return
         if event.matches(QKeySequence.StandardKey.Cancel):
             self.clear()  # Esc clears the search at once, then leaves (the owner handles that)
             self.send_now()

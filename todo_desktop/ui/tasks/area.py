@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -55,6 +56,7 @@ class TaskArea(QWidget):
         self.understood.hide()
         self.quick_add.understood.connect(self._show_understood)
         self.search = SearchField(self, debounce_ms)
+        self.search.moved.connect(self._move_in_results)
 
         self.table = QTableView(self)
         self.table.setAccessibleName("Tasks")
@@ -161,11 +163,33 @@ class TaskArea(QWidget):
         # Each new query (list, tag, search, order) is a load: the empty sentence waits for it.
         self._navigator = navigator
         navigator.query_changed.connect(self._expect_rows)
+        navigator.search_refused.connect(self._expect_rows)
         self._expect_rows()  # the window's first load needs no signal
 
     def focus_search(self) -> None:
+        if self.search.hasFocus():
+            return  # switching the scope while typing: the next key goes on, it erases nothing
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    @property
+    def rows_due(self) -> bool:
+        """A new list (or search) was asked for and its rows have not arrived."""
+        return self.empty.waiting
+
+    def enter_in_list(self) -> None:
+        """Do what Enter does in the list: its action, so a list that cannot be edited now
+        refuses it the same way."""
+        enter = QKeySequence(Qt.Key.Key_Return)
+        for action in self.table.actions():
+            if enter in action.shortcuts():
+                action.trigger()
+                return
+
+    def _move_in_results(self, event: QKeyEvent) -> None:
+        # Straight to the view, past the shortcuts: it moves and selects as its own keys do.
+        moved = QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers())
+        QApplication.sendEvent(self.table, moved)
 
     def _expect_rows(self, _query: object = None) -> None:
         if self._navigator is not None:
@@ -178,4 +202,4 @@ class TaskArea(QWidget):
 
 def _shown_by(navigator: ListNavigator) -> ListShown:
     everywhere = navigator.everywhere and bool(navigator.text)
-    return ListShown(navigator.current, navigator.tag, navigator.text, everywhere)
+    return ListShown(navigator.current, navigator.tag, navigator.text, everywhere, navigator.refused)

@@ -19,6 +19,8 @@ from todo_desktop.ui.chrome.theme import Space, TextStyle, quiet, set_text_style
 # One line of the quick-add language, for a person who has never seen it.
 TRY = "Ctrl+N, then try: Call mum friday 5pm #family !high"
 EVERY_LIST = "Ctrl+Shift+F searches every list."
+NOTHING_SEARCHABLE_HINT = "Type a word to search for, or press Esc to clear the search."
+REFUSED_HINT = "Change the search to search again, or press Esc to clear it."
 SHOWN_CHARS = 40  # a longer search is cut short in the sentence, with an ellipsis
 
 _EMPTY: dict[SmartList, tuple[str, str]] = {
@@ -51,12 +53,17 @@ class ListShown:
     tag: str | None = None
     text: str = ""  # the search, already cleaned
     everywhere: bool = False  # the search looks through every list
+    refused: str | None = None  # why the search typed cannot run: no rows were read
 
 
 def empty_sentences(shown: ListShown) -> tuple[str, str]:
     """The headline and the hint an empty ``shown`` list gives."""
+    if shown.refused is not None:
+        return shown.refused, REFUSED_HINT
     if shown.text:
         words = shown.text if len(shown.text) <= SHOWN_CHARS else shown.text[: SHOWN_CHARS - 1] + "…"
+        if not any(char.isalnum() for char in shown.text):  # quotes, minus signs: syntax alone
+            return f"“{words}” has no letters or digits to search for.", NOTHING_SEARCHABLE_HINT
         if shown.everywhere:
             return f"Nothing matches “{words}” in any list.", "Try fewer or shorter words."
         return f"Nothing matches “{words}” in {_list_words(shown)}.", EVERY_LIST
@@ -116,6 +123,11 @@ class EmptyState(QWidget):
     def text(self) -> str:
         """What it says now (both sentences), or "" while hidden."""
         return f"{self.headline.text()} {self.hint.text()}" if not self.isHidden() else ""
+
+    @property
+    def waiting(self) -> bool:
+        """Rows were asked for and have not arrived yet."""
+        return self._expected is not None
 
     def expect(self, shown: ListShown) -> None:
         """Rows of ``shown`` were asked for: say nothing until they (a reset) arrive."""

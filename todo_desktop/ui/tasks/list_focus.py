@@ -1,6 +1,7 @@
 """Where the keyboard is when a list arrives: on the list (never pulled from someone typing or
 choosing a list), on the task that was current before a reload when it is still there, else
-on the first task."""
+on the first task. Enter pressed in the search field before the results came takes the
+result the keyboard lands on, once they are here."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class ListFocus(QObject):
         self._tasks = tasks
         self._commands = commands
         self._kept_id: uuid.UUID | None = None  # the current task across a reload
+        self._chosen_early = False  # Enter in the search field, its results on their way
+        area.search.chosen.connect(self._chosen)
+        area.search.textChanged.connect(self._forget_choice)
         tasks.loaded.connect(self._loaded)
         tasks.load_failed.connect(self._failed)
         tasks.model.modelAboutToBeReset.connect(self._remember_current)
@@ -38,8 +42,22 @@ class ListFocus(QObject):
             table.setCurrentIndex(model.index(row or 0, 1))
             if row:
                 table.scrollTo(model.index(row, 1))
+        if self._chosen_early:
+            self._chosen_early = False
+            if self._area.search.hasFocus():
+                self._area.enter_in_list()
+
+    def _chosen(self) -> None:
+        if self._area.rows_due:
+            self._chosen_early = True
+        else:
+            self._area.enter_in_list()
+
+    def _forget_choice(self) -> None:
+        self._chosen_early = False
 
     def _failed(self, message: str) -> None:
+        self._chosen_early = False
         if not self._area.showing_list():
             self._area.show_error(message)
 

@@ -50,6 +50,7 @@ class TaskListController(QObject):
         self._service: TaskService | None = None
         self._cursor: Cursor | None = None
         self._pages = 0  # read since the last reload
+        self._showing_nothing = False  # no query fits what is asked: no rows, and none read
         self.model = TaskTableModel(self._fetch_next, parent=self)
         self.model.set_sections(sections_apply(self._query))
         self.completed_rows = CompletedRows(self.model, self)
@@ -81,16 +82,30 @@ class TaskListController(QObject):
 
     def set_query(self, query: TaskQuery) -> None:
         """Show another list, order or search; the rows now on screen belong to the old one."""
+        self._showing_nothing = False
         self._query = replace(query, limit=PAGE_SIZE, after=None)
         self.editor.generation += 1
         self.model.set_sections(sections_apply(self._query))
         self.completed_rows.enabled = self._query.status is Status.OPEN
         self.reload()
 
+    def show_nothing(self) -> None:
+        """No rows until the next ``set_query``: the search typed cannot be run, and the rows
+        of the one before would pass for its results. No reload brings them back meanwhile."""
+        self._showing_nothing = True
+        if self._service is None:
+            return  # no list is shown (nor its place taken): the next bind asks again
+        self.editor.generation += 1
+        self._workers.drop_pending(LIST_VIEW)
+        self._cursor = None
+        self._pages = 0
+        self.model.set_rows([])
+        self.loaded.emit()
+
     # Reads -----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self._service is None:
+        if self._service is None or self._showing_nothing:
             return
         self._pages = 0
         self.model.begin_loading()

@@ -193,19 +193,25 @@ class TitleDelegate(RowDelegate):
         return found
 
     def _marks(self, title: str) -> list[tuple[int, int]]:
-        """Where the marked words are in ``title``: (start, end) pairs, in order."""
+        """Where the marked words are in ``title``: (start, end) pairs, in order, overlapping
+        ones merged (a part painted twice would look darker)."""
         if not self.marked:
             return []
-        folded = title.lower()
-        if len(folded) != len(title):  # a letter whose lower case is longer: no safe offsets
-            return []
+        folded, origin = _folded(title)
         spans = []
         for word in self.marked:
             start = folded.find(word)
             while start >= 0:
-                spans.append((start, start + len(word)))
-                start = folded.find(word, start + len(word))
-        return sorted(spans)
+                end = start + len(word)
+                spans.append((start, end) if origin is None else (origin[start], origin[end - 1] + 1))
+                start = folded.find(word, end)
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
 
     def _paint_marks(
         self, painter: QPainter, rect: QRect, shown: str, metrics: QFontMetrics, palette: QPalette
@@ -280,6 +286,19 @@ class TitleDelegate(RowDelegate):
         painter.end()
         self._pixmaps[key] = pixmap
         return pixmap
+
+
+def _folded(title: str) -> tuple[str, list[int] | None]:
+    """``title`` in lower case, and for each of its characters the one of ``title`` it came
+    from: a few letters grow in lower case ('İ' becomes 'i' and a combining dot). None when
+    each comes from the same place, as in almost every title: nothing to build per paint."""
+    folded = title.lower()
+    if len(folded) == len(title):
+        return folded, None
+    origin: list[int] = []
+    for i, char in enumerate(title):
+        origin.extend([i] * len(char.lower()))
+    return "".join(char.lower() for char in title), origin
 
 
 def _text_colour(opt: QStyleOptionViewItem) -> QColor:
