@@ -19,6 +19,7 @@ import pytest
 from tests.support.capture_helpers import capture_env, todo
 from tests.support.repo import ROOT
 from todo_desktop.core.profiles import Profile, Profiles, new_profile_id
+from todo_desktop.core.validation import TAG_MAX, TAGS_PER_TASK
 from todo_desktop.machine.paths import AppPaths
 from todo_desktop.machine.profile_store import ProfileStore
 
@@ -181,3 +182,36 @@ def test_ctrl_c_stops_between_batches_and_the_same_command_finishes(tmp_path: Pa
     assert todo(env, "export", str(out), "--format", "json").returncode == 0
     ids = [t["id"] for t in json.loads(out.read_text(encoding="utf-8"))["tasks"]]
     assert len(ids) == count == len(set(ids))
+
+
+def test_rows_with_more_tags_than_a_task_holds_are_listed_and_the_rest_go_in(tmp_path: Path):
+    env = capture_env(tmp_path)
+    many = " ".join(f"t{i}" for i in range(TAGS_PER_TASK + 1))
+    long_tag = "x" * (TAG_MAX + 16)
+    source = tmp_path / "tags.csv"
+    lines = ["title,tags", "Buy milk,home", f"Many,{many}", f"Long,home {long_tag}", "Water,garden"]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = todo(env, "import", str(source))
+    refused(out, "Some rows would be skipped; run again with --yes to import the other 3 tasks.")
+    assert f"  Line 3 has {TAGS_PER_TASK + 1} tags; a task holds at most {TAGS_PER_TASK}." in out.stdout
+    assert f"line 4 has a tag of {TAG_MAX + 16} characters" in out.stdout.splitlines()[0]
+    done = todo(env, "import", str(source), "--yes")
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout
+    assert done.stdout.splitlines()[-1] == "Imported 3 tasks: 3 new, 0 already there; 1 row skipped."
+    listed = {t["title"]: t["tags"] for t in json.loads(todo(env, "list", "--json").stdout)}
+    assert listed == {"Buy milk": ["home"], "Long": ["home"], "Water": ["garden"]}
+
+
+def test_row_numbers_of_two_sheets_are_two_tasks_and_a_sheet_again_is_none_new(tmp_path: Path):
+    env = capture_env(tmp_path)
+    alpha, beta = tmp_path / "alpha.csv", tmp_path / "beta.csv"
+    alpha.write_text("ID,Title\n1,Alpha\n", encoding="utf-8")
+    beta.write_text("ID,Title\n1,Beta\n", encoding="utf-8")
+    said = [todo(env, "import", str(path)).stdout.splitlines()[-1] for path in (alpha, beta, alpha)]
+    assert said == [
+        "Imported 1 task: 1 new, 0 already there.",
+        "Imported 1 task: 1 new, 0 already there.",
+        "Imported 1 task: 0 new, 1 already there.",
+    ]
+    listed = json.loads(todo(env, "list", "--json").stdout)
+    assert sorted(t["title"] for t in listed) == ["Alpha", "Beta"]

@@ -142,7 +142,7 @@ def test_reading_a_line_without_end_holds_at_most_max_line_of_it():
     [
         ("BEGIN:VCALENDAR\r\n" + "BEGIN:X\r\n" * 100, "nests components deeper than 8"),
         ("BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nEND:VEVENT\r\n", "ends “VEVENT”, which was not begun there"),
-        ("BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nSUMMARY:x\r\n", "ends inside VTODO; it is cut off"),
+        ("BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nSUMMARY:x\r\n", "ends inside “VTODO”; it is cut off"),
     ],
 )
 def test_broken_icalendar_structure_is_one_clear_error(text: str, message: str):
@@ -166,3 +166,15 @@ def test_long_cells_in_messages_are_shortened_and_made_printable():
         result.skipped[0].sentence
         == "line 2 has a due date “?[31m99999999999999999999999999999999999…” that is not a date"
     )
+
+
+def test_a_component_name_in_a_message_is_quoted_printable_and_short():
+    text = "BEGIN:VCALENDAR\nBEGIN:VTODO\nSUMMARY:x\nBEGIN:X\033[2J\033]0;PWNED\007\n"
+    with pytest.raises(interchange.InterchangeError) as caught:
+        interchange.read(text)
+    assert caught.value.message == "The file ends inside “X?[2J?]0;PWNED?”; it is cut off."
+    lines = ["BEGIN:VCALENDAR", "BEGIN:VTODO", *[f"SUMMARY:task {n}" for n in range(200)], "END:VTODO"]
+    with pytest.raises(interchange.InterchangeError) as caught:
+        interchange.read("\r".join(lines) + "\r")  # line breaks of CR alone
+    message = caught.value.message
+    assert len(message) < 120 and message.isprintable(), message

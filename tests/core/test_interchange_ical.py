@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.core.interchange_strategies import make_task, tasks
+from tests.core.interchange_strategies import fields, make_task, tasks
 from todo_desktop.core import interchange
 from todo_desktop.core.interchange.ical import fold
 from todo_desktop.core.values import Priority, Task
@@ -45,7 +45,27 @@ def test_icalendar_reads_what_we_write(ours: list[Task]):
             assert [str(c) for c in todo["CATEGORIES"].cats] == list(task.tags)
         if task.repeat:
             assert dict(todo["RRULE"]) == dict(icalendar.vRecur.from_ical(task.repeat))
+            assert "DTSTART" in todo  # a rule repeats from its start
         assert str(todo["STATUS"]) == ("COMPLETED" if task.completed else "NEEDS-ACTION")
+
+
+def test_a_repeating_to_do_starts_at_its_due_date_or_else_when_it_was_made():
+    all_day = datetime(2030, 3, 5, 23, 59, tzinfo=BERLIN).astimezone(UTC)
+    ours = [
+        make_task("Pay rent", due_date=DUE, repeat="FREQ=MONTHLY"),
+        make_task("Water the plants", due_date=all_day, repeat="FREQ=DAILY;INTERVAL=3"),
+        make_task("Stretch", repeat="FREQ=WEEKLY;BYDAY=MO,TH", repeat_after_completion=True),
+        make_task("Once", due_date=DUE),
+    ]
+    text = interchange.ical.write(ours, zone=BERLIN)
+    rent, plants, stretch, once = _parsed(text)
+    assert rent.decoded("DTSTART") == rent.decoded("DUE") == DUE
+    assert plants.decoded("DTSTART") == plants.decoded("DUE") == date(2030, 3, 5)
+    assert stretch.decoded("DTSTART") == ours[2].created_at and "DUE" not in stretch
+    assert "DTSTART" not in once
+    result = interchange.read(text, zone=BERLIN)
+    assert (result.skipped, result.warnings) == ((), ())
+    assert [fields(row) for row in result.rows] == [fields(task) for task in ours]
 
 
 def test_alarms_are_written_only_when_asked_and_are_valid():

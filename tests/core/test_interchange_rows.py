@@ -14,6 +14,7 @@ from todo_desktop.core import interchange
 from todo_desktop.core.interchange.common import NAMESPACE, clean_tag, stable_id
 from todo_desktop.core.interchange.repeat_rules import clean_repeat
 from todo_desktop.core.interchange.rows import ImportResult, ImportRow, Problem
+from todo_desktop.core.validation import TAG_MAX, TAGS_PER_TASK
 from todo_desktop.core.values import Priority
 
 
@@ -82,7 +83,7 @@ def test_ids_are_the_source_uuid_or_a_uuid5_of_the_uid():
         ("2024", None),
         ("12th-floor", "th-floor"),
         ("!!!", None),
-        ("x" * 101, None),
+        ("x" * 101, "x" * 101),  # too long for a tag: `rows` says so, naming the line
         ("bad\ud800tag", "bad-tag"),
     ],
 )
@@ -98,6 +99,9 @@ def test_tags_from_other_programs_become_ours(name: str, tag: str | None):
         ("FREQ=YEARLY;BYMONTHDAY=24;BYMONTH=12", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24"),
         ("FREQ=MONTHLY;INTERVAL=1;WKST=MO", "FREQ=MONTHLY"),
         ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"),
+        ("FREQ=MONTHLY;BYDAY=+2MO", "FREQ=MONTHLY;BYDAY=2MO"),
+        ("FREQ=YEARLY;BYMONTH=11;BYDAY=4TH", "FREQ=YEARLY;BYDAY=4TH;BYMONTH=11"),
+        ("FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYDAY=-1FR"),
     ],
 )
 def test_rules_within_the_subset_get_the_canonical_spelling(rule: str, canonical: str):
@@ -110,7 +114,8 @@ def test_rules_within_the_subset_get_the_canonical_spelling(rule: str, canonical
         ("FREQ=DAILY;COUNT=5", "COUNT is not supported"),
         ("FREQ=WEEKLY;UNTIL=20300101T000000Z", "UNTIL is not supported"),
         ("FREQ=HOURLY", "it repeats hourly"),
-        ("FREQ=MONTHLY;BYDAY=1MO", "BYDAY=1MO is not a plain weekday"),
+        ("FREQ=WEEKLY;BYDAY=1MO", "BYDAY=1MO is not a plain weekday"),
+        ("FREQ=MONTHLY;BYDAY=6MO", "BYDAY=6MO is not a plain weekday"),
         ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "it names a day that does not exist"),
         ("FREQ=WEEKLY;WKST=SU", "its week starts on another day than Monday"),
         ("FREQ=DAILY;INTERVAL=0", "INTERVAL=0"),
@@ -137,8 +142,8 @@ def test_each_bad_row_is_one_sentence_naming_its_record():
         {"title": "ok", "description": "d" * 10_001},
         {"title": "ok", "due_date": "20255-01-01"},
         {"title": "ok", "due_date": "1800-01-01T00:00:00+00:00"},
-        {"id": "5", "title": "first"},
-        {"id": "5", "title": "again"},
+        {"id": "0c4e9a1e-51c4-4d36-9a52-61d4bd3f6bd5", "title": "first"},
+        {"id": "0C4E9A1E-51C4-4D36-9A52-61D4BD3F6BD5", "title": "again"},
         "not an object",
     )
     assert [row.title for row in result.rows] == ["first"]
@@ -172,14 +177,23 @@ def test_a_title_of_several_lines_keeps_the_first_and_moves_the_rest():
     assert (row.title, row.description) == ("Call Bob", "about the car\nsoon\n\nnote")
 
 
-def test_tags_are_cleaned_deduplicated_and_bounded():
+def test_tags_are_cleaned_deduplicated_and_bounded_by_what_a_task_holds():
+    fitting = [f"t{i}" for i in range(TAGS_PER_TASK - 1)]
+    long_tag = "L" * (TAG_MAX + 1)
     result = _read_records(
-        {"title": "t", "tags": ["Home", "home", "@HOME", "2024", *[f"t{i}" for i in range(60)]]}
+        {"title": "kept", "tags": ["Home", "home", "@HOME", "2024", long_tag, *fitting]},
+        {"title": "too many", "tags": ["2024", *fitting, "one", "two"]},
+        {"title": "last"},
     )
-    assert result.rows[0].tags[:2] == ("Home", "t0") and len(result.rows[0].tags) == 50
+    assert [row.title for row in result.rows] == ["kept", "last"]
+    assert result.rows[0].tags == ("Home", *fitting)
     assert [p.sentence for p in result.warnings] == [
         "record 1 has the tag “2024”, which cannot be a tag here; it was left out",
-        "record 1 has more than 50 tags; the rest were left out",
+        f"record 1 has a tag of {TAG_MAX + 1} characters (“LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL…”); "
+        f"the limit is {TAG_MAX}, so it was left out",
+    ]
+    assert [p.sentence for p in result.skipped] == [
+        f"record 2 has {TAGS_PER_TASK + 1} tags; a task holds at most {TAGS_PER_TASK}"
     ]
 
 
@@ -187,6 +201,8 @@ def test_tags_are_cleaned_deduplicated_and_bounded():
     ("fmt", "text"),
     [
         ("json", interchange.write([make_task()], "json")),
+        ("json", '{"version": 1, "format": "todo-desktop", "tasks": [{"title": "a"}]}'),
+        ("json", json.dumps({"tasks": [{"title": "a"}], "version": 1, "format": "todo-desktop"}, indent=2)),
         ("csv", interchange.write([make_task()], "csv")),
         ("csv", "Title;Due\nBuy milk;2026-03-01\n"),
         ("todoist", "TYPE,CONTENT,DESCRIPTION,PRIORITY\ntask,x,,1\n"),
@@ -199,6 +215,7 @@ def test_tags_are_cleaned_deduplicated_and_bounded():
 )
 def test_the_format_is_told_from_the_content(fmt: str, text: str):
     assert interchange.detect(text) == fmt
+    assert interchange.read(text).format == fmt
     assert interchange.detect(codecs.BOM_UTF8 + text.encode()) == fmt
     assert interchange.detect(text.encode("utf-16")) == fmt
 

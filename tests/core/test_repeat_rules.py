@@ -47,6 +47,9 @@ def nxt(rule: str, due: datetime | None, done: datetime, zone=BERLIN, after: boo
         ),
         ("FREQ=DAILY;UNTIL=20271231", "FREQ=DAILY;UNTIL=20271231"),
         ("FREQ=DAILY;UNTIL=20271231T235959Z", "FREQ=DAILY;UNTIL=20271231T235959Z"),
+        ("freq=monthly;byday=+2mo", "FREQ=MONTHLY;BYDAY=2MO"),
+        ("FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYDAY=-1FR"),
+        ("FREQ=YEARLY;BYDAY=4TH;BYMONTH=11", "FREQ=YEARLY;BYDAY=4TH;BYMONTH=11"),
     ],
 )
 def test_a_rule_is_written_in_the_one_order_the_database_keeps(typed, stored):
@@ -67,6 +70,8 @@ def test_a_rule_is_written_in_the_one_order_the_database_keeps(typed, stored):
         "yearly",
         "every! 3 days",
         "every weekend",
+        "every 2nd monday",
+        "every last friday",
     ],
 )
 def test_every_rule_the_quick_add_language_writes_is_accepted_as_it_is(text):
@@ -87,6 +92,11 @@ def test_every_rule_the_quick_add_language_writes_is_accepted_as_it_is(text):
         ("FREQ=DAILY;INTERVAL=-1", "1 to 999"),
         ("FREQ=DAILY;INTERVAL=007", "1 to 999"),
         ("FREQ=WEEKLY;BYDAY=1MO", "weekdays"),
+        ("FREQ=DAILY;BYDAY=2MO", "weekdays"),
+        ("FREQ=MONTHLY;BYDAY=6MO", "weekdays"),
+        ("FREQ=MONTHLY;BYDAY=0MO", "weekdays"),
+        ("FREQ=MONTHLY;BYDAY=2MO,TU", "weekdays"),
+        ("FREQ=MONTHLY;BYDAY=2MO;BYMONTHDAY=3", "weekdays"),
         ("FREQ=WEEKLY;BYDAY=MO,MO", "weekdays"),
         ("FREQ=MONTHLY;BYMONTHDAY=32", "1 to 31"),
         ("FREQ=MONTHLY;BYMONTHDAY=-1", "1 to 31"),
@@ -148,6 +158,20 @@ def test_month_ends_and_leap_days_skip_the_months_without_them():
     assert nxt("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", leap, leap) == at(BERLIN, 2032, 2, 29, 9, 0)
     # A 29 February that is a Monday: years apart, found all the same.
     assert nxt("FREQ=YEARLY;BYDAY=MO;BYMONTH=2;BYMONTHDAY=29", leap, leap) == at(BERLIN, 2044, 2, 29, 9, 0)
+
+
+def test_the_nth_weekday_of_the_month_and_the_last_one():
+    second_monday = at(BERLIN, 2026, 6, 8, 10, 0)
+    assert nxt("FREQ=MONTHLY;BYDAY=2MO", second_monday, second_monday) == at(BERLIN, 2026, 7, 13, 10, 0)
+    last_friday = at(BERLIN, 2026, 7, 31, 10, 0)
+    assert nxt("FREQ=MONTHLY;BYDAY=-1FR", last_friday, last_friday) == at(BERLIN, 2026, 8, 28, 10, 0)
+    thanksgiving = at(BERLIN, 2026, 11, 26, 12, 0)
+    assert nxt("FREQ=YEARLY;BYDAY=4TH;BYMONTH=11", thanksgiving, thanksgiving) == at(
+        BERLIN, 2027, 11, 25, 12, 0
+    )
+    # A fifth Monday comes only in some months: those are the ones it is due in.
+    fifth = at(BERLIN, 2026, 6, 29, 9, 0)
+    assert nxt("FREQ=MONTHLY;BYDAY=5MO", fifth, fifth) == at(BERLIN, 2026, 8, 31, 9, 0)
 
 
 def test_weekdays_intervals_and_the_rhythm_of_the_series():

@@ -63,13 +63,15 @@ class Rule:
     month: int | None = None
     month_day: int | None = None
     until: date | datetime | None = None  # a date: through that local day; a datetime: UTC
+    nth: int | None = None  # of a monthly or yearly rule's one weekday: 2 the second, -1 the last
 
     def text(self) -> str:
         parts = [f"FREQ={self.freq}"]
         if self.interval > 1:
             parts.append(f"INTERVAL={self.interval}")
         if self.weekdays:
-            parts.append("BYDAY=" + ",".join(DAY_CODES[d] for d in self.weekdays))
+            place = "" if self.nth is None else str(self.nth)
+            parts.append("BYDAY=" + place + ",".join(DAY_CODES[d] for d in self.weekdays))
         if self.month is not None:
             parts.append(f"BYMONTH={self.month}")
         if self.month_day is not None:
@@ -105,11 +107,21 @@ def _until(value: str) -> date | datetime:
         raise _refuse(message) from None
 
 
-def _weekdays(value: str) -> tuple[int, ...]:
+_DAYS = "A repeat's days (BYDAY) must be weekdays such as MO,WE,FR, each once."
+# One weekday with its place in the month (2MO, -1FR), in a monthly rule or a yearly one's month.
+_PLACED = re.compile(r"\+?(-?[1-5])(MO|TU|WE|TH|FR|SA|SU)")
+
+
+def _weekdays(value: str, freq: str | None, month_day: str | None) -> tuple[tuple[int, ...], int | None]:
+    placed = _PLACED.fullmatch(value)
+    if placed is not None:
+        if freq not in ("MONTHLY", "YEARLY") or month_day is not None:
+            raise _refuse(_DAYS)
+        return (DAY_CODES.index(placed[2]),), int(placed[1])
     codes = value.split(",")
     if any(c not in DAY_CODES for c in codes) or len(set(codes)) != len(codes):
-        raise _refuse("A repeat's days (BYDAY) must be weekdays such as MO,WE,FR, each once.")
-    return tuple(sorted(DAY_CODES.index(c) for c in codes))
+        raise _refuse(_DAYS)
+    return tuple(sorted(DAY_CODES.index(c) for c in codes)), None
 
 
 def parse(text: str) -> Rule:
@@ -133,12 +145,17 @@ def parse(text: str) -> Rule:
     if values.get("FREQ") not in FREQUENCIES:
         raise _refuse("A repeat must be daily, weekly, monthly or yearly (FREQ).")
     interval_text = values.get("INTERVAL")
+    weekdays, nth = (
+        _weekdays(values["BYDAY"], values["FREQ"], values.get("BYMONTHDAY"))
+        if "BYDAY" in values
+        else ((), None)
+    )
     rule = Rule(
         freq=values["FREQ"],
         interval=1
         if interval_text is None
         else _number(interval_text, 1, INTERVAL_MAX, f"A repeat's interval must be 1 to {INTERVAL_MAX}."),
-        weekdays=_weekdays(values["BYDAY"]) if "BYDAY" in values else (),
+        weekdays=weekdays,
         month=_number(values["BYMONTH"], 1, 12, "A repeat's month (BYMONTH) must be 1 to 12.")
         if "BYMONTH" in values
         else None,
@@ -146,6 +163,7 @@ def parse(text: str) -> Rule:
         if "BYMONTHDAY" in values
         else None,
         until=_until(values["UNTIL"]) if "UNTIL" in values else None,
+        nth=nth,
     )
     if rule.month is not None and rule.month_day is not None:
         try:
@@ -202,7 +220,7 @@ def next_due(
         frequency[parsed.freq],
         dtstart=start,
         interval=parsed.interval,
-        byweekday=parsed.weekdays or None,
+        byweekday=[rr.weekday(d, parsed.nth) for d in parsed.weekdays] or None,
         bymonth=parsed.month,
         bymonthday=parsed.month_day,
         until=min(horizon, until) if until is not None else horizon,

@@ -165,6 +165,17 @@ def test_repeats_after_completion_and_undated_ones(alice_tasks):
     assert nxt.due_date == datetime(2027, 3, 2, 22, 59, tzinfo=UTC)  # the next day, 23:59 local
 
 
+def test_the_second_monday_of_each_month_is_kept_and_followed(alice_tasks):
+    second_monday = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
+    sync = alice_tasks.create(
+        TaskDraft(title="Team sync", due_date=second_monday, repeat="FREQ=MONTHLY;BYDAY=2MO")
+    )
+    assert sync.repeat == "FREQ=MONTHLY;BYDAY=2MO"
+    [nxt] = alice_tasks.update_many([repeats.completion(sync, second_monday, BERLIN)]).created
+    assert nxt.due_date == datetime(2027, 4, 12, 7, 0, tzinfo=UTC)  # 09:00 in Berlin, summer time
+    assert nxt.repeat == "FREQ=MONTHLY;BYDAY=2MO"
+
+
 def test_a_repeat_is_set_changed_and_cleared(alice_tasks):
     task = alice_tasks.create(TaskDraft(title="t", repeat="byday=fr,mo;freq=weekly"))
     assert task.repeat == "FREQ=WEEKLY;BYDAY=MO,FR"  # written as the database stores rules
@@ -206,6 +217,9 @@ def test_a_bad_rule_is_refused_with_one_sentence(alice_tasks, rule, words, traff
         "FREQ=DAILY;UNTIL=99999999",
         "FREQ=DAILY;INTERVAL=1000",
         "BYDAY=MO;FREQ=WEEKLY",  # not in the one order the database keeps
+        "FREQ=MONTHLY;BYDAY=9MO",
+        "FREQ=MONTHLY;BYDAY=-0MO",
+        "FREQ=MONTHLY;BYDAY=2MO,2TU",
         "FREQ=DAILY;" + "x" * 1_000_000,
         "FREQ=DAILY\n",
     ],

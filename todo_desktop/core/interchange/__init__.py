@@ -26,14 +26,12 @@ Todoist reader's relative dates).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from todo_desktop.core.interchange import ical, native_json, plain_csv, taskwarrior, todoist_csv
+from todo_desktop.core.interchange import csv_text, ical, native_json, plain_csv, taskwarrior, todoist_csv
 from todo_desktop.core.interchange.common import InterchangeError, decode
 from todo_desktop.core.interchange.rows import ImportResult, ImportRow, Problem, summary
 from todo_desktop.core.values import Task
@@ -53,7 +51,9 @@ __all__ = [
 ]
 AUTO = "auto"
 _HEAD = 8192
-_NATIVE = re.compile(r'\{\s*"format"\s*:\s*"todo-desktop"')
+# Anywhere in the first bytes, since a program that rewrites the file may sort its keys; a
+# "format" inside a text value has its quotes escaped, so it does not match.
+_NATIVE = re.compile(r'"format"\s*:\s*"todo-desktop"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ def _detect_text(text: str) -> str:
     head = text[:_HEAD].lstrip()
     if head[:15].upper() == "BEGIN:VCALENDAR":
         return "ical"
-    if head.startswith("{") and _NATIVE.match(head):
+    if head.startswith("{") and _NATIVE.search(head):
         return "json"
     if head.startswith(("[", "{")):
         # task export: an array, or one object a line; each task has a uuid and a description.
@@ -86,9 +86,7 @@ def _detect_text(text: str) -> str:
         if '"uuid"' in head and ('"description"' in head or '"status"' in head):
             return "taskwarrior"
         raise InterchangeError("The file is JSON, but neither this app's nor a Taskwarrior export.")
-    first_line = head.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(first_line, newline=""), delimiter=plain_csv.sniff_delimiter(first_line))
-    header = plain_csv.read_header(reader)
+    header = csv_text.header(csv_text.records(head))
     if todoist_csv.is_todoist_header(header):
         return "todoist"
     if "title" in plain_csv.header_columns(header):

@@ -23,9 +23,10 @@ from todo_desktop.core.errors import TodoError
 from todo_desktop.core.quick_entry.tokens import Token, tag
 
 NAMESPACE = uuid.UUID("1ac9f582-8d13-43b5-944e-e374441c8401")
-MAX_TAG = 100
 MAX_BYTES = 128 * 1024 * 1024  # 200,000 tasks with long notes fit; a larger file is no task list
 ALL_DAY = time(23, 59)
+TRUE_WORDS = frozenset({"true", "yes", "1", "x", "done", "completed"})  # what sheets write for a tick
+FALSE_WORDS = frozenset({"false", "no", "0", "", "open"})
 _ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,3}")
 
 
@@ -40,7 +41,8 @@ def quoted(value: str, limit: int = 40) -> str:
 
 
 def clean_tag(name: str) -> str | None:
-    """The tag of this app that ``name`` becomes, or None when nothing of it is left."""
+    """The tag of this app that ``name`` becomes, or None when nothing of it is left. Its
+    length is not bounded here, so that `rows` can say a tag is too long rather than odd."""
     out: list[str] = []
     for ch in name.strip():
         allowed = ch in "-_" or unicodedata.category(ch)[0] in "LMN"
@@ -51,20 +53,23 @@ def clean_tag(name: str) -> str | None:
     text = "".join(out).strip("\0").replace("\0", "-")
     while text and not unicodedata.category(text[0]).startswith("L"):
         text = text[1:]  # a tag starts with a letter ("#12" is an issue number)
-    if not text or len(text) > MAX_TAG or tag(Token(f"#{text}", 0, len(text) + 1, False)) != text:
+    if not text or tag(Token(f"#{text}", 0, len(text) + 1, False)) != text:
         return None
     return text
 
 
-def stable_id(fmt: str, uid: str) -> uuid.UUID:
-    """The task id for a source uid: the uid itself when it is a UUID, else a uuid5 of it."""
+def as_uuid(uid: str) -> uuid.UUID | None:
+    """The UUID ``uid`` spells (braces and case as any program writes them), or None."""
     try:
         found = uuid.UUID(uid.strip()) if len(uid) <= 64 else None
     except ValueError:
-        found = None
-    if found is not None and found.int != 0:
-        return found
-    return uuid5(f"{fmt}\x1e{uid}")
+        return None
+    return found if found is not None and found.int != 0 else None
+
+
+def stable_id(fmt: str, uid: str) -> uuid.UUID:
+    """The task id for a source uid: the uid itself when it is a UUID, else a uuid5 of it."""
+    return as_uuid(uid) or uuid5(f"{fmt}\x1e{uid}")
 
 
 def uuid5(name: str) -> uuid.UUID:

@@ -19,8 +19,11 @@ Mapping, and why:
 - RRULE: kept when it is within our subset (`repeat_rules`), in its canonical spelling;
   otherwise (COUNT, UNTIL, BYSETPOS, hourly ...) the to-do is kept without a repeat and a
   warning says so. RRULE has no word for repeating after completion: we write the flag as
-  X-TODO-DESKTOP-AFTER-COMPLETION, which other programs ignore. A to-do with RECURRENCE-ID
-  changes one occurrence of a series, which we cannot hold: it is skipped with a sentence.
+  X-TODO-DESKTOP-AFTER-COMPLETION, which other programs ignore. A repeating to-do is written
+  with DTSTART, which RFC 5545 counts the occurrences from: its due date (in the value type
+  of DUE), or its creation time when it has none; DTSTART is not read. A to-do with
+  RECURRENCE-ID changes one occurrence of a series, which we cannot hold: it is skipped
+  with a sentence.
 - VALARM: not written by default (issue 13 adds reminders); ``alarms=True`` writes one at
   the due time of each open task with a due date. Read: ignored, until reminders exist.
 - VEVENT and VJOURNAL are no tasks: left out, with one warning that counts them.
@@ -99,12 +102,12 @@ def fold(line: str) -> str:
     return "\r\n".join(pieces)
 
 
-def _due_line(due: datetime, zone: tzinfo | None) -> str:
+def _when_line(name: str, when: datetime, zone: tzinfo | None) -> str:
     if zone is not None:
-        local = due.astimezone(zone)
+        local = when.astimezone(zone)
         if local.time() == ALL_DAY:
-            return f"DUE;VALUE=DATE:{local:%Y%m%d}"
-    return f"DUE:{compact_utc(due)}"
+            return f"{name};VALUE=DATE:{local:%Y%m%d}"
+    return f"{name}:{compact_utc(when)}"
 
 
 def _vtodo(task: Task, zone: tzinfo | None, alarms: bool) -> Iterator[str]:
@@ -118,7 +121,16 @@ def _vtodo(task: Task, zone: tzinfo | None, alarms: bool) -> Iterator[str]:
         yield f"DESCRIPTION:{escape_text(task.description)}"
     yield f"PRIORITY:{_WRITTEN_PRIORITY[task.priority]}"
     if task.due_date is not None:
-        yield _due_line(task.due_date, zone)
+        yield _when_line("DUE", task.due_date, zone)
+    if task.repeat:
+        # An RRULE counts its occurrences from DTSTART, and servers refuse one without it.
+        # The due date is the anchor (DUE may equal DTSTART, and takes its value type); a
+        # task without one repeats from when it was made.
+        yield (
+            _when_line("DTSTART", task.due_date, zone)
+            if task.due_date
+            else f"DTSTART:{compact_utc(task.created_at)}"
+        )
     yield f"STATUS:{'COMPLETED' if task.completed else 'NEEDS-ACTION'}"
     if task.completed:
         yield f"COMPLETED:{compact_utc(task.completed_at or task.updated_at)}"
@@ -209,7 +221,7 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
             params = {k.upper(): v.strip('"') for k, v in _PARAM.findall(parts[1])} if parts[1] else {}
             todo.setdefault(name, []).append((params, value))
     if stack:
-        raise InterchangeError(f"The file ends inside {stack[-1]}; it is cut off.")
+        raise InterchangeError(f"The file ends inside {quoted(stack[-1])}; it is cut off.")
     if others:
         rows.warn(0, f"{others:,} events or journal entries in the file are not to-dos and were left out")
     return rows.result()

@@ -8,7 +8,8 @@
     …
     ]}
 
-- ``format`` and ``version`` come first, so `detect` knows the file from its first bytes.
+- ``format`` and ``version`` come first, so `detect` knows the file from its first bytes
+  (and still does when another program has moved them, as long as they are in the first 8 KB).
 - One task per line: a file of 100,000 tasks diffs and greps line by line.
 - Instants are ISO 8601 with their offset and microseconds; ``priority`` is low, medium, high
   or urgent; ``repeat`` an RRULE of the subset (`repeat_rules`); tags as first typed.
@@ -26,7 +27,9 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, tzinfo
 from typing import Any
 
-from todo_desktop.core.interchange.common import InterchangeError, iso, parse_iso, quoted
+from todo_desktop.core.interchange import json_values as values
+from todo_desktop.core.interchange.common import InterchangeError, iso, parse_iso
+from todo_desktop.core.interchange.json_values import shown
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.values import Priority, Task
 
@@ -85,10 +88,6 @@ def load_json(text: str) -> Any:
         raise InterchangeError(f"The file is not plain JSON ({str(exc)[:80]}).") from None
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     document = load_json(text)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -101,7 +100,7 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     tasks = document.get("tasks")
     if not isinstance(tasks, list):
         raise InterchangeError("The file has no list of tasks.")
-    rows = Rows(NAME, "record")
+    rows = Rows(NAME, "record", own_ids=True)
     for number, item in enumerate(tasks, start=1):
         if not isinstance(item, dict):
             rows.skip(number, "is not a task")
@@ -113,31 +112,37 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
 
 
 def _raw(rows: Rows, number: int, item: dict[str, Any], zone: tzinfo) -> RawTask | None:
+    title = item.get("title")
+    if title is not None and not isinstance(title, str):
+        rows.skip(number, "has a title that is not text")
+        return None
     instants = {}
     for key in ("due_date", "created_at", "updated_at", "completed_at"):
         value = item.get(key)
         instants[key] = parse_iso(value, zone) if isinstance(value, str) and value else None
         if value not in (None, "") and instants[key] is None:
             if key == "due_date":
-                rows.skip(number, f"has a due date {quoted(str(value))} that is not a date")
+                rows.skip(number, f"has a due date {shown(value)} that is not a date")
                 return None
             rows.warn(number, f"has a {key.replace('_', ' ')} that is not a date; it was left out")
     priority = item.get("priority", Priority.MEDIUM.value)
-    if priority not in {p.value for p in Priority}:
-        rows.warn(number, f"has the priority {quoted(str(priority))}, which is not known; read as medium")
+    if not isinstance(priority, str) or priority not in {p.value for p in Priority}:
+        rows.warn(number, f"has the priority {shown(priority)}, which is not known; read as medium")
         priority = Priority.MEDIUM.value
-    tags = item.get("tags") or []
+    uid = item.get("id")
     return RawTask(
-        title=_text(item.get("title")),
-        uid=_text(item.get("id")),
-        description=_text(item.get("description")),
+        title=title,
+        uid=uid if isinstance(uid, str) else None,  # a number names no task: its content does
+        description=values.text(rows, number, item.get("description"), "a description"),
         priority=Priority(priority),
         due=instants["due_date"],
-        completed=item.get("completed") is True,
+        completed=values.flag(rows, number, item.get("completed"), "completed", "open"),
         completed_at=instants["completed_at"],
         created_at=instants["created_at"],
         updated_at=instants["updated_at"],
-        tags=[name for name in tags if isinstance(name, str)] if isinstance(tags, list) else [],
-        repeat=_text(item.get("repeat")),
-        after_completion=item.get("repeat_after_completion") is True,
+        tags=values.names(rows, number, item.get("tags")),
+        repeat=values.text(rows, number, item.get("repeat"), "a repeat"),
+        after_completion=values.flag(
+            rows, number, item.get("repeat_after_completion"), "repeat after completion"
+        ),
     )

@@ -14,10 +14,9 @@ trip stays lossless ("-5 push-ups" comes back as typed) and no cell is ever a fo
 
 The reader also takes a hand-made sheet: only a title column is required; headers are
 compared case-insensitively, with a few common names (name, task, due, notes, labels, done);
-a file whose header has more semicolons or tabs than commas is read with that separator
-(spreadsheets in many locales write semicolons). A date without a time is due at 23:59 in the
-zone given, a date and time without an offset is read in it. Lines are numbered as a text
-editor shows them, the header being line 1.
+separators, blank lines before the header and quotes never closed are as `csv_text` reads
+them. A date without a time is due at 23:59 in the zone given, a date and time without an
+offset is read in it. Lines are numbered as a text editor shows them.
 """
 
 from __future__ import annotations
@@ -27,7 +26,15 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import UTC, tzinfo
 
-from todo_desktop.core.interchange.common import InterchangeError, iso, parse_iso, quoted
+from todo_desktop.core.interchange.common import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    InterchangeError,
+    iso,
+    parse_iso,
+    quoted,
+)
+from todo_desktop.core.interchange.csv_text import header, is_blank, records
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.values import Priority, Task
 
@@ -60,8 +67,6 @@ _ALIASES = {
     "uid": "id",
     "uuid": "id",
 }
-_TRUE = frozenset({"true", "yes", "1", "x", "done", "completed"})
-_FALSE = frozenset({"false", "no", "0", "", "open"})
 
 
 def escape_cell(value: str) -> str:
@@ -109,19 +114,6 @@ def write(tasks: Iterable[Task]) -> str:
     return "".join(chunks(tasks))
 
 
-def sniff_delimiter(text: str) -> str:
-    first = text[: text.find("\n")] if "\n" in text else text
-    return max((",", ";", "\t"), key=first.count)
-
-
-def read_header(reader: Iterator[list[str]]) -> list[str]:
-    """The first row, or nothing when it is no CSV row (a field too large, say)."""
-    try:
-        return next(reader, [])
-    except csv.Error:
-        return []
-
-
 def header_columns(header: list[str]) -> dict[str, int]:
     """Our column name -> its index, for the columns of ``header`` this format knows."""
     found: dict[str, int] = {}
@@ -134,35 +126,20 @@ def header_columns(header: list[str]) -> dict[str, int]:
 
 
 def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    header = read_header(reader)
-    columns = header_columns(header)
+    rows = Rows(NAME, own_ids=True)
+    found = records(text, rows.skip)
+    columns = header_columns(head := header(found))
     if "title" not in columns:
-        shown = quoted(",".join(header), 60)
+        shown = quoted(",".join(head), 60)
         raise InterchangeError(f"The CSV file has no title column; its first line is {shown}.")
-    rows = Rows(NAME)
-    for start, record in records(reader, rows):
-        if not any(cell.strip() for cell in record):
+    for start, record in found:
+        if is_blank(record):
             continue  # blank lines, and the empty rows spreadsheets leave at the end
         cells = {key: unescape_cell(record[i]) if i < len(record) else "" for key, i in columns.items()}
         raw = _raw(rows, start, cells, zone)
         if raw is not None:
             rows.add(start, raw)
     return rows.result()
-
-
-def records(reader: Iterator[list[str]], rows: Rows) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on; one that is not CSV is skipped, named by line."""
-    while True:
-        start = getattr(reader, "line_num", 0) + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            rows.skip(start, f"cannot be read as CSV ({exc})")
-            continue
-        yield start, record
 
 
 def _raw(rows: Rows, number: int, cells: dict[str, str], zone: tzinfo) -> RawTask | None:
@@ -178,8 +155,8 @@ def _raw(rows: Rows, number: int, cells: dict[str, str], zone: tzinfo) -> RawTas
     flags = {}
     for key in ("completed", "repeat_after_completion"):
         text = cells.get(key, "").strip().lower()
-        flags[key] = text in _TRUE
-        if text not in _TRUE and text not in _FALSE:
+        flags[key] = text in TRUE_WORDS
+        if text not in TRUE_WORDS and text not in FALSE_WORDS:
             rows.warn(number, f"has {quoted(text)} for {key.replace('_', ' ')}, which is not true or false")
     priority_text = cells.get("priority", "").strip().lower() or Priority.MEDIUM.value
     if priority_text not in {p.value for p in Priority}:
@@ -192,6 +169,7 @@ def _raw(rows: Rows, number: int, cells: dict[str, str], zone: tzinfo) -> RawTas
         description=cells.get("description") or None,
         priority=Priority(priority_text),
         due=instants["due_date"],
+        due_text=cells.get("due_date", "").strip(),
         completed=flags["completed"],
         completed_at=instants["completed_at"],
         created_at=instants["created_at"],

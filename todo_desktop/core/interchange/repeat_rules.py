@@ -1,7 +1,8 @@
 """Repeat rules from other programs, checked against the RRULE subset this app keeps.
 
 The subset is the one `core.quick_entry.repeats` writes: FREQ (DAILY, WEEKLY, MONTHLY,
-YEARLY), INTERVAL, BYDAY (plain weekdays), one BYMONTH and one BYMONTHDAY. `clean_repeat`
+YEARLY), INTERVAL, BYDAY (plain weekdays, or in a monthly or yearly rule one weekday with its
+place in the month: 2MO, -1FR), one BYMONTH and one BYMONTHDAY. `clean_repeat`
 gives a rule in that subset its canonical spelling (so "BYDAY=FR,MO;FREQ=weekly" and
 "FREQ=WEEKLY;BYDAY=MO,FR" are one rule) and refuses anything else with the reason, in a few
 words for a warning. WKST=MO, the default, is dropped; another week start is refused, since
@@ -10,6 +11,7 @@ it changes which days "every 2 weeks on Monday and Sunday" picks.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from todo_desktop.core.quick_entry.repeats import DAY_CODES, rrule
@@ -19,6 +21,8 @@ MAX_RULE = 200  # the instance protocol's bound; real rules of the subset are un
 MAX_INTERVAL = 1000
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _KEPT = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTH", "BYMONTHDAY", "WKST"})
+# One weekday with its place in the month, in a monthly rule or a yearly one's month.
+_PLACED = re.compile(r"\+?(-?[1-5])(MO|TU|WE|TH|FR|SA|SU)")
 
 
 def _number(value: str, low: int, high: int, name: str) -> int:
@@ -49,7 +53,11 @@ def parse_rule(text: str) -> Rule:
         raise ValueError("its week starts on another day than Monday")
     interval = _number(fields.get("INTERVAL", "1"), 1, MAX_INTERVAL, "INTERVAL")
     weekdays: list[int] = []
-    for code in fields["BYDAY"].split(",") if "BYDAY" in fields else []:
+    placed = _PLACED.fullmatch(fields.get("BYDAY", ""))
+    nth = None
+    if placed is not None and freq in ("MONTHLY", "YEARLY") and "BYMONTHDAY" not in fields:
+        weekdays, nth = [DAY_CODES.index(placed[2])], int(placed[1])  # "2MO": the month's 2nd Monday
+    for code in fields["BYDAY"].split(",") if "BYDAY" in fields and nth is None else []:
         if code not in DAY_CODES:
             raise ValueError(f"BYDAY={code[:10]} is not a plain weekday")
         if DAY_CODES.index(code) not in weekdays:
@@ -61,7 +69,7 @@ def parse_rule(text: str) -> Rule:
             date(2000, month, month_day)  # a leap year: Feb 29 repeats every four years
         except ValueError:
             raise ValueError("it names a day that does not exist") from None
-    return Rule(freq, interval, tuple(sorted(weekdays)), month, month_day)
+    return Rule(freq, interval, tuple(sorted(weekdays)), month, month_day, nth=nth)
 
 
 def clean_repeat(text: str) -> str:

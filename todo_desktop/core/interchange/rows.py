@@ -7,14 +7,23 @@ rules to all formats, so a title is judged the same whether it came from CSV or 
   the description (Taskwarrior and iCalendar allow line breaks where we do not). Tabs become
   spaces. Then `core.validation`'s rules; a title that breaks them skips the row.
 - Ids: a source uid that is a UUID is kept as the task id (ours are UUIDs, so our own exports
-  come back as the same tasks); any other uid gives ``uuid5(NAMESPACE, format + uid)``. A row
-  without a uid (Todoist CSV, a hand-made CSV) gets a uuid5 of its content and of how many
-  identical rows came before it. Either way importing the same file twice names the same
-  tasks, and the database import can skip the ones it already has.
+  come back as the same tasks); any other uid of Taskwarrior or iCalendar, where a uid names
+  one task wherever it goes, gives ``uuid5(NAMESPACE, format + uid)``. A row without a uid
+  (Todoist CSV, a hand-made CSV) gets a uuid5 of its content as the file spells it (a
+  relative date "tomorrow" as those words, not the day they meant when read) and of how many
+  identical rows came before it. Our own formats (``own_ids``) write a UUID for every task,
+  so another id in them was typed by hand: most often a spreadsheet's row number, which
+  names a row of one sheet and not a task, and another sheet's row 1 is another task. Such
+  an id is hashed together with the row's content. Either way importing the same file
+  twice names the same tasks, and the database import can skip the ones it already has.
 - Tags: kept when they are tags of this app (a letter, then letters, marks, digits, - or _);
   others are made into one ("@home" is "home", "Work stuff" is "Work-stuff") or dropped with a
-  warning when nothing of them is left ("2024"). One tag whatever the case, the first spelling;
-  at most 50 tags of 100 characters, as the app's other entry points allow.
+  warning when nothing of them is left ("2024"). One tag whatever the case, the first spelling.
+  The limits are the database's (`core.validation`): a tag longer than TAG_MAX is left out
+  with a warning, like a tag that cannot be one (a section name of a sentence's length is no
+  reason to lose its tasks); a task with more than TAGS_PER_TASK tags skips the row, since
+  which of them to drop is the person's choice, not ours. Either way the rest of the file
+  goes in, and no row is left for the database to refuse.
 - Due dates: one that cannot be read, or lies outside the years 1900 to 9998, skips the row:
   a task imported without its deadline, noticed only in a warning, does more harm than a row
   to fix. Other dates (created, completed) that cannot be read are left out with a warning.
@@ -26,6 +35,7 @@ rules to all formats, so a title is judged the same whether it came from CSV or 
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,13 +43,19 @@ from datetime import datetime
 
 from todo_desktop.core import validation
 from todo_desktop.core.errors import ValidationError
-from todo_desktop.core.interchange.common import InterchangeError, clean_tag, quoted, stable_id, uuid5
+from todo_desktop.core.interchange.common import (
+    InterchangeError,
+    as_uuid,
+    clean_tag,
+    quoted,
+    stable_id,
+    uuid5,
+)
 from todo_desktop.core.interchange.repeat_rules import clean_repeat
 from todo_desktop.core.quick_entry.tokens import tag_key
 from todo_desktop.core.values import Priority, TaskDraft
 
 MAX_TASKS = 200_000  # an account's quota (README); a larger file cannot be imported anyway
-MAX_TAGS = 50
 _SHOWN = 3  # reasons the preview sentence lists before "and N more"
 
 
@@ -151,6 +167,7 @@ class RawTask:
     tags: list[str] = field(default_factory=list)
     repeat: str | None = None
     after_completion: bool = False
+    due_text: str | None = None  # the due date as the file spells it, for a row's id
 
 
 def _text_problem(label: str, value: str, limit: int) -> str | None:
@@ -174,10 +191,11 @@ def _timestamp(value: datetime | None) -> datetime | None:
 
 
 class Rows:
-    """Collects a reader's rows, skipped rows and warnings; ``unit`` is "line" or "record"."""
+    """Collects a reader's rows, skipped rows and warnings; ``unit`` is "line" or "record";
+    ``own_ids``: the format's writer gives every task its UUID (see Ids above)."""
 
-    def __init__(self, fmt: str, unit: str = "line") -> None:
-        self.fmt, self.unit = fmt, unit
+    def __init__(self, fmt: str, unit: str = "line", *, own_ids: bool = False) -> None:
+        self.fmt, self.unit, self.own_ids = fmt, unit, own_ids
         self.rows: list[ImportRow] = []
         self.skipped: list[Problem] = []
         self.warnings: list[Problem] = []
@@ -215,6 +233,9 @@ class Rows:
         if problem is not None:
             self.skip(number, problem)
             return None
+        tags = self._tags(number, raw.tags)
+        if tags is None:
+            return None
         row_id = self._row_id(number, raw, title, description)
         if row_id is None:
             return None
@@ -230,7 +251,7 @@ class Rows:
             completed_at=_timestamp(raw.completed_at) if raw.completed else None,
             created_at=_timestamp(raw.created_at),
             updated_at=_timestamp(raw.updated_at),
-            tags=self._tags(number, raw.tags),
+            tags=tags,
             repeat=repeat,
             repeat_after_completion=bool(repeat and raw.after_completion),
             source_uid=raw.uid,
@@ -239,10 +260,14 @@ class Rows:
         return row
 
     def _row_id(self, number: int, raw: RawTask, title: str, description: str | None) -> uuid.UUID | None:
-        if raw.uid:
+        known = as_uuid(raw.uid) if raw.uid else None
+        if known is not None:
+            row_id = known
+        elif raw.uid and not self.own_ids:
             row_id = stable_id(self.fmt, raw.uid)
         else:
-            content = "\x1f".join([title, description or "", str(raw.due), raw.repeat or "", *raw.tags])
+            due = raw.due_text if raw.due_text is not None else str(raw.due)
+            content = "\x1f".join([raw.uid or "", title, description or "", due, raw.repeat or "", *raw.tags])
             seen = self._fingerprints.get(content, 0)
             self._fingerprints[content] = seen + 1
             row_id = uuid5(f"{self.fmt}\x1e{content}\x1e{seen}")
@@ -252,17 +277,27 @@ class Rows:
             return None
         return row_id
 
-    def _tags(self, number: int, names: list[str]) -> tuple[str, ...]:
+    def _tags(self, number: int, names: list[str]) -> tuple[str, ...] | None:
+        """The row's tags, or None when it has more than a task holds (then skipped)."""
         kept: dict[str, str] = {}
+        notes: list[str] = []  # said only when the row is kept: a skipped row gets one sentence
         for name in names:
             cleaned = clean_tag(name)
+            size = 0 if cleaned is None else max(len(cleaned), len(unicodedata.normalize("NFC", cleaned)))
             if cleaned is None:
-                self.warn(number, f"has the tag {quoted(name)}, which cannot be a tag here; it was left out")
-            elif len(kept) < MAX_TAGS or tag_key(cleaned) in kept:
-                kept.setdefault(tag_key(cleaned), cleaned)
+                notes.append(f"has the tag {quoted(name)}, which cannot be a tag here; it was left out")
+            elif size > validation.TAG_MAX:
+                notes.append(
+                    f"has a tag of {size:,} characters ({quoted(cleaned)}); "
+                    f"the limit is {validation.TAG_MAX}, so it was left out"
+                )
             else:
-                self.warn(number, f"has more than {MAX_TAGS} tags; the rest were left out")
-                break
+                kept.setdefault(tag_key(cleaned), cleaned)
+        if len(kept) > validation.TAGS_PER_TASK:
+            self.skip(number, f"has {len(kept):,} tags; a task holds at most {validation.TAGS_PER_TASK}")
+            return None
+        for note in notes:
+            self.warn(number, note)
         return tuple(kept.values())
 
     def _repeat(self, number: int, rule: str | None) -> str | None:

@@ -48,13 +48,9 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from todo_desktop.core.interchange.common import (
-    InterchangeError,
-    compact_utc,
-    parse_compact,
-    parse_iso,
-    quoted,
-)
+from todo_desktop.core.interchange import json_values as values
+from todo_desktop.core.interchange.common import InterchangeError, compact_utc, parse_compact, parse_iso
+from todo_desktop.core.interchange.json_values import shown
 from todo_desktop.core.interchange.native_json import load_json
 from todo_desktop.core.interchange.repeat_rules import parse_rule
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
@@ -258,21 +254,26 @@ def _add(
     if due is None and item.get("due") is not None:
         due = _when(item.get("due"), zone)
         if due is None:
-            rows.skip(number, f"has a due date {quoted(str(item.get('due')))} that is not a date")
+            rows.skip(number, f"has a due date {shown(item.get('due'))} that is not a date")
             return
+    title = item.get("description")
+    if title is not None and not isinstance(title, str):
+        rows.skip(number, "has a description that is not text")
+        return
     letter = item.get("priority")
     priority = _PRIORITY.get(letter, Priority.MEDIUM) if isinstance(letter, str) else Priority.MEDIUM
     if letter is not None and (not isinstance(letter, str) or letter not in _PRIORITY):
-        rows.warn(number, f"has the priority {quoted(str(letter))}, which is not H, M or L; read as medium")
+        rows.warn(number, f"has the priority {shown(letter)}, which is not H, M or L; read as medium")
     if letter == "H" and item.get("todopriority") == "urgent":
         priority = Priority.URGENT
-    tags = [name for name in item.get("tags") or [] if isinstance(name, str)]
-    if isinstance(item.get("project"), str):
-        tags.append(item["project"])
+    tags = values.names(rows, number, item.get("tags"))
+    project = values.text(rows, number, item.get("project"), "a project")
+    if project is not None:
+        tags.append(project)
     raw = RawTask(
-        title=item.get("description") if isinstance(item.get("description"), str) else None,
+        title=title,
         uid=uid if isinstance(uid, str) else None,
-        description=_notes(item.get("annotations")),
+        description=_notes(rows, number, item.get("annotations")),
         priority=priority,
         due=due,
         completed=item.get("status") == "completed",
@@ -296,17 +297,22 @@ def _repeat(rows: Rows, number: int, item: dict[str, Any], raw: RawTask) -> None
         if matches:
             raw.repeat, raw.after_completion = ours, item.get("todoaftercompletion") == "yes"
             return
-    if not isinstance(recur, str):
+    if recur is None:
         return
-    raw.repeat = repeat_from_recur(recur)
+    raw.repeat = repeat_from_recur(recur) if isinstance(recur, str) else None
     if raw.repeat is None:
-        rows.warn(number, f"repeats {quoted(recur)}, which this app cannot; imported without repeat")
+        rows.warn(number, f"repeats {shown(recur)}, which this app cannot; imported without repeat")
     elif item.get("until"):
         rows.warn(number, "repeats until a date; the end of the series is not kept")
 
 
-def _notes(annotations: object) -> str | None:
+def _notes(rows: Rows, number: int, annotations: object) -> str | None:
+    if annotations is None:
+        return None
     if not isinstance(annotations, list):
+        rows.warn(
+            number, f"has annotations {shown(annotations)} that are not a list of notes; they were left out"
+        )
         return None
     notes = [a for a in annotations if isinstance(a, dict) and isinstance(a.get("description"), str)]
     notes.sort(key=lambda a: str(a.get("entry", "")))  # compact UTC stamps sort as text

@@ -27,21 +27,20 @@ name, and only TYPE and CONTENT are required.
   date and says so in a warning. DEADLINE, a date, is the due date of a task without DATE.
 - INDENT: sub-tasks are kept as tasks of their own; AUTHOR, RESPONSIBLE and DURATION are not
   kept. Todoist's templates hold no completed tasks, so every task is open.
-- Ids: the rows have none, so each task's id is made from its content (`rows`): the same file
-  imported twice gives the same tasks.
+- Ids: the rows have none, so each task's id is made from its content as the file spells it
+  (`rows`), DATE as its words: the same file imported twice, on any day, gives the same tasks.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
 from todo_desktop.core.clock import utc_now
 from todo_desktop.core.interchange.common import InterchangeError, parse_iso, quoted, zone_named
-from todo_desktop.core.interchange.plain_csv import read_header, records, sniff_delimiter, unescape_cell
+from todo_desktop.core.interchange.csv_text import header, records
+from todo_desktop.core.interchange.plain_csv import unescape_cell
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.quick_entry import parse
 from todo_desktop.core.quick_entry.tokens import TODOIST_PRIORITIES
@@ -101,13 +100,13 @@ class _Dates:
 
 
 def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> ImportResult:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    header = read_header(reader)
-    if not is_todoist_header(header):
-        raise InterchangeError("The file is not a Todoist CSV: its first line has no TYPE and CONTENT.")
-    columns = {name.strip().lstrip("\ufeff"): index for index, name in reversed(list(enumerate(header)))}
-    dates = _Dates(now or utc_now(), zone)
     rows = Rows(NAME)
+    found = records(text, rows.skip)
+    names = header(found)
+    if not is_todoist_header(names):
+        raise InterchangeError("The file is not a Todoist CSV: its first line has no TYPE and CONTENT.")
+    columns = {name.strip().lstrip("\ufeff"): index for index, name in reversed(list(enumerate(names)))}
+    dates = _Dates(now or utc_now(), zone)
     section: str | None = None
     last: tuple[int, RawTask] | None = None  # a task is added once its notes are read
 
@@ -115,7 +114,7 @@ def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> Impor
         if last is not None:
             rows.add(*last)
 
-    for start, record in records(reader, rows):
+    for start, record in found:
 
         def cell(name: str, record: list[str] = record) -> str:
             index = columns.get(name)
@@ -157,6 +156,7 @@ def _task(rows: Rows, number: int, cell: Callable[[str], str], section: str | No
         tags=[*labels, *([section] if section else [])],
     )
     date_text = cell("DATE") or cell("DEADLINE")
+    raw.due_text = f"{date_text}\x1f{cell('TIMEZONE')}"  # "tomorrow" means another day tomorrow
     if date_text:
         found = dates.read(date_text, cell("TIMEZONE"))
         if found is None:

@@ -1,13 +1,16 @@
 """Repeat phrases, their RFC 5545 RRULE text, their first occurrence and their description.
 
 The subset written: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, BYDAY, BYMONTH and
-BYMONTHDAY, in that order, e.g. "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO". Completion-based repeats
+BYMONTHDAY, in that order, e.g. "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO". BYDAY is a list of weekdays,
+or in a monthly rule one weekday with its place in the month ("every 2nd monday" is
+"FREQ=MONTHLY;BYDAY=2MO", "every last friday" "BYDAY=-1FR"). Completion-based repeats
 ("every! 3 days", Todoist's spelling) have the same rule and a flag, since RRULE has no word
 for "after completion".
 """
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -32,6 +35,8 @@ _ADVERBS = {
     "yearly": "YEARLY",
     "annually": "YEARLY",
 }
+LAST = -1  # the place of the month's last such weekday, as RFC 5545 counts from the end
+MAX_PLACE = 5  # no month has a sixth Monday
 # An eight-year search finds any rule's first day, Feb 29 included (2096 to 2104 has none).
 _SEARCH_DAYS = 8 * 366 + 2
 
@@ -41,7 +46,8 @@ def rrule(rule: Rule) -> str:
     if rule.interval > 1:
         fields.append(f"INTERVAL={rule.interval}")
     if rule.weekdays:
-        fields.append("BYDAY=" + ",".join(DAY_CODES[d] for d in rule.weekdays))
+        place = "" if rule.nth is None else str(rule.nth)
+        fields.append("BYDAY=" + ",".join(place + DAY_CODES[d] for d in rule.weekdays))
     if rule.month is not None:
         fields.append(f"BYMONTH={rule.month}")
     if rule.month_day is not None:
@@ -54,7 +60,15 @@ def _fits(rule: Rule, day: date) -> bool:
         (not rule.weekdays or day.weekday() in rule.weekdays)
         and (rule.month is None or day.month == rule.month)
         and (rule.month_day is None or day.day == rule.month_day)
+        and (rule.nth is None or _in_place(rule.nth, day))
     )
+
+
+def _in_place(nth: int, day: date) -> bool:
+    """Whether ``day`` is its weekday's ``nth`` in its month, counted from the end when negative."""
+    if nth > 0:
+        return (day.day - 1) // 7 + 1 == nth
+    return (monthrange(day.year, day.month)[1] - day.day) // 7 + 1 == -nth
 
 
 def first_day(rule: Rule, today: date, in_time: Callable[[date], bool]) -> date | None:
@@ -102,6 +116,11 @@ def _plural_weekday(word: str | None) -> int | None:
     return found
 
 
+def _place(word: str | None) -> int | None:
+    """A weekday's place in the month as typed before it: "2nd", "last"."""
+    return LAST if word == "last" else w.ordinal(word)
+
+
 def _body(words: Words, j: int) -> tuple[int, Rule] | None:
     """What follows "every": returns the end index and the rule."""
     b, c = at(words, j), at(words, j + 1)
@@ -126,6 +145,10 @@ def _body(words: Words, j: int) -> tuple[int, Rule] | None:
     count, unit = (w.count(b) if b not in ("a", "an") else None), w.UNITS.get(c or "")
     if count is not None and unit is not None:
         return _on_suffix(words, j + 2, Rule(_FREQ[unit], count))
+    place, named = _place(b), w.weekday(c)
+    if place is not None and named is not None:
+        # "every 2nd monday": the 2nd Monday of each month, never the 2nd day and a Monday.
+        return (j + 2, Rule("MONTHLY", weekdays=(named,), nth=place)) if place <= MAX_PLACE else None
     day = w.ordinal(b)
     if day is not None:
         return j + 1, Rule("MONTHLY", month_day=day)  # "every 1st"
@@ -150,21 +173,35 @@ def match_repeat(words: Words, i: int) -> list[Phrase]:
     return [Phrase(PartKind.REPEAT, i, end, rule, mid_text=False)]
 
 
+def _place_words(nth: int) -> str:
+    """2: "2nd"; -1: "last"; -2 (a rule from another app): "2nd to last"."""
+    if nth == LAST:
+        return "last"
+    number = abs(nth)
+    return f"{number}{w.ordinal_suffix(number)}" + (" to last" if nth < 0 else "")
+
+
 def describe(rule: Rule) -> str:
-    """In plain English: "Every weekday", "Every 2 weeks on Monday", "Every month on the 1st"."""
+    """In plain English: "Every weekday", "Every 2 weeks on Monday", "Every month on the 1st",
+    "Every month on the 2nd Monday"."""
     unit = _UNIT[rule.freq]
     if rule.freq == "DAILY" and rule.weekdays == WORKDAYS and rule.interval == 1:
         text = "Every weekday"
     elif rule.freq == "WEEKLY" and rule.weekdays == WEEKEND and rule.interval == 1:
         text = "Every weekend"
-    elif rule.interval == 1 and len(rule.weekdays) == 1:
+    elif rule.interval == 1 and len(rule.weekdays) == 1 and rule.nth is None:
         text = f"Every {DAY_NAMES[rule.weekdays[0]]}"
     else:
         text = f"Every {unit}" if rule.interval == 1 else f"Every {rule.interval} {unit}s"
-        if rule.weekdays:
+        if rule.weekdays and rule.nth is not None:
+            place = _place_words(rule.nth)
+            text += f" on the {place} " + ", ".join(DAY_NAMES[d] for d in rule.weekdays)
+        elif rule.weekdays:
             text += " on " + ", ".join(DAY_NAMES[d] for d in rule.weekdays)
         if rule.month is not None and rule.month_day is not None:
             text += f" on {rule.month_day} {MONTH_ABBREVIATIONS[rule.month - 1]}"
         elif rule.month_day is not None:
             text += f" on the {rule.month_day}{w.ordinal_suffix(rule.month_day)}"
+        elif rule.month is not None:
+            text += f" in {MONTH_ABBREVIATIONS[rule.month - 1]}"
     return text + (" after completion" if rule.after_completion else "")

@@ -84,6 +84,9 @@ class Rule:
     month: int | None = None
     month_day: int | None = None
     after_completion: bool = False
+    # The one weekday's place in the month (2: the 2nd Monday, -1: the last), written into
+    # BYDAY as RFC 5545 does ("2MO"). Last, so rules built by position keep their meaning.
+    nth: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,9 @@ from todo_desktop.core.quick_entry.result import QuickEntry, Rule
 
 SEPARATOR = " · "
 _FIELD = re.compile(r"([A-Z]+)=([A-Z0-9,]+)")
+_BYDAY = re.compile(r"BYDAY=([A-Z0-9,+-]+)")  # a sign is read here only: BYMONTHDAY=-1 stays unread
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAY = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")  # "MO", or with its place: "2MO", "-1FR"
 
 
 def when(due: datetime, has_time: bool, now: datetime, zone: tzinfo) -> str:
@@ -41,7 +43,11 @@ def when(due: datetime, has_time: bool, now: datetime, zone: tzinfo) -> str:
 def rule_from_rrule(value: str, after_completion: bool = False) -> Rule:
     """Back from the RRULE subset this package writes to its rule."""
     fields = dict(_FIELD.findall(value))
-    weekdays = tuple(_CODES.index(code) for code in fields.get("BYDAY", "").split(",") if code in _CODES)
+    by_day = _BYDAY.search(value)
+    days = [found for code in (by_day[1] if by_day else "").split(",") if (found := _DAY.fullmatch(code))]
+    weekdays = tuple(_CODES.index(found[2]) for found in days)
+    # This package writes a place only with a single weekday; on a list it is left unread.
+    nth = int(days[0][1]) if len(days) == 1 and days[0][1] else None
     return Rule(
         freq=fields.get("FREQ", "DAILY"),
         interval=int(fields.get("INTERVAL", "1")),
@@ -49,6 +55,7 @@ def rule_from_rrule(value: str, after_completion: bool = False) -> Rule:
         month=int(fields["BYMONTH"]) if "BYMONTH" in fields else None,
         month_day=int(fields["BYMONTHDAY"]) if "BYMONTHDAY" in fields else None,
         after_completion=after_completion,
+        nth=nth,
     )
 
 
