@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -152,6 +152,12 @@ def _calendar() -> bytes:
         todo_.add("created", datetime(2026, 1, 1, 8, tzinfo=UTC))
         for key, value in extra.items():
             todo_.add(key, value)
+        if summary == "Buy milk":  # an hour before it is due
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", summary)
+            alarm.add("trigger", timedelta(hours=-1), parameters={"RELATED": "END"})
+            todo_.add_component(alarm)
         cal.add_component(todo_)
     return cal.to_ical()
 
@@ -171,6 +177,7 @@ def _todos(data: bytes) -> dict[str, dict[str, object]]:
             "status": str(item.get("status", "NEEDS-ACTION")),
             "completed": item["completed"].dt if "completed" in item else None,
             "created": item["created"].dt if "created" in item else None,
+            "alarms": [(a["trigger"].dt, a["trigger"].params.get("RELATED")) for a in item.walk("VALARM")],
         }
     return found
 
@@ -191,7 +198,7 @@ def test_icalendar_to_the_database_and_back(tmp_path: Path):
     assert set(ours) == set(theirs)
     for summary, fields in theirs.items():
         mine = ours[summary]
-        for key in ("due", "description", "categories", "rrule", "completed", "created"):
+        for key in ("due", "description", "categories", "rrule", "completed", "created", "alarms"):
             assert mine[key] == fields[key], (summary, key)
         assert (mine["status"] == "COMPLETED") == (fields["status"] == "COMPLETED")
     # Our own file comes back as the same tasks: nothing doubles.

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.core.interchange_strategies import fields, make_task, tasks
 from todo_desktop.core import interchange
 from todo_desktop.core.interchange.ical import fold
-from todo_desktop.core.values import Priority, Task
+from todo_desktop.core.values import Priority, ReminderSetting, Task
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DUE = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)
@@ -66,14 +66,6 @@ def test_a_repeating_to_do_starts_at_its_due_date_or_else_when_it_was_made():
     result = interchange.read(text, zone=BERLIN)
     assert (result.skipped, result.warnings) == ((), ())
     assert [fields(row) for row in result.rows] == [fields(task) for task in ours]
-
-
-def test_alarms_are_written_only_when_asked_and_are_valid():
-    text = interchange.ical.write([make_task("Call", due_date=DUE)], alarms=True)
-    alarm = next(c for c in icalendar.Calendar.from_ical(text).walk() if c.name == "VALARM")
-    assert str(alarm["ACTION"]) == "DISPLAY"
-    assert alarm.decoded("TRIGGER") == timedelta(0)
-    assert "VALARM" not in interchange.write([make_task("Call", due_date=DUE)], "ical")
 
 
 def _calendar(*todos: icalendar.Todo, timezones: bool = False) -> bytes:
@@ -133,6 +125,7 @@ def test_a_file_icalendar_writes_is_read():
     assert berlin_row.tags == ("Work", "Side-project")
     assert berlin_row.repeat == "FREQ=WEEKLY;BYDAY=MO,FR"
     assert berlin_row.priority is Priority.HIGH
+    assert berlin_row.reminder == ReminderSetting(before_due=timedelta(minutes=15))
     assert berlin_row.id == uuid.uuid5(interchange.common.NAMESPACE, "ical\x1enot-a-uuid@example.com")
     assert all_day.due_date == datetime(2030, 3, 2, 23, 59, tzinfo=BERLIN)
     assert all_day.priority is Priority.MEDIUM

@@ -21,6 +21,7 @@ from typing import Protocol
 from todo_desktop import APP_ID
 from todo_desktop.core.errors import NotSignedInError, TodoError
 from todo_desktop.core.ports import PendingEdits, TaskService
+from todo_desktop.core.reminders import ReminderGateway
 from todo_desktop.core.smart_lists import default_sort, query_for
 from todo_desktop.core.values import (
     BatchOutcome,
@@ -58,6 +59,7 @@ class Opened:
     outbox: PendingEdits | None
     account_id: uuid.UUID
     warning: str | None = None  # a loud one, e.g. a role that bypasses row-level security
+    reminders: ReminderGateway | None = None  # for the reminders a file carries in or out
 
     def pending(self) -> int:
         """Edits still waiting in the outbox for the database."""
@@ -98,6 +100,7 @@ def _log_to_file(paths: AppPaths) -> None:
 @contextmanager
 def _local(paths: AppPaths, *, outbox: bool) -> Iterator[Opened]:
     from todo_desktop.db.local.opener import open_local
+    from todo_desktop.db.reminders import ReminderRepository
     from todo_desktop.sync.outbox import outbox_for
 
     secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True)
@@ -105,11 +108,12 @@ def _local(paths: AppPaths, *, outbox: bool) -> Iterator[Opened]:
     local = open_local(paths, secrets)
     try:
         account = local.signed_in.account.id
+        reminders = ReminderRepository(local.db, local.signed_in.token)
         if outbox:
             durable = outbox_for(paths.data / OUTBOX_FOLDER, "local", local.tasks)
-            yield Opened(durable, durable, account)
+            yield Opened(durable, durable, account, reminders=reminders)
         else:
-            yield Opened(local.tasks, None, account)
+            yield Opened(local.tasks, None, account, reminders=reminders)
     finally:
         local.close()
 
@@ -135,7 +139,9 @@ def _shared(paths: AppPaths, profile_id: str, *, outbox: bool) -> Iterator[Opene
             )
         if workspace.warning:
             log.warning("%s", workspace.warning)
-        yield Opened(workspace.tasks, workspace.outbox, workspace.account.id, workspace.warning)
+        yield Opened(
+            workspace.tasks, workspace.outbox, workspace.account.id, workspace.warning, workspace.reminders
+        )
     finally:
         gateway.close()
 

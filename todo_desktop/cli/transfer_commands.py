@@ -21,19 +21,20 @@ import logging
 import signal
 import sys
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from todo_desktop.core import interchange
 from todo_desktop.core.clock import LocalZone, utc_now
 from todo_desktop.core.errors import TodoError, ValidationError
 from todo_desktop.core.failures import UNEXPECTED
 from todo_desktop.core.interchange import ImportResult, Problem
-from todo_desktop.core.ports import TaskService
 from todo_desktop.machine.paths import AppPaths
+
+if TYPE_CHECKING:
+    from todo_desktop.cli.capture_store import Opened
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,9 @@ def import_command(args: argparse.Namespace, paths: AppPaths) -> int:
         return 1
     profile = _profile_id(paths, args.profile)
     window = _window_profile(paths)
-    with _opened(paths, profile) as (tasks, account), _Interrupts() as stop:
-        job = ImportJob(tasks, account, result)
+    with _opened(paths, profile) as opened, _Interrupts() as stop:
+        tasks = opened.tasks
+        job = ImportJob(tasks, opened.account_id, result, reminders=opened.reminders)
         with _Meter("Importing", "tasks") as meter:
             report = job.run(progress=meter.show, cancelled=stop.is_set)
         if report.sent and not stop.is_set():
@@ -141,11 +143,17 @@ def export_command(args: argparse.Namespace, paths: AppPaths) -> int:
     if path.is_dir():
         raise ValidationError("file", f"{path.name or path} is a folder; name the file to write.")
     profile = _profile_id(paths, args.profile)
-    with _opened(paths, profile) as (tasks, _account), _Interrupts() as stop:
+    with _opened(paths, profile) as opened, _Interrupts() as stop:
         try:
             with _Meter("Reading", "tasks") as meter:
                 report = export_file(
-                    tasks, path, fmt, zone=LocalZone(), progress=meter.show, cancelled=stop.is_set
+                    opened.tasks,
+                    path,
+                    fmt,
+                    zone=LocalZone(),
+                    progress=meter.show,
+                    cancelled=stop.is_set,
+                    reminders=opened.reminders,
                 )
         except TransferCancelled as exc:
             print(exc.message, file=sys.stderr)
@@ -179,14 +187,14 @@ def _window_profile(paths: AppPaths) -> str | None:
 
 
 @contextlib.contextmanager
-def _opened(paths: AppPaths, profile_id: str) -> Iterator[tuple[TaskService, uuid.UUID]]:
-    """The profile's tasks, straight to the database (no outbox), and the account's id."""
+def _opened(paths: AppPaths, profile_id: str) -> Iterator[Opened]:
+    """The profile's tasks, straight to the database (no outbox), its account and reminders."""
     from todo_desktop.cli.capture_store import opened
 
     with opened(paths, profile_id, outbox=False) as workspace:
         if workspace.warning:
             print(workspace.warning, file=sys.stderr)
-        yield workspace.tasks, workspace.account_id
+        yield workspace
 
 
 class _Interrupts:

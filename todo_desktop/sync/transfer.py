@@ -39,10 +39,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-from todo_desktop.core.errors import LimitError, TodoError
+from todo_desktop.core.errors import LimitError, NotFoundError, TodoError, ValidationError
 from todo_desktop.core.interchange import ImportResult, ImportRow, Problem
 from todo_desktop.core.interchange.common import uuid5
 from todo_desktop.core.ports import TaskService
+from todo_desktop.core.reminders import ReminderGateway
 from todo_desktop.core.values import Task
 from todo_desktop.sync.outbox_queue import OutboxQueue
 
@@ -120,6 +121,7 @@ class ImportJob:
     account: uuid.UUID
     result: ImportResult
     batch_size: int = BATCH
+    reminders: ReminderGateway | None = None  # where the file's reminders go; None: left out
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     position: int = 0  # rows sent and counted so far
     sent: int = 0
@@ -255,6 +257,7 @@ class ImportJob:
         unique = len({row.id for row in rows})
         taken = set(first.taken)
         if not taken:
+            self._remind(rows, set(), set())
             return first.added, unique
         again = [
             self._snapshot(start + i, row, account_id(self.account, row.id))
@@ -262,7 +265,23 @@ class ImportJob:
             if row.id in taken
         ]
         second = self.tasks.import_many(again)
+        self._remind(rows, taken, set(second.taken))
         return first.added + second.added, unique - len(second.taken)
+
+    def _remind(self, rows: Sequence[ImportRow], moved: set[uuid.UUID], lost: set[uuid.UUID]) -> None:
+        """The rows' reminders, on their tasks as stored (``moved``: under this account's own
+        ids; ``lost``: not stored at all). A task that has a reminder keeps it: one set in the
+        app since the file was written wins, as the task's own edits do."""
+        if self.reminders is None:
+            return
+        for row in rows:
+            if row.reminder is None or row.id in lost:
+                continue
+            task_id = account_id(self.account, row.id) if row.id in moved else row.id
+            if self.reminders.reminder_of(task_id) is None:
+                # Refused (a task completed since, or gone): the task is in; its reminder is not.
+                with suppress(NotFoundError, ValidationError):
+                    self.reminders.set_reminder(task_id, row.reminder)
 
     def _snapshot(self, index: int, row: ImportRow, task_id: uuid.UUID) -> Task:
         # Rows without a creation time keep the file's order among themselves: a microsecond
@@ -299,8 +318,11 @@ def import_rows(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     batch_size: int = BATCH,
+    reminders: ReminderGateway | None = None,
 ) -> ImportReport:
-    return ImportJob(tasks, account, result, batch_size=batch_size).run(progress, cancelled)
+    return ImportJob(tasks, account, result, batch_size=batch_size, reminders=reminders).run(
+        progress, cancelled
+    )
 
 
 @runtime_checkable

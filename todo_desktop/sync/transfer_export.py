@@ -10,6 +10,7 @@ readable by them alone, as every file the app writes.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -19,6 +20,7 @@ from todo_desktop.core import interchange
 from todo_desktop.core.errors import TodoError
 from todo_desktop.core.interchange.common import MAX_BYTES, quoted
 from todo_desktop.core.ports import TaskService
+from todo_desktop.core.reminders import ReminderGateway, ReminderSetting
 from todo_desktop.core.values import SmartList, SortKey, Status, Task, TaskQuery
 from todo_desktop.machine.atomic_file import write_atomically
 
@@ -79,6 +81,18 @@ def all_tasks(
     return found
 
 
+def reminders_of(reminders: ReminderGateway, tasks: list[Task]) -> dict[uuid.UUID, ReminderSetting]:
+    """The reminder of each of ``tasks`` that has one still to ring (one that rang is done
+    with): read one by one, as few tasks hold one."""
+    shown = {t.id for t in tasks}
+    found: dict[uuid.UUID, ReminderSetting] = {}
+    for task_id in reminders.reminded_task_ids() & shown:
+        setting = reminders.reminder_of(task_id)
+        if setting is not None:
+            found[task_id] = setting
+    return found
+
+
 def export_file(
     tasks: TaskService,
     path: Path,
@@ -87,10 +101,12 @@ def export_file(
     zone: tzinfo | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    reminders: ReminderGateway | None = None,
 ) -> ExportReport:
     writable_format(fmt)
     everything = all_tasks(tasks, progress=progress, cancelled=cancelled)
-    data = "".join(interchange.chunks(everything, fmt, zone=zone)).encode("utf-8")
+    settings = reminders_of(reminders, everything) if reminders is not None else None
+    data = "".join(interchange.chunks(everything, fmt, zone=zone, reminders=settings)).encode("utf-8")
     if cancelled is not None and cancelled():
         raise TransferCancelled(CANCELLED)
     try:

@@ -4,7 +4,7 @@
     summary(result)       # "142 tasks, 3 repeating, 12 tags; 2 rows skipped: line 17 has no title"
     for batch in result.batches(1000):
         ...               # ImportRow.draft() is the TaskDraft; ids are stable across imports
-    text = write(tasks, "ical", zone=zone)  # or chunks(...) to write piece by piece
+    text = write(tasks, "ical", zone=zone, reminders=reminders)  # or chunks(...) piece by piece
 
 | name        | format                                    | read | write |
 | ----------- | ----------------------------------------- | ---- | ----- |
@@ -20,6 +20,9 @@ for a bad row: the row is skipped with one sentence naming its line or record; o
 that cannot be read at all (not UTF-8, not the format, over 128 MB or 200,000 tasks, broken
 JSON or iCalendar structure) raises `InterchangeError`, with one sentence. ``zone`` is the
 person's zone: dates without a time are due at 23:59 in it, as everywhere in the app.
+Reminders are kept apart from tasks, as in the app: a writer is given them by task id, and
+JSON and iCalendar carry them (CSV and Taskwarrior have no place for one); a reader gives each
+row's as `ImportRow.reminder`.
 Nothing here touches the database, a file or the clock (``now`` is only a default for the
 Todoist reader's relative dates).
 """
@@ -27,14 +30,15 @@ Todoist reader's relative dates).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from todo_desktop.core.interchange import csv_text, ical, native_json, plain_csv, taskwarrior, todoist_csv
 from todo_desktop.core.interchange.common import InterchangeError, decode
 from todo_desktop.core.interchange.rows import ImportResult, ImportRow, Problem, summary
-from todo_desktop.core.values import Task
+from todo_desktop.core.values import ReminderSetting, Task
 
 __all__ = [
     "FORMATS",
@@ -120,19 +124,32 @@ def read(
     raise InterchangeError(f"There is no format called {name[:40]!r}; the formats are {', '.join(FORMATS)}.")
 
 
-def chunks(tasks: Iterable[Task], fmt: str, *, zone: tzinfo | None = None) -> Iterator[str]:
-    """The file in pieces; ``zone`` lets iCalendar write all-day dates (23:59 there)."""
+def chunks(
+    tasks: Iterable[Task],
+    fmt: str,
+    *,
+    zone: tzinfo | None = None,
+    reminders: Mapping[uuid.UUID, ReminderSetting] | None = None,
+) -> Iterator[str]:
+    """The file in pieces; ``zone`` lets iCalendar write all-day dates (23:59 there);
+    ``reminders``: the reminder of each task id that has one, for the formats that hold them."""
     if fmt == "json":
-        return native_json.chunks(tasks)
+        return native_json.chunks(tasks, reminders=reminders)
     if fmt == "csv":
         return plain_csv.chunks(tasks)
     if fmt == "taskwarrior":
         return taskwarrior.chunks(tasks)
     if fmt == "ical":
-        return ical.chunks(tasks, zone=zone)
+        return ical.chunks(tasks, zone=zone, reminders=reminders)
     known = ", ".join(name for name, f in FORMATS.items() if f.writes)
     raise InterchangeError(f"This app cannot write {fmt[:40]!r}; it writes {known}.")
 
 
-def write(tasks: Iterable[Task], fmt: str, *, zone: tzinfo | None = None) -> str:
-    return "".join(chunks(tasks, fmt, zone=zone))
+def write(
+    tasks: Iterable[Task],
+    fmt: str,
+    *,
+    zone: tzinfo | None = None,
+    reminders: Mapping[uuid.UUID, ReminderSetting] | None = None,
+) -> str:
+    return "".join(chunks(tasks, fmt, zone=zone, reminders=reminders))

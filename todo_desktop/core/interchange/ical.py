@@ -21,11 +21,11 @@ Mapping, and why:
   warning says so. RRULE has no word for repeating after completion: we write the flag as
   X-TODO-DESKTOP-AFTER-COMPLETION, which other programs ignore. A repeating to-do is written
   with DTSTART, which RFC 5545 counts the occurrences from: its due date (in the value type
-  of DUE), or its creation time when it has none; DTSTART is not read. A to-do with
-  RECURRENCE-ID changes one occurrence of a series, which we cannot hold: it is skipped
-  with a sentence.
-- VALARM: not written by default (issue 13 adds reminders); ``alarms=True`` writes one at
-  the due time of each open task with a due date. Read: ignored, until reminders exist.
+  of DUE), or its creation time when it has none; DTSTART is read only for an alarm
+  counted from it. A to-do with RECURRENCE-ID changes one occurrence of a series, which we
+  cannot hold: it is skipped with a sentence.
+- VALARM ↔ reminder: one VALARM with the task's reminder, at a time or RELATED=END before
+  the due time; read from the first VALARM of a to-do (`ical_alarms` gives the rules).
 - VEVENT and VJOURNAL are no tasks: left out, with one warning that counts them.
 - Times are written to the second, in UTC. TEXT values cannot hold control characters: a
   carriage return becomes a line break and the others (tab aside) are left out.
@@ -39,7 +39,8 @@ as a text editor shows them; a to-do is named by its BEGIN:VTODO line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, tzinfo
 
 from todo_desktop.core.interchange.common import (
@@ -50,8 +51,9 @@ from todo_desktop.core.interchange.common import (
     quoted,
     zone_named,
 )
+from todo_desktop.core.interchange.ical_alarms import Properties, Property, alarm_lines, reminder
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
-from todo_desktop.core.values import Priority, Task
+from todo_desktop.core.values import Priority, ReminderSetting, Task
 
 NAME = "ical"
 PRODID = "-//Todo Desktop//Todo Desktop//EN"
@@ -110,7 +112,7 @@ def _when_line(name: str, when: datetime, zone: tzinfo | None) -> str:
     return f"{name}:{compact_utc(when)}"
 
 
-def _vtodo(task: Task, zone: tzinfo | None, alarms: bool) -> Iterator[str]:
+def _vtodo(task: Task, zone: tzinfo | None, setting: ReminderSetting | None) -> Iterator[str]:
     yield "BEGIN:VTODO"
     yield f"UID:{task.id}"
     yield f"DTSTAMP:{compact_utc(task.updated_at)}"
@@ -140,21 +142,31 @@ def _vtodo(task: Task, zone: tzinfo | None, alarms: bool) -> Iterator[str]:
         yield f"RRULE:{task.repeat}"
         if task.repeat_after_completion:
             yield f"{AFTER_COMPLETION}:TRUE"
-    if alarms and task.due_date is not None and not task.completed:
-        yield from ("BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(task.title)}")
-        yield from ("TRIGGER;RELATED=END:PT0S", "END:VALARM")
+    yield from alarm_lines(setting, task.due_date, escape_text(task.title))
     yield "END:VTODO"
 
 
-def chunks(tasks: Iterable[Task], *, zone: tzinfo | None = None, alarms: bool = False) -> Iterator[str]:
+def chunks(
+    tasks: Iterable[Task],
+    *,
+    zone: tzinfo | None = None,
+    reminders: Mapping[uuid.UUID, ReminderSetting] | None = None,
+) -> Iterator[str]:
+    """The file in pieces; ``reminders``: the reminder of each task id that has one."""
+    reminders = reminders or {}
     yield f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{PRODID}\r\nCALSCALE:GREGORIAN\r\n"
     for task in tasks:
-        yield "".join(fold(line) + "\r\n" for line in _vtodo(task, zone, alarms))
+        yield "".join(fold(line) + "\r\n" for line in _vtodo(task, zone, reminders.get(task.id)))
     yield "END:VCALENDAR\r\n"
 
 
-def write(tasks: Iterable[Task], *, zone: tzinfo | None = None, alarms: bool = False) -> str:
-    return "".join(chunks(tasks, zone=zone, alarms=alarms))
+def write(
+    tasks: Iterable[Task],
+    *,
+    zone: tzinfo | None = None,
+    reminders: Mapping[uuid.UUID, ReminderSetting] | None = None,
+) -> str:
+    return "".join(chunks(tasks, zone=zone, reminders=reminders))
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, str, bool]]:
@@ -186,19 +198,18 @@ def logical_lines(text: str) -> Iterator[tuple[int, str, bool]]:
         yield number, "".join(pieces), size > MAX_LINE
 
 
-Property = tuple[dict[str, str], str | None]  # parameters, value (None: too long to read)
-
-
 def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     rows = Rows(NAME)
     stack: list[str] = []
-    todo: dict[str, list[Property]] | None = None
+    todo: Properties | None = None
+    alarms: list[Properties] = []  # the VALARMs of the to-do being read
+    sink: Properties | None = None  # where the properties of the component being read go
     start, others = 0, 0
     for number, line, cut in logical_lines(text):
         if cut:
             head = _NAME.match(line)
-            if todo is not None and head is not None and stack[-1] == "VTODO":
-                todo.setdefault(head.group(0).upper(), []).append(({}, None))
+            if sink is not None and head is not None:
+                sink.setdefault(head.group(0).upper(), []).append(({}, None))
             continue
         parts = _split(line)
         if parts is None:
@@ -209,22 +220,36 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
             if len(stack) > MAX_DEPTH:
                 raise InterchangeError(f"Line {number:,} nests components deeper than {MAX_DEPTH}.")
             if stack[-1] == "VTODO":
-                todo, start = {}, number
+                todo, alarms, start = {}, [], number
+            elif todo is not None and stack[-2:] == ["VTODO", "VALARM"]:
+                alarms.append({})
             others += stack[-1] in ("VEVENT", "VJOURNAL")
+            sink = _sink(stack, todo, alarms)
         elif name == "END":
             if not stack or stack[-1] != value.strip().upper():
                 raise InterchangeError(f"Line {number:,} ends {quoted(value)}, which was not begun there.")
             if stack.pop() == "VTODO" and todo is not None:
-                _add(rows, start, todo, zone)
+                _add(rows, start, todo, alarms, zone)
                 todo = None
-        elif todo is not None and stack[-1] == "VTODO":
+            sink = _sink(stack, todo, alarms)
+        elif sink is not None:
             params = {k.upper(): v.strip('"') for k, v in _PARAM.findall(parts[1])} if parts[1] else {}
-            todo.setdefault(name, []).append((params, value))
+            sink.setdefault(name, []).append((params, value))
     if stack:
         raise InterchangeError(f"The file ends inside {quoted(stack[-1])}; it is cut off.")
     if others:
         rows.warn(0, f"{others:,} events or journal entries in the file are not to-dos and were left out")
     return rows.result()
+
+
+def _sink(stack: list[str], todo: Properties | None, alarms: list[Properties]) -> Properties | None:
+    """Where the properties of the innermost component go: a to-do's own, or those of one of
+    its alarms; none for any other component."""
+    if todo is None or not stack:
+        return None
+    if stack[-1] == "VTODO":
+        return todo
+    return alarms[-1] if stack[-2:] == ["VTODO", "VALARM"] and alarms else None
 
 
 def _split(line: str) -> tuple[str, str, str] | None:
@@ -240,12 +265,12 @@ def _split(line: str) -> tuple[str, str, str] | None:
     return (match.group(1), match.group(2), match.group(3)) if match else None
 
 
-def _first(todo: dict[str, list[Property]], name: str) -> Property | None:
+def _first(todo: Properties, name: str) -> Property | None:
     values = todo.get(name)
     return values[0] if values else None
 
 
-def _add(rows: Rows, number: int, todo: dict[str, list[Property]], zone: tzinfo) -> None:
+def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zone: tzinfo) -> None:
     if "RECURRENCE-ID" in todo:
         rows.skip(number, "changes one occurrence of a repeating to-do, which cannot be kept")
         return
@@ -282,6 +307,9 @@ def _add(rows: Rows, number: int, todo: dict[str, list[Property]], zone: tzinfo)
         raw.repeat = rules[0][1]
         flag = _first(todo, AFTER_COMPLETION)
         raw.after_completion = flag is not None and (flag[1] or "").strip().upper() == "TRUE"
+    raw.reminder = reminder(
+        rows, number, alarms, raw.due, lambda: _instant(rows, number, _first(todo, "DTSTART"), zone), zone
+    )
     rows.add(number, raw)
 
 

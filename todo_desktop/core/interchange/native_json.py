@@ -4,7 +4,8 @@
     {"id": "5f0c…", "title": "Pay rent", "description": null, "completed": false,
      "priority": "high", "due_date": "2026-03-01T10:00:00+00:00",
      "created_at": "2026-02-01T09:12:30.123456+00:00", "updated_at": "…", "completed_at": null,
-     "tags": ["home"], "repeat": "FREQ=MONTHLY;BYMONTHDAY=1", "repeat_after_completion": false},
+     "tags": ["home"], "repeat": "FREQ=MONTHLY;BYMONTHDAY=1", "repeat_after_completion": false,
+     "reminder": {"before_due": "PT15M"}},
     …
     ]}
 
@@ -13,6 +14,10 @@
 - One task per line: a file of 100,000 tasks diffs and greps line by line.
 - Instants are ISO 8601 with their offset and microseconds; ``priority`` is low, medium, high
   or urgent; ``repeat`` an RRULE of the subset (`repeat_rules`); tags as first typed.
+- ``reminder``, only on a task that has one: ``{"at": "2026-12-07T09:00:00+00:00"}``, an
+  instant in UTC written like the others, or ``{"before_due": "PT15M"}``, how long before the
+  due time, as an ISO 8601 duration (`durations`: "PT0S", "PT15M", "P1D", "P1DT2H30M"). A task
+  without the key has no reminder in the file; other keys in the object are ignored.
 - Only ``title`` is required in a task; a missing field takes the default of a new task.
   Fields this version does not know are ignored, so a later version may add some; a file of a
   higher ``version`` is refused whole, rather than read wrong.
@@ -23,23 +28,25 @@ Records are numbered from 1 in the ``tasks`` array: "record 17 has no title".
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, tzinfo
 from typing import Any
 
 from todo_desktop.core.interchange import json_values as values
 from todo_desktop.core.interchange.common import InterchangeError, iso, parse_iso
+from todo_desktop.core.interchange.durations import iso_duration, parse_duration
 from todo_desktop.core.interchange.json_values import shown
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
-from todo_desktop.core.values import Priority, Task
+from todo_desktop.core.values import Priority, ReminderSetting, Task
 
 NAME = "json"
 FORMAT = "todo-desktop"
 VERSION = 1
 
 
-def _task_dict(task: Task) -> dict[str, Any]:
-    return {
+def _task_dict(task: Task, reminder: ReminderSetting | None) -> dict[str, Any]:
+    record: dict[str, Any] = {
         "id": str(task.id),
         "title": task.title,
         "description": task.description,
@@ -53,20 +60,29 @@ def _task_dict(task: Task) -> dict[str, Any]:
         "repeat": task.repeat,
         "repeat_after_completion": task.repeat_after_completion,
     }
+    if reminder is not None and reminder.at is not None:
+        record["reminder"] = {"at": iso(reminder.at.astimezone(UTC))}
+    elif reminder is not None and reminder.before_due is not None:
+        record["reminder"] = {"before_due": iso_duration(reminder.before_due)}
+    return record
 
 
-def chunks(tasks: Iterable[Task]) -> Iterator[str]:
-    """The file in pieces, one task each, for writing without holding it all."""
+def chunks(
+    tasks: Iterable[Task], *, reminders: Mapping[uuid.UUID, ReminderSetting] | None = None
+) -> Iterator[str]:
+    """The file in pieces, one task each, for writing without holding it all; ``reminders``:
+    the reminder of each task id that has one."""
+    reminders = reminders or {}
     yield f'{{"format": "{FORMAT}", "version": {VERSION}, "tasks": [\n'
     separator = ""
     for task in tasks:
-        yield separator + json.dumps(_task_dict(task), ensure_ascii=False)
+        yield separator + json.dumps(_task_dict(task, reminders.get(task.id)), ensure_ascii=False)
         separator = ",\n"
     yield "\n]}\n"
 
 
-def write(tasks: Iterable[Task]) -> str:
-    return "".join(chunks(tasks))
+def write(tasks: Iterable[Task], *, reminders: Mapping[uuid.UUID, ReminderSetting] | None = None) -> str:
+    return "".join(chunks(tasks, reminders=reminders))
 
 
 def _refuse_constant(name: str) -> None:
@@ -145,4 +161,35 @@ def _raw(rows: Rows, number: int, item: dict[str, Any], zone: tzinfo) -> RawTask
         after_completion=values.flag(
             rows, number, item.get("repeat_after_completion"), "repeat after completion"
         ),
+        reminder=_reminder(rows, number, item.get("reminder"), zone),
     )
+
+
+def _reminder(rows: Rows, number: int, value: object, zone: tzinfo) -> ReminderSetting | None:
+    """The reminder as the file spells it; whether the app can keep it is for `Rows` to say."""
+    if value is None:
+        return None
+    at = value.get("at") if isinstance(value, dict) else None
+    before = value.get("before_due") if isinstance(value, dict) else None
+    if (at is None) == (before is None):
+        rows.warn(
+            number,
+            f'has a reminder {shown(value)} that is neither {{"at": …}} nor {{"before_due": …}}; '
+            "it was left out",
+        )
+        return None
+    if at is not None:
+        instant = parse_iso(at, zone) if isinstance(at, str) else None
+        if instant is None:
+            rows.warn(number, f"has a reminder at {shown(at)}, which is not a time; it was left out")
+            return None
+        return ReminderSetting(at=instant)
+    offset = parse_duration(before) if isinstance(before, str) else None
+    if offset is None:
+        rows.warn(
+            number,
+            f"has a reminder {shown(before)} before its due time, which is not a duration "
+            "such as PT15M; it was left out",
+        )
+        return None
+    return ReminderSetting(before_due=offset)

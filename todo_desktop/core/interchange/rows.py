@@ -31,6 +31,9 @@ rules to all formats, so a title is judged the same whether it came from CSV or 
 - Repeats: an RRULE within the subset of `core.quick_entry.repeats` is kept in its canonical
   spelling; any other (COUNT, UNTIL, BYSETPOS, hourly ...) keeps the task without its repeat
   and says so in a warning: a task without its repeat is worth more than no task.
+- Reminders: one per task, at a time or a while before the due time, within the limits of
+  `core.reminders.check_setting`. One outside them, one after the due time, or one before a
+  due time the task does not have is left out with a warning, and the task goes in.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from todo_desktop.core import validation
 from todo_desktop.core.errors import ValidationError
@@ -53,7 +56,8 @@ from todo_desktop.core.interchange.common import (
 )
 from todo_desktop.core.interchange.repeat_rules import clean_repeat
 from todo_desktop.core.quick_entry.tokens import tag_key
-from todo_desktop.core.values import Priority, TaskDraft
+from todo_desktop.core.reminders import check_setting
+from todo_desktop.core.values import Priority, ReminderSetting, TaskDraft
 
 MAX_TASKS = 200_000  # an account's quota (README); a larger file cannot be imported anyway
 _SHOWN = 3  # reasons the preview sentence lists before "and N more"
@@ -77,6 +81,8 @@ class ImportRow:
     repeat: str | None = None
     repeat_after_completion: bool = False
     source_uid: str | None = None
+    # Kept apart from the task, like the app's reminders: the database import sets it after.
+    reminder: ReminderSetting | None = None
 
     def draft(self) -> TaskDraft:
         return TaskDraft(
@@ -168,6 +174,7 @@ class RawTask:
     repeat: str | None = None
     after_completion: bool = False
     due_text: str | None = None  # the due date as the file spells it, for a row's id
+    reminder: ReminderSetting | None = None
 
 
 def _text_problem(label: str, value: str, limit: int) -> str | None:
@@ -240,6 +247,7 @@ class Rows:
         if row_id is None:
             return None
         repeat = self._repeat(number, raw.repeat)
+        reminder = self._reminder(number, raw.reminder, raw.due)
         row = ImportRow(
             id=row_id,
             title=title,
@@ -255,6 +263,7 @@ class Rows:
             repeat=repeat,
             repeat_after_completion=bool(repeat and raw.after_completion),
             source_uid=raw.uid,
+            reminder=reminder,
         )
         self.rows.append(row)
         return row
@@ -307,6 +316,26 @@ class Rows:
             return clean_repeat(rule)
         except ValueError as exc:
             self.warn(number, f"repeats by a rule this app cannot keep ({exc}); imported without repeat")
+            return None
+
+    def _reminder(
+        self, number: int, setting: ReminderSetting | None, due: datetime | None
+    ) -> ReminderSetting | None:
+        if setting is None:
+            return None
+        if setting.before_due is not None and setting.before_due < timedelta(0):
+            self.warn(
+                number, "has a reminder after its due time, which this app cannot keep; it was left out"
+            )
+            return None
+        if setting.before_due is not None and due is None:
+            self.warn(number, "has a reminder before its due time but no due date; it was left out")
+            return None
+        try:
+            return check_setting(setting)
+        except ValidationError as exc:
+            reason = exc.message[:1].lower() + exc.message[1:].rstrip(".")
+            self.warn(number, f"has a reminder this app cannot keep ({reason}); it was left out")
             return None
 
 

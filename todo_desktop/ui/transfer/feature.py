@@ -162,7 +162,9 @@ class TransferFeatures(QObject):
             return
         self._stop.clear()
         tasks, account = direct(workspace.tasks), workspace.account.id
-        self._job = ImportJob(tasks, account, result, batch_size=self.batch_size)
+        self._job = ImportJob(
+            tasks, account, result, batch_size=self.batch_size, reminders=workspace.reminders
+        )
         self.progress.start(f"Importing {len(result.rows):,} tasks…")
         self.progress.show_progress(0, self._job.total)
         self._next_batch()
@@ -236,10 +238,17 @@ class TransferFeatures(QObject):
         self._busy = True
         self._stop.clear()
         tasks, zone, stop, relay = workspace.tasks, self._parts.zone, self._stop, self._relay
+        reminders = workspace.reminders
 
         def write() -> ExportReport:
             return export_file(
-                tasks, path, fmt, zone=zone, progress=relay.progressed.emit, cancelled=stop.is_set
+                tasks,
+                path,
+                fmt,
+                zone=zone,
+                progress=relay.progressed.emit,
+                cancelled=stop.is_set,
+                reminders=reminders,
             )
 
         self.progress.start(f"Exporting to {path.name}…")
