@@ -236,3 +236,12 @@ def test_anything_but_a_plain_file_is_left_alone(test_db: TestDatabase, tmp_path
 def test_a_folder_it_cannot_write_in_gets_one_sentence(test_db: TestDatabase) -> None:
     with pytest.raises(ConfigurationError, match=r"^The backup could not be written in /proc: "):
         db_backup(test_db.cluster.url(test_db.name), "/proc/todo.dump", io.StringIO())
+
+
+def test_no_url_says_where_this_computers_backups_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TODO_DATABASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match=r"File > Back Up Now\.$"):
+        db_backup(None, str(tmp_path / "x.dump"), io.StringIO())
+    assert list(tmp_path.iterdir()) == []

@@ -59,7 +59,7 @@ def test_tasks_labels_notes_sections_priorities_and_dates(result: interchange.Im
     )
     assert rows["File taxes"].due_date == _local(2026, 7, 31, 23, 59)  # the deadline, without a date
     assert rows["Pick up parcel"].due_date == datetime(2026, 6, 20, 16, 30, tzinfo=UTC)
-    assert rows["Zahnarzt"].due_date is None
+    assert "Zahnarzt" not in rows  # its date ("jeden Montag") was not understood: asked about
     mail = rows["Mail me@example.com the draft"]
     assert (mail.tags, mail.priority) == (("work", "Errands"), Priority.MEDIUM)
     assert all(not row.completed for row in result.rows)
@@ -68,19 +68,32 @@ def test_tasks_labels_notes_sections_priorities_and_dates(result: interchange.Im
 def test_bad_rows_and_warnings_name_their_line(result: interchange.ImportResult):
     assert [p.sentence for p in result.skipped] == [
         "line 2 is a note with no task above it",
+        "line 13 has the date “jeden Montag”, which was not understood",
         "line 14 has no title",
         "line 16 is of the type “milestone”, which is not task, note or section",
     ]
     assert [p.sentence for p in result.warnings] == [
-        "line 13 has the date “jeden Montag”, which was not understood; no due date",
         "line 15 has the priority “5”, which is not 1 to 4; read as medium",
     ]
     assert interchange.summary(result) == (
-        "9 tasks, 2 repeating, 4 tags; 3 rows skipped: line 2 is a note with no task above it, "
-        "line 14 has no title, line 16 is of the type “milestone”, which is not task, note or section; "
-        "2 warnings: line 13 has the date “jeden Montag”, which was not understood; no due date, "
-        "line 15 has the priority “5”, which is not 1 to 4; read as medium"
+        "8 tasks, 2 repeating, 4 tags; 4 rows skipped: line 2 is a note with no task above it, "
+        "line 13 has the date “jeden Montag”, which was not understood, line 14 has no title and 1 more; "
+        "1 warning: line 15 has the priority “5”, which is not 1 to 4; read as medium"
     )
+
+
+def test_a_date_not_understood_skips_its_row_and_its_notes_with_it():
+    text = (
+        "TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE\n"
+        "task,Check the boiler,,4,1,,,every hour,en,Europe/Berlin\n"
+        "note,Ask for the gas man,,,,,,,,\n"
+        "task,Pay rent,,4,1,,,tomorrow,en,Europe/Berlin\n"
+    )
+    result = interchange.read(text, "todoist", zone=BERLIN, now=NOW)
+    assert [r.title for r in result.rows] == ["Pay rent"]
+    assert [p.sentence for p in result.skipped] == [
+        "line 2 has the date “every hour”, which was not understood"
+    ]
 
 
 def test_the_same_file_twice_gives_the_same_ids_and_identical_rows_differ():

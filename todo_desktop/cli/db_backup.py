@@ -28,7 +28,7 @@ from typing import TextIO
 
 from sqlalchemy import text
 
-from todo_desktop.cli.admin_commands import direct_target
+from todo_desktop.cli.admin_commands import URL_ENV, direct_target
 from todo_desktop.core.errors import ConfigurationError
 from todo_desktop.db.connect.engine import single_connection
 from todo_desktop.db.connect.urls import ConnectionTarget
@@ -85,6 +85,11 @@ def db_backup(url: str | None, file: str, out: TextIO | None = None) -> int:
     from psycopg.conninfo import make_conninfo
 
     out = out or sys.stdout
+    if not (url or os.environ.get(URL_ENV)):
+        raise ConfigurationError(
+            f"Give the shared database's owner URL (--database-url or {URL_ENV}); "
+            "this computer's own database is backed up from File > Back Up Now."
+        )
     target = direct_target(url)  # refuses a pooled endpoint with one sentence
     final = _writable(Path(file).expanduser().absolute())
     _reads_every_row(target)

@@ -23,8 +23,10 @@ name, and only TYPE and CONTENT are required.
 - DATE: ISO dates and times are read directly; anything else ("every monday", "13 Jun",
   "tomorrow at 5pm", "every! 3 days") by the quick-add grammar (`core.quick_entry.parse`),
   which speaks Todoist's date language in English, relative to ``now`` and in TIMEZONE (a
-  valid IANA name) or else the zone given. A date it cannot read keeps the task without a due
-  date and says so in a warning. DEADLINE, a date, is the due date of a task without DATE.
+  valid IANA name) or else the zone given. A date it cannot read skips the row, as a due date
+  that cannot be read does in every format (`rows`): a task that quietly lost its deadline
+  does more harm than a row the person is asked about. DEADLINE, a date, is the due date of a
+  task without DATE.
 - INDENT: sub-tasks are kept as tasks of their own; AUTHOR, RESPONSIBLE and DURATION are not
   kept. Todoist's templates hold no completed tasks, so every task is open.
 - Ids: the rows have none, so each task's id is made from its content as the file spells it
@@ -108,11 +110,12 @@ def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> Impor
     columns = {name.strip().lstrip("\ufeff"): index for index, name in reversed(list(enumerate(names)))}
     dates = _Dates(now or utc_now(), zone)
     section: str | None = None
-    last: tuple[int, RawTask] | None = None  # a task is added once its notes are read
+    # A task is added once its notes are read; None: its row was skipped, and its notes go too.
+    last: tuple[int, RawTask | None] | None = None
 
     def flush() -> None:
-        if last is not None:
-            rows.add(*last)
+        if last is not None and last[1] is not None:
+            rows.add(last[0], last[1])
 
     for start, record in found:
 
@@ -126,7 +129,7 @@ def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> Impor
         if kind == "note":
             if last is None:
                 rows.skip(start, "is a note with no task above it")
-            else:
+            elif last[1] is not None:
                 note = cell("CONTENT")
                 current = last[1].description
                 last[1].description = f"{current}\n\n{note}" if current else note
@@ -141,7 +144,9 @@ def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> Impor
     return rows.result()
 
 
-def _task(rows: Rows, number: int, cell: Callable[[str], str], section: str | None, dates: _Dates) -> RawTask:
+def _task(
+    rows: Rows, number: int, cell: Callable[[str], str], section: str | None, dates: _Dates
+) -> RawTask | None:
     content = cell("CONTENT")
     labels = _LABEL.findall(content)
     title = " ".join(_LABEL.sub(" ", content).split()) if labels else content
@@ -160,7 +165,7 @@ def _task(rows: Rows, number: int, cell: Callable[[str], str], section: str | No
     if date_text:
         found = dates.read(date_text, cell("TIMEZONE"))
         if found is None:
-            rows.warn(number, f"has the date {quoted(date_text)}, which was not understood; no due date")
-        else:
-            raw.due, raw.repeat, raw.after_completion = found
+            rows.skip(number, f"has the date {quoted(date_text)}, which was not understood")
+            return None
+        raw.due, raw.repeat, raw.after_completion = found
     return raw
