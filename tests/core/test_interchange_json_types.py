@@ -61,6 +61,12 @@ def test_native_flags_written_as_text_are_read_as_meant():
     assert result.warnings == ()
 
 
+def test_a_priority_spelled_with_capitals_is_the_same_priority():
+    result = _native({"title": "a", "priority": "High"}, {"title": "b", "priority": " URGENT "})
+    assert [row.priority.value for row in result.rows] == ["high", "urgent"]
+    assert result.warnings == ()
+
+
 def _taskwarrior(*records: dict[str, object]) -> interchange.ImportResult:
     for record in records:
         record.setdefault("uuid", str(uuid.uuid4()))

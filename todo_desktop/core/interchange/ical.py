@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from todo_desktop.core.interchange.common import (
     ALL_DAY,
@@ -51,6 +51,7 @@ from todo_desktop.core.interchange.common import (
     quoted,
     zone_named,
 )
+from todo_desktop.core.interchange.durations import parse_duration
 from todo_desktop.core.interchange.ical_alarms import Properties, Property, alarm_lines, reminder
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.values import Priority, ReminderSetting, Task
@@ -292,6 +293,12 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
         raw.due = _instant(rows, number, due, zone, "due date")
         if raw.due is None:
             return
+    elif _first(todo, "DURATION") is not None:
+        # RFC 5545 gives a to-do DUE or DTSTART with DURATION: then it is due when that ends.
+        start = _instant(rows, number, _first(todo, "DTSTART"), zone)
+        length = parse_duration((_first(todo, "DURATION") or ({}, ""))[1] or "")
+        if start is not None and length is not None and length >= timedelta(0):
+            raw.due = start + length
     raw.completed_at = _instant(rows, number, _first(todo, "COMPLETED"), zone)
     raw.created_at = _instant(rows, number, _first(todo, "CREATED"), zone)
     raw.updated_at = _instant(rows, number, _first(todo, "LAST-MODIFIED") or _first(todo, "DTSTAMP"), zone)

@@ -142,6 +142,8 @@ def _raw(rows: Rows, number: int, item: dict[str, Any], zone: tzinfo) -> RawTask
                 return None
             rows.warn(number, f"has a {key.replace('_', ' ')} that is not a date; it was left out")
     priority = item.get("priority", Priority.MEDIUM.value)
+    if isinstance(priority, str):
+        priority = priority.strip().lower()  # "High", as a person editing the file writes it
     if not isinstance(priority, str) or priority not in {p.value for p in Priority}:
         rows.warn(number, f"has the priority {shown(priority)}, which is not known; read as medium")
         priority = Priority.MEDIUM.value
