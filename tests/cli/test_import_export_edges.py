@@ -86,6 +86,20 @@ def test_bad_rows_are_listed_by_line_and_need_a_yes(tmp_path: Path):
     assert sorted(t["title"] for t in listed) == ["Buy milk", "Water"]
 
 
+def test_tasks_the_file_itself_left_out_are_listed_but_not_asked_about(tmp_path: Path):
+    env = capture_env(tmp_path)
+    source = tmp_path / "task-export.json"
+    records = [
+        {"uuid": "0a4c6a8e-9d6f-4a8e-9a57-0d2b8b1e7f01", "status": "pending", "description": "Buy milk"},
+        {"uuid": "0a4c6a8e-9d6f-4a8e-9a57-0d2b8b1e7f02", "status": "deleted", "description": "Gone"},
+    ]
+    source.write_text(json.dumps(records), encoding="utf-8")
+    out = todo(env, "import", str(source))  # stdin is no terminal, and nothing to ask
+    assert out.returncode == 0, out.stderr
+    assert "  Record 2 was deleted in Taskwarrior." in out.stdout.splitlines()
+    assert out.stdout.splitlines()[-1] == "Imported 1 task: 1 new, 0 already there; 1 row skipped."
+
+
 def test_export_refuses_what_it_cannot_write(tmp_path: Path):
     env = capture_env(tmp_path)
     out = todo(env, "export", str(tmp_path / "x.csv"), "--format", "todoist")

@@ -85,7 +85,7 @@ def import_command(args: argparse.Namespace, paths: AppPaths) -> int:
     _list_problems(result.skipped, sys.stdout)
     if not result.rows:
         raise TodoError("The file holds no task that can be imported.")
-    if result.skipped and not args.yes and not _confirm(result):
+    if result.bad_rows and not args.yes and not _confirm(result):
         print(DECLINED, file=sys.stderr)
         return 1
     profile = _profile_id(paths, args.profile)

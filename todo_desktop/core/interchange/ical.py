@@ -277,7 +277,7 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
         return
     status = (_first(todo, "STATUS") or ({}, ""))[1] or ""
     if status.strip().upper() == "CANCELLED":
-        rows.skip(number, "is a cancelled to-do")
+        rows.skip(number, "is a cancelled to-do", expected=True)
         return
     summary, description = _first(todo, "SUMMARY"), _first(todo, "DESCRIPTION")
     for label, prop in (("title", summary), ("description", description)):

@@ -104,6 +104,9 @@ class Problem:
 
     number: int
     sentence: str  # "line 17 has no title"
+    # Left out as the file itself says (a task deleted there, one occurrence of a series, a
+    # cancelled to-do): nothing is wrong with the row, so nothing to ask the person about.
+    expected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,11 @@ class ImportResult:
     rows: tuple[ImportRow, ...]
     skipped: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+
+    @property
+    def bad_rows(self) -> tuple[Problem, ...]:
+        """The skipped rows that something is wrong with: the import asks about those."""
+        return tuple(p for p in self.skipped if not p.expected)
 
     @property
     def repeating(self) -> int:
@@ -209,8 +217,8 @@ class Rows:
         self._ids: dict[uuid.UUID, int] = {}
         self._fingerprints: dict[str, int] = {}
 
-    def skip(self, number: int, rest: str) -> None:
-        self.skipped.append(Problem(number, f"{self.unit} {number} {rest}"))
+    def skip(self, number: int, rest: str, *, expected: bool = False) -> None:
+        self.skipped.append(Problem(number, f"{self.unit} {number} {rest}", expected))
 
     def warn(self, number: int, rest: str) -> None:
         self.warnings.append(Problem(number, f"{self.unit} {number} {rest}" if number else rest))

@@ -228,10 +228,11 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     for number, item in records:
         status, parent, own = item.get("status"), item.get("parent"), item.get("uuid")
         if status == "deleted":
-            rows.skip(number, "was deleted in Taskwarrior")
+            rows.skip(number, "was deleted in Taskwarrior", expected=True)
         elif isinstance(parent, str) and status in ("pending", "waiting"):
             if series[parent][0] != number:
-                rows.skip(number, f"is an occurrence of the repeating task of {unit} {series[parent][0]}")
+                first = series[parent][0]
+                rows.skip(number, f"is an occurrence of the repeating task of {unit} {first}", expected=True)
             else:
                 _add(rows, number, item, zone, uid=parent, due=next_due.get(parent))
         elif status == "recurring" and isinstance(own, str):
