@@ -212,6 +212,10 @@ CASES: list[Case] = [
     c("Drinks every last fri at 6pm", "Drinks", "2026-12-25 18:00", repeat="FREQ=MONTHLY;BYDAY=-1FR"),
     c("Backup every! 2nd sunday", "Backup", "2026-12-13", repeat="FREQ=MONTHLY;BYDAY=2SU", after=True),
     c("Pay card every 2nd", "Pay card", "2027-01-02", repeat="FREQ=MONTHLY;BYMONTHDAY=2"),
+    # As the repeat is said back in words, and phrases of six words.
+    c("Team sync every month on the 2nd monday", "Team sync", "2026-12-14", repeat="FREQ=MONTHLY;BYDAY=2MO"),
+    c("Drinks every month on the last friday", "Drinks", "2026-12-25", repeat="FREQ=MONTHLY;BYDAY=-1FR"),
+    c("Pay every 2 months on the 1st", "Pay", "2027-01-01", repeat="FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=1"),
     # -- traps: titles that keep every word ------------------------------------------------
     c("Call Mark about the budget", "Call Mark about the budget"),
     c("May Day party", "May Day party"),

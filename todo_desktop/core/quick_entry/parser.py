@@ -16,7 +16,7 @@ from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority
 
 _SLOT_ORDER = (PartKind.REPEAT, PartKind.DATE, PartKind.TIME, PartKind.PRIORITY)
-_LONGEST = 5  # words in the longest phrase ("every 2 weeks on monday")
+_LONGEST = 7  # words in the longest phrase ("every 2 months on the 1st", 6)
 _DAYS = (PartKind.DATE, PartKind.REPEAT)
 
 

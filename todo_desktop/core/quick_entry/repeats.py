@@ -103,6 +103,11 @@ def _on_suffix(words: Words, j: int, rule: Rule) -> tuple[int, Rule]:
         return j + 2, Rule(rule.freq, rule.interval, (w.weekday(nxt) or 0,))
     if rule.freq == "MONTHLY":
         skip = 1 if nxt == "the" else 0
+        place, named = _place(at(words, j + 1 + skip)), w.weekday(at(words, j + 2 + skip))
+        if place is not None and named is not None:  # "on the 2nd monday", as `describe` says it
+            if place > MAX_PLACE:
+                return j, rule
+            return j + 3 + skip, Rule(rule.freq, rule.interval, weekdays=(named,), nth=place)
         day = w.ordinal(at(words, j + 1 + skip))
         if day is not None:
             return j + 2 + skip, Rule(rule.freq, rule.interval, month_day=day)
