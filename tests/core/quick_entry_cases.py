@@ -212,6 +212,18 @@ CASES: list[Case] = [
     c("Drinks every last fri at 6pm", "Drinks", "2026-12-25 18:00", repeat="FREQ=MONTHLY;BYDAY=-1FR"),
     c("Backup every! 2nd sunday", "Backup", "2026-12-13", repeat="FREQ=MONTHLY;BYDAY=2SU", after=True),
     c("Pay card every 2nd", "Pay card", "2027-01-02", repeat="FREQ=MONTHLY;BYMONTHDAY=2"),
+    # Several weekdays, as a list is typed.
+    c("Review every mon and fri", "Review", "2026-12-07", repeat="FREQ=WEEKLY;BYDAY=MO,FR"),
+    c("Gym every mon, wed and fri at 7am", "Gym", "2026-12-07 07:00", repeat="FREQ=WEEKLY;BYDAY=MO,WE,FR"),
+    c("Yoga every tuesdays and thursdays", "Yoga", "2026-12-08", repeat="FREQ=WEEKLY;BYDAY=TU,TH"),
+    c(
+        "Sync every 2 weeks on monday and friday",
+        "Sync",
+        "2026-12-07",
+        repeat="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR",
+    ),
+    c("Review every week on Monday, Friday", "Review", "2026-12-07", repeat="FREQ=WEEKLY;BYDAY=MO,FR"),
+    c("Call mom every monday and dad", "Call mom every monday and dad"),  # "dad" is no weekday
     # As the repeat is said back in words, and phrases of six words.
     c("Team sync every month on the 2nd monday", "Team sync", "2026-12-14", repeat="FREQ=MONTHLY;BYDAY=2MO"),
     c("Drinks every month on the last friday", "Drinks", "2026-12-25", repeat="FREQ=MONTHLY;BYDAY=-1FR"),

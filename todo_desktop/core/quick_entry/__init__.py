@@ -35,9 +35,10 @@ What is read
   (#Home and #home are one tag): lower-casing would spoil such names, and case-sensitive tags
   would split one tag in two by a typo.
 - Repeats (RRULE, see `repeats`): every day / weekday / weekend / monday / week / month /
-  year, every 3 days, every other week, every 2 weeks on monday, every month on the 1st,
-  every 1st, every 2nd monday / last friday (a weekday's place in the month, 1st to 5th or
-  last), every dec 24, daily, weekly, monthly, yearly; "every!" repeats after completion.
+  year, every mon, wed and fri (a list of weekdays), every 3 days, every other week, every 2
+  weeks on monday, every month on the 1st, every 1st, every 2nd monday / last friday (a
+  weekday's place in the month, 1st to 5th or last), every dec 24, daily, weekly, monthly,
+  yearly; "every!" repeats after completion.
   Without a date the series starts at its first occurrence from now on.
 - Reminders (see `reminders`): remind 10 min before / 1 hour before / 2 days before (an offset
   before the due time), remind when due, remind at 5pm, remind tomorrow 9am, and the short

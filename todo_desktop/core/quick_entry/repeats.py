@@ -99,8 +99,9 @@ def _on_suffix(words: Words, j: int, rule: Rule) -> tuple[int, Rule]:
     if at(words, j) != "on":
         return j, rule
     nxt = at(words, j + 1)
-    if rule.freq == "WEEKLY" and w.weekday(nxt) is not None:
-        return j + 2, Rule(rule.freq, rule.interval, (w.weekday(nxt) or 0,))
+    run = _weekday_run(words, j + 1) if rule.freq == "WEEKLY" else None
+    if run is not None:
+        return run[0], Rule(rule.freq, rule.interval, run[1])
     if rule.freq == "MONTHLY":
         skip = 1 if nxt == "the" else 0
         place, named = _place(at(words, j + 1 + skip)), w.weekday(at(words, j + 2 + skip))
@@ -112,6 +113,27 @@ def _on_suffix(words: Words, j: int, rule: Rule) -> tuple[int, Rule]:
         if day is not None:
             return j + 2 + skip, Rule(rule.freq, rule.interval, month_day=day)
     return j, rule
+
+
+def _weekday_run(words: Words, j: int) -> tuple[int, tuple[int, ...]] | None:
+    """Weekdays from ``j`` on, as a list is typed ("monday", "mon, wed and fri", "tuesdays
+    and thursdays"): where they end, and the days in week order; None when none starts there."""
+    days: list[int] = []
+    k = j
+    while True:
+        word = at(words, k)
+        day = _plural_weekday(word.removesuffix(",")) if word else None
+        if day is None:
+            break
+        days.append(day)
+        k += 1
+        if word is not None and word.endswith(","):
+            continue  # a comma: the list goes on, if a weekday follows
+        if at(words, k) == "and" and _plural_weekday(at(words, k + 1)) is not None:
+            k += 1
+            continue
+        break
+    return (k, tuple(sorted(set(days)))) if days else None
 
 
 def _plural_weekday(word: str | None) -> int | None:
@@ -135,9 +157,9 @@ def _body(words: Words, j: int) -> tuple[int, Rule] | None:
         return j + 1, Rule("DAILY", weekdays=WORKDAYS)
     if b in ("weekend", "weekends"):
         return j + 1, Rule("WEEKLY", weekdays=WEEKEND)
-    weekday = _plural_weekday(b)
-    if weekday is not None:
-        return j + 1, Rule("WEEKLY", weekdays=(weekday,))
+    run = _weekday_run(words, j)
+    if run is not None:
+        return run[0], Rule("WEEKLY", weekdays=run[1])  # "every monday", "every mon, wed and fri"
     if b in ("week", "month", "year"):
         return _on_suffix(words, j + 1, Rule(_FREQ[b]))
     if b == "other":
