@@ -109,11 +109,11 @@ def _until(value: str) -> date | datetime:
 
 _DAYS = "A repeat's days (BYDAY) must be weekdays such as MO,WE,FR, each once."
 # One weekday with its place in the month (2MO, -1FR), in a monthly rule or a yearly one's month.
-_PLACED = re.compile(r"\+?(-?[1-5])(MO|TU|WE|TH|FR|SA|SU)")
+PLACED_DAY = re.compile(r"\+?(-?[1-5])(MO|TU|WE|TH|FR|SA|SU)")
 
 
 def _weekdays(value: str, freq: str | None, month_day: str | None) -> tuple[tuple[int, ...], int | None]:
-    placed = _PLACED.fullmatch(value)
+    placed = PLACED_DAY.fullmatch(value)
     if placed is not None:
         if freq not in ("MONTHLY", "YEARLY") or month_day is not None:
             raise _refuse(_DAYS)

@@ -26,6 +26,6 @@ def marked_words(text: str) -> tuple[str, ...]:
     """The words to mark in the rows a search found, lower-cased, each once: what was typed,
     less the word syntax (quotes, "or", and words after a minus, which found tasks lack)."""
     text = searched(text)
-    if not uses_word_syntax(text):
+    if _SYNTAX.search(text) is None:
         return tuple(dict.fromkeys(text.lower().split()))
     return tuple(dict.fromkeys(_UNMARKED.sub(" ", text).lower().split()))

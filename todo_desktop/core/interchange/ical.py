@@ -288,6 +288,14 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
     uid = _first(todo, "UID")
     raw.uid = uid[1].strip() if uid and uid[1] else None
     raw.description = unescape_text(description[1]) if description and description[1] else None
+    found_start: list[datetime | None] = []
+
+    def start() -> datetime | None:
+        """DTSTART, read once (and its warning said once) for whichever needs it."""
+        if not found_start:
+            found_start.append(_instant(rows, number, _first(todo, "DTSTART"), zone))
+        return found_start[0]
+
     due = _first(todo, "DUE")
     if due is not None:
         raw.due = _instant(rows, number, due, zone, "due date")
@@ -295,10 +303,10 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
             return
     elif _first(todo, "DURATION") is not None:
         # RFC 5545 gives a to-do DUE or DTSTART with DURATION: then it is due when that ends.
-        start = _instant(rows, number, _first(todo, "DTSTART"), zone)
+        begin = start()
         length = parse_duration((_first(todo, "DURATION") or ({}, ""))[1] or "")
-        if start is not None and length is not None and length >= timedelta(0):
-            raw.due = start + length
+        if begin is not None and length is not None and length >= timedelta(0):
+            raw.due = begin + length
     raw.completed_at = _instant(rows, number, _first(todo, "COMPLETED"), zone)
     raw.created_at = _instant(rows, number, _first(todo, "CREATED"), zone)
     raw.updated_at = _instant(rows, number, _first(todo, "LAST-MODIFIED") or _first(todo, "DTSTAMP"), zone)
@@ -314,9 +322,7 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
         raw.repeat = rules[0][1]
         flag = _first(todo, AFTER_COMPLETION)
         raw.after_completion = flag is not None and (flag[1] or "").strip().upper() == "TRUE"
-    raw.reminder = reminder(
-        rows, number, alarms, raw.due, lambda: _instant(rows, number, _first(todo, "DTSTART"), zone), zone
-    )
+    raw.reminder = reminder(rows, number, alarms, raw.due, start, zone)
     rows.add(number, raw)
 
 

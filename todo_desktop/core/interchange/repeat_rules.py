@@ -11,18 +11,16 @@ it changes which days "every 2 weeks on Monday and Sunday" picks.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from todo_desktop.core.quick_entry.repeats import DAY_CODES, rrule
 from todo_desktop.core.quick_entry.result import Rule
+from todo_desktop.core.repeats import PLACED_DAY
 
 MAX_RULE = 200  # the instance protocol's bound; real rules of the subset are under 60
 MAX_INTERVAL = 1000
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _KEPT = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTH", "BYMONTHDAY", "WKST"})
-# One weekday with its place in the month, in a monthly rule or a yearly one's month.
-_PLACED = re.compile(r"\+?(-?[1-5])(MO|TU|WE|TH|FR|SA|SU)")
 
 
 def _number(value: str, low: int, high: int, name: str) -> int:
@@ -53,7 +51,7 @@ def parse_rule(text: str) -> Rule:
         raise ValueError("its week starts on another day than Monday")
     interval = _number(fields.get("INTERVAL", "1"), 1, MAX_INTERVAL, "INTERVAL")
     weekdays: list[int] = []
-    placed = _PLACED.fullmatch(fields.get("BYDAY", ""))
+    placed = PLACED_DAY.fullmatch(fields.get("BYDAY", ""))
     nth = None
     if placed is not None and freq in ("MONTHLY", "YEARLY") and "BYMONTHDAY" not in fields:
         weekdays, nth = [DAY_CODES.index(placed[2])], int(placed[1])  # "2MO": the month's 2nd Monday

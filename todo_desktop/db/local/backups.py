@@ -137,9 +137,10 @@ class DailyBackups:
     def check(self) -> Backup | None:
         """Back up now if today has no daily backup yet."""
         try:
-            if not backup_due(self._folder, self._clock()):
+            now = self._clock()
+            if not backup_due(self._folder, now):
                 return None
-            made = back_up(self._server, self._folder, self._clock())
+            made = back_up(self._server, self._folder, now)
         except Exception:
             log.warning("The daily backup of the local database failed", exc_info=True)
             return None

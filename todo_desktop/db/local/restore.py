@@ -27,6 +27,7 @@ from todo_desktop.db.local.workspace import LOCAL_DATABASE
 from todo_desktop.db.schema import migrate
 
 if TYPE_CHECKING:
+    import psycopg
     from psycopg import sql
 
 log = logging.getLogger(__name__)
@@ -91,12 +92,17 @@ def _close_to_clients(admin: object) -> list[str | None]:
     had: list[str | None] = [row[0] for row in rows]
     if had:
         admin.execute(_connect_statement("REVOKE CONNECT ON DATABASE {} FROM {}", had))
+    _end_connections(admin)
+    return had
+
+
+def _end_connections(admin: psycopg.Connection) -> None:
+    """End every connection to the live database but this one."""
     admin.execute(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
         " WHERE datname = %s AND pid <> pg_backend_pid()",
         (LOCAL_DATABASE,),
     )
-    return had
 
 
 def _reopen_to_clients(admin: object, had: list[str | None]) -> None:
@@ -189,11 +195,7 @@ def _swap(admin: object, trial: str) -> None:
     # terminate and the rename, so both happen with connections to it refused.
     admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(ident(LOCAL_DATABASE)))
     try:
-        admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = %s AND pid <> pg_backend_pid()",
-            (LOCAL_DATABASE,),
-        )
+        _end_connections(admin)
         with admin.transaction():
             admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(ident(LOCAL_DATABASE), ident(old)))
             admin.execute(
