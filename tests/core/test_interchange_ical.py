@@ -183,17 +183,12 @@ def test_to_dos_we_cannot_hold_are_skipped_with_a_sentence_and_events_counted():
 
 
 def test_a_to_do_with_a_start_and_a_length_is_due_when_it_ends():
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Someone else//Their app//EN")
-    cal.add("version", "2.0")
-    todo = icalendar.Todo()
-    todo.add("uid", "length@example.com")
-    todo.add("summary", "Write the report")
-    todo.add("dtstamp", datetime(2026, 1, 1, tzinfo=UTC))
-    todo.add("dtstart", datetime(2030, 3, 1, 9, tzinfo=UTC))
-    todo.add("duration", timedelta(hours=2, minutes=30))
-    cal.add_component(todo)
-    [row] = interchange.read(cal.to_ical().decode(), "ical").rows
+    todo = _todo(
+        "Write the report",
+        dtstart=datetime(2030, 3, 1, 9, tzinfo=UTC),
+        duration=timedelta(hours=2, minutes=30),
+    )
+    [row] = interchange.read(_calendar(todo).decode(), "ical").rows
     assert row.due_date == datetime(2030, 3, 1, 11, 30, tzinfo=UTC)
 
 
