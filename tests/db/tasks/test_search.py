@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from todo_desktop.core.values import SortKey, Status, TaskDraft, TaskQuery
 
-ALPHABET = "abcAB Ééßİı-'\"%_\\"
+ALPHABET = "abcAB Ééßİı-'’ʼ\"%_\\"
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ＇", "'"))
+_FOLD = ("’‘ʼ＇", "'" * 4)  # translate(text, these, to these)
 
 
 def _titles(tasks, query: TaskQuery) -> list[str]:
@@ -31,15 +33,17 @@ def _fields(q: TaskQuery) -> dict[str, object]:
 
 
 def _reference(test_db, user_id, text: str) -> set[str]:
-    """Each typed word in the title or the notes, by ILIKE, read as the database's owner."""
-    words = text.split()
+    """Each typed word in the title or the notes, by ILIKE, read as the database's owner; any
+    apostrophe is the plain one."""
+    words = text.translate(_APOSTROPHES).split()
     pattern = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
     with test_db.superuser() as su:
         rows = su.execute(
             "SELECT title FROM public.tasks t WHERE user_id = %s AND NOT EXISTS ("
-            " SELECT 1 FROM unnest(%s::text[]) w WHERE NOT (t.title ILIKE '%%' || w || '%%' "
-            " OR coalesce(t.description, '') ILIKE '%%' || w || '%%'))",
-            (user_id, pattern),
+            " SELECT 1 FROM unnest(%s::text[]) w WHERE NOT ("
+            "  translate(t.title, %s, %s) ILIKE '%%' || w || '%%'"
+            "  OR translate(coalesce(t.description, ''), %s, %s) ILIKE '%%' || w || '%%'))",
+            (user_id, pattern, *_FOLD, *_FOLD),
         ).fetchall()
     return {r[0] for r in rows}
 
