@@ -203,3 +203,25 @@ def test_folding_never_splits_a_character():
     folded = fold(line)
     assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == line
+
+
+@pytest.mark.parametrize(
+    ("dtstart", "duration", "sentence"),
+    [
+        (None, "PT1H", "line 4 has a DURATION but no DTSTART to count it from, so its due date is not known"),
+        ("20300301T090000Z", "PT2X", "line 4 has a DURATION “PT2X” that is not a length of time"),
+        ("20300301T090000Z", "-PT1H", "line 4 has a DURATION “-PT1H” that is not a length of time"),
+        ("soon", "PT1H", "line 4 has a start “soon” that is not a date"),
+    ],
+)
+def test_a_length_whose_end_cannot_be_worked_out_is_asked_about(dtstart, duration, sentence):
+    """Its due date is not known, as with a DUE that is not a date: the row waits for a yes."""
+    start = f"DTSTART:{dtstart}\r\n" if dtstart else ""
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTODO\r\nUID:a\r\nSUMMARY:Report\r\n"
+        f"{start}DURATION:{duration}\r\nEND:VTODO\r\n"
+        "BEGIN:VTODO\r\nUID:b\r\nSUMMARY:Other\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    )
+    result = interchange.read(text, "ical")
+    assert [row.title for row in result.rows] == ["Other"]
+    assert [p.sentence for p in result.skipped] == [sentence]

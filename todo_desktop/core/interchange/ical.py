@@ -303,10 +303,21 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
             return
     elif _first(todo, "DURATION") is not None:
         # RFC 5545 gives a to-do DUE or DTSTART with DURATION: then it is due when that ends.
-        begin = start()
-        length = parse_duration((_first(todo, "DURATION") or ({}, ""))[1] or "")
-        if begin is not None and length is not None and length >= timedelta(0):
-            raw.due = begin + length
+        # Either one unreadable leaves the due date unknown, which waits for a yes, as a DUE
+        # that is not a date does.
+        given = _first(todo, "DTSTART")
+        found_start.append(_instant(rows, number, given, zone, "start"))
+        text = (_first(todo, "DURATION") or ({}, ""))[1] or ""
+        length = parse_duration(text)
+        if given is not None and given[1] is not None and found_start[0] is None:
+            return  # skipped: a start that is not a date
+        if found_start[0] is None:
+            rows.skip(number, "has a DURATION but no DTSTART to count it from, so its due date is not known")
+            return
+        if length is None or length < timedelta(0):
+            rows.skip(number, f"has a DURATION {quoted(text)} that is not a length of time")
+            return
+        raw.due = found_start[0] + length
     raw.completed_at = _instant(rows, number, _first(todo, "COMPLETED"), zone)
     raw.created_at = _instant(rows, number, _first(todo, "CREATED"), zone)
     raw.updated_at = _instant(rows, number, _first(todo, "LAST-MODIFIED") or _first(todo, "DTSTAMP"), zone)
