@@ -53,3 +53,14 @@ def test_overlapping_words_are_marked_once(qtbot, make_window, alice_tasks) -> N
     qtbot.keyClicks(window.area.search, "plumber umb")
     qtbot.waitUntil(lambda: delegate.marked == ("plumber", "umb"))
     assert delegate._marks("plum plumber") == [(5, 12)]
+
+
+def test_a_typographic_apostrophe_is_marked_for_a_plain_one(qtbot, make_window, alice_tasks) -> None:
+    alice_tasks.create(TaskDraft("Don’t forget Ann’s gift"))
+    window, _ = make_window()
+    delegate = window.area.title_delegate
+    _search(qtbot, window, "ann's", ["Don’t forget Ann’s gift"])
+    assert delegate._marks("Don’t forget Ann’s gift") == [(13, 18)]
+    window.area.search.setText("don’t")  # as an input method types it: no key sends ’
+    qtbot.waitUntil(lambda: delegate.marked == ("don't",))
+    assert delegate._marks("Don’t forget Ann’s gift") == [(0, 5)]

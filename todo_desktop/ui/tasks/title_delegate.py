@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from todo_desktop.core.search_terms import folded
 from todo_desktop.core.values import Task
 from todo_desktop.ui.tasks.section_rows import RowDelegate
 from todo_desktop.ui.tasks.table_model import TASK_ROLE, TaskTableModel
@@ -197,14 +198,14 @@ class TitleDelegate(RowDelegate):
         ones merged (a part painted twice would look darker)."""
         if not self.marked:
             return []
-        folded, origin = _folded(title)
+        text, origin = _folded(title)
         spans = []
         for word in self.marked:
-            start = folded.find(word)
+            start = text.find(word)
             while start >= 0:
                 end = start + len(word)
                 spans.append((start, end) if origin is None else (origin[start], origin[end - 1] + 1))
-                start = folded.find(word, end)
+                start = text.find(word, end)
         merged: list[tuple[int, int]] = []
         for start, end in sorted(spans):
             if merged and start <= merged[-1][1]:
@@ -289,16 +290,17 @@ class TitleDelegate(RowDelegate):
 
 
 def _folded(title: str) -> tuple[str, list[int] | None]:
-    """``title`` in lower case, and for each of its characters the one of ``title`` it came
-    from: a few letters grow in lower case ('İ' becomes 'i' and a combining dot). None when
-    each comes from the same place, as in almost every title: nothing to build per paint."""
-    folded = title.lower()
-    if len(folded) == len(title):
-        return folded, None
+    """``title`` as a search compares it (core.search_terms.folded), and for each of its
+    characters the one of ``title`` it came from: a few letters grow in lower case ('İ'
+    becomes 'i' and a combining dot). None when each comes from the same place, as in almost
+    every title: nothing to build per paint."""
+    plain = folded(title)
+    if len(plain) == len(title):
+        return plain, None
     origin: list[int] = []
     for i, char in enumerate(title):
-        origin.extend([i] * len(char.lower()))
-    return "".join(char.lower() for char in title), origin
+        origin.extend([i] * len(folded(char)))
+    return "".join(folded(char) for char in title), origin
 
 
 def _text_colour(opt: QStyleOptionViewItem) -> QColor:
