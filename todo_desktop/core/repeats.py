@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.values import NextOccurrence, Task, TaskChanges, TaskEdit
@@ -182,10 +182,28 @@ def _local(moment: datetime, zone: tzinfo) -> datetime:
     return moment.astimezone(zone).replace(tzinfo=None)
 
 
+def _offset_near(wall: datetime, zone: tzinfo, days: int) -> timedelta | None:
+    try:
+        return (wall + timedelta(days=days)).replace(tzinfo=zone).utcoffset()
+    except OverflowError:  # a day before the year 1 or after 9999
+        return None
+
+
 def _instant(wall: datetime, zone: tzinfo) -> datetime:
     """A local wall-clock time as a UTC instant; a time a DST change skips takes the offset
-    from before the change (02:30 on the spring night is 03:30), as the quick-add language."""
-    return wall.replace(tzinfo=zone).astimezone(UTC)
+    from before the change (02:30 on the spring night is 03:30), as the quick-add language,
+    and a time it repeats is the first of the two. Worked out here from the offsets a day
+    either side, because the zone objects disagree about those times: the machine's own
+    zone (``core.clock.LocalZone``, the C library's rules) reads a skipped 02:30 as 01:30."""
+    before = _offset_near(wall, zone, -1)
+    for offset in (before, _offset_near(wall, zone, 1)):
+        if offset is not None:
+            moment = (wall - offset).replace(tzinfo=UTC)
+            if _local(moment, zone) == wall:
+                return moment
+    if before is None:
+        return wall.replace(tzinfo=zone).astimezone(UTC)
+    return (wall - before).replace(tzinfo=UTC)
 
 
 def next_due(
@@ -211,10 +229,14 @@ def next_due(
         until = datetime.combine(parsed.until, time(23, 59, 59))
     else:
         until = None
+    # A rule stepping months or years at a time takes as many of its own steps to reach its
+    # rarest day as one stepping a single month or year: "every 50 years" must not end.
+    steps = parsed.interval if parsed.freq in ("MONTHLY", "YEARLY") else 1
+    last_year = floor.year + _HORIZON_YEARS * steps
     try:
-        horizon = floor.replace(year=floor.year + _HORIZON_YEARS)
+        horizon = floor.replace(year=last_year)
     except ValueError:  # 29 February, or past the year 9999
-        horizon = datetime(min(floor.year + _HORIZON_YEARS, 9999), 12, 31, 23, 59)
+        horizon = datetime(min(last_year, 9999), 12, 31, 23, 59)
     frequency = {"DAILY": rr.DAILY, "WEEKLY": rr.WEEKLY, "MONTHLY": rr.MONTHLY, "YEARLY": rr.YEARLY}
     series = rr.rrule(
         frequency[parsed.freq],
