@@ -4,7 +4,8 @@ It claims due reminders on a worker (the database marks each delivered in the sa
 transaction, so a reminder rings on one device only), shows each, and sets its timer for the
 next one. It asks again at least every few minutes as well: another device, or an edit here,
 may have moved the next reminder. Reminders that came due while the app was closed are found
-by the first claim after a workspace opens, and shown together as one notification.
+by the first claim after a workspace opens, and shown together as one notification; more
+than a few coming due at once are shown together too.
 
 A database that cannot be reached is retried quietly: a reminder is never worth a dialog.
 """
@@ -23,7 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.reminders import Reminder, ReminderGateway
 from todo_desktop.ui.reminders.notices import DONE, OPEN, SNOOZE, SNOOZE_MINUTES, Notice, Notifier
-from todo_desktop.ui.reminders.wording import missed_notice, reminder_notice
+from todo_desktop.ui.reminders.wording import many_notice, missed_notice, reminder_notice
 from todo_desktop.ui.workers import Workers
 
 _log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ MISSED_AFTER = timedelta(minutes=2)
 # device took it, or the database's clock runs behind ours) must not make the desk spin.
 MIN_WAIT_MS = 1_000
 LATE_MS = 500  # a little after it, so the database's clock agrees that it is due
+# More reminders than this at once come as one notification that counts them: never a flood.
+MAX_APART = 3
 
 
 def utc_now() -> datetime:
@@ -145,9 +148,14 @@ class ReminderDesk(QObject):
             missed = [r for r in claimed if now - r.fire_at > MISSED_AFTER]
         if len(missed) > 1:
             self._notify(missed_notice(missed))
-        for reminder in claimed:
-            if len(missed) > 1 and reminder in missed:
-                continue
+        apart = [r for r in claimed if len(missed) < 2 or r not in missed]
+        if len(apart) > MAX_APART:
+            # Dozens of notifications, each with its buttons, bury the desktop: an import of
+            # tasks whose reminders are past, a morning of tasks all due at 09:00, the rest of
+            # more missed ones than one claim hands out.
+            self._notify(many_notice(apart))
+            return
+        for reminder in apart:
             self._notify(reminder_notice(reminder, now, missed=reminder in missed))
 
     def _notify(self, notice: Notice) -> None:

@@ -2,8 +2,9 @@
 
 Two backends stand behind it: the desktop's own notification service over D-Bus
 (``freedesktop.FreedesktopNotifier``) and the tray icon's balloon (``TrayNotifier``), for
-platforms without that service or when it does not answer. ``RoutedNotifier`` tries the first
-and falls back to the second for each notification the first could not show.
+platforms without that service or when it does not answer; without a tray, the window's
+status bar (``WindowNotifier``). ``RoutedNotifier`` tries the first and falls back to the
+second for each notification the first could not show.
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ class TrayNotifier(Notifier):
         # Only the newest balloon can be on screen; a click is about that one.
         if self._last is not None:
             self.action_invoked.emit(self._last, OPEN)
+
+
+class WindowNotifier(Notifier):
+    """Where the desktop has no tray to fall back on: one line for the window's status bar.
+    The database marked the reminder delivered when this device claimed it, so a reminder
+    shown nowhere would be lost. No buttons: the task is in the window's own list."""
+
+    said = Signal(str)
+
+    def show(self, notice: Notice) -> None:
+        self.said.emit(" · ".join([notice.summary, *notice.body.splitlines()]))
 
 
 class RoutedNotifier(Notifier):

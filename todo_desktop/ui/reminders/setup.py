@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from todo_desktop.machine.autostart import Autostart
 from todo_desktop.ui.chrome.icons import app_icon_png
 from todo_desktop.ui.reminders.desk import ReminderDesk
-from todo_desktop.ui.reminders.notices import Notifier, RoutedNotifier, TrayNotifier
+from todo_desktop.ui.reminders.notices import Notifier, RoutedNotifier, TrayNotifier, WindowNotifier
 from todo_desktop.ui.reminders.tray import Tray, tray_if_available
 from todo_desktop.ui.workers import Workers
 
@@ -39,13 +39,14 @@ def make_notifier(
     bus_address: str | None = None,
     platform: str | None = None,
     parent: QObject | None = None,
+    fallback: Notifier | None = None,
 ) -> RoutedNotifier:
-    """The desktop's service where it is the usual way (Linux and BSD), the tray elsewhere and
-    for whatever that service does not show."""
+    """The desktop's service where it is the usual way (Linux and BSD), ``fallback`` (by
+    default the tray) elsewhere and for whatever that service does not show."""
     name = sys.platform if platform is None else platform
     use_bus = not name.startswith(("win", "darwin"))
     primary = desktop_notifier(bus_address, parent=parent) if use_bus else None
-    return RoutedNotifier(primary, TrayNotifier(tray_icon, parent), parent)
+    return RoutedNotifier(primary, fallback or TrayNotifier(tray_icon, parent), parent)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class ReminderParts:
     tray: Tray | None  # None where the desktop has no system tray
     notifier: Notifier
     desk: ReminderDesk
+    # Without a tray, what the notification service cannot show goes to the status bar.
+    window_notices: WindowNotifier | None = None
 
 
 def reminder_parts(
@@ -64,8 +67,8 @@ def reminder_parts(
     bus_address: str | None = None,
 ) -> ReminderParts:
     tray = tray_if_available(icon, settings, Autostart(), parent)
-    # Without a tray a hidden icon still stands in: its balloon shows nowhere, and the desk
-    # keeps working (the window's own list still shows the reminder marks).
+    # Without a tray a hidden icon's balloon would show nowhere: the window says it instead.
+    window_notices = WindowNotifier(parent) if tray is None else None
     tray_icon = tray.icon if tray is not None else QSystemTrayIcon(icon, parent)
-    notifier = make_notifier(tray_icon, bus_address=bus_address, parent=parent)
-    return ReminderParts(tray, notifier, ReminderDesk(workers, notifier, parent))
+    notifier = make_notifier(tray_icon, bus_address=bus_address, parent=parent, fallback=window_notices)
+    return ReminderParts(tray, notifier, ReminderDesk(workers, notifier, parent), window_notices)

@@ -78,6 +78,8 @@ class ReminderLink(QObject):
         # the desk's next recheck, makes a reminder set here ring on time.
         navigator.counts_requested.connect(desk.check_now)
         desk.shown.connect(self._read_reminded)
+        if self.parts.window_notices is not None:
+            self.parts.window_notices.said.connect(self._say_reminder)
         self._editor.model.modelReset.connect(self._select_wanted)
         tray = self.parts.tray
         if tray is not None:
@@ -86,6 +88,10 @@ class ReminderLink(QObject):
             tray.quit_requested.connect(self._quit)
             tray.said.connect(say)
             tray.show()
+
+    def _say_reminder(self, text: str) -> None:
+        self._say(text)
+        QApplication.alert(self._window)  # the taskbar asks for attention where it can
 
     def _closed(self) -> None:
         self._gateway = None

@@ -40,19 +40,30 @@ def when(moment: datetime, now: datetime, locale: QLocale | None = None) -> str:
 
 
 def reminder_notice(reminder: Reminder, now: datetime, *, missed: bool = False) -> Notice:
+    """``missed``: it rang while the app was closed. The tense follows the due time alone (a
+    reminder a day ahead, missed, is still for a task due tomorrow); a task without one says
+    when the reminder was for, since it comes late."""
     if reminder.due_date is None:
-        body = "Reminder"
-    elif missed or reminder.due_date < now:
+        body = f"Reminder for {when(reminder.fire_at, now)}" if missed else "Reminder"
+    elif reminder.due_date < now:
         body = f"Was due {when(reminder.due_date, now)}"
     else:
         body = f"Due {when(reminder.due_date, now)}"
     return Notice(reminder.title, body, (reminder.task_id,), REMINDER_ACTIONS)
 
 
-def missed_notice(reminders: Sequence[Reminder]) -> Notice:
-    """Reminders that rang while the app was closed, as one notification."""
+def _grouped(summary: str, reminders: Sequence[Reminder]) -> Notice:
     titles = [r.title for r in reminders[:LISTED]]
     if len(reminders) > LISTED:
         titles.append(f"and {len(reminders) - LISTED} more")
-    summary = f"{len(reminders)} reminders you missed"
     return Notice(summary, "\n".join(titles), tuple(r.task_id for r in reminders), OPEN_ONLY)
+
+
+def missed_notice(reminders: Sequence[Reminder]) -> Notice:
+    """Reminders that rang while the app was closed, as one notification."""
+    return _grouped(f"{len(reminders)} reminders you missed", reminders)
+
+
+def many_notice(reminders: Sequence[Reminder]) -> Notice:
+    """More reminders coming due at once than are worth a notification each, as one."""
+    return _grouped(f"{len(reminders)} reminders", reminders)
