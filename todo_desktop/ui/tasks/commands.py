@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QTableView
 
@@ -55,6 +55,22 @@ class TaskCommands(QObject):
 
     def selected_tasks(self) -> list[Task]:
         return [self.model.task_at(row) for row in self.selected_rows() if row < self.model.rowCount()]
+
+    def select_tasks(self, ids: Sequence[uuid.UUID]) -> None:
+        """Make the rows of ``ids`` the selection, the first of them current (an undone delete)."""
+        rows = sorted(row for row in map(self.model.row_of, ids) if row is not None)
+        if not rows:
+            return
+        last = self.model.columnCount() - 1
+        chosen = QItemSelection()
+        for row in rows:
+            chosen.select(self.model.index(row, 0), self.model.index(row, last))
+        flags = QItemSelectionModel.SelectionFlag
+        first = self.model.index(rows[0], Column.TITLE)
+        selection = self._table.selectionModel()
+        selection.setCurrentIndex(first, flags.NoUpdate)
+        selection.select(chosen, flags.ClearAndSelect)
+        self._table.scrollTo(first)
 
     def current_task(self) -> Task | None:
         current = self._table.currentIndex()
@@ -111,7 +127,7 @@ class TaskCommands(QObject):
         tasks = self.selected_tasks()
         if not self._ready(tasks):
             return
-        self._stack.push(DeleteTasks(self._stack, self.editor, tasks))
+        self._stack.push(DeleteTasks(self._stack, self.editor, tasks, self.select_tasks))
         # Keep the keyboard flow: the row that moved into the gap becomes current.
         if self.model.rowCount():
             next_row = min(rows[0], self.model.rowCount() - 1)
@@ -139,14 +155,19 @@ class TaskCommands(QObject):
 
     def rename(self, task_id: uuid.UUID, text: str) -> None:
         task = self.model.task(task_id)
-        if task is None or not self._ready():
+        if task is not None:
+            self.rename_task(task, text)
+
+    def rename_task(self, task: Task, text: str) -> None:
+        """Rename ``task`` as typed, also when the list on screen no longer shows it."""
+        if not self._ready():
             return
         try:
             title = validation.title(text)
         except ValidationError as exc:
             # Not saved, but not lost: the owner shows the text with the reason.
             self.message.emit(exc.message)
-            self.title_refused.emit(task_id, text, exc.message)
+            self.title_refused.emit(task.id, text, exc.message)
             return
         self.edit([task], TaskChanges(title=title), edit_text("title", [task]))
 

@@ -6,6 +6,8 @@ Only building and laying out lives here; ``details_pane`` fills, reads and saves
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -100,6 +102,14 @@ class DetailsForm(QWidget):
         # Shown once something stores what is typed there (``details_reminder``).
         self._reminder_row = form.rowCount() - 1  # the last row
         form.setRowVisible(self._reminder_row, False)
+        # Tab goes as the eye reads, top to bottom and left to right; made in another order
+        # (the words fields together), the date's words came after Repeat.
+        words = self.words
+        order: tuple[QWidget, ...] = (self.title_edit, self.description_edit, self.priority_combo)
+        order += (self.due_edit, self.no_due, words.due_words, words.tags_edit, words.repeat_edit)
+        order += (self.reminder_edit,)
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(Space.SMALL)

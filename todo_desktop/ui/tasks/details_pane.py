@@ -89,6 +89,7 @@ class DetailsPane(QWidget):
         self.reminder_edit.escaped.connect(self.leave_requested)
         self.reminder_edit.returnPressed.connect(lambda: self.save_field("reminder"))
         self.title_edit.escaped.connect(self.leave_requested)
+        self.title_edit.returnPressed.connect(lambda: self.save_field("title"))
         self.title_edit.textEdited.connect(lambda _text: self._corrected("title"))
         self.description_edit.textChanged.connect(lambda: self._corrected("description"))
         self.due_edit.dateTimeChanged.connect(lambda _when: self._corrected("due_date"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QInputMethodEvent, QKeyEvent, QKeySequence, QTextCharFormat
 from PySide6.QtWidgets import QWidget
 
@@ -42,6 +42,17 @@ class EntryField(KeyLineEdit):
     @property
     def parts(self) -> tuple[Part, ...]:
         return self._parts
+
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+Z with no typing of its own to take back is the window's: it undoes the last
+        # edit (the task just added), as everywhere else in the window.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            undo = event.matches(QKeySequence.StandardKey.Undo) and not self.isUndoAvailable()
+            redo = event.matches(QKeySequence.StandardKey.Redo) and not self.isRedoAvailable()
+            if undo or redo:
+                event.ignore()  # not claimed by the field: the window's shortcut runs
+                return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if QKeySequence(event.keyCombination()) == PLAIN_KEY and self._parts:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from todo_desktop.ui.tasks.area import TaskArea
 from todo_desktop.ui.tasks.commands import TaskCommands
+from todo_desktop.ui.tasks.inline_title import InlineTitleKeeper
 from todo_desktop.ui.tasks.task_list import TaskListController
 
 
@@ -28,6 +29,8 @@ class ListFocus(QObject):
         tasks.loaded.connect(self._loaded)
         tasks.load_failed.connect(self._failed)
         tasks.model.modelAboutToBeReset.connect(self._remember_current)
+        # Connected after the view's own slots: it has taken in the new rows when this runs.
+        self.inline_title = InlineTitleKeeper(area.table, commands)
 
     def _loaded(self) -> None:
         table, model, placeholder = self._area.table, self._tasks.model, self._area.placeholder

@@ -47,14 +47,19 @@ class QuickAdd(QObject):
             return
         if self._starting():
             self.early.append(draft)
-            self._field.clear()
+            self._empty()
             self.message.emit(EARLY_ADD.format(count=len(self.early)))
             return
         if self._add(draft):
-            self._field.clear()
+            self._empty()
             if self._given_back:
                 self._field.setText(self._given_back.pop(0))
             self.added.emit()
+
+    def _empty(self) -> None:
+        # Without the field's undo history too: Ctrl+Z next takes back the task just added
+        # (``EntryField``), instead of bringing its text back for Enter to add it twice.
+        self._field.setText("")
 
     def give_back(self, title: str) -> None:
         if not self._field.text():

@@ -182,8 +182,16 @@ def edit_text(field: str, tasks: Sequence[Task], priority: Priority | None = Non
 
 
 class DeleteTasks(TaskCommand):
-    def __init__(self, stack: QUndoStack, editor: TaskEditor, tasks: Sequence[Task]) -> None:
+    def __init__(
+        self,
+        stack: QUndoStack,
+        editor: TaskEditor,
+        tasks: Sequence[Task],
+        select: Callable[[Sequence[uuid.UUID]], None] | None = None,
+    ) -> None:
+        """``select``: shows the tasks an undo brings back as the selection, for the next key."""
         super().__init__(stack, editor, f"Delete {about(tasks)}")
+        self._select = select
         self._snapshots = list(tasks)
         self._removed: list[tuple[int, Task]] = []
         self._generation = editor.generation
@@ -196,3 +204,5 @@ class DeleteTasks(TaskCommand):
         # Back where they were, if the same list is still on screen; else the list reloads.
         same_list = self._generation == self._editor.generation
         self._editor.restore(self._snapshots, self._removed if same_list else None, done=done)
+        if same_list and self._select is not None:
+            self._select([t.id for t in self._snapshots])
