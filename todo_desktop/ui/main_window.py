@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
     def _save_typing(self) -> None:
         if self.details.contains_focus():
             self.details.save_all()
+        self.list_focus.inline_title.save_open()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, MESSAGE_MS)
@@ -333,7 +334,7 @@ class MainWindow(QMainWindow):
             return
         if self.reminders is not None and self.reminders.hide_instead(event):
             return  # the person chose to keep the app in the tray
-        # Focus-out saves of the details pane happen before the window goes away.
+        # Focus-out saves (the details pane, a title typed in the list) happen before the window goes away.
         self._save_typing()
         quick_add = self.quick_add
         if quick_add.early and not self._leave_anyway and not quick_add.wait_for_opening(self._quit_wait_ms):

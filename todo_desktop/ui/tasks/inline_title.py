@@ -5,7 +5,9 @@ occurrence) resets the model, and a reset closes the view's editor without commi
 what was typed went with it. So the typing, with its cursor, is taken before the reset and
 put back into a fresh editor on the same task after it. When the task is no longer in the
 list (another list was chosen while typing), the typing is saved as leaving the field by
-any other way would save it.
+any other way would save it. Before the workspace itself goes (sign-out, another profile,
+quitting) the window asks for the same save at once: the editor is closed then, and what it
+held would otherwise go with it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTableView
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLineEdit, QTableView
 
 from todo_desktop.core.values import Task
 from todo_desktop.ui.tasks.columns import Column
@@ -47,15 +49,27 @@ class InlineTitleKeeper(QObject):
                 return child
         return None
 
-    def _take(self) -> None:
-        editor = self._editor()
+    def _typed(self, editor: QLineEdit | None) -> _Typing | None:
         task = self._commands.current_task()
         if editor is None or task is None:
-            self._typing = None
-            return
+            return None
         selected = editor.hasSelectedText()
         selection = (editor.selectionStart(), len(editor.selectedText())) if selected else None
-        self._typing = _Typing(task, editor.text(), editor.cursorPosition(), selection, editor.hasFocus())
+        return _Typing(task, editor.text(), editor.cursorPosition(), selection, editor.hasFocus())
+
+    def _take(self) -> None:
+        self._typing = self._typed(self._editor())
+
+    def save_open(self) -> None:
+        """Save the title being typed in the list, if any, as leaving the field would."""
+        editor = self._editor()
+        typing = self._typed(editor)
+        if editor is None or typing is None:
+            return
+        # Closed first, without its own commit: the rename below is the one save, and a
+        # reset that follows finds no editor to carry over.
+        self._table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self._save(typing)
 
     def _put_back(self) -> None:
         typing, self._typing = self._typing, None
