@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-from tests.support.gui_fakes import key, select_rows, settle, window_maker
+from tests.support.gui_fakes import key, select_rows, settle
 from tests.support.memory_tasks import ALICE, REFUSED, MemoryTasks, make_task
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.values import Priority
@@ -21,12 +21,6 @@ from todo_desktop.ui.main_window import MainWindow
 from todo_desktop.ui.tasks.columns import Column
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def open_details(qtbot, window: MainWindow, row: int):

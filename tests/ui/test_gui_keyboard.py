@@ -7,19 +7,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
-from tests.support.gui_fakes import key, select_rows, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, shown_titles
 from tests.support.memory_tasks import NOW
 from todo_desktop.core.clock import LocalZone, end_of_day
 from todo_desktop.core.errors import NotFoundError
 from todo_desktop.core.values import Priority
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def stored(alice_tasks, window, row: int):

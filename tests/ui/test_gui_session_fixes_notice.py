@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QApplication
 
 from tests.support.database import PASSWORD
-from tests.support.gui_fakes import NOW, key, select_rows, settle, window_maker
+from tests.support.gui_fakes import NOW, key, select_rows, settle
 from todo_desktop.core.values import Priority, SmartList, Status, TaskChanges, TaskDraft, TaskQuery
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.ui.lists.navigator import CHANGES_VIEW
@@ -24,12 +24,6 @@ from todo_desktop.ui.tasks.task_list import LIST_VIEW, PAGE_SIZE
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
 
 ELSEWHERE = "changed on another device"
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 @pytest.fixture

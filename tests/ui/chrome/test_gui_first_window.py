@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
-from tests.support.gui_fakes import key, select_rows, settle, window_maker
+from tests.support.gui_fakes import key, select_rows, settle
 from tests.support.memory_tasks import UNREACHABLE
 from todo_desktop.core.values import SmartList
 from todo_desktop.ui.tasks.details_form import CHOOSE, CHOOSE_HINT
@@ -17,12 +17,6 @@ from todo_desktop.ui.tasks.empty_state import EVERY_LIST, TRY, ListShown, empty_
 
 pytestmark = pytest.mark.gui
 WAIT_MS = 10_000
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def says(window) -> str:

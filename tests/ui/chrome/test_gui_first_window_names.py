@@ -10,17 +10,11 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QLabel, QWidget
 
 from tests.support.accessible_widgets import is_control, widget_path
-from tests.support.gui_fakes import select_rows, window_maker
+from tests.support.gui_fakes import select_rows
 from todo_desktop.core.values import Priority
 
 pytestmark = pytest.mark.gui
 WAIT_MS = 10_000
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def unnamed_controls(window: QWidget) -> list[str]:

@@ -12,7 +12,6 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from tests.support.accessible_widgets import is_control, widget_path
-from tests.support.gui_fakes import window_maker
 from todo_desktop import APP_ID
 from todo_desktop.machine.paths import resources_dir
 from todo_desktop.ui.chrome.icons import ICON_SIZES, app_icon, app_icon_png, app_icon_svg
@@ -45,12 +44,6 @@ READABLE = [
     (Role.ToolTipText, Role.ToolTipBase),
     (Role.Link, Role.Base),
 ]
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 @pytest.fixture

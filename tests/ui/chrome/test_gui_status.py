@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from tests.support.gui_fakes import window_maker
 from tests.support.memory_tasks import ALICE, MemoryTasks
 from todo_desktop import __version__
 from todo_desktop.core.ports import Workspace
@@ -22,12 +21,6 @@ from todo_desktop.ui.chrome.window_status import WAKING_NOTE, WindowStatus
 
 pytestmark = pytest.mark.gui
 WAIT_MS = 10_000
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QMessageLogContext, QModelIndex, QSettings, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtTest import QAbstractItemModelTester
 
-from tests.support.gui_fakes import key, select_rows, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, shown_titles
 from tests.support.memory_tasks import REFUSED, UNREACHABLE
 from todo_desktop.core.errors import DatabaseUnavailableError
 from todo_desktop.core.failures import UNEXPECTED
@@ -23,12 +23,6 @@ from todo_desktop.ui.tasks.task_list import TaskListController
 from todo_desktop.ui.workers import Workers
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def test_database_down_shows_a_banner_keeps_the_typing_and_recovers(qtbot, make_window, alice_tasks) -> None:

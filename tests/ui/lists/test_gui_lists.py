@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.support.gui_fakes import key, select_rows, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, shown_titles
 from tests.support.memory_tasks import NOW
 from todo_desktop.core.clock import LocalZone, end_of_day
 from todo_desktop.core.values import Priority, SmartList, SortKey, TaskDraft, TaskQuery
@@ -20,12 +20,6 @@ from todo_desktop.ui.tasks.columns import Column
 
 pytestmark = pytest.mark.gui
 ZONE = LocalZone()
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 @pytest.fixture

@@ -7,17 +7,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect
 
-from tests.support.gui_fakes import key, shown_titles, window_maker
+from tests.support.gui_fakes import key, shown_titles
 from todo_desktop.core.search_terms import marked_words
 from todo_desktop.core.values import Priority, SmartList, TaskDraft
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 @pytest.fixture

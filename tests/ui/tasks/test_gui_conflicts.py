@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from tests.support.database import PASSWORD
-from tests.support.gui_fakes import key, select_rows, settle, window_maker
+from tests.support.gui_fakes import key, select_rows, settle
 from todo_desktop.core.errors import NotFoundError, StaleEditError
 from todo_desktop.core.values import Priority, SmartList, TaskChanges
 from todo_desktop.db.tasks import TaskRepository
@@ -23,12 +23,6 @@ from todo_desktop.ui.tasks.conflict_dialog import KEEP_MINE, KEEP_THEIRS, Confli
 pytestmark = pytest.mark.gui
 
 OTHER_DEVICE = "changed on another device"
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 @pytest.fixture

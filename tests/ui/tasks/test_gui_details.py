@@ -7,19 +7,13 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from tests.support.gui_fakes import key, select_rows, settle, window_maker
+from tests.support.gui_fakes import key, select_rows, settle
 from tests.support.memory_tasks import REFUSED
 from todo_desktop.core.validation import DESCRIPTION_MAX
 from todo_desktop.core.values import Priority
 
 pytestmark = pytest.mark.gui
 TOO_LONG = f"Description is {DESCRIPTION_MAX + 1:,} characters; the limit is {DESCRIPTION_MAX:,}."
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def open_details(qtbot, window, row: int):

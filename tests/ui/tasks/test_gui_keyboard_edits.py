@@ -7,15 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWidget
 
-from tests.support.gui_fakes import key, select_rows, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, shown_titles
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def _inline_editor(window) -> QLineEdit:

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.support.database import PASSWORD
-from tests.support.gui_fakes import key, select_rows, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, shown_titles
 from tests.support.outbox_helpers import Traffic
 from todo_desktop.core.errors import NotFoundError
 from todo_desktop.core.values import Priority, TaskChanges
@@ -22,12 +22,6 @@ from todo_desktop.ui.tasks.conflict_dialog import KEEP_MINE
 pytestmark = pytest.mark.gui
 
 SINGLE_CALLS = ("todo_api.update_task(", "todo_api.create_task(")
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 @pytest.fixture

@@ -9,17 +9,11 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.support.gui_fakes import key, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, settle, shown_titles
 from todo_desktop.core.clock import LocalZone
 from todo_desktop.core.values import Priority
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def _newest(alice_tasks, window):

@@ -6,18 +6,18 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.support.gui_fakes import key, select_rows, settle, window_maker
+from tests.support.gui_fakes import key, select_rows, settle
 from todo_desktop.core.values import Status, TaskQuery
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
+def make_window(make_window, alice_tasks):
+    # The shared window maker, skipped where the data layer has no repeats to complete.
     if not hasattr(alice_tasks, "tags"):
         pytest.skip("the data layer has no tags or repeats yet")
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
+    return make_window
 
 
 def _stored(alice_tasks, title: str):

@@ -8,18 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support.gui_fakes import key, select_rows, settle, shown_titles, window_maker
+from tests.support.gui_fakes import key, select_rows, settle, shown_titles
 from todo_desktop.core.clock import LocalZone, end_of_day, utc_now
 from todo_desktop.core.values import TaskDraft
 from todo_desktop.ui.tasks.table_model import SECTION_ROLE
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def seed(alice_tasks) -> None:

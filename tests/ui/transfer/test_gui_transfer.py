@@ -10,7 +10,7 @@ import icalendar
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.support.gui_fakes import SwitchedTasks, open_outbox_window, shown_titles, window_maker
+from tests.support.gui_fakes import SwitchedTasks, open_outbox_window, shown_titles
 from todo_desktop.core.values import Status, TaskDraft, TaskQuery
 from todo_desktop.ui.command_table import CommandId
 from todo_desktop.ui.session import READ_ONLY
@@ -18,12 +18,6 @@ from todo_desktop.ui.transfer.dialogs import export_target, write_filter
 from todo_desktop.ui.transfer.feature import WAITING, TransferFeatures
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, alice, alice_tasks):
-    with window_maker(qtbot, tmp_path, alice, alice_tasks) as make:
-        yield make
 
 
 def feature_of(window) -> TransferFeatures:
