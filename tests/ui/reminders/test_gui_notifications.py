@@ -14,11 +14,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from tests.support.memory_reminders import MemoryReminders
 from tests.support.notification_server import (
     Forger,
     NotificationServer,
@@ -30,7 +28,6 @@ from todo_desktop.ui.reminders.desk import ReminderDesk
 from todo_desktop.ui.reminders.freedesktop import FreedesktopNotifier
 from todo_desktop.ui.reminders.notices import Notice, RoutedNotifier, TrayNotifier
 from todo_desktop.ui.reminders.setup import make_notifier, reminder_parts
-from todo_desktop.ui.workers import Workers
 
 pytestmark = [
     pytest.mark.gui,
@@ -62,21 +59,8 @@ class RecordingTray(QSystemTrayIcon):
 
 
 @pytest.fixture
-def workers(qtbot) -> Iterator[Workers]:
-    made = Workers()
-    yield made
-    for pool in made.findChildren(QThreadPool):
-        pool.waitForDone(WAIT_MS)
-
-
-@pytest.fixture
 def tray(qtbot) -> RecordingTray:
     return RecordingTray()
-
-
-@pytest.fixture
-def gateway() -> MemoryReminders:
-    return MemoryReminders()
 
 
 @pytest.fixture

@@ -10,14 +10,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from tests.support.memory_reminders import MemoryReminders
 from tests.support.notification_server import NotificationServer, dbus_daemon_available
 from todo_desktop.ui.reminders.desk import MAX_APART, ReminderDesk
 from todo_desktop.ui.reminders.setup import make_notifier
-from todo_desktop.ui.workers import Workers
 
 pytestmark = [
     pytest.mark.gui,
@@ -30,19 +28,6 @@ WAIT_MS = 5_000
 class QuietTray(QSystemTrayIcon):
     def showMessage(self, *args):  # offscreen has no tray; the bus shows everything here
         pass
-
-
-@pytest.fixture
-def workers(qtbot) -> Iterator[Workers]:
-    made = Workers()
-    yield made
-    for pool in made.findChildren(QThreadPool):
-        pool.waitForDone(WAIT_MS)
-
-
-@pytest.fixture
-def gateway() -> MemoryReminders:
-    return MemoryReminders()
 
 
 @pytest.fixture
