@@ -10,6 +10,7 @@ import gc
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -275,6 +276,10 @@ def _end_now(code: int) -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The embedded server's package warns, on import, when the session has no runtime folder
+    # (over SSH, in a container): it only picks another place for a lock file, and the app
+    # keeps its sockets in folders it checks itself. Not a notice for the terminal.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set", category=UserWarning)
     args_list = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(args_list)
     if args.command in CAPTURE_COMMANDS:

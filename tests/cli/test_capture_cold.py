@@ -37,6 +37,14 @@ def server_stopped(env: dict[str, str]) -> bool:
     return not (AppPaths.from_environment(env).data / "pgdata" / "postmaster.pid").exists()
 
 
+def test_a_session_without_a_runtime_folder_hears_no_library_notice(tmp_path):
+    """Over SSH or in a container XDG_RUNTIME_DIR is often unset: the command still says only
+    what it did, not a library's warning about where it would keep its lock file."""
+    env = capture_env(tmp_path)
+    del env["XDG_RUNTIME_DIR"]
+    assert ok(todo(env, "add", "Buy milk")).startswith("Added ")
+
+
 def test_add_list_and_done_on_the_embedded_database(tmp_path):
     env = capture_env(tmp_path)
     added = ok(todo(env, "add", "--now", "2026-05-01T09:00", "Buy milk tomorrow !high #shop"))
