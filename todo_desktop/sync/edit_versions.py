@@ -91,6 +91,23 @@ def applied(task: Task, changes: TaskChanges, now: datetime | None = None) -> Ta
     return guess
 
 
+def holds(task: Task, changes: TaskChanges) -> bool:
+    """Whether ``task`` holds every value ``changes`` sets, as the database stores it (the
+    input rules applied; tags by key, as the database spells a tag the way it first met it)."""
+    try:
+        values = validation.changes(changes)
+    except ValidationError:
+        return True  # nothing the database would store: sending it says why
+    for name, value in values.items():
+        held = getattr(task, name)
+        if name == "tags":
+            held = tuple(validation.tag_key(t) for t in held)
+            value = tuple(validation.tag_key(t) for t in value)  # type: ignore[attr-defined]
+        if held != value:
+            return False
+    return True
+
+
 class Versions:
     """Per task, the ``updated_at`` the database last confirmed (never the optimistic guess).
 

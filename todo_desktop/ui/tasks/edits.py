@@ -21,9 +21,10 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
-from todo_desktop.core.clock import utc_now
+from todo_desktop.core.clock import LocalZone, utc_now
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.ports import TaskService
+from todo_desktop.core.repeats import next_occurrence
 from todo_desktop.core.values import NextOccurrence, Task, TaskChanges, TaskDraft, guess_task
 from todo_desktop.sync.edit_versions import (
     BatchResult,
@@ -31,6 +32,7 @@ from todo_desktop.sync.edit_versions import (
     Versions,
     applied,
     created_with_version,
+    holds,
     plural,
     quoted,
     versioned_batch,
@@ -75,6 +77,8 @@ class TaskEditor(RemovalsMixin, QObject):
         self._confirmed: dict[uuid.UUID, Task] = {}
         # Deletes not yet answered: a page read before they commit must not bring rows back.
         self._deleting: Counter[uuid.UUID] = Counter()
+        # The occurrence an un-completion met as stale was to take back: "Keep mine" takes it.
+        self._stale_nexts: dict[uuid.UUID, NextOccurrence] = {}
         self.versions = Versions()
         # What the counts beside the lists must add to the database's until it has counted it.
         self.counting = CountChanges()
@@ -204,7 +208,7 @@ class TaskEditor(RemovalsMixin, QObject):
         begun: list[uuid.UUID] = []
         for task_id, change in changes.items():
             begun += self._begin([task_id], change)
-        stored = partial(self._batch_stored, dict(changes), begun, done)
+        stored = partial(self._batch_stored, dict(changes), begun, done, dict(nexts or {}))
         if nexts:  # a next occurrence came or went: the list shows it where it belongs
             stored = partial(self._then_reload, stored)
         self._workers.write(
@@ -213,6 +217,32 @@ class TaskEditor(RemovalsMixin, QObject):
             partial(self._failed, dict(changes), begun, done),
             label=label,
         )
+
+    def asked_first(
+        self, changes: Mapping[uuid.UUID, TaskChanges], left: Mapping[uuid.UUID, TaskChanges]
+    ) -> dict[uuid.UUID, TaskChanges]:
+        """Of ``changes`` (an undo or a redo), those to send now. A row that no longer holds
+        the values the edit being undone or redone left (``left``) shows another device's:
+        this window's own later edits of those fields were undone first. Its version is the
+        one last confirmed, so nothing would stop the write, and the other device's values
+        would be lost; the person is asked instead, as for an edit that met a newer version."""
+        asked = [
+            shown
+            for task_id in changes
+            if task_id in left
+            and not self.busy(task_id)
+            and (shown := self.model.task(task_id)) is not None
+            and not holds(shown, left[task_id])
+        ]
+        for theirs in asked:
+            self.versions.conflict(theirs)  # later edits of it join the question
+        if asked:
+            self.message.emit(
+                f"{quoted(asked[0].title)} was changed on another device since; choose which version to keep."
+            )
+        for theirs in asked:
+            self.conflict.emit(theirs.id, theirs, changes[theirs.id])
+        return {i: c for i, c in changes.items() if all(i != t.id for t in asked)}
 
     def _then_reload(self, stored: Callable[[BatchResult], None], result: BatchResult) -> None:
         stored(result)
@@ -225,16 +255,32 @@ class TaskEditor(RemovalsMixin, QObject):
         changes = {theirs.id: change}
         begun = self._begin([theirs.id], change)
         base = {theirs.id: theirs.updated_at}
+        kept = self._kept_next(theirs, change)
+        nexts = {theirs.id: kept} if kept is not None else {}
+        stored = partial(self._batch_stored, changes, begun, None, nexts)
         self._workers.write(
-            partial(versioned_batch, self.versions, self._service.update_many, changes, base),
-            partial(self._batch_stored, changes, begun, None),
+            partial(versioned_batch, self.versions, self._service.update_many, changes, base, nexts=nexts),
+            partial(self._then_reload, stored) if nexts else stored,
             partial(self._failed, changes, begun, None),
             label="update",
         )
 
+    def _kept_next(self, theirs: Task, change: TaskChanges) -> NextOccurrence | None:
+        """The occurrence "Keep mine" makes or takes back, as the edit it keeps would have: a
+        completion makes the one that follows their version (its due date, its repeat), and
+        the database makes it once, whoever completed it first; an un-completion takes back
+        the one the edit named."""
+        taken_back = self._stale_nexts.pop(theirs.id, None)
+        if change.completed is None:
+            return None
+        if not change.completed:
+            return taken_back
+        return next_occurrence(applied(theirs, change), utc_now(), LocalZone())
+
     def keep_theirs(self, theirs: Task) -> None:
         """The other device's version stays; later edits are based on it."""
         self.versions.resolve(theirs.id, theirs.updated_at)
+        self._stale_nexts.pop(theirs.id, None)
         if not self.busy(theirs.id):
             self._replace_counted(theirs)
 
@@ -260,9 +306,11 @@ class TaskEditor(RemovalsMixin, QObject):
         changes: dict[uuid.UUID, TaskChanges],
         begun: list[uuid.UUID],
         done: Done | None,
+        nexts: dict[uuid.UUID, NextOccurrence],
         result: BatchResult,
     ) -> None:
         if result.stale:
+            self._stale_nexts.update({t.id: nexts[t.id] for t in result.stale if t.id in nexts})
             self._stale(changes, result)
         # A task not written shows what is stored (one deleted elsewhere, as it was until the
         # next refresh drops it). The edit stays in the history if some of it happened;

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
 from PySide6.QtWidgets import QApplication
 
 from todo_desktop.ui.tasks.area import TaskArea
@@ -23,6 +23,9 @@ class ListFocus(QObject):
         self._tasks = tasks
         self._commands = commands
         self._kept_id: uuid.UUID | None = None  # the current task across a reload
+        # The selected tasks across a reload: a quiet one (another device's task arriving, the
+        # window activated) must not shrink a selection to one row under the next key.
+        self._kept_selection: list[uuid.UUID] = []
         self._chosen_early = False  # Enter in the search field, its results on their way
         area.search.chosen.connect(self._chosen)
         area.search.textChanged.connect(self._forget_choice)
@@ -42,9 +45,14 @@ class ListFocus(QObject):
         if not table.currentIndex().isValid() and model.rowCount():
             # A reload keeps the person's place when their task is still in the list.
             row = model.row_of(self._kept_id) if self._kept_id is not None else None
+            selected = [r for i in self._kept_selection if (r := model.row_of(i)) is not None]
+            if row is None and selected:
+                row = selected[0]
             table.setCurrentIndex(model.index(row or 0, 1))
             if row:
                 table.scrollTo(model.index(row, 1))
+            if len(selected) > 1:
+                self._reselect(selected)
         if self._chosen_early:
             self._chosen_early = False
             if self._area.search.hasFocus():
@@ -64,6 +72,19 @@ class ListFocus(QObject):
         if not self._area.showing_list():
             self._area.show_error(message)
 
+    def _reselect(self, rows: list[int]) -> None:
+        """The rows selected again, the current row staying where it is."""
+        model = self._tasks.model
+        last = model.columnCount() - 1
+        chosen = QItemSelection()
+        for row in rows:
+            chosen.select(model.index(row, 0), model.index(row, last))
+        self._area.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
     def _remember_current(self) -> None:
         current = self._commands.current_task()
         self._kept_id = current.id if current is not None else None
+        rows = sorted({i.row() for i in self._area.table.selectionModel().selectedRows()})
+        self._kept_selection = [
+            self._tasks.model.task_at(r).id for r in rows if r < self._tasks.model.rowCount()
+        ]

@@ -10,7 +10,7 @@ import gc
 import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from PySide6.QtCore import QObject, Signal
@@ -28,11 +28,43 @@ LIST_VIEW = "task-list"
 
 # One poll's answer: the tasks changed, and the tasks deleted with when each went.
 Changes = tuple[list[Task], dict[uuid.UUID, datetime]]
+CHANGES_PAGE = 500  # tasks per read: the data layer's default
+# A poll reads at most about this many; the next one goes on from the newest it saw.
+MOST_CHANGES = 20 * CHANGES_PAGE
+_TICK = timedelta(microseconds=1)  # the database's clock step
 
 
-def read_changes(service: TaskService, since: datetime) -> Changes:
-    """On a worker: what changed, and what was deleted, after ``since``."""
-    return service.changed_since(since), service.removed_since(since)
+def read_changes(service: TaskService, since: datetime, page: int = CHANGES_PAGE) -> Changes:
+    """On a worker: what changed, and what was deleted, after ``since``, page after page.
+
+    Every page, not the first alone: a poll starts a few seconds before the newest version
+    seen, so one device's edit of many tasks at once (a selection completed, a tag renamed)
+    lies within those seconds, and a poll that read only its oldest page would start the
+    next one before that page again, and never reach the rest."""
+    changed: dict[uuid.UUID, Task] = {}
+    after = since
+    while True:
+        tasks = service.changed_since(after, page)
+        changed.update((t.id, t) for t in tasks)
+        if len(tasks) < page or len(changed) >= MOST_CHANGES:
+            break
+        after = _next_after(after, tasks[-1].updated_at)
+    removed: dict[uuid.UUID, datetime] = {}
+    after = since
+    while True:
+        gone = service.removed_since(after, page)
+        removed.update(gone)
+        if len(gone) < page or len(removed) >= MOST_CHANGES:
+            break
+        after = _next_after(after, max(gone.values()))
+    return list(changed.values()), removed
+
+
+def _next_after(after: datetime, last: datetime) -> datetime:
+    """Where the next page starts: just before the last instant read, as other rows of that
+    instant may lie past the page (those read already come again, and count once); a page
+    all of one instant goes on past it."""
+    return last - _TICK if last - _TICK > after else last
 
 
 class TaskListController(QObject):

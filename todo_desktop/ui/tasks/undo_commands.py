@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 import shiboken6
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from todo_desktop.core.clock import LocalZone, utc_now
@@ -161,10 +163,23 @@ class EditTasks(TaskCommand):
         self._before = {t.id: before(t, changes[t.id]) for t in tasks if t.id in changes}
 
     def apply(self, done: Done) -> None:
-        self._editor.update(self._after, done=done)
+        if self._runs == 1:
+            self._editor.update(self._after, done=done)
+        else:  # a redo writes over what the undo left, as an undo over what the edit left
+            self._send(self._after, self._before, done)
 
     def revert(self, done: Done) -> None:
-        self._editor.update(self._before, done=done)
+        self._send(self._before, self._after, done)
+
+    def _send(
+        self, changes: Mapping[uuid.UUID, TaskChanges], left: Mapping[uuid.UUID, TaskChanges], done: Done
+    ) -> None:
+        rest = self._editor.asked_first(changes, left)
+        if rest:
+            self._editor.update(rest, done=done)
+        else:
+            # Answered later, as a write is: the stack sets its index only once this returns.
+            QTimer.singleShot(0, partial(done, False))
 
 
 def before(task: Task, change: TaskChanges) -> TaskChanges:

@@ -1,0 +1,60 @@
+"""The poll for other devices' edits (``task_list.read_changes``) against a real PostgreSQL
+database: a poll brings every change since the time asked, however many landed together.
+
+The window polls from a few seconds before the newest version it has seen. A page of the
+database's answer is at most 500 tasks, oldest first; if a poll took only that page, the
+next poll would start from before the same page again (their versions lie within those
+few seconds) and read the same tasks, and the rest would never show.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.support.database import PASSWORD
+from todo_desktop.core.values import TaskChanges, TaskDraft, TaskEdit
+from todo_desktop.db.tasks import TaskRepository
+from todo_desktop.ui.lists.navigator import CHANGES_OVERLAP
+from todo_desktop.ui.tasks.task_list import read_changes
+
+MANY = 620  # more than one page of the database's answer
+
+
+def _seeded(alice_tasks: TaskRepository) -> list:
+    return [alice_tasks.create(TaskDraft(title=f"Task {i}")) for i in range(MANY)]
+
+
+def _phone(client_db, accounts, alice) -> TaskRepository:
+    return TaskRepository(client_db, accounts.sign_in(alice.account.email, PASSWORD).token)
+
+
+def test_one_poll_reads_every_task_another_device_changed_at_once(client_db, accounts, alice, alice_tasks):
+    tasks = _seeded(alice_tasks)
+    since = max(t.updated_at for t in tasks) - CHANGES_OVERLAP  # as the window asks
+    phone = _phone(client_db, accounts, alice)
+    phone.update_many([TaskEdit(t.id, TaskChanges(title=f"{t.title} (phone)")) for t in tasks])
+
+    found, _removed = read_changes(alice_tasks, since)
+
+    assert len(found) == MANY
+    assert len({t.id for t in found}) == MANY
+    assert all(t.title.endswith("(phone)") for t in found)
+
+
+def test_one_poll_reads_every_task_another_device_deleted_at_once(client_db, accounts, alice, alice_tasks):
+    tasks = _seeded(alice_tasks)
+    since = max(t.updated_at for t in tasks) - CHANGES_OVERLAP
+    phone = _phone(client_db, accounts, alice)
+    assert phone.delete([t.id for t in tasks]) == MANY
+
+    _found, removed = read_changes(alice_tasks, since)
+
+    assert set(removed) == {t.id for t in tasks}
+
+
+def test_a_poll_from_a_quiet_time_reads_nothing_twice(client_db, accounts, alice, alice_tasks):
+    tasks = _seeded(alice_tasks)[:3]
+    phone = _phone(client_db, accounts, alice)
+    edited = phone.update(tasks[0].id, TaskChanges(title="Phone"))
+    found, removed = read_changes(alice_tasks, edited.updated_at - timedelta(microseconds=1))
+    assert [t.id for t in found] == [tasks[0].id] and not removed
