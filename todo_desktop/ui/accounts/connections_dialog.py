@@ -72,9 +72,7 @@ class ConnectionsDialog(QDialog):
         self._build()
         GrowToFit(self)
         self.show_profiles(gateway.profiles())
-        self._workers.read(
-            f"{self._view}-keyring", gateway.keyring_problem, self._show_keyring, lambda _: None
-        )
+        self._check_keyring()
 
     def _build(self) -> None:
         self.note = QLabel(self)
@@ -157,6 +155,11 @@ class ConnectionsDialog(QDialog):
             button.setEnabled(shared)
         self.use_button.setEnabled(profile is not None and profile.id != self._gateway.profiles().active_id)
 
+    def _check_keyring(self) -> None:
+        self._workers.read(
+            f"{self._view}-keyring", self._gateway.keyring_problem, self._show_keyring, lambda _: None
+        )
+
     def _show_keyring(self, reason: str | None) -> None:
         if reason:
             self.note.setText(f"{reason} Passwords are kept only until you quit.")
@@ -188,6 +191,9 @@ class ConnectionsDialog(QDialog):
             saved = self.editor.profile
             self.show_profiles(self._gateway.profiles(), select=saved.id)
             self._message(f"Saved {saved.name!r}.")
+            # A keyring that worked when the dialog opened may have refused this password (its
+            # unlock prompt declined): then it is kept only until quitting, which is said here.
+            self._check_keyring()
             self.profile_saved.emit(saved.id)
 
     def remove_selected(self) -> None:

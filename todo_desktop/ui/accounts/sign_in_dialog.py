@@ -38,6 +38,14 @@ NO_STAYING = "Needs a working system keyring to keep the sign-in after you quit.
 # The connection settings a refused database login can be about, as the profile form names them.
 SETTING_NAMES = {"db_user": "User", "db_name": "Database"}
 FIX_SETTING = "{message} Fix the connection's {setting} setting in File > Connections…, then sign in again."
+# The database pauses sign-in after failures in a row (DESIGN.md section 5) and then refuses even
+# the right password with the same generic sentence, on purpose. Without a word about the pause a
+# person who gets it right is told it is wrong, and keeps retrying, which lengthens the pause.
+PAUSE_AFTER = 3  # failures in a row in this dialog before the pause is mentioned
+PAUSED = (
+    "{message} After many failed attempts in a row, sign-in pauses for a minute or more, and even "
+    "the right password is refused until then; wait a minute before trying again."
+)
 
 
 class SignInDialog(QDialog):
@@ -60,6 +68,7 @@ class SignInDialog(QDialog):
         self._view = workers.new_view("sign-in")
         self._busy = False
         self._cancelled = False
+        self._refused_in_row = 0  # generic refusals of signing in, since the last other answer
         self.workspace: Workspace | None = None
         self.errors = FieldErrors()
         self._build()
@@ -233,10 +242,20 @@ class SignInDialog(QDialog):
             # A setting of the connection, not of this form: say where it is changed.
             self.errors.show({"form": FIX_SETTING.format(message=failure, setting=SETTING_NAMES[field])})
         else:
-            self.errors.show({"form": str(failure)})
+            self.errors.show({"form": self._refusal(failure)})
             if not self.registering:
                 self.password_edit.setFocus()
                 self.password_edit.selectAll()
+
+    def _refusal(self, failure: Failure) -> str:
+        """The form's sentence; once refusals repeat, it mentions the pause they may have caused."""
+        # Only a sign-in the database answered can count towards its pause: not an unreachable
+        # database, not a connection setting, not a registration.
+        if self.registering or failure.unavailable or getattr(failure, "field", None):
+            self._refused_in_row = 0
+            return str(failure)
+        self._refused_in_row += 1
+        return PAUSED.format(message=failure) if self._refused_in_row >= PAUSE_AFTER else str(failure)
 
 
 class SignInFlow(QObject):
@@ -266,6 +285,11 @@ class SignInFlow(QObject):
             self.failed.emit,
             label="resume session",
         )
+
+    def stop(self) -> None:
+        """The profile is left: a kept-session check still on its way must neither open the
+        workspace nor, finding no session, ask for a sign-in over the profile now in use."""
+        self._workers.drop_pending(self._view)
 
     def _resumed(self, profile_id: str, workspace: Workspace | None) -> None:
         if workspace is not None:

@@ -198,6 +198,8 @@ class WorkspaceSwitch(QObject):
         dialog = self.sign_in.dialog if self.sign_in is not None else None
         if dialog is not None and dialog.isVisible():
             dialog.reject()
+        if self.sign_in is not None:
+            self.sign_in.stop()
         self._workers.drop_pending(OPEN_VIEW)
         self._session.close()
         self._clear_undo()  # its commands would write to the workspace just closed
