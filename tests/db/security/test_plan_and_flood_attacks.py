@@ -10,7 +10,6 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from psycopg.types.json import Json
 
 from tests.db.security.test_newer_function_attacks import make
@@ -77,19 +76,14 @@ def test_every_function_with_settings_keeps_log_messages_from_its_caller(conn):
     assert bare == []
 
 
-# -- storage one account can fill beyond its quotas (HOLES) ---------------------------------------
+# -- storage one account could fill beyond its quotas (revisions 0031, 0032) -------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: deletion notes (public.task_removals) are kept for a day whatever their number: "
-    "creating and deleting fresh tasks in a loop stores notes without bound, past the task quota",
-)
 def test_deletion_notes_of_one_account_stay_within_its_task_quota(test_db, conn, alice):
     """The task quota bounds the rows one account holds; the note each deletion leaves for the
     other devices must not escape it. With a quota of 100, the account makes and deletes 100
-    fresh tasks twelve times: 1,200 notes today, where a bound (the quota, or any fixed number
-    up to 1,000) would keep at most that many."""
+    fresh tasks twelve times: before revision 0032, 1,200 notes; now the newest 100, those of
+    the last round, which the other devices still read."""
     with test_db.superuser() as su:
         su.execute("UPDATE todo_auth.settings SET max_tasks_per_user = 100")
     for _ in range(12):
@@ -106,26 +100,22 @@ def test_deletion_notes_of_one_account_stay_within_its_task_quota(test_db, conn,
         conn.commit()
     with test_db.superuser() as su:
         notes = su.execute(
-            "SELECT count(*) FROM public.task_removals WHERE user_id = %s", (alice.account.id,)
-        ).fetchone()[0]
-    assert notes <= 1000
+            "SELECT task_id FROM public.task_removals WHERE user_id = %s", (alice.account.id,)
+        ).fetchall()
+    assert {n[0] for n in notes} == set(ids)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: every sign-in stores a session for 90 days (and an audit row) and nothing caps "
-    "an account's live sessions: a client that knows its own key stores rows without bound",
-)
 def test_live_sessions_of_one_account_are_bounded(test_db, conn, accounts, alice):
-    """Known devices are capped at 50 per account; sessions are not. The key is derived once
-    (the costly part is the client's), then each sign-in is two cheap statements."""
+    """Known devices are capped at 50 per account, sessions at 100 (revision 0031). The key is
+    derived once (the costly part is the client's), then each sign-in is two cheap statements."""
     key = accounts.derive_key(alice.account.email, PASSWORD)
     for _ in range(120):
         attempt = conn.execute(
             "SELECT todo_auth.begin_login(%s, %s, 'flood', NULL)", (alice.account.email, key)
         ).fetchone()[0]
         conn.commit()
-        assert conn.execute("SELECT todo_auth.finish_login(%s)", (attempt,)).fetchone()[0]
+        newest = conn.execute("SELECT todo_auth.finish_login(%s)", (attempt,)).fetchone()[0]
+        assert newest
         conn.commit()
     with test_db.superuser() as su:
         live = su.execute(
@@ -133,4 +123,11 @@ def test_live_sessions_of_one_account_are_bounded(test_db, conn, accounts, alice
             "AND expires_at > now()",
             (alice.account.id,),
         ).fetchone()[0]
-    assert live <= 100
+        stored = su.execute(
+            "SELECT count(*) FROM todo_auth.sessions WHERE user_id = %s", (alice.account.id,)
+        ).fetchone()[0]
+    assert live <= 100 and stored <= 100
+    # The newest still works: the cap ends the oldest.
+    as_session(conn, newest)
+    assert conn.execute("SELECT todo_auth.current_user_id()").fetchone()[0] == alice.account.id
+    conn.rollback()
