@@ -10,11 +10,14 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import psycopg
+import pytest
 from psycopg.types.json import Json
 
 from tests.db.security.test_newer_function_attacks import make
 from tests.support.attack_helpers import as_session, attacker
 from tests.support.database import PASSWORD
+from todo_desktop.core.errors import TodoError
 
 DUE = datetime(2031, 5, 4, 9, tzinfo=UTC)
 
@@ -109,6 +112,8 @@ def test_live_sessions_of_one_account_are_bounded(test_db, conn, accounts, alice
     """Known devices are capped at 50 per account, sessions at 100 (revision 0031). The key is
     derived once (the costly part is the client's), then each sign-in is two cheap statements."""
     key = accounts.derive_key(alice.account.email, PASSWORD)
+    with test_db.superuser() as su:  # past the sign-ins one role may begin a minute
+        su.execute("UPDATE todo_auth.settings SET max_sign_ins_per_minute = 1000")
     for _ in range(120):
         attempt = conn.execute(
             "SELECT todo_auth.begin_login(%s, %s, 'flood', NULL)", (alice.account.email, key)
@@ -131,3 +136,29 @@ def test_live_sessions_of_one_account_are_bounded(test_db, conn, accounts, alice
     as_session(conn, newest)
     assert conn.execute("SELECT todo_auth.current_user_id()").fetchone()[0] == alice.account.id
     conn.rollback()
+
+
+def test_sign_in_attempts_of_one_role_are_bounded_each_minute(test_db, conn, accounts):
+    """begin_login must record every attempt, and asks nothing costly of the caller (a wrong
+    key is 32 bytes of anything): a client could store attempts at a thousand a second, kept a
+    week, and fill the database for everyone. Each login role (a person's, on a shared
+    database) may begin at most max_sign_ins_per_minute of them a minute (revision 0033)."""
+    with test_db.superuser() as su:
+        su.execute("UPDATE todo_auth.settings SET max_sign_ins_per_minute = 20")
+    for n in range(20):
+        conn.execute(
+            "SELECT todo_auth.begin_login(%s, %s, 'flood', NULL)", (f"x{n}@example.com", b"\x01" * 32)
+        )
+        conn.commit()
+    with pytest.raises(psycopg.DatabaseError) as refused:
+        conn.execute("SELECT todo_auth.begin_login('y@example.com', %s, 'flood', NULL)", (b"\x01" * 32,))
+    assert refused.value.sqlstate == "TDQ07"
+    conn.rollback()
+    with test_db.superuser() as su:
+        stored = su.execute("SELECT count(*) FROM todo_auth.login_attempts").fetchone()[0]
+    assert stored == 20
+    with pytest.raises(TodoError) as said:  # what the window says
+        accounts.sign_in("alice@example.com", PASSWORD)
+    assert said.value.message == (
+        "Too many sign-ins were tried from this database role in the last minute; try again in a minute."
+    )

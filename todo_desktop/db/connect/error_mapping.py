@@ -62,6 +62,9 @@ _LIMITS: dict[str, str] = {
     "TDQ02": "This account stores as much text as this database allows; shorten or delete some tasks.",
     "TDQ03": "Too many accounts were made on this database in the last hour; try again later.",
     "TDQ04": "Select at most 10,000 tasks at once.",
+    "TDQ07": (
+        "Too many sign-ins were tried from this database role in the last minute; try again in a minute."
+    ),
 }
 
 
