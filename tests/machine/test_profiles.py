@@ -99,6 +99,8 @@ def test_socket_folder_url_round_trips():
         ("postgresql://u:p@db.example.com/x?sslmode=prefer", "TLS off"),
         ("postgresql://u:p@a.example.com,b.example.com/x", "several hosts"),
         ("postgresql:///x", "no host"),
+        ("postgresql://u:p@db.example.com:0/x", "port"),  # not quietly the default port
+        ("postgresql://u@[::1/x", "bracket"),  # not "the port is not a number"
     ],
 )
 def test_bad_urls_get_one_sentence_for_the_url_field(raw, words):

@@ -212,9 +212,16 @@ def parse_profile_url(raw: str) -> tuple[Profile, str]:
     text = raw.strip()
     try:
         parts = urllib.parse.urlsplit(text)
+    except ValueError as exc:  # an unclosed [IPv6] host, or one that Unicode folding changes
+        if "IPv6" in str(exc):
+            raise ValidationError("url", "The URL's host opens a bracket it does not close.") from None
+        raise ValidationError("url", "The URL's host is not valid.") from None
+    try:
         port = parts.port
     except ValueError:
-        raise ValidationError("url", "The URL's port is not a number from 1 to 65535.") from None
+        port = -1
+    if port is not None and not 1 <= port <= 65535:  # 0 too: never quietly the default port
+        raise ValidationError("url", "The URL's port is not a number from 1 to 65535.")
     scheme = parts.scheme.lower().split("+")[0]
     if scheme not in {"postgresql", "postgres"}:
         raise ValidationError("url", "Paste a URL that starts with postgresql://.")
