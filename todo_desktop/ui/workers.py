@@ -37,6 +37,7 @@ class _Ticket:
     view: str
     request_id: int
     label: str
+    serial: int  # across every view and pool: which jobs were asked for before which
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,9 @@ class Workers(QObject):
     latency_measured = Signal(float)  # milliseconds the last delivered job took
     stale_dropped = Signal(str, int)  # view, request id
     unavailable = Signal(str)  # a delivered job could not reach the database
+    # A delivered job found the session ended: the serial of that job (compare ``last_serial``
+    # to tell a job on the workspace in use from one asked for before it opened), and the sentence.
+    signed_out = Signal(int, str)
     reachable = Signal()  # a delivered job succeeded: the database answers
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -118,6 +122,9 @@ class Workers(QObject):
         self._signals.failed.connect(self._deliver_failure)
         self._latest: dict[str, int] = {}
         self._view_numbers = itertools.count(1)
+        self._serials = itertools.count(1)
+        self._last_serial = 0
+        self._delivering: int | None = None  # the serial of the job whose outcome is being delivered
         self._pending: dict[tuple[str, int], _Callbacks] = {}
 
     def read(
@@ -174,10 +181,21 @@ class Workers(QObject):
             1 for (view, _), c in self._pending.items() if view == _WRITE_VIEW and c.label not in RESENDS
         )
 
+    @property
+    def last_serial(self) -> int:
+        """The serial of the newest job asked for; every later one gets a greater number."""
+        return self._last_serial
+
     def note_failure(self, failure: Failure) -> None:
-        """Report a failure a job returned as a value (part of a batch) like a raised one."""
+        """Report a failure a job returned as a value (part of a batch) like a raised one;
+        called while that job's outcome is delivered, so it is told as that job's."""
+        self._note(failure, self._delivering if self._delivering is not None else self._last_serial)
+
+    def _note(self, failure: Failure, serial: int) -> None:
         if failure.unavailable:
             self.unavailable.emit(str(failure))
+        if failure.signed_out:
+            self.signed_out.emit(serial, str(failure))
 
     def wait_for_all(self, timeout_ms: int) -> bool:
         """Block until no job runs at all; for shutting down (and tests tearing down)."""
@@ -242,7 +260,8 @@ class Workers(QObject):
     ) -> int:
         request_id = self._latest.get(view, 0) + 1
         self._latest[view] = request_id
-        ticket = _Ticket(view, request_id, label)
+        self._last_serial = next(self._serials)
+        ticket = _Ticket(view, request_id, label, self._last_serial)
         self._pending[(view, request_id)] = _Callbacks(on_success, on_failure, label)
         pool.start(_Job(ticket, job, self._signals))
         return request_id
@@ -263,12 +282,21 @@ class Workers(QObject):
         callbacks = self._take(outcome)
         if callbacks is not None:
             self.reachable.emit()
-            callbacks.on_success(outcome.value)
+            # A callback may run the event loop (waiting to quit), delivering others meanwhile.
+            outer, self._delivering = self._delivering, outcome.ticket.serial
+            try:
+                callbacks.on_success(outcome.value)
+            finally:
+                self._delivering = outer
 
     @Slot(object)
     def _deliver_failure(self, outcome: _Outcome) -> None:
         callbacks = self._take(outcome)
         if callbacks is not None:
             failure: Failure = outcome.value  # a failed job's value is always its Failure
-            callbacks.on_failure(failure)
-            self.note_failure(failure)
+            outer, self._delivering = self._delivering, outcome.ticket.serial
+            try:
+                callbacks.on_failure(failure)
+            finally:
+                self._delivering = outer
+            self._note(failure, outcome.ticket.serial)

@@ -277,11 +277,12 @@ class SignInFlow(QObject):
         self._view = workers.new_view("sign-in-flow")
         self.dialog: SignInDialog | None = None
 
-    def start(self, profile_id: str) -> None:
+    def start(self, profile_id: str, message: str | None = None) -> None:
+        """``message`` says in the dialog, if it asks, why it does (the session ended, say)."""
         self._workers.read(
             self._view,
             lambda: self._gateway.resume(profile_id),
-            lambda workspace: self._resumed(profile_id, workspace),
+            lambda workspace: self._resumed(profile_id, workspace, message),
             self.failed.emit,
             label="resume session",
         )
@@ -291,11 +292,11 @@ class SignInFlow(QObject):
         workspace nor, finding no session, ask for a sign-in over the profile now in use."""
         self._workers.drop_pending(self._view)
 
-    def _resumed(self, profile_id: str, workspace: Workspace | None) -> None:
+    def _resumed(self, profile_id: str, workspace: Workspace | None, message: str | None) -> None:
         if workspace is not None:
             self.signed_in.emit(workspace)
         else:
-            self.ask(profile_id)
+            self.ask(profile_id, message)
 
     def ask(self, profile_id: str, message: str | None = None) -> SignInDialog:
         profile = self._gateway.profile(profile_id)

@@ -4,6 +4,8 @@ The Local profile opens through the composition root's opener (the embedded data
 shared one through the sign-in flow (a kept session if it still works, else the dialog).
 Closing a workspace leaves its queued writes to finish on it, in order. Signing out is a
 write as well, so every edit made before it reaches the database before the session ends.
+A session ended from elsewhere (Sign Out Everywhere on another device, or its expiry) closes
+the workspace and opens the profile again, which asks to sign in.
 """
 
 from __future__ import annotations
@@ -127,6 +129,9 @@ class WorkspaceSwitch(QObject):
         # Replaceable so tests (and other front ends) can answer without a modal box.
         self.confirm_everywhere: Callable[[QWidget, str], bool] = ask_sign_out_everywhere
         self._keyring_said = False
+        # Jobs up to this serial were asked for before the workspace shown now was opened.
+        self._opened_after = 0
+        workers.signed_out.connect(self._session_ended)
 
     # Which profile ------------------------------------------------------------------------
 
@@ -146,7 +151,8 @@ class WorkspaceSwitch(QObject):
 
     # Opening and closing ------------------------------------------------------------------
 
-    def open(self) -> None:
+    def open(self, message: str | None = None) -> None:
+        """``message`` is said in the sign-in dialog, if it asks, as the reason it does."""
         if self.pending is not None or self._session.workspace is not None:
             return
         profile = self.active()
@@ -159,13 +165,14 @@ class WorkspaceSwitch(QObject):
         else:
             self._page.show_busy(CONNECTING.format(name=profile.name))
             self._status.show_closed(profile.name, NOBODY)
-            self.sign_in.start(profile.id)
+            self.sign_in.start(profile.id, message)
         self.changed.emit()
 
     def _opened(self, workspace: Workspace) -> None:
         if workspace.profile_id != self.pending:
             return  # opened for a profile the person has left meanwhile
         self.pending = None
+        self._opened_after = self._workers.last_serial
         profile = None if workspace.profile_id == LOCAL_ID else self._profile(workspace.profile_id)
         self._status.show_workspace(workspace, profile.name if profile is not None else None)
         self._session.set_refusal((workspace.warning or READ_ONLY) if workspace.read_only else None)
@@ -321,6 +328,21 @@ class WorkspaceSwitch(QObject):
             self._session.set_refusal((workspace.warning or READ_ONLY) if workspace.read_only else None)
         self.message.emit(message)
         self.changed.emit()
+
+    def _session_ended(self, serial: int, sentence: str) -> None:
+        """An answer says the session is over though nobody here signed out: ask, once, to sign
+        in again, rather than repeat the sentence on every read with Sign In… disabled."""
+        workspace = self._session.workspace
+        if workspace is None or workspace.profile_id == LOCAL_ID or self.signing_out:
+            return  # nothing shared is open, or our own sign-out will reopen it
+        if serial <= self._opened_after:
+            return  # asked for on a workspace closed since: the one open now may be fine
+        # Closing saves what is being typed; edits the database did not take wait in this
+        # account's outbox, sent once the same account signs in again. Opening tries the kept
+        # session first, which finds it ended, drops it from the keyring and asks.
+        self.close()
+        self.open(sentence)
+        self.message.emit(sentence)  # the list that said so is gone; the status bar still does
 
     # Quitting -------------------------------------------------------------------------------
 
