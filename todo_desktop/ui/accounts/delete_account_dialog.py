@@ -52,6 +52,7 @@ class DeleteAccountDialog(QDialog):
         self.setWindowTitle("Delete My Account")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
         self.email = email
+        self._busy = False  # the password was sent and the answer has not come
         self.heading = _paragraph(f"Delete the account {email} on {where}?", self)
         self.heading.setAccessibleName("Account")
         self.statement = _paragraph(WHAT_GOES, self)
@@ -94,8 +95,16 @@ class DeleteAccountDialog(QDialog):
         self.submitted.emit(password)
 
     def set_busy(self, busy: bool) -> None:
+        self._busy = busy
         self.delete_button.setEnabled(not busy)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
         self.password_edit.setReadOnly(busy)
+
+    def reject(self) -> None:
+        # Once sent, a deletion cannot be called back: the dialog stays to say how it ended
+        # (a refused password said on a hidden dialog would never be seen).
+        if not self._busy:
+            super().reject()
 
     def show_error(self, message: str) -> None:
         """One sentence under the field; the text stays, selected, for Enter or retyping."""
