@@ -56,20 +56,22 @@ class TaskCommands(QObject):
     def selected_tasks(self) -> list[Task]:
         return [self.model.task_at(row) for row in self.selected_rows() if row < self.model.rowCount()]
 
+    def select_rows(self, rows: Sequence[int]) -> None:
+        """Make these whole rows the selection; the current row stays where it is."""
+        last = self.model.columnCount() - 1
+        chosen = QItemSelection()
+        for row in rows:
+            chosen.select(self.model.index(row, 0), self.model.index(row, last))
+        self._table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
     def select_tasks(self, ids: Sequence[uuid.UUID]) -> None:
         """Make the rows of ``ids`` the selection, the first of them current (an undone delete)."""
         rows = sorted(row for row in map(self.model.row_of, ids) if row is not None)
         if not rows:
             return
-        last = self.model.columnCount() - 1
-        chosen = QItemSelection()
-        for row in rows:
-            chosen.select(self.model.index(row, 0), self.model.index(row, last))
-        flags = QItemSelectionModel.SelectionFlag
         first = self.model.index(rows[0], Column.TITLE)
-        selection = self._table.selectionModel()
-        selection.setCurrentIndex(first, flags.NoUpdate)
-        selection.select(chosen, flags.ClearAndSelect)
+        self._table.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+        self.select_rows(rows)
         self._table.scrollTo(first)
 
     def current_task(self) -> Task | None:

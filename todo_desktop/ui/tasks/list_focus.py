@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from todo_desktop.ui.tasks.area import TaskArea
@@ -52,7 +52,7 @@ class ListFocus(QObject):
             if row:
                 table.scrollTo(model.index(row, 1))
             if len(selected) > 1:
-                self._reselect(selected)
+                self._commands.select_rows(selected)
         if self._chosen_early:
             self._chosen_early = False
             if self._area.search.hasFocus():
@@ -72,19 +72,7 @@ class ListFocus(QObject):
         if not self._area.showing_list():
             self._area.show_error(message)
 
-    def _reselect(self, rows: list[int]) -> None:
-        """The rows selected again, the current row staying where it is."""
-        model = self._tasks.model
-        last = model.columnCount() - 1
-        chosen = QItemSelection()
-        for row in rows:
-            chosen.select(model.index(row, 0), model.index(row, last))
-        self._area.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-
     def _remember_current(self) -> None:
         current = self._commands.current_task()
         self._kept_id = current.id if current is not None else None
-        rows = sorted({i.row() for i in self._area.table.selectionModel().selectedRows()})
-        self._kept_selection = [
-            self._tasks.model.task_at(r).id for r in rows if r < self._tasks.model.rowCount()
-        ]
+        self._kept_selection = [t.id for t in self._commands.selected_tasks()]
