@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import gc
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -32,6 +33,7 @@ CHANGES_PAGE = 500  # tasks per read: the data layer's default
 # A poll reads at most about this many; the next one goes on from the newest it saw.
 MOST_CHANGES = 20 * CHANGES_PAGE
 _TICK = timedelta(microseconds=1)  # the database's clock step
+V = TypeVar("V")
 
 
 def read_changes(service: TaskService, since: datetime, page: int = CHANGES_PAGE) -> Changes:
@@ -41,23 +43,31 @@ def read_changes(service: TaskService, since: datetime, page: int = CHANGES_PAGE
     seen, so one device's edit of many tasks at once (a selection completed, a tag renamed)
     lies within those seconds, and a poll that read only its oldest page would start the
     next one before that page again, and never reach the rest."""
-    changed: dict[uuid.UUID, Task] = {}
-    after = since
-    while True:
-        tasks = service.changed_since(after, page)
-        changed.update((t.id, t) for t in tasks)
-        if len(tasks) < page or len(changed) >= MOST_CHANGES:
-            break
-        after = _next_after(after, tasks[-1].updated_at)
-    removed: dict[uuid.UUID, datetime] = {}
-    after = since
-    while True:
-        gone = service.removed_since(after, page)
-        removed.update(gone)
-        if len(gone) < page or len(removed) >= MOST_CHANGES:
-            break
-        after = _next_after(after, max(gone.values()))
+
+    def changed_after(after: datetime) -> dict[uuid.UUID, Task]:
+        return {t.id: t for t in service.changed_since(after, page)}
+
+    changed = _every_page(changed_after, since, page, lambda task: task.updated_at)
+    removed = _every_page(lambda after: service.removed_since(after, page), since, page, lambda when: when)
     return list(changed.values()), removed
+
+
+def _every_page(
+    read: Callable[[datetime], Mapping[uuid.UUID, V]],
+    since: datetime,
+    page: int,
+    stamp: Callable[[V], datetime],
+) -> dict[uuid.UUID, V]:
+    """Pages of ``read`` (``page`` rows at most each, oldest first) from ``since`` on, each row
+    once, until a page comes short or ``MOST_CHANGES`` rows are in; ``stamp`` is a row's time."""
+    found: dict[uuid.UUID, V] = {}
+    after = since
+    while True:
+        rows = read(after)
+        found.update(rows)
+        if len(rows) < page or len(found) >= MOST_CHANGES:
+            return found
+        after = _next_after(after, max(map(stamp, rows.values())))
 
 
 def _next_after(after: datetime, last: datetime) -> datetime:
