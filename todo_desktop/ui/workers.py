@@ -282,21 +282,22 @@ class Workers(QObject):
         callbacks = self._take(outcome)
         if callbacks is not None:
             self.reachable.emit()
-            # A callback may run the event loop (waiting to quit), delivering others meanwhile.
-            outer, self._delivering = self._delivering, outcome.ticket.serial
-            try:
-                callbacks.on_success(outcome.value)
-            finally:
-                self._delivering = outer
+            self._answer(outcome, callbacks.on_success)
 
     @Slot(object)
     def _deliver_failure(self, outcome: _Outcome) -> None:
         callbacks = self._take(outcome)
         if callbacks is not None:
             failure: Failure = outcome.value  # a failed job's value is always its Failure
-            outer, self._delivering = self._delivering, outcome.ticket.serial
-            try:
-                callbacks.on_failure(failure)
-            finally:
-                self._delivering = outer
+            self._answer(outcome, callbacks.on_failure)
             self._note(failure, outcome.ticket.serial)
+
+    def _answer(self, outcome: _Outcome, callback: Callable[[Any], None]) -> None:
+        """``callback`` with the job's value, the job's serial being delivered meanwhile (for
+        ``note_failure``); a callback may run the event loop (waiting to quit), delivering
+        others meanwhile, so the outer delivery's serial comes back after it."""
+        outer, self._delivering = self._delivering, outcome.ticket.serial
+        try:
+            callback(outcome.value)
+        finally:
+            self._delivering = outer
