@@ -8,7 +8,6 @@ worker helper; this class only wires widgets, commands and replies together.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import tzinfo
 from functools import partial
@@ -59,8 +58,6 @@ from todo_desktop.ui.workers import Workers
 
 if TYPE_CHECKING:
     from todo_desktop.ui.chrome.instance_server import OutsideDesk
-
-_log = logging.getLogger(__name__)
 
 __all__ = ["QUIT_WAIT_MS", "STARTING", "MainWindow"]
 
