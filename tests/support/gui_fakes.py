@@ -58,6 +58,7 @@ class SwitchedTasks(Switched):
         super().__init__(inner)
         self.refuse_writes = threading.Event()
         self.list_gates: dict[str, threading.Event] = {}
+        self.list_read = threading.Event()  # a gated list query has read its page
         self.list_texts: list[str] = []
         self.count_calls = 0
         self.write_delay = 0.0
@@ -92,6 +93,7 @@ class SwitchedTasks(Switched):
         gate = self.list_gates.get(query.text)
         page = self.inner.list(query)
         if gate is not None:  # the answer is fixed; only its delivery is held back
+            self.list_read.set()
             assert gate.wait(10)
         return page
 

@@ -17,6 +17,7 @@ from todo_desktop.core.failures import Failure
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Task
 from todo_desktop.sync.edit_versions import BatchResult, CountChanges, Versions, plural, restored_batch
+from todo_desktop.ui.tasks.settled_writes import SettledWrites
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.workers import Workers
 
@@ -28,6 +29,8 @@ class RemovalsMixin:
     _service: TaskService | None
     _workers: Workers
     _deleting: Counter[uuid.UUID]
+    _unsaved: dict[uuid.UUID, Task]
+    confirmed_since: SettledWrites
     _reload: Callable[[], None]
     model: TaskTableModel
     counting: CountChanges
@@ -54,6 +57,7 @@ class RemovalsMixin:
         return removed
 
     def _deleted(self, ids: Sequence[uuid.UUID], done: Done | None, count: int) -> None:
+        self.confirmed_since.deleted(ids)
         self._deleting.subtract(ids)
         self._deleting = +self._deleting  # drop the zeros
         # Already gone elsewhere counts as done: the person wanted it gone.
@@ -79,6 +83,7 @@ class RemovalsMixin:
             self.model.restore_rows(rows)
             for _, task in rows:
                 self.model.set_saving(task.id, True)
+                self._unsaved[task.id] = task  # kept on screen by a reload that cannot see it yet
         shown = [task.id for _, task in rows or ()]
         self.counting.note((None, task) for task in snapshots)  # counted, shown here or not
         # One transaction: refused, none of them is back.
@@ -92,6 +97,9 @@ class RemovalsMixin:
     def _restored(
         self, shown: list[uuid.UUID], snapshots: Sequence[Task], done: Done | None, result: BatchResult
     ) -> None:
+        for task in snapshots:
+            self._unsaved.pop(task.id, None)
+        self.confirmed_since.stored(result.stored, added=True)
         for task in result.stored:
             self.model.set_saving(task.id, False)
             self.model.replace_task(task)
@@ -110,6 +118,8 @@ class RemovalsMixin:
     def _restore_failed(
         self, ids: Sequence[uuid.UUID], snapshots: Sequence[Task], done: Done | None, failure: Failure
     ) -> None:
+        for task_id in ids:
+            self._unsaved.pop(task_id, None)
         self.model.remove_ids(ids)
         failed = set(ids)
         self.counting.note((task, None) for task in snapshots if task.id in failed)

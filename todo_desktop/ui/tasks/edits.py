@@ -38,6 +38,7 @@ from todo_desktop.sync.edit_versions import (
     versioned_batch,
 )
 from todo_desktop.ui.tasks.edit_removals import Done, RemovalsMixin
+from todo_desktop.ui.tasks.settled_writes import SettledWrites
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.workers import Workers
 
@@ -59,12 +60,14 @@ class TaskEditor(RemovalsMixin, QObject):
         workers: Workers,
         model: TaskTableModel,
         reload: Callable[[], None],
+        settled: SettledWrites,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._workers = workers
         self.model = model
         self._reload = reload
+        self.confirmed_since = settled  # what a page read before these writes committed must not undo
         self._service: TaskService | None = None
         # Bumped when the list shows another query: row numbers from before mean nothing now.
         self.generation = 0
@@ -91,6 +94,7 @@ class TaskEditor(RemovalsMixin, QObject):
         # The rest of the bookkeeping stays: their answers still arrive and settle it.
         self._service = None
         self._unsaved.clear()
+        self.confirmed_since.clear()
         self.counting.clear()
         self.generation += 1
         self.unbound.emit()
@@ -163,6 +167,7 @@ class TaskEditor(RemovalsMixin, QObject):
 
     def _created(self, done: Done | None, task: Task) -> None:
         self._unsaved.pop(task.id, None)
+        self.confirmed_since.stored([task], added=True)
         self.model.set_saving(task.id, False)
         if task.id in self._in_flight:
             self._confirmed[task.id] = task
@@ -309,6 +314,7 @@ class TaskEditor(RemovalsMixin, QObject):
         nexts: dict[uuid.UUID, NextOccurrence],
         result: BatchResult,
     ) -> None:
+        self.confirmed_since.stored([*result.stored, *result.stale])
         if result.stale:
             self._stale_nexts.update({t.id: nexts[t.id] for t in result.stale if t.id in nexts})
             self._stale(changes, result)

@@ -21,6 +21,7 @@ from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Cursor, Status, Task, TaskPage, TaskQuery
 from todo_desktop.ui.tasks.completed_rows import CompletedRows
 from todo_desktop.ui.tasks.edits import TaskEditor
+from todo_desktop.ui.tasks.settled_writes import SettledWrites
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.workers import Workers
 
@@ -97,7 +98,8 @@ class TaskListController(QObject):
         self.model.set_sections(sections_apply(self._query))
         self.completed_rows = CompletedRows(self.model, self)
         self.completed_rows.enabled = self._query.status is Status.OPEN
-        self.editor = TaskEditor(workers, self.model, self.reload, parent=self)
+        self.settled = SettledWrites(lambda: workers.reading(LIST_VIEW))
+        self.editor = TaskEditor(workers, self.model, self.reload, self.settled, parent=self)
         self.editor.message.connect(self.message)
         self.editor.add_failed.connect(self.add_failed)
 
@@ -154,7 +156,7 @@ class TaskListController(QObject):
         self._workers.read(
             LIST_VIEW,
             partial(self._service.list, self._query),
-            self._first_page,
+            partial(self._first_page, self.settled.mark()),
             self._first_page_failed,
             label="list",
         )
@@ -167,7 +169,7 @@ class TaskListController(QObject):
         self._workers.read(
             LIST_VIEW,
             partial(self._service.list, query),
-            self._next_page,
+            partial(self._next_page, self.settled.mark()),
             self._next_page_failed,
             label="next page",
         )
@@ -204,15 +206,20 @@ class TaskListController(QObject):
         self.reload()
         return True
 
-    def _first_page(self, page: TaskPage) -> None:
+    def _first_page(self, mark: int, page: TaskPage) -> None:
         self._pages = 1
         self._cursor = page.next_cursor
         shown = {t.id for t in page.tasks}
         unsaved = [t for t in self.editor.unsaved() if t.id not in shown]
-        rows = self.editor.overlay(page.tasks)  # before the reset: guesses are read from the rows
+        # Added once the read had begun, and shown where the person put them meanwhile.
+        added = self.settled.added_since(mark, shown | {t.id for t in unsaved})
+        added = [t for t in added if self.model.task(t.id) is not None]
+        # Before the reset: guesses are read from the rows.
+        rows = self.editor.overlay([*added, *self.settled.lay_over(page.tasks, mark)])
         self.model.set_rows([*reversed(unsaved), *rows], has_more=page.next_cursor is not None)
         for task in unsaved:
             self.model.set_saving(task.id, True)
+        self.settled.forget(mark)
         self.loaded.emit()
 
     def _first_page_failed(self, message: str) -> None:
@@ -220,10 +227,11 @@ class TaskListController(QObject):
         self.load_failed.emit(message)
         self.message.emit(message)
 
-    def _next_page(self, page: TaskPage) -> None:
+    def _next_page(self, mark: int, page: TaskPage) -> None:
         self._pages += 1
         self._cursor = page.next_cursor
-        self.model.append_rows(self.editor.overlay(page.tasks), has_more=page.next_cursor is not None)
+        rows = self.editor.overlay(self.settled.lay_over(page.tasks, mark))
+        self.model.append_rows(rows, has_more=page.next_cursor is not None)
         # Loaded rows live as long as the list: leave them out of the cyclic collector's
         # full passes, which took over 100 ms with 100,000 tasks and froze the window.
         gc.freeze()
