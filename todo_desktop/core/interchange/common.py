@@ -13,6 +13,7 @@ hostile cell cannot fill the preview or put escape sequences on a terminal.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import unicodedata
 import uuid
@@ -28,6 +29,9 @@ ALL_DAY = time(23, 59)
 TRUE_WORDS = frozenset({"true", "yes", "1", "x", "done", "completed"})  # what sheets write for a tick
 FALSE_WORDS = frozenset({"false", "no", "0", "", "open"})
 _ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,3}")
+# A fold (line break and one space or tab) between the bytes of one UTF-8 character: the
+# bytes that continue the character, found after it.
+_FOLD_IN_CHARACTER = re.compile(rb"(?<=[\x80-\xff])(\r?\n[ \t])([\x80-\xbf]+)")
 
 
 class InterchangeError(TodoError):
@@ -91,8 +95,18 @@ def decode(data: str | bytes) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding != "utf-16" and _is_icalendar(data):
+            with contextlib.suppress(UnicodeDecodeError):
+                return _FOLD_IN_CHARACTER.sub(rb"\2\1", data).decode(encoding)
         label = "UTF-16" if encoding == "utf-16" else "UTF-8"
         raise InterchangeError(f"The file is not {label} text (byte {exc.start + 1:,} is not).") from None
+
+
+def _is_icalendar(data: bytes) -> bool:
+    """RFC 5545 3.1 folds at 75 octets and asks readers to mend a fold that splits a
+    character, which writers that count bytes leave. Moving the rest of the character before
+    the fold mends it and keeps every line where it was, so lines are still numbered right."""
+    return data.removeprefix(codecs.BOM_UTF8).lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
 
 
 def zone_named(name: str) -> tzinfo | None:

@@ -6,13 +6,18 @@ due time is ``TRIGGER;RELATED=END:-PT15M``, since a VTODO's END is its DUE, so t
 moves with the due time as ours does. A reminder before the due time of a task without one
 has nothing to be before, and is not written. Offsets are written to the second, like times.
 
-Read: the first VALARM of a to-do (of a completed one too) is its reminder; more are said in
-one warning. A TRIGGER that is a time is ``at``; an offset RELATED=END is ``before_due`` (its
-negation: -PT15M is 15 minutes before). An offset without RELATED counts from DTSTART (the
-RFC's default): when DTSTART is the due time, as this app and others write a repeating to-do,
-it is read as before the due time, so it keeps moving with it; another DTSTART gives the time
-DTSTART + offset. Without DTSTART, which the RFC requires for such an offset, the due time is
-the only time the alarm can mean. An offset with no time to count from is a warning.
+Read: the first VALARM of a to-do (of a completed one too) that rings at a time is its
+reminder; more are said in one warning. Two kinds ring at no time and are passed over in
+silence, since they hold no reminder to lose: ``ACTION:NONE`` (RFC 9074), which Apple
+Reminders writes on every to-do as a placeholder at its sentinel time in 1976, and an alarm
+with ``X-APPLE-PROXIMITY``, which rings on arriving at or leaving a place (a location
+reminder cannot be kept here, and it is not one of time). A TRIGGER that is a time is
+``at``; an offset RELATED=END is ``before_due`` (its negation: -PT15M is 15 minutes before).
+An offset without RELATED counts from DTSTART (the RFC's default): when DTSTART is the due
+time, as this app and others write a repeating to-do, it is read as before the due time, so
+it keeps moving with it; another DTSTART gives the time DTSTART + offset. Without DTSTART,
+which the RFC requires for such an offset, the due time is the only time the alarm can mean.
+An offset with no time to count from is a warning.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ def reminder(
 ) -> ReminderSetting | None:
     """The reminder of a to-do's VALARMs, as they spell it; ``start`` reads its DTSTART, only
     asked for when an offset counts from it (its warnings are said once, and only then)."""
+    alarms = [alarm for alarm in alarms if _rings_at_a_time(alarm)]
     if not alarms:
         return None
     if len(alarms) > 1:
@@ -88,6 +94,12 @@ def reminder(
         rows.warn(number, "has a reminder counted from a due date the to-do does not have; it was left out")
         return None
     return ReminderSetting(before_due=-offset)
+
+
+def _rings_at_a_time(alarm: Properties) -> bool:
+    actions = alarm.get("ACTION") or [({}, "")]
+    action = (actions[0][1] or "").strip().upper()
+    return action != "NONE" and "X-APPLE-PROXIMITY" not in alarm
 
 
 def _unreadable(rows: Rows, number: int, text: str) -> None:

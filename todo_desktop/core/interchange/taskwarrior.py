@@ -38,6 +38,12 @@ task per line. Mapping, and why:
   the second. Taskwarrior sets ``modified`` itself on import, so "updated" does not survive
   a trip through it; a completed task without a completion time is written with ``end`` at
   its last update, since Taskwarrior wants one.
+- Taskwarrior 2.6 takes no time before 1980 (UTC): ``task import`` crashes on a file with
+  one, or refuses it, and takes none of its tasks. A due date before then is written in
+  ``tododue``, believed while there is no ``due``; created, updated and completed
+  times before then are written as the first moment of 1980 (notes' times from it), and
+  exactly in ``todoentry``, ``todomodified`` and ``todoend``, believed while Taskwarrior's
+  own time is still that moment.
 """
 
 from __future__ import annotations
@@ -49,7 +55,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from todo_desktop.core.interchange import json_values as values
-from todo_desktop.core.interchange.common import InterchangeError, compact_utc, parse_compact, parse_iso
+from todo_desktop.core.interchange.common import (
+    InterchangeError,
+    compact_utc,
+    parse_compact,
+    parse_iso,
+)
 from todo_desktop.core.interchange.json_values import shown
 from todo_desktop.core.interchange.native_json import load_json
 from todo_desktop.core.interchange.repeat_rules import parse_rule
@@ -90,6 +101,7 @@ _UNITS = {
 _ISO_UNITS = {"D": ("DAILY", 1), "W": ("WEEKLY", 1), "M": ("MONTHLY", 1), "Y": ("YEARLY", 1)}
 _COUNTED = re.compile(r"([0-9]{1,3})\s*([a-z]+)")
 _ISO = re.compile(r"P([0-9]{1,3})([DWMY])")
+EARLIEST = datetime(1980, 1, 1, tzinfo=UTC)  # the first time task import takes
 _WRITTEN = {
     "DAILY": ("daily", "D"),
     "WEEKLY": ("weekly", "W"),
@@ -125,10 +137,12 @@ def recur_from_repeat(repeat: str) -> str:
 
 def _record(task: Task) -> dict[str, Any]:
     record: dict[str, Any] = {"uuid": str(task.id), "description": task.title}
-    record["entry"] = compact_utc(task.created_at)
-    record["modified"] = compact_utc(task.updated_at)
-    if task.due_date is not None:
+    _put_time(record, "entry", task.created_at)
+    _put_time(record, "modified", task.updated_at)
+    if task.due_date is not None and task.due_date >= EARLIEST:
         record["due"] = compact_utc(task.due_date)
+    elif task.due_date is not None:
+        record["tododue"] = compact_utc(task.due_date)
     record["priority"] = _LETTER[task.priority]
     if task.priority is Priority.URGENT:
         record["todopriority"] = "urgent"
@@ -136,21 +150,39 @@ def _record(task: Task) -> dict[str, Any]:
         record["tags"] = list(task.tags)
     if task.description:
         record["annotations"] = [
-            {"entry": compact_utc(task.created_at + timedelta(seconds=i)), "description": chunk}
+            {
+                "entry": compact_utc(max(task.created_at, EARLIEST) + timedelta(seconds=i)),
+                "description": chunk,
+            }
             for i, chunk in enumerate(_annotation_chunks(task.description))
         ]
     if task.repeat:
-        if task.due_date is not None:
+        if "due" in record:
             record["recur"] = recur_from_repeat(task.repeat)  # Taskwarrior needs a due date to recur
         record["todorepeat"] = task.repeat
         if task.repeat_after_completion:
             record["todoaftercompletion"] = "yes"
     if task.completed:
         record["status"] = "completed"
-        record["end"] = compact_utc(task.completed_at or task.updated_at)
+        _put_time(record, "end", task.completed_at or task.updated_at)
     else:
         record["status"] = "recurring" if "recur" in record else "pending"
     return record
+
+
+def _put_time(record: dict[str, Any], name: str, when: datetime) -> None:
+    record[name] = compact_utc(max(when, EARLIEST))
+    if when < EARLIEST:
+        record[f"todo{name}"] = compact_utc(when)
+
+
+def _time(item: dict[str, Any], name: str, zone: tzinfo) -> datetime | None:
+    found = _when(item.get(name), zone)
+    exact = item.get(f"todo{name}")
+    if found == EARLIEST and isinstance(exact, str):
+        early = _when(exact, zone)
+        return early if early is not None and early < EARLIEST else found
+    return found
 
 
 def _annotation_chunks(description: str) -> list[str]:
@@ -257,6 +289,8 @@ def _add(
         if due is None:
             rows.skip(number, f"has a due date {shown(item.get('due'))} that is not a date")
             return
+    elif due is None and isinstance(item.get("tododue"), str):
+        due = _when(item["tododue"], zone)
     title = item.get("description")
     if title is not None and not isinstance(title, str):
         rows.skip(number, "has a description that is not text")
@@ -278,9 +312,9 @@ def _add(
         priority=priority,
         due=due,
         completed=item.get("status") == "completed",
-        completed_at=_when(item.get("end"), zone),
-        created_at=_when(item.get("entry"), zone),
-        updated_at=_when(item.get("modified"), zone),
+        completed_at=_time(item, "end", zone),
+        created_at=_time(item, "entry", zone),
+        updated_at=_time(item, "modified", zone),
         tags=tags,
     )
     if not history:

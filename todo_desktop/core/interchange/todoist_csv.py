@@ -10,7 +10,10 @@ name, and only TYPE and CONTENT are required.
 - TYPE: ``task`` rows are tasks. A ``note`` row is a comment on the task above it: it is added
   to that task's description, after a blank line. A ``section`` row names the section the
   tasks after it belong to: we have no sections, so its name becomes a tag of those tasks
-  (that is how people find them again here). Other types are skipped with a sentence.
+  (that is how people find them again here). A ``meta`` row (``view_style=board``, right
+  after the header of Todoist's exports) holds the project's view, nothing of a task: it is
+  passed over in silence, since a row named in the preview would be one to confirm. Other
+  types are skipped with a sentence.
 - CONTENT: ``@label`` words are Todoist's labels: they become tags and leave the title
   (only whole words after a space, so "me@example.com" stays). Nothing else is read from the
   title: its dates are in DATE.
@@ -135,6 +138,8 @@ def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> Impor
                 last[1].description = f"{current}\n\n{note}" if current else note
         elif kind == "section":
             section = cell("CONTENT") or None
+        elif kind == "meta":
+            continue
         elif kind == "task":
             flush()
             last = (start, _task(rows, start, cell, section, dates))
