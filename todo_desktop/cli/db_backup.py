@@ -49,12 +49,24 @@ def _reads_every_row(target: ConnectionTarget) -> None:
         )
 
 
+_SECRET_KEYS = ("password",)  # libpq takes one in the URL's query as readily as before the host
+
+
+def _password(target: ConnectionTarget) -> str | None:
+    if target.url.password is not None:
+        return str(target.url.password)
+    value = target.url.query.get("password")
+    return ",".join(value) if isinstance(value, tuple) else value
+
+
 def _libpq_params(target: ConnectionTarget) -> dict[str, str]:
-    """Where and how to connect, as libpq keywords, the password left out."""
+    """Where and how to connect, as libpq keywords, the password left out (wherever the URL
+    had it): these go on pg_dump's command line."""
     url = target.url
     params: dict[str, str] = {}
     for key, value in url.query.items():
-        params[key] = ",".join(value) if isinstance(value, tuple) else str(value)
+        if key not in _SECRET_KEYS:
+            params[key] = ",".join(value) if isinstance(value, tuple) else str(value)
     where: dict[str, object] = {"host": url.host, "port": url.port, "user": url.username}
     where["dbname"] = url.database
     params.update({k: str(v) for k, v in where.items() if v is not None and v != ""})
@@ -99,7 +111,7 @@ def db_backup(url: str | None, file: str, out: TextIO | None = None) -> int:
     try:
         # Made 0600 before pg_dump writes into it: a dump holds every person's data.
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        with _password_file({"password": target.url.password}, private) as env:
+        with _password_file({"password": _password(target)}, private) as env:
             args = ["--no-password", "--format=custom", f"--file={partial}", f"--dbname={conninfo}"]
             run_pg_tool("pg_dump", args, env, failed="pg_dump failed, so nothing was written")
         os.replace(partial, final)

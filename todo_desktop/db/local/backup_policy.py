@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from todo_desktop.core.clock import LocalZone
+
 FOLDER_NAME = "backups"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -23,6 +25,13 @@ _NAME = re.compile(r"^todo-(\d{8}T\d{6}Z)(-before-restore|-manual)?\.dump$")
 BEFORE_RESTORE = "-before-restore"
 MANUAL = "-manual"  # asked for in the window (File > Back Up Now), not the daily one
 _STAMP = "%Y%m%dT%H%M%SZ"
+
+
+def local_now() -> datetime:
+    """Now, in this computer's zone with its rules for every date: a fixed offset (what
+    ``astimezone()`` gives) would put a backup made late on the eve of a change of clocks
+    on the wrong day, and today's backup would be skipped."""
+    return datetime.now(LocalZone())
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +74,22 @@ def list_backups(folder: Path) -> list[Backup]:
     found: list[Backup] = []
     for path in folder.glob("todo-*.dump") if folder.is_dir() else ():
         match = _NAME.match(path.name)
-        if match:
-            made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+        made = _moment(match.group(1)) if match else None
+        if match and made is not None:
             found.append(Backup(path, made, match.group(2) == BEFORE_RESTORE, match.group(2) == MANUAL))
     # Within one second (a backup, then the restore of it at once) the file's own time tells
     # which came first.
     return sorted(found, key=lambda b: (b.made_at, _written(b.path)), reverse=True)
+
+
+def _moment(stamp: str) -> datetime | None:
+    """The moment a name gives, or None for one no backup has: an impossible date (a file
+    renamed by hand), or one so near year 1 or 9999 that it has no local date."""
+    try:
+        made = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return made if 1 < made.year < 9999 else None
 
 
 def _written(path: Path) -> int:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from todo_desktop.core.app_services import BackupEntry
 from todo_desktop.core.errors import TodoError
+from todo_desktop.db.local.backup_policy import local_now
 
 if TYPE_CHECKING:
     from todo_desktop.core.ports import TaskService
@@ -71,7 +72,7 @@ class LocalBackups:
         secrets: Callable[[], SecretStore],
         *,
         kdf_cost: KdfCost | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone(),  # the local calendar
+        clock: Callable[[], datetime] = local_now,  # the local calendar
     ) -> None:
         self._data = data
         self._local = local

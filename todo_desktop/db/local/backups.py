@@ -20,16 +20,23 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from todo_desktop.core.errors import TodoError
-from todo_desktop.db.local.backup_policy import FOLDER_NAME, Backup, backup_due, new_backup, prune
+from todo_desktop.db.local.backup_policy import (
+    Backup,
+    backup_due,
+    local_now,
+    new_backup,
+    prune,
+)
 from todo_desktop.db.local.embedded import EmbeddedServer
 from todo_desktop.db.local.workspace import LOCAL_DATABASE
 from todo_desktop.machine.atomic_file import fsync_folder, private_folder, write_atomically
@@ -102,7 +109,7 @@ class DailyBackups:
         server: EmbeddedServer,
         folder: Path,
         *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone(),
+        clock: Callable[[], datetime] = local_now,
         every_s: float = EVERY_CHECK_S,
     ) -> None:
         self._server = server
@@ -190,11 +197,25 @@ def run_tool(server: EmbeddedServer, tool: str, args: list[str], database: str) 
     where = [f"--host={params['host']}", "--username=postgres", f"--dbname={database}"]
     if params.get("port"):
         where.append(f"--port={params['port']}")
-    folder = server.pgdata.parent / FOLDER_NAME
-    with _password_file(params, folder) as env:
-        if params.get("require_auth"):
-            env["PGREQUIREAUTH"] = str(params["require_auth"])  # a stranger on the port gets nothing
-        run_pg_tool(tool, [*where, "--no-password", *args], env)
+    # The password file goes in a private folder of its own, not in the backups folder: a
+    # restore only reads a backup, and must get as far as saying why it cannot keep a copy
+    # when that folder takes no more writes (a full disk, a read-only mount).
+    try:
+        with _private_folder() as private, _password_file(params, private) as env:
+            if params.get("require_auth"):
+                env["PGREQUIREAUTH"] = str(params["require_auth"])  # a stranger on the port gets nothing
+            run_pg_tool(tool, [*where, "--no-password", *args], env)
+    except OSError as exc:
+        raise BackupError(f"{tool} could not be started: {exc.strerror or exc}.") from exc
+
+
+@contextlib.contextmanager
+def _private_folder() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="todo-tool-"))  # 0700
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_pg_tool(tool: str, args: list[str], env: dict[str, str], *, failed: str = "") -> None:

@@ -14,6 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
+from todo_desktop.core.errors import TodoError
 from todo_desktop.db.local.backup_policy import backups_folder
 from todo_desktop.db.local.workspace import KEY_SECRET
 from todo_desktop.machine.secret_store import SecretStore
@@ -26,7 +27,8 @@ SECRETS_FILE = "secrets"  # AppPaths.secrets: the 0600 fallback of the Local pro
 
 
 def erase_local_data(data: Path, secrets: SecretStore) -> list[Path]:
-    """Remove the Local profile's data from ``data``; returns what was removed."""
+    """Remove the Local profile's data from ``data``; returns what was removed. TodoError,
+    once all else is removed, names what could not be."""
     from todo_desktop.db.local.loopback import ServerPassword
 
     root = data.resolve()
@@ -41,10 +43,26 @@ def erase_local_data(data: Path, secrets: SecretStore) -> list[Path]:
         *(data / OUTBOX_FOLDER / name for name in LOCAL_OUTBOX),
         data / SECRETS_FILE,
     ]
-    removed = [entry for entry in entries if _remove(entry, root)]
+    removed: list[Path] = []
+    left: list[str] = []
+    for entry in entries:
+        # One entry that will not go (a backup another program holds open, a read-only
+        # mount) must not keep the others: the outbox's edits above all, which the fresh
+        # database would otherwise be sent.
+        try:
+            if _remove(entry, root):
+                removed.append(entry)
+        except OSError as exc:
+            log.warning("Could not erase %s", entry, exc_info=True)
+            left.append(f"{entry.relative_to(data)}: {exc.strerror or exc}")
     log.info(
         "Erased this computer's data: %s", ", ".join(str(p.relative_to(data)) for p in removed) or "none"
     )
+    if left:
+        raise TodoError(
+            f"Some of this computer's data could not be erased ({'; '.join(left)}); "
+            "close any program using it, then erase again."
+        )
     return removed
 
 

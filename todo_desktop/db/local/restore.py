@@ -4,7 +4,9 @@
    is one this app knows, and it holds exactly the rows its backup counted. An older schema
    is upgraded there, and the database-wide settings a dump does not carry (no temporary
    objects for clients) are made again, so what is swapped in is ready for this app.
-2. The live database is backed up ("before restore"), so the restore itself can be undone.
+2. The live database is backed up ("before restore"), so the restore itself can be undone,
+   with writes held off by table locks (which die with the process, unlike a revoked
+   privilege: a restore cut short leaves the database as it was).
 3. The two are swapped by renaming, in one transaction: the old one is dropped only after
    the swap committed. Nothing is replaced if any step before fails.
 
@@ -14,8 +16,10 @@ Databases left by a restore cut short (the app killed halfway) are dropped by th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,13 +32,13 @@ from todo_desktop.db.schema import migrate
 
 if TYPE_CHECKING:
     import psycopg
-    from psycopg import sql
 
 log = logging.getLogger(__name__)
 
 NOT_A_BACKUP = "That file is not a backup of this app's database."
 UNREADABLE = "The backup could not be read, so nothing was replaced"
 NEWER = "That backup was made by a newer version of this app; update the app to restore it."
+HELD_OFF = "The database is busy with another program's writes, so nothing was replaced; try again"
 TRIAL_PREFIX = "todo_restore_"
 REPLACED_PREFIX = "todo_replaced_"
 
@@ -61,39 +65,47 @@ def restore(server: EmbeddedServer, backup: Backup, folder: Path, now: datetime)
                 raise BackupError(f"{UNREADABLE} ({exc.message.rstrip('.')}).") from exc
             _verify(server, trial, expected)
             _make_ready(server, admin, trial)
-            # Closed to clients before the copy is made: a write committed after it would be
-            # in neither the copy nor the restored database.
-            revoked = _close_to_clients(admin)
-            try:
+            # Writes held off before the copy is made: one committed after it would be in
+            # neither the copy nor the restored database.
+            with _writes_held(server):
                 before = _keep_current(server, folder, now)
                 _swap(admin, trial)
-            except BaseException:
-                _reopen_to_clients(admin, revoked)
-                raise
         except BaseException:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(trial)))
             raise
     return before
 
 
-def _close_to_clients(admin: object) -> list[str | None]:
-    """Take CONNECT on the live database from everyone who has it (a superuser, as the tools
-    connect, needs none) and end every connection to it; returns who had it (None: PUBLIC)."""
+@contextlib.contextmanager
+def _writes_held(server: EmbeddedServer) -> Iterator[None]:
+    """Every table of the live database locked against writes (reads go on) by a transaction
+    of its own, until the swap ends it. Nothing of this outlives the process: killed in the
+    middle of a restore (the copy of a large database takes minutes), the app finds its
+    database as it was at the next start. A write under way is let finish first, so it is
+    in the copy; one that comes later waits, and is ended by the swap, never committed."""
     import psycopg
+    from psycopg import sql
 
-    assert isinstance(admin, psycopg.Connection)
-    rows = admin.execute(
-        "SELECT DISTINCT r.rolname FROM pg_database d"
-        " CROSS JOIN LATERAL aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) AS a"
-        " LEFT JOIN pg_roles r ON r.oid = a.grantee"
-        " WHERE d.datname = %s AND a.privilege_type = 'CONNECT'",
-        (LOCAL_DATABASE,),
-    ).fetchall()
-    had: list[str | None] = [row[0] for row in rows]
-    if had:
-        admin.execute(_connect_statement("REVOKE CONNECT ON DATABASE {} FROM {}", had))
-    _end_connections(admin)
-    return had
+    conn = psycopg.connect(server.superuser_dsn(LOCAL_DATABASE))
+    try:
+        try:
+            tables = conn.execute(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema'"
+                " AND left(n.nspname, 3) <> 'pg_'"
+            ).fetchall()
+            # A transaction some program leaves open would otherwise keep the restore waiting.
+            conn.execute("SET LOCAL lock_timeout = '15s'")
+            if tables:
+                listed = sql.SQL(", ").join(sql.Identifier(schema, name) for schema, name in tables)
+                conn.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(listed))
+        except psycopg.Error as exc:
+            raise BackupError(f"{HELD_OFF} ({str(exc).strip().rstrip('.')}).") from exc
+        yield
+    finally:
+        with contextlib.suppress(psycopg.Error):  # ended by the swap already, when it came
+            conn.rollback()
+        conn.close()
 
 
 def _end_connections(admin: psycopg.Connection) -> None:
@@ -103,21 +115,6 @@ def _end_connections(admin: psycopg.Connection) -> None:
         " WHERE datname = %s AND pid <> pg_backend_pid()",
         (LOCAL_DATABASE,),
     )
-
-
-def _reopen_to_clients(admin: object, had: list[str | None]) -> None:
-    import psycopg
-
-    assert isinstance(admin, psycopg.Connection)
-    if had:
-        admin.execute(_connect_statement("GRANT CONNECT ON DATABASE {} TO {}", had))
-
-
-def _connect_statement(template: str, roles: list[str | None]) -> sql.Composed:
-    from psycopg import sql
-
-    names = sql.SQL(", ").join(sql.SQL("PUBLIC") if r is None else sql.Identifier(r) for r in roles)
-    return sql.SQL(template).format(sql.Identifier(LOCAL_DATABASE), names)
 
 
 def _keep_current(server: EmbeddedServer, folder: Path, now: datetime) -> Backup:
@@ -171,8 +168,34 @@ def _make_ready(server: EmbeddedServer, admin: object, trial: str) -> None:
     admin.execute(sql.SQL(revoke).format(sql.Identifier(trial)))
 
 
+def open_to_clients(server: EmbeddedServer) -> None:
+    """Undo what a restore cut short may leave: the live database refusing connections (killed
+    in the swap), or CONNECT taken from everyone (killed while an earlier version of this app
+    copied it). Done by the superuser from the server's own database, which stays open."""
+    import psycopg
+    from psycopg import sql
+
+    ident = sql.Identifier(LOCAL_DATABASE)
+    with psycopg.connect(server.superuser_dsn("postgres"), autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT datallowconn, has_database_privilege('public', oid, 'CONNECT')"
+            " FROM pg_database WHERE datname = %s",
+            (LOCAL_DATABASE,),
+        ).fetchone()
+        if row is None:
+            return
+        allowed, public = row
+        if not allowed:
+            log.warning("The database refused connections, as a restore cut short leaves it; opened again")
+            admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(ident))
+        if not public:
+            log.warning("The database was closed to its role, as a restore cut short leaves it; opened again")
+            admin.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO PUBLIC").format(ident))
+
+
 def _drop_leftovers(admin: object) -> None:
     import psycopg
+    from psycopg import sql
 
     assert isinstance(admin, psycopg.Connection)
     rows = admin.execute(

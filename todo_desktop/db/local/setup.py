@@ -30,6 +30,7 @@ from todo_desktop.db.database import Database
 from todo_desktop.db.local.cluster import drop_upgrade_copy
 from todo_desktop.db.local.embedded import CLOSED, EmbeddedServer, Listening
 from todo_desktop.db.local.loopback import set_password_sql, verifier_matches
+from todo_desktop.db.local.restore import open_to_clients
 from todo_desktop.db.local.start import LocalStart
 from todo_desktop.db.local.workspace import (
     KEY_SECRET,
@@ -96,12 +97,19 @@ def follow_the_server(engine: Engine, server: EmbeddedServer) -> None:
 def _superuser(server: EmbeddedServer) -> psycopg.Connection:
     dsn = server.superuser_dsn(LOCAL_DATABASE)
     try:
-        return psycopg.connect(dsn, autocommit=True)
+        su = psycopg.connect(dsn, autocommit=True)
     except psycopg.OperationalError:
-        # Most likely the first launch, before the database exists. Anything else (the
-        # server gone, say) fails again below, with its own message.
+        # Most likely the first launch, before the database exists, or a restore cut short
+        # in its swap. Anything else (the server gone, say) fails again below, with its own
+        # message.
         server.ensure_database(LOCAL_DATABASE)
+        open_to_clients(server)
         return psycopg.connect(dsn, autocommit=True)
+    # The superuser needs no CONNECT, but the app's role does.
+    row = su.execute("SELECT has_database_privilege('public', current_database(), 'CONNECT')").fetchone()
+    if row is not None and not row[0]:
+        open_to_clients(server)
+    return su
 
 
 def _schema_is_current(su: psycopg.Connection) -> bool:
