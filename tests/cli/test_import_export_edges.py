@@ -35,7 +35,11 @@ def test_files_that_cannot_be_imported_get_one_sentence(tmp_path: Path):
     env = capture_env(tmp_path)
     binary = tmp_path / "photo.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
-    refused(todo(env, "import", str(binary)), "The file is not UTF-8 text (byte 1 is not).")
+    refused(
+        todo(env, "import", str(binary)),
+        "The file is not UTF-8 text (byte 1 is not); save it again as “CSV UTF-8” in Excel, "
+        "or with the character set “Unicode (UTF-8)” in LibreOffice, and import that.",
+    )
     huge = tmp_path / "huge.json"
     with huge.open("wb") as file:
         file.truncate(129 * 2**20)  # sparse: the size alone refuses it, nothing is read

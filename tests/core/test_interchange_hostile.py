@@ -79,7 +79,9 @@ def test_nul_bytes_and_lone_surrogates_are_bad_rows():
 
 def test_bytes_that_are_not_utf8_are_one_clear_error():
     with pytest.raises(
-        interchange.InterchangeError, match=r"^The file is not UTF-8 text \(byte 9 is not\)\.$"
+        interchange.InterchangeError,
+        match=r"^The file is not UTF-8 text \(byte 9 is not\); save it again as “CSV UTF-8” in Excel, "
+        r"or with the character set “Unicode \(UTF-8\)” in LibreOffice, and import that\.$",
     ):
         interchange.read(b"title\nab\xed\xa0\x80\n")  # an encoded surrogate is no UTF-8
 

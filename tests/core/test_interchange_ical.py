@@ -134,12 +134,12 @@ def test_a_file_icalendar_writes_is_read():
         datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC),
         Priority.LOW,
     )
-    assert counted.repeat is None
+    assert counted.repeat == "FREQ=DAILY"  # it still repeats; only its end is lost
     lines = data.decode().split("\r\n")
     counted_line = [i for i, line in enumerate(lines, start=1) if line == "BEGIN:VTODO"][-1]
     assert [w.sentence for w in result.warnings] == [
-        f"line {counted_line} repeats by a rule this app cannot keep (COUNT is not supported); "
-        "imported without repeat"
+        f"line {counted_line} repeats a number of times (COUNT=5), which this app cannot keep; "
+        "it repeats without that end"
     ]
 
 
@@ -178,7 +178,7 @@ def test_to_dos_we_cannot_hold_are_skipped_with_a_sentence_and_events_counted():
     ]
     assert [p.sentence for p in result.warnings] == [
         "line 19 has the time zone “W. Europe Standard Time”, which is not known; read in yours",
-        "1 events or journal entries in the file are not to-dos and were left out",
+        "1 event or journal entry in the file is not a to-do and was left out",
     ]
 
 

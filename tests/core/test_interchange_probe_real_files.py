@@ -157,4 +157,7 @@ def test_a_file_that_is_not_utf8_is_still_refused_in_one_sentence():
     data = "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nSUMMARY:Caf\xe9\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
     with pytest.raises(interchange.InterchangeError) as refused:
         interchange.read(data.encode("cp1252"))
-    assert refused.value.message == "The file is not UTF-8 text (byte 42 is not)."
+    assert refused.value.message == (
+        "The file is not UTF-8 text (byte 42 is not); "
+        "open it in a text editor, save it again as UTF-8, and import that."
+    )

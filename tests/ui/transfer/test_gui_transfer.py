@@ -135,7 +135,10 @@ def test_a_hostile_file_gets_one_sentence(qtbot, make_window, tmp_path):
     transfer.choose_import = lambda _parent: tmp_path / "binary.csv"
     transfer.start_import()
     qtbot.waitUntil(lambda: not transfer.busy)
-    assert message(window) == "The file is not UTF-8 text (byte 7 is not)."
+    assert message(window) == (
+        "The file is not UTF-8 text (byte 7 is not); save it again as “CSV UTF-8” in Excel, "
+        "or with the character set “Unicode (UTF-8)” in LibreOffice, and import that."
+    )
 
     transfer.choose_import = lambda _parent: tmp_path / "nul.csv"
     transfer.start_import()

@@ -99,7 +99,24 @@ def decode(data: str | bytes) -> str:
             with contextlib.suppress(UnicodeDecodeError):
                 return _FOLD_IN_CHARACTER.sub(rb"\2\1", data).decode(encoding)
         label = "UTF-16" if encoding == "utf-16" else "UTF-8"
-        raise InterchangeError(f"The file is not {label} text (byte {exc.start + 1:,} is not).") from None
+        raise InterchangeError(
+            f"The file is not {label} text (byte {exc.start + 1:,} is not); {_how_to_save(data)}"
+        ) from None
+
+
+def _how_to_save(data: bytes) -> str:
+    """What to do about a file in another encoding, in the words of the program it came from.
+    A CSV is most often a sheet that Excel or LibreOffice saved in the system's code page
+    (Windows-1252 in much of Europe), and both can save it again as UTF-8 under those names.
+    iCalendar and JSON are UTF-8 by their standards, so a file in another encoding was
+    changed by hand: the editor it was changed in can save it as UTF-8."""
+    head = data[:64].removeprefix(codecs.BOM_UTF8).lstrip()
+    if _is_icalendar(data) or head.startswith((b"[", b"{")):
+        return "open it in a text editor, save it again as UTF-8, and import that."
+    return (
+        "save it again as “CSV UTF-8” in Excel, or with the character set “Unicode (UTF-8)” in "
+        "LibreOffice, and import that."
+    )
 
 
 def _is_icalendar(data: bytes) -> bool:

@@ -16,9 +16,12 @@ Mapping, and why:
   Written: UTC, or a DATE when a zone is given and the task is due at 23:59 in it.
 - Done: STATUS:COMPLETED, a COMPLETED time or PERCENT-COMPLETE:100 make a task completed
   (COMPLETED is its time); STATUS:CANCELLED is skipped, like a deleted task.
-- RRULE: kept when it is within our subset (`repeat_rules`), in its canonical spelling;
-  otherwise (COUNT, UNTIL, BYSETPOS, hourly ...) the to-do is kept without a repeat and a
-  warning says so. RRULE has no word for repeating after completion: we write the flag as
+- RRULE: kept when it is within our subset (`repeat_rules`), in its canonical spelling,
+  with its UNTIL (a floating one read in the zone given); COUNT, which the app cannot keep,
+  is left out with a warning and the to-do still repeats. Any other rule (BYSETPOS, hourly
+  ...) keeps the to-do without a repeat, and a warning says so. EXDATE, dates taken out of
+  the series, cannot be kept either: one warning per to-do says it repeats on them too.
+  RRULE has no word for repeating after completion: we write the flag as
   X-TODO-DESKTOP-AFTER-COMPLETION, which other programs ignore. A repeating to-do is written
   with DTSTART, which RFC 5545 counts the occurrences from: its due date (in the value type
   of DUE), or its creation time when it has none; DTSTART is read only for an alarm
@@ -53,6 +56,7 @@ from todo_desktop.core.interchange.common import (
 )
 from todo_desktop.core.interchange.durations import parse_duration
 from todo_desktop.core.interchange.ical_alarms import Properties, Property, alarm_lines, reminder
+from todo_desktop.core.interchange.repeat_rules import until_in_utc
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.values import Priority, ReminderSetting, Task
 
@@ -238,7 +242,9 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
             sink.setdefault(name, []).append((params, value))
     if stack:
         raise InterchangeError(f"The file ends inside {quoted(stack[-1])}; it is cut off.")
-    if others:
+    if others == 1:
+        rows.warn(0, "1 event or journal entry in the file is not a to-do and was left out")
+    elif others:
         rows.warn(0, f"{others:,} events or journal entries in the file are not to-dos and were left out")
     return rows.result()
 
@@ -330,7 +336,12 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
     if len(rules) > 1:
         rows.warn(number, "has several RRULEs; only the first is read")
     if rules:
-        raw.repeat = rules[0][1]
+        raw.repeat = until_in_utc(rules[0][1] or "", zone)
+        if "EXDATE" in todo:
+            rows.warn(
+                number,
+                "leaves dates out of its repeat (EXDATE), which this app cannot; it repeats on them too",
+            )
         flag = _first(todo, AFTER_COMPLETION)
         raw.after_completion = flag is not None and (flag[1] or "").strip().upper() == "TRUE"
     raw.reminder = reminder(rows, number, alarms, raw.due, start, zone)

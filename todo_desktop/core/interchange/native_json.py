@@ -116,7 +116,7 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     tasks = document.get("tasks")
     if not isinstance(tasks, list):
         raise InterchangeError("The file has no list of tasks.")
-    rows = Rows(NAME, "record", own_ids=True)
+    rows = Rows(NAME, "record", own_ids=True, exact_text=True)
     for number, item in enumerate(tasks, start=1):
         if not isinstance(item, dict):
             rows.skip(number, "is not a task")

@@ -1,4 +1,4 @@
-"""CSV with a header row, for spreadsheets: every field of a task, nothing lost.
+"""CSV with a header row, for spreadsheets: every field of a task, nothing lost but one thing.
 
     id,title,description,priority,due_date,completed,completed_at,created_at,updated_at,tags,repeat,repeat_after_completion
 
@@ -16,7 +16,9 @@ The reader also takes a hand-made sheet: only a title column is required; header
 compared case-insensitively, with a few common names (name, task, due, notes, labels, done);
 separators, blank lines before the header and quotes never closed are as `csv_text` reads
 them. A date without a time is due at 23:59 in the zone given, a date and time without an
-offset is read in it. Lines are numbered as a text editor shows them.
+offset is read in it. Lines are numbered as a text editor shows them. A line break in a
+description comes back as LF whether a sheet wrote it as CR LF or CR (`rows`): that is the
+one thing the round trip does not keep, a carriage return the app's own editor never types.
 """
 
 from __future__ import annotations

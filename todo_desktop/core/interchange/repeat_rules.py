@@ -7,20 +7,32 @@ gives a rule in that subset its canonical spelling (so "BYDAY=FR,MO;FREQ=weekly"
 "FREQ=WEEKLY;BYDAY=MO,FR" are one rule) and refuses anything else with the reason, in a few
 words for a warning. WKST=MO, the default, is dropped; another week start is refused, since
 it changes which days "every 2 weeks on Monday and Sunday" picks.
+
+A series' end is the app's own business (`core.repeats`), not the subset's: `with_end` keeps
+an UNTIL the app can store, and gives a rule whose end it cannot keep (COUNT, which no
+occurrence could count on its own, or an UNTIL outside the years the app stores) without
+that end and with the reason: a repeat that goes on is worth more than none, and the person
+learns in one warning that its end was left out.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, tzinfo
 
+from todo_desktop.core.errors import ValidationError
+from todo_desktop.core.interchange.common import compact_utc, parse_compact, quoted
 from todo_desktop.core.quick_entry.repeats import DAY_CODES, rrule
 from todo_desktop.core.quick_entry.result import Rule
 from todo_desktop.core.repeats import PLACED_DAY
+from todo_desktop.core.repeats import parse as parse_stored
 
 MAX_RULE = 200  # the instance protocol's bound; real rules of the subset are under 60
 MAX_INTERVAL = 1000
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _KEPT = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTH", "BYMONTHDAY", "WKST"})
+_ENDS = ("UNTIL", "COUNT")
+_FLOATING_UNTIL = re.compile(r"(?i)(?<=UNTIL=)([0-9]{8}T[0-9]{6})(?=;|$)")
 
 
 def _number(value: str, low: int, high: int, name: str) -> int:
@@ -73,3 +85,48 @@ def parse_rule(text: str) -> Rule:
 def clean_repeat(text: str) -> str:
     """``text`` in the canonical spelling of the subset, or ValueError with the reason."""
     return rrule(parse_rule(text))
+
+
+def split_end(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` without its end (UNTIL, COUNT), and those parts by name as given."""
+    kept: list[str] = []
+    ends: dict[str, str] = {}
+    for part in text.strip().split(";"):
+        name, sep, value = part.partition("=")
+        if sep and name.strip().upper() in _ENDS and name.strip().upper() not in ends:
+            ends[name.strip().upper()] = value.strip()
+        else:
+            kept.append(part)
+    return ";".join(kept), ends
+
+
+def end_left_out(rest: str) -> str:
+    """The warning for a repeat kept without its end: ``rest`` says how it ended."""
+    return f"repeats {rest}, which this app cannot keep; it repeats without that end"
+
+
+def with_end(text: str) -> tuple[str, str | None]:
+    """(``text`` in its canonical spelling, with its UNTIL when the app can keep one; the
+    warning when its end was left out, or None); ValueError as `clean_repeat` gives."""
+    rule, ends = split_end(text)
+    kept = clean_repeat(rule)
+    if "COUNT" in ends:
+        return kept, end_left_out(f"a number of times (COUNT={ends['COUNT'][:10]})")
+    if "UNTIL" not in ends:
+        return kept, None
+    try:
+        end = parse_stored(f"FREQ=DAILY;UNTIL={ends['UNTIL']}").text().removeprefix("FREQ=DAILY")
+    except ValidationError:
+        return kept, end_left_out(f"until {quoted(ends['UNTIL'])}")
+    return kept + end, None
+
+
+def until_in_utc(text: str, zone: tzinfo) -> str:
+    """``text`` with a floating UNTIL (a date and time without Z, as RFC 5545 writes it for a
+    series in local time) as the UTC instant it is in ``zone``: the one form the app stores."""
+
+    def utc(found: re.Match[str]) -> str:
+        parsed = parse_compact(found.group(1), zone)
+        return compact_utc(parsed[0]) if parsed else found.group(1)
+
+    return _FLOATING_UNTIL.sub(utc, text)

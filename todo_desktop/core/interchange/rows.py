@@ -6,6 +6,10 @@ rules to all formats, so a title is judged the same whether it came from CSV or 
 - Title: a multi-line title keeps its first non-blank line; the other lines go to the top of
   the description (Taskwarrior and iCalendar allow line breaks where we do not). Tabs become
   spaces. Then `core.validation`'s rules; a title that breaks them skips the row.
+- Description: its lines end in LF, as everything typed in the app does; a CR LF (a cell a
+  spreadsheet on Windows wrote) or a lone CR becomes one. Not in our JSON (``exact_text``),
+  which holds a task's text exactly as the app had it, carriage returns too: it is the
+  backup that must give back what it was given.
 - Ids: a source uid that is a UUID is kept as the task id (ours are UUIDs, so our own exports
   come back as the same tasks); any other uid of Taskwarrior or iCalendar, where a uid names
   one task wherever it goes, gives ``uuid5(NAMESPACE, format + uid)``. A row without a uid
@@ -29,8 +33,10 @@ rules to all formats, so a title is judged the same whether it came from CSV or 
   to fix. Other dates (created, completed) that cannot be read are left out with a warning.
 - Priorities a format does not know are read as medium, with a warning.
 - Repeats: an RRULE within the subset of `core.quick_entry.repeats` is kept in its canonical
-  spelling; any other (COUNT, UNTIL, BYSETPOS, hourly ...) keeps the task without its repeat
-  and says so in a warning: a task without its repeat is worth more than no task.
+  spelling, with its end (UNTIL) when the app can store it; an end it cannot (COUNT, an UNTIL
+  outside the years 1900 to 9998) is left out with a warning, and the task still repeats.
+  Any other rule (BYSETPOS, hourly ...) keeps the task without its repeat and says so in a
+  warning: a task without its repeat is worth more than no task.
 - Reminders: one per task, at a time or a while before the due time, within the limits of
   `core.reminders.check_setting`. One outside them, one after the due time, or one before a
   due time the task does not have is left out with a warning, and the task goes in.
@@ -54,7 +60,7 @@ from todo_desktop.core.interchange.common import (
     stable_id,
     uuid5,
 )
-from todo_desktop.core.interchange.repeat_rules import clean_repeat
+from todo_desktop.core.interchange.repeat_rules import with_end
 from todo_desktop.core.quick_entry.tokens import tag_key
 from todo_desktop.core.reminders import check_setting
 from todo_desktop.core.values import Priority, ReminderSetting, TaskDraft
@@ -207,10 +213,13 @@ def _timestamp(value: datetime | None) -> datetime | None:
 
 class Rows:
     """Collects a reader's rows, skipped rows and warnings; ``unit`` is "line" or "record";
-    ``own_ids``: the format's writer gives every task its UUID (see Ids above)."""
+    ``own_ids``: the format's writer gives every task its UUID (see Ids above);
+    ``exact_text``: descriptions keep their line ends (see Description above)."""
 
-    def __init__(self, fmt: str, unit: str = "line", *, own_ids: bool = False) -> None:
-        self.fmt, self.unit, self.own_ids = fmt, unit, own_ids
+    def __init__(
+        self, fmt: str, unit: str = "line", *, own_ids: bool = False, exact_text: bool = False
+    ) -> None:
+        self.fmt, self.unit, self.own_ids, self.exact_text = fmt, unit, own_ids, exact_text
         self.rows: list[ImportRow] = []
         self.skipped: list[Problem] = []
         self.warnings: list[Problem] = []
@@ -254,6 +263,8 @@ class Rows:
         row_id = self._row_id(number, raw, title, description)
         if row_id is None:
             return None
+        if description and not self.exact_text:  # after the id: made from the file's own spelling
+            description = description.replace("\r\n", "\n").replace("\r", "\n")
         repeat = self._repeat(number, raw.repeat)
         reminder = self._reminder(number, raw.reminder, raw.due)
         row = ImportRow(
@@ -321,10 +332,13 @@ class Rows:
         if not rule:
             return None
         try:
-            return clean_repeat(rule)
+            kept, left_out = with_end(rule)
         except ValueError as exc:
             self.warn(number, f"repeats by a rule this app cannot keep ({exc}); imported without repeat")
             return None
+        if left_out is not None:
+            self.warn(number, left_out)
+        return kept
 
     def _reminder(
         self, number: int, setting: ReminderSetting | None, due: datetime | None

@@ -22,8 +22,10 @@ task per line. Mapping, and why:
   BYMONTHDAY and BYMONTH have no Taskwarrior words, which then fire on the due date's day;
   the exact rule goes in ``todorepeat`` and is believed while it still maps to the same
   recur (and ``todoaftercompletion`` for the flag Taskwarrior has no word for). Hourly and
-  other periods outside our subset keep the task without a repeat, with a warning; so does
-  ``until``, which is dropped.
+  other periods outside our subset keep the task without a repeat, with a warning.
+  ``until`` ↔ the rule's UNTIL, the end of the series (an ``until`` that is no date is left
+  out with a warning, and the task still repeats, as an iCalendar end the app cannot keep);
+  an end on a date is written as that day's last second in UTC.
 - status: pending and waiting are open (``wait`` is not kept); completed is completed with
   ``end``; deleted is skipped. A ``recurring`` task is Taskwarrior's template of a series and
   the pending tasks with its ``parent`` are its occurrences: together they are one repeating
@@ -63,7 +65,7 @@ from todo_desktop.core.interchange.common import (
 )
 from todo_desktop.core.interchange.json_values import shown
 from todo_desktop.core.interchange.native_json import load_json
-from todo_desktop.core.interchange.repeat_rules import parse_rule
+from todo_desktop.core.interchange.repeat_rules import end_left_out, parse_rule, split_end
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.quick_entry.repeats import WORKDAYS, rrule
 from todo_desktop.core.quick_entry.result import Rule
@@ -128,7 +130,7 @@ def repeat_from_recur(recur: str) -> str | None:
 
 def recur_from_repeat(repeat: str) -> str:
     """The nearest Taskwarrior recurrence for one of our rules (see the module docstring)."""
-    rule = parse_rule(repeat)
+    rule = parse_rule(split_end(repeat)[0])
     if rule.freq == "DAILY" and rule.interval == 1 and rule.weekdays == WORKDAYS:
         return "weekdays"
     word, unit = _WRITTEN[rule.freq]
@@ -159,6 +161,9 @@ def _record(task: Task) -> dict[str, Any]:
     if task.repeat:
         if "due" in record:
             record["recur"] = recur_from_repeat(task.repeat)  # Taskwarrior needs a due date to recur
+            until = _until_written(task.repeat)
+            if until is not None:
+                record["until"] = until
         record["todorepeat"] = task.repeat
         if task.repeat_after_completion:
             record["todoaftercompletion"] = "yes"
@@ -168,6 +173,16 @@ def _record(task: Task) -> dict[str, Any]:
     else:
         record["status"] = "recurring" if "recur" in record else "pending"
     return record
+
+
+def _until_written(repeat: str) -> str | None:
+    """The end of a series as Taskwarrior's ``until``. A date (through that day where the
+    task is) becomes its last second in UTC: Taskwarrior is given no zone, and the exact end
+    goes in ``todorepeat``."""
+    until = split_end(repeat)[1].get("UNTIL")
+    if until is None:
+        return None
+    return until if len(until) == 16 else f"{until[:8]}T235959Z"
 
 
 def _put_time(record: dict[str, Any], name: str, when: datetime) -> None:
@@ -318,11 +333,11 @@ def _add(
         tags=tags,
     )
     if not history:
-        _repeat(rows, number, item, raw)
+        _repeat(rows, number, item, raw, zone)
     rows.add(number, raw)
 
 
-def _repeat(rows: Rows, number: int, item: dict[str, Any], raw: RawTask) -> None:
+def _repeat(rows: Rows, number: int, item: dict[str, Any], raw: RawTask, zone: tzinfo) -> None:
     recur, ours = item.get("recur"), item.get("todorepeat")
     if isinstance(ours, str):
         try:
@@ -337,8 +352,12 @@ def _repeat(rows: Rows, number: int, item: dict[str, Any], raw: RawTask) -> None
     raw.repeat = repeat_from_recur(recur) if isinstance(recur, str) else None
     if raw.repeat is None:
         rows.warn(number, f"repeats {shown(recur)}, which this app cannot; imported without repeat")
-    elif item.get("until"):
-        rows.warn(number, "repeats until a date; the end of the series is not kept")
+    elif item.get("until") is not None:
+        until = _when(item["until"], zone)
+        if until is None:
+            rows.warn(number, end_left_out(f"until {shown(item['until'])}"))
+        else:
+            raw.repeat += f";UNTIL={compact_utc(until)}"  # `rows` checks it as any end
 
 
 def _notes(rows: Rows, number: int, annotations: object) -> str | None:

@@ -26,10 +26,12 @@ name, and only TYPE and CONTENT are required.
 - DATE: ISO dates and times are read directly; anything else ("every monday", "13 Jun",
   "tomorrow at 5pm", "every! 3 days") by the quick-add grammar (`core.quick_entry.parse`),
   which speaks Todoist's date language in English, relative to ``now`` and in TIMEZONE (a
-  valid IANA name) or else the zone given. A date it cannot read skips the row, as a due date
-  that cannot be read does in every format (`rows`): a task that quietly lost its deadline
-  does more harm than a row the person is asked about. DEADLINE, a date, is the due date of a
-  task without DATE.
+  valid IANA name) or else the zone given. Two things are read only here, where the whole
+  cell is a date: Todoist's "ev" for every ("ev mon"), and words the quick-add language
+  reads only after a cue because they are title words too ("sat", "sun 5pm"). A date it
+  cannot read skips the row, as a due date that cannot be read does in every format
+  (`rows`): a task that quietly lost its deadline does more harm than a row the person is
+  asked about. DEADLINE, a date, is the due date of a task without DATE.
 - INDENT: sub-tasks are kept as tasks of their own; AUTHOR, RESPONSIBLE and DURATION are not
   kept. Todoist's templates hold no completed tasks, so every task is open.
 - Ids: the rows have none, so each task's id is made from its content as the file spells it
@@ -71,6 +73,8 @@ TEMPLATE_COLUMNS = (
 _LABEL = re.compile(r"(?:^|(?<=\s))@([^\s@]+)")
 _PLACEHOLDER = "x"  # quick-add never reads the first word, so a date needs a word before it
 _MAX_DATE_TEXT = 100
+# Todoist's short "every" ("ev mon"): only in a date cell, since "ev" is a title word too.
+_EV = re.compile(r"(?i)(?<!\S)ev(?=!?\s)")
 
 
 def is_todoist_header(header: list[str]) -> bool:
@@ -98,10 +102,14 @@ class _Dates:
         instant = parse_iso(text, zone)
         if instant is not None or len(text) > _MAX_DATE_TEXT:
             return instant, None, False
-        entry = parse(f"{_PLACEHOLDER} {text}", self.now, zone)
-        if entry.title != _PLACEHOLDER or (entry.due is None and entry.repeat is None):
-            return None, None, False  # a word was not read: the date is not understood
-        return entry.due, entry.repeat, entry.repeat_after_completion
+        text = _EV.sub("every", text)
+        # The whole cell is a date, so a word the quick-add language reads only after a cue
+        # ("sat", "sun 5pm": also English words in a title) is read with one.
+        for words in (f"{_PLACEHOLDER} {text}", f"{_PLACEHOLDER} on {text}"):
+            entry = parse(words, self.now, zone)
+            if entry.title == _PLACEHOLDER and (entry.due is not None or entry.repeat is not None):
+                return entry.due, entry.repeat, entry.repeat_after_completion
+        return None, None, False  # a word was not read: the date is not understood
 
 
 def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> ImportResult:

@@ -16,7 +16,9 @@ from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority
 
 _SLOT_ORDER = (PartKind.REPEAT, PartKind.DATE, PartKind.TIME, PartKind.PRIORITY)
-_LONGEST = 7  # words in the longest phrase ("every 2 months on the 1st", 6)
+# Words in the longest phrase: "every 2 months on the 2nd monday starting the 24th of
+# december 2027", 13.
+_LONGEST = 13
 _DAYS = (PartKind.DATE, PartKind.REPEAT)
 
 
@@ -55,7 +57,11 @@ class _Reading:
 
 
 def _phrases(words: list[str | None], i: int, today: date, day_first: bool) -> list[Phrase]:
-    found = match_repeat(words, i) + match_date(words, i, today, day_first) + match_time(words, i)
+    found = (
+        match_repeat(words, i, today, day_first)
+        + match_date(words, i, today, day_first)
+        + match_time(words, i)
+    )
     word = words[i]
     if word in tk.TODOIST_PRIORITIES:
         # p1 to p4 are plain words too ("Form P1"): read like dates, only at the end.
@@ -156,6 +162,8 @@ def _due(r: _Reading, now: datetime, zone: tzinfo, today: date) -> tuple[datetim
     repeat_read = r.read.get(PartKind.REPEAT)
     clock = time_read[1].value if time_read else None
     assert clock is None or isinstance(clock, Clock)
+    if clock is None and repeat_read is not None and isinstance(repeat_read[1].value, Rule):
+        clock = repeat_read[1].value.clock  # "every morning": 09:00, unless a time is typed
     day: date | None = None
     if date_read is not None:
         assert isinstance(date_read[1].value, date)
@@ -166,7 +174,8 @@ def _due(r: _Reading, now: datetime, zone: tzinfo, today: date) -> tuple[datetim
         rule = repeat_read[1].value
         assert isinstance(rule, Rule)
         fixed = clock
-        day = first_day(rule, today, lambda d: fixed is None or _instant(d, fixed, zone) >= now)
+        start = max(today, rule.starting) if rule.starting else today  # a first day past: from today
+        day = first_day(rule, start, lambda d: fixed is None or _instant(d, fixed, zone) >= now)
     elif clock is not None:
         day = today if _instant(today, clock, zone) >= now else today + timedelta(days=1)
     if day is None:

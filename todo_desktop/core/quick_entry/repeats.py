@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from todo_desktop.core.quick_entry import words as w
-from todo_desktop.core.quick_entry.dates import Words, at
+from todo_desktop.core.quick_entry.dates import DAYPARTS, Words, at, match_date
 from todo_desktop.core.quick_entry.result import PartKind, Phrase, Rule
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -36,6 +36,9 @@ _ADVERBS = {
     "annually": "YEARLY",
 }
 LAST = -1  # the place of the month's last such weekday, as RFC 5545 counts from the end
+# A place spelled out, as Todoist reads it. Not "second": "every second monday" is as often
+# meant as every other Monday, and a repeat misread is worse than one left for the person.
+_PLACES = {"first": 1, "third": 3, "fourth": 4, "fifth": 5, "last": LAST}
 MAX_PLACE = 5  # no month has a sixth Monday
 # An eight-year search finds any rule's first day, Feb 29 included (2096 to 2104 has none).
 _SEARCH_DAYS = 8 * 366 + 2
@@ -144,8 +147,8 @@ def _plural_weekday(word: str | None) -> int | None:
 
 
 def _place(word: str | None) -> int | None:
-    """A weekday's place in the month as typed before it: "2nd", "last"."""
-    return LAST if word == "last" else w.ordinal(word)
+    """A weekday's place in the month as typed before it: "2nd", "first", "last"."""
+    return _PLACES.get(word or "") or w.ordinal(word)
 
 
 def _body(words: Words, j: int) -> tuple[int, Rule] | None:
@@ -162,6 +165,8 @@ def _body(words: Words, j: int) -> tuple[int, Rule] | None:
         return run[0], Rule("WEEKLY", weekdays=run[1])  # "every monday", "every mon, wed and fri"
     if b in ("week", "month", "year"):
         return _on_suffix(words, j + 1, Rule(_FREQ[b]))
+    if b == "quarter":
+        return j + 1, Rule("MONTHLY", 3)
     if b == "other":
         weekday = w.weekday(c)
         if weekday is not None:
@@ -185,19 +190,34 @@ def _body(words: Words, j: int) -> tuple[int, Rule] | None:
     return None
 
 
-def match_repeat(words: Words, i: int) -> list[Phrase]:
+def match_repeat(words: Words, i: int, today: date | None = None, day_first: bool = True) -> list[Phrase]:
+    """The repeats starting at ``i``; with ``today``, also one with its first day ("every
+    day starting jun 10"), which needs a date read."""
     a = at(words, i)
     if a in _ADVERBS:
         return [Phrase(PartKind.REPEAT, i, i + 1, Rule(_ADVERBS[a]), mid_text=False)]
     if a not in ("every", "every!"):
         return []
-    found = _body(words, i + 1)
+    part_of_day = DAYPARTS.get(at(words, i + 1) or "")
+    if part_of_day is not None:
+        # "every morning": every day at that part of the day's time ("every day morning").
+        found: tuple[int, Rule] | None = (i + 2, Rule("DAILY", clock=part_of_day))
+    else:
+        found = _body(words, i + 1)
     if found is None:
         return []
     end, rule = found
     if a == "every!":
         rule = replace(rule, after_completion=True)
-    return [Phrase(PartKind.REPEAT, i, end, rule, mid_text=False)]
+    phrases = [Phrase(PartKind.REPEAT, i, end, rule, mid_text=False)]
+    if today is not None and at(words, end) == "starting":
+        days = match_date(words, end + 1, today, day_first)
+        if days:
+            first = max(days, key=lambda p: p.end)
+            assert isinstance(first.value, date)
+            starting = replace(rule, starting=first.value)
+            phrases.insert(0, Phrase(PartKind.REPEAT, i, first.end, starting, mid_text=False))
+    return phrases
 
 
 def _place_words(nth: int) -> str:

@@ -87,6 +87,11 @@ class Rule:
     # The one weekday's place in the month (2: the 2nd Monday, -1: the last), written into
     # BYDAY as RFC 5545 does ("2MO"). Last, so rules built by position keep their meaning.
     nth: int | None = None
+    # "every day starting jun 10": the day the series may start, which no RRULE part holds;
+    # it picks the first occurrence, the due date (DTSTART's role), and is not stored.
+    starting: date | None = None
+    # "every morning": the time of day the repeat names, when no time is typed.
+    clock: Clock | None = None
 
 
 @dataclass(frozen=True, slots=True)
