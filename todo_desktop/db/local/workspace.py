@@ -19,6 +19,7 @@ LOCAL_DATABASE = "todo"
 LOCAL_ROLE = "todo_local"
 LOCAL_EMAIL = "me@local.invalid"
 KEY_SECRET = "local-account:key"  # noqa: S105 - a key name, not a secret
+DAILY_JOIN_S = 10.0  # a dump ends soon after its server stops
 
 
 @dataclass
@@ -40,3 +41,7 @@ class LocalWorkspace:
             self.daily.stop()
         self.db.dispose()
         self.server.stop()
+        if self.daily is not None:
+            # A dump under way ends with the server; waiting for it means nothing of it is
+            # written after this (an erase that follows would find a file appear meanwhile).
+            self.daily.join(DAILY_JOIN_S)
