@@ -71,7 +71,8 @@ COUNTS = (
 # As todo_api.changed_since (revision 0034): by the writing transaction's id, then the task's.
 CHANGED_SINCE = (
     f"SELECT {PAGE_COLUMNS} FROM public.tasks WHERE user_id = %(uid)s "
-    "AND change_xid >= %(since)s::text::xid8 AND change_xid < pg_snapshot_xmax(pg_current_snapshot()) ORDER BY change_xid, id LIMIT %(limit)s"
+    "AND change_xid >= %(since)s::text::xid8 AND change_xid < pg_snapshot_xmax(pg_current_snapshot()) "
+    "ORDER BY change_xid, id LIMIT %(limit)s"
 )
 
 
