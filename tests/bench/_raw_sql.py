@@ -68,13 +68,11 @@ COUNTS = (
     "public.todo_count_open_due(c.user_id, NULL, %(now)s) "
     "FROM public.task_counts c WHERE c.user_id = %(uid)s"
 )
-_CHANGED_BRANCH = (
-    f"SELECT {PAGE_COLUMNS} FROM public.tasks "
-    "WHERE user_id = %(uid)s AND {done} AND updated_at > %(since)s ORDER BY updated_at, id LIMIT %(limit)s"
-)
+# As todo_api.changed_since (revision 0034): by the writing transaction's id, then the task's.
 CHANGED_SINCE = (
-    f"SELECT * FROM (({_CHANGED_BRANCH.format(done='NOT completed')}) UNION ALL "
-    f"({_CHANGED_BRANCH.format(done='completed')})) c ORDER BY updated_at, id LIMIT %(limit)s"
+    f"SELECT {PAGE_COLUMNS} FROM public.tasks WHERE user_id = %(uid)s "
+    "AND change_xid >= %(since)s::text::xid8 AND change_xid < pg_snapshot_xmax(pg_current_snapshot()) "
+    "ORDER BY change_xid, id LIMIT %(limit)s"
 )
 
 
@@ -287,7 +285,7 @@ class Raw:
         """The person's tags by name, each with its open tasks counted from task_tags."""
         return self._one(TAGS, {})
 
-    def changed_since(self, since: datetime, limit: int) -> list[tuple[Any, ...]]:
+    def changed_since(self, since: int, limit: int) -> list[tuple[Any, ...]]:
         return self._one(CHANGED_SINCE, {"since": since, "limit": limit})
 
     def page(self, q: TaskQuery, fetch: int) -> list[tuple[Any, ...]]:

@@ -32,6 +32,7 @@ from tests.bench import _explain, _load
 from tests.bench._data_report import Op, Timed, ids_differ, measure, misses, report
 from tests.bench._data_tags import BUSY_TAG, index_sizes, tag_tasks
 from tests.bench._raw_sql import Raw
+from todo_desktop.core.changes import ChangeCursor
 from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
 from todo_desktop.core.values import (
     Cursor,
@@ -144,12 +145,12 @@ def build_ops(
         row = list(raw_counts(at, zone)[0])
         return None if layer == row else f"layer {layer}, raw {row}"
 
-    since = {"at": now}
+    since = {"at": 0}
 
     def changes_check() -> str | None:
         # Runs just before the operation is timed, after the writes above changed rows.
         since["at"] = _since(raw)
-        layer_ids = [t.id for t in repo.changed_since(since["at"], 500)]
+        layer_ids = [t.id for t in repo.changed_since(ChangeCursor(str(since["at"])), 500).tasks]
         return ids_differ(layer_ids, [r[0] for r in raw.changed_since(since["at"], 500)])
 
     def side(
@@ -209,7 +210,7 @@ def build_ops(
         ),
         Op(
             f"changed since ({CHANGES} rows)",
-            lambda i: lambda: repo.changed_since(since["at"], 500),
+            lambda i: lambda: repo.changed_since(ChangeCursor(str(since["at"])), 500),
             lambda i: lambda: raw.changed_since(since["at"], 500),
             check=changes_check,
         ),
@@ -243,10 +244,12 @@ def _fields(query: TaskQuery) -> dict[str, object]:
     return {name: getattr(query, name) for name in query.__slots__}
 
 
-def _since(raw: Raw) -> datetime:
-    """A poll that finds the person's CHANGES most recently changed tasks (read untimed)."""
+def _since(raw: Raw) -> int:
+    """A poll's cursor that finds (at least) the person's CHANGES most recently changed tasks
+    (read untimed): the writing transaction of the CHANGES-th newest change."""
     row = raw.conn.execute(
-        "SELECT updated_at FROM public.tasks WHERE user_id = %s ORDER BY updated_at DESC OFFSET %s LIMIT 1",
+        "SELECT change_xid::text::bigint FROM public.tasks WHERE user_id = %s AND change_xid IS NOT NULL"
+        " ORDER BY change_xid DESC OFFSET %s LIMIT 1",
         (raw.uid, CHANGES),
     ).fetchone()
     raw.conn.commit()

@@ -3,15 +3,17 @@ point is threads, optimism and timing rather than the database."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 from todo_desktop.core import repeats, validation
+from todo_desktop.core.changes import ChangeCursor, ChangedTasks, RemovedTasks
 from todo_desktop.core.errors import NotFoundError, StaleEditError, TodoError
 from todo_desktop.core.quick_entry.tokens import tag_key
 from todo_desktop.core.values import (
@@ -70,8 +72,8 @@ class MemoryTasks:
     """A TaskService over a dict; optional gates let a test hold a call on its worker thread."""
 
     def __init__(self, tasks: Iterable[Task] = ()) -> None:
-        self.tasks = {t.id: t for t in tasks}
-        self.removed: dict[uuid.UUID, datetime] = {}  # as the database notes deletions
+        self.tasks: dict[uuid.UUID, Task] = _Written({t.id: t for t in tasks})
+        self.removed: dict[uuid.UUID, datetime] = _Written()  # as the database notes deletions
         self.lock = threading.RLock()
         self.list_calls = 0
         self.list_gates: list[threading.Event] = []
@@ -306,15 +308,52 @@ class MemoryTasks:
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         return ListCounts({})
 
-    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
-        with self.lock:
-            changed = sorted((t for t in self.tasks.values() if t.updated_at > since), key=_by_version)
-        return changed[:limit]
+    # Commit order, as the database keeps it: every entry written (a test's own too) takes the
+    # next number, and a cursor is the number the next write will take.
+    def change_cursor(self) -> ChangeCursor | None:
+        return ChangeCursor(str(next(_WRITES)))
 
-    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
+    def changed_since(self, cursor: ChangeCursor, limit: int = 500) -> ChangedTasks:
         with self.lock:
-            removed = sorted((when, i) for i, when in self.removed.items() if when > since)
-        return {i: when for when, i in removed[:limit]}
+            found = _written_since(self.tasks, cursor, limit)  # type: ignore[arg-type]
+        return ChangedTasks(tuple(t for _, _, t in found), _more(found, limit))
+
+    def removed_since(self, cursor: ChangeCursor, limit: int = 500) -> RemovedTasks:
+        with self.lock:
+            found = _written_since(self.removed, cursor, limit)  # type: ignore[arg-type]
+        return RemovedTasks({i: when for _, i, when in found}, _more(found, limit))
+
+
+_WRITES = itertools.count(1)
+_W = TypeVar("_W")
+
+
+class _Written(dict[uuid.UUID, _W]):
+    """A dict that notes when each entry was last written (see MemoryTasks.change_cursor)."""
+
+    def __init__(self, items: dict[uuid.UUID, _W] | None = None) -> None:
+        super().__init__()
+        self.order: dict[uuid.UUID, int] = {}
+        for key, value in (items or {}).items():
+            self[key] = value
+
+    def __setitem__(self, key: uuid.UUID, value: _W) -> None:
+        super().__setitem__(key, value)
+        self.order[key] = next(_WRITES)
+
+
+def _written_since(
+    entries: _Written[_W], cursor: ChangeCursor, limit: int
+) -> list[tuple[int, uuid.UUID, _W]]:
+    start, _, after = cursor.token.partition(":")
+    first = int(after) + 1 if after else int(start)
+    keys = sorted((n, k) for k, n in entries.order.items() if n >= first and k in entries)
+    return [(n, k, entries[k]) for n, k in keys[:limit]]
+
+
+def _more(found: list[tuple[int, uuid.UUID, Any]], limit: int) -> ChangeCursor | None:
+    # The page after the last entry read: its number, as the token's second part.
+    return None if len(found) < limit else ChangeCursor(f"0:{found[-1][0]}")
 
 
 class RefusingTasks(MemoryTasks):

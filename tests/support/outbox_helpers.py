@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from todo_desktop.core.changes import ChangeCursor, ChangedTasks, RemovedTasks
 from todo_desktop.core.errors import DatabaseUnavailableError
 from todo_desktop.core.values import (
     BatchOutcome,
@@ -103,13 +104,17 @@ class Switched:
         self._check(write=True)
         return self.inner.restore_tag(removal)
 
-    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
+    def change_cursor(self) -> ChangeCursor | None:
         self._check()
-        return self.inner.changed_since(since, limit)
+        return self.inner.change_cursor()
 
-    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
+    def changed_since(self, cursor: ChangeCursor, limit: int = 500) -> ChangedTasks:
         self._check()
-        return self.inner.removed_since(since, limit)
+        return self.inner.changed_since(cursor, limit)
+
+    def removed_since(self, cursor: ChangeCursor, limit: int = 500) -> RemovedTasks:
+        self._check()
+        return self.inner.removed_since(cursor, limit)
 
     def list(self, query: TaskQuery) -> TaskPage:
         self._check()

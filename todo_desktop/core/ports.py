@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import NoReturn, Protocol
 
+from todo_desktop.core.changes import ChangeCursor, ChangedTasks, RemovedTasks
 from todo_desktop.core.errors import TodoError
 from todo_desktop.core.profiles import LOCAL_ID, Profile, Profiles
 from todo_desktop.core.reminders import ReminderGateway
@@ -52,11 +53,15 @@ class TaskService(Protocol):
     def restore_many(self, snapshots: Sequence[Task]) -> BatchOutcome: ...
     # An import's batch: as restore_many, answered with figures instead of the tasks.
     def import_many(self, snapshots: Sequence[Task]) -> ImportOutcome: ...
-    # Tasks changed after `since` (a database time, e.g. the newest updated_at seen), oldest
-    # first; deletions leave no row here (see removed_since).
-    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]: ...
-    # Tasks deleted after `since`, each with when it went (a day's worth is kept).
-    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]: ...
+    # Other devices' changes (core.changes). change_cursor: where the next read starts, taken
+    # before a read so that whatever it cannot see yet comes in the one after; None when this
+    # database gives none (a schema of another version): then nothing is read that way.
+    def change_cursor(self) -> ChangeCursor | None: ...
+    # One page of the tasks changed from `cursor` on (a task may come again later); deletions
+    # leave no row here (see removed_since).
+    def changed_since(self, cursor: ChangeCursor, limit: int = 500) -> ChangedTasks: ...
+    # One page of the tasks deleted from `cursor` on, each with when it went (kept a day).
+    def removed_since(self, cursor: ChangeCursor, limit: int = 500) -> RemovedTasks: ...
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts: ...
     # Tags, compared case-insensitively and kept as first spelled. ``tags``: every tag of the
     # person, by name, with its count of open tasks (0 too: a tag lasts until deleted).
@@ -175,13 +180,16 @@ class ReadOnlyTasks:
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         return self._inner.counts(now, zone)
 
-    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
-        return self._inner.changed_since(since, limit)
+    def change_cursor(self) -> ChangeCursor | None:
+        # A schema of another version may read changes another way, or not at all: none are
+        # read, and other devices' edits show when the list is read again.
+        return None
 
-    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
-        # A schema of another version may keep no deletion notes (they came with revision
-        # 0019): none are read, and deletions show when the list is read again.
-        return {}
+    def changed_since(self, cursor: ChangeCursor, limit: int = 500) -> ChangedTasks:
+        return ChangedTasks()
+
+    def removed_since(self, cursor: ChangeCursor, limit: int = 500) -> RemovedTasks:
+        return RemovedTasks()
 
     def create(self, draft: TaskDraft) -> Task:
         self._refuse()

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     Boolean,
     DateTime,
     Integer,
@@ -251,14 +252,21 @@ IMPORT = _rows_of(
     ("added", "taken"),
 )
 
-CHANGED_SINCE = _rows_of(
-    func.todo_api.changed_since(_in_session(_p("since", _TIME)), _p("limit", Integer())), TASK_COLUMNS
-)
-REMOVED_SINCE = select(
-    func.todo_api.removed_since(_in_session(_p("since", _TIME)), _p("limit", Integer())).table_valued(
-        "task_id", "removed_at"
+# Other devices' changes, in commit order: see sql/0034_change_cursor.sql and change_cursors.
+CHANGE_CURSOR = select(_in_session(func.todo_api.change_cursor()))
+
+
+def _since(function: Any) -> Function[Any]:
+    return function(
+        _in_session(_p("cursor", BigInteger())),
+        _p("after", BigInteger()),
+        _p("after_id", Uuid()),
+        _p("limit", Integer()),
     )
-)
+
+
+CHANGED_SINCE = _rows_of(_since(func.todo_api.changed_since), (*TASK_COLUMNS, "change"))
+REMOVED_SINCE = _rows_of(_since(func.todo_api.removed_since), ("task_id", "removed_at", "change"))
 
 # Tags: see todo_api.tags, rename_tag, delete_tag and restore_tag. Keys are the tags' folded
 # forms (validation.tag_key), which the database compares.

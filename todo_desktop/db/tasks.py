@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Executable, Row
 
 from todo_desktop.core import validation
+from todo_desktop.core.changes import ChangeCursor, ChangedTasks, RemovedTasks
 from todo_desktop.core.errors import NotFoundError, StaleEditError
 from todo_desktop.core.smart_lists import UPCOMING_DAYS, local_day_start
 from todo_desktop.core.title_order import title_key
@@ -29,7 +30,7 @@ from todo_desktop.core.values import (
     TaskPage,
     TaskQuery,
 )
-from todo_desktop.db import task_sql
+from todo_desktop.db import change_cursors, task_sql
 from todo_desktop.db.database import Database
 from todo_desktop.db.reminders import ReminderRepository
 from todo_desktop.db.task_queries import count_lists, list_page
@@ -42,7 +43,6 @@ from todo_desktop.db.task_snapshots import (
 )
 
 GONE = "That task no longer exists; it may have been deleted elsewhere."
-MAX_CHANGED = 1000
 MAX_TAGS = 10_000  # as todo_api.tags allows; an account holds 1,000 by default
 
 
@@ -74,13 +74,6 @@ def _outcome(ids: Sequence[uuid.UUID], rows: Sequence[Sequence[Any]]) -> BatchOu
 
 def _column_value(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
-
-
-def _since(since: datetime, limit: int) -> dict[str, Any]:
-    """The arguments of a read of what changed (or went) after ``since``: a database time."""
-    if since.tzinfo is None:
-        raise ValueError("since must be timezone-aware")
-    return {"since": since, "limit": max(1, min(limit, MAX_CHANGED))}
 
 
 def _tag_key(name: str) -> str:
@@ -259,20 +252,25 @@ class TaskRepository:
         edits = [TaskEdit(i, TaskChanges(completed=completed)) for i in _ids(task_ids)]
         return list(self.update_many(edits).stored)
 
-    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
-        """The signed-in person's tasks changed (or created) after ``since``, oldest first,
-        at most ``limit`` of them. ``since`` is a database time, such as the newest
-        ``updated_at`` already seen. Deleted tasks leave no row: ``removed_since`` names them.
-        """
-        rows = self._read(task_sql.CHANGED_SINCE, _since(since, limit))
-        return [task_sql.task_from_tuple(r) for r in rows]
+    def change_cursor(self) -> ChangeCursor:
+        """Where the next read of changes starts: whatever a read after this call cannot see
+        yet (it was still being written) is read from here, however long its transaction."""
+        return change_cursors.from_database(self._read(task_sql.CHANGE_CURSOR, {})[0][0])
 
-    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
-        """The signed-in person's tasks deleted after ``since`` (kept a day), oldest first, at
-        most ``limit``: each id with when it went. A task restored since is also in
+    def changed_since(self, cursor: ChangeCursor, limit: int = 500) -> ChangedTasks:
+        """One page of the signed-in person's tasks changed (or created) by transactions at or
+        after ``cursor``; a task may come again in a later read. Deleted tasks leave no row:
+        ``removed_since`` names them."""
+        rows = self._read(task_sql.CHANGED_SINCE, change_cursors.arguments(cursor, limit))
+        tasks = tuple(task_sql.task_from_tuple(r) for r in rows)
+        return ChangedTasks(tasks, change_cursors.next_page(cursor, rows, limit))
+
+    def removed_since(self, cursor: ChangeCursor, limit: int = 500) -> RemovedTasks:
+        """One page of the signed-in person's tasks deleted at or after ``cursor`` (notes are
+        kept a day), each id with when it went. A task restored since is also in
         ``changed_since``, at a later version."""
-        rows: list[Any] = self._read(task_sql.REMOVED_SINCE, _since(since, limit))
-        return {r[0]: r[1] for r in rows}
+        rows: list[Any] = self._read(task_sql.REMOVED_SINCE, change_cursors.arguments(cursor, limit))
+        return RemovedTasks({r[0]: r[1] for r in rows}, change_cursors.next_page(cursor, rows, limit))
 
     # -- tags ---------------------------------------------------------------------------
 

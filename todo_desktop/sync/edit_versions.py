@@ -122,7 +122,6 @@ class Versions:
         # Tasks whose last write met another device's version: later queued writes of them
         # are not sent until the person chooses (they would overwrite what they have not seen).
         self._conflicted: dict[uuid.UUID, Task] = {}
-        self.newest: datetime | None = None  # the newest version seen of any task
         self._written: OrderedDict[uuid.UUID, None] = OrderedDict()  # oldest first, bounded
 
     def expected(self, task_id: uuid.UUID) -> datetime | None:
@@ -137,7 +136,6 @@ class Versions:
         """A write's answer: the version from now on."""
         with self._lock:
             self._known[task.id] = task.updated_at
-            self._note(task.updated_at)
             self._written[task.id] = None
             self._written.move_to_end(task.id)
             if len(self._written) > RECENT_WRITES:
@@ -155,12 +153,10 @@ class Versions:
             known = self._known.get(task.id)
             if task.id not in self._conflicted and (known is None or task.updated_at > known):
                 self._known[task.id] = task.updated_at
-            self._note(task.updated_at)
 
     def conflict(self, current: Task) -> None:
         with self._lock:
             self._conflicted[current.id] = current
-            self._note(current.updated_at)
 
     def resolve(self, task_id: uuid.UUID, version: datetime | None = None) -> None:
         """The person chose; ``version`` (theirs, kept) becomes the base of later edits."""
@@ -168,10 +164,6 @@ class Versions:
             self._conflicted.pop(task_id, None)
             if version is not None:
                 self._known[task_id] = version
-
-    def _note(self, version: datetime) -> None:
-        if self.newest is None or version > self.newest:
-            self.newest = version
 
 
 @dataclass(frozen=True, slots=True)

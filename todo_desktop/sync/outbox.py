@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from todo_desktop.core import validation
+from todo_desktop.core.changes import ChangeCursor, ChangedTasks, RemovedTasks
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.repeats import next_task
 from todo_desktop.core.validation import tag_key
@@ -109,11 +110,15 @@ class DurableTasks(OutboxQueue):
     def counts(self, now: datetime, zone: tzinfo) -> ListCounts:
         return self._answered(self.inner.counts(now, zone))
 
-    def changed_since(self, since: datetime, limit: int = 500) -> list[Task]:
-        return [self.known.remember(t) for t in self._answered(self.inner.changed_since(since, limit))]
+    def change_cursor(self) -> ChangeCursor | None:
+        return self._answered(self.inner.change_cursor())
 
-    def removed_since(self, since: datetime, limit: int = 500) -> dict[uuid.UUID, datetime]:
-        return self._answered(self.inner.removed_since(since, limit))
+    def changed_since(self, cursor: ChangeCursor, limit: int = 500) -> ChangedTasks:
+        page = self._answered(self.inner.changed_since(cursor, limit))
+        return replace(page, tasks=tuple(self.known.remember(t) for t in page.tasks))
+
+    def removed_since(self, cursor: ChangeCursor, limit: int = 500) -> RemovedTasks:
+        return self._answered(self.inner.removed_since(cursor, limit))
 
     # -- writes ---------------------------------------------------------------------
 

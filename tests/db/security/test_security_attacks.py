@@ -121,7 +121,7 @@ def test_every_statement_the_app_sends_names_its_schema(client_db, alice, alice_
     alice_tasks.update_many([TaskEdit(task.id, TaskChanges(completed=True))])
     alice_tasks.list(TaskQuery(text="again"))
     alice_tasks.counts(datetime.now(UTC), UTC)
-    alice_tasks.changed_since(task.created_at)
+    alice_tasks.changed_since(alice_tasks.change_cursor())
     alice_tasks.delete([task.id])
     alice_tasks.restore_many([task])
     accounts.change_name(alice.token, "Alicia", "Tester")

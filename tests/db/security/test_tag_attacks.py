@@ -248,6 +248,7 @@ def test_every_todo_api_function_follows_the_api_rules(test_db, conn):
         "search_candidates",
         "search_top",
         "import_rows",
+        "change_range",  # checks a change cursor (revision 0034)
     }
     with test_db.superuser() as su:
         rows = su.execute(

@@ -8,7 +8,6 @@ import struct
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from keyring.backends import fail
@@ -279,18 +278,16 @@ def test_a_schema_of_another_version_opens_read_only(gateway, shared, test_db, r
         register(gateway, replace(shared))  # registering writes too
 
 
-def test_a_schema_from_before_deletion_notes_still_gives_its_changes(gateway, shared, test_db):
-    """Revision 0018 has no removed_since: a window's poll still reads what changed there."""
+def test_a_schema_of_another_version_is_not_polled_for_changes(gateway, shared, test_db):
+    """Revision 0018 reads changes another way (by time, with no deletion notes): a window on
+    it gets no change cursor, so it does not poll, and shows others' edits when it reloads."""
     register(gateway, shared).tasks.create(TaskDraft(title="Written before"))
     gateway.close()
-    with test_db.superuser() as su:
-        su.execute("DROP FUNCTION todo_api.removed_since(timestamptz, integer)")
     _stamp(test_db, "0018")
     workspace = gateway.sign_in(shared.id, Credentials(EMAIL, PASSWORD))
-    since = datetime.now(UTC) - timedelta(hours=1)
     assert workspace.read_only
-    assert [t.title for t in workspace.tasks.changed_since(since)] == ["Written before"]
-    assert workspace.tasks.removed_since(since) == {}
+    assert workspace.tasks.change_cursor() is None
+    assert [t.title for t in workspace.tasks.list(TaskQuery()).tasks] == ["Written before"]
 
 
 def test_the_rls_bypass_warning_reaches_the_workspace(gateway, test_db, client_db):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from tests.support.attack_helpers import blocks_read
+from tests.support.change_reads import changed as changes
 from tests.support.database import PASSWORD
+from todo_desktop.core.changes import ChangeCursor
 from todo_desktop.core.errors import NotFoundError, StaleEditError, TodoError
 from todo_desktop.core.values import Priority, Task, TaskChanges, TaskDraft
 from todo_desktop.db.tasks import TaskRepository
@@ -173,28 +175,31 @@ def test_simultaneous_edits_of_one_version_let_exactly_one_through(laptop, phone
 # -- changed since -------------------------------------------------------------------------
 
 
-def test_changed_since_returns_exactly_the_changed_tasks_oldest_first(laptop, phone, bob_tasks):
-    a, b, c, d = (laptop.create(TaskDraft(title=t)) for t in "abcd")
+def test_changed_since_returns_exactly_the_changed_tasks_in_commit_order(laptop, phone, bob_tasks):
+    start = laptop.change_cursor()
+    a, _b, c, d = (laptop.create(TaskDraft(title=t)) for t in "abcd")
     bob_tasks.create(TaskDraft(title="Bob's, never shown"))
-    mark = max(t.updated_at for t in (a, b, c, d))
-    assert phone.changed_since(mark) == []
+    mark = laptop.change_cursor()
+    assert changes(phone, mark) == []
 
     c2 = phone.update(c.id, TaskChanges(priority=Priority.HIGH))
-    a2 = laptop.toggle(a)  # completed: the other index range
+    a2 = laptop.toggle(a)  # completed
+    between = laptop.change_cursor()
     e = phone.create(TaskDraft(title="e"))
     laptop.delete([d.id])  # deletions leave nothing to find
 
-    changed = laptop.changed_since(mark)
+    changed = changes(laptop, mark)
     assert changed == [c2, a2, e]
-    assert phone.changed_since(mark) == changed
-    assert laptop.changed_since(mark, limit=2) == [c2, a2]
-    assert laptop.changed_since(a2.updated_at) == [e]
-    assert [t.title for t in laptop.changed_since(mark - timedelta(days=1))] == ["b", "c", "a", "e"]
+    assert changes(phone, mark) == changed
+    assert laptop.changed_since(mark, limit=2).tasks == (c2, a2)
+    assert changes(laptop, between) == [e]
+    assert [t.title for t in changes(laptop, start)] == ["b", "c", "a", "e"]
 
 
 def test_changed_since_reads_short_index_ranges(laptop, client_db, test_db):
     """Whether a device was away for an hour or polls every 30 s, the query reads an index
     range in order and stops at ``limit``: never the table, never a sort of all the rows."""
+    away = laptop.change_cursor()
     with test_db.superuser() as conn:
         user = conn.execute("SELECT id FROM users WHERE email = 'alice@example.com'").fetchone()[0]
         hash_ = conn.execute("SELECT password_hash FROM users WHERE id = %s", (user,)).fetchone()[0]
@@ -210,23 +215,29 @@ def test_changed_since_reads_short_index_ranges(laptop, client_db, test_db):
             (user,),
         )
         conn.execute("ANALYZE tasks")
-        newest = conn.execute("SELECT max(updated_at) FROM tasks").fetchone()[0]
         # Other people keep editing too; their changes are not this person's business.
         conn.execute("UPDATE tasks SET title = title || '!' WHERE user_id <> %s AND title LIKE '%%7'", [user])
-    away = datetime.now(UTC) - timedelta(hours=1)
-    edited = [laptop.update(t.id, TaskChanges(title="edited")) for t in laptop.changed_since(away, 3)]
+    newest = laptop.change_cursor()
+    edited = [laptop.update(t.id, TaskChanges(title="edited")) for t in laptop.changed_since(away, 3).tasks]
     edited[1] = laptop.toggle(edited[1])
 
-    # However many rows changed, a poll reads two short index ranges: never the table, never
-    # a sort of all of a person's rows (a seq scan of these 40,000 tasks reads ~500 pages).
+    # However many rows changed, a poll's page reads a short index range: never the table,
+    # never a sort of all of a person's rows (a seq scan of these 40,000 tasks reads ~500
+    # pages). One transaction's rows go by task id, so a page of 50 reads up to 50 heap pages.
     for since, most_blocks in ((away, 100), (newest, 60)):
         with test_db.superuser() as su:
-            blocks = blocks_read(su, laptop.token, "todo_api.changed_since(%(since)s, 500)", {"since": since})
+            blocks = blocks_read(
+                su,
+                laptop.token,
+                "todo_api.changed_since(%(since)s, NULL, NULL, 50)",
+                {"since": int(since.token)},
+            )
         assert blocks < most_blocks, blocks
-    assert laptop.changed_since(newest) == [edited[0], edited[2], edited[1]]
-    assert len(laptop.changed_since(away)) == 500
+    assert changes(laptop, newest) == [edited[0], edited[2], edited[1]]
+    assert len(laptop.changed_since(away).tasks) == 500
 
 
-def test_changed_since_refuses_a_naive_instant(laptop):
-    with pytest.raises(ValueError, match="timezone-aware"):
-        laptop.changed_since(datetime(2026, 1, 1))
+def test_changed_since_refuses_a_cursor_it_did_not_make(laptop):
+    for token in ("abc", "-1", "1:2", "1:x:y", "\uff11\uff12"):
+        with pytest.raises(ValueError, match="not made by this app"):
+            laptop.changed_since(ChangeCursor(token))

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.support.change_reads import changed
 from todo_desktop.core.values import Priority, SortKey, Status, Task, TaskChanges, TaskQuery
 from todo_desktop.sync.transfer import PREPARE_BATCH, prepare_search
 
@@ -81,11 +82,11 @@ def test_an_undo_makes_its_keys_at_once(test_db, alice, alice_tasks):
 def test_making_keys_later_is_no_edit(alice_tasks):
     alice_tasks.restore_many(_snapshots(IMPORTED, "Plumber"))
     versions = {t.id: t.updated_at for t in alice_tasks.list(TaskQuery(status=Status.ALL, limit=500)).tasks}
-    since = max(versions.values())
+    since = alice_tasks.change_cursor()
     prepare_search(alice_tasks)
     after = {t.id: t.updated_at for t in alice_tasks.list(TaskQuery(status=Status.ALL, limit=500)).tasks}
     assert after == versions
-    assert alice_tasks.changed_since(since) == []
+    assert changed(alice_tasks, since) == []
 
 
 def test_an_edit_of_a_waiting_task_makes_its_keys_and_is_an_edit(test_db, alice, alice_tasks):

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.support.change_reads import changed as changes
 from tests.support.outbox_helpers import Traffic, all_tasks
 from todo_desktop.core.errors import LimitError, ValidationError
 from todo_desktop.core.values import (
@@ -57,6 +58,7 @@ def test_tags_keep_the_first_spelling_and_the_order_given(alice_tasks, test_db):
 
 
 def test_every_call_that_returns_a_task_returns_its_tags_and_repeat(alice_tasks):
+    start = alice_tasks.change_cursor()
     made = alice_tasks.create(
         TaskDraft(title="Water plants", tags=("home",), repeat="FREQ=WEEKLY;BYDAY=SA", due_date=DUE)
     )
@@ -68,10 +70,11 @@ def test_every_call_that_returns_a_task_returns_its_tags_and_repeat(alice_tasks)
     assert alice_tasks.get(made.id) == made
     assert alice_tasks.list(TaskQuery()).tasks == (made,)
     assert alice_tasks.list(TaskQuery(status=Status.ALL, sort=SortKey.TITLE)).tasks == (made,)
-    assert alice_tasks.changed_since(made.updated_at - timedelta(seconds=1)) == [made]
+    assert made in changes(alice_tasks, start)
+    cursor = alice_tasks.change_cursor()
     changed = alice_tasks.update(made.id, TaskChanges(tags=("home", "garden"), repeat_after_completion=True))
     assert (changed.tags, changed.repeat_after_completion) == (("home", "garden"), True)
-    assert alice_tasks.changed_since(made.updated_at) == [changed]
+    assert changes(alice_tasks, cursor) == [changed]
     assert alice_tasks.delete_unchanged({made.id: changed.updated_at}).deleted == (made.id,)
     back = alice_tasks.restore_many([changed]).stored[0]
     assert (back.tags, back.repeat, back.repeat_after_completion) == (changed.tags, changed.repeat, True)

@@ -9,12 +9,9 @@ few seconds) and read the same tasks, and the rest would never show.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from tests.support.database import PASSWORD
 from todo_desktop.core.values import TaskChanges, TaskDraft, TaskEdit
 from todo_desktop.db.tasks import TaskRepository
-from todo_desktop.ui.lists.navigator import CHANGES_OVERLAP
 from todo_desktop.ui.tasks.task_list import read_changes
 
 MANY = 620  # more than one page of the database's answer
@@ -30,11 +27,11 @@ def _phone(client_db, accounts, alice) -> TaskRepository:
 
 def test_one_poll_reads_every_task_another_device_changed_at_once(client_db, accounts, alice, alice_tasks):
     tasks = _seeded(alice_tasks)
-    since = max(t.updated_at for t in tasks) - CHANGES_OVERLAP  # as the window asks
+    since = alice_tasks.change_cursor()  # as the window's list read takes it
     phone = _phone(client_db, accounts, alice)
     phone.update_many([TaskEdit(t.id, TaskChanges(title=f"{t.title} (phone)")) for t in tasks])
 
-    found, _removed = read_changes(alice_tasks, since)
+    found, _removed = (c := read_changes(alice_tasks, since)).tasks, c.removed
 
     assert len(found) == MANY
     assert len({t.id for t in found}) == MANY
@@ -43,11 +40,11 @@ def test_one_poll_reads_every_task_another_device_changed_at_once(client_db, acc
 
 def test_one_poll_reads_every_task_another_device_deleted_at_once(client_db, accounts, alice, alice_tasks):
     tasks = _seeded(alice_tasks)
-    since = max(t.updated_at for t in tasks) - CHANGES_OVERLAP
+    since = alice_tasks.change_cursor()
     phone = _phone(client_db, accounts, alice)
     assert phone.delete([t.id for t in tasks]) == MANY
 
-    _found, removed = read_changes(alice_tasks, since)
+    removed = read_changes(alice_tasks, since).removed
 
     assert set(removed) == {t.id for t in tasks}
 
@@ -55,6 +52,8 @@ def test_one_poll_reads_every_task_another_device_deleted_at_once(client_db, acc
 def test_a_poll_from_a_quiet_time_reads_nothing_twice(client_db, accounts, alice, alice_tasks):
     tasks = _seeded(alice_tasks)[:3]
     phone = _phone(client_db, accounts, alice)
-    edited = phone.update(tasks[0].id, TaskChanges(title="Phone"))
-    found, removed = read_changes(alice_tasks, edited.updated_at - timedelta(microseconds=1))
+    since = alice_tasks.change_cursor()
+    phone.update(tasks[0].id, TaskChanges(title="Phone"))
+    read = read_changes(alice_tasks, since)
+    found, removed = read.tasks, read.removed
     assert [t.id for t in found] == [tasks[0].id] and not removed

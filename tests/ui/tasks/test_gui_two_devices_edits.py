@@ -11,9 +11,11 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support.attack_helpers import as_session, attacker
 from tests.support.database import PASSWORD
 from tests.support.gui_fakes import key, select_rows, settle
 from todo_desktop.core.clock import utc_now
+from todo_desktop.core.title_order import title_key
 from todo_desktop.core.values import Status, TaskChanges, TaskDraft, TaskQuery
 from todo_desktop.db.tasks import TaskRepository
 
@@ -151,3 +153,39 @@ def test_a_task_added_on_the_phone_keeps_the_selection_made_meanwhile(qtbot, mak
     settle(qtbot, window)
     done = {t.id for t in alice_tasks.list(TaskQuery(status=Status.ALL)).tasks if t.completed}
     assert done == set(chosen)
+
+
+def test_a_rename_in_a_long_transaction_shows_at_the_poll_after_it_commits(
+    qtbot, make_window, phone, test_db, alice
+):
+    """Another device renames a task on screen inside an import that runs long; meanwhile the
+    phone's later edit commits, stamped a minute past the rename (beyond any overlap of
+    seconds), and the window's poll reads it. The rename still shows, at the next poll."""
+    window, _ = make_window(2, refresh_ms=3_600_000)  # polled here, not by the clock
+    qtbot.waitUntil(lambda: window.tasks.change_cursor is not None)
+    renamed, dated = window.tasks.model.task_at(0), window.tasks.model.task_at(1)
+    importer = attacker(test_db.client_url)
+    try:
+        as_session(importer, alice.token)
+        title = "Renamed by the import"
+        importer.execute(
+            "SELECT outcome FROM todo_api.update_task(%s, NULL, ARRAY['title'], %s, %s, NULL, NULL, NULL,"
+            " NULL, NULL, NULL, NULL, NULL)",
+            (renamed.id, title, title_key(title)),
+        )
+        later = phone.update(dated.id, TaskChanges(due_date=utc_now() + timedelta(days=3)))
+        with test_db.superuser() as su:
+            su.execute("SET session_replication_role = replica")
+            su.execute(
+                "UPDATE public.tasks SET updated_at = updated_at + interval '1 minute' WHERE id = %s",
+                (later.id,),
+            )
+        window.navigator.poll_changes()
+        qtbot.waitUntil(lambda: window.tasks.model.task(dated.id).due_date == later.due_date)
+        settle(qtbot, window)
+        assert window.tasks.model.task(renamed.id).title == renamed.title
+        importer.commit()
+    finally:
+        importer.close()
+    window.navigator.poll_changes()
+    qtbot.waitUntil(lambda: window.tasks.model.task(renamed.id).title == "Renamed by the import")

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.types import UserDefinedType
 from sqlmodel import Field, SQLModel
 
 from todo_desktop.core.validation import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, TAG_MAX, TITLE_MAX
@@ -54,6 +55,19 @@ class TaskBase(SQLModel):
     completed: bool = Field(default=False, nullable=False)
     priority: str = Field(default="medium", sa_column=Column(String(20), nullable=False))
     due_date: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class Xid8(UserDefinedType[int]):
+    """PostgreSQL's 64-bit transaction id, which SQLAlchemy has no type for."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_kw: object) -> str:
+        return "xid8"
+
+    @property
+    def python_type(self) -> type[int]:
+        return int
 
 
 class Task(TaskBase, table=True):
@@ -87,6 +101,9 @@ class Task(TaskBase, table=True):
     search_pending: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default="false"), exclude=True
     )
+    # The transaction that wrote the row, set by a trigger; polls read changes by it (revision
+    # 0034). None on rows from before that revision.
+    change_xid: int | None = Field(default=None, sa_column=Column(Xid8(), nullable=True), exclude=True)
 
 
 class Tag(SQLModel, table=True):

@@ -22,7 +22,7 @@ class Merged:
 
 def merge_changes(tasks: TaskListController, changes: Changes, typing: set[uuid.UUID]) -> Merged:
     """Lay ``changes`` into the rows, leaving alone the tasks someone is typing into."""
-    found, removed = changes
+    found, removed = changes.tasks, changes.removed
     model = tasks.model
     incoming = [t for t in found if t.id not in typing]
     before = {t.id: model.task(t.id) for t in incoming}

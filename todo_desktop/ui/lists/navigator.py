@@ -3,11 +3,12 @@ the live counts in the sidebar (the database's, with the edits it has not counte
 over them, so they agree with the rows); and keeping the list fresh with other devices'
 edits, saying so in the status bar when a task on screen changed elsewhere.
 
-Freshness, cheaply: every ``refresh_ms`` (30 s) one changed-since query, from a little
-before the newest version seen, and the changed rows are replaced in place (a row with a
-local edit on its way is left alone; rows that no longer belong to the list, and tasks
-new to it, wait for the next full reload). Deletions do not show in that query, so when
-the window regains focus the list is reloaded in full, quietly (no "Loading" page).
+Freshness, cheaply: every ``refresh_ms`` (30 s) one read of what changed and what was deleted
+since the previous poll began (by a cursor the database gives, in commit order, so an edit
+whose transaction ran long still comes), and the changed rows are replaced in place (a row
+with a local edit on its way is left alone; rows that no longer belong to the list, and tasks
+new to it, wait for the next full reload). When the window regains focus the list is reloaded
+in full, quietly (no "Loading" page).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, Signal
@@ -51,11 +52,6 @@ from todo_desktop.ui.workers import Workers
 COUNTS_VIEW = "counts"
 CHANGES_VIEW = "changes"
 REFRESH_MS = 30_000
-# Versions are the database's clock at commit; a transaction that started earlier may commit
-# a little later with an older stamp, so each poll looks back a few seconds past the newest.
-CHANGES_OVERLAP = timedelta(seconds=5)
-# With nothing seen yet (an empty list): how far back the first poll looks.
-FIRST_LOOK_BACK = timedelta(hours=1)
 # Focus coming back this soon after a full load (a dialog of our own closing) reloads nothing.
 ACTIVATE_GAP_MS = 10_000
 # Many quick edits in a row refresh the counts once, shortly after the last.
@@ -361,14 +357,15 @@ class ListNavigator(QObject):
         workspace = self._session.workspace
         if workspace is None or not self._tasks.ready:
             return
-        newest = self._tasks.editor.versions.newest
-        since = (newest if newest is not None else utc_now() - FIRST_LOOK_BACK) - CHANGES_OVERLAP
+        cursor = self._tasks.change_cursor
+        if cursor is None:
+            return  # the list's first read takes one (none on a schema of another version)
         # Edits kept in the outbox may be sent while this read runs, and come back in it
         # looking like someone else's: merge them, but tell nobody about them.
         ours_may_return = workspace.outbox is not None and workspace.outbox.pending_count() > 0
         self._workers.read(
             CHANGES_VIEW,
-            partial(read_changes, workspace.tasks, since),
+            partial(read_changes, workspace.tasks, cursor),
             partial(self._changes_arrived, workspace, not ours_may_return),
             lambda _failure: None,  # the banner or the next poll speaks for it
             label="changes",
@@ -377,8 +374,15 @@ class ListNavigator(QObject):
     def _changes_arrived(self, workspace: Workspace, tell: bool, changes: Changes) -> None:
         if self._session.workspace is not workspace:
             return  # read on a workspace closed meanwhile
+        self._tasks.change_cursor = changes.cursor
         merged = merge_changes(self._tasks, changes, self._typing_in())
-        if merged.recount:
+        if not changes.complete:
+            # Too many to merge row by row (an import elsewhere): the whole list, read afresh,
+            # shows them, and the next poll goes on from what that read cannot see.
+            self._loaded_at = time.monotonic()
+            self._tasks.reload()
+            self.refresh_counts()
+        elif merged.recount:
             self._counts_timer.start()
         for sentence in news(merged, self._tasks, self._in_details()) if tell else []:
             self.message.emit(sentence)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import gc
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from todo_desktop.core.changes import ChangeCursor
 from todo_desktop.core.list_sections import sections_apply
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Cursor, Status, Task, TaskPage, TaskQuery
@@ -28,54 +29,65 @@ from todo_desktop.ui.workers import Workers
 PAGE_SIZE = 200
 LIST_VIEW = "task-list"
 
-# One poll's answer: the tasks changed, and the tasks deleted with when each went.
-Changes = tuple[list[Task], dict[uuid.UUID, datetime]]
 CHANGES_PAGE = 500  # tasks per read: the data layer's default
-# A poll reads at most about this many; the next one goes on from the newest it saw.
+# A poll reads at most about this many; past that, the list is read again in full instead.
 MOST_CHANGES = 20 * CHANGES_PAGE
-_TICK = timedelta(microseconds=1)  # the database's clock step
 V = TypeVar("V")
 
 
-def read_changes(service: TaskService, since: datetime, page: int = CHANGES_PAGE) -> Changes:
-    """On a worker: what changed, and what was deleted, after ``since``, page after page.
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """One poll's answer: the tasks changed, the tasks deleted with when each went, where the
+    next poll starts, and whether it read them all (not past ``MOST_CHANGES``)."""
 
-    Every page, not the first alone: a poll starts a few seconds before the newest version
-    seen, so one device's edit of many tasks at once (a selection completed, a tag renamed)
-    lies within those seconds, and a poll that read only its oldest page would start the
-    next one before that page again, and never reach the rest."""
+    tasks: list[Task]
+    removed: dict[uuid.UUID, datetime]
+    cursor: ChangeCursor
+    complete: bool = True
 
-    def changed_after(after: datetime) -> dict[uuid.UUID, Task]:
-        return {t.id: t for t in service.changed_since(after, page)}
 
-    changed = _every_page(changed_after, since, page, lambda task: task.updated_at)
-    removed = _every_page(lambda after: service.removed_since(after, page), since, page, lambda when: when)
-    return list(changed.values()), removed
+def read_changes(service: TaskService, cursor: ChangeCursor, page: int = CHANGES_PAGE) -> Changes:
+    """On a worker: what changed, and what was deleted, from ``cursor`` on, page after page.
+
+    The next poll's cursor is taken first: whatever these reads cannot see yet (a transaction
+    still running, however long) is at or past it, so the next poll reads it once it commits."""
+    following = service.change_cursor() or cursor
+
+    def changed(after: ChangeCursor) -> tuple[dict[uuid.UUID, Task], ChangeCursor | None]:
+        found = service.changed_since(after, page)
+        return {t.id: t for t in found.tasks}, found.more
+
+    def removed(after: ChangeCursor) -> tuple[dict[uuid.UUID, datetime], ChangeCursor | None]:
+        found = service.removed_since(after, page)
+        return found.removed, found.more
+
+    tasks, all_changed = _every_page(changed, cursor)
+    gone, all_removed = _every_page(removed, cursor)
+    return Changes(list(tasks.values()), gone, following, all_changed and all_removed)
 
 
 def _every_page(
-    read: Callable[[datetime], Mapping[uuid.UUID, V]],
-    since: datetime,
-    page: int,
-    stamp: Callable[[V], datetime],
-) -> dict[uuid.UUID, V]:
-    """Pages of ``read`` (``page`` rows at most each, oldest first) from ``since`` on, each row
-    once, until a page comes short or ``MOST_CHANGES`` rows are in; ``stamp`` is a row's time."""
+    read: Callable[[ChangeCursor], tuple[Mapping[uuid.UUID, V], ChangeCursor | None]], cursor: ChangeCursor
+) -> tuple[dict[uuid.UUID, V], bool]:
+    """The rows of ``read``'s pages from ``cursor`` on, each task once (its last read wins),
+    and whether they are all in: False when ``MOST_CHANGES`` came before the last page."""
     found: dict[uuid.UUID, V] = {}
-    after = since
-    while True:
-        rows = read(after)
+    after: ChangeCursor | None = cursor
+    while after is not None:
+        if len(found) >= MOST_CHANGES:
+            return found, False
+        rows, after = read(after)
         found.update(rows)
-        if len(rows) < page or len(found) >= MOST_CHANGES:
-            return found
-        after = _next_after(after, max(map(stamp, rows.values())))
+    return found, True
 
 
-def _next_after(after: datetime, last: datetime) -> datetime:
-    """Where the next page starts: just before the last instant read, as other rows of that
-    instant may lie past the page (those read already come again, and count once); a page
-    all of one instant goes on past it."""
-    return last - _TICK if last - _TICK > after else last
+def _first_read(
+    service: TaskService, query: TaskQuery, *, wants_cursor: bool
+) -> tuple[ChangeCursor | None, TaskPage]:
+    """On a worker: the list's first page, and before it, when asked, where polls for changes
+    start: what this read cannot see yet is then read by the first poll."""
+    cursor = service.change_cursor() if wants_cursor else None
+    return cursor, service.list(query)
 
 
 class TaskListController(QObject):
@@ -92,6 +104,9 @@ class TaskListController(QObject):
         self._query = replace(query or TaskQuery(), limit=PAGE_SIZE, after=None)
         self._service: TaskService | None = None
         self._cursor: Cursor | None = None
+        # Where the next poll for other devices' changes starts (ui.lists.navigator polls): the
+        # first list read takes one from the database, before it reads, and each poll moves it.
+        self.change_cursor: ChangeCursor | None = None
         self._pages = 0  # read since the last reload
         self._showing_nothing = False  # no query fits what is asked: no rows, and none read
         self.model = TaskTableModel(self._fetch_next, parent=self)
@@ -120,6 +135,7 @@ class TaskListController(QObject):
         """Show no list: the workspace closed. Writes in flight still finish on the old service."""
         self._service = None
         self._cursor = None
+        self.change_cursor = None
         self._workers.drop_pending(LIST_VIEW)
         self.editor.unbind()
         self.model.set_rows([])
@@ -155,7 +171,7 @@ class TaskListController(QObject):
         self.model.begin_loading()
         self._workers.read(
             LIST_VIEW,
-            partial(self._service.list, self._query),
+            partial(_first_read, self._service, self._query, wants_cursor=self.change_cursor is None),
             partial(self._first_page, self.settled.mark()),
             self._first_page_failed,
             label="list",
@@ -206,7 +222,10 @@ class TaskListController(QObject):
         self.reload()
         return True
 
-    def _first_page(self, mark: int, page: TaskPage) -> None:
+    def _first_page(self, mark: int, read: tuple[ChangeCursor | None, TaskPage]) -> None:
+        cursor, page = read
+        if self.change_cursor is None:
+            self.change_cursor = cursor
         self._pages = 1
         self._cursor = page.next_cursor
         shown = {t.id for t in page.tasks}
