@@ -43,9 +43,15 @@ BEGIN
     IF p_limit IS NULL OR p_limit < 1 OR p_limit > 1000 THEN
         RAISE EXCEPTION 'at most 1000 changes at once' USING ERRCODE = '22023';
     END IF;
-    IF p_cursor IS NULL OR p_cursor < 0 OR p_cursor::text::xid8 > upto
-       OR (p_after IS NULL) <> (p_after_id IS NULL) OR p_after < p_cursor OR p_after::text::xid8 >= upto THEN
+    IF p_cursor IS NULL OR p_cursor < 0
+       OR (p_after IS NULL) <> (p_after_id IS NULL) OR p_after < p_cursor THEN
         RAISE EXCEPTION 'that change cursor is not one this database gave' USING ERRCODE = '22023';
+    END IF;
+    -- Past where the database stands: given before it went back to an earlier point (restored
+    -- from a backup, or a branch reset). Its own code: the window reads its list afresh.
+    IF p_cursor::text::xid8 > upto OR p_after::text::xid8 >= upto THEN
+        RAISE EXCEPTION 'that change cursor is past where this database stands; it was restored to an earlier point'
+            USING ERRCODE = 'TDQ08';
     END IF;
     RETURN ARRAY[p_cursor::text::xid8, upto, p_after::text::xid8];
 END

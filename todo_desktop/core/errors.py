@@ -67,6 +67,12 @@ class StaleEditError(TodoError):
         self.current = current
 
 
+class ChangesLostError(TodoError):
+    """A read of changes began at a point the database is no longer past: it went back to an
+    earlier one (restored from a backup, a branch reset). What changed since cannot be told
+    from what did not, so the list is read afresh."""
+
+
 class LimitError(TodoError):
     """The database keeps a limit (tasks or text per account, sign-ups per hour) this would pass."""
 

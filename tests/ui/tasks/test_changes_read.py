@@ -9,7 +9,11 @@ few seconds) and read the same tasks, and the rest would never show.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.database import PASSWORD
+from todo_desktop.core.changes import ChangeCursor
+from todo_desktop.core.errors import ChangesLostError
 from todo_desktop.core.values import TaskChanges, TaskDraft, TaskEdit
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.ui.tasks.task_list import read_changes
@@ -57,3 +61,18 @@ def test_a_poll_from_a_quiet_time_reads_nothing_twice(client_db, accounts, alice
     read = read_changes(alice_tasks, since)
     found, removed = read.tasks, read.removed
     assert [t.id for t in found] == [tasks[0].id] and not removed
+
+
+def test_a_poll_after_the_database_went_back_reads_the_list_again(alice_tasks):
+    """A cursor past where the database stands is what a window holds after its database was
+    restored to an earlier point: the poll asks for the whole list again, and goes on from a
+    cursor of the database as it is now, instead of failing at every poll."""
+    now = alice_tasks.change_cursor()
+    ahead = ChangeCursor(str(int(now.token) + 1_000_000))
+    with pytest.raises(ChangesLostError):
+        alice_tasks.changed_since(ahead)
+    read = read_changes(alice_tasks, ahead)
+    assert not read.complete and not read.tasks and not read.removed
+    assert int(read.cursor.token) <= int(alice_tasks.change_cursor().token)
+    alice_tasks.create(TaskDraft(title="After the restore"))
+    assert [t.title for t in read_changes(alice_tasks, read.cursor).tasks] == ["After the restore"]

@@ -14,6 +14,7 @@ from psycopg import errors as pg
 from sqlalchemy import exc as sa_exc
 
 from todo_desktop.core.errors import (
+    ChangesLostError,
     ConfigurationError,
     ConflictError,
     DatabaseLoginError,
@@ -134,6 +135,8 @@ def map_error(exc: BaseException, *, where: str = "the database") -> TodoError:
             )
         if refused_login(err):
             return refused_settings(err, where)
+    if isinstance(err, psycopg.Error) and err.sqlstate == "TDQ08":
+        return ChangesLostError("The database went back to an earlier point; the list is read again.")
     if isinstance(err, psycopg.Error) and err.sqlstate in _LIMITS:
         return LimitError(_LIMITS[err.sqlstate])
     if isinstance(err, (pg.SerializationFailure, pg.DeadlockDetected)):

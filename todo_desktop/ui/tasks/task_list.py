@@ -17,6 +17,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from todo_desktop.core.changes import ChangeCursor
+from todo_desktop.core.errors import ChangesLostError
 from todo_desktop.core.list_sections import sections_apply
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Cursor, Status, Task, TaskPage, TaskQuery
@@ -61,8 +62,13 @@ def read_changes(service: TaskService, cursor: ChangeCursor, page: int = CHANGES
         found = service.removed_since(after, page)
         return found.removed, found.more
 
-    tasks, all_changed = _every_page(changed, cursor)
-    gone, all_removed = _every_page(removed, cursor)
+    try:
+        tasks, all_changed = _every_page(changed, cursor)
+        gone, all_removed = _every_page(removed, cursor)
+    except ChangesLostError:
+        # The database went back past ``cursor`` (restored): nothing tells what changed since,
+        # so the whole list is read again, and polls go on from ``following``, its own.
+        return Changes([], {}, following, complete=False)
     return Changes(list(tasks.values()), gone, following, all_changed and all_removed)
 
 
