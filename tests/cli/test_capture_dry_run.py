@@ -107,3 +107,11 @@ def test_bad_input_is_one_sentence_and_exit_2(tmp_path, args, sentence):
     lines = out.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(sentence), out.stderr
     assert not (tmp_path / "home" / "data" / "pgdata").exists(), "refused before any database was opened"
+
+
+def test_a_repeat_that_ends_before_it_begins_is_refused_in_one_sentence(tmp_path):
+    text = "Gym every monday until 20 apr 2026"
+    out = todo(capture_env(tmp_path), "add", "--dry-run", "--now", NOW, text, timeout=30)
+    assert out.returncode != 0
+    assert "before its first day" in out.stderr and "Traceback" not in out.stderr
+    assert out.stderr.count("\n") == 1

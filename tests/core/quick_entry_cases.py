@@ -28,6 +28,7 @@ from tests.core.quick_entry_case_kit import (
     U,
     c,
 )
+from tests.core.quick_entry_end_cases import END_CASES
 from tests.core.quick_entry_reminder_cases import REMINDER_CASES
 
 CASES: list[Case] = [
@@ -399,4 +400,4 @@ CASES: list[Case] = [
     c("Call at 11pm", "Call", "2026-12-04 23:00", zone=NEW_YORK, now=NEW_YORK_NIGHT),
 ]
 
-CASES += REMINDER_CASES  # the reminder words' cases, in a table of their own
+CASES += REMINDER_CASES + END_CASES  # the reminder words' and a repeat's end, in tables of their own

@@ -77,6 +77,8 @@ def add(args: argparse.Namespace) -> int:
     zone = LocalZone()
     now = _now(args.now, zone)
     entry = parse(" ".join(args.text), now, zone, day_first=_day_first())
+    if entry.problem is not None:  # a repeat that ends before its first day
+        raise ValidationError("repeat", entry.problem)
     request = AddRequest(
         profile=LOCAL,
         title=validation.title(entry.title),

@@ -56,7 +56,7 @@ from todo_desktop.core.interchange.common import (
 )
 from todo_desktop.core.interchange.durations import parse_duration
 from todo_desktop.core.interchange.ical_alarms import Properties, Property, alarm_lines, reminder
-from todo_desktop.core.interchange.repeat_rules import until_in_utc
+from todo_desktop.core.interchange.repeat_rules import until_beside_start, until_in_utc
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.values import Priority, ReminderSetting, Task
 
@@ -129,22 +129,24 @@ def _vtodo(task: Task, zone: tzinfo | None, setting: ReminderSetting | None) -> 
     yield f"PRIORITY:{_WRITTEN_PRIORITY[task.priority]}"
     if task.due_date is not None:
         yield _when_line("DUE", task.due_date, zone)
+    start = ""
     if task.repeat:
         # An RRULE counts its occurrences from DTSTART, and servers refuse one without it.
         # The due date is the anchor (DUE may equal DTSTART, and takes its value type); a
         # task without one repeats from when it was made.
-        yield (
+        start = (
             _when_line("DTSTART", task.due_date, zone)
             if task.due_date
             else f"DTSTART:{compact_utc(task.created_at)}"
         )
+        yield start
     yield f"STATUS:{'COMPLETED' if task.completed else 'NEEDS-ACTION'}"
     if task.completed:
         yield f"COMPLETED:{compact_utc(task.completed_at or task.updated_at)}"
     if task.tags:
         yield "CATEGORIES:" + ",".join(escape_text(name) for name in task.tags)
     if task.repeat:
-        yield f"RRULE:{task.repeat}"
+        yield f"RRULE:{until_beside_start(task.repeat, 'VALUE=DATE' in start, zone)}"
         if task.repeat_after_completion:
             yield f"{AFTER_COMPLETION}:TRUE"
     yield from alarm_lines(setting, task.due_date, escape_text(task.title))

@@ -18,7 +18,7 @@ learns in one warning that its end was left out.
 from __future__ import annotations
 
 import re
-from datetime import date, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.interchange.common import compact_utc, parse_compact, quoted
@@ -32,6 +32,8 @@ MAX_INTERVAL = 1000
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _KEPT = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTH", "BYMONTHDAY", "WKST"})
 _ENDS = ("UNTIL", "COUNT")
+_DAY_UNTIL = re.compile(r"(?<=UNTIL=)([0-9]{8})(?=;|$)")
+_UTC_UNTIL = re.compile(r"(?<=UNTIL=)([0-9]{8}T[0-9]{6}Z)(?=;|$)")
 _FLOATING_UNTIL = re.compile(r"(?i)(?<=UNTIL=)([0-9]{8}T[0-9]{6})(?=;|$)")
 
 
@@ -130,3 +132,24 @@ def until_in_utc(text: str, zone: tzinfo) -> str:
         return compact_utc(parsed[0]) if parsed else found.group(1)
 
     return _FLOATING_UNTIL.sub(utc, text)
+
+
+def until_beside_start(rule: str, start_is_date: bool, zone: tzinfo | None) -> str:
+    """``rule`` as RFC 5545 wants it beside its DTSTART: with an UNTIL of the same value type.
+    A stored end that is a day (the series runs through it, in local time) becomes, beside a
+    start with a time, the UTC instant that day ends in ``zone``; an instant, beside a start
+    that is a day, becomes its day there."""
+    where = zone or UTC
+    if start_is_date:
+
+        def day(found: re.Match[str]) -> str:
+            instant = datetime.strptime(found.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            return f"{instant.astimezone(where):%Y%m%d}"
+
+        return _UTC_UNTIL.sub(day, rule)
+
+    def end_of(found: re.Match[str]) -> str:
+        last = datetime.strptime(found.group(1), "%Y%m%d").date()
+        return compact_utc(datetime.combine(last, time(23, 59, 59), tzinfo=where))
+
+    return _DAY_UNTIL.sub(end_of, rule)

@@ -10,15 +10,15 @@ from todo_desktop.core.quick_entry import tokens as tk
 from todo_desktop.core.quick_entry import words as w
 from todo_desktop.core.quick_entry.dates import TONIGHT, match_date, match_time
 from todo_desktop.core.quick_entry.reminders import ReminderPhrase, match_reminder
-from todo_desktop.core.quick_entry.repeats import first_day, match_repeat, rrule
+from todo_desktop.core.quick_entry.repeats import end_problem, first_day, match_repeat, rrule
 from todo_desktop.core.quick_entry.result import Clock, Part, PartKind, Phrase, QuickEntry, Rule
 from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority
 
 _SLOT_ORDER = (PartKind.REPEAT, PartKind.DATE, PartKind.TIME, PartKind.PRIORITY)
 # Words in the longest phrase: "every 2 months on the 2nd monday starting the 24th of
-# december 2027", 13.
-_LONGEST = 13
+# december 2027 until the 24th of december 2028 23:59 utc", 21.
+_LONGEST = 21
 _DAYS = (PartKind.DATE, PartKind.REPEAT)
 
 
@@ -281,4 +281,5 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
         repeat_after_completion=bool(rule and rule.after_completion),
         parts=tuple(parts),
         reminder=_reminder(reminding, now, zone, today) if reminding else None,
+        problem=end_problem(rule.until, due, zone) if rule and due else None,
     )

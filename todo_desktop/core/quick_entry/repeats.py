@@ -1,19 +1,23 @@
 """Repeat phrases, their RFC 5545 RRULE text, their first occurrence and their description.
 
-The subset written: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, BYDAY, BYMONTH and
-BYMONTHDAY, in that order, e.g. "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO". BYDAY is a list of weekdays,
-or in a monthly rule one weekday with its place in the month ("every 2nd monday" is
+The subset written: FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, BYDAY, BYMONTH,
+BYMONTHDAY and UNTIL, in that order, e.g. "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO". BYDAY is a list
+of weekdays, or in a monthly rule one weekday with its place in the month ("every 2nd monday" is
 "FREQ=MONTHLY;BYDAY=2MO", "every last friday" "BYDAY=-1FR"). Completion-based repeats
 ("every! 3 days", Todoist's spelling) have the same rule and a flag, since RRULE has no word
-for "after completion".
+for "after completion". A typed end ("every monday until march 1") is a date, UNTIL=20270301,
+which `core.repeats` reads as through that local day; an end at an instant comes only from other
+apps, in UTC, and is said with its time ("until 1 Mar 2027 22:59 UTC") so its words read back
+to the same rule.
 """
 
 from __future__ import annotations
 
+import re
 from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from todo_desktop.core.quick_entry import words as w
 from todo_desktop.core.quick_entry.dates import DAYPARTS, Words, at, match_date
@@ -40,6 +44,9 @@ LAST = -1  # the place of the month's last such weekday, as RFC 5545 counts from
 # meant as every other Monday, and a repeat misread is worse than one left for the person.
 _PLACES = {"first": 1, "third": 3, "fourth": 4, "fifth": 5, "last": LAST}
 MAX_PLACE = 5  # no month has a sixth Monday
+END_WORDS = ("until", "ending")  # Todoist's words for a series' last day
+_UTC_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")
+ENDS_BEFORE = "This repeat ends on {end}, before its first day, {first}; give it a later end."
 # An eight-year search finds any rule's first day, Feb 29 included (2096 to 2104 has none).
 _SEARCH_DAYS = 8 * 366 + 2
 
@@ -55,6 +62,10 @@ def rrule(rule: Rule) -> str:
         fields.append(f"BYMONTH={rule.month}")
     if rule.month_day is not None:
         fields.append(f"BYMONTHDAY={rule.month_day}")
+    if isinstance(rule.until, datetime):
+        fields.append(f"UNTIL={rule.until.astimezone(UTC):%Y%m%dT%H%M%SZ}")
+    elif rule.until is not None:
+        fields.append(f"UNTIL={rule.until:%Y%m%d}")
     return ";".join(fields)
 
 
@@ -210,14 +221,46 @@ def match_repeat(words: Words, i: int, today: date | None = None, day_first: boo
     if a == "every!":
         rule = replace(rule, after_completion=True)
     phrases = [Phrase(PartKind.REPEAT, i, end, rule, mid_text=False)]
-    if today is not None and at(words, end) == "starting":
-        days = match_date(words, end + 1, today, day_first)
-        if days:
-            first = max(days, key=lambda p: p.end)
-            assert isinstance(first.value, date)
-            starting = replace(rule, starting=first.value)
-            phrases.insert(0, Phrase(PartKind.REPEAT, i, first.end, starting, mid_text=False))
-    return phrases
+    if today is not None:
+        phrases += _bounded(words, i, end, rule, today, day_first)
+    return sorted(phrases, key=lambda p: -p.end)
+
+
+def _bounded(words: Words, i: int, j: int, rule: Rule, today: date, day_first: bool) -> list[Phrase]:
+    """The repeat from ``i`` to ``j`` with its first day ("starting jun 10") or its last
+    ("until march 1", "ending friday") after it, each said once, in either order."""
+    word = at(words, j)
+    starts = word == "starting" and rule.starting is None
+    if not starts and not (word in END_WORDS and rule.until is None):
+        return []
+    found = _day(words, j + 1, today, day_first, in_utc=not starts)
+    if found is None:
+        return []
+    end, day = found
+    longer = replace(rule, starting=day) if starts else replace(rule, until=day)
+    return [
+        Phrase(PartKind.REPEAT, i, end, longer, mid_text=False),
+        *_bounded(words, i, end, longer, today, day_first),
+    ]
+
+
+def _day(
+    words: Words, j: int, today: date, day_first: bool, *, in_utc: bool
+) -> tuple[int, date | datetime] | None:
+    """The date from ``j`` on, and where it ends. Right after "until" a date needs no cue
+    ("until sat"). ``in_utc``: a time and "UTC" after the date make it that instant, the
+    way `describe` says an end other apps give at a time of day."""
+    days = match_date(words, j, today, day_first)
+    if not days:
+        return None
+    longest = max(days, key=lambda p: p.end)
+    day = longest.value
+    assert isinstance(day, date)
+    clock = _UTC_CLOCK.fullmatch(at(words, longest.end) or "")
+    if in_utc and clock is not None and at(words, longest.end + 1) == "utc":
+        hour, minute, second = (int(part or 0) for part in clock.groups())
+        return longest.end + 2, datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=UTC)
+    return longest.end, day
 
 
 def _place_words(nth: int) -> str:
@@ -251,4 +294,30 @@ def describe(rule: Rule) -> str:
             text += f" on the {rule.month_day}{w.ordinal_suffix(rule.month_day)}"
         elif rule.month is not None:
             text += f" in {MONTH_ABBREVIATIONS[rule.month - 1]}"
-    return text + (" after completion" if rule.after_completion else "")
+    text += " after completion" if rule.after_completion else ""
+    return text if rule.until is None else f"{text} until {end_words(rule.until)}"
+
+
+def day_words(day: date) -> str:
+    """ "1 Mar 2027": day, month and year, which no date order reads two ways."""
+    return f"{day.day} {MONTH_ABBREVIATIONS[day.month - 1]} {day.year}"
+
+
+def end_words(until: date | datetime) -> str:
+    """A series' last day, "1 Mar 2027"; an end at an instant with its time in UTC,
+    "1 Mar 2027 22:59 UTC", and its seconds when it has any, so the words name it exactly."""
+    if not isinstance(until, datetime):
+        return day_words(until)
+    moment = until.astimezone(UTC)
+    clock = f"{moment:%H:%M:%S}" if moment.second else f"{moment:%H:%M}"
+    return f"{day_words(moment)} {clock} UTC"
+
+
+def end_problem(until: date | datetime | None, first: datetime, zone: tzinfo) -> str | None:
+    """The sentence for a series whose end comes before ``first``, its first occurrence
+    (``zone`` names its local day), or None when it does not."""
+    if until is None:
+        return None
+    day = first.astimezone(zone).date()
+    early = until < first if isinstance(until, datetime) else until < day
+    return ENDS_BEFORE.format(end=end_words(until), first=day_words(day)) if early else None

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority, TaskDraft
 
@@ -52,9 +53,14 @@ class QuickEntry:
     parts: tuple[Part, ...] = ()  # in order of position in the text
     # Set on the task once it exists (a ReminderGateway call): it is not part of the draft.
     reminder: ReminderSetting | None = None
+    # Why the text cannot make a task as read (a repeat ending before its first day), or None.
+    problem: str | None = None
 
     def draft(self, default_priority: Priority = Priority.MEDIUM) -> TaskDraft:
-        """The task draft: everything the text said, the given priority where it said none."""
+        """The task draft: everything the text said, the given priority where it said none.
+        ValidationError with ``problem`` when there is one."""
+        if self.problem is not None:
+            raise ValidationError("repeat", self.problem)
         return TaskDraft(
             title=self.title,
             priority=self.priority or default_priority,
@@ -92,6 +98,9 @@ class Rule:
     starting: date | None = None
     # "every morning": the time of day the repeat names, when no time is typed.
     clock: Clock | None = None
+    # "every monday until march 1": the series' last day (RRULE UNTIL), through that local
+    # day; a datetime is an instant in UTC, as other apps' rules give it.
+    until: date | datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

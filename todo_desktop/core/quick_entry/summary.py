@@ -1,4 +1,5 @@
-"""The line under the quick-add field: what the typed text will become, in a few words.
+"""The line under the quick-add field: what the typed text will become, in a few words, and
+the sentence for what it cannot become (a repeat that ends before its first day).
 
 "Tomorrow 09:00 · High · #home · Every week · Remind 10 min before". English, and the same text
 for the same input, ``now`` and zone: no locale, no clock of its own.
@@ -7,7 +8,7 @@ for the same input, ``now`` and zone: no locale, no clock of its own.
 from __future__ import annotations
 
 import re
-from datetime import datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from todo_desktop.core.quick_entry import reminders
 from todo_desktop.core.quick_entry.repeats import DAY_NAMES, MONTH_ABBREVIATIONS, describe
@@ -17,6 +18,7 @@ SEPARATOR = " · "
 _FIELD = re.compile(r"([A-Z]+)=([A-Z0-9,]+)")
 _BYDAY = re.compile(r"BYDAY=([A-Z0-9,+-]+)")  # a sign is read here only: BYMONTHDAY=-1 stays unread
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_UNTIL = re.compile(r"UNTIL=(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z)?")
 _DAY = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")  # "MO", or with its place: "2MO", "-1FR"
 
 
@@ -56,7 +58,19 @@ def rule_from_rrule(value: str, after_completion: bool = False) -> Rule:
         month_day=int(fields["BYMONTHDAY"]) if "BYMONTHDAY" in fields else None,
         after_completion=after_completion,
         nth=nth,
+        until=_until(value),
     )
+
+
+def _until(value: str) -> date | datetime | None:
+    """A rule's end as `core.repeats` stores it: a day, or an instant in UTC."""
+    found = _UNTIL.search(value)
+    if found is None:
+        return None
+    year, month, day = int(found[1]), int(found[2]), int(found[3])
+    if found[4] is None:
+        return date(year, month, day)
+    return datetime(year, month, day, int(found[4]), int(found[5]), int(found[6]), tzinfo=UTC)
 
 
 def summary(entry: QuickEntry, now: datetime, zone: tzinfo) -> str:
@@ -74,4 +88,6 @@ def summary(entry: QuickEntry, now: datetime, zone: tzinfo) -> str:
         offset = reminders.describe(entry.reminder)
         at = entry.reminder.at
         pieces.append(f"Remind {offset if at is None else when(at, True, now, zone)}")
+    if entry.problem is not None:
+        pieces.append(entry.problem)
     return SEPARATOR.join(pieces)

@@ -3,18 +3,22 @@
 Tags follow the quick-add language (a letter, then letters, digits, - or _), with or without
 the ``#``, separated by spaces or commas; a repeat is one of its repeat phrases ("every
 2 weeks", "every month on the 1st", "every! 3 days"), and also reads back what
-``describe`` wrote ("Every year on 24 Dec", "Every week after completion"), so a field
-showing a rule in words can be saved untouched.
+``describe`` wrote ("Every year on 24 Dec", "Every week after completion", "Every Monday
+until 1 Mar 2027"), so a field showing a rule in words can be saved untouched, and its words
+typed again store the same rule, its end (UNTIL) included.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from datetime import date, datetime, tzinfo
 
 from todo_desktop.core import validation
+from todo_desktop.core.clock import LocalZone, utc_now
 from todo_desktop.core.errors import ValidationError
-from todo_desktop.core.quick_entry.repeats import describe, match_repeat, rrule
+from todo_desktop.core.quick_entry import words as w
+from todo_desktop.core.quick_entry.repeats import END_WORDS, describe, end_problem, match_repeat, rrule
 from todo_desktop.core.quick_entry.result import Rule
 from todo_desktop.core.quick_entry.summary import rule_from_rrule
 from todo_desktop.core.quick_entry.tokens import Token, tag, tag_key
@@ -58,23 +62,42 @@ def tag_text(tags: tuple[str, ...]) -> str:
     return " ".join(f"#{name}" for name in tags)
 
 
-def read_repeat(text: str) -> tuple[str | None, bool]:
-    """(RRULE or None, repeats after completion) for a typed repeat phrase; "" clears it."""
-    words: list[str | None] = [w for w in text.lower().replace(",", " ").split()]
+def read_repeat(
+    text: str, first: datetime | None = None, *, today: date | None = None, zone: tzinfo | None = None
+) -> tuple[str | None, bool]:
+    """(RRULE or None, repeats after completion) for a typed repeat phrase; "" clears it.
+    ``first``: the series' first occurrence (the task's due date), which its end may not
+    come before. Relative ends ("until friday") count from ``today`` in ``zone``, by
+    default this computer's."""
+    words: list[str | None] = [word for word in text.lower().replace(",", " ").split()]
     if not words:
         return None, False
-    after = tuple(words[-2:]) == _AFTER_COMPLETION
-    if after:
-        words = words[:-2]
-    if len(words) == 5 and words[:3] == ["every", "year", "on"]:
-        words = ["every", words[4], words[3]]  # describe's "Every year on 24 Dec"
-    phrases = match_repeat(words, 0)
-    if not phrases or phrases[0].end != len(words):
+    zone = zone or LocalZone()
+    after = False
+    for k in range(len(words) - 1):
+        # At the end, or before the end's words as `describe` puts it.
+        if tuple(words[k : k + 2]) == _AFTER_COMPLETION and (
+            k + 2 == len(words) or words[k + 2] in END_WORDS
+        ):
+            after = True
+            del words[k : k + 2]
+            break
+    yearly = words[:3] == ["every", "year", "on"]
+    if yearly and w.day_number(_at(words, 3)) is not None and w.month(_at(words, 4)) is not None:
+        words = ["every", words[4], words[3], *words[5:]]  # describe's "Every year on 24 Dec"
+    found = match_repeat(words, 0, today or utc_now().astimezone(zone).date())
+    rule = next((p.value for p in found if p.end == len(words)), None)
+    # "starting jun 10" is the due date's to say: the stored rule has no place for it.
+    if not isinstance(rule, Rule) or rule.starting is not None:
         raise ValidationError("repeat", NOT_A_REPEAT)
-    rule = phrases[0].value
-    if not isinstance(rule, Rule):
-        raise ValidationError("repeat", NOT_A_REPEAT)
+    problem = end_problem(rule.until, first, zone) if first is not None else None
+    if problem is not None:
+        raise ValidationError("repeat", problem)
     return rrule(rule), after or rule.after_completion
+
+
+def _at(words: list[str | None], i: int) -> str | None:
+    return words[i] if i < len(words) else None
 
 
 @functools.lru_cache(maxsize=256)

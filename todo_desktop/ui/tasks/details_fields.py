@@ -92,7 +92,7 @@ class WordFields:
             return read_tags(text)
         if task is not None and text.strip() == shown_repeat(task):
             return stored_repeat(task)  # untouched: whatever its words would read back as
-        return read_repeat(text)
+        return read_repeat(text, task.due_date if task is not None else None)
 
     def put_back(self, field: str, value: object) -> None:
         edit = self.tags_edit if field == "tags" else self.repeat_edit
