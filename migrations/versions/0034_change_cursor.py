@@ -2,7 +2,7 @@
 
 Revision ID: 0034
 Revises: 0033
-Create Date: 2026-12-08
+Create Date: 2026-12-07
 
 A window polled for the tasks changed after the newest version it had seen, less 5 seconds.
 A version is stamped while its transaction runs, so a transaction that committed more than 5
