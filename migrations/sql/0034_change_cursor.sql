@@ -20,14 +20,26 @@ CREATE INDEX ix_task_removals_changes ON public.task_removals (user_id, removed_
 DROP FUNCTION todo_api.changed_since(timestamptz, integer);
 DROP FUNCTION todo_api.removed_since(timestamptz, integer);
 
+-- How far back a cursor may reach, in transactions. Any client may open a transaction, take a
+-- transaction id and keep it; without a bound every person's poll would read again all their
+-- changes since it began, at every poll, for as long as it is held. A transaction of this app
+-- that runs past a million others (hours on a busy database) is read at the next full reload.
+ALTER TABLE todo_auth.settings ADD COLUMN change_lag_xids bigint NOT NULL DEFAULT 1000000
+    CONSTRAINT settings_change_lag_xids_check CHECK (change_lag_xids > 0);
+GRANT SELECT (change_lag_xids) ON todo_auth.settings TO todo_api_owner;
+
 -- Where the next poll starts: the oldest transaction running now (or the next one to begin),
--- as a number. Taken before a poll reads, so whatever that read cannot see yet is at or past it.
+-- as a number, but no further back than change_lag_xids. Taken before a poll reads, so
+-- whatever that read cannot see yet is at or past it.
 CREATE FUNCTION todo_api.change_cursor() RETURNS bigint
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 SET jit = off SET client_min_messages = notice AS $$
+DECLARE
+    now_at pg_snapshot := pg_current_snapshot();
 BEGIN
     PERFORM todo_api.signed_in_user();
-    RETURN pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+    RETURN greatest(pg_snapshot_xmin(now_at)::text::bigint,
+                    pg_snapshot_xmax(now_at)::text::bigint - (SELECT s.change_lag_xids FROM todo_auth.settings s));
 END
 $$;
 

@@ -9,6 +9,7 @@ DROP INDEX public.ix_task_removals_changes;
 DROP INDEX public.ix_tasks_changes;
 ALTER TABLE public.task_removals DROP COLUMN removed_xid;
 ALTER TABLE public.tasks DROP COLUMN change_xid;
+ALTER TABLE todo_auth.settings DROP COLUMN change_lag_xids;
 
 CREATE FUNCTION todo_api.changed_since(p_since timestamp with time zone, p_limit integer)
  RETURNS SETOF todo_api.task

@@ -11,7 +11,9 @@ later poll: the other devices showed its tasks only at their next full reload. N
 change (the tasks' touch trigger) and each deletion note keeps the id of the transaction that
 wrote it (nullable, no table rewrite; rows from before count as old), and
 todo_api.changed_since / removed_since take a cursor from todo_api.change_cursor (the oldest
-transaction running when the previous poll began) instead of a time (sql/0034_change_cursor.sql).
+transaction running when the previous poll began, but at most todo_auth.settings.change_lag_xids
+transactions back, so a transaction any client holds open cannot make every poll read again all
+it has read since) instead of a time (sql/0034_change_cursor.sql).
 The time-taking functions go: an app of another revision opens this database read-only.
 
 begin_login read the sign-in rate setting twice in one check (revision 0033); it reads it once.

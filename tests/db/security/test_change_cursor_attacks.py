@@ -130,3 +130,21 @@ def test_the_new_functions_carry_their_siblings_settings(test_db):
             name
         )
         assert definer == (not name.startswith("todo_api.change_range")), name
+
+
+def test_a_transaction_held_open_holds_nobody_s_cursor_back_for_long(test_db, conn, alice, alice_tasks):
+    """Any client may open a transaction, take a transaction id and keep it: every cursor is
+    then the oldest transaction still running, and every person's poll would read their
+    changes since it began again, up to the poll's cap, at each poll, for as long as it is
+    held. The cursor goes back at most todo_auth.settings.change_lag_xids transactions."""
+    with test_db.superuser() as su:
+        su.execute("UPDATE todo_auth.settings SET change_lag_xids = 20")
+    conn.execute("SELECT pg_current_xact_id()")  # the held transaction, with an id of its own
+    try:
+        for n in range(40):
+            alice_tasks.create(TaskDraft(title=f"Written while it is held {n}"))
+        cursor = alice_tasks.change_cursor()
+        read = alice_tasks.changed_since(cursor, 1000)
+        assert len(read.tasks) <= 20, "the poll read changes from before the last 20 transactions"
+    finally:
+        conn.rollback()
