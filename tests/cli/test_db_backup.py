@@ -30,7 +30,7 @@ from tests.support.restart_helpers import open_as_the_app
 from todo_desktop.cli.db_backup import db_backup
 from todo_desktop.core.errors import ConfigurationError
 from todo_desktop.core.values import Priority, TaskDraft
-from todo_desktop.db.local.backups import _bin, _password_file
+from todo_desktop.db.local.backups import _bin, password_file
 from todo_desktop.db.local.embedded import Listening
 from todo_desktop.db.local.workspace import LOCAL_DATABASE, LocalWorkspace
 from todo_desktop.db.tasks import TaskRepository
@@ -144,7 +144,7 @@ def test_a_backup_restores_every_row_and_never_shows_the_password(
     # Restored into a fresh database, it holds exactly what the live one does.
     live = loopback.server.superuser_dsn(LOCAL_DATABASE)
     fresh = loopback.server.superuser_dsn("restored_copy")
-    with _password_file(loopback.server.connect_params(), tmp_path / "private") as tool_env:
+    with password_file(loopback.server.connect_params().get("password")) as tool_env:
         _restore_into_fresh(loopback.server.superuser_dsn("postgres"), fresh, file, tool_env)
     original = _rows(live)
     assert len(original["public.tasks"]) == 30 and original == _rows(fresh)

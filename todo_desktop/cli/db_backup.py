@@ -20,9 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -32,7 +30,7 @@ from todo_desktop.cli.admin_commands import URL_ENV, direct_target
 from todo_desktop.core.errors import ConfigurationError
 from todo_desktop.db.connect.engine import single_connection
 from todo_desktop.db.connect.urls import ConnectionTarget
-from todo_desktop.db.local.backups import _password_file, run_pg_tool
+from todo_desktop.db.local.backups import password_file, run_pg_tool
 from todo_desktop.machine.atomic_file import fsync_folder
 
 
@@ -107,11 +105,10 @@ def db_backup(url: str | None, file: str, out: TextIO | None = None) -> int:
     _reads_every_row(target)
     conninfo = make_conninfo(**_libpq_params(target))
     partial = final.parent / f".{final.name}.{secrets.token_hex(4)}.partial"
-    private = Path(tempfile.mkdtemp(prefix="todo-backup-"))  # 0700: the password file lives here
     try:
         # Made 0600 before pg_dump writes into it: a dump holds every person's data.
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        with _password_file({"password": _password(target)}, private) as env:
+        with password_file(_password(target)) as env:
             args = ["--no-password", "--format=custom", f"--file={partial}", f"--dbname={conninfo}"]
             run_pg_tool("pg_dump", args, env, failed="pg_dump failed, so nothing was written")
         os.replace(partial, final)
@@ -123,7 +120,6 @@ def db_backup(url: str | None, file: str, out: TextIO | None = None) -> int:
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
-        shutil.rmtree(private, ignore_errors=True)
     where = f"{target.url.database} at {target.address}"
     print(f"Backed up {where} to {final} ({_size(final.stat().st_size)}).", file=out)
     return 0

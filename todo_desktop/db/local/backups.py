@@ -27,7 +27,6 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from todo_desktop.core.errors import TodoError
 from todo_desktop.db.local.backup_policy import (
@@ -173,23 +172,25 @@ def _bin(tool: str) -> Path:
 
 
 @contextlib.contextmanager
-def _password_file(params: dict[str, Any], folder: Path) -> Iterator[dict[str, str]]:
-    """libpq environment for the tools: the password, if any, in a 0600 file, deleted after."""
+def password_file(password: object | None) -> Iterator[dict[str, str]]:
+    """libpq environment for the tools: the password, if any, in a 0600 file of a private
+    folder of its own, deleted after. Never in the backups folder: a restore only reads a
+    backup, and must get as far as saying why it cannot keep a copy when that folder takes no
+    more writes (a full disk, a read-only mount)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    password = params.get("password")
     if password is None:
         yield env
         return
-    private_folder(folder)
-    fd, name = tempfile.mkstemp(prefix=".pgpass-", dir=folder)
+    folder = Path(tempfile.mkdtemp(prefix="todo-tool-"))  # 0700
     try:
+        fd, name = tempfile.mkstemp(prefix=".pgpass-", dir=folder)
         escaped = str(password).replace("\\", "\\\\").replace(":", "\\:")
         os.write(fd, f"*:*:*:*:{escaped}\n".encode())
         os.close(fd)
         os.chmod(name, 0o600)
         yield {**env, "PGPASSFILE": name}
     finally:
-        Path(name).unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_tool(server: EmbeddedServer, tool: str, args: list[str], database: str) -> None:
@@ -197,25 +198,13 @@ def run_tool(server: EmbeddedServer, tool: str, args: list[str], database: str) 
     where = [f"--host={params['host']}", "--username=postgres", f"--dbname={database}"]
     if params.get("port"):
         where.append(f"--port={params['port']}")
-    # The password file goes in a private folder of its own, not in the backups folder: a
-    # restore only reads a backup, and must get as far as saying why it cannot keep a copy
-    # when that folder takes no more writes (a full disk, a read-only mount).
     try:
-        with _private_folder() as private, _password_file(params, private) as env:
+        with password_file(params.get("password")) as env:
             if params.get("require_auth"):
                 env["PGREQUIREAUTH"] = str(params["require_auth"])  # a stranger on the port gets nothing
             run_pg_tool(tool, [*where, "--no-password", *args], env)
     except OSError as exc:
         raise BackupError(f"{tool} could not be started: {exc.strerror or exc}.") from exc
-
-
-@contextlib.contextmanager
-def _private_folder() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="todo-tool-"))  # 0700
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_pg_tool(tool: str, args: list[str], env: dict[str, str], *, failed: str = "") -> None:
