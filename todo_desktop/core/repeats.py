@@ -76,11 +76,16 @@ class Rule:
             parts.append(f"BYMONTH={self.month}")
         if self.month_day is not None:
             parts.append(f"BYMONTHDAY={self.month_day}")
-        if isinstance(self.until, datetime):
-            parts.append("UNTIL=" + self.until.strftime("%Y%m%dT%H%M%SZ"))
-        elif self.until is not None:
-            parts.append("UNTIL=" + self.until.strftime("%Y%m%d"))
+        if self.until is not None:
+            parts.append("UNTIL=" + until_text(self.until))
         return ";".join(parts)
+
+
+def until_text(until: date | datetime) -> str:
+    """A series' end as RRULE spells it: a day, 20271231, or an instant in UTC."""
+    if isinstance(until, datetime):
+        return until.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return until.strftime("%Y%m%d")
 
 
 def _refuse(message: str) -> ValidationError:
@@ -93,7 +98,8 @@ def _number(value: str, low: int, high: int, message: str) -> int:
     return int(value)
 
 
-def _until(value: str) -> date | datetime:
+def parse_until(value: str) -> date | datetime:
+    """An UNTIL's value as `until_text` spells it, or ValidationError with one sentence."""
     found = _UNTIL.fullmatch(value)
     message = "A repeat's end (UNTIL) must be a date such as 20271231, between the years 1900 and 9998."
     if found is None or not _EARLIEST_YEAR <= int(found[1]) <= _LATEST_YEAR:
@@ -162,7 +168,7 @@ def parse(text: str) -> Rule:
         month_day=_number(values["BYMONTHDAY"], 1, 31, "A repeat's day (BYMONTHDAY) must be 1 to 31.")
         if "BYMONTHDAY" in values
         else None,
-        until=_until(values["UNTIL"]) if "UNTIL" in values else None,
+        until=parse_until(values["UNTIL"]) if "UNTIL" in values else None,
         nth=nth,
     )
     if rule.month is not None and rule.month_day is not None:

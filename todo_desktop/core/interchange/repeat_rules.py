@@ -24,8 +24,7 @@ from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.interchange.common import compact_utc, parse_compact, quoted
 from todo_desktop.core.quick_entry.repeats import DAY_CODES, rrule
 from todo_desktop.core.quick_entry.result import Rule
-from todo_desktop.core.repeats import PLACED_DAY
-from todo_desktop.core.repeats import parse as parse_stored
+from todo_desktop.core.repeats import PLACED_DAY, parse_until, until_text
 
 MAX_RULE = 200  # the instance protocol's bound; real rules of the subset are under 60
 MAX_INTERVAL = 1000
@@ -117,10 +116,10 @@ def with_end(text: str) -> tuple[str, str | None]:
     if "UNTIL" not in ends:
         return kept, None
     try:
-        end = parse_stored(f"FREQ=DAILY;UNTIL={ends['UNTIL']}").text().removeprefix("FREQ=DAILY")
+        end = until_text(parse_until(ends["UNTIL"].upper()))
     except ValidationError:
         return kept, end_left_out(f"until {quoted(ends['UNTIL'])}")
-    return kept + end, None
+    return f"{kept};UNTIL={end}", None
 
 
 def until_in_utc(text: str, zone: tzinfo) -> str:

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from todo_desktop.core.quick_entry import words as w
 from todo_desktop.core.quick_entry.dates import DAYPARTS, Words, at, match_date
 from todo_desktop.core.quick_entry.result import PartKind, Phrase, Rule
+from todo_desktop.core.repeats import until_text
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -62,10 +63,8 @@ def rrule(rule: Rule) -> str:
         fields.append(f"BYMONTH={rule.month}")
     if rule.month_day is not None:
         fields.append(f"BYMONTHDAY={rule.month_day}")
-    if isinstance(rule.until, datetime):
-        fields.append(f"UNTIL={rule.until.astimezone(UTC):%Y%m%dT%H%M%SZ}")
-    elif rule.until is not None:
-        fields.append(f"UNTIL={rule.until:%Y%m%d}")
+    if rule.until is not None:
+        fields.append(f"UNTIL={until_text(rule.until)}")
     return ";".join(fields)
 
 

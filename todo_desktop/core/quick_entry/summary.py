@@ -8,17 +8,18 @@ for the same input, ``now`` and zone: no locale, no clock of its own.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from todo_desktop.core.quick_entry import reminders
 from todo_desktop.core.quick_entry.repeats import DAY_NAMES, MONTH_ABBREVIATIONS, describe
 from todo_desktop.core.quick_entry.result import QuickEntry, Rule
+from todo_desktop.core.repeats import parse_until
 
 SEPARATOR = " · "
 _FIELD = re.compile(r"([A-Z]+)=([A-Z0-9,]+)")
 _BYDAY = re.compile(r"BYDAY=([A-Z0-9,+-]+)")  # a sign is read here only: BYMONTHDAY=-1 stays unread
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_UNTIL = re.compile(r"UNTIL=(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z)?")
+_UNTIL = re.compile(r"UNTIL=([0-9T]+Z?)")
 _DAY = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")  # "MO", or with its place: "2MO", "-1FR"
 
 
@@ -65,12 +66,7 @@ def rule_from_rrule(value: str, after_completion: bool = False) -> Rule:
 def _until(value: str) -> date | datetime | None:
     """A rule's end as `core.repeats` stores it: a day, or an instant in UTC."""
     found = _UNTIL.search(value)
-    if found is None:
-        return None
-    year, month, day = int(found[1]), int(found[2]), int(found[3])
-    if found[4] is None:
-        return date(year, month, day)
-    return datetime(year, month, day, int(found[4]), int(found[5]), int(found[6]), tzinfo=UTC)
+    return None if found is None else parse_until(found[1])
 
 
 def summary(entry: QuickEntry, now: datetime, zone: tzinfo) -> str:
