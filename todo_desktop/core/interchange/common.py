@@ -96,6 +96,10 @@ def decode(data: str | bytes) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding != "utf-16" and _is_icalendar(data):
+            # RFC 5545 3.1 folds at 75 octets and asks readers to mend a fold that splits a
+            # character, which writers that count bytes leave. Moving the rest of the
+            # character before the fold mends it and keeps every line where it was, so lines
+            # are still numbered right.
             with contextlib.suppress(UnicodeDecodeError):
                 return _FOLD_IN_CHARACTER.sub(rb"\2\1", data).decode(encoding)
         label = "UTF-16" if encoding == "utf-16" else "UTF-8"
@@ -120,9 +124,8 @@ def _how_to_save(data: bytes) -> str:
 
 
 def _is_icalendar(data: bytes) -> bool:
-    """RFC 5545 3.1 folds at 75 octets and asks readers to mend a fold that splits a
-    character, which writers that count bytes leave. Moving the rest of the character before
-    the fold mends it and keeps every line where it was, so lines are still numbered right."""
+    """Whether ``data`` begins as an iCalendar file does (a byte order mark and blank space
+    before it allowed)."""
     return data.removeprefix(codecs.BOM_UTF8).lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
 
 
