@@ -60,14 +60,14 @@ class TaskEditor(RemovalsMixin, QObject):
         workers: Workers,
         model: TaskTableModel,
         reload: Callable[[], None],
-        settled: SettledWrites,
+        confirmed_since: SettledWrites,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._workers = workers
         self.model = model
         self._reload = reload
-        self.confirmed_since = settled  # what a page read before these writes committed must not undo
+        self.confirmed_since = confirmed_since  # what a page read before these writes committed must not undo
         self._service: TaskService | None = None
         # Bumped when the list shows another query: row numbers from before mean nothing now.
         self.generation = 0

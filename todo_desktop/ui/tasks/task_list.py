@@ -119,8 +119,10 @@ class TaskListController(QObject):
         self.model.set_sections(sections_apply(self._query))
         self.completed_rows = CompletedRows(self.model, self)
         self.completed_rows.enabled = self._query.status is Status.OPEN
-        self.settled = SettledWrites(lambda: workers.reading(LIST_VIEW))
-        self.editor = TaskEditor(workers, self.model, self.reload, self.settled, parent=self)
+        # Writes confirmed while a list read is on its way: the editor notes them, and the
+        # pages read are laid over with them.
+        self._confirmed_since = SettledWrites(lambda: workers.reading(LIST_VIEW))
+        self.editor = TaskEditor(workers, self.model, self.reload, self._confirmed_since, parent=self)
         self.editor.message.connect(self.message)
         self.editor.add_failed.connect(self.add_failed)
 
@@ -178,7 +180,7 @@ class TaskListController(QObject):
         self._workers.read(
             LIST_VIEW,
             partial(_first_read, self._service, self._query, wants_cursor=self.change_cursor is None),
-            partial(self._first_page, self.settled.mark()),
+            partial(self._first_page, self._confirmed_since.mark()),
             self._first_page_failed,
             label="list",
         )
@@ -191,7 +193,7 @@ class TaskListController(QObject):
         self._workers.read(
             LIST_VIEW,
             partial(self._service.list, query),
-            partial(self._next_page, self.settled.mark()),
+            partial(self._next_page, self._confirmed_since.mark()),
             self._next_page_failed,
             label="next page",
         )
@@ -237,14 +239,14 @@ class TaskListController(QObject):
         shown = {t.id for t in page.tasks}
         unsaved = [t for t in self.editor.unsaved() if t.id not in shown]
         # Added once the read had begun, and shown where the person put them meanwhile.
-        added = self.settled.added_since(mark, shown | {t.id for t in unsaved})
+        added = self._confirmed_since.added_since(mark, shown | {t.id for t in unsaved})
         added = [t for t in added if self.model.task(t.id) is not None]
         # Before the reset: guesses are read from the rows.
-        rows = self.editor.overlay([*added, *self.settled.lay_over(page.tasks, mark)])
+        rows = self.editor.overlay([*added, *self._confirmed_since.lay_over(page.tasks, mark)])
         self.model.set_rows([*reversed(unsaved), *rows], has_more=page.next_cursor is not None)
         for task in unsaved:
             self.model.set_saving(task.id, True)
-        self.settled.forget(mark)
+        self._confirmed_since.forget(mark)
         self.loaded.emit()
 
     def _first_page_failed(self, message: str) -> None:
@@ -255,7 +257,7 @@ class TaskListController(QObject):
     def _next_page(self, mark: int, page: TaskPage) -> None:
         self._pages += 1
         self._cursor = page.next_cursor
-        rows = self.editor.overlay(self.settled.lay_over(page.tasks, mark))
+        rows = self.editor.overlay(self._confirmed_since.lay_over(page.tasks, mark))
         self.model.append_rows(rows, has_more=page.next_cursor is not None)
         # Loaded rows live as long as the list: leave them out of the cyclic collector's
         # full passes, which took over 100 ms with 100,000 tasks and froze the window.
