@@ -30,6 +30,7 @@ from tests.core.quick_entry_case_kit import (
 )
 from tests.core.quick_entry_end_cases import END_CASES
 from tests.core.quick_entry_reminder_cases import REMINDER_CASES
+from tests.core.quick_entry_repeat_word_cases import REPEAT_WORD_CASES
 
 CASES: list[Case] = [
     # -- days by name ----------------------------------------------------------------------
@@ -213,24 +214,6 @@ CASES: list[Case] = [
     c("Drinks every last fri at 6pm", "Drinks", "2026-12-25 18:00", repeat="FREQ=MONTHLY;BYDAY=-1FR"),
     c("Backup every! 2nd sunday", "Backup", "2026-12-13", repeat="FREQ=MONTHLY;BYDAY=2SU", after=True),
     c("Pay card every 2nd", "Pay card", "2027-01-02", repeat="FREQ=MONTHLY;BYMONTHDAY=2"),
-    # The place spelled out, as Todoist reads it; "second" is left out, since "every second
-    # monday" is as often every other Monday.
-    c("Plan every first monday", "Plan", "2026-12-07", repeat="FREQ=MONTHLY;BYDAY=1MO"),
-    c("Review every third Friday", "Review", "2026-12-18", repeat="FREQ=MONTHLY;BYDAY=3FR"),
-    c("Quiz every fifth thursday at 8pm", "Quiz", "2026-12-31 20:00", repeat="FREQ=MONTHLY;BYDAY=5TH"),
-    c("Plan every month on the first monday", "Plan", "2026-12-07", repeat="FREQ=MONTHLY;BYDAY=1MO"),
-    # A part of the day after "every" is a daily repeat at that time.
-    c(
-        "Take pills every morning",
-        "Take pills",
-        "2026-12-06 09:00",
-        repeat="FREQ=DAILY",
-        parts=(("repeat", "every morning"),),
-    ),
-    c("Walk the dog every evening", "Walk the dog", "2026-12-05 19:00", repeat="FREQ=DAILY"),
-    c("Lock up every night", "Lock up", "2026-12-05 20:00", repeat="FREQ=DAILY"),
-    c("Run every morning at 7am", "Run", "2026-12-06 07:00", repeat="FREQ=DAILY"),
-    c("Report every quarter", "Report", "2026-12-05", repeat="FREQ=MONTHLY;INTERVAL=3"),
     # Several weekdays, as a list is typed.
     c("Review every mon and fri", "Review", "2026-12-07", repeat="FREQ=WEEKLY;BYDAY=MO,FR"),
     c("Gym every mon, wed and fri at 7am", "Gym", "2026-12-07 07:00", repeat="FREQ=WEEKLY;BYDAY=MO,WE,FR"),
@@ -400,4 +383,5 @@ CASES: list[Case] = [
     c("Call at 11pm", "Call", "2026-12-04 23:00", zone=NEW_YORK, now=NEW_YORK_NIGHT),
 ]
 
-CASES += REMINDER_CASES + END_CASES  # the reminder words' and a repeat's end, in tables of their own
+# The reminder words, repeats said in words, and a repeat's end, in tables of their own.
+CASES += REMINDER_CASES + REPEAT_WORD_CASES + END_CASES
