@@ -42,6 +42,7 @@ def test_ctrl_shift_f_searches_every_list_best_match_first(qtbot, make_window, s
     key(qtbot, window.area.search, "Ctrl+F")  # the same words, in the list shown
     qtbot.waitUntil(lambda: shown_titles(window) == ["Call the plumber"])
     assert "this list" in window.area.search.placeholderText()
+    assert "Ctrl+Shift+F" in window.area.search.toolTip()  # the other scope's key, still at hand
     assert window.status.list_label.toolTip().startswith("Urgent")
 
 

@@ -91,8 +91,10 @@ class SearchField(KeyLineEdit):
             self.setPlaceholderText("Search all lists  (Ctrl+Shift+F)")
             self.setAccessibleName("Search all lists")
         else:
-            self.setPlaceholderText("Search this list  (Ctrl+F; all lists: Ctrl+Shift+F)")
+            # The field is narrow beside quick add: the other scope's key is in the tooltip.
+            self.setPlaceholderText("Search this list  (Ctrl+F)")
             self.setAccessibleName("Search tasks")
+        self.setToolTip("Ctrl+F searches the list shown; Ctrl+Shift+F searches all lists, best match first.")
 
     @property
     def sent(self) -> str:
