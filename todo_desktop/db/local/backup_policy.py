@@ -5,6 +5,21 @@ set back by a month would date a new copy a month before the last one, and one t
 ahead leaves copies dated in the future. So a copy dated after now is kept as it is and
 counts for nothing (it neither stands in for today's backup nor pushes a new one out), and
 the days are this computer's calendar days, in the zone of the ``now`` given.
+
+What is kept, apart from copies dated in the future (all kept):
+- daily backups: the newest of each of the last 7 days that have one, and the newest of each
+  of the last 4 weeks;
+- copies asked for (Back Up Now): the 10 newest of the last 7 days;
+- copies made before a restore, each the database as that restore found it. A person who
+  restores again and again looking for the right backup makes a run of them (each within a
+  day of the one before), and only the first of a run holds the data they had before they
+  began; the newest undoes the last restore; those between mostly hold a backup restored
+  for a look. So, at most 20 in all, chosen in this order: the newest; the first of each run
+  that has a copy in the last 7 days (the newest runs first), however long ago that run
+  began; then the others of the last 7 days, newest first. Twenty full copies bound what a
+  loop of restores can take from the disk.
+"Now" for the extra copies is the newest backup, not the clock: a computer left off for a
+month comes back with its backups still there.
 """
 
 from __future__ import annotations
@@ -20,7 +35,9 @@ from todo_desktop.core.clock import LocalZone
 FOLDER_NAME = "backups"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
-KEEP_EXTRA = 10  # manual copies, and copies made before a restore: each, from the last 7 days
+KEEP_EXTRA = 10  # copies asked for, from the last 7 days
+KEEP_BEFORE_RESTORE = 20  # copies made before a restore: every one a full copy of the database
+RUN_GAP = timedelta(days=1)  # restores nearer each other than this are one run
 _NAME = re.compile(r"^todo-(\d{8}T\d{6}Z)(-before-restore|-manual)?\.dump$")
 BEFORE_RESTORE = "-before-restore"
 MANUAL = "-manual"  # asked for in the window (File > Back Up Now), not the daily one
@@ -130,11 +147,9 @@ def _day(backup: Backup, now: datetime) -> date:
 
 
 def kept(backups: list[Backup], now: datetime) -> set[Path]:
-    """The newest daily backup of each of the last 7 days that have one, and the newest of
-    each of the last 4 weeks. Copies asked for (Back Up Now) or made before a restore are
-    kept apart, up to 10 of each from the last 7 days: they never push a daily one out, so
-    the backup a restore replaced, and the one it restored, both stay to be chosen again.
-    Copies dated after ``now`` are all kept."""
+    """What the module's rule keeps. Copies asked for (Back Up Now) or made before a restore
+    are kept apart from the daily ones and never push one out, so the backup a restore
+    replaced, and the one it restored, both stay to be chosen again."""
     present = _present(backups, now)
     daily, weekly = _kept_by_day_and_week([b for b in present if b.automatic], now)
     future = {b.path for b in backups} - {b.path for b in present}
@@ -171,8 +186,28 @@ def _kept_extras(backups: list[Backup]) -> set[Path]:
         reverse=True,
     )
     manual = [b.path for b in recent if b.manual][:KEEP_EXTRA]
-    before = [b.path for b in recent if b.before_restore][:KEEP_EXTRA]
-    return {*manual, *before}
+    return {*manual, *_kept_before_restore([b for b in backups if b.before_restore], newest)}
+
+
+def _kept_before_restore(copies: list[Backup], newest: datetime) -> list[Path]:
+    """The copies made before a restore that the module's rule keeps."""
+    week = timedelta(days=KEEP_DAILY)
+    runs: list[list[Backup]] = []
+    for copy in sorted(copies, key=lambda b: b.made_at):
+        if runs and copy.made_at - runs[-1][-1].made_at < RUN_GAP:
+            runs[-1].append(copy)
+        else:
+            runs.append([copy])
+    going_on = [run for run in runs if newest - run[-1].made_at < week]
+    if not going_on:
+        return []
+    recent = sorted(
+        (b for run in going_on for b in run if newest - b.made_at < week),
+        key=lambda b: b.made_at,
+        reverse=True,
+    )
+    ranked = [going_on[-1][-1], *(run[0] for run in reversed(going_on)), *recent]
+    return list(dict.fromkeys(b.path for b in ranked))[:KEEP_BEFORE_RESTORE]  # each once, in rank
 
 
 def prune(folder: Path, now: datetime) -> list[Path]:

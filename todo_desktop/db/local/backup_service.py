@@ -20,7 +20,6 @@ methods, on the worker.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -79,9 +78,6 @@ class LocalBackups:
         self._secrets = secrets
         self._kdf_cost = kdf_cost
         self._clock = clock
-        # The window runs these on one worker, the daily backup on a thread of its own: one
-        # backup or restore at a time from here.
-        self._lock = threading.Lock()
 
     @property
     def _folder(self) -> Path:
@@ -107,7 +103,7 @@ class LocalBackups:
         from todo_desktop.db.local.backups import back_up
 
         local, _ = self._open()
-        with self._lock:
+        with local.backup_lock:  # the daily backup's too: one backup or restore at a time
             made = back_up(local.server, self._folder, self._clock(), manual=True)
         return _entry(made, weekly=False)
 
@@ -115,7 +111,7 @@ class LocalBackups:
         from todo_desktop.db.local.restore import restore
 
         local, outbox = self._open()
-        with self._lock:
+        with local.backup_lock:
             backup = self._find(key)
             self._send_waiting_edits(outbox)
             local.db.dispose()  # the pool's connections; the swap ends any a job still holds

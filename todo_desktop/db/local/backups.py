@@ -1,6 +1,6 @@
 """Backups of the embedded database: ``pg_dump`` files in the data folder, kept 7 daily and
-4 weekly (the copies asked for, or made by a restore, for a week), and a restore that checks
-a file before it replaces anything.
+4 weekly (the copies asked for, or made by a restore, apart: ``backup_policy`` says how long),
+and a restore that checks a file before it replaces anything.
 
 A backup is one custom-format dump (``pg_restore`` reads it) named by the moment it was made,
 written beside its final name and renamed when complete, so a crash leaves no half file that
@@ -16,6 +16,7 @@ private folder: never on a command line or in an environment another user could 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -44,10 +45,26 @@ log = logging.getLogger(__name__)
 
 EVERY_CHECK_S = 3600.0  # how often an app left open asks whether today's backup is made
 TOOL_TIMEOUT_S = 600
+LOCK_STEP_S = 0.2  # how often a daily backup waiting for a restore looks whether the app closes
 
 
 class BackupError(TodoError):
     """A backup or restore that could not be made; nothing was replaced."""
+
+
+class BackupsFolderFull(BackupError):
+    """The disk that holds the backups folder has no room for the backup."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(
+            f"The disk that holds the backups folder is full, so no backup was made in {folder} "
+            "and nothing was replaced; free some space on it and try again."
+        )
+        self.folder = folder
+
+
+_FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})  # no room, or the quota spent
+FULL_BELOW = 1 << 20  # bytes free under which a dump that failed is taken to have filled the disk
 
 
 def back_up(
@@ -57,23 +74,51 @@ def back_up(
     try:
         private_folder(folder)
         made = new_backup(folder, now, before_restore=before_restore, manual=manual)
-        partial = folder / f".{made.path.name}.{secrets.token_hex(4)}.partial"
+        _dump(server, folder, made)
+    except OSError as exc:
+        if exc.errno in _FULL:
+            raise BackupsFolderFull(folder) from exc
+        raise BackupError(f"The backup could not be written in {folder}: {exc.strerror or exc}.") from exc
+    prune(folder, now)
+    return made
+
+
+def _dump(server: EmbeddedServer, folder: Path, made: Backup) -> None:
+    """Write ``made`` and its counts whole, or leave neither: what was written before a
+    failure (a disk that filled, say) is removed, not left to look like a backup."""
+    partial = folder / f".{made.path.name}.{secrets.token_hex(4)}.partial"
+    try:
         try:
             # The counts come from the very snapshot the dump reads, so a restore can check
             # them exactly while the app goes on writing.
             with _exported_snapshot(server) as (snapshot, counts):
                 args = ["--format=custom", f"--snapshot={snapshot}", f"--file={partial}"]
                 run_tool(server, "pg_dump", args, LOCAL_DATABASE)
-            os.chmod(partial, 0o600)
-            write_atomically(made.counts_path, json.dumps(counts).encode("utf-8"))
-            os.replace(partial, made.path)
-            fsync_folder(folder)
-        finally:
-            partial.unlink(missing_ok=True)
-    except OSError as exc:
-        raise BackupError(f"The backup could not be written in {folder}: {exc.strerror or exc}.") from exc
-    prune(folder, now)
-    return made
+        except BackupError as exc:
+            if _filled(folder, exc.message):  # asked while the part written still takes the room
+                raise BackupsFolderFull(folder) from exc
+            raise
+        os.chmod(partial, 0o600)
+        write_atomically(made.counts_path, json.dumps(counts).encode("utf-8"))
+        os.replace(partial, made.path)
+        fsync_folder(folder)
+    except BaseException:
+        if not made.path.exists():  # counts with no dump would only take the name
+            made.counts_path.unlink(missing_ok=True)
+        raise
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _filled(folder: Path, complaint: str) -> bool:
+    """Whether pg_dump failed for want of room. It says so in the language it was set to speak,
+    so the room left on the disk is asked too."""
+    if any(os.strerror(code) in complaint for code in _FULL):
+        return True
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW
+    except OSError:
+        return False
 
 
 COUNTED = ("users", "tasks")
@@ -101,18 +146,24 @@ def _exported_snapshot(server: EmbeddedServer) -> Iterator[tuple[str, dict[str, 
 class DailyBackups:
     """The daily backup: made in the background when the day has none yet, at start and then
     every hour while the app stays open (a dump of a large database takes seconds, and the
-    window must not wait for it). A failure is logged; the next check tries again."""
+    window must not wait for it). A failure is logged; the next check tries again.
+
+    ``lock`` is the one Back Up Now and Restore take (the workspace's): a check that comes
+    while either runs waits for it to end and then backs up at once, rather than failing in
+    the middle of a restore's swap and trying again only an hour later."""
 
     def __init__(
         self,
         server: EmbeddedServer,
         folder: Path,
         *,
+        lock: threading.Lock | None = None,
         clock: Callable[[], datetime] = local_now,
         every_s: float = EVERY_CHECK_S,
     ) -> None:
         self._server = server
         self._folder = folder
+        self._lock = lock if lock is not None else threading.Lock()
         self._clock = clock
         self._every_s = every_s
         self._stop = threading.Event()
@@ -141,18 +192,29 @@ class DailyBackups:
             self._stop.wait(self._every_s)
 
     def check(self) -> Backup | None:
-        """Back up now if today has no daily backup yet."""
+        """Back up now if today has no daily backup yet, once no other backup or restore runs."""
+        if not self._wait_for_lock():
+            return None
         try:
-            now = self._clock()
+            now = self._clock()  # read after the wait: a restore may have taken minutes
             if not backup_due(self._folder, now):
                 return None
             made = back_up(self._server, self._folder, now)
         except Exception:
             log.warning("The daily backup of the local database failed", exc_info=True)
             return None
+        finally:
+            self._lock.release()
         log.info("Backed up the local database to %s", made.path.name)
         self.made.append(made)
         return made
+
+    def _wait_for_lock(self) -> bool:
+        """Take the lock; False if the app closes first (the close must not wait for a restore)."""
+        while not self._lock.acquire(timeout=LOCK_STEP_S):
+            if self._stop.is_set():
+                return False
+        return True
 
 
 def _forget_partials(folder: Path) -> None:

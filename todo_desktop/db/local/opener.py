@@ -56,7 +56,9 @@ def open_local(
             from todo_desktop.db.local.backup_policy import backups_folder
             from todo_desktop.db.local.backups import DailyBackups
 
-            workspace.daily = DailyBackups(workspace.server, backups_folder(paths.data)).start()
+            workspace.daily = DailyBackups(
+                workspace.server, backups_folder(paths.data), lock=workspace.backup_lock
+            ).start()
         return workspace
     finally:
         start.abandon()  # only when set_up never took the server: then nothing else stops it

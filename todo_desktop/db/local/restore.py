@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from todo_desktop.db.local.backup_policy import Backup
-from todo_desktop.db.local.backups import COUNTED, BackupError, back_up, run_tool
+from todo_desktop.db.local.backups import COUNTED, BackupError, BackupsFolderFull, back_up, run_tool
 from todo_desktop.db.local.embedded import EmbeddedServer
 from todo_desktop.db.local.workspace import LOCAL_DATABASE
 from todo_desktop.db.schema import migrate
@@ -121,6 +121,11 @@ def _keep_current(server: EmbeddedServer, folder: Path, now: datetime) -> Backup
     """The backup of the database about to be replaced, which undoes the restore."""
     try:
         return back_up(server, folder, now, before_restore=True)
+    except BackupsFolderFull as exc:
+        raise BackupError(
+            f"The disk that holds the backups folder is full, so no copy of the current database "
+            f"could be kept in {folder} and nothing was restored; free some space on it and try again."
+        ) from exc
     except BackupError as exc:
         raise BackupError(
             f"No copy of the current database could be kept, so nothing was replaced: {exc.message}"

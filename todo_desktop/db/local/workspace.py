@@ -3,7 +3,8 @@ local account, and the names they go by."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from todo_desktop.core.values import SignedIn
@@ -29,6 +30,10 @@ class LocalWorkspace:
     accounts: AccountService
     signed_in: SignedIn
     daily: DailyBackups | None = None  # the app's own start backs up each day it is open
+    # One backup or restore at a time: Back Up Now and Restore (on the window's write worker)
+    # and the daily backup (on a thread of its own) all take it. A dump that met a restore's
+    # swap would fail, and one made beside Back Up Now only doubles the work.
+    backup_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def tasks(self) -> TaskRepository:
