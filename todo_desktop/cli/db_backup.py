@@ -30,7 +30,7 @@ from todo_desktop.cli.admin_commands import URL_ENV, direct_target
 from todo_desktop.core.errors import ConfigurationError
 from todo_desktop.db.connect.engine import single_connection
 from todo_desktop.db.connect.urls import ConnectionTarget
-from todo_desktop.db.local.backups import password_file, run_pg_tool
+from todo_desktop.db.local.backups import BackupError, filled_up, password_file, run_pg_tool
 from todo_desktop.machine.atomic_file import fsync_folder
 
 
@@ -110,7 +110,15 @@ def db_backup(url: str | None, file: str, out: TextIO | None = None) -> int:
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         with password_file(_password(target)) as env:
             args = ["--no-password", "--format=custom", f"--file={partial}", f"--dbname={conninfo}"]
-            run_pg_tool("pg_dump", args, env, failed="pg_dump failed, so nothing was written")
+            try:
+                run_pg_tool("pg_dump", args, env, failed="pg_dump failed, so nothing was written")
+            except BackupError as exc:
+                if filled_up(final.parent, exc.message):  # asked while the part written takes the room
+                    raise ConfigurationError(
+                        f"The disk that holds {final.parent} is full, so no backup was written; "
+                        "free some space on it, or give a file on another disk, and try again."
+                    ) from exc
+                raise
         os.replace(partial, final)
         fsync_folder(final.parent)
     except OSError as exc:

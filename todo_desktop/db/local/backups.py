@@ -95,7 +95,7 @@ def _dump(server: EmbeddedServer, folder: Path, made: Backup) -> None:
                 args = ["--format=custom", f"--snapshot={snapshot}", f"--file={partial}"]
                 run_tool(server, "pg_dump", args, LOCAL_DATABASE)
         except BackupError as exc:
-            if _filled(folder, exc.message):  # asked while the part written still takes the room
+            if filled_up(folder, exc.message):  # asked while the part written still takes the room
                 raise BackupsFolderFull(folder) from exc
             raise
         os.chmod(partial, 0o600)
@@ -110,7 +110,7 @@ def _dump(server: EmbeddedServer, folder: Path, made: Backup) -> None:
         partial.unlink(missing_ok=True)
 
 
-def _filled(folder: Path, complaint: str) -> bool:
+def filled_up(folder: Path, complaint: str) -> bool:
     """Whether pg_dump failed for want of room. It says so in the language it was set to speak,
     so the room left on the disk is asked too."""
     if any(os.strerror(code) in complaint for code in _FULL):
