@@ -164,7 +164,7 @@ def test_to_dos_we_cannot_hold_are_skipped_with_a_sentence_and_events_counted():
         no_title,
         _todo("Bad zone", due=datetime(2030, 1, 1, 9, 0)),
     ).decode()
-    data = data.replace("DUE:20300101T090000", "DUE;TZID=W. Europe Standard Time:20300101T090000")
+    data = data.replace("DUE:20300101T090000", "DUE;TZID=Customized Time Zone:20300101T090000")
     data = data.replace(
         "END:VCALENDAR", "BEGIN:VEVENT\r\nUID:e1\r\nSUMMARY:Meeting\r\nEND:VEVENT\r\nEND:VCALENDAR"
     )
@@ -177,7 +177,7 @@ def test_to_dos_we_cannot_hold_are_skipped_with_a_sentence_and_events_counted():
         "line 16 has no title",
     ]
     assert [p.sentence for p in result.warnings] == [
-        "line 19 has the time zone “W. Europe Standard Time”, which is not known; read in yours",
+        "line 19 has the time zone “Customized Time Zone”, which is not known; read in yours",
         "1 event or journal entry in the file is not a to-do and was left out",
     ]
 

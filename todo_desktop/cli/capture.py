@@ -76,7 +76,7 @@ def _debug(args: argparse.Namespace, text: str) -> None:
 def add(args: argparse.Namespace) -> int:
     zone = LocalZone()
     now = _now(args.now, zone)
-    entry = parse(" ".join(args.text), now, zone, day_first=_day_first())
+    entry = parse(" ".join(args.text), now, zone, day_first=locale_day_first())
     if entry.problem is not None:  # a repeat that ends before its first day
         raise ValidationError("repeat", entry.problem)
     request = AddRequest(
@@ -159,7 +159,7 @@ def _now(text: str | None, zone: tzinfo) -> datetime:
     return value.astimezone(UTC)
 
 
-def _day_first() -> bool:
+def locale_day_first() -> bool:
     """Whether 5/6 is the 5th of June, as the window reads it (from the locale's short date)."""
     import locale
 

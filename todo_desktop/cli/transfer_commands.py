@@ -80,7 +80,10 @@ def import_command(args: argparse.Namespace, paths: AppPaths) -> int:
     from todo_desktop.sync.transfer_export import read_file
 
     zone = LocalZone()
-    result = interchange.read(read_file(Path(args.file)), args.format, zone=zone, now=utc_now())
+    from todo_desktop.cli.capture import locale_day_first
+
+    data = read_file(Path(args.file))
+    result = interchange.read(data, args.format, zone=zone, now=utc_now(), day_first=locale_day_first())
     print(interchange.summary(result))
     _list_problems(result.skipped, sys.stdout)
     if not result.rows:

@@ -107,16 +107,23 @@ def detect(data: str | bytes) -> str:
 
 
 def read(
-    data: str | bytes, fmt: str = AUTO, *, zone: tzinfo = UTC, now: datetime | None = None
+    data: str | bytes,
+    fmt: str = AUTO,
+    *,
+    zone: tzinfo = UTC,
+    now: datetime | None = None,
+    day_first: bool = True,
 ) -> ImportResult:
+    """``day_first``: how a CSV date such as 01/03/2026 is read when no date of its file
+    shows the order (the person's locale's order; the preview says which was taken)."""
     text = decode(data)
     name = _detect_text(text) if fmt == AUTO else fmt
     if name == "json":
         return native_json.read(text, zone=zone)
     if name == "csv":
-        return plain_csv.read(text, zone=zone)
+        return plain_csv.read(text, zone=zone, day_first=day_first)
     if name == "todoist":
-        return todoist_csv.read(text, zone=zone, now=now)
+        return todoist_csv.read(text, zone=zone, now=now, day_first=day_first)
     if name == "taskwarrior":
         return taskwarrior.read(text, zone=zone)
     if name == "ical":

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from todo_desktop.core.errors import TodoError
+from todo_desktop.core.interchange.windows_zones import windows_zone
 from todo_desktop.core.quick_entry.tokens import Token, tag
 
 NAMESPACE = uuid.UUID("1ac9f582-8d13-43b5-944e-e374441c8401")
@@ -131,7 +132,8 @@ def _is_icalendar(data: bytes) -> bool:
 
 def zone_named(name: str) -> tzinfo | None:
     """An IANA zone by name ("Europe/Berlin"), or None. Some programs put a prefix before it
-    ("/mozilla.org/20050126_1/Europe/Berlin"), so the last two or three parts are tried too."""
+    ("/mozilla.org/20050126_1/Europe/Berlin"), so the last two or three parts are tried too;
+    Outlook and Exchange give the Windows name ("W. Europe Standard Time", `windows_zones`)."""
     name = name.strip().strip("/")
     parts = name.split("/")
     for candidate in (name, "/".join(parts[-3:]), "/".join(parts[-2:])):
@@ -140,7 +142,7 @@ def zone_named(name: str) -> tzinfo | None:
                 return ZoneInfo(candidate)
             except (ZoneInfoNotFoundError, ValueError, OSError):
                 continue
-    return None
+    return windows_zone(name)
 
 
 def end_of_date(day: date, zone: tzinfo) -> datetime:

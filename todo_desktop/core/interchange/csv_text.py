@@ -48,6 +48,36 @@ def _ignore(_line: int, _rest: str) -> None:
     return None
 
 
+class ReadAhead:
+    """Records read to the end before any is used, for a reader that looks down a whole column
+    first (the order of day and month in its dates, `csv_dates`). Give `skip` to `records`;
+    `replay` then says each record that could not be read in its place among the others, so
+    the sentences of a preview stay in the order of the file's lines."""
+
+    def __init__(self) -> None:
+        self._read: list[tuple[int, list[str] | str]] = []  # a record, or why one was skipped
+
+    def skip(self, line: int, rest: str) -> None:
+        self._read.append((line, rest))
+
+    def fill(self, found: Iterator[tuple[int, list[str]]]) -> None:
+        for item in found:  # not extend(): reading may call skip, which appends too
+            self._read.append(item)
+
+    def cells(self, index: int) -> Iterator[tuple[int, str]]:
+        """Each record's cell at ``index``, with its line (records too short have none)."""
+        for line, item in self._read:
+            if not isinstance(item, str) and index < len(item):
+                yield line, item[index]
+
+    def replay(self, skip: Skip) -> Iterator[tuple[int, list[str]]]:
+        for line, item in self._read:
+            if isinstance(item, str):
+                skip(line, item)
+            else:
+                yield line, item
+
+
 def records(text: str, skip: Skip = _ignore) -> Iterator[tuple[int, list[str]]]:
     """Each record of ``text``, header first, with the line it starts on."""
     delimiter = sniff_delimiter(text)

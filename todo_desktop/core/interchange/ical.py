@@ -11,8 +11,9 @@ Mapping, and why:
   "high", which then reads as urgent: we keep to the RFC, whose 1 is the top.
 - DUE: a DATE (all-day) is due at 23:59 in the zone given, our convention for a day without a
   time; a DATE-TIME in UTC is that instant; one with TZID is read in that IANA zone (a prefix
-  before the name, as some programs write, is allowed; VTIMEZONE blocks are not read, and an
-  unknown TZID is read in the zone given, with a warning); a floating one in the zone given.
+  before the name, as some programs write, is allowed) or in the one a Windows name stands
+  for, as Outlook writes them (`windows_zones`); VTIMEZONE blocks are not read, and an unknown
+  TZID is read in the zone given, with a warning. A floating one is read in the zone given.
   Written: UTC, or a DATE when a zone is given and the task is due at 23:59 in it.
 - Done: STATUS:COMPLETED, a COMPLETED time or PERCENT-COMPLETE:100 make a task completed
   (COMPLETED is its time); STATUS:CANCELLED is skipped, like a deleted task.

@@ -15,10 +15,12 @@ trip stays lossless ("-5 push-ups" comes back as typed) and no cell is ever a fo
 The reader also takes a hand-made sheet: only a title column is required; headers are
 compared case-insensitively, with a few common names (name, task, due, notes, labels, done);
 separators, blank lines before the header and quotes never closed are as `csv_text` reads
-them. A date without a time is due at 23:59 in the zone given, a date and time without an
-offset is read in it. Lines are numbered as a text editor shows them. A line break in a
-description comes back as LF whether a sheet wrote it as CR LF or CR (`rows`): that is the
-one thing the round trip does not keep, a carriage return the app's own editor never types.
+them. Dates are ISO 8601 or as a sheet writes them ("01.03.2026 14:30", "3/1/2026 2:30 PM"),
+each column read day or month first as its dates show (`csv_dates`). A date without a time is
+due at 23:59 in the zone given, a date and time without an offset is read in it. Lines are
+numbered as a text editor shows them. A line break in a description comes back as LF whether
+a sheet wrote it as CR LF or CR (`rows`): that is the one thing the round trip does not keep,
+a carriage return the app's own editor never types.
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ from todo_desktop.core.interchange.common import (
     TRUE_WORDS,
     InterchangeError,
     iso,
-    parse_iso,
     quoted,
 )
-from todo_desktop.core.interchange.csv_text import header, is_blank, records
+from todo_desktop.core.interchange.csv_dates import SheetDates
+from todo_desktop.core.interchange.csv_text import ReadAhead, header, is_blank, records
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.values import Priority, Task
 
@@ -55,6 +57,7 @@ COLUMNS = (
     "repeat",
     "repeat_after_completion",
 )
+DATES = ("due_date", "completed_at", "created_at", "updated_at")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ALIASES = {
     "name": "title",
@@ -127,33 +130,46 @@ def header_columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
+def read(text: str, *, zone: tzinfo = UTC, day_first: bool = True) -> ImportResult:
+    """``day_first``: how a file whose dates never show their order is read (`csv_dates`)."""
     rows = Rows(NAME, own_ids=True)
-    found = records(text, rows.skip)
+    ahead = ReadAhead()
+    found = records(text, ahead.skip)
     columns = header_columns(head := header(found))
     if "title" not in columns:
         shown = quoted(",".join(head), 60)
         raise InterchangeError(f"The CSV file has no title column; its first line is {shown}.")
-    for start, record in found:
+    ahead.fill(found)
+    dates = SheetDates(
+        {key: ahead.cells(columns[key]) for key in DATES if key in columns}, day_first=day_first
+    )
+    if dates.warning is not None:
+        rows.warn(0, dates.warning)
+    for start, record in ahead.replay(rows.skip):
         if is_blank(record):
             continue  # blank lines, and the empty rows spreadsheets leave at the end
         cells = {key: unescape_cell(record[i]) if i < len(record) else "" for key, i in columns.items()}
-        raw = _raw(rows, start, cells, zone)
+        raw = _raw(rows, start, cells, dates, zone)
         if raw is not None:
             rows.add(start, raw)
     return rows.result()
 
 
-def _raw(rows: Rows, number: int, cells: dict[str, str], zone: tzinfo) -> RawTask | None:
+def _raw(rows: Rows, number: int, cells: dict[str, str], dates: SheetDates, zone: tzinfo) -> RawTask | None:
     instants = {}
-    for key in ("due_date", "completed_at", "created_at", "updated_at"):
+    for key in DATES:
         text = cells.get(key, "").strip()
-        instants[key] = parse_iso(text, zone) if text else None
+        instants[key] = dates.read(key, text, zone) if text else None
         if text and instants[key] is None:
+            doubt = dates.doubt(key, text)  # a date this column cannot tell the order of
             if key == "due_date":
-                rows.skip(number, f"has a due date {quoted(text)} that is not a date")
+                rows.skip(number, f"has a due date {quoted(text)} that {doubt or 'is not a date'}")
                 return None
-            rows.warn(number, f"has a {key.replace('_', ' ')} that is not a date; it was left out")
+            label = key.replace("_", " ")
+            if doubt:
+                rows.warn(number, f"has a {label} {quoted(text)} that {doubt}; it was left out")
+            else:
+                rows.warn(number, f"has a {label} that is not a date; it was left out")
     flags = {}
     for key in ("completed", "repeat_after_completion"):
         text = cells.get(key, "").strip().lower()

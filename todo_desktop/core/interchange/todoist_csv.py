@@ -23,7 +23,9 @@ name, and only TYPE and CONTENT are required.
   as quick-add reads them: urgent, high, medium, low. An empty cell is medium, our default:
   Todoist's help says an empty cell means p1, but a blank column in a hand-made file far more
   often means "no priority" than "everything urgent". Any other value is medium with a warning.
-- DATE: ISO dates and times are read directly; anything else ("every monday", "13 Jun",
+- DATE: ISO dates and times are read directly, and so are dates as a sheet writes them
+  ("3/15/2026 2:30 PM", "01.03.2026"), day or month first as the column shows (`csv_dates`,
+  whose one warning says when the file shows neither); anything else ("every monday", "13 Jun",
   "tomorrow at 5pm", "every! 3 days") by the quick-add grammar (`core.quick_entry.parse`),
   which speaks Todoist's date language in English, relative to ``now`` and in TIMEZONE (a
   valid IANA name) or else the zone given. Two things are read only here, where the whole
@@ -45,8 +47,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
 from todo_desktop.core.clock import utc_now
-from todo_desktop.core.interchange.common import InterchangeError, parse_iso, quoted, zone_named
-from todo_desktop.core.interchange.csv_text import header, records
+from todo_desktop.core.interchange.common import InterchangeError, quoted, zone_named
+from todo_desktop.core.interchange.csv_dates import SheetDates
+from todo_desktop.core.interchange.csv_text import ReadAhead, header, records
 from todo_desktop.core.interchange.plain_csv import unescape_cell
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.quick_entry import parse
@@ -73,6 +76,7 @@ TEMPLATE_COLUMNS = (
 _LABEL = re.compile(r"(?:^|(?<=\s))@([^\s@]+)")
 _PLACEHOLDER = "x"  # quick-add never reads the first word, so a date needs a word before it
 _MAX_DATE_TEXT = 100
+_DATE_COLUMNS = ("DATE", "DEADLINE")
 # Todoist's short "every" ("ev mon"): only in a date cell, since "ev" is a title word too.
 _EV = re.compile(r"(?i)(?<!\S)ev(?=!?\s)")
 
@@ -83,43 +87,54 @@ def is_todoist_header(header: list[str]) -> bool:
 
 
 class _Dates:
-    """Todoist's date cells read once per distinct text: exports repeat a few hundred strings."""
+    """Todoist's date cells read once per distinct text: exports repeat a few hundred strings.
+    ``sheet``: the order of day and month each date column shows."""
 
-    def __init__(self, now: datetime, zone: tzinfo) -> None:
-        self.now, self.zone = now, zone
-        self._seen: dict[tuple[str, str], tuple[datetime | None, str | None, bool]] = {}
+    def __init__(self, now: datetime, zone: tzinfo, sheet: SheetDates) -> None:
+        self.now, self.zone, self.sheet = now, zone, sheet
+        self._seen: dict[tuple[str, str, str], tuple[datetime | None, str | None, bool]] = {}
 
-    def read(self, text: str, zone_name: str) -> tuple[datetime | None, str | None, bool] | None:
+    def read(self, text: str, zone_name: str, column: str) -> tuple[datetime | None, str | None, bool] | None:
         """(due, repeat, after completion), or None when the text is no date."""
-        key = (text, zone_name)
+        key = (text, zone_name, column)
         if key not in self._seen:
             zone = (zone_named(zone_name) if zone_name else None) or self.zone
-            self._seen[key] = self._read(text, zone)
+            self._seen[key] = self._read(text, zone, column)
         found = self._seen[key]
         return None if found[0] is None and found[1] is None else found
 
-    def _read(self, text: str, zone: tzinfo) -> tuple[datetime | None, str | None, bool]:
-        instant = parse_iso(text, zone)
-        if instant is not None or len(text) > _MAX_DATE_TEXT:
+    def _read(self, text: str, zone: tzinfo, column: str) -> tuple[datetime | None, str | None, bool]:
+        instant = self.sheet.read(column, text, zone)  # ISO, or a date as a sheet writes it
+        if instant is not None or len(text) > _MAX_DATE_TEXT or self.sheet.doubt(column, text):
             return instant, None, False
         text = _EV.sub("every", text)
         # The whole cell is a date, so a word the quick-add language reads only after a cue
         # ("sat", "sun 5pm": also English words in a title) is read with one.
         for words in (f"{_PLACEHOLDER} {text}", f"{_PLACEHOLDER} on {text}"):
-            entry = parse(words, self.now, zone)
+            entry = parse(words, self.now, zone, day_first=self.sheet.day_first(column))
             if entry.title == _PLACEHOLDER and (entry.due is not None or entry.repeat is not None):
                 return entry.due, entry.repeat, entry.repeat_after_completion
         return None, None, False  # a word was not read: the date is not understood
 
 
-def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> ImportResult:
+def read(
+    text: str, *, zone: tzinfo = UTC, now: datetime | None = None, day_first: bool = True
+) -> ImportResult:
+    """``day_first``: how a file whose dates never show their order is read (`csv_dates`)."""
     rows = Rows(NAME)
-    found = records(text, rows.skip)
+    ahead = ReadAhead()
+    found = records(text, ahead.skip)
     names = header(found)
     if not is_todoist_header(names):
         raise InterchangeError("The file is not a Todoist CSV: its first line has no TYPE and CONTENT.")
     columns = {name.strip().lstrip("\ufeff"): index for index, name in reversed(list(enumerate(names)))}
-    dates = _Dates(now or utc_now(), zone)
+    ahead.fill(found)
+    sheet = SheetDates(
+        {name: ahead.cells(columns[name]) for name in _DATE_COLUMNS if name in columns}, day_first=day_first
+    )
+    if sheet.warning is not None:
+        rows.warn(0, sheet.warning)
+    dates = _Dates(now or utc_now(), zone, sheet)
     section: str | None = None
     # A task is added once its notes are read; None: its row was skipped, and its notes go too.
     last: tuple[int, RawTask | None] | None = None
@@ -128,7 +143,7 @@ def read(text: str, *, zone: tzinfo = UTC, now: datetime | None = None) -> Impor
         if last is not None and last[1] is not None:
             rows.add(last[0], last[1])
 
-    for start, record in found:
+    for start, record in ahead.replay(rows.skip):
 
         def cell(name: str, record: list[str] = record) -> str:
             index = columns.get(name)
@@ -173,12 +188,15 @@ def _task(
         priority=priority or Priority.MEDIUM,
         tags=[*labels, *([section] if section else [])],
     )
-    date_text = cell("DATE") or cell("DEADLINE")
+    column, date_text = "DATE", cell("DATE")
+    if not date_text:
+        column, date_text = "DEADLINE", cell("DEADLINE")
     raw.due_text = f"{date_text}\x1f{cell('TIMEZONE')}"  # "tomorrow" means another day tomorrow
     if date_text:
-        found = dates.read(date_text, cell("TIMEZONE"))
+        found = dates.read(date_text, cell("TIMEZONE"), column)
         if found is None:
-            rows.skip(number, f"has the date {quoted(date_text)}, which was not understood")
+            why = dates.sheet.doubt(column, date_text) or "was not understood"
+            rows.skip(number, f"has the date {quoted(date_text)}, which {why}")
             return None
         raw.due, raw.repeat, raw.after_completion = found
     return raw
