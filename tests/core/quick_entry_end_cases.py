@@ -47,6 +47,28 @@ END_CASES = [
         "2026-12-07",
         repeat="FREQ=WEEKLY;BYDAY=MO;UNTIL=20270301",
     ),
+    # A length: the series' last day, counted from its first.
+    c("Run every day for 3 weeks", "Run", "2026-12-05", repeat="FREQ=DAILY;UNTIL=20261225"),
+    c("Stretch every day for a week", "Stretch", "2026-12-05", repeat="FREQ=DAILY;UNTIL=20261211"),
+    c("Gym every monday for 3 weeks", "Gym", "2026-12-07", repeat="FREQ=WEEKLY;BYDAY=MO;UNTIL=20261227"),
+    c(
+        "Rent every month on the 1st for 6 months",
+        "Rent",
+        "2027-01-01",
+        repeat="FREQ=MONTHLY;BYMONTHDAY=1;UNTIL=20270630",
+    ),
+    c(
+        "Water every! 3 days for 2 weeks",
+        "Water",
+        "2026-12-05",
+        repeat="FREQ=DAILY;INTERVAL=3;UNTIL=20261218",
+        after=True,
+    ),
+    c("Plan for 3 weeks of holiday", "Plan for 3 weeks of holiday"),
+    c("Plan for 3 weeks", "Plan for 3 weeks"),
+    c("Read every day for 10 minutes", "Read every day for 10 minutes"),
+    c("Holiday every year for 2 weeks", "Holiday every year for 2 weeks"),  # how long each one lasts
+    c("Run every day for 3 weeks until jan 1", "Run every day for 3 weeks until jan 1"),  # two ends
     # "until" that ends no repeat stays a title word, as before.
     c("Wait until friday", "Wait until friday"),
     c("Wait until 1 mar 2027", "Wait until 1 mar 2027"),

@@ -99,7 +99,7 @@ def test_every_rule_the_quick_add_language_writes_is_accepted_as_it_is(text):
         ("FREQ=MONTHLY;BYDAY=2MO;BYMONTHDAY=3", "weekdays"),
         ("FREQ=WEEKLY;BYDAY=MO,MO", "weekdays"),
         ("FREQ=MONTHLY;BYMONTHDAY=32", "1 to 31"),
-        ("FREQ=MONTHLY;BYMONTHDAY=-1", "1 to 31"),
+        ("FREQ=MONTHLY;BYMONTHDAY=-2", "1 to 31"),
         ("FREQ=YEARLY;BYMONTH=13", "1 to 12"),
         ("FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31", "never comes"),
         ("FREQ=DAILY;UNTIL=99991231", "UNTIL"),

@@ -2,10 +2,11 @@
 
 A rule is an RFC 5545 RRULE value of the subset the quick-add language writes
 (`core.quick_entry.repeats`): FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, BYDAY,
-BYMONTH and BYMONTHDAY, in that order, plus UNTIL (the last day of the series). COUNT is
-refused: each occurrence is a task of its own, so no task could know how many came before.
-The database checks the same shape (any client may send a rule), but cannot read a rule, so
-the client works out the next due date here and sends it with the completion.
+BYMONTH and BYMONTHDAY (1 to 31, or -1: the month's last day), in that order, plus UNTIL (the
+last day of the series). COUNT is refused: each occurrence is a task of its own, so no task
+could know how many came before. The database checks the same shape (any client may send a
+rule), but cannot read a rule, so the client works out the next due date here and sends it
+with the completion.
 
 Completing a repeating task creates its next occurrence as a new task, as Things does: the
 completed one stays in Completed with its history and counts as done. The new task's id comes
@@ -21,8 +22,9 @@ When the next one is due (in local wall-clock time, so 09:00 stays 09:00 across 
 - an undated one counts from the day it was completed, due at the end of a day (23:59, as
   every date without a time is);
 - months without the day (the 31st, 29 February) are skipped, as RFC 5545 and every calendar
-  that reads these rules do; a series past its UNTIL, or with no day left before the year
-  9999, creates nothing.
+  that reads these rules do; the last day (-1) is each month's own, so 31 January is followed
+  by 28 or 29 February and then 31 March; a series past its UNTIL, or with no day left before
+  the year 9999, creates nothing.
 
 ``dateutil`` is imported only when a next occurrence is computed (it costs some 14 ms).
 """
@@ -45,6 +47,7 @@ _ORDER = ("FREQ", "INTERVAL", "BYDAY", "BYMONTH", "BYMONTHDAY", "UNTIL")
 _UNTIL = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z)?")
 _NUMBER = re.compile(r"[1-9]\d{0,2}")
 _EARLIEST_YEAR, _LATEST_YEAR = 1900, 9998
+LAST_DAY = -1  # BYMONTHDAY of the month's last day, as RFC 5545 counts from the end
 _HORIZON_YEARS = 40  # a 29 February on a Monday comes every 28 years; nothing rarer is allowed
 # Namespaces the id of a task's next occurrence: a name, not a secret.
 _NEXT = uuid.UUID("6c1f4f5e-2b0e-4e57-9a59-1d2c3b4a5f60")
@@ -96,6 +99,14 @@ def _number(value: str, low: int, high: int, message: str) -> int:
     if not _NUMBER.fullmatch(value) or not low <= int(value) <= high:
         raise _refuse(message)
     return int(value)
+
+
+def _month_day(value: str) -> int:
+    # Only the last day counts from the end: the days before it (-2 ...) have no words here and
+    # come from no app people move from, so each would only be one more way to be wrong.
+    if value == str(LAST_DAY):
+        return LAST_DAY
+    return _number(value, 1, 31, "A repeat's day (BYMONTHDAY) must be 1 to 31, or -1 for the last day.")
 
 
 def parse_until(value: str) -> date | datetime:
@@ -165,13 +176,11 @@ def parse(text: str) -> Rule:
         month=_number(values["BYMONTH"], 1, 12, "A repeat's month (BYMONTH) must be 1 to 12.")
         if "BYMONTH" in values
         else None,
-        month_day=_number(values["BYMONTHDAY"], 1, 31, "A repeat's day (BYMONTHDAY) must be 1 to 31.")
-        if "BYMONTHDAY" in values
-        else None,
+        month_day=_month_day(values["BYMONTHDAY"]) if "BYMONTHDAY" in values else None,
         until=parse_until(values["UNTIL"]) if "UNTIL" in values else None,
         nth=nth,
     )
-    if rule.month is not None and rule.month_day is not None:
+    if rule.month is not None and rule.month_day not in (None, LAST_DAY):
         try:
             date(2000, rule.month, rule.month_day)  # a leap year: 29 February is a real day
         except ValueError:

@@ -2,11 +2,11 @@
 
 The subset is the one `core.quick_entry.repeats` writes: FREQ (DAILY, WEEKLY, MONTHLY,
 YEARLY), INTERVAL, BYDAY (plain weekdays, or in a monthly or yearly rule one weekday with its
-place in the month: 2MO, -1FR), one BYMONTH and one BYMONTHDAY. `clean_repeat`
-gives a rule in that subset its canonical spelling (so "BYDAY=FR,MO;FREQ=weekly" and
-"FREQ=WEEKLY;BYDAY=MO,FR" are one rule) and refuses anything else with the reason, in a few
-words for a warning. WKST=MO, the default, is dropped; another week start is refused, since
-it changes which days "every 2 weeks on Monday and Sunday" picks.
+place in the month: 2MO, -1FR), one BYMONTH and one BYMONTHDAY (1 to 31, or -1: the month's
+last day). `clean_repeat` gives a rule in that subset its canonical spelling (so
+"BYDAY=FR,MO;FREQ=weekly" and "FREQ=WEEKLY;BYDAY=MO,FR" are one rule) and refuses anything
+else with the reason, in a few words for a warning. WKST=MO, the default, is dropped; another
+week start is refused, since it changes which days "every 2 weeks on Monday and Sunday" picks.
 
 A series' end is the app's own business (`core.repeats`), not the subset's: `with_end` keeps
 an UNTIL the app can store, and gives a rule whose end it cannot keep (COUNT, which no
@@ -24,7 +24,7 @@ from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.interchange.common import compact_utc, parse_compact, quoted
 from todo_desktop.core.quick_entry.repeats import DAY_CODES, rrule
 from todo_desktop.core.quick_entry.result import Rule
-from todo_desktop.core.repeats import PLACED_DAY, parse_until, until_text
+from todo_desktop.core.repeats import LAST_DAY, PLACED_DAY, parse_until, until_text
 
 MAX_RULE = 200  # the instance protocol's bound; real rules of the subset are under 60
 MAX_INTERVAL = 1000
@@ -40,6 +40,17 @@ def _number(value: str, low: int, high: int, name: str) -> int:
     if not value.isascii() or not value.isdigit() or len(value) > 4 or not low <= int(value) <= high:
         raise ValueError(f"{name}={value[:10]}")
     return int(value)
+
+
+def _month_day(value: str) -> int:
+    """1 to 31, or -1 for the month's last day; a day counted further from the end (-2, the
+    day before the last) has no place in the app."""
+    last = value.startswith("-")
+    try:
+        day = _number(value[1:] if last else value, 1, 1 if last else 31, "BYMONTHDAY")
+    except ValueError:
+        raise ValueError(f"BYMONTHDAY={value[:10]}") from None
+    return LAST_DAY if last else day
 
 
 def parse_rule(text: str) -> Rule:
@@ -74,8 +85,8 @@ def parse_rule(text: str) -> Rule:
         if DAY_CODES.index(code) not in weekdays:
             weekdays.append(DAY_CODES.index(code))
     month = _number(fields["BYMONTH"], 1, 12, "BYMONTH") if "BYMONTH" in fields else None
-    month_day = _number(fields["BYMONTHDAY"], 1, 31, "BYMONTHDAY") if "BYMONTHDAY" in fields else None
-    if month is not None and month_day is not None:
+    month_day = _month_day(fields["BYMONTHDAY"]) if "BYMONTHDAY" in fields else None
+    if month is not None and month_day not in (None, LAST_DAY):
         try:
             date(2000, month, month_day)  # a leap year: Feb 29 repeats every four years
         except ValueError:

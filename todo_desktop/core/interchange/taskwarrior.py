@@ -21,7 +21,10 @@ task per line. Mapping, and why:
   of 1, else P3D, P2W, P2M, P1Y (calendar months and years in Taskwarrior). BYDAY,
   BYMONTHDAY and BYMONTH have no Taskwarrior words, which then fire on the due date's day;
   the exact rule goes in ``todorepeat`` and is believed while it still maps to the same
-  recur (and ``todoaftercompletion`` for the flag Taskwarrior has no word for). Hourly and
+  recur (and ``todoaftercompletion`` for the flag Taskwarrior has no word for). The month's
+  last day (BYMONTHDAY=-1) is written as monthly too, which Taskwarrior steps from 31 January
+  to 28 February and then keeps on the 28th; a series Taskwarrior has run (its template has
+  a ``mask``, its occurrences a ``parent``) says so in a warning when read back. Hourly and
   other periods outside our subset keep the task without a repeat, with a warning.
   ``until`` ↔ the rule's UNTIL, the end of the series (an ``until`` that is no date is left
   out with a warning, and the task still repeats, as an iCalendar end the app cannot keep);
@@ -69,6 +72,7 @@ from todo_desktop.core.interchange.repeat_rules import end_left_out, parse_rule,
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.quick_entry.repeats import WORKDAYS, rrule
 from todo_desktop.core.quick_entry.result import Rule
+from todo_desktop.core.repeats import LAST_DAY
 from todo_desktop.core.values import Priority, Task
 
 NAME = "taskwarrior"
@@ -104,6 +108,10 @@ _ISO_UNITS = {"D": ("DAILY", 1), "W": ("WEEKLY", 1), "M": ("MONTHLY", 1), "Y": (
 _COUNTED = re.compile(r"([0-9]{1,3})\s*([a-z]+)")
 _ISO = re.compile(r"P([0-9]{1,3})([DWMY])")
 EARLIEST = datetime(1980, 1, 1, tzinfo=UTC)  # the first time task import takes
+LAST_DAY_LOST = (
+    "repeats on the last day of the month, which Taskwarrior cannot: there it kept to one day of "
+    "the month, the 28th after February; here it is on the last day again"
+)
 _WRITTEN = {
     "DAILY": ("daily", "D"),
     "WEEKLY": ("weekly", "W"),
@@ -346,6 +354,9 @@ def _repeat(rows: Rows, number: int, item: dict[str, Any], raw: RawTask, zone: t
             matches = False
         if matches:
             raw.repeat, raw.after_completion = ours, item.get("todoaftercompletion") == "yes"
+            ran = "mask" in item or "parent" in item  # Taskwarrior made occurrences of it
+            if ran and parse_rule(split_end(ours)[0]).month_day == LAST_DAY:
+                rows.warn(number, LAST_DAY_LOST)
             return
     if recur is None:
         return

@@ -35,14 +35,17 @@ What is read
   (#Home and #home are one tag): lower-casing would spoil such names, and case-sensitive tags
   would split one tag in two by a typo.
 - Repeats (RRULE, see `repeats`): every day / weekday / weekend / monday / week / month /
-  quarter / year, every mon, wed and fri (a list of weekdays), every 3 days, every other
-  week, every 2 weeks on monday, every month on the 1st, every 1st, every 2nd monday / first
-  monday / last friday (a weekday's place in the month, 1st to 5th, first, third to fifth or
-  last; not "second", which is as often meant as every other), every dec 24, daily, weekly,
-  monthly, yearly; every morning / afternoon / evening / night (daily at that part of the
-  day's time); "every!" repeats after completion.
-  Without a date the series starts at its first occurrence from now on, or from the day a
-  repeat ends in: "every monday starting jun 10" (a day already past: from now on).
+  quarter / year, every mon, wed and fri (a list of weekdays, commas optional), every 3 days,
+  every other week, every 2 weeks on monday, every month on the 1st, every 1st, every 2nd
+  monday / first monday / last friday (a weekday's place in the month, 1st to 5th, first,
+  third to fifth or last; not "second", which is as often meant as every other), every last
+  day / last day of every month (the month's last day), every saturday in january, every dec
+  24, daily, weekly, monthly, yearly; every morning / afternoon / evening / night (daily at
+  that part of the day's time); the words the details pane shows for any rule; "every!"
+  repeats after completion. Without a date the series starts at its first occurrence from
+  now on, or from the day a repeat ends in: "every monday starting jun 10" (a day already
+  past: from now on). It ends with "until march 1", or lasts "for 3 weeks" from its first
+  day ("every year for 2 weeks", shorter than one step, is how long each one lasts: text).
 - Reminders (see `reminders`): remind 10 min before / 1 hour before / 2 days before (an offset
   before the due time), remind when due, remind at 5pm, remind tomorrow 9am, and the short
   @5pm or @fri 9am (a time of its own). Read anywhere but as the first word; "remind mum" and

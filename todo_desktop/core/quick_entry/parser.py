@@ -10,15 +10,16 @@ from todo_desktop.core.quick_entry import tokens as tk
 from todo_desktop.core.quick_entry import words as w
 from todo_desktop.core.quick_entry.dates import TONIGHT, match_date, match_time
 from todo_desktop.core.quick_entry.reminders import ReminderPhrase, match_reminder
-from todo_desktop.core.quick_entry.repeats import end_problem, first_day, match_repeat, rrule
+from todo_desktop.core.quick_entry.repeats import end_problem, ends_after, first_day, match_repeat, rrule
 from todo_desktop.core.quick_entry.result import Clock, Part, PartKind, Phrase, QuickEntry, Rule
 from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority
 
 _SLOT_ORDER = (PartKind.REPEAT, PartKind.DATE, PartKind.TIME, PartKind.PRIORITY)
-# Words in the longest phrase: "every 2 months on the 2nd monday starting the 24th of
-# december 2027 until the 24th of december 2028 23:59 utc", 21.
-_LONGEST = 21
+# Words in the longest phrase: "every 2 days on mondays, tuesdays ... and sundays on the last
+# day of each month in february starting the 24th of december 2027 until the 24th of december
+# 2028 23:59 utc", 35.
+_LONGEST = 35
 _DAYS = (PartKind.DATE, PartKind.REPEAT)
 
 
@@ -270,6 +271,8 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
     repeat_read = r.read.get(PartKind.REPEAT)
     rule = repeat_read[1].value if repeat_read else None
     assert rule is None or isinstance(rule, Rule)
+    if rule is not None and due is not None:
+        rule = ends_after(rule, due.astimezone(zone).date())  # "for 3 weeks" from the due day
     priority = winner[1] if winner else None
     return QuickEntry(
         title=tk.title(text, [part.span for part in parts], markers),

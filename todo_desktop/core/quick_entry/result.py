@@ -101,6 +101,9 @@ class Rule:
     # "every monday until march 1": the series' last day (RRULE UNTIL), through that local
     # day; a datetime is an instant in UTC, as other apps' rules give it.
     until: date | datetime | None = None
+    # "every day for 3 weeks": how long the series lasts, (3, "week"), until its first day is
+    # known and `repeats.ends_after` turns it into ``until``; no RRULE part holds it.
+    lasting: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

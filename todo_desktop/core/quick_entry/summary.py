@@ -11,13 +11,13 @@ import re
 from datetime import date, datetime, tzinfo
 
 from todo_desktop.core.quick_entry import reminders
-from todo_desktop.core.quick_entry.repeats import DAY_NAMES, MONTH_ABBREVIATIONS, describe
+from todo_desktop.core.quick_entry.repeat_text import DAY_NAMES, MONTH_ABBREVIATIONS, describe
 from todo_desktop.core.quick_entry.result import QuickEntry, Rule
 from todo_desktop.core.repeats import parse_until
 
 SEPARATOR = " · "
-_FIELD = re.compile(r"([A-Z]+)=([A-Z0-9,]+)")
-_BYDAY = re.compile(r"BYDAY=([A-Z0-9,+-]+)")  # a sign is read here only: BYMONTHDAY=-1 stays unread
+_FIELD = re.compile(r"([A-Z]+)=(-?[A-Z0-9,]+)")  # BYMONTHDAY=-1: the month's last day
+_BYDAY = re.compile(r"BYDAY=([A-Z0-9,+-]+)")
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _UNTIL = re.compile(r"UNTIL=([0-9T]+Z?)")
 _DAY = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")  # "MO", or with its place: "2MO", "-1FR"

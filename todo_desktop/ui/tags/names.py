@@ -2,10 +2,10 @@
 
 Tags follow the quick-add language (a letter, then letters, digits, - or _), with or without
 the ``#``, separated by spaces or commas; a repeat is one of its repeat phrases ("every
-2 weeks", "every month on the 1st", "every! 3 days"), and also reads back what
-``describe`` wrote ("Every year on 24 Dec", "Every week after completion", "Every Monday
-until 1 Mar 2027"), so a field showing a rule in words can be saved untouched, and its words
-typed again store the same rule, its end (UNTIL) included.
+2 weeks", "every month on the 1st", "every! 3 days", "every day for 3 weeks"), and also reads
+back what ``describe`` wrote ("Every year on 24 Dec", "Every week after completion", "Every
+Monday until 1 Mar 2027"), so a field showing a rule in words can be saved untouched, and its
+words typed again store the same rule, its end (UNTIL) included.
 """
 
 from __future__ import annotations
@@ -18,7 +18,15 @@ from todo_desktop.core import validation
 from todo_desktop.core.clock import LocalZone, utc_now
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.quick_entry import words as w
-from todo_desktop.core.quick_entry.repeats import END_WORDS, describe, end_problem, match_repeat, rrule
+from todo_desktop.core.quick_entry.repeats import (
+    END_WORDS,
+    describe,
+    end_problem,
+    ends_after,
+    first_day,
+    match_repeat,
+    rrule,
+)
 from todo_desktop.core.quick_entry.result import Rule
 from todo_desktop.core.quick_entry.summary import rule_from_rrule
 from todo_desktop.core.quick_entry.tokens import Token, tag, tag_key
@@ -85,11 +93,15 @@ def read_repeat(
     yearly = words[:3] == ["every", "year", "on"]
     if yearly and w.day_number(_at(words, 3)) is not None and w.month(_at(words, 4)) is not None:
         words = ["every", words[4], words[3], *words[5:]]  # describe's "Every year on 24 Dec"
-    found = match_repeat(words, 0, today or utc_now().astimezone(zone).date())
+    today = today or utc_now().astimezone(zone).date()
+    found = match_repeat(words, 0, today)
     rule = next((p.value for p in found if p.end == len(words)), None)
     # "starting jun 10" is the due date's to say: the stored rule has no place for it.
     if not isinstance(rule, Rule) or rule.starting is not None:
         raise ValidationError("repeat", NOT_A_REPEAT)
+    # "for 3 weeks" counts from the due date, or for an undated task from the rule's next day.
+    start = first.astimezone(zone).date() if first is not None else first_day(rule, today, lambda _: True)
+    rule = ends_after(rule, start or today)
     problem = end_problem(rule.until, first, zone) if first is not None else None
     if problem is not None:
         raise ValidationError("repeat", problem)
