@@ -20,6 +20,20 @@ END_CASES = [
         repeat="FREQ=WEEKLY;BYDAY=MO;UNTIL=20270301",
         parts=(("repeat", "every monday until march 1"), ("time", "at 7am")),
     ),
+    # The time said between the repeat and its end or first day goes with the repeat.
+    c(
+        "Gym every monday at 7am until march 1",
+        "Gym",
+        "2026-12-07 07:00",
+        repeat="FREQ=WEEKLY;BYDAY=MO;UNTIL=20270301",
+        parts=(("repeat", "every monday at 7am until march 1"),),
+    ),
+    c(
+        "Standup every weekday at 9:30 for 3 weeks",
+        "Standup",
+        "2026-12-07 09:30",
+        repeat="FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20261227",
+    ),
     c(
         "Water every! 3 days until 1 mar 2027",
         "Water",

@@ -25,6 +25,14 @@ STARTING = [  # read on Saturday 2026-12-05 at 10:00 in Berlin
     ),
     c("Gym every monday starting dec 14 at 7am", "Gym", "2026-12-14 07:00", repeat="FREQ=WEEKLY;BYDAY=MO"),
     c("Water every 2 days starting tomorrow", "Water", "2026-12-06", repeat="FREQ=DAILY;INTERVAL=2"),
+    # A time between the repeat and its first day goes with the repeat.
+    c("Gym every day 7am starting friday", "Gym", "2026-12-11 07:00", repeat="FREQ=DAILY"),
+    c(
+        "Swim every day at 6pm starting monday until march 1",
+        "Swim",
+        "2026-12-07 18:00",
+        repeat="FREQ=DAILY;UNTIL=20270301",
+    ),
     # A first day already past starts the series from today, as a repeat without one does.
     c("Stretch every day starting dec 1 2026", "Stretch", "2026-12-05", repeat="FREQ=DAILY"),
     # Not after a repeat, "starting" is a title word, as before.

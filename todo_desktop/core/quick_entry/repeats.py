@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from todo_desktop.core.quick_entry import repeat_parts as parts
 from todo_desktop.core.quick_entry import words as w
-from todo_desktop.core.quick_entry.dates import DAYPARTS, Words, at, match_date, shift
+from todo_desktop.core.quick_entry.dates import DAYPARTS, Words, at, match_date, match_time, shift
 from todo_desktop.core.quick_entry.repeat_parts import LAST as LAST
 from todo_desktop.core.quick_entry.repeat_parts import MAX_PLACE
 from todo_desktop.core.quick_entry.repeat_text import DAY_NAMES as DAY_NAMES
@@ -32,7 +32,7 @@ from todo_desktop.core.quick_entry.repeat_text import MONTH_ABBREVIATIONS as MON
 from todo_desktop.core.quick_entry.repeat_text import WEEKEND, WORKDAYS
 from todo_desktop.core.quick_entry.repeat_text import describe as describe
 from todo_desktop.core.quick_entry.repeat_text import end_problem as end_problem
-from todo_desktop.core.quick_entry.result import PartKind, Phrase, Rule
+from todo_desktop.core.quick_entry.result import Clock, PartKind, Phrase, Rule
 from todo_desktop.core.repeats import until_text
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -218,12 +218,29 @@ def _bounded(words: Words, i: int, j: int, rule: Rule, today: date, day_first: b
         if day is not None:
             found = (day[0], replace(rule, starting=day[1]) if starts else replace(rule, until=day[1]))
     if found is None:
-        return []
+        return _timed(words, i, j, rule, today, day_first)
     end, longer = found
     return [
         Phrase(PartKind.REPEAT, i, end, longer, mid_text=False),
         *_bounded(words, i, end, longer, today, day_first),
     ]
+
+
+def _timed(words: Words, i: int, j: int, rule: Rule, today: date, day_first: bool) -> list[Phrase]:
+    """ "every monday at 7am until march 1": a time said between a repeat and its first or last
+    day is the repeat's (its ``clock``), read with the repeat when such a day follows it: else
+    the day would be cut from its repeat and left in the title."""
+    if rule.clock is not None:
+        return []
+    cued = at(words, j) == "at"
+    phrases: list[Phrase] = []
+    for time in match_time(words, j + 1 if cued else j):
+        clock = time.value
+        if not isinstance(clock, Clock) or (time.needs_cue and not cued):
+            continue
+        if at(words, time.end) in ("starting", "for", *END_WORDS):
+            phrases += _bounded(words, i, time.end, replace(rule, clock=clock), today, day_first)
+    return phrases
 
 
 def _day(
