@@ -71,6 +71,12 @@ CASES: list[Case] = [
     c("Hike this weekend", "Hike", "2026-12-05"),
     c("Hike next weekend", "Hike", "2026-12-12"),
     c("Fix the 3 bugs in 3 days", "Fix the 3 bugs", "2026-12-08"),
+    # The end of a month or year, after a cue only: "The End of the Year" may be a title.
+    c("Send report by end of month", "Send report", "2026-12-31", parts=(("date", "by end of month"),)),
+    c("Taxes by the end of the year", "Taxes", "2026-12-31"),
+    c("Invoice by end of the month", "Invoice", "2027-01-31", now=END_OF_JANUARY),
+    c("The End of the Year", "The End of the Year"),
+    c("Watch end of month", "Watch end of month"),
     # -- dates -----------------------------------------------------------------------------
     c("Buy gifts dec 24", "Buy gifts", "2026-12-24"),
     c("Buy gifts 24 dec", "Buy gifts", "2026-12-24"),

@@ -9,6 +9,7 @@ real day ("feb 30", a year past 9998) is no phrase at all, and stays text.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -139,10 +140,29 @@ def _numeric(word: str | None, today: date, day_first: bool) -> date | None:
     return _day(int(year), month, day) if w.year(year) is not None else None
 
 
+def _end_of(words: Words, i: int, today: date) -> list[Phrase]:
+    """ "end of month", "the end of the year": that month's or year's last day. Only right
+    after a cue ("by end of month"): "The End of the Year" may be what the task is about."""
+    j = i + 1 if at(words, i) == "the" else i
+    if at(words, j) != "end" or at(words, j + 1) != "of":
+        return []
+    k = j + 3 if at(words, j + 2) == "the" else j + 2
+    unit = at(words, k)
+    if unit == "month":
+        last = date(today.year, today.month, monthrange(today.year, today.month)[1])
+    elif unit == "year":
+        last = date(today.year, 12, 31)
+    else:
+        return []
+    return _phrase(i, k + 1, last, needs_cue=True)
+
+
 def match_date(words: Words, i: int, today: date, day_first: bool) -> list[Phrase]:
     a = at(words, i)
     if a is None:
         return []
+    if a in ("end", "the") and (ends := _end_of(words, i, today)):
+        return ends
     if a == "today":
         return _phrase(i, i + 1, today)
     if a == "tonight":
