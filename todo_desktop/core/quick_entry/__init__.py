@@ -20,7 +20,8 @@ What is read
   1st), next year (1 January), this/next weekend (Saturday); in 3 days / 2 weeks / a month /
   1 year; dec 24, 24 dec, december 24th, 24th of december, dec 24 2027; 2026-12-24;
   24/12 and 12/31 (the only possible reading) and 5/6 (by ``day_first``), with /2027 allowed;
-  24.12. and 24.12.2027 (always day first); "on the 5th" (the next 5th). A month and day
+  24.12. and 24.12.2027 (always day first); "on the 5th" (the next 5th); after a cue only,
+  (the) end of (the) month / year (its last day). A month and day
   already past this year mean next year's; a date that does not exist (feb 30) is not one.
 - Times: 5pm, 5:30pm, 5 pm, 17:00, at 9am, noon, midnight (the end of the day it is given
   for: "friday midnight" is 00:00 on Saturday); right after a date or a repeat, morning
