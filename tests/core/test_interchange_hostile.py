@@ -15,12 +15,28 @@ from todo_desktop.core import interchange
 from todo_desktop.core.interchange import common, rows
 from todo_desktop.core.interchange.ical import MAX_LINE
 
-FORMATS = ["auto", "json", "csv", "todoist", "taskwarrior", "ical"]
+FORMATS = ["auto", "json", "csv", "todoist", "taskwarrior", "ical", "google", "ticktick"]
 SAMPLES = {
     fmt: interchange.write([make_task("Sample", description="a\nb", tags=("x",))], fmt)
     for fmt in ("json", "csv", "taskwarrior", "ical")
 }
 SAMPLES["todoist"] = "TYPE,CONTENT,DESCRIPTION,PRIORITY,DATE\ntask,Sample @x,a,1,every monday\nnote,n,,,\n"
+SAMPLES["google"] = json.dumps(
+    {
+        "kind": "tasks#taskLists",
+        "items": [
+            {
+                "kind": "tasks#taskList",
+                "title": "Home",
+                "items": [{"id": "a", "title": "Sample", "due": "2026-03-01T00:00:00.000Z", "parent": "b"}],
+            }
+        ],
+    }
+)
+SAMPLES["ticktick"] = (
+    '"Date: 2026-12-01+0000"\n"Status: \n0 Normal"\n"List Name","Title","Tags","Due Date","Repeat",'
+    '"Is All Day","taskId"\n"Home","Sample","x","2026-03-01T09:00:00+0000","RRULE:FREQ=DAILY","false","1"\n'
+)
 
 
 def _read_or_clear_error(data: str | bytes, fmt: str) -> interchange.ImportResult | None:
@@ -94,6 +110,9 @@ def test_bytes_that_are_not_utf8_are_one_clear_error():
         ('{"format": "todo-desktop", "version": 1, "tasks": [' + '{"a":' * 100_000, "auto"),
         ('{"format": "todo-desktop", "version": 1' + "1" * 10_000 + ', "tasks": []}', "json"),
         ('{"format": "todo-desktop", "version": NaN, "tasks": []}', "json"),
+        ('{"kind": "tasks#taskLists", "items": [' + '{"items": [' * 100_000, "auto"),
+        ('{"kind": "tasks#taskLists", "items": {"kind": "tasks#taskList"}}', "google"),
+        ("[]", "google"),
     ],
 )
 def test_deep_or_strange_json_is_one_clear_error(text: str, fmt: str):
@@ -180,3 +199,46 @@ def test_a_component_name_in_a_message_is_quoted_printable_and_short():
         interchange.read("\r".join(lines) + "\r")  # line breaks of CR alone
     message = caught.value.message
     assert len(message) < 120 and message.isprintable(), message
+
+
+def test_wrong_types_in_a_takeout_file_are_bad_rows_or_left_out():
+    lists = [
+        7,
+        {"title": ["x"], "items": {"a": 1}},
+        {
+            "title": "Home",
+            "items": [None, {"title": "ok", "due": 5, "links": "x"}, {"title": "fine", "links": [3]}],
+        },
+    ]
+    result = interchange.read(json.dumps({"kind": "tasks#taskLists", "items": lists}))
+    assert [row.title for row in result.rows] == ["fine"]
+    assert [p.sentence for p in result.skipped] == [
+        "record 1 is not a task",
+        "record 2 has a due date “5” that is not a date",
+    ]
+    assert [p.sentence for p in result.warnings] == [
+        "the list became a tag, as this app has tags and not lists: “Home”",
+        "2 entries among the file's lists held no list of tasks and were left out",
+    ]
+    odd = interchange.read('{"kind": "tasks#taskLists", "items": [1e999999]}')
+    assert [p.sentence for p in odd.warnings] == [
+        "1 entry among the file's lists held no list of tasks and was left out"
+    ]
+
+
+def test_a_huge_ticktick_cell_skips_its_row_only():
+    header = '"List Name","Title","taskId"\n'
+    text = '"Date: x"\n' + header + '"A","first","1"\n"A","' + "x" * 200_000 + '","2"\n"A","third","3"\n'
+    result = interchange.read(text)
+    assert [row.title for row in result.rows] == ["first", "third"]
+    assert [p.sentence for p in result.skipped] == [
+        "line 4 cannot be read as CSV (field larger than field limit (131072))"
+    ]
+
+
+def test_a_ticktick_file_whose_header_never_comes_is_one_sentence():
+    with pytest.raises(interchange.InterchangeError) as refused:
+        interchange.read('"Date: x"\n' * 100_000 + '"List Name","Title","taskId"\n', "ticktick")
+    assert refused.value.message == (
+        "The file is not a TickTick backup: no line near its start names the columns Title and List Name."
+    )

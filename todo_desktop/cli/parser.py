@@ -124,7 +124,7 @@ def _capture_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         command.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
-IMPORT_FORMATS = ("auto", "json", "csv", "todoist", "taskwarrior", "ical")
+IMPORT_FORMATS = ("auto", "json", "csv", "todoist", "google", "ticktick", "taskwarrior", "ical")
 EXPORT_FORMATS = ("json", "csv", "taskwarrior", "ical")
 
 
@@ -132,7 +132,8 @@ def _transfer_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     """``import`` and ``export`` (todo_desktop.cli.transfer_commands)."""
     into = commands.add_parser(
         "import",
-        help="import tasks from a file (this app's JSON or CSV, Todoist CSV, Taskwarrior, iCalendar)",
+        help="import tasks from a file (this app's JSON or CSV, Todoist CSV, Google Takeout, TickTick, "
+        "Taskwarrior, iCalendar)",
         description="Import tasks from a file. Running it again adds only what is missing.",
     )
     into.add_argument("file", metavar="FILE")

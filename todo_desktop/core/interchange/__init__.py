@@ -11,6 +11,8 @@
 | json        | this app's own, lossless and versioned    | yes  | yes   |
 | csv         | CSV with a header row, lossless           | yes  | yes   |
 | todoist     | Todoist's CSV template and export         | yes  | no    |
+| google      | Google Tasks from Google Takeout (JSON)   | yes  | no    |
+| ticktick    | TickTick's CSV backup                     | yes  | no    |
 | taskwarrior | ``task export`` / ``task import`` JSON    | yes  | yes   |
 | ical        | iCalendar VTODO (RFC 5545)                | yes  | yes   |
 
@@ -35,7 +37,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from todo_desktop.core.interchange import csv_text, ical, native_json, plain_csv, taskwarrior, todoist_csv
+from todo_desktop.core.interchange import (
+    csv_text,
+    google_tasks,
+    ical,
+    native_json,
+    plain_csv,
+    taskwarrior,
+    ticktick_csv,
+    todoist_csv,
+)
 from todo_desktop.core.interchange.common import InterchangeError, decode
 from todo_desktop.core.interchange.rows import ImportResult, ImportRow, Problem, summary
 from todo_desktop.core.values import ReminderSetting, Task
@@ -58,6 +69,9 @@ _HEAD = 8192
 # Anywhere in the first bytes, since a program that rewrites the file may sort its keys; a
 # "format" inside a text value has its quotes escaped, so it does not match.
 _NATIVE = re.compile(r'"format"\s*:\s*"todo-desktop"')
+# Google's resources name their kind; Takeout's Tasks.json is "tasks#taskLists", and one
+# list or one task ("tasks#taskList", "tasks#task") is Google's too, for its own sentence.
+_GOOGLE = re.compile(r'"kind"\s*:\s*"tasks#task(?:Lists?|s)?"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +86,8 @@ FORMATS: dict[str, Format] = {
     "json": Format("json", "Todo Desktop JSON", ".json", True),
     "csv": Format("csv", "CSV", ".csv", True),
     "todoist": Format("todoist", "Todoist CSV", ".csv", False),
+    "google": Format("google", "Google Tasks (Takeout)", ".json", False),
+    "ticktick": Format("ticktick", "TickTick backup", ".csv", False),
     "taskwarrior": Format("taskwarrior", "Taskwarrior JSON", ".json", True),
     "ical": Format("ical", "iCalendar to-dos", ".ics", True),
 }
@@ -83,21 +99,28 @@ def _detect_text(text: str) -> str:
         return "ical"
     if head.startswith("{") and _NATIVE.search(head):
         return "json"
+    if head.startswith("{") and _GOOGLE.search(head):
+        return "google"
     if head.startswith(("[", "{")):
         # task export: an array, or one object a line; each task has a uuid and a description.
         if head.startswith("[") and head[1:].lstrip()[:1] in ("]", ""):
             return "taskwarrior"
         if '"uuid"' in head and ('"description"' in head or '"status"' in head):
             return "taskwarrior"
-        raise InterchangeError("The file is JSON, but neither this app's nor a Taskwarrior export.")
+        raise InterchangeError(
+            "The file is JSON, but not this app's, a Taskwarrior export or Google Takeout's Tasks.json."
+        )
     header = csv_text.header(csv_text.records(head))
     if todoist_csv.is_todoist_header(header):
         return "todoist"
+    # After its lines about itself: so before a sheet's, whose header has a Title too.
+    if ticktick_csv.find_header(csv_text.records(head)) is not None:
+        return "ticktick"
     if "title" in plain_csv.header_columns(header):
         return "csv"
     raise InterchangeError(
         "The file is in none of the formats this app reads: its JSON, CSV with a title column, "
-        "Todoist CSV, Taskwarrior JSON or iCalendar."
+        "Todoist CSV, Taskwarrior JSON, Google Takeout's Tasks.json, a TickTick backup or iCalendar."
     )
 
 
@@ -126,6 +149,10 @@ def read(
         return todoist_csv.read(text, zone=zone, now=now, day_first=day_first)
     if name == "taskwarrior":
         return taskwarrior.read(text, zone=zone)
+    if name == "google":
+        return google_tasks.read(text, zone=zone)
+    if name == "ticktick":
+        return ticktick_csv.read(text, zone=zone)
     if name == "ical":
         return ical.read(text, zone=zone)
     raise InterchangeError(f"There is no format called {name[:40]!r}; the formats are {', '.join(FORMATS)}.")
