@@ -182,3 +182,34 @@ def test_a_caller_whose_locale_writes_month_first_reads_such_a_file_so():
         "dates like “01/03/2026” were read as 3 January 2026 (month first): "
         "no date in the file shows whether the day or the month comes first"
     ]
+
+
+# Dates with the month's name, as Excel's "1-Mar-26" format and English sheets write them:
+# the name leaves no order to guess.
+NAMED = _sheet(
+    "Title,Due",
+    "Pay rent,1-Mar-26",
+    "Dentist,15 March 2026 14:30",
+    'Call Bob,"Mar 2, 2026"',
+    "Lunch,March 3rd 2026 12:15 PM",
+    "Taxes,Sept 30 2026",
+    "Nonsense,32-Mar-26",
+    "Nor this,1-Foo-26",
+)
+
+
+def test_dates_with_the_months_name_are_read_in_any_locale():
+    for day_first in (True, False):
+        result = interchange.read(NAMED, zone=LONDON, day_first=day_first)
+        assert _due(result) == {
+            "Pay rent": datetime(2026, 3, 1, 23, 59, tzinfo=LONDON),
+            "Dentist": datetime(2026, 3, 15, 14, 30, tzinfo=LONDON),
+            "Call Bob": datetime(2026, 3, 2, 23, 59, tzinfo=LONDON),
+            "Lunch": datetime(2026, 3, 3, 12, 15, tzinfo=LONDON),
+            "Taxes": datetime(2026, 9, 30, 23, 59, tzinfo=LONDON),
+        }
+        assert [p.sentence for p in result.skipped] == [
+            "line 7 has a due date “32-Mar-26” that is not a date",
+            "line 8 has a due date “1-Foo-26” that is not a date",
+        ]
+        assert result.warnings == ()

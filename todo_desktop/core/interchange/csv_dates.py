@@ -4,7 +4,8 @@ dates show, for both CSV readers.
 A sheet saves a date as its cell shows it, in the order of the machine it was made on:
 "01.03.2026 14:30" in Germany, "3/1/2026 2:30 PM" in the US, "01/03/2026" in the UK. Read:
 
-- Day, month and year with dots, slashes or dashes; a two-digit year is 1930 to 2029, as
+- Day, month and year with dots, slashes or dashes, or with the month's English name ("1-Mar-26",
+  "15 March 2026", "Mar 2, 2026", which leave no order to guess); a two-digit year is 1930 to 2029, as
   Excel and LibreOffice read one. A year first ("2026/03/01") is always year, month, day.
   Then, optionally, a time: 14:30, 14:30:15, 2:30 PM, 2 pm, 12:15 AM (a quarter past midnight).
   ISO 8601 is tried first, by `common.parse_iso`, as in every format.
@@ -39,6 +40,12 @@ CENTURY_TURN = 30  # two-digit years from here are 19xx, below it 20xx (Excel's 
 _DAY_OR_MONTH_FIRST = re.compile(r"\s*\d{1,2}[./-]", re.ASCII)
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})", re.ASCII)
 _YEAR_MONTH_DAY = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})", re.ASCII)
+# A month's name leaves no order to guess: "1-Mar-26" (Excel's d-mmm-yy), "15 March 2026",
+# "Mar 2, 2026", "March 3rd 2026"; a time may follow. English names, as those sheets write them.
+_DAY_NAME_YEAR = re.compile(r"(\d{1,2})[-\s.]([A-Za-z]{3,9})\.?[-\s.,]+(\d{4}|\d{2})(?:\s+(.+))?", re.ASCII)
+_NAME_DAY_YEAR = re.compile(
+    r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:\s+(.+))?", re.ASCII | re.IGNORECASE
+)
 _CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?(?:\s*([ap])\.?\s?m\.?)?", re.ASCII | re.IGNORECASE)
 
 
@@ -91,8 +98,38 @@ def _clock(text: str) -> time | None:
         return None
 
 
+def _month_named(name: str) -> int | None:
+    name = name.lower()
+    if len(name) < 3:
+        return None
+    found = [n for n, month in enumerate(MONTHS, 1) if month.lower().startswith(name)]
+    if not found and name == "sept":
+        return 9
+    return found[0] if len(found) == 1 else None
+
+
+def _named(text: str) -> Written | None:
+    """A date written with its month's name (the module's docstring), or None."""
+    found = _DAY_NAME_YEAR.fullmatch(text)
+    if found is not None:
+        day, name, year, rest = int(found.group(1)), found.group(2), found.group(3), found.group(4)
+    elif (found := _NAME_DAY_YEAR.fullmatch(text)) is not None:
+        name, day, year, rest = found.group(1), int(found.group(2)), found.group(3), found.group(4)
+    else:
+        return None
+    month = _month_named(name)
+    clock = _clock(rest.strip()) if rest else None
+    if month is None or (rest and clock is None):
+        return None
+    full_year = int(year) + ((1900 if int(year) >= CENTURY_TURN else 2000) if len(year) == 2 else 0)
+    day_found = _day(full_year, month, day)
+    return Written(day_found, day_found, clock) if day_found is not None else None
+
+
 def written(text: str) -> Written | None:
     """``text`` as a date a sheet wrote, or None when it is not one in any order."""
+    if (named := _named(text.strip())) is not None:
+        return named
     day_text, _, rest = text.strip().partition(" ")
     rest = rest.strip()
     clock = _clock(rest) if rest else None
