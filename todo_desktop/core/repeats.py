@@ -109,6 +109,17 @@ def _month_day(value: str) -> int:
     return _number(value, 1, 31, "A repeat's day (BYMONTHDAY) must be 1 to 31, or -1 for the last day.")
 
 
+def valid_month_day(month: int, day: int) -> bool:
+    """Whether ``day`` of ``month`` ever comes (the last day always does)."""
+    if day == LAST_DAY:
+        return True
+    try:
+        date(2000, month, day)  # a leap year: 29 February is a real day, every four years
+    except ValueError:
+        return False
+    return True
+
+
 def parse_until(value: str) -> date | datetime:
     """An UNTIL's value as `until_text` spells it, or ValidationError with one sentence."""
     found = _UNTIL.fullmatch(value)
@@ -180,11 +191,12 @@ def parse(text: str) -> Rule:
         until=parse_until(values["UNTIL"]) if "UNTIL" in values else None,
         nth=nth,
     )
-    if rule.month is not None and rule.month_day not in (None, LAST_DAY):
-        try:
-            date(2000, rule.month, rule.month_day)  # a leap year: 29 February is a real day
-        except ValueError:
-            raise _refuse("That repeat falls on a day that never comes (such as 30 February).") from None
+    if (
+        rule.month is not None
+        and rule.month_day is not None
+        and not valid_month_day(rule.month, rule.month_day)
+    ):
+        raise _refuse("That repeat falls on a day that never comes (such as 30 February).")
     return rule
 
 

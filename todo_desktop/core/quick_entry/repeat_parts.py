@@ -14,28 +14,18 @@ repeat, and a due date after the cue "on".
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from todo_desktop.core.quick_entry import words as w
 from todo_desktop.core.quick_entry.dates import Words, at
 from todo_desktop.core.quick_entry.result import Rule
+from todo_desktop.core.repeats import LAST_DAY, valid_month_day
 
-LAST = -1  # RFC 5545 counts from the end: the last such weekday, or the month's last day
+LAST = LAST_DAY  # RFC 5545 counts from the end: the last such weekday, or the month's last day
 # A place spelled out, as Todoist reads it. Not "second": "every second monday" is as often
 # meant as every other Monday, and a repeat misread is worse than one left for the person.
 _PLACES = {"first": 1, "third": 3, "fourth": 4, "fifth": 5, "last": LAST}
 MAX_PLACE = 5  # no month has a sixth Monday
 _EACH = ("each", "every")
-
-
-def valid_month_day(month: int, day: int) -> bool:
-    if day == LAST:
-        return True
-    try:
-        date(2000, month, day)  # a leap year: Feb 29 repeats, every four years
-    except ValueError:
-        return False
-    return True
 
 
 def plural_weekday(word: str | None) -> int | None:

@@ -33,7 +33,7 @@ from todo_desktop.core.quick_entry.repeat_text import WEEKEND, WORKDAYS
 from todo_desktop.core.quick_entry.repeat_text import describe as describe
 from todo_desktop.core.quick_entry.repeat_text import end_problem as end_problem
 from todo_desktop.core.quick_entry.result import Clock, PartKind, Phrase, Rule
-from todo_desktop.core.repeats import until_text
+from todo_desktop.core.repeats import until_text, valid_month_day
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
@@ -148,7 +148,7 @@ def _body(words: Words, j: int) -> tuple[int, Rule, _Suffix | None] | None:
     if day is not None:
         return j + 1, Rule("MONTHLY", month_day=day), None  # "every 1st"
     for month, day_of in ((w.month(b), w.day_number(c)), (w.month(c), w.day_number(b))):
-        if month is not None and day_of is not None and parts.valid_month_day(month, day_of):
+        if month is not None and day_of is not None and valid_month_day(month, day_of):
             return j + 2, Rule("YEARLY", month=month, month_day=day_of), None  # "every dec 24"
     return None
 
