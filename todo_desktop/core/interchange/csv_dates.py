@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 
 from todo_desktop.core.interchange.common import end_of_date, parse_iso, quoted
+from todo_desktop.core.interchange.csv_text import ReadAhead
+from todo_desktop.core.interchange.rows import Rows
 
 MONTHS = (
     *("January", "February", "March", "April", "May", "June"),
@@ -277,3 +279,16 @@ class SheetDates:
         if text not in self._seen:  # a sheet repeats its dates: each is read once
             self._seen[text] = written(text)
         return self._seen[text]
+
+
+def sheet_dates(
+    ahead: ReadAhead, columns: Mapping[str, int], names: Iterable[str], rows: Rows, *, day_first: bool
+) -> SheetDates:
+    """The date columns among ``names`` of a sheet read to its end (``ahead``; ``columns``:
+    name -> index), with the one warning about their order, if any, given to ``rows`` first."""
+    dates = SheetDates(
+        {name: ahead.cells(columns[name]) for name in names if name in columns}, day_first=day_first
+    )
+    if dates.warning is not None:
+        rows.warn(0, dates.warning)
+    return dates

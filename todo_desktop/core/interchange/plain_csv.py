@@ -37,7 +37,7 @@ from todo_desktop.core.interchange.common import (
     iso,
     quoted,
 )
-from todo_desktop.core.interchange.csv_dates import SheetDates
+from todo_desktop.core.interchange.csv_dates import SheetDates, sheet_dates
 from todo_desktop.core.interchange.csv_text import ReadAhead, header, is_blank, records
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.values import Priority, Task
@@ -140,11 +140,7 @@ def read(text: str, *, zone: tzinfo = UTC, day_first: bool = True) -> ImportResu
         shown = quoted(",".join(head), 60)
         raise InterchangeError(f"The CSV file has no title column; its first line is {shown}.")
     ahead.fill(found)
-    dates = SheetDates(
-        {key: ahead.cells(columns[key]) for key in DATES if key in columns}, day_first=day_first
-    )
-    if dates.warning is not None:
-        rows.warn(0, dates.warning)
+    dates = sheet_dates(ahead, columns, DATES, rows, day_first=day_first)
     for start, record in ahead.replay(rows.skip):
         if is_blank(record):
             continue  # blank lines, and the empty rows spreadsheets leave at the end

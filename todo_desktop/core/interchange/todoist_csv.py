@@ -48,7 +48,7 @@ from datetime import UTC, datetime, tzinfo
 
 from todo_desktop.core.clock import utc_now
 from todo_desktop.core.interchange.common import InterchangeError, quoted, zone_named
-from todo_desktop.core.interchange.csv_dates import SheetDates
+from todo_desktop.core.interchange.csv_dates import SheetDates, sheet_dates
 from todo_desktop.core.interchange.csv_text import ReadAhead, header, records
 from todo_desktop.core.interchange.plain_csv import unescape_cell
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
@@ -129,11 +129,7 @@ def read(
         raise InterchangeError("The file is not a Todoist CSV: its first line has no TYPE and CONTENT.")
     columns = {name.strip().lstrip("\ufeff"): index for index, name in reversed(list(enumerate(names)))}
     ahead.fill(found)
-    sheet = SheetDates(
-        {name: ahead.cells(columns[name]) for name in _DATE_COLUMNS if name in columns}, day_first=day_first
-    )
-    if sheet.warning is not None:
-        rows.warn(0, sheet.warning)
+    sheet = sheet_dates(ahead, columns, _DATE_COLUMNS, rows, day_first=day_first)
     dates = _Dates(now or utc_now(), zone, sheet)
     section: str | None = None
     # A task is added once its notes are read; None: its row was skipped, and its notes go too.
