@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from todo_desktop.core.interchange.common import end_of_date, parse_iso, quoted
 from todo_desktop.core.interchange.csv_text import ReadAhead
 from todo_desktop.core.interchange.rows import Rows
+from todo_desktop.core.quick_entry import words
 
 MONTHS = (
     *("January", "February", "March", "April", "May", "June"),
@@ -100,16 +101,6 @@ def _clock(text: str) -> time | None:
         return None
 
 
-def _month_named(name: str) -> int | None:
-    name = name.lower()
-    if len(name) < 3:
-        return None
-    found = [n for n, month in enumerate(MONTHS, 1) if month.lower().startswith(name)]
-    if not found and name == "sept":
-        return 9
-    return found[0] if len(found) == 1 else None
-
-
 def _named(text: str) -> Written | None:
     """A date written with its month's name (the module's docstring), or None."""
     found = _DAY_NAME_YEAR.fullmatch(text)
@@ -119,7 +110,7 @@ def _named(text: str) -> Written | None:
         name, day, year, rest = found.group(1), int(found.group(2)), found.group(3), found.group(4)
     else:
         return None
-    month = _month_named(name)
+    month = words.month(name.lower())  # the names and abbreviations quick add reads
     clock = _clock(rest.strip()) if rest else None
     if month is None or (rest and clock is None):
         return None
