@@ -74,13 +74,17 @@ def rrule(rule: Rule) -> str:
 
 
 def _fits(rule: Rule, day: date) -> bool:
-    last = monthrange(day.year, day.month)[1]
     return (
         (not rule.weekdays or day.weekday() in rule.weekdays)
         and (rule.month is None or day.month == rule.month)
-        and (rule.month_day is None or day.day == (last if rule.month_day == LAST else rule.month_day))
+        and (rule.month_day is None or day.day == _month_day_of(rule.month_day, day))
         and (rule.nth is None or _in_place(rule.nth, day, rule.freq == "YEARLY" and rule.month is None))
     )
+
+
+def _month_day_of(month_day: int, day: date) -> int:
+    """The day of ``day``'s month a rule's BYMONTHDAY names (-1: that month's last)."""
+    return monthrange(day.year, day.month)[1] if month_day == LAST else month_day
 
 
 def _in_place(nth: int, day: date, in_year: bool) -> bool:
