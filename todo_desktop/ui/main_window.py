@@ -158,7 +158,8 @@ class MainWindow(QMainWindow):
         tagged = (self.session, self.workers, self.tasks, self.commands, self.navigator, self.sidebar)
         fields = (self.area.quick_add, self.details.tags_edit)  # where #tags are completed
         self.tags = TagFeatures(self, *tagged, self.undo_stack, self.show_message, fields)
-        chosen = (profiles, services or AppServices(), zone, self.show_message, self.refresh)
+        day_first = self.navigator.day_first  # the locale's, as quick add reads dates
+        chosen = (profiles, services or AppServices(), zone, self.show_message, self.refresh, day_first)
         self.features = window_features(WindowParts(self, self.session, self.switch, self.workers, *chosen))
         self.reminders: ReminderLink | None = None
         if settings is not None:  # reminders and the tray keep their settings; a test window has none

@@ -27,3 +27,4 @@ class WindowParts:
     zone: tzinfo
     say: Callable[[str], None]  # one sentence in the status bar
     reload: Callable[[], None]  # read the list and its counts again
+    day_first: bool  # how the window reads 5/6, from the locale (the navigator's)

@@ -23,14 +23,13 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from todo_desktop.core import interchange
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.interchange import ImportResult
 from todo_desktop.core.ports import Workspace
-from todo_desktop.core.quick_entry import day_first_for
 from todo_desktop.sync.transfer import BATCH, PREPARE_BATCH, ImportJob, SearchPreparer, direct
 from todo_desktop.sync.transfer_export import ExportReport, export_file, read_file
 from todo_desktop.ui.command_table import CommandId
@@ -123,7 +122,7 @@ class TransferFeatures(QObject):
             return
         zone = self._parts.zone
         # A file's dates that never show their order are read as the window reads dates typed.
-        day_first = day_first_for(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
+        day_first = self._parts.day_first
         self._busy = True
         self._parts.say(f"Reading {path.name}…")
 
