@@ -19,6 +19,7 @@ from pathlib import Path
 from todo_desktop.core import interchange
 from todo_desktop.core.errors import TodoError
 from todo_desktop.core.interchange.common import MAX_BYTES, quoted
+from todo_desktop.core.interchange.export_notes import left_out
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.reminders import ReminderGateway, ReminderSetting
 from todo_desktop.core.values import SmartList, SortKey, Status, Task, TaskQuery
@@ -39,11 +40,12 @@ class ExportReport:
     path: Path
     format: str
     count: int
+    left_out: tuple[str, ...] = ()  # what the format could not hold, one sentence each
 
     def sentence(self) -> str:
         label = interchange.FORMATS[self.format].label
         noun = "task" if self.count == 1 else "tasks"
-        return f"Exported {self.count:,} {noun} to {self.path.name} ({label})."
+        return " ".join((f"Exported {self.count:,} {noun} to {self.path.name} ({label}).", *self.left_out))
 
 
 def writable_format(fmt: str) -> str:
@@ -113,7 +115,8 @@ def export_file(
         write_atomically(path, data)
     except OSError as exc:
         raise TodoError(f"Cannot write {quoted(path.name)}: {_reason(exc)}.") from None
-    return ExportReport(path, fmt, len(everything))
+    noted = left_out(fmt, everything, settings or {})
+    return ExportReport(path, fmt, len(everything), noted)
 
 
 def read_file(path: Path) -> bytes:
