@@ -1,5 +1,6 @@
-"""What a quick-add case is, and the moments and zones the case tables read it at (the
-tables: tests/core/quick_entry_cases.py and tests/core/quick_entry_reminder_cases.py)."""
+"""What a quick-add case is, the moments and zones the case tables read it at (the
+tables: tests/core/quick_entry_cases.py and tests/core/quick_entry_reminder_cases.py), and
+the check that a case reads as it says."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from todo_desktop.core.quick_entry import QuickEntry, parse
 from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority
 
@@ -78,3 +80,20 @@ class Case:
 
 def c(text: str, title: str, due: str | None = None, **fields: object) -> Case:
     return Case(text, title, due, **fields)  # type: ignore[arg-type]
+
+
+def read(case: Case) -> QuickEntry:
+    return parse(case.text, case.now, ZoneInfo(case.zone), day_first=case.day_first)
+
+
+def assert_read(case: Case) -> QuickEntry:
+    """Every field ``case`` gives, as `parse` reads its text; the entry, for more checks."""
+    entry = read(case)
+    assert entry.title == case.title
+    assert (entry.due, entry.has_time) == (case.expected_due(), case.has_time)
+    assert (entry.priority, entry.tags) == (case.priority, case.tags)
+    assert (entry.repeat, entry.repeat_after_completion) == (case.repeat, case.after)
+    assert entry.reminder == case.expected_reminder()
+    if case.parts is not None:
+        assert [(part.kind.value, part.text) for part in entry.parts] == list(case.parts)
+    return entry

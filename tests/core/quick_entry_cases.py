@@ -262,7 +262,7 @@ CASES: list[Case] = [
     c("Friday", "Friday"),
     c("tomorrow", "tomorrow"),
     c("at 5pm", "at 5pm"),
-    c("Meet at 9", "Meet at 9"),
+    c("Meet at 9", "Meet", "2026-12-06 09:00"),  # an hour alone after "at": 7 to 11 the morning
     c("Plan the day after tomorrow", "Plan the day after tomorrow"),
     c("Move meeting to friday", "Move meeting to friday"),
     c("Start after friday", "Start after friday"),
@@ -302,7 +302,7 @@ CASES: list[Case] = [
     c("Say good morning", "Say good morning"),
     c("Plan the day after tomorrow morning", "Plan the day after tomorrow morning"),
     c("Do taxes before April 15", "Do taxes before April 15"),
-    c("Order pizza at 7", "Order pizza at 7"),
+    c("Order pizza at 7", "Order pizza", "2026-12-06 07:00"),  # 7 alone is 07:00, as 7 to 11 are
     c("Schedule 1:1 with Ana", "Schedule 1:1 with Ana"),
     c("Listen to April Come She Will", "Listen to April Come She Will"),
     c("See Sunday in the Park with George", "See Sunday in the Park with George"),

@@ -49,6 +49,7 @@ REMINDER_CASES: list[Case] = [
     # -- reminders at a time of their own ------------------------------------------------------
     c("Call mum remind at 5pm", "Call mum", remind_at="2026-12-05 17:00"),
     c("Call mum remind at 9am", "Call mum", remind_at="2026-12-06 09:00"),  # 9am has passed
+    c("Call remind at 9", "Call", remind_at="2026-12-06 09:00"),  # an hour alone after "at"
     c("Call mum remind tomorrow 9am", "Call mum", remind_at="2026-12-06 09:00"),
     c("Call mum remind tomorrow at 9am", "Call mum", remind_at="2026-12-06 09:00"),
     c("Call mum remind at 5pm tomorrow", "Call mum", remind_at="2026-12-06 17:00"),
@@ -98,7 +99,6 @@ REMINDER_CASES: list[Case] = [
     c("Call remind 10 min after", "Call remind 10 min after"),
     c("Call remind 10 min before,", "Call remind 10 min before,"),
     c("Call remind at 25:00", "Call remind at 25:00"),
-    c("Call remind at 9", "Call remind at 9"),
     c("Call remind morning", "Call remind morning"),
     c('Call "remind at 5pm"', "Call remind at 5pm"),
     c("Call \\@5pm", "Call @5pm"),

@@ -21,11 +21,16 @@ What is read
   1 year; dec 24, 24 dec, december 24th, 24th of december, dec 24 2027; 2026-12-24;
   24/12 and 12/31 (the only possible reading) and 5/6 (by ``day_first``), with /2027 allowed;
   24.12. and 24.12.2027 (always day first); "on the 5th" (the next 5th); after a cue only,
-  (the) end of (the) month / year (its last day). A month and day
+  (the) end of (the / this / next) week / month / year (its last day; weeks end on Sunday,
+  so on a Sunday "by end of week" is today). A month and day
   already past this year mean next year's; a date that does not exist (feb 30) is not one.
 - Times: 5pm, 5:30pm, 5 pm, 17:00, at 9am, noon, midnight (the end of the day it is given
   for: "friday midnight" is 00:00 on Saturday); right after a date or a repeat, morning
-  (09:00), afternoon (15:00), evening (19:00) and night (20:00). A time without a date is
+  (09:00), afternoon (15:00), evening (19:00) and night (20:00). An hour alone right after
+  "at" or "@", where dates are read at the end: "at 6" is 18:00 (1 to 6 the afternoon and
+  evening, 7 to 11 the morning, 12 noon, the hours tasks are due at; after
+  "tonight" the evening's), "at 18" and "at 06" the 24-hour clock; an hour of one digit with
+  minutes the same way ("at 6:30" is 18:30, "06:30" the morning). A time without a date is
   today's, or tomorrow's once it has passed. A date without a time is due at 23:59 local
   (`core.clock.end_of_day`), and the result says ``has_time=False``. Times a DST change
   skips or repeats take the offset before the change (02:30 on the spring night is 03:30).
@@ -77,7 +82,8 @@ readily than a title changed behind their back, so:
    Cyber, Blue, Ash ... ("Shop Black Friday").
 6. A month needs a day next to it ("May Day party", "in March"); an ordinal alone is not a
    date ("The 5th Wave", "2nd floor"); a bare number is neither a date nor a time
-   ("Buy 2 apples", "at 9"); "9:30" alone needs a cue or two hour digits ("John 3:16" stays).
+   ("Buy 2 apples", "Room 6"), but an hour right after "at" or "@" at the end of the text is
+   ("at 9"; "at 6 shops" stays); "9:30" alone needs a cue or two hour digits ("John 3:16" stays).
    sat, sun and wed alone need a cue ("enjoy the sun", "on sat").
 7. One of each kind: when two dates are typed, the rightmost is read and the other stays text.
 8. Escapes (see `tokens`): "quoted words" and \\word are literal; the quotes and the backslash

@@ -26,6 +26,14 @@ _TWELVE_HOUR = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?(am|pm|a\.m\.|p\.m\.)")
 _HOUR_MINUTE = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _BARE_HOUR = re.compile(r"[0-9]{1,2}")
 _MERIDIEM = {"am": False, "a.m.": False, "pm": True, "p.m.": True}
+# An hour alone is a time only right after these: elsewhere a number is a count or a name
+# ("Buy 6 eggs", "Room 6 at noon").
+_HOUR_CUES = ("at", "@")
+# An hour alone says no half of the day, so it is read as people mean it, as calendar apps
+# commonly do: 7 to 11 the morning, 12 noon, 1 to 6 the afternoon and evening
+# (a task is seldom due at 3 at night, and "at 6" said at breakfast means the evening).
+_LAST_AFTERNOON_HOUR = 6
+_SUNDAY = 6  # weeks start on Monday (see `in_next_week`), so they end on Sunday
 TONIGHT = Clock(20, 0)  # "tonight" without a time
 DAYPARTS = {"morning": Clock(9, 0), "afternoon": Clock(15, 0), "evening": Clock(19, 0), "night": TONIGHT}
 
@@ -141,20 +149,31 @@ def _numeric(word: str | None, today: date, day_first: bool) -> date | None:
 
 
 def _end_of(words: Words, i: int, today: date) -> list[Phrase]:
-    """ "end of month", "the end of the year": that month's or year's last day. Only right
-    after a cue ("by end of month"): "The End of the Year" may be what the task is about."""
+    """ "end of week", "the end of the month", "end of next year": that week's, month's or
+    year's last day. Only right after a cue ("by end of week"): "The End of the Year" may be
+    what the task is about."""
     j = i + 1 if at(words, i) == "the" else i
     if at(words, j) != "end" or at(words, j + 1) != "of":
         return []
-    k = j + 3 if at(words, j + 2) == "the" else j + 2
-    unit = at(words, k)
-    if unit == "month":
-        last = date(today.year, today.month, monthrange(today.year, today.month)[1])
-    elif unit == "year":
-        last = date(today.year, 12, 31)
-    else:
-        return []
+    which = at(words, j + 2)
+    k = j + 3 if which in ("the", "this", "next") else j + 2
+    last = _last_day(today, at(words, k), 1 if which == "next" else 0)
     return _phrase(i, k + 1, last, needs_cue=True)
+
+
+def _last_day(today: date, unit: str | None, ahead: int) -> date | None:
+    """The last day of the week, month or year ``ahead`` of today's. A week ends on its Sunday:
+    on a Sunday, this week's end is today."""
+    if unit == "week":
+        return shift(coming(today, _SUNDAY), ahead, "week")
+    if unit == "month":
+        first = add_months(today.replace(day=1), ahead)
+        if first is None:
+            return None
+        return _day(first.year, first.month, monthrange(first.year, first.month)[1])
+    if unit == "year":
+        return _day(today.year + ahead, 12, 31)
+    return None
 
 
 def match_date(words: Words, i: int, today: date, day_first: bool) -> list[Phrase]:
@@ -218,8 +237,36 @@ def _clock(hour: int, minute: int, pm: bool | None) -> Clock | None:
     return Clock(hour % 12 + (12 if pm else 0), minute)
 
 
+def _hour_alone(words: Words, i: int) -> list[Phrase]:
+    """ "at 6" (18:00), "@ 9" (09:00), "at 18", "at 06": an hour without minutes or am/pm,
+    right after "at" or "@". Read only at the end of the text: in the middle it is as often a
+    count ("at 6 shops")."""
+    word = at(words, i)
+    if at(words, i - 1) not in _HOUR_CUES or word is None or not _BARE_HOUR.fullmatch(word):
+        return []
+    hour = int(word)
+    # A leading zero ("06", "00") is how a 24-hour clock writes an hour; "0" alone is a count.
+    daytime = 1 <= hour <= 12 and word[0] != "0"
+    if daytime:
+        clock = Clock(hour + 12 if hour <= _LAST_AFTERNOON_HOUR else hour, 0)
+    elif hour <= 23 and word != "0":
+        clock = Clock(hour, 0)
+    else:
+        return []
+    return [Phrase(PartKind.TIME, i, i + 1, clock, needs_cue=True, mid_text=False, daytime=daytime)]
+
+
+def at_night(clock: Clock) -> Clock:
+    """An hour alone said after "tonight" is the evening's: "tonight at 9" is 21:00, and
+    "tonight at 12" the midnight that ends the day."""
+    if clock.hour == 12:
+        return Clock(0, 0, next_day=True)
+    return Clock(clock.hour + 12, clock.minute) if clock.hour < 12 else clock
+
+
 def match_time(words: Words, i: int) -> list[Phrase]:
-    """5pm, 5:30pm, 5 pm, 17:00, noon, midnight. A bare number is never a time ("at 9")."""
+    """5pm, 5:30pm, 5 pm, 17:00, noon, midnight, and an hour alone right after "at" or "@"
+    ("at 6"). Any other number alone is no time ("Buy 6 eggs", "Chapter 6")."""
     a = at(words, i)
     if a is None:
         return []
@@ -243,6 +290,15 @@ def match_time(words: Words, i: int) -> list[Phrase]:
     if hour_minute:
         clock = _clock(int(hour_minute.group(1)), int(hour_minute.group(2)), None)
         # "9:30" alone could be a verse or a score ("John 3:16"); "09:30" or "at 9:30" is a time.
-        needs_cue = len(hour_minute.group(1)) == 1
-        return [] if clock is None else [Phrase(PartKind.TIME, i, i + 1, clock, needs_cue=needs_cue)]
-    return []
+        # An hour of one digit says no half of the day, as an hour alone does: "at 6:30" is
+        # 18:30 as "at 6" is 18:00 ("06:30" is the 24-hour clock's morning).
+        one_digit = len(hour_minute.group(1)) == 1
+        if clock is not None and one_digit and 1 <= clock.hour <= _LAST_AFTERNOON_HOUR:
+            clock = Clock(clock.hour + 12, clock.minute)
+        daytime = one_digit and clock is not None and clock.hour != 0
+        return (
+            []
+            if clock is None
+            else [Phrase(PartKind.TIME, i, i + 1, clock, needs_cue=one_digit, daytime=daytime)]
+        )
+    return _hour_alone(words, i)

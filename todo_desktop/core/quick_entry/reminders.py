@@ -5,12 +5,14 @@
   hour"), and the whole at most 30 days (`core.reminders.MAX_BEFORE_DUE`). ``remind [me] when
   due`` rings at the due time itself.
 - ``remind [me] [at|on] <day> [at] <time>`` or ``<time> [on] <day>``: a time of its own. A time
-  alone is today's, or tomorrow's once it has passed; a day alone rings at 09:00 on it.
+  alone is today's, or tomorrow's once it has passed; a day alone rings at 09:00 on it. Right
+  after "at" the time may be an hour alone, read as a due time reads it ("remind at 6": 18:00).
 - ``@<time>`` or ``@<day> [<time>]`` as one word ("@5pm", "@17:00", "@fri 9am", "@tomorrow"): the
   same as "remind at ...", the short form people know from other apps.
 
 Whole words only, like every other part: "remind mum about it", "meet @ home" (a lone @ is a
-cue for the due date, as before), "email bob@example.com", "@home" and "@5pm," stay text.
+cue for the due date, as before), "email bob@example.com", "@home", "@5pm," and "@6" (an hour
+alone needs "at" as a word of its own) stay text.
 Never the first word (something must stay as the title), and escaped words are never read
 ("\\remind", a quoted "remind at 5pm", "\\@5pm"). One reminder per task: when two are typed the
 rightmost is read and the other stays in the title.
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from todo_desktop.core.quick_entry import words as w
-from todo_desktop.core.quick_entry.dates import TONIGHT, Words, at, match_date, match_time
+from todo_desktop.core.quick_entry.dates import TONIGHT, Words, at, at_night, match_date, match_time
 from todo_desktop.core.quick_entry.result import Clock, Phrase
 from todo_desktop.core.reminders import MAX_BEFORE_DUE, ReminderSetting
 
@@ -73,7 +75,8 @@ def _when(words: Words, i: int, today: date, day_first: bool) -> ReminderPhrase 
             fallback = TONIGHT if day_first_phrase.tonight else MORNING
             return ReminderPhrase(i, end, day=day, clock=fallback)
         assert isinstance(clock.value, Clock)
-        return ReminderPhrase(i, clock.end, day=day, clock=clock.value)
+        tonight = day_first_phrase.tonight and clock.daytime
+        return ReminderPhrase(i, clock.end, day=day, clock=at_night(clock.value) if tonight else clock.value)
     time_phrase = _longest([p for p in match_time(words, k) if not p.after_day])
     if time_phrase is None:
         return None
@@ -101,8 +104,11 @@ def match_reminder(words: Words, i: int, today: date, day_first: bool) -> Remind
             None if found is None else ReminderPhrase(i, found.end, found.before_due, found.day, found.clock)
         )
     if word is not None and len(word) > 1 and word.startswith(SHORT):
-        # The rest of the word is read as the first word of a day or a time.
+        # The rest of the word is read as the first word of a day or a time. Its "@" is glued
+        # to it, so the word before is no cue for an hour alone: "at @6" stays text, as "@6" does.
         rest = [*words[:i], word[1:], *words[i + 1 :]]
+        if i > 0:
+            rest[i - 1] = None
         found = _when(rest, i, today, day_first)
         if found is not None and at(rest, i) not in ("at", "on"):
             return found

@@ -114,6 +114,8 @@ class Phrase:
     after a cue word ("on the 5th", "on sat"). ``mid_text``: may be read before the end of
     the text when a cue word introduces it. ``after_day``: read only right after a date or a
     repeat ("tomorrow morning", "every tuesday evening"; "good morning" is no time).
+    ``daytime``: an hour said alone, read by the time of day people mean ("at 6" is 18:00);
+    after "tonight" it is the evening's ("tonight at 9" is 21:00).
     """
 
     kind: PartKind
@@ -124,3 +126,4 @@ class Phrase:
     mid_text: bool = True
     tonight: bool = False
     after_day: bool = False
+    daytime: bool = False
