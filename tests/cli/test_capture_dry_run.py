@@ -47,13 +47,14 @@ def dry_run(env: dict[str, str], text: str, now: str = NOW) -> dict[str, object]
         ),
         (
             "Buy 2 apples",
-            {"title": "Buy 2 apples", "due": None, "due_time": False, "tags": [], "repeat": None},
+            {"title": "Buy 2 apples", "due": None, "due_time": False, "tags": [], "repeat": None}
+            | {"reminder": None},
         ),
     ],
 )
 def test_dry_run_json_reads_the_quick_add_language(tmp_path, text, expected):
     entry = dry_run(capture_env(tmp_path), text)
-    assert set(entry) == {"id", "title", "due", "due_time", "priority", "tags", "repeat"}
+    assert set(entry) == {"id", "title", "due", "due_time", "priority", "tags", "repeat", "reminder"}
     assert entry["id"] is None, "nothing was added, so there is no id"
     assert {key: entry[key] for key in expected} == expected
 

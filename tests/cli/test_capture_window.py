@@ -10,11 +10,13 @@ import os
 import stat
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.support.capture_helpers import RunningApp, address_for, capture_env, todo
+from tests.support.capture_helpers import RunningApp, address_for, capture_env, reminder_stored, todo
+from todo_desktop.core.reminders import ReminderSetting
 
 pytestmark = [pytest.mark.slow, pytest.mark.gui]
 
@@ -70,6 +72,17 @@ def test_the_window_stores_it_with_the_id_it_replied(app):
     assert stored[task["id"]]["title"] == "Renew the passport"
     assert stored[task["id"]]["due"] == task["due"]
     assert stored[task["id"]]["tags"] == ["travel"] and stored[task["id"]]["repeat"] == task["repeat"]
+
+
+def test_a_reminder_goes_through_the_window_with_its_task(app):
+    added = todo(app.env, "add", "--json", "Call the bank friday at 3pm remind me 1 hour before")
+    assert added.returncode == 0, added.stderr
+    task = json.loads(added.stdout)
+    app.wait_for_title("Call the bank", timeout=5)
+    deadline = time.monotonic() + 5
+    while (stored := reminder_stored(app.env, task["id"])) is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # the window stores the task, then its reminder, on its write worker
+    assert stored == ReminderSetting(before_due=timedelta(hours=1))
 
 
 def test_done_through_the_open_window(app):

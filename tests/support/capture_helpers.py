@@ -12,12 +12,20 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from keyring.backends import fail
+
 from tests.support.repo import ROOT
+from todo_desktop import APP_ID
+from todo_desktop.core.reminders import ReminderSetting
+from todo_desktop.db.local.opener import open_local
+from todo_desktop.db.reminders import ReminderRepository
 from todo_desktop.machine.paths import HOME_ENV, AppPaths
+from todo_desktop.machine.secret_store import SecretStore
 from todo_desktop.ui.chrome.instance_protocol import instance_address
 
 START_TIMEOUT = 90.0
@@ -138,3 +146,14 @@ class RunningApp:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
+
+
+def reminder_stored(env: dict[str, str], task_id: str) -> ReminderSetting | None:
+    """The task's reminder as the database keeps it, read beside whatever else runs."""
+    paths = AppPaths.from_environment(env)
+    secrets = SecretStore(APP_ID, paths.secrets, allow_file_fallback=True, backend=fail.Keyring())
+    local = open_local(paths, secrets)
+    try:
+        return ReminderRepository(local.db, local.signed_in.token).reminder_of(uuid.UUID(task_id))
+    finally:
+        local.close()

@@ -24,6 +24,7 @@ from todo_desktop.core.quick_entry import QuickEntry, day_first_for, parse, summ
 from todo_desktop.core.quick_entry.summary import SEPARATOR
 from todo_desktop.core.values import Priority, SmartList
 from todo_desktop.ui.chrome.instance_protocol import AddRequest, DoneRequest, PingRequest, instance_address
+from todo_desktop.ui.chrome.instance_reminder import reminder_fields
 
 if TYPE_CHECKING:
     from todo_desktop.core.values import Task
@@ -88,6 +89,7 @@ def add(args: argparse.Namespace) -> int:
         tags=entry.tags,
         repeat=entry.repeat,
         repeat_after_completion=entry.repeat_after_completion,
+        reminder=entry.reminder,
     )
     validation.draft(request.draft())  # tags and repeat too: refused here, not by the window
     if args.dry_run:
@@ -135,6 +137,7 @@ def _add_json(request: AddRequest, task_id: str | None) -> dict[str, Any]:
         "priority": request.priority.value,
         "tags": list(request.tags),
         "repeat": request.repeat,
+        "reminder": reminder_fields(request.reminder) if request.reminder is not None else None,
     }
 
 

@@ -34,7 +34,9 @@ from typing import Any
 from todo_desktop import APP_ID
 from todo_desktop.core import validation
 from todo_desktop.core.errors import ValidationError
+from todo_desktop.core.reminders import ReminderSetting
 from todo_desktop.core.values import Priority, TaskDraft
+from todo_desktop.ui.chrome.instance_reminder import NOT_A_REMINDER, read_reminder, reminder_fields
 
 VERSION = 1
 MAX_MESSAGE = 16 * 1024  # a title is at most 255 characters; this leaves room and no more
@@ -149,6 +151,7 @@ class AddRequest:
     tags: tuple[str, ...] = ()
     repeat: str | None = None
     repeat_after_completion: bool = False
+    reminder: ReminderSetting | None = None
 
     def draft(self) -> TaskDraft:
         """The task to store. The one place a capture becomes a task: the window's path and
@@ -160,6 +163,7 @@ class AddRequest:
             tags=self.tags,
             repeat=self.repeat,
             repeat_after_completion=self.repeat_after_completion,
+            reminder=self.reminder,
         )
 
 
@@ -180,7 +184,7 @@ _OPS: dict[str, tuple[type, frozenset[str], frozenset[str]]] = {
     "add": (
         AddRequest,
         frozenset({"profile", "title", "due", "due_time", "priority", "tags", "repeat"}),
-        frozenset({"repeat_after_completion"}),
+        frozenset({"repeat_after_completion", "reminder"}),
     ),
     "done": (DoneRequest, frozenset({"profile", "ids"}), frozenset()),
 }
@@ -212,6 +216,8 @@ def _request_fields(request: Request) -> dict[str, Any]:
             repeat=request.repeat,
             repeat_after_completion=request.repeat_after_completion,
         )
+        if request.reminder is not None:  # only then: a window of the version before knows no such field
+            out["reminder"] = reminder_fields(request.reminder)
     else:
         out.update(op="done", profile=request.profile, ids=[str(i) for i in request.ids])
     return out
@@ -257,7 +263,15 @@ def _add(body: dict[str, Any]) -> AddRequest:
         tags=_tags(body["tags"]),
         repeat=_repeat(body["repeat"]),
         repeat_after_completion=_flag(body.get("repeat_after_completion", False), "repeat_after_completion"),
+        reminder=_reminder(body.get("reminder")),
     )
+
+
+def _reminder(value: object) -> ReminderSetting | None:
+    try:
+        return read_reminder(value)
+    except ValueError:
+        raise ProtocolError(NOT_A_REMINDER) from None
 
 
 def read_reply(raw: bytes) -> dict[str, Any]:
