@@ -5,12 +5,14 @@ command's own database path stores it too, as quick add in the window does."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.support.capture_helpers import capture_env, reminder_stored, todo
+from tests.support.capture_helpers import RunningApp, capture_env, reminder_stored, todo
 from todo_desktop.core.reminders import BEFORE_DUE_RANGE, BOTH_OR_NEITHER, ReminderSetting
+from todo_desktop.machine.paths import AppPaths
 from todo_desktop.ui.chrome.instance_protocol import AddRequest, ProtocolError, encode, read_request
 from todo_desktop.ui.chrome.instance_reminder import NOT_A_REMINDER
 
@@ -82,3 +84,39 @@ def test_add_without_a_window_stores_the_reminder_it_read(tmp_path) -> None:
     task = json.loads(out.stdout)
     assert task["reminder"] == {"at": None, "before_due_seconds": 1800}
     assert reminder_stored(env, task["id"]) == ReminderSetting(before_due=timedelta(minutes=30))
+
+
+@pytest.mark.slow
+@pytest.mark.gui
+def test_the_window_gives_a_task_from_the_command_line_the_default_reminder(tmp_path) -> None:
+    """With "Remind at Due Time by Default" on, a task added from the command line gets it
+    as one typed into quick add does; a reminder of its own wins, and a date alone gets none."""
+    env = capture_env(tmp_path)
+    config = AppPaths.from_environment(env).config
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "window.ini").write_text("[reminders]\nat_due_time=true\n", encoding="utf-8")
+    app = RunningApp(env).start()
+    try:
+        added = {}
+        for title, text in [
+            ("Call the bank", "Call the bank friday at 3pm"),
+            ("Dentist", "Dentist friday at 10am remind me 1 hour before"),
+            ("Buy stamps", "Buy stamps friday"),
+        ]:
+            out = todo(env, "add", "--json", text)
+            assert out.returncode == 0, out.stderr
+            added[title] = json.loads(out.stdout)["id"]
+            app.wait_for_title(title, timeout=5)
+        wanted = {
+            "Call the bank": ReminderSetting(before_due=timedelta(0)),
+            "Dentist": ReminderSetting(before_due=timedelta(hours=1)),
+            "Buy stamps": None,
+        }
+        deadline = time.monotonic() + 5
+        while (stored := {t: reminder_stored(env, i) for t, i in added.items()}) != wanted:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)  # the window stores each task, then its reminder, on its write worker
+        assert stored == wanted
+    finally:
+        assert app.stop() == 0

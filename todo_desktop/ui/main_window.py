@@ -267,8 +267,8 @@ class MainWindow(QMainWindow):
         """What a task sent by the command line may use (``ui.chrome.instance_server``)."""
         from todo_desktop.ui.chrome.instance_server import OutsideDesk  # QtNetwork: only if used
 
-        parts = (self.session, self.switch, self.commands, self.tasks.editor, self.quick_add)
-        return OutsideDesk(self, *parts, self.undo_stack, self.area.table, self.show_message)
+        parts = (self.session, self.switch, self.commands, self.tasks.editor, self.quick_add, self.undo_stack)
+        return OutsideDesk(self, *parts, self.area.table, self.show_message, self.navigator)
 
     def open_workspace(self) -> None:
         """Open the active profile on a worker thread (signing in to a shared one first);

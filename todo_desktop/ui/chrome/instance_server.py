@@ -19,8 +19,8 @@ import socket
 import struct
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -28,6 +28,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from todo_desktop.core.clock import LocalZone, utc_now
+from todo_desktop.core.reminders import ReminderDefault, default_reminder
 from todo_desktop.core.repeats import next_occurrence
 from todo_desktop.ui.chrome.instance_protocol import (
     MAX_MESSAGE,
@@ -198,6 +199,12 @@ def _same_user(peer: QLocalSocket) -> bool:
 # -- the window's side -------------------------------------------------------------------
 
 
+class NewTaskDefaults(Protocol):
+    """What quick add gives a new task the text says nothing of (the list navigator)."""
+
+    reminder_default: ReminderDefault
+
+
 @dataclass(frozen=True)
 class OutsideDesk:
     """The parts of the window a request may use, handed over by the window itself."""
@@ -211,6 +218,7 @@ class OutsideDesk:
     undo_stack: QUndoStack
     table: QTableView
     say: Callable[[str], None]
+    defaults: NewTaskDefaults
 
 
 class WindowRequests:
@@ -258,6 +266,9 @@ class WindowRequests:
             answer(refused)
             return
         draft = request.draft()
+        if draft.reminder is None:  # as if typed into quick add: the person's default reminder
+            default = default_reminder(desk.defaults.reminder_default, draft.due_date, request.due_time)
+            draft = replace(draft, reminder=default)
         if desk.session.workspace is None or not desk.editor.ready:
             if desk.switch.pending is None:
                 answer(refusal("The window has no database open; open it there first.", "not-ready"))
