@@ -4,8 +4,9 @@ dates show, for both CSV readers.
 A sheet saves a date as its cell shows it, in the order of the machine it was made on:
 "01.03.2026 14:30" in Germany, "3/1/2026 2:30 PM" in the US, "01/03/2026" in the UK. Read:
 
-- Day, month and year with dots, slashes or dashes, or with the month's English name ("1-Mar-26",
-  "15 March 2026", "Mar 2, 2026", which leave no order to guess); a two-digit year is 1930 to 2029, as
+- Day, month and year with dots, slashes or dashes, or with the month's name, in English or a
+  language of `month_names` ("1-Mar-26", "15 March 2026", "Mar 2, 2026", "1. März 2026",
+  "3 de marzo de 2026", which leave no order to guess); a two-digit year is 1930 to 2029, as
   Excel and LibreOffice read one. A year first ("2026/03/01") is always year, month, day.
   Then, optionally, a time: 14:30, 14:30:15, 2:30 PM, 2 pm, 12:15 AM (a quarter past midnight).
   ISO 8601 is tried first, by `common.parse_iso`, as in every format.
@@ -32,8 +33,8 @@ from datetime import UTC, date, datetime, time, tzinfo
 
 from todo_desktop.core.interchange.common import end_of_date, parse_iso, quoted
 from todo_desktop.core.interchange.csv_text import ReadAhead
+from todo_desktop.core.interchange.month_names import month_number
 from todo_desktop.core.interchange.rows import Rows
-from todo_desktop.core.quick_entry import words
 
 MONTHS = (
     *("January", "February", "March", "April", "May", "June"),
@@ -44,10 +45,17 @@ _DAY_OR_MONTH_FIRST = re.compile(r"\s*\d{1,2}[./-]", re.ASCII)
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})", re.ASCII)
 _YEAR_MONTH_DAY = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})", re.ASCII)
 # A month's name leaves no order to guess: "1-Mar-26" (Excel's d-mmm-yy), "15 March 2026",
-# "Mar 2, 2026", "March 3rd 2026"; a time may follow. English names, as those sheets write them.
-_DAY_NAME_YEAR = re.compile(r"(\d{1,2})[-\s.]([A-Za-z]{3,9})\.?[-\s.,]+(\d{4}|\d{2})(?:\s+(.+))?", re.ASCII)
+# "Mar 2, 2026", "March 3rd 2026", and in the languages of `month_names`: "1. März 2026",
+# "3 de marzo de 2026", "15-févr.-2026", "1er mars 2026", "1º de maio de 2026". The words
+# between (Spanish and Portuguese "de", "del") and an ordinal's ending are as those languages
+# write them; a time may follow. Digits are ASCII: a sheet writes no others.
+_DAY_NAME_YEAR = re.compile(
+    r"([0-9]{1,2})(?:\.|st|nd|rd|th|er|º|ª)?[-\s./]+(?:de\s+)?([^\W\d_]{3,12})\.?"
+    r"[-\s.,/]+(?:del?\s+)?([0-9]{4}|[0-9]{2})(?:,?\s+(.+))?",
+    re.IGNORECASE,
+)
 _NAME_DAY_YEAR = re.compile(
-    r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:\s+(.+))?", re.ASCII | re.IGNORECASE
+    r"([^\W\d_]{3,12})\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+([0-9]{4})(?:,?\s+(.+))?", re.IGNORECASE
 )
 _CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?(?:\s*([ap])\.?\s?m\.?)?", re.ASCII | re.IGNORECASE)
 
@@ -110,7 +118,7 @@ def _named(text: str) -> Written | None:
         name, day, year, rest = found.group(1), int(found.group(2)), found.group(3), found.group(4)
     else:
         return None
-    month = words.month(name.lower())  # the names and abbreviations quick add reads
+    month = month_number(name)
     clock = _clock(rest.strip()) if rest else None
     if month is None or (rest and clock is None):
         return None

@@ -12,8 +12,10 @@ Mapping, and why:
 - DUE: a DATE (all-day) is due at 23:59 in the zone given, our convention for a day without a
   time; a DATE-TIME in UTC is that instant; one with TZID is read in that IANA zone (a prefix
   before the name, as some programs write, is allowed) or in the one a Windows name stands
-  for, as Outlook writes them (`windows_zones`); VTIMEZONE blocks are not read, and an unknown
-  TZID is read in the zone given, with a warning. A floating one is read in the zone given.
+  for, as Outlook writes them (`windows_zones`), or Windows shows them ("(UTC+01:00) Amsterdam,
+  Berlin, ..."); another by the file's VTIMEZONE of that name, else at the offset its name
+  shows, else in the zone given, with a warning (`ical_zones`). A floating one is read in the
+  zone given.
   Written: UTC, or a DATE when a zone is given and the task is due at 23:59 in it.
 - Done: STATUS:COMPLETED, a COMPLETED time or PERCENT-COMPLETE:100 make a task completed
   (COMPLETED is its time); STATUS:CANCELLED is skipped, like a deleted task.
@@ -51,12 +53,11 @@ from todo_desktop.core.interchange.common import (
     ALL_DAY,
     InterchangeError,
     compact_utc,
-    parse_compact,
     quoted,
-    zone_named,
 )
 from todo_desktop.core.interchange.durations import parse_duration
 from todo_desktop.core.interchange.ical_alarms import Properties, Property, alarm_lines, reminder
+from todo_desktop.core.interchange.ical_zones import FileZones
 from todo_desktop.core.interchange.repeat_rules import until_beside_start, until_in_utc
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
 from todo_desktop.core.values import Priority, ReminderSetting, Task
@@ -208,6 +209,7 @@ def logical_lines(text: str) -> Iterator[tuple[int, str, bool]]:
 
 def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     rows = Rows(NAME)
+    zones = FileZones(zone)
     stack: list[str] = []
     todo: Properties | None = None
     alarms: list[Properties] = []  # the VALARMs of the to-do being read
@@ -232,14 +234,16 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
             elif todo is not None and stack[-2:] == ["VTODO", "VALARM"]:
                 alarms.append({})
             others += stack[-1] in ("VEVENT", "VJOURNAL")
-            sink = _sink(stack, todo, alarms)
+            zones.begin(stack)
+            sink = _sink(stack, todo, alarms, zones)
         elif name == "END":
             if not stack or stack[-1] != value.strip().upper():
                 raise InterchangeError(f"Line {number:,} ends {quoted(value)}, which was not begun there.")
             if stack.pop() == "VTODO" and todo is not None:
-                _add(rows, start, todo, alarms, zone)
+                _add(rows, start, todo, alarms, zones)
                 todo = None
-            sink = _sink(stack, todo, alarms)
+            zones.end(stack)
+            sink = _sink(stack, todo, alarms, zones)
         elif sink is not None:
             params = {k.upper(): v.strip('"') for k, v in _PARAM.findall(parts[1])} if parts[1] else {}
             sink.setdefault(name, []).append((params, value))
@@ -252,11 +256,13 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     return rows.result()
 
 
-def _sink(stack: list[str], todo: Properties | None, alarms: list[Properties]) -> Properties | None:
-    """Where the properties of the innermost component go: a to-do's own, or those of one of
-    its alarms; none for any other component."""
+def _sink(
+    stack: list[str], todo: Properties | None, alarms: list[Properties], zones: FileZones
+) -> Properties | None:
+    """Where the properties of the innermost component go: a to-do's own, those of one of its
+    alarms, or those of a VTIMEZONE block; none for any other component."""
     if todo is None or not stack:
-        return None
+        return zones.sink(stack)
     if stack[-1] == "VTODO":
         return todo
     return alarms[-1] if stack[-2:] == ["VTODO", "VALARM"] and alarms else None
@@ -280,7 +286,8 @@ def _first(todo: Properties, name: str) -> Property | None:
     return values[0] if values else None
 
 
-def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zone: tzinfo) -> None:
+def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zones: FileZones) -> None:
+    zone = zones.person
     if "RECURRENCE-ID" in todo:
         rows.skip(number, "changes one occurrence of a repeating to-do, which cannot be kept")
         return
@@ -302,12 +309,12 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
     def start() -> datetime | None:
         """DTSTART, read once (and its warning said once) for whichever needs it."""
         if not found_start:
-            found_start.append(_instant(rows, number, _first(todo, "DTSTART"), zone))
+            found_start.append(zones.instant(rows, number, _first(todo, "DTSTART")))
         return found_start[0]
 
     due = _first(todo, "DUE")
     if due is not None:
-        raw.due = _instant(rows, number, due, zone, "due date")
+        raw.due = zones.instant(rows, number, due, "due date")
         if raw.due is None:
             return
     elif _first(todo, "DURATION") is not None:
@@ -315,7 +322,7 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
         # Either one unreadable leaves the due date unknown, which waits for a yes, as a DUE
         # that is not a date does.
         given = _first(todo, "DTSTART")
-        found_start.append(_instant(rows, number, given, zone, "start"))
+        found_start.append(zones.instant(rows, number, given, "start"))
         text = (_first(todo, "DURATION") or ({}, ""))[1] or ""
         length = parse_duration(text)
         if given is not None and given[1] is not None and found_start[0] is None:
@@ -327,9 +334,9 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
             rows.skip(number, f"has a DURATION {quoted(text)} that is not a length of time")
             return
         raw.due = found_start[0] + length
-    raw.completed_at = _instant(rows, number, _first(todo, "COMPLETED"), zone)
-    raw.created_at = _instant(rows, number, _first(todo, "CREATED"), zone)
-    raw.updated_at = _instant(rows, number, _first(todo, "LAST-MODIFIED") or _first(todo, "DTSTAMP"), zone)
+    raw.completed_at = zones.instant(rows, number, _first(todo, "COMPLETED"))
+    raw.created_at = zones.instant(rows, number, _first(todo, "CREATED"))
+    raw.updated_at = zones.instant(rows, number, _first(todo, "LAST-MODIFIED") or _first(todo, "DTSTAMP"))
     percent = (_first(todo, "PERCENT-COMPLETE") or ({}, ""))[1] or ""
     raw.completed = status.strip().upper() == "COMPLETED" or raw.completed_at is not None or percent == "100"
     raw.priority = _priority(rows, number, (_first(todo, "PRIORITY") or ({}, ""))[1] or "")
@@ -362,24 +369,3 @@ def _priority(rows: Rows, number: int, text: str) -> Priority:
         return Priority.URGENT if level == 1 else Priority.HIGH if level < 5 else Priority.LOW
     rows.warn(number, f"has the priority {quoted(text)}, which is not 0 to 9; read as medium")
     return Priority.MEDIUM
-
-
-def _instant(
-    rows: Rows, number: int, prop: Property | None, zone: tzinfo, label: str = ""
-) -> datetime | None:
-    """A DATE or DATE-TIME value; for the due date (``label``) a bad one skips the to-do."""
-    if prop is None or prop[1] is None:
-        return None
-    params, value = prop[0], prop[1]
-    local = zone
-    if "TZID" in params and not value.strip().endswith("Z"):
-        found = zone_named(params["TZID"])
-        if found is None:
-            rows.warn(
-                number, f"has the time zone {quoted(params['TZID'])}, which is not known; read in yours"
-            )
-        local = found or zone
-    parsed = parse_compact(value, local)
-    if parsed is None and label:
-        rows.skip(number, f"has a {label} {quoted(value)} that is not a date")
-    return parsed[0] if parsed else None

@@ -41,8 +41,14 @@ sheet of someone's own with a "List Name" column is still read as a plain CSV.
 - Tags: comma-separated ("errands, home"). List Name becomes a tag too (`app_lists`), except
   Inbox, TickTick's list for tasks not put in one (every open task is in this app's Inbox).
   Folder Name, Order, the kanban columns and View Mode are not kept; a subtask (parentId)
-  is a task of its own, said once in a warning. Reminder is not read: TickTick counts it
-  from the start of a task, which the app does not keep.
+  is a task of its own, said once in a warning.
+- Reminder: ISO 8601 durations ("-PT15M", "-P1D", "P0DT9H0M0S", with or without
+  "TRIGGER:"), several separated by commas; the first is the task's reminder, the app's one,
+  and one warning says the others were left out. TickTick counts them from the task's start:
+  midnight of the day for an all-day task (where the person is, as its due date), else the
+  Start Date. When the task starts when it is due (its one date, or the same day all day) the
+  reminder is kept as a while before the due time, so it moves with the due date as the task
+  repeats; a task that starts earlier is reminded at that time of its own.
 - Ids: taskId names the task. TickTick's backups have been seen numbering their tasks
   1, 2, 3 ... in file order, which names a row of one backup and not a task, so such a
   number is the source uid together with the task's Created Time and title: the same backup
@@ -56,7 +62,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 
 from todo_desktop.core.interchange.app_lists import ListTags
 from todo_desktop.core.interchange.common import (
@@ -69,9 +75,10 @@ from todo_desktop.core.interchange.common import (
     zone_named,
 )
 from todo_desktop.core.interchange.csv_text import is_blank, records
+from todo_desktop.core.interchange.durations import parse_duration
 from todo_desktop.core.interchange.repeat_rules import until_in_utc
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
-from todo_desktop.core.values import Priority
+from todo_desktop.core.values import Priority, ReminderSetting
 
 NAME = "ticktick"
 APP = "TickTick"
@@ -88,6 +95,7 @@ _PRIORITIES = {
 }
 _OPEN, _DONE, _WONT_DO = ("", "0"), ("1", "2"), "-1"
 _ROW_NUMBER = re.compile(r"[0-9]{1,12}")
+_REMINDERS = re.compile(r"[^,;\s]+")
 
 Cell = Callable[[str], str]
 
@@ -144,15 +152,11 @@ def _add(rows: Rows, line: int, cell: Cell, zone: tzinfo, tags: ListTags) -> boo
         rows.warn(line, f"has the status {quoted(status)}, which is not 0, 1 or 2; read as open")
     where = zone_named(cell("Timezone")) if cell("Timezone").strip() else None
     due_text = cell("Due Date").strip() or cell("Start Date").strip()
+    all_day = _flag(rows, line, cell, "Is All Day")
+    floating = _flag(rows, line, cell, "Is Floating")
     due = None
     if due_text:
-        due = _due(
-            due_text,
-            _flag(rows, line, cell, "Is All Day"),
-            _flag(rows, line, cell, "Is Floating"),
-            where,
-            zone,
-        )
+        due = _due(due_text, all_day, floating, where, zone)
         if due is None:
             rows.skip(line, f"has a due date {quoted(due_text)} that is not a date")
             return False
@@ -179,6 +183,10 @@ def _add(rows: Rows, line: int, cell: Cell, zone: tzinfo, tags: ListTags) -> boo
         tags=[*names, *([list_tag] if list_tag else [])],
         repeat=_repeat(cell("Repeat"), where or zone),
     )
+    if cell("Reminder").strip():
+        start_text = cell("Start Date").strip()
+        start = _due(start_text, all_day, floating, where, zone) if start_text else due
+        raw.reminder = _reminder(rows, line, cell("Reminder"), start or due, due, all_day, zone)
     return rows.add(line, raw) is not None
 
 
@@ -227,3 +235,37 @@ def _instant(rows: Rows, line: int, text: str, label: str) -> datetime | None:
 def _repeat(text: str, zone: tzinfo) -> str | None:
     rule = next((part.strip() for part in text.splitlines() if part.strip()), "")
     return until_in_utc(rule, zone) if rule else None
+
+
+def _reminder(
+    rows: Rows,
+    line: int,
+    text: str,
+    start: datetime | None,
+    due: datetime | None,
+    all_day: bool,
+    zone: tzinfo,
+) -> ReminderSetting | None:
+    """The first of the reminders ``text`` lists (see Reminder above), or None with a warning;
+    whether the app can keep it is for `Rows` to say."""
+    found = _REMINDERS.findall(text)
+    if len(found) > 1:
+        rows.warn(line, f"has {len(found):,} reminders; only the first reminder is kept")
+    first = found[0] if found else text.strip()
+    word = first[8:] if first[:8].upper() == "TRIGGER:" else first
+    offset = parse_duration(word)
+    if offset is None:
+        rows.warn(line, f"has a reminder {quoted(first)} that is not a duration; it was left out")
+        return None
+    if start is None or due is None:
+        return ReminderSetting(before_due=-offset)  # with no date to count from: `Rows` says so
+    try:
+        if all_day:
+            start = datetime.combine(start.astimezone(zone).date(), time(0), tzinfo=zone).astimezone(UTC)
+        same = start.astimezone(zone).date() == due.astimezone(zone).date() if all_day else start == due
+        if same:  # kept as a while before the due time, so that it moves with it
+            return ReminderSetting(before_due=(due - start) - offset)
+        return ReminderSetting(at=start + offset)
+    except OverflowError:
+        rows.warn(line, f"has a reminder {quoted(first)} too far from its dates; it was left out")
+        return None

@@ -8,12 +8,16 @@ name stands for when nothing narrows it to a country) names the IANA zone, whose
 zoneinfo knows. CLDR gives some zones by their older names (Asia/Calcutta); the table uses
 today's (Asia/Kolkata), and the two renamed since 2020 fall back to the name older tz
 databases know. Names are compared ignoring case and runs of spaces, since writers differ.
+Outlook also writes the name Windows shows for a zone ("(UTC+01:00) Amsterdam, Berlin, ...",
+`windows_display_names`), and older files names Microsoft has retired (`RETIRED`).
 """
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from todo_desktop.core.interchange.windows_display_names import display_windows_name
 
 WINDOWS_ZONES: dict[str, str] = {
     "Dateline Standard Time": "Etc/GMT+12",
@@ -156,16 +160,41 @@ WINDOWS_ZONES: dict[str, str] = {
     "Samoa Standard Time": "Pacific/Apia",
     "Line Islands Standard Time": "Pacific/Kiritimati",
 }
+# Windows names retired by Microsoft, which files written before still carry: each is read as
+# the name that took its place.
+RETIRED: dict[str, str] = {
+    "Mid-Atlantic Standard Time": "UTC-02",
+    "Kamchatka Standard Time": "Russia Time Zone 11",
+    "Armenian Standard Time": "Caucasus Standard Time",
+    "Mexico Standard Time": "Central Standard Time (Mexico)",
+    "Mexico Standard Time 2": "Mountain Standard Time (Mexico)",
+}
 # Renamed in the tz database (2020a, 2022b): a system with older data knows only the old name.
 _OLDER_NAMES = {"America/Nuuk": "America/Godthab", "Europe/Kyiv": "Europe/Kiev"}
-_BY_KEY = {" ".join(name.split()).casefold(): zone for name, zone in WINDOWS_ZONES.items()}
+_BY_KEY = {
+    " ".join(name.split()).casefold(): zone
+    for name, zone in (*WINDOWS_ZONES.items(), *((old, WINDOWS_ZONES[new]) for old, new in RETIRED.items()))
+}
+# A display name's offset is the zone's standard one as Windows knew it when it was written,
+# and zones have moved (Greenland to UTC-02:00 in 2023): any offset of its zone in these
+# years fits.
+_YEARS_SHOWN = range(2018, 2031)
 
 
 def windows_zone(name: str) -> tzinfo | None:
-    """The IANA zone a Windows zone name stands for, or None when it names none."""
+    """The IANA zone a Windows zone name, or the name Windows shows for a zone
+    (`windows_display_names`), stands for; None when it names none."""
     iana = _BY_KEY.get(" ".join(name.split()).casefold()) if len(name) <= 64 else None
-    if iana is None:
+    if iana is not None:
+        return _zone(iana)
+    display = display_windows_name(name)
+    if display is None:
         return None
+    zone = _zone(_BY_KEY[" ".join(display[0].split()).casefold()])
+    return zone if zone is not None and _shows(zone, display[1]) else None
+
+
+def _zone(iana: str) -> tzinfo | None:
     for candidate in (iana, _OLDER_NAMES.get(iana)):
         if candidate is not None:
             try:
@@ -173,3 +202,12 @@ def windows_zone(name: str) -> tzinfo | None:
             except (ZoneInfoNotFoundError, ValueError, OSError):
                 continue
     return None
+
+
+def _shows(zone: tzinfo, offset: timedelta) -> bool:
+    """Whether ``zone`` was at ``offset`` in winter or summer of recent years."""
+    return any(
+        datetime(year, month, 1, tzinfo=UTC).astimezone(zone).utcoffset() == offset
+        for year in _YEARS_SHOWN
+        for month in (1, 7)
+    )
