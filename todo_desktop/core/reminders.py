@@ -4,11 +4,18 @@ A task has at most one reminder: at a time of its own, or an offset before its d
 moves with the due time). The database keeps them, so every device shows the same ones, and
 hands each one out once per person: the device that claims a reminder marks it delivered in
 the same transaction, so two open devices never both ring.
+
+An offset's whole days are days on the calendar of the zone it was set in: "1 day before" a
+task due at 09:00 rings at 09:00 the day before, local time, across a change to or from summer
+time; the rest of an offset is an exact duration. A timedelta cannot tell a day from 24 hours,
+so 24 hours count as a calendar day too. The zone travels by its IANA name (``zone_name``);
+where the device cannot name its zone, days are 24 hours long, as they were before.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +31,13 @@ BOTH_OR_NEITHER = "A reminder is either at a time or a while before the due time
 BEFORE_DUE_RANGE = "A reminder can be at most 30 days before the due time."
 TIME_RANGE = "A reminder's time must be between the years 1900 and 9998."
 SNOOZE_RANGE = "A snooze lasts from 1 minute to 24 hours."
+ZONE_UNKNOWN = "The database does not know this computer's time zone."
+# A place's IANA name ("Europe/Berlin", "Etc/GMT+3"): never a POSIX rule ("EST5EDT,M3.2.0,M11.1.0")
+# or an abbreviation ("CET"), which PostgreSQL also reads, but which name no place or whose
+# meaning it takes from the session's settings; a name with a slash is neither. The database
+# checks the same shape (revision 0036, state TDR05).
+ZONE_MAX = 64
+_ZONE_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9][A-Za-z0-9_+-]*)+")
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -40,6 +54,13 @@ def check_setting(setting: ReminderSetting) -> ReminderSetting:
         if not _EARLIEST <= setting.at < _LATEST:
             raise ValidationError("reminder", TIME_RANGE)
     return setting
+
+
+def zone_name(name: str | None) -> str | None:
+    """``name`` when it can be a reminder's zone, else None (the reminder's days are then 24 hours)."""
+    if name is None or len(name) > ZONE_MAX or not _ZONE_SHAPE.fullmatch(name):
+        return None
+    return name
 
 
 def check_snooze(minutes: int) -> int:

@@ -3,30 +3,44 @@
 Implements `core.reminders.ReminderGateway` as `TaskRepository` implements TaskService: each
 call is one statement that sets the session itself, built once at import, and every write is
 safe to retry after a COMMIT whose answer was lost.
+
+A reminder set with an offset carries the IANA name of this machine's zone (revision 0036), on
+whose calendar the database counts the offset's whole days.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Integer, Interval, Uuid, func, select
+from sqlalchemy import Executable, Integer, Interval, Text, Uuid, bindparam, cast, func, select
 
-from todo_desktop.core.errors import NotFoundError
-from todo_desktop.core.reminders import Reminder, ReminderSetting, check_setting, check_snooze
+from todo_desktop.core.errors import NotFoundError, TodoError
+from todo_desktop.core.reminders import Reminder, ReminderSetting, check_setting, check_snooze, zone_name
 from todo_desktop.core.values import Task
 from todo_desktop.db.database import Database
 from todo_desktop.db.task_sql import _TIME, GET, _in_session, _p, task_from_tuple
+from todo_desktop.machine.zone_name import local_zone_name
 
 GONE = "That task no longer exists; it may have been deleted elsewhere."
 NO_REMINDER = "That task has no reminder any more; it may have been cleared elsewhere."
 # The most a claim hands out at once; more come with the next claim, moments later.
 CLAIM_LIMIT = 1000
 
+# The database's state for a zone it does not know (or that is no place's name).
+ZONE_REFUSED = "TDR05"
+log = logging.getLogger(__name__)
+
 SET = select(
     func.todo_api.set_reminder(
-        _in_session(_p("task_id", Uuid())), _p("remind_at", _TIME), _p("before_due", Interval())
+        _in_session(_p("task_id", Uuid())),
+        _p("remind_at", _TIME),
+        _p("before_due", Interval()),
+        # Optional: a caller that names no zone sets a reminder whose days are 24 hours.
+        cast(bindparam("zone", None), Text()),
     )
 )
 CLEAR = select(func.todo_api.clear_reminder(_in_session(_p("task_id", Uuid()))))
@@ -45,12 +59,26 @@ SNOOZE = select(func.todo_api.snooze_reminder(_in_session(_p("task_id", Uuid()))
 NEXT = select(_in_session(func.todo_api.next_reminder_at()))
 
 
-class ReminderRepository:
-    """Bound to one session token; safe to call from any worker thread."""
+def _refused_zone(exc: TodoError) -> bool:
+    """Whether the database refused the call for its zone (the cause below the sentence)."""
+    cause: BaseException | None = exc.__cause__
+    while cause is not None:
+        if getattr(getattr(cause, "orig", cause), "sqlstate", None) == ZONE_REFUSED:
+            return True
+        cause = cause.__cause__
+    return False
 
-    def __init__(self, db: Database, token: str) -> None:
+
+class ReminderRepository:
+    """Bound to one session token; safe to call from any worker thread. ``zone`` names the zone
+    whose calendar counts an offset's days (None: none can be named; days are 24 hours)."""
+
+    def __init__(self, db: Database, token: str, zone: Callable[[], str | None] = local_zone_name) -> None:
         self.db = db
         self.token = token
+        self.zone = zone
+        # Zones the database refused: not sent again, so an import does not meet each refusal.
+        self._unknown_zones: set[str] = set()
 
     # Rows as plain sequences: each statement here has a fixed shape, read by position.
     def _read(self, statement: Executable, params: dict[str, Any]) -> list[Any]:
@@ -63,8 +91,20 @@ class ReminderRepository:
         """Set (or replace) the task's reminder; setting the stored one again changes nothing.
         NotFoundError when the task is gone (or was never this person's)."""
         clean = check_setting(setting)
-        params = {"task_id": task_id, "remind_at": clean.at, "before_due": clean.before_due}
-        if not self._write(SET, params)[0][0]:
+        zone = zone_name(self.zone()) if clean.before_due is not None else None
+        zone = None if zone in self._unknown_zones else zone
+        params = {"task_id": task_id, "remind_at": clean.at, "before_due": clean.before_due, "zone": zone}
+        try:
+            stored = self._write(SET, params)[0][0]
+        except TodoError as exc:
+            if zone is None or not _refused_zone(exc):
+                raise
+            # A tz database on the server older than this machine's: the reminder is set all
+            # the same, its days 24 hours long, as every reminder's were before zones.
+            log.warning("The database knows no time zone %s; reminders count days as 24 hours", zone)
+            self._unknown_zones.add(zone)
+            stored = self._write(SET, {**params, "zone": None})[0][0]
+        if not stored:
             raise NotFoundError(GONE)
 
     def clear_reminder(self, task_id: uuid.UUID) -> None:

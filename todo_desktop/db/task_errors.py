@@ -38,6 +38,7 @@ _STATES: dict[str, tuple[str | None, str]] = {
     "TDR02": ("reminder", reminders.BEFORE_DUE_RANGE),
     "TDR03": ("reminder", reminders.TIME_RANGE),
     "TDR04": ("snooze", reminders.SNOOZE_RANGE),
+    "TDR05": ("reminder", reminders.ZONE_UNKNOWN),
 }
 
 
