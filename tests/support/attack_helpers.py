@@ -19,6 +19,18 @@ def as_session(conn: psycopg.Connection, token: str | None) -> None:
     conn.execute("SELECT set_config('todo.session_token', %s, true)", (token or "",))
 
 
+def answer(conn: psycopg.Connection, token: str, statement: str, args: tuple = ()) -> list[tuple]:
+    """What one call tells the caller, committed (as an attacker would)."""
+    as_session(conn, token)
+    try:
+        rows = conn.execute(statement, args).fetchall()
+    except psycopg.Error:
+        conn.rollback()
+        raise
+    conn.commit()
+    return rows
+
+
 def blocks_read(conn: psycopg.Connection, token: str, call: str, params: dict[str, object]) -> int:
     """Buffer pages one todo_api call reads, with everything the function runs inside it
     (a client's EXPLAIN shows no plan in there, but the call's buffer counts include it).

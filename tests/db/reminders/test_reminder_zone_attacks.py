@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from psycopg import errors as pg
 
-from tests.support.attack_helpers import as_session, attacker
+from tests.support.attack_helpers import answer, attacker
 from todo_desktop.core.values import Task, TaskChanges, TaskDraft
 
 SET = "SELECT todo_api.set_reminder(%s, %s, %s, %s)"
@@ -36,18 +36,6 @@ def raw(test_db) -> Iterator[psycopg.Connection]:
 @pytest.fixture
 def mine(alice_tasks) -> Task:
     return alice_tasks.create(TaskDraft(title="mine", due_date=DUE))
-
-
-def answer(conn: psycopg.Connection, token: str, statement: str, args: tuple = ()) -> list[tuple]:
-    """What one call tells the caller, committed (as an attacker would)."""
-    as_session(conn, token)
-    try:
-        rows = conn.execute(statement, args).fetchall()
-    except psycopg.Error:
-        conn.rollback()
-        raise
-    conn.commit()
-    return rows
 
 
 def stored(test_db) -> list[tuple]:

@@ -4,14 +4,13 @@ revision 0035's functions with every reminder still there."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
 import psycopg
 import pytest
-from psycopg import sql
 
+from tests.support.blank_database import blank_database
 from todo_desktop.db.schema import migrate
 
 SET_0035 = "todo_api.set_reminder(uuid,timestamp with time zone,interval)"
@@ -20,14 +19,8 @@ SET_0036 = "todo_api.set_reminder(uuid,timestamp with time zone,interval,text)"
 
 @pytest.fixture
 def blank(pg_cluster, roles) -> Iterator[tuple[str, str]]:
-    name = f"todo_z_{uuid.uuid4().hex[:12]}"
-    with pg_cluster.admin() as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(roles.owner))
-        )
-    yield pg_cluster.url(name, roles.owner, roles.owner_password), name
-    with pg_cluster.admin() as conn:
-        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with blank_database(pg_cluster, roles, "todo_z") as made:
+        yield made
 
 
 def _files(su: psycopg.Connection) -> tuple:

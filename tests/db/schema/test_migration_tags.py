@@ -3,11 +3,9 @@ and repeats added, down again and up once more, every task kept and every counte
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from psycopg import sql
 
+from tests.support.blank_database import blank_database
 from todo_desktop.db.schema import migrate
 
 TASKS = (
@@ -23,14 +21,8 @@ TEXT = (
 
 @pytest.fixture
 def database(pg_cluster, roles):
-    name = f"todo_m_{uuid.uuid4().hex[:12]}"
-    with pg_cluster.admin() as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(roles.owner))
-        )
-    yield pg_cluster.url(name, roles.owner, roles.owner_password), name
-    with pg_cluster.admin() as conn:
-        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with blank_database(pg_cluster, roles, "todo_m") as made:
+        yield made
 
 
 def test_tags_and_repeats_migrate_both_ways_with_data(database, pg_cluster):

@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 from psycopg import sql
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.types import NullType
 
+from tests.support.blank_database import blank_database
 from tests.support.repo import ROOT
 from todo_desktop.db.schema import migrate
 from todo_desktop.db.schema.migrate import SchemaState, schema_status
@@ -58,14 +58,8 @@ SPEC_INDEXES = [
 
 @pytest.fixture
 def empty_db(pg_cluster, roles):
-    name = f"todo_m_{uuid.uuid4().hex[:12]}"
-    with pg_cluster.admin() as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(roles.owner))
-        )
-    yield pg_cluster.url(name, roles.owner, roles.owner_password), name
-    with pg_cluster.admin() as conn:
-        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with blank_database(pg_cluster, roles, "todo_m") as made:
+        yield made
 
 
 def test_spec_columns_types_defaults_and_nullability(test_db):

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg import errors as pg
 
-from tests.support.attack_helpers import as_session
+from tests.support.attack_helpers import answer, as_session
 from todo_desktop.core.values import Task, TaskDraft
 
 SET = "SELECT todo_api.set_reminder(%s, %s, %s)"
@@ -52,18 +52,6 @@ def _stored(test_db) -> list[tuple]:
             "SELECT task_id, user_id, remind_at, before_due, fire_at, delivered_at "
             "FROM public.task_reminders ORDER BY task_id"
         ).fetchall()
-
-
-def answer(conn, token: str, statement: str, args: tuple = ()) -> list[tuple]:
-    """What one call tells the caller, committed (as an attacker would)."""
-    as_session(conn, token)
-    try:
-        rows = conn.execute(statement, args).fetchall()
-    except psycopg.Error:
-        conn.rollback()
-        raise
-    conn.commit()
-    return rows
 
 
 def test_the_reminder_table_cannot_be_read_written_or_locked(conn, alice, bobs):
