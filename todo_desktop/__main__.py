@@ -119,6 +119,11 @@ def _run_gui(paths: AppPaths, argv: list[str]) -> int:
         _log().info("Todo Desktop is open already; brought its window forward")
         return 0
     try:
+        from todo_desktop.machine.display import missing_display
+
+        if (reason := missing_display(os.environ, sys.platform)) is not None:
+            print(reason, file=sys.stderr)
+            return 2
         return _run_window(paths, argv, claim.address)
     finally:
         claim.release()  # after the local workspace has closed: its outbox is free now

@@ -111,6 +111,16 @@ def test_a_second_start_brings_the_window_forward(app):
     app.wait_for_title("After the second start", timeout=5)
 
 
+def test_a_second_start_without_a_display_still_brings_the_window_forward(app):
+    """Over SSH to a machine whose desktop shows the window, the start hands over: it needs
+    no display of its own."""
+    env = {k: v for k, v in app.env.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    before = app.log.count("Another start brought the window forward")
+    second = todo(env)
+    assert second.returncode == 0, second.stderr
+    assert app.log.count("Another start brought the window forward") == before + 1
+
+
 def test_the_socket_is_the_users_alone(app):
     address = Path(address_for(app.env))
     info = os.stat(address)
