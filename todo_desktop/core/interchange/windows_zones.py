@@ -9,7 +9,7 @@ zoneinfo knows. CLDR gives some zones by their older names (Asia/Calcutta); the 
 today's (Asia/Kolkata), and the two renamed since 2020 fall back to the name older tz
 databases know. Names are compared ignoring case and runs of spaces, since writers differ.
 Outlook also writes the name Windows shows for a zone ("(UTC+01:00) Amsterdam, Berlin, ...",
-`windows_display_names`), and older files names Microsoft has retired (`RETIRED`).
+`windows_display_names`), and older files carry names Microsoft has since retired (`RETIRED`).
 """
 
 from __future__ import annotations
