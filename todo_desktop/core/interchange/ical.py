@@ -13,9 +13,9 @@ Mapping, and why:
   time; a DATE-TIME in UTC is that instant; one with TZID is read in that IANA zone (a prefix
   before the name, as some programs write, is allowed) or in the one a Windows name stands
   for, as Outlook writes them (`windows_zones`), or Windows shows them ("(UTC+01:00) Amsterdam,
-  Berlin, ..."); another by the file's VTIMEZONE of that name, else at the offset its name
-  shows, else in the zone given, with a warning (`ical_zones`). A floating one is read in the
-  zone given.
+  Berlin, ..."); another by the file's VTIMEZONE of that name, before or after the to-do,
+  else at the offset its name shows, else in the zone given, with one warning for the file
+  (`ical_zones`). A floating one is read in the zone given.
   Written: UTC, or a DATE when a zone is given and the task is due at 23:59 in it.
 - Done: STATUS:COMPLETED, a COMPLETED time or PERCENT-COMPLETE:100 make a task completed
   (COMPLETED is its time); STATUS:CANCELLED is skipped, like a deleted task.
@@ -57,6 +57,14 @@ from todo_desktop.core.interchange.common import (
 )
 from todo_desktop.core.interchange.durations import parse_duration
 from todo_desktop.core.interchange.ical_alarms import Properties, Property, alarm_lines, reminder
+from todo_desktop.core.interchange.ical_lines import (
+    MAX_DEPTH,
+    MAX_LINE,
+    PROPERTY_NAME,
+    logical_lines,
+    parameters,
+    split_line,
+)
 from todo_desktop.core.interchange.ical_zones import FileZones
 from todo_desktop.core.interchange.repeat_rules import until_beside_start, until_in_utc
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
@@ -65,15 +73,8 @@ from todo_desktop.core.values import Priority, ReminderSetting, Task
 NAME = "ical"
 PRODID = "-//Todo Desktop//Todo Desktop//EN"
 AFTER_COMPLETION = "X-TODO-DESKTOP-AFTER-COMPLETION"
-MAX_LINE = 1 << 20
-MAX_DEPTH = 8
 _WRITTEN_PRIORITY = {Priority.URGENT: 1, Priority.HIGH: 3, Priority.MEDIUM: 5, Priority.LOW: 9}
-_LINE = re.compile(
-    r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:]*)(?:,(?:"[^"]*"|[^";:]*))*)*):(.*)', re.S
-)
-_PARAM = re.compile(r';([A-Za-z0-9-]+)=((?:"[^"]*"|[^";:]*)(?:,(?:"[^"]*"|[^";:]*))*)')
 _ESCAPED = re.compile(r"\\(.)", re.S)
-_NAME = re.compile(r"[A-Za-z0-9-]+")
 _LIST_ITEM = re.compile(r"(?:\\.|[^\\,])+", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -178,38 +179,9 @@ def write(
     return "".join(chunks(tasks, zone=zone, reminders=reminders))
 
 
-def logical_lines(text: str) -> Iterator[tuple[int, str, bool]]:
-    """(number of its first physical line, the unfolded line, whether it was cut off at
-    MAX_LINE characters: then only its start is given, enough to name its property).
-
-    Lazy, and holding at most MAX_LINE characters of a line whatever its length: a file of
-    folded continuation lines without end costs counting, not memory."""
-    number, size = 0, 0
-    pieces: list[str] = []
-    index, position, end = 0, 0, len(text)
-    while position <= end:
-        newline = text.find("\n", position)
-        stop = end if newline == -1 else newline
-        if stop > position and text[stop - 1] == "\r":
-            stop -= 1
-        index += 1
-        continued = bool(number) and text[position : position + 1] in (" ", "\t")
-        if not continued:
-            if number:
-                yield number, "".join(pieces), size > MAX_LINE
-            number, pieces, size = index, [], 0
-        first = position + 1 if continued else position
-        if size <= MAX_LINE:  # past it, continuation lines are counted, never kept
-            pieces.append(text[first : min(stop, first + MAX_LINE + 1 - size)])
-        size += stop - first
-        position = (end if newline == -1 else newline) + 1
-    if number:
-        yield number, "".join(pieces), size > MAX_LINE
-
-
 def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     rows = Rows(NAME)
-    zones = FileZones(zone)
+    zones = FileZones(zone, text)
     stack: list[str] = []
     todo: Properties | None = None
     alarms: list[Properties] = []  # the VALARMs of the to-do being read
@@ -217,11 +189,11 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     start, others = 0, 0
     for number, line, cut in logical_lines(text):
         if cut:
-            head = _NAME.match(line)
+            head = PROPERTY_NAME.match(line)
             if sink is not None and head is not None:
                 sink.setdefault(head.group(0).upper(), []).append(({}, None))
             continue
-        parts = _split(line)
+        parts = split_line(line)
         if parts is None:
             continue
         name, value = parts[0].upper(), parts[2]
@@ -245,10 +217,10 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
             zones.end(stack)
             sink = _sink(stack, todo, alarms, zones)
         elif sink is not None:
-            params = {k.upper(): v.strip('"') for k, v in _PARAM.findall(parts[1])} if parts[1] else {}
-            sink.setdefault(name, []).append((params, value))
+            sink.setdefault(name, []).append((parameters(parts[1]) if parts[1] else {}, value))
     if stack:
         raise InterchangeError(f"The file ends inside {quoted(stack[-1])}; it is cut off.")
+    zones.finish(rows)
     if others == 1:
         rows.warn(0, "1 event or journal entry in the file is not a to-do and was left out")
     elif others:
@@ -266,19 +238,6 @@ def _sink(
     if stack[-1] == "VTODO":
         return todo
     return alarms[-1] if stack[-2:] == ["VTODO", "VALARM"] and alarms else None
-
-
-def _split(line: str) -> tuple[str, str, str] | None:
-    """(name, parameters, value) of a content line. Most lines have no quoted parameter, and
-    are split by hand: three times faster than the full pattern, which takes the others."""
-    colon = line.find(":")
-    if colon > 0 and '"' not in line[:colon]:
-        name, _, params = line[:colon].partition(";")
-        if not name.isascii() or not name.replace("-", "").isalnum():
-            return None
-        return name, f";{params}" if params else "", line[colon + 1 :]
-    match = _LINE.fullmatch(line)
-    return (match.group(1), match.group(2), match.group(3)) if match else None
 
 
 def _first(todo: Properties, name: str) -> Property | None:

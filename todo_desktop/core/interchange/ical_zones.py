@@ -11,21 +11,35 @@ A TZID is read, in this order:
    once a year on the nth (or last) weekday of a month (``RRULE:FREQ=YEARLY;BYDAY=-1SU;
    BYMONTH=10``). Only that shape is read; a block with other rules (a history of several
    parts, an RDATE, a monthly rule) is passed over, since reading half of it would put some
-   times an hour off without a word. A block must come before the times that use it, as
-   every writer puts it.
+   times an hour off without a word. A block may stand anywhere in the file, after the
+   to-dos that use it too (RFC 5545 sets no order): the blocks are read as the reader
+   passes them, and the first TZID that neither names a zone nor a block read so far has
+   the rest of the file's blocks looked for, once (`FileZones`).
 3. By the offset its name shows ("(UTC+01:00) ..."), all year, with a warning that its
    daylight saving time is not known.
 4. Else in the person's zone, with a warning.
+
+A TZID not known is one warning for the file, at the first to-do that has it, however many
+of its times do; it says how many more to-dos have it: "line 9 and 41 more to-dos have the
+time zone “X”, which is not known; read in yours".
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from itertools import islice
 
 from todo_desktop.core.interchange.common import parse_compact, quoted, zone_named
 from todo_desktop.core.interchange.ical_alarms import Properties, Property
-from todo_desktop.core.interchange.rows import Rows
+from todo_desktop.core.interchange.ical_lines import (
+    MAX_DEPTH,
+    PROPERTY_NAME,
+    logical_lines,
+    parameters,
+    split_line,
+)
+from todo_desktop.core.interchange.rows import Problem, Rows
 from todo_desktop.core.interchange.windows_display_names import MAX_NAME, display_offset
 
 _OFFSET = re.compile(r"([+-])([0-9]{2})([0-9]{2})([0-9]{2})?", re.ASCII)
@@ -34,6 +48,8 @@ _NTH_DAY = re.compile(r"(-[1-4]|\+?[1-5])(SU|MO|TU|WE|TH|FR|SA)", re.ASCII)
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _LARGEST = timedelta(hours=18)  # RFC 5545's bound of a UTC offset
 _YEARLY_KEYS = frozenset({"FREQ", "INTERVAL", "BYMONTH", "BYDAY", "WKST"})
+_FOLD = r"(?:\r?\n[ \t])?"
+_MENTION = re.compile(_FOLD.join("VTIMEZONE"), re.IGNORECASE)  # folded anywhere, as RFC 5545 allows
 
 Change = tuple[int, int, int, timedelta]  # month, nth weekday (-1 the last), weekday, wall time
 
@@ -158,44 +174,125 @@ def vtimezone_zone(parts: list[tuple[str, Properties]]) -> tzinfo | None:
     return RuleZone(plain, summer, begins, ends)
 
 
-class FileZones:
-    """The zones of one file: its VTIMEZONE blocks as they are read, and each TZID found."""
+class _Blocks:
+    """The VTIMEZONE blocks of a file as its lines are read, the first of each TZID kept."""
 
-    def __init__(self, person: tzinfo) -> None:
-        self.person = person
-        self._blocks: dict[str, tzinfo | None] = {}  # TZID -> its zone, None: not read here
+    def __init__(self) -> None:
+        self.zones: dict[str, tzinfo | None] = {}  # TZID -> its zone, None: not read here
         self._own: Properties = {}
         self._parts: list[tuple[str, Properties]] | None = None  # of the block being read
-        self._found: dict[str, tuple[tzinfo | None, tzinfo | None]] = {}
+        self.begun = 0  # BEGIN:VTIMEZONE lines met, at any depth
 
     def begin(self, stack: list[str]) -> None:
-        """Called at each BEGIN, with the components then open."""
+        self.begun += stack[-1] == "VTIMEZONE"
         if stack == ["VCALENDAR", "VTIMEZONE"]:
             self._own, self._parts = {}, []
         elif self._parts is not None and stack[:2] == ["VCALENDAR", "VTIMEZONE"] and len(stack) == 3:
             self._parts.append((stack[2], {}))
 
     def end(self, stack: list[str]) -> None:
-        """Called at each END, with the components still open after it."""
         if stack == ["VCALENDAR"] and self._parts is not None:
             tzid = ((self._own.get("TZID") or [({}, "")])[0][1] or "").strip()
-            if tzid and len(tzid) <= MAX_NAME and tzid not in self._blocks:
-                self._blocks[tzid] = vtimezone_zone(self._parts)
+            if tzid and len(tzid) <= MAX_NAME and tzid not in self.zones:
+                self.zones[tzid] = vtimezone_zone(self._parts)
             self._parts = None
 
     def sink(self, stack: list[str]) -> Properties | None:
-        """Where the properties of a block being read go, or None."""
         if self._parts is None or stack[:2] != ["VCALENDAR", "VTIMEZONE"]:
             return None
         if len(stack) == 2:
             return self._own
         return self._parts[-1][1] if len(stack) == 3 and self._parts else None
 
+
+def file_blocks(text: str) -> dict[str, tzinfo | None]:
+    """Every VTIMEZONE block of ``text``, wherever it stands, read as the reader of to-dos
+    reads the file's lines; at a line that breaks the nesting the look ends, as the reader
+    ends there too, with its error."""
+    blocks = _Blocks()
+    stack: list[str] = []
+    sink: Properties | None = None
+    for _, line, cut in logical_lines(text):
+        if sink is None and line[:1] not in "BEbe":
+            continue  # neither a BEGIN or END nor in a block: the lines of to-dos, passed fast
+        if cut:
+            head = PROPERTY_NAME.match(line)
+            if sink is not None and head is not None:
+                sink.setdefault(head.group(0).upper(), []).append(({}, None))
+            continue
+        parts = split_line(line)
+        if parts is None:
+            continue
+        name, value = parts[0].upper(), parts[2]
+        if name == "BEGIN":
+            stack.append(value.strip().upper())
+            if len(stack) > MAX_DEPTH:
+                break
+            blocks.begin(stack)
+        elif name == "END":
+            if not stack or stack.pop() != value.strip().upper():
+                break
+            blocks.end(stack)
+        elif sink is not None:
+            sink.setdefault(name, []).append((parameters(parts[1]) if parts[1] else {}, value))
+            continue
+        sink = blocks.sink(stack)
+    return blocks.zones
+
+
+class _Unknown:
+    """A TZID of the file that is not known: its warning, and the to-dos that have it."""
+
+    def __init__(self, index: int, number: int, rest: str) -> None:
+        self.index, self.last, self.rest, self.more = index, number, rest, 0
+
+
+class FileZones:
+    """The zones of one file: its VTIMEZONE blocks, and each TZID found. The blocks are read
+    as the reader passes them; the first TZID that neither names a zone nor a block read so
+    far has the rest looked for in the whole file, once."""
+
+    def __init__(self, person: tzinfo, text: str) -> None:
+        self.person = person
+        self._text: str | None = text  # None once every block of it is known
+        self._blocks = _Blocks()
+        self._found: dict[str, tuple[tzinfo | None, tzinfo | None]] = {}
+        self._unknown: dict[str, _Unknown] = {}
+
+    def begin(self, stack: list[str]) -> None:
+        """Called at each BEGIN, with the components then open."""
+        self._blocks.begin(stack)
+
+    def end(self, stack: list[str]) -> None:
+        """Called at each END, with the components still open after it."""
+        self._blocks.end(stack)
+
+    def sink(self, stack: list[str]) -> Properties | None:
+        """Where the properties of a block being read go, or None."""
+        return self._blocks.sink(stack)
+
+    def _block(self, tzid: str) -> tzinfo | None:
+        name = tzid.strip()
+        if name not in self._blocks.zones and self._text is not None and len(name) <= MAX_NAME:
+            self._look_ahead(self._text)
+            self._text = None
+        return self._blocks.zones.get(name)
+
+    def _look_ahead(self, text: str) -> None:
+        """Adds the blocks the reader has not come to yet: RFC 5545 sets no order, and a block
+        may follow the to-dos that use it. A block is named twice (BEGIN, END); when the name
+        is in the file no more often than in the blocks begun so far, none lies ahead, and one
+        search in C spares a second pass over the lines (most files, blocks first or none)."""
+        beyond = islice(_MENTION.finditer(text), 2 * self._blocks.begun, None)
+        if next(beyond, None) is not None:
+            for key, zone in file_blocks(text).items():
+                self._blocks.zones.setdefault(key, zone)
+
     def _zone(self, tzid: str) -> tuple[tzinfo | None, tzinfo | None]:
         """(the zone of ``tzid``, or else the fixed offset its name shows)."""
         if tzid in self._found:
             return self._found[tzid]
-        found = zone_named(tzid) or self._blocks.get(tzid.strip())
+        found = zone_named(tzid) or self._block(tzid)
         answer = (found, None if found is not None else display_offset(tzid))
         if len(tzid) <= MAX_NAME:  # a long one is no zone's, and not worth keeping
             self._found[tzid] = answer
@@ -211,12 +308,34 @@ class FileZones:
             tzid = params["TZID"]
             found, fixed = self._zone(tzid)
             if found is None:
-                how = "in yours"
-                if fixed is not None:
-                    how = f"at {fixed.tzname(None)} all year, as its daylight saving time is not known"
-                rows.warn(number, f"has the time zone {quoted(tzid)}, which is not known; read {how}")
+                self._not_known(rows, number, tzid, fixed)
             local = found or fixed or self.person
         parsed = parse_compact(value, local)
         if parsed is None and label:
             rows.skip(number, f"has a {label} {quoted(value)} that is not a date")
         return parsed[0] if parsed else None
+
+    def _not_known(self, rows: Rows, number: int, tzid: str, fixed: tzinfo | None) -> None:
+        """One warning for each unknown TZID, said at the first to-do (``number``) that has
+        it; `finish` adds how many more do. A file of thousands of to-dos in one zone of its
+        own gives one sentence in the preview, not thousands alike."""
+        seen = self._unknown.get(tzid)
+        if seen is None:
+            how = "in yours"
+            if fixed is not None:
+                how = f"at {fixed.tzname(None)} all year, as its daylight saving time is not known"
+            rest = f"the time zone {quoted(tzid)}, which is not known; read {how}"
+            rows.warn(number, f"has {rest}")
+            self._unknown[tzid] = _Unknown(len(rows.warnings) - 1, number, rest)
+        elif seen.last != number:  # a to-do's times are read together: each counts once
+            seen.last, seen.more = number, seen.more + 1
+
+    def finish(self, rows: Rows) -> None:
+        """Called when the file is read: each unknown zone's warning says how many more to-dos
+        have it, in its place among the warnings."""
+        for seen in self._unknown.values():
+            if seen.more:
+                first = rows.warnings[seen.index].number
+                more = f"{seen.more:,} more to-do{'s' if seen.more > 1 else ''}"
+                sentence = f"{rows.unit} {first} and {more} have {seen.rest}"
+                rows.warnings[seen.index] = Problem(first, sentence)
