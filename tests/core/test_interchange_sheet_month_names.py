@@ -95,6 +95,29 @@ def test_the_time_after_a_named_date_is_kept():
     assert comma is not None and comma.clock is not None and comma.clock.minute == 5
 
 
+@pytest.mark.parametrize(
+    ("text", "hour", "minute"),
+    [
+        ("15 mars 2026 14h30", 14, 30),
+        ("15/03/2026 9h05", 9, 5),
+        ("15.03.2026 18 h", 18, 0),
+        ("15 mars 2026 8 h 15", 8, 15),
+        ("15/03/2026 0h00", 0, 0),
+    ],
+)
+def test_a_time_written_the_french_way_is_kept(text: str, hour: int, minute: int):
+    found = written(text)
+    assert found is not None and found.clock is not None
+    assert (found.clock.hour, found.clock.minute) == (hour, minute)
+
+
+@pytest.mark.parametrize(
+    "text", ["15 mars 2026 25h00", "15 mars 2026 14h60", "15 mars 2026 h30", "15/03/2026 14hh"]
+)
+def test_what_only_looks_like_a_french_time_is_no_date(text: str):
+    assert written(text) is None
+
+
 def test_every_word_of_the_table_names_its_month_in_every_language():
     for language, names in MONTH_NAMES.items():
         for number, words in enumerate(names, start=1):

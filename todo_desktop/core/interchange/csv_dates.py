@@ -58,6 +58,9 @@ _NAME_DAY_YEAR = re.compile(
     r"([^\W\d_]{3,12})\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+([0-9]{4})(?:,?\s+(.+))?", re.IGNORECASE
 )
 _CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?(?:\s*([ap])\.?\s?m\.?)?", re.ASCII | re.IGNORECASE)
+# The French way, "14h30" or "9 h" (in France and Quebec a sheet's times read so): always
+# the 24-hour clock, minutes optional since the "h" says it is a time.
+_FRENCH_CLOCK = re.compile(r"(\d{1,2})\s?h\s?(\d{2})?", re.ASCII | re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,11 @@ def _clock(text: str) -> time | None:
     """The time of day ``text`` spells, or None when it spells none."""
     found = _CLOCK.fullmatch(text)
     if found is None:
-        return None
+        french = _FRENCH_CLOCK.fullmatch(text)
+        try:
+            return time(int(french.group(1)), int(french.group(2) or 0)) if french else None
+        except ValueError:
+            return None
     hour, minute, second, half = found.groups()
     if minute is None and half is None:
         return None  # a bare number is no time
