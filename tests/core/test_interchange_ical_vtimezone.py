@@ -238,17 +238,23 @@ def test_an_unknown_zone_is_said_once_for_the_file_with_how_many_more_to_dos_hav
     assert interchange.summary(result).startswith("5 tasks; 2 warnings: line 3 and 2 more to-dos have")
 
 
-def test_many_unknown_zones_and_blocks_after_them_read_the_file_once_more(monkeypatch: pytest.MonkeyPatch):
-    # Every unknown name would send a reader that looks ahead for its block through the file:
-    # 4,000 names, 4,000 passes over 4,000 to-dos. One pass must find every block behind.
-    passes: list[int] = []
+@pytest.fixture
+def passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The looks the reader takes through a whole file for its VTIMEZONE blocks (their sizes)."""
+    found: list[int] = []
     read_blocks = ical_zones.file_blocks
 
     def counted(text: str) -> dict[str, tzinfo | None]:
-        passes.append(len(text))
+        found.append(len(text))
         return read_blocks(text)
 
     monkeypatch.setattr(ical_zones, "file_blocks", counted)
+    return found
+
+
+def test_many_unknown_zones_and_blocks_after_them_read_the_file_once_more(passes: list[int]):
+    # Every unknown name would send a reader that looks ahead for its block through the file:
+    # 4,000 names, 4,000 passes over 4,000 to-dos. One pass must find every block behind.
     todos, blocks = [], []
     for number in range(4_000):
         todos += ["BEGIN:VTODO", f"UID:t{number}", "SUMMARY:T", f"DUE;TZID=Zone {number}:20260715T090000"]
@@ -265,15 +271,7 @@ def test_many_unknown_zones_and_blocks_after_them_read_the_file_once_more(monkey
     assert len(result.warnings) == 2_000
 
 
-def test_the_lines_are_read_again_only_when_a_block_may_lie_ahead(monkeypatch: pytest.MonkeyPatch):
-    passes: list[int] = []
-    read_blocks = ical_zones.file_blocks
-
-    def counted(text: str) -> dict[str, tzinfo | None]:
-        passes.append(len(text))
-        return read_blocks(text)
-
-    monkeypatch.setattr(ical_zones, "file_blocks", counted)
+def test_the_lines_are_read_again_only_when_a_block_may_lie_ahead(passes: list[int]):
     unknown = ["BEGIN:VTODO", "UID:u", "SUMMARY:U", "DUE;TZID=Nowhere:20260301T090000", "END:VTODO"]
     first = _calendar("Customized Time Zone", EUROPE, ["20260301T090000"])
     first = first.replace("END:VCALENDAR", "\r\n".join([*unknown, "END:VCALENDAR"]))
