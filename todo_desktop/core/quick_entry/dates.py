@@ -248,12 +248,17 @@ def _hour_alone(words: Words, i: int) -> list[Phrase]:
     # A leading zero ("06", "00") is how a 24-hour clock writes an hour; "0" alone is a count.
     daytime = 1 <= hour <= 12 and word[0] != "0"
     if daytime:
-        clock = Clock(hour + 12 if hour <= _LAST_AFTERNOON_HOUR else hour, 0)
+        clock = _daytime(Clock(hour, 0))
     elif hour <= 23 and word != "0":
         clock = Clock(hour, 0)
     else:
         return []
     return [Phrase(PartKind.TIME, i, i + 1, clock, needs_cue=True, mid_text=False, daytime=daytime)]
+
+
+def _daytime(clock: Clock) -> Clock:
+    """A clock said with no half of the day, read in the day's: 1 to 6 o'clock the afternoon's."""
+    return Clock(clock.hour + 12, clock.minute) if 1 <= clock.hour <= _LAST_AFTERNOON_HOUR else clock
 
 
 def at_night(clock: Clock) -> Clock:
@@ -293,8 +298,8 @@ def match_time(words: Words, i: int) -> list[Phrase]:
         # An hour of one digit says no half of the day, as an hour alone does: "at 6:30" is
         # 18:30 as "at 6" is 18:00 ("06:30" is the 24-hour clock's morning).
         one_digit = len(hour_minute.group(1)) == 1
-        if clock is not None and one_digit and 1 <= clock.hour <= _LAST_AFTERNOON_HOUR:
-            clock = Clock(clock.hour + 12, clock.minute)
+        if clock is not None and one_digit:
+            clock = _daytime(clock)
         daytime = one_digit and clock is not None and clock.hour != 0
         return (
             []
