@@ -41,7 +41,7 @@ from typing import Protocol, runtime_checkable
 
 from todo_desktop.core.errors import LimitError, NotFoundError, TodoError, ValidationError
 from todo_desktop.core.interchange import ImportResult, ImportRow, Problem
-from todo_desktop.core.interchange.common import uuid5
+from todo_desktop.core.interchange.common import plural, uuid5
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.reminders import ReminderGateway
 from todo_desktop.core.values import Task
@@ -56,10 +56,6 @@ Cancelled = Callable[[], bool]
 def account_id(account: uuid.UUID, row_id: uuid.UUID) -> uuid.UUID:
     """The id a row takes in ``account`` when its own id belongs to another account."""
     return uuid5(f"account\x1e{account}\x1e{row_id}")
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,17 +82,17 @@ class ImportReport:
     def sentence(self) -> str:
         if self.stopped is not None:
             return self.stopped
-        text = f"Imported {_plural(self.sent, 'task')}: {self.added:,} new, {self.existing:,} already there"
+        text = f"Imported {plural(self.sent, 'task')}: {self.added:,} new, {self.existing:,} already there"
         if self.skipped:
-            text += f"; {_plural(len(self.skipped), 'row')} skipped"
+            text += f"; {plural(len(self.skipped), 'row')} skipped"
         if self.lost:
-            text += f"; {_plural(self.lost, 'task')} could not be stored (their ids are taken)"
+            text += f"; {plural(self.lost, 'task')} could not be stored (their ids are taken)"
         return text + "."
 
 
 def _resume_hint(sent: int, total: int) -> str:
     return (
-        f"{sent:,} of {_plural(total, 'task')} went in; import the file again to add the rest "
+        f"{sent:,} of {plural(total, 'task')} went in; import the file again to add the rest "
         "(the tasks already in are not added twice)."
     )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from todo_desktop.core import interchange
 from todo_desktop.core.errors import TodoError
-from todo_desktop.core.interchange.common import MAX_BYTES, quoted
+from todo_desktop.core.interchange.common import MAX_BYTES, plural, quoted
 from todo_desktop.core.interchange.export_notes import left_out
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.reminders import ReminderGateway, ReminderSetting
@@ -44,8 +44,8 @@ class ExportReport:
 
     def sentence(self) -> str:
         label = interchange.FORMATS[self.format].label
-        noun = "task" if self.count == 1 else "tasks"
-        return " ".join((f"Exported {self.count:,} {noun} to {self.path.name} ({label}).", *self.left_out))
+        done = f"Exported {plural(self.count, 'task')} to {self.path.name} ({label})."
+        return " ".join((done, *self.left_out))
 
 
 def writable_format(fmt: str) -> str:

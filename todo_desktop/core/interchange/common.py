@@ -39,6 +39,11 @@ class InterchangeError(TodoError):
     """The file as a whole cannot be read (not UTF-8, not the format, too large): one sentence."""
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 task", "1,204 tasks": a count with its noun, in the sentences of an import or export."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
 def quoted(value: str, limit: int = 40) -> str:
     """A piece of the file inside a sentence: short, one line, nothing unprintable."""
     clean = "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else "?" for ch in value)

@@ -12,16 +12,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable
 
+from todo_desktop.core.interchange.common import plural
 from todo_desktop.core.interchange.repeat_rules import parse_rule, split_end
 from todo_desktop.core.interchange.taskwarrior import recur_from_repeat, repeat_from_recur
 from todo_desktop.core.quick_entry.repeat_text import describe
 from todo_desktop.core.values import Task
 
 _NO_REMINDERS = {"csv": "CSV files hold", "taskwarrior": "Taskwarrior has"}
-
-
-def _tasks(count: int) -> str:
-    return "1 task" if count == 1 else f"{count:,} tasks"
 
 
 def _taskwarrior_words(repeat: str, after_completion: bool) -> str | None:
@@ -46,13 +43,13 @@ def _taskwarrior_repeats(tasks: Iterable[Task]) -> list[str]:
     notes = []
     if undated:
         notes.append(
-            f"Taskwarrior repeats only tasks with a due date: {_tasks(undated)} without one"
+            f"Taskwarrior repeats only tasks with a due date: {plural(undated, 'task')} without one"
             " will not repeat there."
         )
     if inexact:
         notes.append(
             f"Taskwarrior has no words for the {'repeat' if len(inexact) == 1 else 'repeats'} of"
-            f" {_tasks(len(inexact))} (such as"
+            f" {plural(len(inexact), 'task')} (such as"
             f" \u201c{inexact[0]}\u201d): there they repeat every day, week, month or year from"
             " the due date, and this app reads the exact rules back from the file."
         )
@@ -64,7 +61,7 @@ def left_out(fmt: str, tasks: Collection[Task], reminded: Collection[uuid.UUID])
     the ids of the tasks with a reminder still to ring."""
     notes: list[str] = []
     if fmt in _NO_REMINDERS and (count := len({t.id for t in tasks} & set(reminded))):
-        which = "the reminder of 1 task is" if count == 1 else f"the reminders of {_tasks(count)} are"
+        which = "the reminder of 1 task is" if count == 1 else f"the reminders of {plural(count, 'task')} are"
         notes.append(f"{_NO_REMINDERS[fmt]} no reminders: {which} not in the file.")
     if fmt == "taskwarrior":
         notes.extend(_taskwarrior_repeats(tasks))

@@ -30,7 +30,7 @@ import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from itertools import islice
 
-from todo_desktop.core.interchange.common import parse_compact, quoted, zone_named
+from todo_desktop.core.interchange.common import parse_compact, plural, quoted, zone_named
 from todo_desktop.core.interchange.ical_alarms import Properties, Property
 from todo_desktop.core.interchange.ical_lines import (
     MAX_DEPTH,
@@ -336,6 +336,6 @@ class FileZones:
         for seen in self._unknown.values():
             if seen.more:
                 first = rows.warnings[seen.index].number
-                more = f"{seen.more:,} more to-do{'s' if seen.more > 1 else ''}"
+                more = plural(seen.more, "more to-do")
                 sentence = f"{rows.unit} {first} and {more} have {seen.rest}"
                 rows.warnings[seen.index] = Problem(first, sentence)

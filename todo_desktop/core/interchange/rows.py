@@ -56,6 +56,7 @@ from todo_desktop.core.interchange.common import (
     InterchangeError,
     as_uuid,
     clean_tag,
+    plural,
     quoted,
     stable_id,
     uuid5,
@@ -146,10 +147,6 @@ class ImportResult:
             yield self.rows[start : start + size]
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
-
-
 def _reasons(problems: tuple[Problem, ...]) -> str:
     shown = ", ".join(p.sentence for p in problems[:_SHOWN])
     rest = len(problems) - _SHOWN
@@ -159,15 +156,15 @@ def _reasons(problems: tuple[Problem, ...]) -> str:
 def summary(result: ImportResult) -> str:
     """The preview sentence: "142 tasks, 3 repeating, 12 tags; 2 rows skipped: line 17 has no
     title, line 40 was deleted in Taskwarrior"; then the warnings the same way."""
-    text = _plural(len(result.rows), "task")
+    text = plural(len(result.rows), "task")
     if result.repeating:
         text += f", {result.repeating:,} repeating"
     if result.tag_names:
-        text += ", " + _plural(len(result.tag_names), "tag")
+        text += ", " + plural(len(result.tag_names), "tag")
     if result.skipped:
-        text += f"; {_plural(len(result.skipped), 'row')} skipped: {_reasons(result.skipped)}"
+        text += f"; {plural(len(result.skipped), 'row')} skipped: {_reasons(result.skipped)}"
     if result.warnings:
-        text += f"; {_plural(len(result.warnings), 'warning')}: {_reasons(result.warnings)}"
+        text += f"; {plural(len(result.warnings), 'warning')}: {_reasons(result.warnings)}"
     return text
 
 
