@@ -140,3 +140,17 @@ def make_task(title: str = "Task", **changes: object) -> Task:
     }
     base.update(changes)
     return Task(**base)  # type: ignore[arg-type]
+
+
+def excel_csv(*lines: str, bom: bool = True) -> bytes:
+    """A file as Excel saves a sheet as "CSV UTF-8": a byte order mark and CR LF."""
+    return (("\ufeff" if bom else "") + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+# TickTick's CSV backup: the lines before its header, and the header, as its web app writes them.
+TICKTICK_PREAMBLE = '"Date: 2026-12-01+0000"\n"Version: 7.1"\n"Status: \n0 Normal\n1 Completed\n2 Archived"\n'
+TICKTICK_HEADER = (
+    '"Folder Name","List Name","Title","Kind","Tags","Content","Is Check list","Start Date",'
+    '"Due Date","Reminder","Repeat","Priority","Status","Created Time","Completed Time","Order",'
+    '"Timezone","Is All Day","Is Floating","Column Name","Column Order","View Mode","taskId","parentId"'
+)

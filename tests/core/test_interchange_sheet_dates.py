@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from tests.core.interchange_strategies import excel_csv
 from todo_desktop.core import interchange
 from todo_desktop.core.values import SignedIn, Status, TaskQuery
 from todo_desktop.db.tasks import TaskRepository
@@ -17,9 +18,7 @@ LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 2, 1, 10, 0, tzinfo=UTC)
 
 
-def _sheet(*lines: str, bom: bool = True) -> bytes:
-    """A file as Excel saves a sheet as "CSV UTF-8": a byte order mark and CR LF."""
-    return (("\ufeff" if bom else "") + "\r\n".join(lines) + "\r\n").encode("utf-8")
+_sheet = excel_csv
 
 
 def _due(result: interchange.ImportResult) -> dict[str, datetime | None]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.core.interchange_strategies import excel_csv
 from todo_desktop.core import interchange
 from todo_desktop.core.interchange.csv_dates import written
 from todo_desktop.core.interchange.month_names import MONTH_NAMES, month_index, month_number
@@ -16,8 +17,7 @@ from todo_desktop.core.interchange.month_names import MONTH_NAMES, month_index, 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def _sheet(*lines: str) -> bytes:
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+_sheet = excel_csv
 
 
 def _day(text: str) -> date | None:

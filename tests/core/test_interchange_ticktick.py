@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.core.interchange_strategies import make_task
+from tests.core.interchange_strategies import TICKTICK_HEADER, TICKTICK_PREAMBLE, make_task
 from todo_desktop.cli.parser import build_parser
 from todo_desktop.core import interchange
 from todo_desktop.core.values import Priority, SignedIn, Status, TaskQuery
@@ -20,12 +20,7 @@ from todo_desktop.sync.transfer import ImportJob
 
 SAMPLE = Path(__file__).parent / "data" / "ticktick_backup.csv"
 NEW_YORK = ZoneInfo("America/New_York")
-HEADER = (
-    '"Folder Name","List Name","Title","Kind","Tags","Content","Is Check list","Start Date",'
-    '"Due Date","Reminder","Repeat","Priority","Status","Created Time","Completed Time","Order",'
-    '"Timezone","Is All Day","Is Floating","Column Name","Column Order","View Mode","taskId","parentId"'
-)
-PREAMBLE = '"Date: 2026-12-01+0000"\n"Version: 7.1"\n"Status: \n0 Normal\n1 Completed\n2 Archived"\n'
+HEADER, PREAMBLE = TICKTICK_HEADER, TICKTICK_PREAMBLE
 
 
 def _row(title: str, *, due: str = "", priority: str = "0", status: str = "0", task_id: str = "1") -> str:

@@ -7,16 +7,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from tests.core.interchange_strategies import TICKTICK_HEADER, TICKTICK_PREAMBLE
 from todo_desktop.core import interchange
 from todo_desktop.core.values import ReminderSetting
 
 NEW_YORK = ZoneInfo("America/New_York")
-HEADER = (
-    '"Folder Name","List Name","Title","Kind","Tags","Content","Is Check list","Start Date",'
-    '"Due Date","Reminder","Repeat","Priority","Status","Created Time","Completed Time","Order",'
-    '"Timezone","Is All Day","Is Floating","Column Name","Column Order","View Mode","taskId","parentId"'
-)
-PREAMBLE = '"Date: 2026-12-01+0000"\n"Version: 7.1"\n"Status: \n0 Normal\n1 Completed\n2 Archived"\n'
+HEADER, PREAMBLE = TICKTICK_HEADER, TICKTICK_PREAMBLE
 FIRST_LINE = 8  # the preamble takes six lines and the header one
 
 
