@@ -29,6 +29,7 @@ from tests.support.gui_fakes import opener_for
 from tests.support.memory_tasks import NOW, REFUSED, MemoryTasks, RefusingTasks, make_task, many_tasks
 from todo_desktop.core.errors import TodoError
 from todo_desktop.core.failures import UNEXPECTED
+from todo_desktop.core.page_sizes import FIRST_PAGE, NEXT_PAGE
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.values import (
     Priority,
@@ -244,16 +245,16 @@ def test_stale_list_result_is_dropped(qtbot, window_for, gate) -> None:
 
 
 def test_fetch_more_loads_the_next_pages(qtbot, window_for) -> None:
-    tasks = many_tasks(450)
+    tasks = many_tasks(FIRST_PAGE + NEXT_PAGE + 30)
     window = window_for(MemoryTasks(tasks))
     model = window.tasks.model
-    assert model.rowCount() == 200
+    assert model.rowCount() == FIRST_PAGE
     assert model.canFetchMore(QModelIndex())
 
     window.area.table.scrollToBottom()  # the view asks for more when it reaches the end
-    qtbot.waitUntil(lambda: model.rowCount() == 400)
+    qtbot.waitUntil(lambda: model.rowCount() == FIRST_PAGE + NEXT_PAGE)
     model.fetchMore(QModelIndex())
-    qtbot.waitUntil(lambda: model.rowCount() == 450)
+    qtbot.waitUntil(lambda: model.rowCount() == len(tasks))
     assert not model.canFetchMore(QModelIndex())
     assert titles(window) == [t.title for t in tasks]
 

@@ -15,11 +15,12 @@ from PySide6.QtWidgets import QApplication
 
 from tests.support.database import PASSWORD
 from tests.support.gui_fakes import NOW, key, select_rows, settle
+from todo_desktop.core.page_sizes import FIRST_PAGE
 from todo_desktop.core.values import Priority, SmartList, Status, TaskChanges, TaskDraft, TaskQuery
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.ui.lists.navigator import CHANGES_VIEW
 from todo_desktop.ui.main_window import MainWindow
-from todo_desktop.ui.tasks.task_list import LIST_VIEW, PAGE_SIZE
+from todo_desktop.ui.tasks.task_list import LIST_VIEW
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
 
@@ -118,15 +119,15 @@ def test_this_windows_own_adds_and_deletes_read_no_list_again(qtbot, make_window
 
 
 def test_a_list_read_past_its_first_page_keeps_its_place_until_asked(qtbot, make_window, phone):
-    window, service = make_window(PAGE_SIZE + 20, refresh_ms=60_000)
+    window, service = make_window(FIRST_PAGE + 20, refresh_ms=60_000)
     model = window.tasks.model
     model.fetchMore(QModelIndex())
-    qtbot.waitUntil(lambda: model.rowCount() == PAGE_SIZE + 20)
+    qtbot.waitUntil(lambda: model.rowCount() == FIRST_PAGE + 20)
     reads = _list_reads(service)
     added = phone.create(TaskDraft(title="Added on the phone", due_date=NOW + timedelta(minutes=30)))
     _poll_once(qtbot, window)
     assert _list_reads(service) == reads and model.task(added.id) is None
-    assert model.rowCount() == PAGE_SIZE + 20  # nothing read is dropped
+    assert model.rowCount() == FIRST_PAGE + 20  # nothing read is dropped
 
 
 def test_a_next_occurrence_made_here_reads_no_list_again(qtbot, make_window, alice_tasks):

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from todo_desktop.core.changes import ChangeCursor
 from todo_desktop.core.errors import ChangesLostError
 from todo_desktop.core.list_sections import sections_apply
+from todo_desktop.core.page_sizes import FIRST_PAGE, NEXT_PAGE
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Cursor, Status, Task, TaskPage, TaskQuery
 from todo_desktop.ui.tasks.completed_rows import CompletedRows
@@ -27,7 +28,6 @@ from todo_desktop.ui.tasks.settled_writes import SettledWrites
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.workers import Workers
 
-PAGE_SIZE = 200
 LIST_VIEW = "task-list"
 
 CHANGES_PAGE = 500  # tasks per read: the data layer's default
@@ -107,7 +107,7 @@ class TaskListController(QObject):
     ) -> None:
         super().__init__(parent)
         self._workers = workers
-        self._query = replace(query or TaskQuery(), limit=PAGE_SIZE, after=None)
+        self._query = replace(query or TaskQuery(), limit=FIRST_PAGE, after=None)
         self._service: TaskService | None = None
         self._cursor: Cursor | None = None
         # Where the next poll for other devices' changes starts (ui.lists.navigator polls): the
@@ -151,7 +151,7 @@ class TaskListController(QObject):
     def set_query(self, query: TaskQuery) -> None:
         """Show another list, order or search; the rows now on screen belong to the old one."""
         self._showing_nothing = False
-        self._query = replace(query, limit=PAGE_SIZE, after=None)
+        self._query = replace(query, limit=FIRST_PAGE, after=None)
         self.editor.generation += 1
         self.model.set_sections(sections_apply(self._query))
         self.completed_rows.enabled = self._query.status is Status.OPEN
@@ -189,7 +189,7 @@ class TaskListController(QObject):
         if self._service is None or self._cursor is None:
             self.model.stop_fetching()
             return
-        query = replace(self._query, after=self._cursor)
+        query = replace(self._query, after=self._cursor, limit=NEXT_PAGE)
         self._workers.read(
             LIST_VIEW,
             partial(self._service.list, query),

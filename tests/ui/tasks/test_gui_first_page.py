@@ -1,0 +1,52 @@
+"""A list's first read holds a tall window's rows and no more, since the person waits for it
+after every key typed into the search; the rows below arrive as the view asks for them, by
+scrolling to the end or by being taller than the first read. Against a real database."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex
+
+from todo_desktop.core.page_sizes import FIRST_PAGE, NEXT_PAGE
+from todo_desktop.ui.main_window import MainWindow
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
+
+
+def _titles(window: MainWindow) -> list[str]:
+    return [t.title for t in window.tasks.model.tasks()]
+
+
+def _scroll_to_the_end(window: MainWindow) -> None:
+    bar = window.area.table.verticalScrollBar()
+    bar.setValue(bar.maximum())
+
+
+def test_the_first_read_is_one_window_and_scrolling_to_the_end_reads_the_rest_in_order(qtbot, make_window):
+    total = FIRST_PAGE + NEXT_PAGE + 7
+    window, _ = make_window(total)
+    window.resize(900, 600)
+    model = window.tasks.model
+    qtbot.waitUntil(lambda: model.rowCount() == FIRST_PAGE)
+    qtbot.wait(50)  # a view that wanted more would have asked by now
+    assert model.rowCount() == FIRST_PAGE and model.canFetchMore(QModelIndex())
+
+    _scroll_to_the_end(window)
+    qtbot.waitUntil(lambda: model.rowCount() == FIRST_PAGE + NEXT_PAGE)
+    _scroll_to_the_end(window)
+    qtbot.waitUntil(lambda: model.rowCount() == total)
+    assert not model.canFetchMore(QModelIndex())
+    # Due an hour apart: the pages meet without a row lost or read twice.
+    assert _titles(window) == [f"Task {i}" for i in range(total)]
+
+
+def test_a_window_taller_than_the_first_read_fills_itself_without_scrolling(qtbot, make_window):
+    total = FIRST_PAGE + 30
+    window, _ = make_window(total)
+    table = window.area.table
+    rows_high = table.verticalHeader().defaultSectionSize()
+    window.resize(900, (total + 20) * rows_high + 400)
+    qtbot.waitUntil(lambda: table.viewport().height() > (FIRST_PAGE + 5) * rows_high)
+    qtbot.waitUntil(lambda: window.tasks.model.rowCount() == total)
+    assert table.verticalScrollBar().value() == 0
+    assert _titles(window) == [f"Task {i}" for i in range(total)]
