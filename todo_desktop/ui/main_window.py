@@ -106,7 +106,9 @@ class MainWindow(QMainWindow):
         self.collector = CollectorPacing(self.tasks.model, self)
 
         self.sidebar = Sidebar(self)
-        self.area = TaskArea(self.tasks.model, self, debounce_ms=search_debounce_ms)
+        self.area = TaskArea(
+            self.tasks.model, self, debounce_ms=search_debounce_ms, rows_shown=self.tasks.fit_rows
+        )
         zone = zone or LocalZone()
         self.navigator = ListNavigator(
             self.session,
@@ -342,15 +344,13 @@ class MainWindow(QMainWindow):
             return
         count = self.switch.kept_offline()
         if count and self.unattended:
-            # Nobody to ask (the session is ending): the box's own default, Quit. This
-            # close is refused, so leaving must come after it.
+            # Nobody to ask (the session ends): the box's default, Quit, after this refused close.
             event.ignore()
             QTimer.singleShot(0, self, self._leave_offline)
             return
         if count and not (self._leave_anyway or self.leaving_offline):
-            # Edits wait in the outbox for a database that does not answer: safe in its file,
-            # so waiting out connection retries would only hold the person up. Say what
-            # becomes of them; choosing Quit closes again, without that wait.
+            # Edits wait in the outbox for a database that does not answer, safe in its file:
+            # say what becomes of them; Quit closes again without waiting out the retries.
             event.ignore()
             self.confirm_quit(self, switching.kept_at_quit(count), self._leave_offline)
             return

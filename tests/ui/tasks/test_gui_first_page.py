@@ -4,11 +4,18 @@ scrolling to the end or by being taller than the first read. Against a real data
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PySide6.QtCore import QModelIndex
 
+from tests.support.database import PASSWORD
+from tests.support.gui_fakes import NOW
 from todo_desktop.core.page_sizes import FIRST_PAGE, NEXT_PAGE
+from todo_desktop.core.values import TaskDraft
+from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.ui.main_window import MainWindow
+from todo_desktop.ui.tasks.task_list import LIST_VIEW
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
 
@@ -50,3 +57,26 @@ def test_a_window_taller_than_the_first_read_fills_itself_without_scrolling(qtbo
     qtbot.waitUntil(lambda: window.tasks.model.rowCount() == total)
     assert table.verticalScrollBar().value() == 0
     assert _titles(window) == [f"Task {i}" for i in range(total)]
+
+
+def test_a_tall_windows_first_read_fills_it_and_another_devices_add_shows_at_the_next_poll(
+    qtbot, make_window, client_db, accounts, alice
+):
+    total = FIRST_PAGE + 30
+    window, service = make_window(total, refresh_ms=60_000)
+    model = window.tasks.model
+    rows_high = window.area.table.verticalHeader().defaultSectionSize()
+    window.resize(900, (total + 20) * rows_high + 400)
+    qtbot.waitUntil(lambda: model.rowCount() == total)  # asked for by the view, once taller
+
+    reads = len(service.list_texts)
+    window.tasks.reload()  # as F5 or another list does: one read now fills the window
+    qtbot.waitUntil(lambda: not window.workers.reading(LIST_VIEW))
+    assert model.rowCount() == total and len(service.list_texts) == reads + 1
+    assert not model.canFetchMore(QModelIndex())
+
+    phone = TaskRepository(client_db, accounts.sign_in(alice.account.email, PASSWORD).token)
+    added = phone.create(TaskDraft(title="Added on the phone", due_date=NOW + timedelta(minutes=30)))
+    window.navigator.poll_changes()
+    qtbot.waitUntil(lambda: model.task(added.id) is not None)
+    assert model.rowCount() == total + 1

@@ -4,6 +4,7 @@ to try: ``empty_state``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt
@@ -31,6 +32,7 @@ from todo_desktop.ui.tasks.columns import COLUMN_BY_SORT, Column, local_time
 from todo_desktop.ui.tasks.empty_state import EmptyState, ListShown
 from todo_desktop.ui.tasks.entry_field import EntryField
 from todo_desktop.ui.tasks.planner_view import dress_table
+from todo_desktop.ui.tasks.screenful import ScreenfulWatch
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.tasks.title_delegate import TitleDelegate
 
@@ -41,7 +43,12 @@ ASCENDING = {SortKey.DUE, SortKey.TITLE}
 
 class TaskArea(QWidget):
     def __init__(
-        self, model: TaskTableModel, parent: QWidget | None = None, *, debounce_ms: int = SEARCH_DEBOUNCE_MS
+        self,
+        model: TaskTableModel,
+        parent: QWidget | None = None,
+        *,
+        debounce_ms: int = SEARCH_DEBOUNCE_MS,
+        rows_shown: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.banner = Banner(self)
@@ -90,6 +97,8 @@ class TaskArea(QWidget):
         for column in (Column.DUE, Column.UPDATED, Column.CREATED):
             columns.resizeSection(column, date_width)
         self.sections = dress_table(self.table, model)  # section headers, no grid
+        if rows_shown is not None:  # so that a list's first read fills the table
+            ScreenfulWatch(self.table, rows_shown)
         columns.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         # Clicking a header asks SQL for that order; the view itself never sorts.
         columns.setSectionsClickable(True)

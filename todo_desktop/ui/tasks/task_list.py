@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from todo_desktop.core.changes import ChangeCursor
 from todo_desktop.core.errors import ChangesLostError
 from todo_desktop.core.list_sections import sections_apply
-from todo_desktop.core.page_sizes import FIRST_PAGE, NEXT_PAGE
+from todo_desktop.core.page_sizes import FIRST_PAGE, NEXT_PAGE, first_page_for
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Cursor, Status, Task, TaskPage, TaskQuery
 from todo_desktop.ui.tasks.completed_rows import CompletedRows
@@ -107,6 +107,7 @@ class TaskListController(QObject):
     ) -> None:
         super().__init__(parent)
         self._workers = workers
+        self._first_rows = FIRST_PAGE
         self._query = replace(query or TaskQuery(), limit=FIRST_PAGE, after=None)
         self._service: TaskService | None = None
         self._cursor: Cursor | None = None
@@ -134,6 +135,12 @@ class TaskListController(QObject):
     def query(self) -> TaskQuery:
         return self._query
 
+    def fit_rows(self, rows_shown: int) -> None:
+        """The table now shows ``rows_shown`` rows: the next first reads fill it in one read
+        (the rows read now stay; a taller view asks for more of them itself)."""
+        self._first_rows = first_page_for(rows_shown)
+        self._query = replace(self._query, limit=self._first_rows)
+
     def bind(self, service: TaskService) -> None:
         self._service = service
         self.editor.bind(service)
@@ -151,7 +158,7 @@ class TaskListController(QObject):
     def set_query(self, query: TaskQuery) -> None:
         """Show another list, order or search; the rows now on screen belong to the old one."""
         self._showing_nothing = False
-        self._query = replace(query, limit=FIRST_PAGE, after=None)
+        self._query = replace(query, limit=self._first_rows, after=None)
         self.editor.generation += 1
         self.model.set_sections(sections_apply(self._query))
         self.completed_rows.enabled = self._query.status is Status.OPEN
