@@ -8,13 +8,11 @@ the same rows: through the data layer (TaskRepository on the client-role engine:
 ``todo_api`` functions, with the session token set in each transaction) and as the baseline,
 direct table SQL written by hand (tests/bench/_raw_sql.py) on one raw psycopg connection as
 the table owner, in autocommit: each statement one round trip, as the data layer's calls.
-Each read then runs again through the layer alone, back to back, as a person's typing sends
-searches: alternating, every call of a search follows raw's scan of the person's tasks, which
-leaves it cold CPU caches and shared buffers. Lists and searches read the window's first page
-(core.page_sizes.FIRST_PAGE rows), later pages its next reads (NEXT_PAGE).
-Prints p50/p99 per operation and the targets (reads: p99 back to back <= 5 ms, and alternating
-<= 2x raw p99; writes, bound by the commit's fsync: p99 <= 1.5x raw p99); it never fails on
-timing.
+Lists and searches read the window's first page (core.page_sizes.FIRST_PAGE rows), later
+pages its next reads (NEXT_PAGE). Prints p50/p99 per operation and the targets (reads: p99 <=
+5 ms and <= 2x raw p99; writes, bound by the commit's fsync: p99 <= 1.5x raw p99); it never
+fails on timing. Each read's layer calls then run again back to back, printed for comparison:
+alternating, a search follows raw's scan of the person's tasks, which leaves it cold caches.
 
 Quick run: ``python -m tests.bench.data --users 50 --tasks 20000 --heavy 5000``
 """
