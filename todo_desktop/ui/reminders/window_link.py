@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QModelIndex, QObject, QSettings
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
@@ -29,6 +29,8 @@ from todo_desktop.ui.workers import Workers
 
 REMIND_AT_DUE_KEY = "reminders/at_due_time"
 GONE = "That task no longer exists; it may have been deleted on another device."
+# Open reads the Inbox on, page after page, this far at most to find the task it shows.
+MOST_ROWS_TO_OPEN = 2000
 
 
 class ReminderLink(QObject):
@@ -80,7 +82,8 @@ class ReminderLink(QObject):
         desk.shown.connect(self._read_reminded)
         if self.parts.window_notices is not None:
             self.parts.window_notices.said.connect(self._say_reminder)
-        self._editor.model.modelReset.connect(self._select_wanted)
+        self._editor.model.modelReset.connect(self._look_for_wanted)
+        self._editor.model.rowsInserted.connect(self._look_for_wanted)
         tray = self.parts.tray
         if tray is not None:
             tray.open_requested.connect(self._bring_forward)
@@ -189,6 +192,17 @@ class ReminderLink(QObject):
         self._wanted = task_id
         if not self._select_wanted():
             self._navigator.show_list(SmartList.INBOX)
+
+    def _look_for_wanted(self, *_rows: object) -> None:
+        """A page of the list arrived: show the wanted task if it is there, else read on
+        (the Inbox lists every open task, but its first read holds only a window's rows)."""
+        if self._wanted is None or self._select_wanted():
+            return
+        model = self._editor.model
+        if not model.more_to_read or model.rowCount() >= MOST_ROWS_TO_OPEN:
+            self._wanted = None  # not in the list: the window stays forward on it as it is
+        elif model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())  # else a page is on its way, and comes here too
 
     def _select_wanted(self) -> bool:
         model = self._editor.model

@@ -219,6 +219,11 @@ class TaskTableModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
+    @property
+    def more_to_read(self) -> bool:
+        """Whether the list has rows past those loaded (a page of them may be on its way)."""
+        return self._has_more
+
     def begin_loading(self) -> None:
         """A reload is on its way: ask for no further page until it arrives."""
         self._fetching = True
