@@ -14,6 +14,9 @@ NEXT_PAGE = 100
 MOST_FIRST_PAGE = 400
 # Rows read below the last one shown, so that the first key presses down need no read.
 BELOW_SHOWN = 10
+# A list read again (the window back in focus, F5) reads as many rows as it had loaded, up to
+# this, so that the person's place stays: the data layer's largest page.
+MOST_REREAD = 1000
 
 
 def first_page_for(rows_shown: int) -> int:

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QModelIndex
 
 from tests.support.database import PASSWORD
-from tests.support.gui_fakes import NOW
+from tests.support.gui_fakes import NOW, select_rows
 from todo_desktop.core.page_sizes import FIRST_PAGE, NEXT_PAGE
 from todo_desktop.core.values import TaskDraft
 from todo_desktop.db.tasks import TaskRepository
@@ -80,3 +80,23 @@ def test_a_tall_windows_first_read_fills_it_and_another_devices_add_shows_at_the
     window.navigator.poll_changes()
     qtbot.waitUntil(lambda: model.task(added.id) is not None)
     assert model.rowCount() == total + 1
+
+
+def test_the_window_back_in_focus_reads_the_rows_loaded_again_and_keeps_the_place(qtbot, make_window):
+    total = FIRST_PAGE + NEXT_PAGE + 7
+    window, service = make_window(total, refresh_ms=60_000)
+    window.resize(900, 600)
+    model = window.tasks.model
+    for loaded in (FIRST_PAGE, FIRST_PAGE + NEXT_PAGE, total):
+        _scroll_to_the_end(window)
+        qtbot.waitUntil(lambda n=loaded: model.rowCount() == n)
+    far = FIRST_PAGE + 60
+    select_rows(window, [far])
+    reads = len(service.list_texts)
+
+    window.navigator.activate_gap_ms = 0
+    window.navigator.regained_focus()
+    qtbot.waitUntil(lambda: len(service.list_texts) == reads + 1 and not window.workers.reading(LIST_VIEW))
+    assert model.rowCount() == total
+    current = window.commands.current_task()
+    assert current is not None and current.title == f"Task {far}"

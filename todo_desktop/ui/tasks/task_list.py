@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from todo_desktop.core.changes import ChangeCursor
 from todo_desktop.core.errors import ChangesLostError
 from todo_desktop.core.list_sections import sections_apply
-from todo_desktop.core.page_sizes import FIRST_PAGE, NEXT_PAGE, first_page_for
+from todo_desktop.core.page_sizes import FIRST_PAGE, MOST_REREAD, NEXT_PAGE, first_page_for
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Cursor, Status, Task, TaskPage, TaskQuery
 from todo_desktop.ui.tasks.completed_rows import CompletedRows
@@ -139,7 +139,6 @@ class TaskListController(QObject):
         """The table now shows ``rows_shown`` rows: the next first reads fill it in one read
         (the rows read now stay; a taller view asks for more of them itself)."""
         self._first_rows = first_page_for(rows_shown)
-        self._query = replace(self._query, limit=self._first_rows)
 
     def bind(self, service: TaskService) -> None:
         self._service = service
@@ -162,7 +161,7 @@ class TaskListController(QObject):
         self.editor.generation += 1
         self.model.set_sections(sections_apply(self._query))
         self.completed_rows.enabled = self._query.status is Status.OPEN
-        self.reload()
+        self._read_first(self._first_rows)
 
     def show_nothing(self) -> None:
         """No rows until the next ``set_query``: the search typed cannot be run, and the rows
@@ -180,13 +179,19 @@ class TaskListController(QObject):
     # Reads -----------------------------------------------------------------------------
 
     def reload(self) -> None:
+        """Read the list again: as many rows as are loaded (up to ``MOST_REREAD``), so that the
+        person's place among them stays."""
+        self._read_first(max(self._first_rows, min(self.model.rowCount(), MOST_REREAD)))
+
+    def _read_first(self, rows: int) -> None:
         if self._service is None or self._showing_nothing:
             return
         self._pages = 0
         self.model.begin_loading()
+        query = replace(self._query, limit=rows)
         self._workers.read(
             LIST_VIEW,
-            partial(_first_read, self._service, self._query, wants_cursor=self.change_cursor is None),
+            partial(_first_read, self._service, query, wants_cursor=self.change_cursor is None),
             partial(self._first_page, self._confirmed_since.mark()),
             self._first_page_failed,
             label="list",
