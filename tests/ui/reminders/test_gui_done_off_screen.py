@@ -1,6 +1,7 @@
 """Done in a notification for a task the list on screen does not show (another list is open,
 or the window waits in the tray) does what Space does on a task that is shown: one undoable
-step, the next occurrence of a repeat, and the counts (the tray's too) follow."""
+step, the next occurrence of a repeat, and the counts (the tray's too) follow. Open shows such
+a task in the Inbox, even below its first read, which holds only a window's rows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from tests.support.gui_fakes import settle, shown_titles
 from tests.support.tag_windows import all_stored, stored_task, tag_window_maker
 from todo_desktop.core.clock import LocalZone, end_of_day
+from todo_desktop.core.page_sizes import FIRST_PAGE
 from todo_desktop.core.values import SmartList, TaskDraft
 from todo_desktop.db.reminders import ReminderRepository
 from todo_desktop.ui.reminders.window_link import GONE
@@ -102,3 +104,17 @@ def test_done_naming_someone_elses_task_changes_nothing(qtbot, make_window, clie
     settle(qtbot, window)
     assert not bob_tasks.get(theirs.id).completed
     assert window.undo_stack.count() == 0
+
+
+def test_open_shows_a_task_below_the_inboxs_first_read(qtbot, make_window, client_db, alice):
+    # Due an hour apart, in this order: the wanted one comes last in the Inbox.
+    drafts = [TaskDraft(f"Task {i}") for i in range(FIRST_PAGE + 40)] + [TaskDraft(TITLE)]
+    window, service = make_window(drafts, reminders=ReminderRepository(client_db, alice.token))
+    window.resize(900, 600)
+    [wanted] = series(service)
+    away_from_it(qtbot, window)
+
+    window.reminders.parts.desk.open_requested.emit(wanted.id)
+    qtbot.waitUntil(lambda: (window.commands.current_task() or drafts[0]).title == TITLE)
+    assert window.navigator.current is SmartList.INBOX
+    assert window.tasks.model.rowCount() == len(drafts)
