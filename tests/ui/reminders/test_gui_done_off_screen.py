@@ -1,7 +1,8 @@
 """Done in a notification for a task the list on screen does not show (another list is open,
 or the window waits in the tray) does what Space does on a task that is shown: one undoable
 step, the next occurrence of a repeat, and the counts (the tray's too) follow. Open shows such
-a task in the Inbox, even below its first read, which holds only a window's rows."""
+a task in the Inbox, even below its first read, which holds only a window's rows, and says
+why when the Inbox does not show it."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from tests.support.gui_fakes import settle, shown_titles
 from tests.support.tag_windows import all_stored, stored_task, tag_window_maker
 from todo_desktop.core.clock import LocalZone, end_of_day
 from todo_desktop.core.page_sizes import FIRST_PAGE
-from todo_desktop.core.values import SmartList, TaskDraft
+from todo_desktop.core.values import SmartList, TaskChanges, TaskDraft
 from todo_desktop.db.reminders import ReminderRepository
-from todo_desktop.ui.reminders.window_link import GONE
+from todo_desktop.ui.reminders import window_link
+from todo_desktop.ui.reminders.window_link import FAR_DOWN, GONE, LEFT_OUT, NOT_OPEN
 
 pytestmark = pytest.mark.gui
 
@@ -118,3 +120,35 @@ def test_open_shows_a_task_below_the_inboxs_first_read(qtbot, make_window, clien
     qtbot.waitUntil(lambda: (window.commands.current_task() or drafts[0]).title == TITLE)
     assert window.navigator.current is SmartList.INBOX
     assert window.tasks.model.rowCount() == len(drafts)
+
+
+@pytest.mark.parametrize("search", ["", "plumber"])
+def test_open_for_a_task_the_inbox_does_not_show_says_why(qtbot, make_window, client_db, alice, search):
+    window, service = make_window(
+        [TaskDraft(TITLE)], reminders=ReminderRepository(client_db, alice.token), refresh_ms=60_000
+    )
+    [task] = series(service)
+    away_from_it(qtbot, window)
+    if search:
+        window.navigator.set_text(search)
+    else:
+        service.update(task.id, TaskChanges(completed=True))  # on another device, say
+
+    window.reminders.parts.desk.open_requested.emit(task.id)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == (LEFT_OUT if search else NOT_OPEN))
+    assert window.navigator.current is SmartList.INBOX and shown_titles(window) == []
+
+
+def test_open_reads_on_only_so_far_and_then_says_where_the_task_is(
+    qtbot, make_window, client_db, alice, monkeypatch
+):
+    monkeypatch.setattr(window_link, "MOST_ROWS_TO_OPEN", FIRST_PAGE)  # 2,000 in the app
+    drafts = [TaskDraft(f"Task {i}") for i in range(FIRST_PAGE + 40)] + [TaskDraft(TITLE)]
+    window, service = make_window(drafts, reminders=ReminderRepository(client_db, alice.token))
+    window.resize(900, 600)
+    [wanted] = series(service)
+    away_from_it(qtbot, window)
+
+    window.reminders.parts.desk.open_requested.emit(wanted.id)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == FAR_DOWN)
+    assert window.tasks.model.rowCount() == FIRST_PAGE

@@ -31,6 +31,9 @@ REMIND_AT_DUE_KEY = "reminders/at_due_time"
 GONE = "That task no longer exists; it may have been deleted on another device."
 # Open reads the Inbox on, page after page, this far at most to find the task it shows.
 MOST_ROWS_TO_OPEN = 2000
+NOT_OPEN = "That task is no longer open: it may have been completed or deleted on another device."
+LEFT_OUT = "The search leaves that task out of the Inbox; clear the search to see it."
+FAR_DOWN = f"That task comes after the Inbox's first {MOST_ROWS_TO_OPEN:,} tasks; search for its title."
 
 
 class ReminderLink(QObject):
@@ -200,7 +203,8 @@ class ReminderLink(QObject):
             return
         model = self._editor.model
         if not model.more_to_read or model.rowCount() >= MOST_ROWS_TO_OPEN:
-            self._wanted = None  # not in the list: the window stays forward on it as it is
+            self._wanted = None
+            self._say(FAR_DOWN if model.more_to_read else LEFT_OUT if self._navigator.text else NOT_OPEN)
         elif model.canFetchMore(QModelIndex()):
             model.fetchMore(QModelIndex())  # else a page is on its way, and comes here too
 
