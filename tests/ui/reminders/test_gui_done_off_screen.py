@@ -108,18 +108,24 @@ def test_done_naming_someone_elses_task_changes_nothing(qtbot, make_window, clie
     assert window.undo_stack.count() == 0
 
 
-def test_open_shows_a_task_below_the_inboxs_first_read(qtbot, make_window, client_db, alice):
-    # Due an hour apart, in this order: the wanted one comes last in the Inbox.
-    drafts = [TaskDraft(f"Task {i}") for i in range(FIRST_PAGE + 40)] + [TaskDraft(TITLE)]
+def open_the_last_of_many(qtbot, make_window, client_db, alice, count: int):
+    """``count`` tasks due an hour apart, the reminded one last in the Inbox; Open pressed
+    with the Completed list on screen. Returns the window."""
+    drafts = [TaskDraft(f"Task {i}") for i in range(count - 1)] + [TaskDraft(TITLE)]
     window, service = make_window(drafts, reminders=ReminderRepository(client_db, alice.token))
     window.resize(900, 600)
     [wanted] = series(service)
     away_from_it(qtbot, window)
-
     window.reminders.parts.desk.open_requested.emit(wanted.id)
-    qtbot.waitUntil(lambda: (window.commands.current_task() or drafts[0]).title == TITLE)
+    return window
+
+
+def test_open_shows_a_task_below_the_inboxs_first_read(qtbot, make_window, client_db, alice):
+    count = FIRST_PAGE + 41
+    window = open_the_last_of_many(qtbot, make_window, client_db, alice, count)
+    qtbot.waitUntil(lambda: getattr(window.commands.current_task(), "title", None) == TITLE)
     assert window.navigator.current is SmartList.INBOX
-    assert window.tasks.model.rowCount() == len(drafts)
+    assert window.tasks.model.rowCount() == count
 
 
 @pytest.mark.parametrize("search", ["", "plumber"])
@@ -143,12 +149,6 @@ def test_open_reads_on_only_so_far_and_then_says_where_the_task_is(
     qtbot, make_window, client_db, alice, monkeypatch
 ):
     monkeypatch.setattr(window_link, "MOST_ROWS_TO_OPEN", FIRST_PAGE)  # 2,000 in the app
-    drafts = [TaskDraft(f"Task {i}") for i in range(FIRST_PAGE + 40)] + [TaskDraft(TITLE)]
-    window, service = make_window(drafts, reminders=ReminderRepository(client_db, alice.token))
-    window.resize(900, 600)
-    [wanted] = series(service)
-    away_from_it(qtbot, window)
-
-    window.reminders.parts.desk.open_requested.emit(wanted.id)
+    window = open_the_last_of_many(qtbot, make_window, client_db, alice, FIRST_PAGE + 41)
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == FAR_DOWN)
     assert window.tasks.model.rowCount() == FIRST_PAGE
