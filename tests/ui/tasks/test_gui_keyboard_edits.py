@@ -76,7 +76,7 @@ def test_a_reload_while_renaming_in_the_list_keeps_the_typing(qtbot, make_window
     loads = len(window.session.workspace.tasks.list_texts)
     window.refresh()  # as F5 does, or the database coming back, or the window being activated
     qtbot.waitUntil(lambda: len(window.session.workspace.tasks.list_texts) > loads)
-    qtbot.waitUntil(lambda: not window.tasks.model._fetching)
+    qtbot.waitUntil(lambda: not window.tasks.model.pages.pending)
     qtbot.wait(50)
 
     editor = _inline_editor(window)

@@ -202,9 +202,9 @@ class ReminderLink(QObject):
         if self._wanted is None or self._select_wanted():
             return
         model = self._editor.model
-        if not model.more_to_read or model.rowCount() >= MOST_ROWS_TO_OPEN:
+        if not model.pages.more or model.rowCount() >= MOST_ROWS_TO_OPEN:
             self._wanted = None
-            self._say(FAR_DOWN if model.more_to_read else LEFT_OUT if self._navigator.text else NOT_OPEN)
+            self._say(FAR_DOWN if model.pages.more else LEFT_OUT if self._navigator.text else NOT_OPEN)
         elif model.canFetchMore(QModelIndex()):
             model.fetchMore(QModelIndex())  # else a page is on its way, and comes here too
 

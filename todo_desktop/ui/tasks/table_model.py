@@ -29,6 +29,7 @@ from todo_desktop.ui.tasks.columns import (
     forget_local_times,
 )
 from todo_desktop.ui.tasks.due_text import DueText
+from todo_desktop.ui.tasks.page_fetch import PageFetch
 from todo_desktop.ui.tasks.row_places import RowPlaces, runs
 from todo_desktop.ui.tasks.row_words import describe, marker_brushes, row_font, spoken
 
@@ -83,7 +84,6 @@ class TaskTableModel(QAbstractTableModel):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._fetch_more = fetch_more
         self._clock = clock
         self._zone = zone or LocalZone()
         self.due_text = DueText(clock, self._zone)
@@ -93,8 +93,7 @@ class TaskTableModel(QAbstractTableModel):
         self._places = RowPlaces()  # the row of each task, found without renumbering
         self._sunk = 0  # completed tasks moved below the rest: the last rows (CompletedRows)
         self._saving: set[uuid.UUID] = set()
-        self._has_more = False
-        self._fetching = False
+        self.pages = PageFetch(fetch_more)  # the list read on, page after page
         # Readable on the scheme in use (plain #d9363e fell below 4.5:1 on dark rows).
         self._overdue = QBrush(danger_color(QGuiApplication.palette()))
         self._faded = QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText))
@@ -108,8 +107,7 @@ class TaskTableModel(QAbstractTableModel):
         self._places.reset([t.id for t in self._tasks])
         self._sunk = 0
         self._saving &= self._places.ids()
-        self._has_more = has_more
-        self._fetching = False
+        self.pages.settle(has_more)
         self.sections.reset([t.due_date for t in self._tasks])
         self.endResetModel()
         self.sections_changed.emit()  # a reset puts every row back to one height
@@ -140,8 +138,7 @@ class TaskTableModel(QAbstractTableModel):
         if page_has_more is not None:
             # Settled before rowsInserted goes out: a listener may ask for the next page
             # right then, and must neither be refused nor sent the same page twice.
-            self._has_more = page_has_more
-            self._fetching = False
+            self.pages.settle(page_has_more)
         if fresh:
             self.endInsertRows()
             self._sunk += len(fresh) if done else 0
@@ -219,19 +216,13 @@ class TaskTableModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
-    @property
-    def more_to_read(self) -> bool:
-        """Whether the list has rows past those loaded (a page of them may be on its way)."""
-        return self._has_more
-
     def begin_loading(self) -> None:
         """A reload is on its way: ask for no further page until it arrives."""
-        self._fetching = True
+        self.pages.pending = True
 
     def stop_fetching(self) -> None:
         """A page failed: stop asking for more until the list is reloaded, not in a loop."""
-        self._fetching = False
-        self._has_more = False
+        self.pages.settle(False)
 
     def is_sunk(self, task_id: uuid.UUID) -> bool:
         row = self._row(task_id)
@@ -308,13 +299,11 @@ class TaskTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else _COLUMNS
 
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and self._has_more and not self._fetching and self._fetch_more is not None
+        return not parent.isValid() and self.pages.can_ask()
 
     def fetchMore(self, parent: Index) -> None:
-        if not self.canFetchMore(parent) or self._fetch_more is None:
-            return
-        self._fetching = True
-        self._fetch_more()
+        if not parent.isValid():
+            self.pages.ask()
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
