@@ -60,10 +60,8 @@ from todo_desktop.core.interchange.ical_alarms import Properties, Property, alar
 from todo_desktop.core.interchange.ical_lines import (
     MAX_DEPTH,
     MAX_LINE,
-    PROPERTY_NAME,
+    component_line,
     logical_lines,
-    parameters,
-    split_line,
 )
 from todo_desktop.core.interchange.ical_zones import FileZones
 from todo_desktop.core.interchange.repeat_rules import until_beside_start, until_in_utc
@@ -188,15 +186,10 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
     sink: Properties | None = None  # where the properties of the component being read go
     start, others = 0, 0
     for number, line, cut in logical_lines(text):
-        if cut:
-            head = PROPERTY_NAME.match(line)
-            if sink is not None and head is not None:
-                sink.setdefault(head.group(0).upper(), []).append(({}, None))
+        marker = component_line(line, cut, sink)
+        if marker is None:
             continue
-        parts = split_line(line)
-        if parts is None:
-            continue
-        name, value = parts[0].upper(), parts[2]
+        name, value = marker
         if name == "BEGIN":
             stack.append(value.strip().upper())
             if len(stack) > MAX_DEPTH:
@@ -208,7 +201,7 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
             others += stack[-1] in ("VEVENT", "VJOURNAL")
             zones.begin(stack)
             sink = _sink(stack, todo, alarms, zones)
-        elif name == "END":
+        else:
             if not stack or stack[-1] != value.strip().upper():
                 raise InterchangeError(f"Line {number:,} ends {quoted(value)}, which was not begun there.")
             if stack.pop() == "VTODO" and todo is not None:
@@ -216,8 +209,6 @@ def read(text: str, *, zone: tzinfo = UTC) -> ImportResult:
                 todo = None
             zones.end(stack)
             sink = _sink(stack, todo, alarms, zones)
-        elif sink is not None:
-            sink.setdefault(name, []).append((parameters(parts[1]) if parts[1] else {}, value))
     if stack:
         raise InterchangeError(f"The file ends inside {quoted(stack[-1])}; it is cut off.")
     zones.finish(rows)

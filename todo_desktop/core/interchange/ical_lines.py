@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from todo_desktop.core.interchange.ical_alarms import Properties
 
 MAX_LINE = 1 << 20
 MAX_DEPTH = 8
@@ -61,3 +65,24 @@ def split_line(line: str) -> tuple[str, str, str] | None:
 def parameters(text: str) -> dict[str, str]:
     """The parameters of a line as `split_line` gives them (";TZID=...;VALUE=DATE"), by name."""
     return {key.upper(): value.strip('"') for key, value in _PARAM.findall(text)}
+
+
+def component_line(line: str, cut: bool, sink: Properties | None) -> tuple[str, str] | None:
+    """(BEGIN or END, the component's name) of a line that begins or ends a component. Any
+    other content line is a property of the component being read: it goes into ``sink`` (a
+    line cut off at MAX_LINE by its name alone, with no value), and the answer is None, as
+    for a line that is no content line."""
+    if cut:
+        head = PROPERTY_NAME.match(line)
+        if sink is not None and head is not None:
+            sink.setdefault(head.group(0).upper(), []).append(({}, None))
+        return None
+    parts = split_line(line)
+    if parts is None:
+        return None
+    name, value = parts[0].upper(), parts[2]
+    if name in ("BEGIN", "END"):
+        return name, value
+    if sink is not None:
+        sink.setdefault(name, []).append((parameters(parts[1]) if parts[1] else {}, value))
+    return None

@@ -34,10 +34,8 @@ from todo_desktop.core.interchange.common import parse_compact, plural, quoted, 
 from todo_desktop.core.interchange.ical_alarms import Properties, Property
 from todo_desktop.core.interchange.ical_lines import (
     MAX_DEPTH,
-    PROPERTY_NAME,
+    component_line,
     logical_lines,
-    parameters,
-    split_line,
 )
 from todo_desktop.core.interchange.rows import Problem, Rows
 from todo_desktop.core.interchange.windows_display_names import MAX_NAME, display_offset
@@ -215,27 +213,19 @@ def file_blocks(text: str) -> dict[str, tzinfo | None]:
     for _, line, cut in logical_lines(text):
         if sink is None and line[:1] not in "BEbe":
             continue  # neither a BEGIN or END nor in a block: the lines of to-dos, passed fast
-        if cut:
-            head = PROPERTY_NAME.match(line)
-            if sink is not None and head is not None:
-                sink.setdefault(head.group(0).upper(), []).append(({}, None))
+        marker = component_line(line, cut, sink)
+        if marker is None:
             continue
-        parts = split_line(line)
-        if parts is None:
-            continue
-        name, value = parts[0].upper(), parts[2]
+        name, value = marker
         if name == "BEGIN":
             stack.append(value.strip().upper())
             if len(stack) > MAX_DEPTH:
                 break
             blocks.begin(stack)
-        elif name == "END":
+        else:
             if not stack or stack.pop() != value.strip().upper():
                 break
             blocks.end(stack)
-        elif sink is not None:
-            sink.setdefault(name, []).append((parameters(parts[1]) if parts[1] else {}, value))
-            continue
         sink = blocks.sink(stack)
     return blocks.zones
 
