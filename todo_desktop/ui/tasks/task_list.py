@@ -108,7 +108,7 @@ class TaskListController(QObject):
         super().__init__(parent)
         self._workers = workers
         self._first_rows = FIRST_PAGE
-        self._query = replace(query or TaskQuery(), limit=FIRST_PAGE, after=None)
+        self._query = replace(query or TaskQuery(), after=None)
         self._service: TaskService | None = None
         self._cursor: Cursor | None = None
         # Where the next poll for other devices' changes starts (ui.lists.navigator polls): the
@@ -157,7 +157,7 @@ class TaskListController(QObject):
     def set_query(self, query: TaskQuery) -> None:
         """Show another list, order or search; the rows now on screen belong to the old one."""
         self._showing_nothing = False
-        self._query = replace(query, limit=self._first_rows, after=None)
+        self._query = replace(query, after=None)
         self.editor.generation += 1
         self.model.set_sections(sections_apply(self._query))
         self.completed_rows.enabled = self._query.status is Status.OPEN
