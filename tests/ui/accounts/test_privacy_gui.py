@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from todo_desktop.db.shared.gateway import SharedDatabases
 from todo_desktop.db.tasks import TaskRepository
 from todo_desktop.ui.accounts.delete_account_dialog import CONFIRM_WORD, EraseLocalDialog
 from todo_desktop.ui.accounts.privacy import ACCOUNT_COMMAND, LOCAL_COMMAND, PrivacyFeatures
+from todo_desktop.ui.accounts.workspace_switch import OPEN_VIEW
 from todo_desktop.ui.command_table import CommandId
 from todo_desktop.ui.main_window import MainWindow
 
@@ -201,7 +203,20 @@ def test_erasing_this_computers_data_starts_afresh(qtbot, windows, tmp_path, mon
         window.refresh()
         qtbot.waitUntil(lambda: shown_titles(window) == ["only here"], timeout=WAIT_MS)
         feature(window).confirm_erase = lambda _parent: True
+        erase, started, go_on = privacy.erase_local_data, threading.Event(), threading.Event()
+
+        def slow_erase() -> None:
+            started.set()
+            go_on.wait(WAIT_MS / 1000)
+            erase()
+
+        monkeypatch.setattr(privacy, "erase_local_data", slow_erase)
         window.command_table[CommandId.DELETE_ACCOUNT].trigger()
+        qtbot.waitUntil(started.is_set, timeout=WAIT_MS)
+        window.command_table[CommandId.RELOAD].trigger()  # F5 (or a retry) opens a closed workspace
+        qtbot.waitUntil(lambda: not window.workers.reading(OPEN_VIEW), timeout=WAIT_MS)
+        assert window.session.workspace is None  # the data on its way out was not opened again
+        go_on.set()
         qtbot.waitUntil(
             lambda: said(window) == "This computer's data was erased; starting afresh.", timeout=60_000
         )

@@ -5,6 +5,7 @@ and the window working on; a shared profile is told its host backs it up."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,13 +19,15 @@ from tests.support.memory_tasks import ALICE, MemoryTasks
 from tests.support.outbox_helpers import Switched
 from tests.support.restart_helpers import open_as_the_app
 from todo_desktop import APP_ID
-from todo_desktop.core.app_services import AppServices
+from todo_desktop.core.app_services import AppServices, BackupEntry
 from todo_desktop.core.ports import Workspace
+from todo_desktop.core.values import TaskQuery
 from todo_desktop.db.local.backup_service import LocalBackups
 from todo_desktop.db.passwords import MINIMUM_COST
 from todo_desktop.machine.paths import AppPaths
 from todo_desktop.machine.secret_store import SecretStore
 from todo_desktop.sync.outbox import DurableTasks
+from todo_desktop.ui.accounts.workspace_switch import OPEN_VIEW
 from todo_desktop.ui.backups.feature import SHARED, BackupFeatures
 from todo_desktop.ui.command_table import CommandId
 from todo_desktop.ui.main_window import MainWindow
@@ -48,7 +51,7 @@ def _said(window: MainWindow) -> str:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+def opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Workspace, LocalBackups]]:
     monkeypatch.setenv("TODO_DESKTOP_HOME", str(tmp_path))
     paths = AppPaths.from_environment()
     local, durable = open_as_the_app(paths)
@@ -61,6 +64,15 @@ def window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[M
         lambda: SecretStore(APP_ID, paths.secrets, fail.Keyring(), allow_file_fallback=True),
         kdf_cost=MINIMUM_COST,
     )
+    try:
+        yield workspace, service
+    finally:
+        local.close()
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, opened: tuple[Workspace, LocalBackups]) -> Iterator[MainWindow]:
+    workspace, service = opened
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     made = MainWindow(
         lambda: workspace, settings=settings, quit_wait_ms=10_000, services=AppServices(backups=service)
@@ -74,7 +86,6 @@ def window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[M
     finally:
         made.close()
         made.workers.wait_for_all(10_000)
-        local.close()
 
 
 def test_restoring_while_the_window_is_open(qtbot, window: MainWindow) -> None:
@@ -132,6 +143,49 @@ def test_restoring_while_the_window_is_open(qtbot, window: MainWindow) -> None:
         lambda: sorted(shown_titles(window)) == ["Alpha", "Beta", "Gamma, made after the backup"],
         timeout=WAIT_MS,
     )
+
+
+def test_nothing_opens_the_database_a_restore_is_replacing(
+    qtbot, window: MainWindow, opened: tuple[Workspace, LocalBackups], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(qtbot, window, "Kept")
+    settle(qtbot, window)
+    window.command_table[CommandId.BACK_UP].trigger()
+    qtbot.waitUntil(lambda: _said(window).startswith("Backed up 1 task at "), timeout=WAIT_MS)
+    _add(qtbot, window, "Made after the backup")
+    settle(qtbot, window)
+
+    service = opened[1]
+    restore, started, go_on = service.restore, threading.Event(), threading.Event()
+
+    def slow_restore(key: str) -> BackupEntry:
+        started.set()
+        go_on.wait(WAIT_MS / 1000)
+        return restore(key)
+
+    monkeypatch.setattr(service, "restore", slow_restore)
+    features = _features(window)
+    features.confirm = lambda _parent, _sentence, go: go()
+    window.command_table[CommandId.RESTORE_BACKUP].trigger()
+    dialog = features.dialog
+    qtbot.waitUntil(lambda: dialog.isVisible() and not dialog.busy, timeout=WAIT_MS)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(started.is_set, timeout=WAIT_MS)
+    # While it runs: the outage banner's retry, the database answering again, F5. Each opens
+    # a closed workspace, here the database on its way out.
+    window.outage.probe.emit()
+    window.outage.back.emit()
+    window.command_table[CommandId.RELOAD].trigger()
+    qtbot.waitUntil(lambda: not window.workers.reading(OPEN_VIEW), timeout=WAIT_MS)
+    assert window.session.workspace is None
+    go_on.set()
+
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: shown_titles(window) == ["Kept"], timeout=WAIT_MS)
+    _add(qtbot, window, "After the restore")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: sorted(shown_titles(window)) == ["After the restore", "Kept"], timeout=WAIT_MS)
+    assert sorted(t.title for t in opened[0].tasks.list(TaskQuery()).tasks) == ["After the restore", "Kept"]
 
 
 def test_a_shared_profile_is_backed_up_by_its_host(qtbot, window: MainWindow) -> None:

@@ -172,13 +172,13 @@ class PrivacyFeatures(QObject):
             return
         self._parts.say(ERASING)
         # Closed first: no list, edit or count may reach the database while it goes.
-        self._parts.switch.close()
+        self._parts.switch.hold_closed()
         self._parts.workers.write(privacy.erase_local_data, self._erased, self._erase_failed, label="erase")
 
     def _erased(self, _: object) -> None:
         self._parts.say(ERASED)
-        self._parts.switch.open()
+        self._parts.switch.release()
 
     def _erase_failed(self, message: str) -> None:
         self._parts.say(message)
-        self._parts.switch.open()  # whatever is left opens again, or says why not
+        self._parts.switch.release()  # whatever is left opens again, or says why not

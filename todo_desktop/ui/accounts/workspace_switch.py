@@ -124,6 +124,7 @@ class WorkspaceSwitch(QObject):
             self.sign_in.failed.connect(self._flow_failed)
             self.sign_in.cancelled.connect(self._flow_cancelled)
         self.pending: str | None = None  # the profile being opened
+        self.held: str | None = None  # the profile whose database is being replaced or erased
         self.signing_out: str | None = None  # the profile whose sign-out write is queued
         self.connections: ConnectionsDialog | None = None
         # Replaceable so tests (and other front ends) can answer without a modal box.
@@ -156,6 +157,8 @@ class WorkspaceSwitch(QObject):
         if self.pending is not None or self._session.workspace is not None:
             return
         profile = self.active()
+        if profile.id == self.held:
+            return
         self.pending = profile.id
         if profile.is_local or self.sign_in is None:
             self._page.show_busy(STARTING)
@@ -215,6 +218,19 @@ class WorkspaceSwitch(QObject):
         self._status.show_closed("this computer" if active.is_local else active.name, "")
         self._session.set_refusal(None)
         self.changed.emit()
+
+    def hold_closed(self) -> None:
+        """Close, and open this profile again only at ``release``: its database is being
+        replaced or erased. A retry after an outage, the database answering again, or F5 open
+        a closed workspace; opened meanwhile, it would show (and take edits for) the database
+        on its way out. Another profile may still be switched to."""
+        self.held = self.current_id or self.active().id
+        self.close()
+
+    def release(self) -> None:
+        """Open again whichever profile is active, the one held included."""
+        self.held = None
+        self.open()
 
     def switch_profile(self, profile_id: str) -> None:
         if profile_id == self.current_id:

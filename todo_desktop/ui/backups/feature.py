@@ -154,7 +154,7 @@ class BackupFeatures(QObject):
         self.dialog.show_busy(
             f"Restoring the backup of {when(entry.made_at, self._parts.zone)}…", restoring=True
         )
-        self._parts.switch.close()  # saves what is being typed; its write goes before the restore
+        self._parts.switch.hold_closed()  # saves what is being typed; its write goes before the restore
         self._parts.workers.write(
             partial(service.restore, entry.key),
             partial(self._restored, entry),
@@ -175,8 +175,7 @@ class BackupFeatures(QObject):
 
     def _finish(self, sentence: str) -> None:
         self.running = False
-        if self._parts.switch.active().is_local:
-            self._parts.switch.open()  # the list loads as the workspace opens
+        self._parts.switch.release()  # the list loads as the workspace opens
         self._parts.say(sentence)
         self._load(self._parts.services.backups, sentence)
         self.dialog.restoring = False  # Esc closes again, even while the list reloads
