@@ -93,6 +93,42 @@ def test_kept_in_step_through_any_inserts_removals_and_edits():
         assert index.starts == (expected if len(expected) > 1 else {})
 
 
+def test_a_task_just_added_at_the_top_is_headed_just_added():
+    index = SectionIndex(BOUNDS)
+    index.enabled = True
+    index.reset([at(-1), at(0), at(9)])
+    index.insert(0, [at(9)], added=True)  # due later, put where the person looks
+    assert index.starts == {0: Section.ADDED, 1: Section.OVERDUE, 2: Section.TODAY, 3: Section.LATER}
+    index.insert(0, [None], added=True)  # above another just added: under the same header
+    assert index.starts == {0: Section.ADDED, 2: Section.OVERDUE, 3: Section.TODAY, 4: Section.LATER}
+    assert index.added_rows == 2
+    index.replace(1, at(0))  # its date changed: it stays where it was put
+    assert index.starts == {0: Section.ADDED, 2: Section.OVERDUE, 3: Section.TODAY, 4: Section.LATER}
+    dues = [None, at(0), at(-1), at(0), at(9)]
+    index.reset(dues, added=index.added_rows)  # midnight: the sections anew, the added kept
+    assert index.starts == {0: Section.ADDED, 2: Section.OVERDUE, 3: Section.TODAY, 4: Section.LATER}
+    index.remove(0, 1)
+    assert index.starts == {0: Section.OVERDUE, 1: Section.TODAY, 2: Section.LATER}
+    index.reset([at(-1), at(0), at(0), at(9), None])  # read again: each in its place
+    assert Section.ADDED not in index.starts.values()
+
+
+def test_a_task_just_added_into_the_section_on_top_needs_no_header_of_its_own():
+    index = SectionIndex(BOUNDS)
+    index.enabled = True
+    index.reset([at(-1), at(0)])
+    index.insert(0, [at(-2)], added=True)
+    assert index.starts == {0: Section.OVERDUE, 2: Section.TODAY}
+    index.reset([None, None])  # an inbox of undated tasks shows no header at all
+    index.insert(0, [None], added=True)
+    assert index.starts == {}
+    empty = SectionIndex(BOUNDS)
+    empty.enabled = True
+    empty.reset([])
+    empty.insert(0, [at(1)], added=True)
+    assert empty.starts == {}
+
+
 def test_midnight_moves_tomorrow_into_today():
     index = SectionIndex(BOUNDS)
     index.enabled = True

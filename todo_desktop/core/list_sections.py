@@ -28,6 +28,7 @@ class Section(enum.IntEnum):
     LATER = 4
     NO_DATE = 5
     DONE = 6  # tasks completed in this list, moved below the rest until it is read again
+    ADDED = 7  # tasks just added, shown at the top out of date order until it is read again
 
 
 SECTION_TITLES = {
@@ -38,6 +39,7 @@ SECTION_TITLES = {
     Section.LATER: "Later",
     Section.NO_DATE: "No date",
     Section.DONE: "Completed",
+    Section.ADDED: "Just added",
 }
 
 
@@ -74,7 +76,7 @@ def sections_apply(query: TaskQuery) -> bool:
 
 def section_starts(keys: Sequence[int]) -> list[int]:
     """The rows where a new section begins: the first row, and each row whose section differs
-    from the one above (a row added at the top out of order gets a header of its own)."""
+    from the one above."""
     if not keys:
         return []
     changed = map(operator.ne, itertools.islice(keys, 1, None), keys)
@@ -98,18 +100,33 @@ class SectionIndex:
         """Header rows and their sections; none when every row is in one section."""
         return self._changes if len(self._changes) > 1 else {}
 
-    def reset(self, dues: Sequence[datetime | None], done: int = 0) -> bool:
-        """All rows anew; the last ``done`` are completed tasks moved below the rest."""
+    @property
+    def added_rows(self) -> int:
+        """How many rows at the top are tasks just added out of date order."""
+        return sum(1 for _ in itertools.takewhile(lambda k: k == Section.ADDED, self._keys))
+
+    def reset(self, dues: Sequence[datetime | None], done: int = 0, added: int = 0) -> bool:
+        """All rows anew; the last ``done`` are completed tasks moved below the rest, and the
+        first ``added`` are tasks just added out of order."""
         before = dict(self.starts)
         keys = self._sections(dues[: len(dues) - done], done) if self.enabled else []
+        keys[:added] = [int(Section.ADDED)] * min(added, len(keys))
         self._keys = keys
         self._changes = {row: Section(keys[row]) for row in section_starts(keys)}
         return self.starts != before
 
-    def insert(self, row: int, dues: Sequence[datetime | None], *, done: bool = False) -> bool:
+    def insert(
+        self, row: int, dues: Sequence[datetime | None], *, done: bool = False, added: bool = False
+    ) -> bool:
+        """``added``: tasks just added, put where the person looks rather than in date order.
+        Those whose section is not the one of the row they go above are headed "Just added"
+        (under their own section's title, that title would show twice)."""
         if not self.enabled:
             return False
         fresh = [int(Section.DONE)] * len(dues) if done else self.bounds.sections(dues)
+        if added:
+            below = self._keys[row] if row < len(self._keys) else None
+            fresh = [k if below is None or k == below else int(Section.ADDED) for k in fresh]
         before = dict(self.starts)
         self._keys[row:row] = fresh
         count = len(fresh)
@@ -132,7 +149,7 @@ class SectionIndex:
         if not self.enabled:
             return False
         key = int(self.bounds.section(due))
-        if self._keys[row] == key:
+        if self._keys[row] in (key, Section.ADDED):  # one just added stays where it was put
             return False
         before = dict(self.starts)
         self._keys[row] = key

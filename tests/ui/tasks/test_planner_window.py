@@ -74,3 +74,27 @@ def test_a_completed_task_moves_down_and_ctrl_z_brings_it_back(qtbot, make_windo
     settle(qtbot, window)
     assert shown_titles(window) == ["Pay the rent", "Call mum", "Book the dentist", "Someday"]
     assert not alice_tasks.get(window.tasks.model.task_at(1).id).completed
+
+
+def test_a_task_just_added_is_headed_as_such_until_the_list_is_read_again(qtbot, make_window, alice_tasks):
+    seed(alice_tasks)
+    window, _ = make_window()
+    qtbot.waitUntil(lambda: window.tasks.model.rowCount() == 4)
+    field = window.area.quick_add
+    field.setText("Renew the passport in 3 days")
+    key(qtbot, field, "Return")
+    settle(qtbot, window)
+    # At the top, where the person looks: under a header of its own, not "This week" out of order.
+    assert shown_titles(window)[0] == "Renew the passport"
+    assert headers(window) == {0: "Just added", 1: "Overdue", 2: "Today", 3: "Tomorrow", 4: "No date"}
+    field.setText("Water the plants")  # no date, on top of a task just added
+    key(qtbot, field, "Return")
+    settle(qtbot, window)
+    assert headers(window) == {0: "Just added", 2: "Overdue", 3: "Today", 4: "Tomorrow", 5: "No date"}
+
+    key(qtbot, window.area.table, "F5")  # read again: each in its place
+    qtbot.waitUntil(lambda: shown_titles(window)[-1] == "Water the plants")
+    assert shown_titles(window) == [
+        "Pay the rent", "Call mum", "Book the dentist", "Renew the passport", "Someday", "Water the plants",
+    ]  # fmt: skip
+    assert headers(window) == {0: "Overdue", 1: "Today", 2: "Tomorrow", 3: "This week", 4: "No date"}

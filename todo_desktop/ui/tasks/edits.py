@@ -155,7 +155,7 @@ class TaskEditor(RemovalsMixin, QObject):
         guess = guess_task(draft, now)
         self._unsaved[draft.id] = guess
         # Where the person is looking; a later page that holds it is de-duplicated.
-        self.model.insert_rows(row, [guess])
+        self.model.insert_rows(row, [guess], added=True)
         self.model.set_saving(draft.id, True)
         self.counting.note([(None, guess)])
         self._workers.write(

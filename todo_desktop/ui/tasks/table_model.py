@@ -116,13 +116,13 @@ class TaskTableModel(QAbstractTableModel):
         # A row may already be here: a task added in this window, then met again in a page.
         self._insert(len(self._tasks), tasks, page_has_more=has_more)
 
-    def insert_rows(self, row: int, tasks: Iterable[Task]) -> int:
-        """Insert the tasks not already shown at ``row``; returns how many were inserted."""
-        return self._insert(row, tasks)
+    def insert_rows(self, row: int, tasks: Iterable[Task], *, added: bool = False) -> int:
+        """Insert the tasks not already shown at ``row`` (``added``: ``SectionIndex.insert``);
+        returns how many were inserted."""
+        return self._insert(row, tasks, added=added)
 
-    def _insert(
-        self, row: int, tasks: Iterable[Task], page_has_more: bool | None = None, *, done: bool = False
-    ) -> int:
+    def _insert(self, row: int, tasks: Iterable[Task], page_has_more: bool | None = None, **how: bool) -> int:
+        done = how.get("done", False)  # completed tasks, moved below the rest
         seen: set[uuid.UUID] = set()
         fresh: list[Task] = []
         for task in tasks:
@@ -142,7 +142,7 @@ class TaskTableModel(QAbstractTableModel):
         if fresh:
             self.endInsertRows()
             self._sunk += len(fresh) if done else 0
-            if self.sections.insert(row, [t.due_date for t in fresh], done=done):
+            if self.sections.insert(row, [t.due_date for t in fresh], **how):
                 self.sections_changed.emit()
         return len(fresh)
 
@@ -261,7 +261,7 @@ class TaskTableModel(QAbstractTableModel):
         if bounds != self.sections.bounds:
             self.sections.bounds = bounds
             if self.sections.enabled:
-                self.sections.reset([t.due_date for t in self._tasks], self._sunk)
+                self.sections.reset([t.due_date for t in self._tasks], self._sunk, self.sections.added_rows)
                 self.sections_changed.emit()
         if self._tasks:
             last = len(self._tasks) - 1
