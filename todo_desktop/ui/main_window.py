@@ -165,10 +165,8 @@ class MainWindow(QMainWindow):
         self.features = window_features(WindowParts(self, self.session, self.switch, self.workers, *chosen))
         self.reminders: ReminderLink | None = None
         if settings is not None:  # reminders and the tray keep their settings; a test window has none
-            mine = (self.session, self.workers, self.commands, settings, self.navigator, self.area.table)
-            self.reminders = ReminderLink(
-                self, *mine, quick_add=self.area.focus_quick_add, say=self.show_message
-            )
+            mine = (self.session, self.workers, self.commands, settings, self.navigator, self.area)
+            self.reminders = ReminderLink(self, *mine, say=self.show_message)
         self.command_table: CommandTable = self._build_commands()
         self.features.bind(self.command_table)
         self.command_palette = CommandPalette(lambda: self.command_table.commands, self)

@@ -1,8 +1,8 @@
 """Done in a notification for a task the list on screen does not show (another list is open,
 or the window waits in the tray) does what Space does on a task that is shown: one undoable
 step, the next occurrence of a repeat, and the counts (the tray's too) follow. Open shows such
-a task in the Inbox, even below its first read, which holds only a window's rows, and says
-why when the Inbox does not show it."""
+a task in the Inbox, even below its first read, which holds only a window's rows, clearing a
+search that leaves it out, and says why when the Inbox does not show it."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from todo_desktop.core.page_sizes import FIRST_PAGE
 from todo_desktop.core.values import SmartList, TaskChanges, TaskDraft
 from todo_desktop.db.reminders import ReminderRepository
 from todo_desktop.ui.reminders import window_link
-from todo_desktop.ui.reminders.window_link import FAR_DOWN, GONE, LEFT_OUT, NOT_OPEN
+from todo_desktop.ui.reminders.window_link import FAR_DOWN, GONE, NOT_OPEN
 
 pytestmark = pytest.mark.gui
 
@@ -128,21 +128,46 @@ def test_open_shows_a_task_below_the_inboxs_first_read(qtbot, make_window, clien
     assert window.tasks.model.rowCount() == count
 
 
-@pytest.mark.parametrize("search", ["", "plumber"])
-def test_open_for_a_task_the_inbox_does_not_show_says_why(qtbot, make_window, client_db, alice, search):
+def test_open_for_a_task_no_longer_open_says_so(qtbot, make_window, client_db, alice):
     window, service = make_window(
         [TaskDraft(TITLE)], reminders=ReminderRepository(client_db, alice.token), refresh_ms=60_000
     )
     [task] = series(service)
     away_from_it(qtbot, window)
-    if search:
-        window.navigator.set_text(search)
-    else:
-        service.update(task.id, TaskChanges(completed=True))  # on another device, say
+    service.update(task.id, TaskChanges(completed=True))  # on another device, say
 
     window.reminders.parts.desk.open_requested.emit(task.id)
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == (LEFT_OUT if search else NOT_OPEN))
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == NOT_OPEN)
     assert window.navigator.current is SmartList.INBOX and shown_titles(window) == []
+
+
+def test_open_clears_a_search_that_leaves_the_task_out(qtbot, make_window, client_db, alice):
+    window, service = make_window(
+        [TaskDraft("Call the plumber"), TaskDraft(TITLE)],
+        reminders=ReminderRepository(client_db, alice.token),
+    )
+    [task] = series(service)
+    search = window.area.search
+    search.setText("plumber")
+    search.send_now()
+    qtbot.waitUntil(lambda: shown_titles(window) == ["Call the plumber"])
+
+    window.reminders.parts.desk.open_requested.emit(task.id)
+    qtbot.waitUntil(lambda: getattr(window.commands.current_task(), "title", None) == TITLE)
+    assert search.text() == "" and window.navigator.text == ""
+    assert window.navigator.current is SmartList.INBOX and sorted(shown_titles(window)) == [
+        "Call the plumber",
+        TITLE,
+    ]
+
+    # A task the search shows is opened where it is, the search kept.
+    search.setText("plants")
+    search.send_now()
+    qtbot.waitUntil(lambda: shown_titles(window) == [TITLE])
+    window.area.table.clearSelection()
+    window.reminders.parts.desk.open_requested.emit(task.id)
+    qtbot.waitUntil(lambda: getattr(window.commands.current_task(), "title", None) == TITLE)
+    assert search.text() == "plants" and shown_titles(window) == [TITLE]
 
 
 def test_open_reads_on_only_so_far_and_then_says_where_the_task_is(

@@ -2,7 +2,8 @@
 the counts are read again (after every write that landed, so a reminder set or moved here
 rings on time); a notification's Done completes the task as Space does (one undoable step,
 the next occurrence of a repeat), reading it from the database when the list on screen does
-not show it; its Open brings the window forward on that task; the tray carries quick add,
+not show it; its Open brings the window forward on that task (in the Inbox, the search
+cleared, when the list on screen does not show it); the tray carries quick add,
 open, today's count and quit, and keeps the app running after the window closes only when
 the person chose that."""
 
@@ -14,7 +15,7 @@ from functools import partial
 
 from PySide6.QtCore import QModelIndex, QObject, QSettings
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.ports import Workspace
@@ -24,6 +25,7 @@ from todo_desktop.ui.chrome.icons import app_icon
 from todo_desktop.ui.lists.navigator import ListNavigator
 from todo_desktop.ui.reminders.setup import ReminderParts, reminder_parts
 from todo_desktop.ui.session import WorkspaceSession
+from todo_desktop.ui.tasks.area import TaskArea
 from todo_desktop.ui.tasks.commands import TaskCommands
 from todo_desktop.ui.workers import Workers
 
@@ -32,7 +34,6 @@ GONE = "That task no longer exists; it may have been deleted on another device."
 # Open reads the Inbox on, page after page, this far at most to find the task it shows.
 MOST_ROWS_TO_OPEN = 2000
 NOT_OPEN = "That task is no longer open: it may have been completed or deleted on another device."
-LEFT_OUT = "The search leaves that task out of the Inbox; clear the search to see it."
 FAR_DOWN = f"That task comes after the Inbox's first {MOST_ROWS_TO_OPEN:,} tasks; search for its title."
 
 
@@ -45,9 +46,8 @@ class ReminderLink(QObject):
         commands: TaskCommands,
         settings: QSettings,
         navigator: ListNavigator,
-        table: QTableView,
+        area: TaskArea,
         *,
-        quick_add: Callable[[], None],
         say: Callable[[str], None],
         parts: ReminderParts | None = None,
     ) -> None:
@@ -56,8 +56,8 @@ class ReminderLink(QObject):
         self._commands = commands
         self._editor = commands.editor
         self._navigator = navigator
-        self._table = table
-        self._quick_add = quick_add
+        self._area = area
+        self._table = area.table
         self._say = say
         self._settings = settings
         self._wanted: uuid.UUID | None = None  # a task to show once its list has loaded
@@ -190,10 +190,11 @@ class ReminderLink(QObject):
 
     def _open(self, task_id: uuid.UUID) -> None:
         """The window forward on the task: in the list shown when it is there, else in the
-        Inbox (every open task) once that has loaded."""
+        Inbox (every open task), without the search that may leave it out, once that has loaded."""
         self._bring_forward()
         self._wanted = task_id
         if not self._select_wanted():
+            self._area.clear_search()
             self._navigator.show_list(SmartList.INBOX)
 
     def _look_for_wanted(self, *_rows: object) -> None:
@@ -204,7 +205,7 @@ class ReminderLink(QObject):
         model = self._editor.model
         if not model.pages.more or model.rowCount() >= MOST_ROWS_TO_OPEN:
             self._wanted = None
-            self._say(FAR_DOWN if model.pages.more else LEFT_OUT if self._navigator.text else NOT_OPEN)
+            self._say(FAR_DOWN if model.pages.more else NOT_OPEN)
         elif model.canFetchMore(QModelIndex()):
             model.fetchMore(QModelIndex())  # else a page is on its way, and comes here too
 
@@ -227,7 +228,7 @@ class ReminderLink(QObject):
 
     def _bring_forward_to_quick_add(self) -> None:
         self._bring_forward()
-        self._quick_add()
+        self._area.focus_quick_add()
 
     def _quit(self) -> None:
         """Quit from the tray's menu: the window closes for real. When it cannot yet (edits on

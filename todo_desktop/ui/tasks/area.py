@@ -175,6 +175,11 @@ class TaskArea(QWidget):
         navigator.search_refused.connect(self._expect_rows)
         self._expect_rows()  # the window's first load needs no signal
 
+    def clear_search(self) -> None:
+        """Empty the search field, and search for nothing at once (no pause for more typing)."""
+        self.search.clear()
+        self.search.send_now()
+
     def focus_search(self) -> None:
         if self.search.hasFocus():
             return  # switching the scope while typing: the next key goes on, it erases nothing
