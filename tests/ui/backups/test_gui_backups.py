@@ -29,6 +29,7 @@ from todo_desktop.machine.secret_store import SecretStore
 from todo_desktop.sync.outbox import DurableTasks
 from todo_desktop.ui.accounts.workspace_switch import OPEN_VIEW
 from todo_desktop.ui.backups.feature import SHARED, BackupFeatures
+from todo_desktop.ui.backups.restore_dialog import RestoreDialog
 from todo_desktop.ui.command_table import CommandId
 from todo_desktop.ui.main_window import MainWindow
 
@@ -48,6 +49,23 @@ def _features(window: MainWindow) -> BackupFeatures:
 
 def _said(window: MainWindow) -> str:
     return window.statusBar().currentMessage()
+
+
+def _back_up_one(qtbot, window: MainWindow, title: str) -> None:
+    _add(qtbot, window, title)
+    settle(qtbot, window)
+    window.command_table[CommandId.BACK_UP].trigger()
+    qtbot.waitUntil(lambda: _said(window).startswith("Backed up 1 task at "), timeout=WAIT_MS)
+
+
+def _restore_list(qtbot, window: MainWindow) -> RestoreDialog:
+    """File > Restore… open on its list of backups, each restore confirmed as asked."""
+    features = _features(window)
+    features.confirm = lambda _parent, _sentence, go: go()
+    window.command_table[CommandId.RESTORE_BACKUP].trigger()
+    dialog = features.dialog
+    qtbot.waitUntil(lambda: dialog.isVisible() and not dialog.busy, timeout=WAIT_MS)
+    return dialog
 
 
 @pytest.fixture
@@ -148,10 +166,7 @@ def test_restoring_while_the_window_is_open(qtbot, window: MainWindow) -> None:
 def test_nothing_opens_the_database_a_restore_is_replacing(
     qtbot, window: MainWindow, opened: tuple[Workspace, LocalBackups], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _add(qtbot, window, "Kept")
-    settle(qtbot, window)
-    window.command_table[CommandId.BACK_UP].trigger()
-    qtbot.waitUntil(lambda: _said(window).startswith("Backed up 1 task at "), timeout=WAIT_MS)
+    _back_up_one(qtbot, window, "Kept")
     _add(qtbot, window, "Made after the backup")
     settle(qtbot, window)
 
@@ -164,11 +179,7 @@ def test_nothing_opens_the_database_a_restore_is_replacing(
         return restore(key)
 
     monkeypatch.setattr(service, "restore", slow_restore)
-    features = _features(window)
-    features.confirm = lambda _parent, _sentence, go: go()
-    window.command_table[CommandId.RESTORE_BACKUP].trigger()
-    dialog = features.dialog
-    qtbot.waitUntil(lambda: dialog.isVisible() and not dialog.busy, timeout=WAIT_MS)
+    dialog = _restore_list(qtbot, window)
     qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
     qtbot.waitUntil(started.is_set, timeout=WAIT_MS)
     # While it runs: the outage banner's retry, the database answering again, F5. Each opens
@@ -200,10 +211,7 @@ def test_a_shared_profile_is_backed_up_by_its_host(qtbot, window: MainWindow) ->
 
 
 def test_edits_waiting_for_the_database_hold_the_restore_back(qtbot, window: MainWindow) -> None:
-    _add(qtbot, window, "Kept")
-    settle(qtbot, window)
-    window.command_table[CommandId.BACK_UP].trigger()
-    qtbot.waitUntil(lambda: _said(window).startswith("Backed up 1 task at "), timeout=WAIT_MS)
+    _back_up_one(qtbot, window, "Kept")
     workspace = window.session.workspace
     assert workspace is not None and isinstance(workspace.outbox, DurableTasks)
     durable = workspace.outbox
@@ -213,11 +221,7 @@ def test_edits_waiting_for_the_database_hold_the_restore_back(qtbot, window: Mai
     _add(qtbot, window, "Typed while away")
     qtbot.waitUntil(lambda: durable.pending_count() == 1 and durable.offline, timeout=WAIT_MS)
 
-    features = _features(window)
-    features.confirm = lambda _parent, _sentence, go: go()
-    window.command_table[CommandId.RESTORE_BACKUP].trigger()
-    dialog = features.dialog
-    qtbot.waitUntil(lambda: dialog.isVisible() and not dialog.busy, timeout=WAIT_MS)
+    dialog = _restore_list(qtbot, window)
     qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
     assert dialog.status.text().startswith("1 edit is waiting for the database, so nothing was restored")
     assert window.session.workspace is workspace and not dialog.busy  # nothing closed, nothing run
