@@ -1,6 +1,6 @@
 """Outlook names a zone by what Windows shows for it ("(UTC+01:00) Amsterdam, Berlin, Bern,
-Rome, Stockholm, Vienna"): read in the IANA zone of its cities, else at its offset with a
-warning; and retired Windows names are read as their successors."""
+Rome, Stockholm, Vienna"), quoted or not: read in the IANA zone of its cities, else at its
+offset with a warning; and retired Windows names are read as their successors."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from todo_desktop.core.interchange.windows_display_names import DISPLAY_NAMES, d
 from todo_desktop.core.interchange.windows_zones import windows_zone
 
 
-def _calendar(*tzids: str) -> bytes:
+def _calendar(*tzids: str, quote: bool = True) -> bytes:
+    """``quote=False``: as Outlook often writes them, colons and all, where RFC 5545 quotes."""
     lines = ["BEGIN:VCALENDAR", "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN", "VERSION:2.0"]
     for number, tzid in enumerate(tzids):
-        quoted = tzid if tzid.startswith('"') else f'"{tzid}"'
+        quoted = tzid if tzid.startswith('"') or not quote else f'"{tzid}"'
         lines += ["BEGIN:VTODO", f"UID:task-{number}", f"SUMMARY:Task {number}"]
         lines += [f"DUE;TZID={quoted}:20260301T090000", "END:VTODO"]
     return "\r\n".join([*lines, "END:VCALENDAR", ""]).encode("utf-8")
@@ -56,8 +57,9 @@ def _dues(data: bytes) -> tuple[list[datetime | None], list[str]]:
         ("  (utc+01:00)   amsterdam,berlin, bern, rome, stockholm, vienna ", "Europe/Berlin"),
     ],
 )
-def test_a_display_name_is_read_in_the_zone_of_its_cities(tzid: str, iana: str):
-    dues, warnings = _dues(_calendar(tzid))
+@pytest.mark.parametrize("quote", [True, False])
+def test_a_display_name_is_read_in_the_zone_of_its_cities(tzid: str, iana: str, quote: bool):
+    dues, warnings = _dues(_calendar(tzid, quote=quote))
     assert dues == [datetime(2026, 3, 1, 9, 0, tzinfo=ZoneInfo(iana))]
     assert warnings == []
 
@@ -128,9 +130,10 @@ def test_a_retired_windows_name_is_read_as_its_successor(old: str, iana: str):
         "(UTC+\u0660\u0661:\u0660\u0660) Arabic-Indic digits",
     ],
 )
-def test_a_hostile_tzid_is_not_known_and_read_in_the_persons_zone(tzid: str):
+@pytest.mark.parametrize("quote", [True, False])
+def test_a_hostile_tzid_is_not_known_and_read_in_the_persons_zone(tzid: str, quote: bool):
     started = time.perf_counter()
-    dues, warnings = _dues(_calendar(tzid))
+    dues, warnings = _dues(_calendar(tzid, quote=quote))
     assert time.perf_counter() - started < 1
     assert dues == [datetime(2026, 3, 1, 9, 0, tzinfo=UTC)]
     assert len(warnings) == 1 and warnings[0].endswith(", which is not known; read in yours")

@@ -17,7 +17,8 @@ PROPERTY_NAME = re.compile(r"[A-Za-z0-9-]+")
 _LINE = re.compile(
     r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:]*)(?:,(?:"[^"]*"|[^";:]*))*)*):(.*)', re.S
 )
-_PARAM = re.compile(r';([A-Za-z0-9-]+)=((?:"[^"]*"|[^";:]*)(?:,(?:"[^"]*"|[^";:]*))*)')
+# Given only the parameters, where an unquoted value may hold a colon (see `split_line`).
+_PARAM = re.compile(r';([A-Za-z0-9-]+)=((?:"[^"]*"|[^";]*)(?:,(?:"[^"]*"|[^";]*))*)')
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, str, bool]]:
@@ -53,8 +54,15 @@ def split_line(line: str) -> tuple[str, str, str] | None:
     """(name, parameters, value) of a content line. Most lines have no quoted parameter, and
     are split by hand: three times faster than the full pattern, which takes the others."""
     colon = line.find(":")
-    if colon > 0 and '"' not in line[:colon]:
-        name, _, params = line[:colon].partition(";")
+    head = line[:colon]
+    if colon > 0 and '"' not in head:
+        if "(" in head and ";tzid=" in head.lower():
+            # Outlook leaves a zone's display name unquoted, colons and all ("TZID=(UTC+01:00)
+            # Amsterdam, …:20260301T090000"), where RFC 5545 quotes it. The value of a date
+            # never holds a colon: it follows the line's last one.
+            colon = line.rfind(":")
+            head = line[:colon]
+        name, _, params = head.partition(";")
         if not name.isascii() or not name.replace("-", "").isalnum():
             return None
         return name, f";{params}" if params else "", line[colon + 1 :]
