@@ -122,6 +122,10 @@ def test_a_task_just_added_into_the_section_on_top_needs_no_header_of_its_own():
     index.reset([None, None])  # an inbox of undated tasks shows no header at all
     index.insert(0, [None], added=True)
     assert index.starts == {}
+    index.reset([at(-2), at(-1), at(0)], added=1)  # read again with one just added on top
+    assert index.starts == {0: Section.OVERDUE, 2: Section.TODAY}
+    index.reset([at(9), at(-2), at(-1), at(9)], added=2)  # the overdue one is in its place
+    assert index.starts == {0: Section.ADDED, 1: Section.OVERDUE, 3: Section.LATER}
     empty = SectionIndex(BOUNDS)
     empty.enabled = True
     empty.reset([])

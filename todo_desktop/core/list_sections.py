@@ -107,10 +107,12 @@ class SectionIndex:
 
     def reset(self, dues: Sequence[datetime | None], done: int = 0, added: int = 0) -> bool:
         """All rows anew; the last ``done`` are completed tasks moved below the rest, and the
-        first ``added`` are tasks just added out of order."""
+        first ``added`` tasks just added at the top (headed as ``insert`` heads them)."""
         before = dict(self.starts)
         keys = self._sections(dues[: len(dues) - done], done) if self.enabled else []
-        keys[:added] = [int(Section.ADDED)] * min(added, len(keys))
+        for row in reversed(range(min(added, len(keys) - 1))):  # as if added one by one, oldest first
+            if keys[row] != keys[row + 1]:
+                keys[row] = int(Section.ADDED)
         self._keys = keys
         self._changes = {row: Section(keys[row]) for row in section_starts(keys)}
         return self.starts != before

@@ -6,10 +6,12 @@ connections, so this happens whenever a reload and an edit overlap.)"""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 
 from tests.support.gui_fakes import key, select_rows, settle, shown_titles
+from todo_desktop.core.clock import LocalZone, end_of_day, utc_now
 from todo_desktop.core.values import TaskDraft
 from todo_desktop.ui.tasks.task_list import LIST_VIEW
 
@@ -39,6 +41,23 @@ def test_a_task_added_while_a_reload_was_reading_stays_shown(qtbot, make_window)
     _release(qtbot, window, gate)
     assert "Early bird" in shown_titles(window)
     assert window.tasks.model.rowCount() == 3
+
+
+def test_a_task_added_while_a_reload_was_reading_keeps_its_header(qtbot, make_window, alice_tasks):
+    now, zone = utc_now(), LocalZone()
+    for title, due in (
+        ("Pay the rent", now - timedelta(days=3)),
+        ("Book the dentist", end_of_day(now, zone, 1)),
+    ):
+        alice_tasks.create(TaskDraft(title=title, due_date=due))
+    window, service = make_window()
+    gate = _hold_a_reload(qtbot, window, service)
+    assert window.commands.add(TaskDraft(title="Early bird", due_date=end_of_day(now, zone, 1)))
+    settle(qtbot, window)
+    _release(qtbot, window, gate)
+    assert shown_titles(window) == ["Early bird", "Pay the rent", "Book the dentist"]
+    model = window.tasks.model
+    assert [model.section_title(row) for row in range(3)] == ["Just added", "Overdue", "Tomorrow"]
 
 
 def test_a_task_deleted_while_a_reload_was_reading_stays_gone(qtbot, make_window):

@@ -101,14 +101,15 @@ class TaskTableModel(QAbstractTableModel):
 
     # Feeding ---------------------------------------------------------------------------
 
-    def set_rows(self, tasks: Iterable[Task], *, has_more: bool = False) -> None:
+    def set_rows(self, tasks: Iterable[Task], *, has_more: bool = False, added: int = 0) -> None:
+        """``added``: the first rows are tasks just added, out of date order."""
         self.beginResetModel()
         self._tasks = list({t.id: t for t in tasks}.values())
         self._places.reset([t.id for t in self._tasks])
         self._sunk = 0
         self._saving &= self._places.ids()
         self.pages.settle(has_more)
-        self.sections.reset([t.due_date for t in self._tasks])
+        self.sections.reset([t.due_date for t in self._tasks], added=added)
         self.endResetModel()
         self.sections_changed.emit()  # a reset puts every row back to one height
 

@@ -7,6 +7,7 @@ Pages arrive from read workers; a page for an older query is dropped by the work
 from __future__ import annotations
 
 import gc
+import itertools
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -255,7 +256,10 @@ class TaskListController(QObject):
         added = [t for t in added if self.model.task(t.id) is not None]
         # Before the reset: guesses are read from the rows.
         rows = self.editor.overlay([*added, *self._confirmed_since.lay_over(page.tasks, mark)])
-        self.model.set_rows([*reversed(unsaved), *rows], has_more=page.next_cursor is not None)
+        shown_first = [*reversed(unsaved), *rows]
+        on_top = {t.id for t in (*unsaved, *added)}
+        count = sum(1 for _ in itertools.takewhile(lambda t: t.id in on_top, shown_first))
+        self.model.set_rows(shown_first, has_more=page.next_cursor is not None, added=count)
         for task in unsaved:
             self.model.set_saving(task.id, True)
         self._confirmed_since.forget(mark)
