@@ -4,16 +4,20 @@ table (tests/core/quick_entry_cases.py): on Saturday 2026-12-05 at 10:00 in Berl
 An hour alone is a time only right after "at" or "@", and only where a date is read at the end
 of the text. 1 to 12 is the daytime reading (7 to 11 the morning, 12 noon, 1 to 6 the
 afternoon and evening), 13 to 23 and a leading zero ("at 06", "at 00") the 24-hour clock.
-An hour of one digit with minutes ("at 6:30") is read the same way.
+An hour of one digit with minutes ("at 6:30") is read the same way. "in 2 hours", "in 20 min"
+(under a day, at the end of the text) is that time from now.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from tests.core.quick_entry_case_kit import H, c
+from tests.core.quick_entry_case_kit import BERLIN, NEW_YEARS_EVE, H, c
 
 HOUR = timedelta(hours=1)
+TEN_MIN = timedelta(minutes=10)
+SPRING_NIGHT = datetime(2027, 3, 28, 1, 30, tzinfo=ZoneInfo(BERLIN))  # clocks go forward at 02:00
 
 BARE_HOUR_CASES = [
     # -- the daytime reading of 1 to 12 --------------------------------------------------------
@@ -96,6 +100,21 @@ BARE_HOUR_CASES = [
         "2026-12-06 18:00",
         remind_before=HOUR,
     ),
+    # -- a time from now (at 10:00; past midnight it is tomorrow's; across a clock change, the
+    # -- hours that pass, not the clock's) -------------------------------------------------------
+    c("Call back in 2 hours", "Call back", "2026-12-05 12:00", parts=(("time", "in 2 hours"),)),
+    c("Check the oven in 20 min", "Check the oven", "2026-12-05 10:20"),
+    c("Call mom in an hour", "Call mom", "2026-12-05 11:00"),
+    c("Stretch in 90 minutes", "Stretch", "2026-12-05 11:30"),
+    c("Call back in 1 hr !high #work", "Call back", "2026-12-05 11:00", priority=H, tags=("work",)),
+    c("Call back in 23 hours", "Call back", "2026-12-06 09:00"),
+    c("Call back in 2 hours", "Call back", "2027-01-01 00:00", now=NEW_YEARS_EVE),
+    c("Check the heating in 1 hour", "Check the heating", "2027-03-28 03:30", now=SPRING_NIGHT),
+    c("Call back in 2 hours remind 10 min before", "Call back", "2026-12-05 12:00", remind_before=TEN_MIN),
+    c("Call in 2 hours about the car", "Call in 2 hours about the car"),  # only at the end
+    c("Meeting in 24 hours", "Meeting in 24 hours"),  # a day or more: "in 1 day"
+    c("Wait in 0 minutes", "Wait in 0 minutes"),
+    c("Bake in 2 ovens", "Bake in 2 ovens"),
     # -- numbers that stay in the title ----------------------------------------------------------
     c("Buy 6 eggs", "Buy 6 eggs"),
     c("Read chapter 6", "Read chapter 6"),

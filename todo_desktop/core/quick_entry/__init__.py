@@ -30,9 +30,11 @@ What is read
   "at" or "@", where dates are read at the end: "at 6" is 18:00 (1 to 6 the afternoon and
   evening, 7 to 11 the morning, 12 noon, the hours tasks are due at; after
   "tonight" the evening's), "at 18" and "at 06" the 24-hour clock; an hour of one digit with
-  minutes the same way ("at 6:30" is 18:30, "06:30" the morning). A time without a date is
-  today's, or tomorrow's once it has passed. A date without a time is due at 23:59 local
-  (`core.clock.end_of_day`), and the result says ``has_time=False``. Times a DST change
+  minutes the same way ("at 6:30" is 18:30, "06:30" the morning). In 2 hours, in 20 min, in
+  an hour (under a day, at the end of the text): the time that much later, by the hours that
+  pass, not the clock's. A time without a date is today's, or tomorrow's once it has passed.
+  A date without a time is due at 23:59 local (`core.clock.end_of_day`), and the result says
+  ``has_time=False``. Times a DST change
   skips or repeats take the offset before the change (02:30 on the spring night is 03:30).
 - Priority: !low !medium !high !urgent anywhere; Todoist's p1 (urgent) to p4 (low) where
   dates are read. The rightmost wins.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from todo_desktop.core.quick_entry import words as w
 from todo_desktop.core.quick_entry.result import Clock, PartKind, Phrase
@@ -267,6 +267,19 @@ def at_night(clock: Clock) -> Clock:
     if clock.hour == 12:
         return Clock(0, 0, next_day=True)
     return Clock(clock.hour + 12, clock.minute) if clock.hour < 12 else clock
+
+
+def match_time_from_now(words: Words, i: int, now: datetime) -> list[Phrase]:
+    """ "in 2 hours", "in 20 min", "in an hour": that moment's time on the clock (``now`` in
+    the person's zone), under a day; the day is then today's, or tomorrow's past midnight.
+    Only at the end of the text: "in 2 hours of work" is no time."""
+    if at(words, i) != "in":
+        return []
+    count, unit = w.count(at(words, i + 1)), w.MINUTE_UNITS.get(at(words, i + 2) or "")
+    if count is None or unit is None or count * unit >= 24 * 60:
+        return []  # a day or more is "in 2 days"
+    later = (now.astimezone(UTC) + timedelta(minutes=count * unit)).astimezone(now.tzinfo)
+    return [Phrase(PartKind.TIME, i, i + 3, Clock(later.hour, later.minute), mid_text=False)]
 
 
 def match_time(words: Words, i: int) -> list[Phrase]:

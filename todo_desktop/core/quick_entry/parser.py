@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from todo_desktop.core.clock import end_of_day
 from todo_desktop.core.quick_entry import tokens as tk
 from todo_desktop.core.quick_entry import words as w
-from todo_desktop.core.quick_entry.dates import TONIGHT, at_night, match_date, match_time
+from todo_desktop.core.quick_entry.dates import TONIGHT, at_night, match_date, match_time, match_time_from_now
 from todo_desktop.core.quick_entry.reminders import ReminderPhrase, match_reminder
 from todo_desktop.core.quick_entry.repeats import end_problem, ends_after, first_day, match_repeat, rrule
 from todo_desktop.core.quick_entry.result import Clock, Part, PartKind, Phrase, QuickEntry, Rule
@@ -57,11 +57,14 @@ class _Reading:
         self.used.update(range(first, phrase.end))
 
 
-def _phrases(words: list[str | None], i: int, today: date, day_first: bool) -> list[Phrase]:
+def _phrases(words: list[str | None], i: int, now: datetime, day_first: bool) -> list[Phrase]:
+    """``now``: in the person's zone."""
+    today = now.date()
     found = (
         match_repeat(words, i, today, day_first)
         + match_date(words, i, today, day_first)
         + match_time(words, i)
+        + match_time_from_now(words, i, now)
     )
     word = words[i]
     if word in tk.TODOIST_PRIORITIES:
@@ -237,7 +240,8 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
     reminding = _find_reminder(tokens, words, markup, today, day_first)  # type: ignore[arg-type]
     if reminding is not None:
         markup.update((j, (PartKind.REMINDER, "")) for j in range(reminding.start, reminding.end))
-    starting = [[] if i in markup else _phrases(words, i, today, day_first) for i in range(len(tokens))]
+    local_now = now.astimezone(zone)
+    starting = [[] if i in markup else _phrases(words, i, local_now, day_first) for i in range(len(tokens))]
     r = _Reading(tokens, words, markup, starting)
     _read_after_cues(r, _read_the_end(r))
     _drop_daypart_without_day(r)

@@ -57,6 +57,12 @@ UNITS: dict[str, str] = {
 
 MAX_COUNT = 999  # "in 1000 days" is a typo, and far dates overflow
 
+# "in 2 hours", "in 20 min": a time from now, by the minutes in one unit.
+MINUTE_UNITS: dict[str, int] = {
+    "minute": 1, "minutes": 1, "min": 1, "mins": 1,
+    "hour": 60, "hours": 60, "hr": 60, "hrs": 60,
+}  # fmt: skip
+
 _ORDINAL = re.compile(r"([0-9]{1,2})(st|nd|rd|th)")
 _NUMBER = re.compile(r"[0-9]{1,3}")
 
