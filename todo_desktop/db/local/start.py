@@ -3,7 +3,8 @@
 Starting PostgreSQL is mostly a wait for a subprocess (``pg_ctl start -w``), which needs
 neither Python nor the GIL. ``open_local`` begins it first, then imports the data layer
 (about 0.4 s of GIL-bound work), so the wait passes during the imports instead of after
-them. This module imports nothing heavy (no psycopg, no SQLAlchemy) for the same reason.
+them. This module imports nothing heavy (no psycopg, no SQLAlchemy) for the same reason;
+the server's own package is imported before the thread begins (see ``begin``).
 
 The setup lock (one process at a time through server start, schema and account) is taken
 here, before the server starts, and held until the caller's ``setup()`` block ends: the
@@ -59,6 +60,12 @@ class LocalStart:
         self._claimed = False
 
     def begin(self) -> LocalStart:
+        # What the start imports is imported here, before its thread: the caller goes on to
+        # import the data layer, which imports the server's package too, and two threads
+        # importing one package at once can deadlock in Python's import locks (a submodule's
+        # lock taken before its package's). The thread would import it first thing anyway.
+        import todo_desktop.db.local.loopback  # noqa: F401  (the server's package with it)
+
         # Not a daemon: cut off at exit, a half-done start would leave pgserver's list of
         # the processes using the server without this one while the server runs.
         self._thread = threading.Thread(target=self._run_ahead, name="local-server-start")
