@@ -83,6 +83,15 @@ def section_starts(keys: Sequence[int]) -> list[int]:
     return [0, *itertools.compress(itertools.count(1), changed)]
 
 
+def _head_added(keys: list[int], first: int, end: int) -> None:
+    """Rows ``first`` to ``end`` are tasks just added where the person looks: each whose
+    section is not the one of the row below it is headed "Just added" (under its own
+    section's title, that title would show twice). Bottom up, as if added one by one."""
+    for row in reversed(range(first, min(end, len(keys) - 1))):
+        if keys[row] != keys[row + 1]:
+            keys[row] = int(Section.ADDED)
+
+
 class SectionIndex:
     """The section of every loaded row, kept in step with the rows as they come and go, and
     the rows where a header goes. Work is in proportion to the rows changed and the number
@@ -107,12 +116,10 @@ class SectionIndex:
 
     def reset(self, dues: Sequence[datetime | None], done: int = 0, added: int = 0) -> bool:
         """All rows anew; the last ``done`` are completed tasks moved below the rest, and the
-        first ``added`` tasks just added at the top (headed as ``insert`` heads them)."""
+        first ``added`` tasks just added at the top (see `_head_added`)."""
         before = dict(self.starts)
         keys = self._sections(dues[: len(dues) - done], done) if self.enabled else []
-        for row in reversed(range(min(added, len(keys) - 1))):  # as if added one by one, oldest first
-            if keys[row] != keys[row + 1]:
-                keys[row] = int(Section.ADDED)
+        _head_added(keys, 0, added)
         self._keys = keys
         self._changes = {row: Section(keys[row]) for row in section_starts(keys)}
         return self.starts != before
@@ -120,18 +127,16 @@ class SectionIndex:
     def insert(
         self, row: int, dues: Sequence[datetime | None], *, done: bool = False, added: bool = False
     ) -> bool:
-        """``added``: tasks just added, put where the person looks rather than in date order.
-        Those whose section is not the one of the row they go above are headed "Just added"
-        (under their own section's title, that title would show twice)."""
+        """``added``: tasks just added, put where the person looks rather than in date order
+        (see `_head_added`)."""
         if not self.enabled:
             return False
         fresh = [int(Section.DONE)] * len(dues) if done else self.bounds.sections(dues)
-        if added:
-            below = self._keys[row] if row < len(self._keys) else None
-            fresh = [k if below is None or k == below else int(Section.ADDED) for k in fresh]
         before = dict(self.starts)
         self._keys[row:row] = fresh
         count = len(fresh)
+        if added:
+            _head_added(self._keys, row, row + count)
         self._changes = {r if r < row else r + count: s for r, s in self._changes.items()}
         self._look(row, row + count)
         return self.starts != before
