@@ -34,8 +34,8 @@ What is read
   an hour (under a day, at the end of the text): the time that much later, by the hours that
   pass, not the clock's. A time without a date is today's, or tomorrow's once it has passed.
   A date without a time is due at 23:59 local (`core.clock.end_of_day`), and the result says
-  ``has_time=False``. Times a DST change
-  skips or repeats take the offset before the change (02:30 on the spring night is 03:30).
+  ``has_time=False``. Times a DST change skips or repeats take the offset before the change
+  (02:30 on the spring night is 03:30).
 - Priority: !low !medium !high !urgent anywhere; Todoist's p1 (urgent) to p4 (low) where
   dates are read. The rightmost wins.
 - Tags: #word: a letter, then letters, marks, digits, - and _, in any script. Kept as typed

@@ -226,7 +226,8 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
         raise ValueError("now must be timezone-aware")
     tokens, markers = tk.scan(text)
     words = [t.word for t in tokens]
-    today = now.astimezone(zone).date()
+    local_now = now.astimezone(zone)
+    today = local_now.date()
     markup: dict[int, tuple[PartKind, str | Priority]] = {}
     for i, token in enumerate(tokens):
         name = tk.tag(token)
@@ -240,7 +241,6 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
     reminding = _find_reminder(tokens, words, markup, today, day_first)  # type: ignore[arg-type]
     if reminding is not None:
         markup.update((j, (PartKind.REMINDER, "")) for j in range(reminding.start, reminding.end))
-    local_now = now.astimezone(zone)
     starting = [[] if i in markup else _phrases(words, i, local_now, day_first) for i in range(len(tokens))]
     r = _Reading(tokens, words, markup, starting)
     _read_after_cues(r, _read_the_end(r))
