@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LOCK_ATTEMPTS = 5  # a deadlock with a write under way ends one attempt, and the write goes on
 NOT_A_BACKUP = "That file is not a backup of this app's database."
 UNREADABLE = "The backup could not be read, so nothing was replaced"
 NEWER = "That backup was made by a newer version of this app; update the app to restore it."
@@ -76,6 +77,25 @@ def restore(server: EmbeddedServer, backup: Backup, folder: Path, now: datetime)
     return before
 
 
+def _lock_every_table(conn: psycopg.Connection) -> None:
+    """Every table locked against writes. The tasks first: a task's write takes its other
+    tables after it (the owner's row for its foreign key, the counters, the titles' words), so
+    such a write under way is waited for here while nothing else is held yet."""
+    from psycopg import sql
+
+    tables = conn.execute(
+        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema'"
+        " AND left(n.nspname, 3) <> 'pg_'"
+        " ORDER BY (n.nspname, c.relname) <> ('public', 'tasks'), n.nspname, c.relname"
+    ).fetchall()
+    # A transaction some program leaves open would otherwise keep the restore waiting.
+    conn.execute("SET LOCAL lock_timeout = '15s'")
+    if tables:  # locked one by one in the order listed
+        listed = sql.SQL(", ").join(sql.Identifier(schema, name) for schema, name in tables)
+        conn.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(listed))
+
+
 @contextlib.contextmanager
 def _writes_held(server: EmbeddedServer) -> Iterator[None]:
     """Every table of the live database locked against writes (reads go on) by a transaction
@@ -84,23 +104,21 @@ def _writes_held(server: EmbeddedServer) -> Iterator[None]:
     database as it was at the next start. A write under way is let finish first, so it is
     in the copy; one that comes later waits, and is ended by the swap, never committed."""
     import psycopg
-    from psycopg import sql
 
     conn = psycopg.connect(server.superuser_dsn(LOCAL_DATABASE))
     try:
-        try:
-            tables = conn.execute(
-                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema'"
-                " AND left(n.nspname, 3) <> 'pg_'"
-            ).fetchall()
-            # A transaction some program leaves open would otherwise keep the restore waiting.
-            conn.execute("SET LOCAL lock_timeout = '15s'")
-            if tables:
-                listed = sql.SQL(", ").join(sql.Identifier(schema, name) for schema, name in tables)
-                conn.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(listed))
-        except psycopg.Error as exc:
-            raise BackupError(f"{HELD_OFF} ({str(exc).strip().rstrip('.')}).") from exc
+        for attempt in range(LOCK_ATTEMPTS):
+            try:
+                _lock_every_table(conn)
+                break
+            except psycopg.errors.DeadlockDetected as exc:
+                # A write that took its tables in another order: it goes on once this lets
+                # go, and the next attempt waits for it.
+                conn.rollback()
+                if attempt == LOCK_ATTEMPTS - 1:
+                    raise BackupError(f"{HELD_OFF} ({str(exc).strip().rstrip('.')}).") from exc
+            except psycopg.Error as exc:
+                raise BackupError(f"{HELD_OFF} ({str(exc).strip().rstrip('.')}).") from exc
         yield
     finally:
         with contextlib.suppress(psycopg.Error):  # ended by the swap already, when it came
