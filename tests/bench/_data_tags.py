@@ -42,7 +42,10 @@ SELECT DISTINCT ON (t.id, g.id) t.id, g.id, t.user_id, t.completed, t.due_date, 
   JOIN public.tags g ON g.user_id = t.user_id AND g.name = n.name
 """
 _ONCE = "UPDATE public.tasks SET tags = ARRAY[tags[1]] WHERE cardinality(tags) = 2 AND tags[1] = tags[2]"
-_TABLES = "('public.tasks'::regclass, 'public.tags'::regclass, 'public.task_tags'::regclass)"
+_TABLES = (
+    "('public.tasks'::regclass, 'public.tags'::regclass, 'public.task_tags'::regclass,"
+    " 'public.task_title_words'::regclass)"
+)
 _TEXT = (
     "UPDATE public.task_counts c SET text_bytes = coalesce(s.bytes, 0) FROM public.users u "
     "LEFT JOIN (SELECT t.user_id, sum(public.todo_task_text_bytes(t)) AS bytes FROM public.tasks t "
@@ -95,7 +98,7 @@ def tag_tasks(setup: Setup) -> dict[str, float]:
 
 
 def index_sizes(setup: Setup) -> list[str]:
-    """Each table with its tasks' tags, and every index of it, with its size."""
+    """Each table with its tasks' tags and their titles' words, and every index of it, with its size."""
     with psycopg.connect(setup.dsn()) as conn:
         tables = conn.execute(
             "SELECT c.relname, c.reltuples::bigint, pg_size_pretty(pg_table_size(c.oid)), "
@@ -109,7 +112,9 @@ def index_sizes(setup: Setup) -> list[str]:
         ).fetchall()
     # The tasks' own line is in _load.server_facts.
     lines = [
-        f"{name}: {rows:,} rows, table {table}, indexes {total}" for name, rows, table, total in tables[:2]
+        f"{name}: {rows:,} rows, table {table}, indexes {total}"
+        for name, rows, table, total in tables
+        if name != "tasks"
     ]
     lines += [f"  {table}.{index}: {size}" for table, index, size in indexes]
     return lines

@@ -137,6 +137,39 @@ def ranked_sql() -> str:
     )
 
 
+# The top tier of a one-word ranked page from the titles' words (revision 0037), as
+# todo_api.search_title_top and tasks_page read it: each title word that starts with the
+# typed one (one index probe each), its newest tasks from the index alone, then their rows.
+TITLE_TIER = (
+    "WITH RECURSIVE found(word) AS ("
+    "(SELECT x.word FROM public.task_title_words x WHERE x.user_id = %(uid)s AND x.word >= %(word)s"
+    " AND x.word < %(word_end)s ORDER BY x.word LIMIT 1)"
+    " UNION ALL SELECT (SELECT x.word FROM public.task_title_words x WHERE x.user_id = %(uid)s"
+    " AND x.word > f.word AND x.word < %(word_end)s ORDER BY x.word LIMIT 1)"
+    " FROM found f WHERE f.word IS NOT NULL),"
+    " top AS (SELECT m.task_id, max(m.created_at) AS created_at FROM found f CROSS JOIN LATERAL"
+    " (SELECT x.task_id, x.created_at FROM public.task_title_words x"
+    " WHERE x.user_id = %(uid)s AND x.word = f.word"
+    " ORDER BY x.created_at DESC, x.task_id DESC LIMIT %(count)s) AS m WHERE f.word IS NOT NULL"
+    " GROUP BY m.task_id ORDER BY 2 DESC, 1 DESC LIMIT %(count)s)"
+    f" SELECT {', '.join(f't.{c}' for c in PAGE_COLUMNS.split(', '))}"
+    " FROM top JOIN public.tasks t ON t.id = top.task_id"
+    " WHERE t.user_id = %(uid)s AND public.todo_search_like(t.title, t.description, %(likes)s)"
+    " ORDER BY top.created_at DESC, top.task_id DESC LIMIT %(limit)s"
+)
+
+
+def title_tier_params(q: TaskQuery, fetch: int) -> dict[str, Any] | None:
+    """The top tier's parameters for an unfiltered ranked page of one word of three letters
+    or more (those the layer asks the titles' words for first), else None."""
+    words = plain_words(q.text)
+    filtered = q.priorities or q.tag or q.due_after or q.due_before or q.overdue_at
+    if not q.ranked or filtered or words is None or len(words) != 1 or len(words[0]) < 3:
+        return None
+    word = words[0]
+    return {"word": word, "word_end": word[:-1] + chr(ord(word[-1]) + 1), "count": 2 * fetch + 20}
+
+
 def page_sql(q: TaskQuery, due_part: str | None) -> str:
     """One keyset page, built as ``todo_api.tasks_page`` builds it."""
     keys, descending = ORDERS[q.sort]
@@ -293,7 +326,11 @@ class Raw:
         date, the dated run first and the undated one only when the dated run runs out."""
         self.last = []
         params = page_params(q, self.uid, fetch)
-        if q.ranked and q.text:
+        tier = title_tier_params(q, fetch)
+        rows = [] if tier is None else self._all(TITLE_TIER, params | tier)
+        if len(rows) == fetch:
+            pass  # the top tier fills the page
+        elif q.ranked and q.text:
             rows = self._all(ranked_sql(), params)
         elif q.sort is not SortKey.DUE:
             rows = self._all(page_sql(q, None), params)

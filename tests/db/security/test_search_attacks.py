@@ -48,6 +48,10 @@ def test_clients_cannot_call_the_candidate_function_or_its_helpers(conn, alice):
         "SELECT public.todo_search_starts(ARRAY['law'], true)",
         "SELECT public.todo_search_in_title('law'::tsquery)",
         "SELECT public.todo_search_grams(gen_random_uuid(), 'a', 'b')",
+        "SELECT * FROM todo_api.search_title_top(ARRAY['lawyer'], 10)",
+        "SELECT public.todo_title_words(gen_random_uuid(), ''::tsvector)",
+        "SELECT public.todo_prefix_end('law')",
+        "SELECT public.todo_title_words_refill()",
         "SELECT * FROM todo_api.tasks_page_built('created', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
         "NULL, NULL, NULL, 10, NULL, NULL, ARRAY['law'], NULL, NULL)",
     ):
@@ -195,3 +199,17 @@ def test_the_candidate_function_itself_returns_only_the_callers_ids(
                 " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'lawyer:*A', 'lawyer:*')"
             )
             assert su.execute(top, (sort,)).fetchone() == ([mine.id], 1), sort
+
+
+def test_the_titles_words_give_only_the_callers_ids(test_db, alice, alice_tasks, secrets):
+    """Best match first reads an index of every person's title words; what it returns is the
+    caller's alone, though Bob's titles hold the same word."""
+    mine = alice_tasks.create(TaskDraft(title="Lawyer, secret"))
+    with test_db.superuser() as su:
+        su.execute("SET ROLE todo_api_owner")
+        su.execute("SELECT set_config('todo.session_token', %s, false)", (alice.token,))
+        for typed in (["lawyer"], ["Law"], ["law", "secr"], ["lawye", "lawyer"]):
+            found = su.execute("SELECT todo_api.search_title_top(%s, 10)", (typed,)).fetchone()[0]
+            assert found == [mine.id], typed
+        su.execute("SELECT set_config('todo.session_token', '', false)")
+        assert su.execute("SELECT todo_api.search_title_top(ARRAY['lawyer'], 10)").fetchone()[0] is None

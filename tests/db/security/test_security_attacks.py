@@ -21,6 +21,7 @@ USER_DATA = [
     "public.tasks",
     "public.task_counts",
     "public.task_due_days",
+    "public.task_title_words",
     "todo_auth.sessions",
     "todo_auth.login_attempts",
     "todo_auth.devices",

@@ -247,6 +247,7 @@ def test_every_todo_api_function_follows_the_api_rules(test_db, conn):
         "search_terms",
         "search_candidates",
         "search_top",
+        "search_title_top",  # best match first's top tier (revision 0037)
         "import_rows",
         "change_range",  # checks a change cursor (revision 0034)
     }
@@ -264,7 +265,8 @@ def test_every_todo_api_function_follows_the_api_rules(test_db, conn):
     harmless = {"signed_in_user", "check_batch"}
     for name, signature, owner, definer, settings, clients, public in rows:
         # The exceptions: the search candidates' role reads the search indexes, nothing else.
-        expected = "todo_search_owner" if name in {"search_candidates", "search_top"} else "todo_api_owner"
+        searches = {"search_candidates", "search_top", "search_title_top"}
+        expected = "todo_search_owner" if name in searches else "todo_api_owner"
         assert owner == expected and not public, signature
         assert any(re.match(r"search_path=pg_catalog, ?pg_temp", s) for s in settings or ()), signature
         if name not in harmless:
