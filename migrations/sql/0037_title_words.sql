@@ -51,21 +51,34 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       FROM (SELECT pg_catalog.ascii(pg_catalog.right(p_prefix, 1)) AS c) AS l
 $$;
 
--- One task's rows, taken out for its old keys and put in for its new ones. Each row is found
--- by its whole key, so a change costs a few index lookups whatever the person's list holds.
+-- A task's rows follow its title's words: an edit takes out only the words it removed and puts
+-- in only those it added (most edits of a title change a word or none), each row found by its
+-- whole key, so a change costs a few index lookups whatever the person's list holds.
 CREATE FUNCTION public.todo_title_words_track() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off SET jit = off
 SET client_min_messages = notice AS $$
+DECLARE
+    gone text[] := '{}';
+    added text[] := '{}';
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.task_title_words w
-         WHERE w.user_id = OLD.user_id AND w.word = ANY(public.todo_title_words(OLD.user_id, OLD.search_words))
-           AND w.created_at = OLD.created_at AND w.task_id = OLD.id;
+    IF TG_OP <> 'INSERT' THEN
+        gone := public.todo_title_words(OLD.user_id, OLD.search_words);
     END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    IF TG_OP <> 'DELETE' THEN
+        added := public.todo_title_words(NEW.user_id, NEW.search_words);
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.user_id = OLD.user_id AND NEW.created_at = OLD.created_at THEN
+        SELECT ARRAY(SELECT unnest(gone) EXCEPT SELECT unnest(added)),
+               ARRAY(SELECT unnest(added) EXCEPT SELECT unnest(gone))
+          INTO gone, added;
+    END IF;
+    IF cardinality(gone) > 0 THEN
+        DELETE FROM public.task_title_words w
+         WHERE w.user_id = OLD.user_id AND w.word = ANY(gone) AND w.created_at = OLD.created_at AND w.task_id = OLD.id;
+    END IF;
+    IF cardinality(added) > 0 THEN
         INSERT INTO public.task_title_words (user_id, word, created_at, task_id)
-        SELECT NEW.user_id, w.word, NEW.created_at, NEW.id
-          FROM pg_catalog.unnest(public.todo_title_words(NEW.user_id, NEW.search_words)) AS w(word);
+        SELECT NEW.user_id, w.word, NEW.created_at, NEW.id FROM unnest(added) AS w(word);
     END IF;
     RETURN NULL;
 END
