@@ -10,7 +10,7 @@ from datetime import timedelta
 import psycopg
 import pytest
 
-from tests.support.blank_database import blank_database
+from tests.support.blank_database import blank_database, insert_users
 from todo_desktop.db.schema import migrate
 
 SET_0035 = "todo_api.set_reminder(uuid,timestamp with time zone,interval)"
@@ -47,11 +47,7 @@ def test_upgrade_and_downgrade_keep_every_reminder(blank, pg_cluster):
     url, name = blank
     migrate.upgrade(url, "0035")
     with pg_cluster.admin(name) as su:
-        su.execute(
-            "INSERT INTO public.users (email, first_name, last_name, password_hash) SELECT 'u' || g || "
-            "'@example.com', 'U', 'V', '$argon2id$v=19$m=65536,t=3,p=4$' || repeat('A', 22) || '$' || "
-            "repeat('B', 43) FROM generate_series(1, 2) g"
-        )
+        insert_users(su, 2)
         su.execute(
             "INSERT INTO public.tasks (user_id, title, due_date) SELECT u.id, 'task ' || g, "
             "timestamptz '2027-03-28 07:00Z' + g * interval '1 day' "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.blank_database import blank_database
+from tests.support.blank_database import blank_database, insert_users
 from todo_desktop.db.schema import migrate
 
 TASKS = (
@@ -29,11 +29,7 @@ def test_tags_and_repeats_migrate_both_ways_with_data(database, pg_cluster):
     url, name = database
     migrate.upgrade(url, "0006")
     with pg_cluster.admin(name) as su:
-        su.execute(
-            "INSERT INTO users (email, first_name, last_name, password_hash) SELECT "
-            "'u' || g || '@example.com', 'U', 'V', '$argon2id$v=19$m=65536,t=3,p=4$' || repeat('A', 22) "
-            "|| '$' || repeat('B', 43) FROM generate_series(1, 3) g"
-        )
+        insert_users(su, 3)
         su.execute(
             "INSERT INTO tasks (user_id, title, description, completed) SELECT u.id, 'task ' || g, "
             "repeat('d', g), g % 4 = 0 FROM users u, generate_series(1, 20) g"

@@ -12,7 +12,7 @@ from psycopg import sql
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.types import NullType
 
-from tests.support.blank_database import blank_database
+from tests.support.blank_database import blank_database, insert_users
 from tests.support.repo import ROOT
 from todo_desktop.db.schema import migrate
 from todo_desktop.db.schema.migrate import SchemaState, schema_status
@@ -192,11 +192,7 @@ def test_round_trip_with_data(empty_db, pg_cluster, monkeypatch):
     assert revisions[0] == "0001" and revisions[-1] == migrate.head_revision()
     migrate.upgrade(url, revisions[0])
     with pg_cluster.admin(name) as su:
-        su.execute(
-            "INSERT INTO users (email, first_name, last_name, password_hash) SELECT "
-            "'u' || g || '@example.com', 'U', 'V', '$argon2id$v=19$m=65536,t=3,p=4$' || repeat('A', 22) "
-            "|| '$' || repeat('B', 43) FROM generate_series(1, 6) g"
-        )
+        insert_users(su, 6)
         # The last user has no tasks; some tasks are done, undated, overdue or non-ASCII.
         su.execute(
             "INSERT INTO tasks (user_id, title, description, priority, due_date, completed) "

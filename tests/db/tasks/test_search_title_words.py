@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.db.tasks.test_search_paths import _tier, _walk
-from tests.support.blank_database import blank_database
+from tests.support.blank_database import blank_database, insert_users
 from tests.support.database import PASSWORD
 from tests.support.memory_tasks import make_task
 from todo_desktop.core.values import Status, TaskChanges, TaskDraft, TaskQuery
@@ -110,10 +110,7 @@ def test_an_upgraded_database_has_the_words_of_the_tasks_it_held(blank, pg_clust
     url, name = blank
     migrate.upgrade(url, "0036")
     with pg_cluster.admin(name) as su:
-        su.execute(
-            "INSERT INTO public.users (email, first_name, last_name, password_hash) VALUES ('u@example.com', "
-            "'U', 'V', '$argon2id$v=19$m=65536,t=3,p=4$' || repeat('A', 22) || '$' || repeat('B', 43))"
-        )
+        insert_users(su, 1)
         su.execute(
             "INSERT INTO public.tasks (user_id, title, description) SELECT u.id, 'Harbour trip ' || g, "
             "'notes ' || g FROM public.users u, generate_series(1, 3) g"
