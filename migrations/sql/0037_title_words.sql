@@ -84,13 +84,35 @@ BEGIN
 END
 $$;
 
--- A task whose keys wait (an import) has no words yet; its keys' update brings them.
+-- The words of the tasks whose keys an update has just made (an import's, made afterwards in
+-- batches of thousands): one statement for the batch, where a row trigger would run for each.
+-- Those tasks had no words yet.
+CREATE FUNCTION public.todo_title_words_made() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+SET client_min_messages = notice AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM old_rows o WHERE o.search_pending) THEN
+        INSERT INTO public.task_title_words (user_id, word, created_at, task_id)
+        SELECT n.user_id, w.word, n.created_at, n.id
+          FROM old_rows o JOIN new_rows n ON n.id = o.id,
+               unnest(public.todo_title_words(n.user_id, n.search_words)) AS w(word)
+         WHERE o.search_pending AND NOT n.search_pending;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- A task whose keys wait (an import, an undo) has no words until its keys are made.
 CREATE TRIGGER tasks_title_words_insert AFTER INSERT ON public.tasks
     FOR EACH ROW WHEN (NOT NEW.search_pending) EXECUTE FUNCTION public.todo_title_words_track();
 CREATE TRIGGER tasks_title_words_update AFTER UPDATE ON public.tasks
-    FOR EACH ROW WHEN (OLD.search_words IS DISTINCT FROM NEW.search_words OR OLD.user_id IS DISTINCT FROM NEW.user_id
-                       OR OLD.created_at IS DISTINCT FROM NEW.created_at)
+    FOR EACH ROW WHEN (NOT OLD.search_pending
+                       AND (OLD.search_words IS DISTINCT FROM NEW.search_words OR OLD.user_id IS DISTINCT FROM NEW.user_id
+                            OR OLD.created_at IS DISTINCT FROM NEW.created_at))
     EXECUTE FUNCTION public.todo_title_words_track();
+CREATE TRIGGER tasks_title_words_made AFTER UPDATE ON public.tasks
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.todo_title_words_made();
 CREATE TRIGGER tasks_title_words_delete AFTER DELETE ON public.tasks
     FOR EACH ROW EXECUTE FUNCTION public.todo_title_words_track();
 
@@ -109,7 +131,7 @@ SELECT public.todo_title_words_refill();
 CREATE INDEX task_title_words_find ON public.task_title_words (user_id, word, created_at DESC, task_id DESC);
 
 REVOKE ALL ON FUNCTION public.todo_title_words(uuid, tsvector), public.todo_prefix_end(text),
-    public.todo_title_words_track(), public.todo_title_words_refill() FROM PUBLIC;
+    public.todo_title_words_track(), public.todo_title_words_made(), public.todo_title_words_refill() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.todo_prefix_end(text) TO todo_search_owner;
 
 -- The first p_count of the signed-in person's tasks whose title has, for every word typed, a

@@ -96,12 +96,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     _replaced((_DECLARED + _TITLED, _DECLARED), (_FROM_TITLES + _ANCHOR, _ANCHOR))
     op.execute(f"DROP FUNCTION {_TITLE_TOP}")
-    for event in ("insert", "update", "delete"):
+    for event in ("insert", "update", "made", "delete"):
         op.execute(f"DROP TRIGGER tasks_title_words_{event} ON public.tasks")
     op.execute("DROP TABLE public.task_title_words")
     for function in (
         "public.todo_title_words_refill()",
         "public.todo_title_words_track()",
+        "public.todo_title_words_made()",
         "public.todo_prefix_end(text)",
         "public.todo_title_words(uuid, tsvector)",
     ):

@@ -63,13 +63,16 @@ def test_a_ranked_page_follows_every_write_to_the_titles(alice_tasks):
     _same(alice_tasks)
     alice_tasks.set_completed([made[1].id], True)
     _same(alice_tasks)
-    # Imported (its keys made later, in the background), with an old creation time.
-    at = datetime(2020, 1, 1, tzinfo=UTC)
+    # Imported (its keys made later, in the background): some older than every task here,
+    # some newer, which head the first page.
+    old, new = datetime(2020, 1, 1, tzinfo=UTC), datetime.now(UTC) + timedelta(days=1)
     alice_tasks.import_many(
-        [make_task(f"Old {WORD} map {i}", created_at=at + timedelta(hours=i)) for i in range(5)]
+        [make_task(f"Old {WORD} map {i}", created_at=old + timedelta(hours=i)) for i in range(5)]
+        + [make_task(f"Next {WORD} map {i}", created_at=new + timedelta(hours=i)) for i in range(3)]
     )
     prepare_search(alice_tasks)
     _same(alice_tasks)
+    assert _ranked(alice_tasks, WORD)[0].startswith(f"Next {WORD} map")
     # Two words: each must start a word of the title for the top tier.
     _same(alice_tasks, f"sail {WORD[:4]}")
     _same(alice_tasks, f"{WORD} map")
