@@ -327,10 +327,12 @@ class Raw:
         self.last = []
         params = page_params(q, self.uid, fetch)
         tier = title_tier_params(q, fetch)
-        rows = [] if tier is None else self._all(TITLE_TIER, params | tier)
-        if len(rows) == fetch:
-            pass  # the top tier fills the page
-        elif q.ranked and q.text:
+        if tier is not None:
+            rows = self._all(TITLE_TIER, params | tier)
+            if len(rows) == fetch:  # the top tier fills the page
+                self.conn.commit()
+                return rows
+        if q.ranked and q.text:
             rows = self._all(ranked_sql(), params)
         elif q.sort is not SortKey.DUE:
             rows = self._all(page_sql(q, None), params)
