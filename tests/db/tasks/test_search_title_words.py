@@ -128,3 +128,18 @@ def test_an_upgraded_database_has_the_words_of_the_tasks_it_held(blank, pg_clust
     with pg_cluster.admin(name) as su:
         assert su.execute("SELECT to_regclass('public.task_title_words')").fetchone() == (None,)
         assert su.execute("SELECT count(*) FROM public.tasks").fetchone() == (3,)
+
+
+def test_the_longest_title_of_wide_letters_is_kept_and_found(test_db, alice_tasks):
+    """One word of 255 four-byte letters: about 1 kB in the words' b-tree, within its limit
+    for an entry (a longer one would refuse the write)."""
+    word = "\U00020000" * 255
+    task = alice_tasks.create(TaskDraft(title=word))
+    for other in range(5):
+        alice_tasks.create(TaskDraft(title=f"{word[:200]} {other}"))
+    with test_db.superuser() as su:
+        kept = su.execute("SELECT word FROM public.task_title_words WHERE task_id = %s", (task.id,))
+        assert kept.fetchall() == [(word,)]
+    ranked = _ranked(alice_tasks, word[:3])
+    assert ranked[0] == f"{word[:200]} 4" and task.title in ranked
+    _same(alice_tasks, word[:3])
