@@ -107,17 +107,16 @@ def _writes_held(server: EmbeddedServer) -> Iterator[None]:
 
     conn = psycopg.connect(server.superuser_dsn(LOCAL_DATABASE))
     try:
-        for attempt in range(LOCK_ATTEMPTS):
+        for attempt in range(1, LOCK_ATTEMPTS + 1):
             try:
                 _lock_every_table(conn)
                 break
-            except psycopg.errors.DeadlockDetected as exc:
-                # A write that took its tables in another order: it goes on once this lets
-                # go, and the next attempt waits for it.
-                conn.rollback()
-                if attempt == LOCK_ATTEMPTS - 1:
-                    raise BackupError(f"{HELD_OFF} ({str(exc).strip().rstrip('.')}).") from exc
             except psycopg.Error as exc:
+                if isinstance(exc, psycopg.errors.DeadlockDetected) and attempt < LOCK_ATTEMPTS:
+                    # A write that took its tables in another order: it goes on once this
+                    # lets go, and the next attempt waits for it.
+                    conn.rollback()
+                    continue
                 raise BackupError(f"{HELD_OFF} ({str(exc).strip().rstrip('.')}).") from exc
         yield
     finally:
