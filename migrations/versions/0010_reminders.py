@@ -79,13 +79,23 @@ def _owned(signature: str, *, granted: bool) -> str:
 def _replaced(signature: str, old: str, new: str, times: int = 1) -> None:
     """The function as it stands, with ``old`` made ``new`` (CREATE OR REPLACE keeps its owner,
     grants and settings)."""
-    definition = (
-        op.get_bind()
-        .execute(text("SELECT pg_get_functiondef(CAST(:sig AS regprocedure))"), {"sig": signature})
-        .scalar_one()
-    )
-    assert definition.count(old) == times, f"{signature} is not as this revision expects"
-    op.execute(text(definition.replace(old, new)).execution_options(no_parameters=True))
+    _rewritten(signature, (old, new, times))
+
+
+def _rewritten(signature: str, *changes: tuple[str, str, int]) -> None:
+    """The function as it stands, with each ``(old, new, times)`` made in turn and the result
+    made in one statement (a change may need another: a variable declared, then used).
+
+    Sent through the driver with its percent signs doubled: a RAISE's ``%`` would otherwise be
+    read as a placeholder, or, through SQLAlchemy's text(), arrive doubled."""
+    bind = op.get_bind()
+    definition = bind.execute(
+        text("SELECT pg_get_functiondef(CAST(:sig AS regprocedure))"), {"sig": signature}
+    ).scalar_one()
+    for old, new, times in changes:
+        assert definition.count(old) == times, f"{signature} is not as this revision expects"
+        definition = definition.replace(old, new)
+    bind.exec_driver_sql(definition.replace("%", "%%"))
 
 
 def upgrade() -> None:

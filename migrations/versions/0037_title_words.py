@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import op
-from sqlalchemy import text
 
 from todo_desktop.db.schema.revisions import earlier_revision
 
@@ -33,6 +32,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _SQL = Path(__file__).resolve().parent.parent / "sql"
+_0010 = earlier_revision(__file__, "0010_reminders.py")
 _0014 = earlier_revision(__file__, "0014_search_pages.py")
 
 _PAGE = (
@@ -69,20 +69,6 @@ _FROM_TITLES = f"""\
 """
 
 
-def _replaced(*changes: tuple[str, str]) -> None:
-    """tasks_page as it stands, with each ``(old, new)`` made (CREATE OR REPLACE keeps its
-    owner, grants and settings). Its text holds a RAISE with a percent sign, doubled for the
-    driver."""
-    bind = op.get_bind()
-    definition = bind.execute(
-        text("SELECT pg_get_functiondef(CAST(:sig AS regprocedure))"), {"sig": _PAGE}
-    ).scalar_one()
-    for old, new in changes:
-        assert definition.count(old) == 1, "tasks_page is not as this revision expects"
-        definition = definition.replace(old, new)
-    bind.exec_driver_sql(definition.replace("%", "%%"))
-
-
 def upgrade() -> None:
     op.execute("GRANT CREATE ON SCHEMA todo_api TO todo_search_owner")  # to own its function
     op.execute((_SQL / "0037_title_words.sql").read_text(encoding="utf-8"))
@@ -90,11 +76,11 @@ def upgrade() -> None:
     op.execute("REVOKE CREATE ON SCHEMA todo_api FROM todo_search_owner")
     op.execute(f"REVOKE ALL ON FUNCTION {_TITLE_TOP} FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION {_TITLE_TOP} TO todo_api_owner")
-    _replaced((_DECLARED, _DECLARED + _TITLED), (_ANCHOR, _FROM_TITLES + _ANCHOR))
+    _0010._rewritten(_PAGE, (_DECLARED, _DECLARED + _TITLED, 1), (_ANCHOR, _FROM_TITLES + _ANCHOR, 1))
 
 
 def downgrade() -> None:
-    _replaced((_DECLARED + _TITLED, _DECLARED), (_FROM_TITLES + _ANCHOR, _ANCHOR))
+    _0010._rewritten(_PAGE, (_DECLARED + _TITLED, _DECLARED, 1), (_FROM_TITLES + _ANCHOR, _ANCHOR, 1))
     op.execute(f"DROP FUNCTION {_TITLE_TOP}")
     for event in ("insert", "update", "made", "delete"):
         op.execute(f"DROP TRIGGER tasks_title_words_{event} ON public.tasks")
