@@ -143,9 +143,9 @@ def ranked_sql() -> str:
 TITLE_TIER = (
     "WITH RECURSIVE found(word) AS ("
     "(SELECT x.word FROM public.task_title_words x WHERE x.user_id = %(uid)s AND x.word >= %(word)s"
-    " AND x.word < %(word_end)s ORDER BY x.word LIMIT 1)"
+    " AND x.word < public.todo_prefix_end(%(word)s) ORDER BY x.word LIMIT 1)"
     " UNION ALL SELECT (SELECT x.word FROM public.task_title_words x WHERE x.user_id = %(uid)s"
-    " AND x.word > f.word AND x.word < %(word_end)s ORDER BY x.word LIMIT 1)"
+    " AND x.word > f.word AND x.word < public.todo_prefix_end(%(word)s) ORDER BY x.word LIMIT 1)"
     " FROM found f WHERE f.word IS NOT NULL),"
     " top AS (SELECT m.task_id, max(m.created_at) AS created_at FROM found f CROSS JOIN LATERAL"
     " (SELECT x.task_id, x.created_at FROM public.task_title_words x"
@@ -166,8 +166,7 @@ def title_tier_params(q: TaskQuery, fetch: int) -> dict[str, Any] | None:
     filtered = q.priorities or q.tag or q.due_after or q.due_before or q.overdue_at
     if not q.ranked or filtered or words is None or len(words) != 1 or len(words[0]) < 3:
         return None
-    word = words[0]
-    return {"word": word, "word_end": word[:-1] + chr(ord(word[-1]) + 1), "count": 2 * fetch + 20}
+    return {"word": words[0], "count": 2 * fetch + 20}
 
 
 def page_sql(q: TaskQuery, due_part: str | None) -> str:
