@@ -5,13 +5,13 @@ which way it goes depends on the caller's own tasks only."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.support.memory_tasks import make_task
+from tests.support.search_order import best_first, matches, walk
 from todo_desktop.core.values import Priority, SortKey, Status, Task, TaskQuery
 from todo_desktop.sync.transfer import prepare_search
 
@@ -49,23 +49,9 @@ def long_list(alice_tasks):
     return alice_tasks
 
 
-def _walk(tasks, query: TaskQuery) -> list[Task]:
-    found, cursor = [], None
-    while True:
-        page = tasks.list(TaskQuery(**{**{f: getattr(query, f) for f in query.__slots__}, "after": cursor}))
-        found += page.tasks
-        cursor = page.next_cursor
-        if cursor is None:
-            return found
-
-
-def _matches(task: Task, word: str) -> bool:
-    return word in f"{task.title}\n{task.description or ''}".lower()
-
-
 def _same_as_the_list(tasks, word: str, page: int = 7, **shape) -> None:
-    listed = [t.id for t in _walk(tasks, TaskQuery(limit=1000, **shape)) if _matches(t, word)]
-    searched = [t.id for t in _walk(tasks, TaskQuery(text=word, limit=page, **shape))]
+    listed = [t.id for t in walk(tasks, TaskQuery(limit=1000, **shape)) if matches(t, word)]
+    searched = [t.id for t in walk(tasks, TaskQuery(text=word, limit=page, **shape))]
     assert listed, f"the list has matches to compare: {word} {shape}"
     assert searched == listed, f"{word} {shape}"
 
@@ -154,30 +140,19 @@ def test_when_the_top_candidates_fail_their_checks_every_candidate_is_read(test_
     assert _calls(test_db, alice.token, "quokka", "created", 51) == (1, 1)
 
 
-def _tier(task: Task, words: list[str]) -> int:
-    """The relevance tier as people read it: every word starts a word of the title (2), of
-    the title or the notes (1), or is only inside words (0)."""
-    title = re.findall(r"\w+", task.title.lower())
-    notes = re.findall(r"\w+", (task.description or "").lower())
-    starts = [any(t.startswith(w) for t in title) for w in words]
-    anywhere = [s or any(n.startswith(w) for n in notes) for s, w in zip(starts, words, strict=True)]
-    return int(all(starts)) + int(all(anywhere))
-
-
 def test_the_relevance_order_is_tier_then_newest_on_every_page(long_list):
-    everything = _walk(long_list, TaskQuery(status=Status.ALL, limit=1000))
+    everything = walk(long_list, TaskQuery(status=Status.ALL, limit=1000))
     for text in (COMMON, RARE, "lumb", "anz", "note", "pl", f"task {COMMON}", "task 000"):
         words = sorted(set(text.split()))
-        matches = [t for t in everything if all(_matches(t, w) for w in words)]
-        expected = sorted(matches, key=lambda t: (-_tier(t, words), -t.created_at.timestamp(), -t.id.int))
+        expected = best_first(everything, words)
         # Pages of 41: the commonest text still crosses a dozen page boundaries.
-        ranked = _walk(long_list, TaskQuery(status=Status.ALL, text=text, ranked=True, limit=41))
-        assert matches, text
+        ranked = walk(long_list, TaskQuery(status=Status.ALL, text=text, ranked=True, limit=41))
+        assert expected, text
         assert [t.id for t in ranked] == [t.id for t in expected], text
 
 
 def test_the_word_syntax_ranks_title_matches_first(long_list):
-    ranked = _walk(long_list, TaskQuery(status=Status.ALL, text=f'"{COMMON}" -zanzi', ranked=True, limit=50))
+    ranked = walk(long_list, TaskQuery(status=Status.ALL, text=f'"{COMMON}" -zanzi', ranked=True, limit=50))
     in_title = [COMMON in t.title for t in ranked]
     assert in_title == sorted(in_title, reverse=True) and any(in_title) and not all(in_title)
     assert not any(RARE in f"{t.title} {t.description}" for t in ranked)

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.db.tasks.test_search_paths import _tier, _walk
 from tests.support.blank_database import blank_database, insert_users
 from tests.support.database import PASSWORD
 from tests.support.memory_tasks import make_task
+from tests.support.search_order import best_first, walk
 from todo_desktop.core.values import Status, TaskChanges, TaskDraft, TaskQuery
 from todo_desktop.db.schema import migrate
 from todo_desktop.sync.transfer import prepare_search
@@ -23,16 +23,12 @@ PAGE = 4  # small, so a handful of title matches fills a page from the titles' w
 
 
 def _expected(tasks, text: str) -> list[str]:
-    words = text.lower().split()
-    everything = _walk(tasks, TaskQuery(status=Status.ALL, limit=1000))
-    text_of = {t.id: f"{t.title}\n{t.description or ''}".lower() for t in everything}
-    matches = [t for t in everything if all(w in text_of[t.id] for w in words)]
-    ranked = sorted(matches, key=lambda t: (-_tier(t, words), -t.created_at.timestamp(), -t.id.int))
-    return [t.title for t in ranked]
+    everything = walk(tasks, TaskQuery(status=Status.ALL, limit=1000))
+    return [t.title for t in best_first(everything, text.lower().split())]
 
 
 def _ranked(tasks, text: str) -> list[str]:
-    return [t.title for t in _walk(tasks, TaskQuery(status=Status.ALL, text=text, ranked=True, limit=PAGE))]
+    return [t.title for t in walk(tasks, TaskQuery(status=Status.ALL, text=text, ranked=True, limit=PAGE))]
 
 
 def _same(tasks, text: str = WORD) -> None:
