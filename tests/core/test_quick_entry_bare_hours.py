@@ -4,6 +4,7 @@ the line that says what the task will be."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -54,3 +55,24 @@ def test_escaping_any_part_makes_it_plain_text(case: Case) -> None:
 def test_summary(text: str, line: str) -> None:
     zone = ZoneInfo(BERLIN)
     assert summary(parse(text, NOW, zone), NOW, zone) == line
+
+
+@pytest.mark.parametrize(
+    ("local", "fold", "text", "later"),
+    [
+        ("02:30", 0, "Check the oven in 1 hour", timedelta(hours=1)),  # lands in the hour again
+        ("02:50", 0, "Call back in 20 min", timedelta(minutes=20)),
+        ("02:10", 1, "Call back in 20 min", timedelta(minutes=20)),  # the second 02:10
+        ("01:30", 0, "Call back in 2 hours", timedelta(hours=2)),
+    ],
+)
+def test_time_from_now_counts_the_hour_that_autumn_repeats(
+    local: str, fold: int, text: str, later: timedelta
+) -> None:
+    """On the night clocks go back (03:00 in Berlin becomes 02:00 again), 02:30 comes twice:
+    "in 1 hour" at the first 02:30 is the second one, an hour away, and never now."""
+    hour, minute = map(int, local.split(":"))
+    now = datetime(2026, 10, 25, hour, minute, fold=fold, tzinfo=ZoneInfo(BERLIN))
+    entry = parse(text, now, ZoneInfo(BERLIN))
+    assert entry.has_time
+    assert entry.due == now.astimezone(UTC) + later

@@ -279,7 +279,7 @@ def match_time_from_now(words: Words, i: int, now: datetime) -> list[Phrase]:
     if count is None or unit is None or count * unit >= 24 * 60:
         return []  # a day or more is "in 2 days"
     later = (now.astimezone(UTC) + timedelta(minutes=count * unit)).astimezone(now.tzinfo)
-    return [Phrase(PartKind.TIME, i, i + 3, Clock(later.hour, later.minute), mid_text=False)]
+    return [Phrase(PartKind.TIME, i, i + 3, Clock(later.hour, later.minute, fold=later.fold), mid_text=False)]
 
 
 def match_time(words: Words, i: int) -> list[Phrase]:

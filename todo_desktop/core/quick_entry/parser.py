@@ -155,10 +155,12 @@ def _drop_daypart_without_day(r: _Reading) -> None:
 
 def _instant(day: date, clock: Clock, zone: tzinfo) -> datetime:
     """Wall-clock time on a local day, as UTC. A time a DST change skips (02:30 on the spring
-    night) is read with the offset before the change, which lands just after the gap."""
+    night) is read with the offset before the change, which lands just after the gap; one an
+    autumn night repeats, as its first pass unless the clock says the second."""
     if clock.next_day:
         day += timedelta(days=1)
-    return datetime(day.year, day.month, day.day, clock.hour, clock.minute, tzinfo=zone).astimezone(UTC)
+    local = datetime(day.year, day.month, day.day, clock.hour, clock.minute, fold=clock.fold, tzinfo=zone)
+    return local.astimezone(UTC)
 
 
 def _due(r: _Reading, now: datetime, zone: tzinfo, today: date) -> tuple[datetime | None, bool]:

@@ -73,11 +73,14 @@ class QuickEntry:
 
 @dataclass(frozen=True, slots=True)
 class Clock:
-    """A wall-clock time; ``next_day`` is midnight at the end of the day it is given for."""
+    """A wall-clock time; ``next_day`` is midnight at the end of the day it is given for.
+    ``fold`` 1 is the second pass of a time an autumn night repeats (as datetime's fold):
+    only a time counted from now ("in 1 hour") can know it means that one."""
 
     hour: int
     minute: int
     next_day: bool = False
+    fold: int = 0
 
 
 @dataclass(frozen=True, slots=True)
