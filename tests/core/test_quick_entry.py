@@ -20,7 +20,13 @@ from tests.core.quick_entry_cases import CASES
 from tests.support.repo import ROOT
 from todo_desktop.core.clock import LocalZone, end_of_day
 from todo_desktop.core.quick_entry import PartKind, QuickEntry, day_first_for, literal, parse, summary
-from todo_desktop.core.reminders import ReminderDefault, ReminderSetting, check_setting, default_reminder
+from todo_desktop.core.reminders import (
+    NEEDS_DUE_TIME,
+    ReminderDefault,
+    ReminderSetting,
+    check_setting,
+    default_reminder,
+)
 from todo_desktop.core.values import Priority
 
 IDS = [f"{i:03d} {case.text}" for i, case in enumerate(CASES)]
@@ -197,8 +203,8 @@ def test_repeat_is_an_rrule_whose_first_occurrence_is_the_due_date(case: Case):
         ("Call mum @5pm", "Remind Today 17:00"),
         ("Dentist @fri 9am !high", "High · Remind Friday 09:00"),
         ("Standup at 9:30 remind when due", "Tomorrow 09:30 · Remind when due"),
-        ("Flight remind 3 hours before", "Remind 3 hours before"),
-        ("Exam remind 2 weeks before", "Remind 2 weeks before"),
+        ("Flight remind 3 hours before", f"Remind 3 hours before · {NEEDS_DUE_TIME}"),  # no due time
+        ("Exam friday 9am remind 2 weeks before", "Friday 09:00 · Remind 2 weeks before"),
         ("Taxes remind dec 24 2027 10am", "Remind Fri 24 Dec 2027 10:00"),
     ],
 )

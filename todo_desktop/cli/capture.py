@@ -78,8 +78,7 @@ def add(args: argparse.Namespace) -> int:
     zone = LocalZone()
     now = _now(args.now, zone)
     entry = parse(" ".join(args.text), now, zone, day_first=locale_day_first())
-    if entry.problem is not None:  # a repeat that ends before its first day
-        raise ValidationError("repeat", entry.problem)
+    entry.check()  # a repeat that ends before its first day, a reminder before no due time
     request = AddRequest(
         profile=LOCAL,
         title=validation.title(entry.title),

@@ -8,7 +8,6 @@ from datetime import datetime, tzinfo
 
 from todo_desktop.core import validation
 from todo_desktop.core.clock import end_of_day
-from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.quick_entry import QuickEntry
 from todo_desktop.core.quick_entry.tokens import tag_key
 from todo_desktop.core.reminders import ReminderDefault, default_reminder
@@ -35,8 +34,7 @@ def draft_for(
     Raises ValidationError with one sentence when the title cannot be stored.
     """
     title = validation.title(entry.title)
-    if entry.problem is not None:  # a repeat that ends before its first day
-        raise ValidationError("repeat", entry.problem)
+    entry.check()  # a repeat that ends before its first day, a reminder before no due time
     due = entry.due
     if due is None and shown in (SmartList.TODAY, SmartList.OVERDUE):
         due = end_of_day(now, zone, 0)  # the soonest a new task can be due and still be open

@@ -31,6 +31,7 @@ BOTH_OR_NEITHER = "A reminder is either at a time or a while before the due time
 BEFORE_DUE_RANGE = "A reminder can be at most 30 days before the due time."
 TIME_RANGE = "A reminder's time must be between the years 1900 and 9998."
 SNOOZE_RANGE = "A snooze lasts from 1 minute to 24 hours."
+NEEDS_DUE_TIME = "Set a due time first, or give a time for the reminder."
 ZONE_UNKNOWN = "The database does not know this computer's time zone."
 # A place's IANA name ("Europe/Berlin", "Etc/GMT+3"): never a POSIX rule ("EST5EDT,M3.2.0,M11.1.0")
 # or an abbreviation ("CET"), which PostgreSQL also reads, but which name no place or whose
@@ -54,6 +55,21 @@ def check_setting(setting: ReminderSetting) -> ReminderSetting:
         if not _EARLIEST <= setting.at < _LATEST:
             raise ValidationError("reminder", TIME_RANGE)
     return setting
+
+
+def due_time_problem(setting: ReminderSetting | None, due_has_time: bool) -> str | None:
+    """An offset rings before a due time: a task without one (no date, or a date alone, due
+    all day and kept at 23:59) cannot have it. The sentence that says so, or None."""
+    if setting is not None and setting.before_due is not None and not due_has_time:
+        return NEEDS_DUE_TIME
+    return None
+
+
+def check_due_time(setting: ReminderSetting | None, due_has_time: bool) -> None:
+    """ValidationError("reminder", ...) where `due_time_problem` finds one."""
+    problem = due_time_problem(setting, due_has_time)
+    if problem is not None:
+        raise ValidationError("reminder", problem)
 
 
 def zone_name(name: str | None) -> str | None:

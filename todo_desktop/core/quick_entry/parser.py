@@ -12,7 +12,7 @@ from todo_desktop.core.quick_entry.dates import TONIGHT, at_night, match_date, m
 from todo_desktop.core.quick_entry.reminders import ReminderPhrase, match_reminder
 from todo_desktop.core.quick_entry.repeats import end_problem, ends_after, first_day, match_repeat, rrule
 from todo_desktop.core.quick_entry.result import Clock, Part, PartKind, Phrase, QuickEntry, Rule
-from todo_desktop.core.reminders import ReminderSetting
+from todo_desktop.core.reminders import ReminderSetting, due_time_problem
 from todo_desktop.core.values import Priority
 
 _SLOT_ORDER = (PartKind.REPEAT, PartKind.DATE, PartKind.TIME, PartKind.PRIORITY)
@@ -282,6 +282,10 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
     if rule is not None and due is not None:
         rule = ends_after(rule, due.astimezone(zone).date())  # "for 3 weeks" from the due day
     priority = winner[1] if winner else None
+    reminder = _reminder(reminding, now, zone, today) if reminding else None
+    problem, about = end_problem(rule.until, due, zone) if rule and due else None, "repeat"
+    if problem is None:
+        problem, about = due_time_problem(reminder, due is not None and has_time), "reminder"
     return QuickEntry(
         title=tk.title(text, [part.span for part in parts], markers),
         due=due,
@@ -291,6 +295,7 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
         repeat=rrule(rule) if rule else None,
         repeat_after_completion=bool(rule and rule.after_completion),
         parts=tuple(parts),
-        reminder=_reminder(reminding, now, zone, today) if reminding else None,
-        problem=end_problem(rule.until, due, zone) if rule and due else None,
+        reminder=reminder,
+        problem=problem,
+        problem_field=about,
     )

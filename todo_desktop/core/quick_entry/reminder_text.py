@@ -16,12 +16,12 @@ from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.quick_entry.reminders import REMIND, SHORT, describe
 from todo_desktop.core.quick_entry.result import PartKind, QuickEntry
 from todo_desktop.core.relative_dates import has_time
-from todo_desktop.core.reminders import check_setting
+from todo_desktop.core.reminders import NEEDS_DUE_TIME as NEEDS_DUE_TIME
+from todo_desktop.core.reminders import check_due_time, check_setting
 from todo_desktop.core.values import ReminderSetting
 
 FIELD = "reminder"
 NOT_A_REMINDER = "A reminder reads like “10 min before”, “when due”, “fri 9am” or “@5pm”; it stays as it was."
-NEEDS_DUE_TIME = "Set a due time first, or give a time for the reminder."
 AT_DUE_TIME = "at due time"
 _TITLE = "Task"  # the title a quick-add line needs before its words; dropped
 _AT_DUE = {AT_DUE_TIME, "at due", "when due", "due"}
@@ -55,10 +55,7 @@ def read_reminder(text: str, read: Read) -> ReminderSetting | None:
 def check_due(setting: ReminderSetting | None, due: datetime | None, zone: tzinfo) -> None:
     """An offset rings before a due time: a task without one (no date, or a date alone,
     kept at 23:59) cannot have it. Raises ValidationError with the sentence."""
-    if setting is None or setting.before_due is None:
-        return
-    if due is None or not has_time(due.astimezone(zone)):
-        raise ValidationError(FIELD, NEEDS_DUE_TIME)
+    check_due_time(setting, due is not None and has_time(due.astimezone(zone)))
 
 
 def offset_words(setting: ReminderSetting) -> str | None:

@@ -53,14 +53,20 @@ class QuickEntry:
     parts: tuple[Part, ...] = ()  # in order of position in the text
     # Set on the task once it exists (a ReminderGateway call): it is not part of the draft.
     reminder: ReminderSetting | None = None
-    # Why the text cannot make a task as read (a repeat ending before its first day), or None.
+    # Why the text cannot make a task as read (a repeat ending before its first day, a reminder
+    # before a due time it does not have), or None; ``problem_field`` names the part at fault.
     problem: str | None = None
+    problem_field: str = "repeat"
+
+    def check(self) -> None:
+        """ValidationError with ``problem`` when there is one."""
+        if self.problem is not None:
+            raise ValidationError(self.problem_field, self.problem)
 
     def draft(self, default_priority: Priority = Priority.MEDIUM) -> TaskDraft:
         """The task draft: everything the text said, the given priority where it said none.
         ValidationError with ``problem`` when there is one."""
-        if self.problem is not None:
-            raise ValidationError("repeat", self.problem)
+        self.check()
         return TaskDraft(
             title=self.title,
             priority=self.priority or default_priority,

@@ -34,7 +34,7 @@ from typing import Any
 from todo_desktop import APP_ID
 from todo_desktop.core import validation
 from todo_desktop.core.errors import ValidationError
-from todo_desktop.core.reminders import ReminderSetting
+from todo_desktop.core.reminders import ReminderSetting, check_due_time
 from todo_desktop.core.values import Priority, TaskDraft
 from todo_desktop.ui.chrome.instance_reminder import NOT_A_REMINDER, read_reminder, reminder_fields
 
@@ -254,7 +254,7 @@ def read_request(raw: bytes) -> Request:
 
 
 def _add(body: dict[str, Any]) -> AddRequest:
-    return AddRequest(
+    request = AddRequest(
         profile=_profile(body["profile"]),
         title=validation.title(_text(body["title"], "title")),
         due=_due(body["due"]),
@@ -265,6 +265,8 @@ def _add(body: dict[str, Any]) -> AddRequest:
         repeat_after_completion=_flag(body.get("repeat_after_completion", False), "repeat_after_completion"),
         reminder=_reminder(body.get("reminder")),
     )
+    check_due_time(request.reminder, request.due is not None and request.due_time)
+    return request
 
 
 def _reminder(value: object) -> ReminderSetting | None:
