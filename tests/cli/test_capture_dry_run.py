@@ -99,8 +99,8 @@ def test_dry_run_text_is_one_line_and_writes_nothing(tmp_path):
         (["done", "zz"], "“zz” is not an id prefix"),
         (["done", "abc"], "“abc” is not an id prefix"),
         (["add", "--profile", "Nowhere", "Call mom"], "There is no connection profile called “Nowhere”."),
-        (["add", "Call mom remind 10 min before"], "Set a due time first, or give a time for the reminder."),
-        (["add", "--dry-run", "Pay rent friday remind 1 day before"], "Set a due time first"),
+        (["add", "Call mom remind 10 min before"], "Set a due date first, or give a time for the reminder."),
+        (["add", "--dry-run", "Pay rent remind 1 day before"], "Set a due date first"),
     ],
 )
 def test_bad_input_is_one_sentence_and_exit_2(tmp_path, args, sentence):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support.capture_helpers import RunningApp, capture_env, reminder_stored, todo
-from todo_desktop.core.reminders import BEFORE_DUE_RANGE, BOTH_OR_NEITHER, NEEDS_DUE_TIME, ReminderSetting
+from todo_desktop.core.reminders import BEFORE_DUE_RANGE, BOTH_OR_NEITHER, NEEDS_DUE_DATE, ReminderSetting
 from todo_desktop.machine.paths import AppPaths
 from todo_desktop.ui.chrome.instance_protocol import AddRequest, ProtocolError, encode, read_request
 from todo_desktop.ui.chrome.instance_reminder import NOT_A_REMINDER
@@ -69,16 +69,16 @@ def test_what_is_no_reminder_is_refused_in_one_sentence(reminder: object, senten
     assert refused.value.message == sentence
 
 
-@pytest.mark.parametrize("due", [None, "2031-05-02T21:59:00+00:00"], ids=["no due date", "a date alone"])
-def test_an_offset_without_a_due_time_is_refused(due: str | None) -> None:
-    """The window stores what the command sends: a reminder before no due time would never
-    ring, or ring a minute before midnight, so the window refuses it as quick add does."""
+def test_an_offset_without_a_due_date_is_refused() -> None:
+    """The window stores what the command sends: a reminder before no due date would never
+    ring, so the window refuses it as quick add does. A date alone will do."""
     reminder = {"at": None, "before_due_seconds": 1800}
     with pytest.raises(ProtocolError) as refused:
-        read_request(json.dumps({**ADD, "due": due, "due_time": False, "reminder": reminder}).encode())
-    assert refused.value.message == NEEDS_DUE_TIME
-    timed = {**ADD, "due": "2031-05-02T10:00:00+00:00", "due_time": True, "reminder": reminder}
-    assert isinstance(read_request(json.dumps(timed).encode()), AddRequest)
+        read_request(json.dumps({**ADD, "reminder": reminder}).encode())
+    assert refused.value.message == NEEDS_DUE_DATE
+    for due, timed in (("2031-05-02T10:00:00+00:00", True), ("2031-05-02T21:59:00+00:00", False)):
+        sent = {**ADD, "due": due, "due_time": timed, "reminder": reminder}
+        assert isinstance(read_request(json.dumps(sent).encode()), AddRequest)
 
 
 @pytest.mark.slow

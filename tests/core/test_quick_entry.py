@@ -21,7 +21,7 @@ from tests.support.repo import ROOT
 from todo_desktop.core.clock import LocalZone, end_of_day
 from todo_desktop.core.quick_entry import PartKind, QuickEntry, day_first_for, literal, parse, summary
 from todo_desktop.core.reminders import (
-    NEEDS_DUE_TIME,
+    NEEDS_DUE_DATE,
     ReminderDefault,
     ReminderSetting,
     check_setting,
@@ -203,7 +203,7 @@ def test_repeat_is_an_rrule_whose_first_occurrence_is_the_due_date(case: Case):
         ("Call mum @5pm", "Remind Today 17:00"),
         ("Dentist @fri 9am !high", "High · Remind Friday 09:00"),
         ("Standup at 9:30 remind when due", "Tomorrow 09:30 · Remind when due"),
-        ("Flight remind 3 hours before", f"Remind 3 hours before · {NEEDS_DUE_TIME}"),  # no due time
+        ("Flight remind 3 hours before", f"Remind 3 hours before · {NEEDS_DUE_DATE}"),  # no due date
         ("Exam friday 9am remind 2 weeks before", "Friday 09:00 · Remind 2 weeks before"),
         ("Taxes remind dec 24 2027 10am", "Remind Fri 24 Dec 2027 10:00"),
     ],

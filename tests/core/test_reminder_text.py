@@ -13,13 +13,12 @@ from todo_desktop.core.clock import end_of_day
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.quick_entry import parse
 from todo_desktop.core.quick_entry.reminder_text import (
-    NEEDS_DUE_TIME,
     NOT_A_REMINDER,
-    check_due,
     offset_words,
     read_reminder,
     same_setting,
 )
+from todo_desktop.core.reminders import NEEDS_DUE_DATE, check_offset
 from todo_desktop.core.values import ReminderSetting
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -78,16 +77,17 @@ def test_refuses_anything_but_a_reminder(typed: str) -> None:
     assert caught.value.message == NOT_A_REMINDER
 
 
-def test_an_offset_needs_a_due_time() -> None:
+def test_an_offset_needs_a_due_date() -> None:
+    """A date alone will do: the database counts its reminders from 09:00 on that day."""
     before = ReminderSetting(before_due=MIN * 10)
-    check_due(before, local("2026-12-08 15:00"), BERLIN)  # a due time: fine
-    for due in (None, end_of_day(NOW, BERLIN, 3)):  # no date, or a date alone
-        with pytest.raises(ValidationError) as caught:
-            check_due(before, due, BERLIN)
-        assert caught.value.message == NEEDS_DUE_TIME
+    check_offset(before, local("2026-12-08 15:00"))  # a due time: fine
+    check_offset(before, end_of_day(NOW, BERLIN, 3))  # a date alone, due all day: fine
+    with pytest.raises(ValidationError) as caught:
+        check_offset(before, None)
+    assert (caught.value.field, caught.value.message) == ("reminder", NEEDS_DUE_DATE)
     # A time of its own, or none at all, needs nothing.
-    check_due(ReminderSetting(at=local("2026-12-08 09:00")), None, BERLIN)
-    check_due(None, None, BERLIN)
+    check_offset(ReminderSetting(at=local("2026-12-08 09:00")), None)
+    check_offset(None, None)
 
 
 def test_offsets_in_words_read_back() -> None:

@@ -31,7 +31,7 @@ BOTH_OR_NEITHER = "A reminder is either at a time or a while before the due time
 BEFORE_DUE_RANGE = "A reminder can be at most 30 days before the due time."
 TIME_RANGE = "A reminder's time must be between the years 1900 and 9998."
 SNOOZE_RANGE = "A snooze lasts from 1 minute to 24 hours."
-NEEDS_DUE_TIME = "Set a due time first, or give a time for the reminder."
+NEEDS_DUE_DATE = "Set a due date first, or give a time for the reminder."
 ZONE_UNKNOWN = "The database does not know this computer's time zone."
 # A place's IANA name ("Europe/Berlin", "Etc/GMT+3"): never a POSIX rule ("EST5EDT,M3.2.0,M11.1.0")
 # or an abbreviation ("CET"), which PostgreSQL also reads, but which name no place or whose
@@ -57,17 +57,18 @@ def check_setting(setting: ReminderSetting) -> ReminderSetting:
     return setting
 
 
-def due_time_problem(setting: ReminderSetting | None, due_has_time: bool) -> str | None:
-    """An offset rings before a due time: a task without one (no date, or a date alone, due
-    all day and kept at 23:59) cannot have it. The sentence that says so, or None."""
-    if setting is not None and setting.before_due is not None and not due_has_time:
-        return NEEDS_DUE_TIME
+def offset_problem(setting: ReminderSetting | None, due: datetime | None) -> str | None:
+    """An offset counts back from the due date: a task without one cannot have it (it would
+    never ring). The sentence that says so, or None. A task due all day has its reminders
+    counted from 09:00 on its day (revision 0038)."""
+    if setting is not None and setting.before_due is not None and due is None:
+        return NEEDS_DUE_DATE
     return None
 
 
-def check_due_time(setting: ReminderSetting | None, due_has_time: bool) -> None:
-    """ValidationError("reminder", ...) where `due_time_problem` finds one."""
-    problem = due_time_problem(setting, due_has_time)
+def check_offset(setting: ReminderSetting | None, due: datetime | None) -> None:
+    """ValidationError("reminder", ...) where `offset_problem` finds one."""
+    problem = offset_problem(setting, due)
     if problem is not None:
         raise ValidationError("reminder", problem)
 

@@ -35,6 +35,7 @@ def make_window(request, qtbot, tmp_path):
             "Call mum",
             ReminderSetting(before_due=timedelta(minutes=10)),
         ),
+        ("Pay rent friday remind 1 day before", "Pay rent", ReminderSetting(before_due=timedelta(days=1))),
     ],
 )
 def test_quick_add_stores_the_reminder_with_the_task(
@@ -84,10 +85,10 @@ def test_done_from_a_notification_completes_the_task_as_space_does(qtbot, make_w
     qtbot.waitUntil(lambda: not stored_task(service, task.id).completed)
 
 
-@pytest.mark.parametrize("typed", ["Call mum remind 10 min before", "Pay rent friday remind 1 day before"])
-def test_quick_add_refuses_a_reminder_before_no_due_time(qtbot, make_window, typed) -> None:
-    """With no due time to count back from, the reminder would never ring (no date) or ring a
-    minute before midnight (a date alone): no task, the sentence said, the text kept."""
+@pytest.mark.parametrize("typed", ["Call mum remind 10 min before", "Pay rent remind 1 day before"])
+def test_quick_add_refuses_a_reminder_before_no_due_date(qtbot, make_window, typed) -> None:
+    """With no due date to count back from, the reminder would never ring: no task, the
+    sentence said, the text kept."""
     window, _service = make_window([TaskDraft("Existing")])
     field = window.area.quick_add
     field.setFocus()
@@ -96,4 +97,4 @@ def test_quick_add_refuses_a_reminder_before_no_due_time(qtbot, make_window, typ
     settle(qtbot, window)
     assert shown_titles(window) == ["Existing"]
     assert field.text() == typed
-    assert window.statusBar().currentMessage() == "Set a due time first, or give a time for the reminder."
+    assert window.statusBar().currentMessage() == "Set a due date first, or give a time for the reminder."

@@ -14,8 +14,9 @@ from tests.support.gui_fakes import key, select_rows, settle
 from tests.support.tag_windows import tag_window_maker
 from todo_desktop.core.clock import end_of_day, utc_now
 from todo_desktop.core.errors import NotSignedInError
-from todo_desktop.core.quick_entry.reminder_text import NEEDS_DUE_TIME, NOT_A_REMINDER
-from todo_desktop.core.values import ReminderSetting, TaskDraft
+from todo_desktop.core.quick_entry.reminder_text import NOT_A_REMINDER
+from todo_desktop.core.reminders import NEEDS_DUE_DATE
+from todo_desktop.core.values import ReminderSetting, TaskChanges, TaskDraft
 from todo_desktop.db.connect.error_mapping import SESSION_ENDED
 from todo_desktop.db.reminders import ReminderRepository
 from todo_desktop.ui.tasks.details_reminder import DetailsReminder
@@ -131,23 +132,38 @@ def test_wrong_words_keep_the_text_with_one_sentence(qtbot, make_window, reminde
     qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is not None)
 
 
-def test_before_needs_a_due_time(qtbot, make_window, reminders) -> None:
-    """A date alone (kept at 23:59) has no time to ring before; a time of its own still works."""
-    window, _service = make_window([], reminders=reminders)
-    all_day = end_of_day(utc_now(), window.navigator.zone, 3)
+def test_before_needs_a_due_date(qtbot, make_window, reminders) -> None:
+    """No due date: nothing to ring before; a time of its own still works."""
+    window, service = make_window([TaskDraft("Pay rent")], reminders=reminders)
+    service.update(window.tasks.model.task_at(0).id, TaskChanges(due_date=None))
     window.close()
-    window, _service = make_window([TaskDraft("Pay rent", due_date=all_day)], reminders=reminders)
+    window, _service = make_window([], reminders=reminders)  # shows it without a due date
     with_field(window)
     pane, task = open_task(qtbot, window, "Pay rent")
+    assert task.due_date is None
     type_reminder(qtbot, pane, "2 days before")
     settle(qtbot, window)
-    assert pane.reminder_error.text() == NEEDS_DUE_TIME
+    assert pane.reminder_error.text() == NEEDS_DUE_DATE
     assert pane.reminder_edit.text() == "2 days before"
     assert reminders.reminder_of(task.id) is None
     assert task.id not in window.tasks.model.reminded
     type_reminder(qtbot, pane, "fri 9am")
     settle(qtbot, window)
     qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is not None)
+
+
+def test_a_task_due_all_day_takes_an_offset(qtbot, make_window, reminders) -> None:
+    """A date alone (kept at 23:59): the database counts its reminders from 09:00 that day."""
+    window, _service = make_window([], reminders=reminders)
+    all_day = end_of_day(utc_now(), window.navigator.zone, 3)
+    window.close()
+    window, _service = make_window([TaskDraft("Pay rent", due_date=all_day)], reminders=reminders)
+    with_field(window)
+    pane, task = open_task(qtbot, window, "Pay rent")
+    type_reminder(qtbot, pane, "1 day before")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == ReminderSetting(before_due=timedelta(days=1)))
+    assert not pane.reminder_error.isVisibleTo(pane)
 
 
 def test_each_task_shows_its_own_reminder(qtbot, make_window, reminders, alice_tasks) -> None:

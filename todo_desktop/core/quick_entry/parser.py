@@ -12,7 +12,7 @@ from todo_desktop.core.quick_entry.dates import TONIGHT, at_night, match_date, m
 from todo_desktop.core.quick_entry.reminders import ReminderPhrase, match_reminder
 from todo_desktop.core.quick_entry.repeats import end_problem, ends_after, first_day, match_repeat, rrule
 from todo_desktop.core.quick_entry.result import Clock, Part, PartKind, Phrase, QuickEntry, Rule
-from todo_desktop.core.reminders import ReminderSetting, due_time_problem
+from todo_desktop.core.reminders import ReminderSetting, offset_problem
 from todo_desktop.core.values import Priority
 
 _SLOT_ORDER = (PartKind.REPEAT, PartKind.DATE, PartKind.TIME, PartKind.PRIORITY)
@@ -285,7 +285,7 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
     reminder = _reminder(reminding, now, zone, today) if reminding else None
     problem, about = end_problem(rule.until, due, zone) if rule and due else None, "repeat"
     if problem is None:
-        problem, about = due_time_problem(reminder, due is not None and has_time), "reminder"
+        problem, about = offset_problem(reminder, due), "reminder"
     return QuickEntry(
         title=tk.title(text, [part.span for part in parts], markers),
         due=due,

@@ -10,14 +10,13 @@ shows an offset as "10 min before due" and the due time as "at due time"; both r
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.quick_entry.reminders import REMIND, SHORT, describe
 from todo_desktop.core.quick_entry.result import PartKind, QuickEntry
-from todo_desktop.core.relative_dates import has_time
-from todo_desktop.core.reminders import NEEDS_DUE_TIME as NEEDS_DUE_TIME
-from todo_desktop.core.reminders import check_due_time, check_setting
+from todo_desktop.core.reminders import NEEDS_DUE_DATE as NEEDS_DUE_DATE
+from todo_desktop.core.reminders import check_setting
 from todo_desktop.core.values import ReminderSetting
 
 FIELD = "reminder"
@@ -50,12 +49,6 @@ def read_reminder(text: str, read: Read) -> ReminderSetting | None:
     ):
         raise ValidationError(FIELD, NOT_A_REMINDER)
     return check_setting(entry.reminder)
-
-
-def check_due(setting: ReminderSetting | None, due: datetime | None, zone: tzinfo) -> None:
-    """An offset rings before a due time: a task without one (no date, or a date alone,
-    kept at 23:59) cannot have it. Raises ValidationError with the sentence."""
-    check_due_time(setting, due is not None and has_time(due.astimezone(zone)))
 
 
 def offset_words(setting: ReminderSetting) -> str | None:

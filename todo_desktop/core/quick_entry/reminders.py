@@ -3,8 +3,8 @@
 - ``remind [me] <n> <unit> before``: an offset before the due time (which moves with it);
   units min/mins/minute(s), hr/hrs/hour(s), day(s), week(s); n is 1 to 999 or a word ("an
   hour"), and the whole at most 30 days (`core.reminders.MAX_BEFORE_DUE`). ``remind [me] when
-  due`` rings at the due time itself. Both need a due time: on a line without one (no date, or
-  a date alone) the entry's problem says so.
+  due`` rings at the due time itself. Both need a due date: on a line without one the entry's
+  problem says so. A date alone will do: the database counts it from 09:00 on that day.
 - ``remind [me] [at|on] <day> [at] <time>`` or ``<time> [on] <day>``: a time of its own. A time
   alone is today's, or tomorrow's once it has passed; a day alone rings at 09:00 on it. Right
   after "at" the time may be an hour alone, read as a due time reads it ("remind at 6": 18:00).

@@ -34,7 +34,7 @@ from typing import Any
 from todo_desktop import APP_ID
 from todo_desktop.core import validation
 from todo_desktop.core.errors import ValidationError
-from todo_desktop.core.reminders import ReminderSetting, check_due_time
+from todo_desktop.core.reminders import ReminderSetting, check_offset
 from todo_desktop.core.values import Priority, TaskDraft
 from todo_desktop.ui.chrome.instance_reminder import NOT_A_REMINDER, read_reminder, reminder_fields
 
@@ -265,7 +265,7 @@ def _add(body: dict[str, Any]) -> AddRequest:
         repeat_after_completion=_flag(body.get("repeat_after_completion", False), "repeat_after_completion"),
         reminder=_reminder(body.get("reminder")),
     )
-    check_due_time(request.reminder, request.due is not None and request.due_time)
+    check_offset(request.reminder, request.due)
     return request
 
 
