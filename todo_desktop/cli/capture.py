@@ -78,7 +78,7 @@ def add(args: argparse.Namespace) -> int:
     zone = LocalZone()
     now = _now(args.now, zone)
     entry = parse(" ".join(args.text), now, zone, day_first=locale_day_first())
-    entry.check()  # a repeat that ends before its first day, a reminder before no due time
+    entry.check()  # a repeat that ends before its first day, a reminder before no due date
     request = AddRequest(
         profile=LOCAL,
         title=validation.title(entry.title),

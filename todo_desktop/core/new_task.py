@@ -34,7 +34,7 @@ def draft_for(
     Raises ValidationError with one sentence when the title cannot be stored.
     """
     title = validation.title(entry.title)
-    entry.check()  # a repeat that ends before its first day, a reminder before no due time
+    entry.check()  # a repeat that ends before its first day, a reminder before no due date
     due = entry.due
     if due is None and shown in (SmartList.TODAY, SmartList.OVERDUE):
         due = end_of_day(now, zone, 0)  # the soonest a new task can be due and still be open

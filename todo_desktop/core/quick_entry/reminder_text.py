@@ -15,7 +15,6 @@ from datetime import datetime
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.quick_entry.reminders import REMIND, SHORT, describe
 from todo_desktop.core.quick_entry.result import PartKind, QuickEntry
-from todo_desktop.core.reminders import NEEDS_DUE_DATE as NEEDS_DUE_DATE
 from todo_desktop.core.reminders import check_setting
 from todo_desktop.core.values import ReminderSetting
 

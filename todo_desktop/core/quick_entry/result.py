@@ -54,7 +54,7 @@ class QuickEntry:
     # Set on the task once it exists (a ReminderGateway call): it is not part of the draft.
     reminder: ReminderSetting | None = None
     # Why the text cannot make a task as read (a repeat ending before its first day, a reminder
-    # before a due time it does not have), or None; ``problem_field`` names the part at fault.
+    # before a due date it does not have), or None; ``problem_field`` names the part at fault.
     problem: str | None = None
     problem_field: str = "repeat"
 
