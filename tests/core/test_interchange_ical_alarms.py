@@ -64,12 +64,27 @@ def test_both_kinds_of_reminder_are_valid_alarms_and_read_back():
         assert read == {**reminders, no_due.id: None, plain.id: None}
 
 
-def test_an_all_day_task_keeps_its_reminder_through_a_zone():
+@pytest.mark.parametrize(
+    ("before", "trigger"),
+    [
+        (timedelta(days=1), "-PT15H"),  # 09:00 the day before, as calendars write it
+        (timedelta(0), "PT9H"),  # when due: 09:00 on the day
+        (timedelta(hours=1), "PT8H"),
+        (timedelta(days=30), "-P29DT15H"),
+    ],
+)
+def test_an_all_day_task_keeps_its_reminder_through_a_zone(before: timedelta, trigger: str):
+    """An all-day task's reminders count from 09:00 on its day (revision 0038); its DUE is a
+    date, whose alarm counts from the start of that day, so the trigger says where 09:00 is."""
     due = datetime(2026, 12, 8, 23, 59, tzinfo=BERLIN).astimezone(UTC)
     task = make_task("Plan the week", due_date=due, repeat="FREQ=WEEKLY")
-    setting = ReminderSetting(before_due=timedelta(days=1))
+    setting = ReminderSetting(before_due=before)
     text = interchange.write([task], "ical", zone=BERLIN, reminders={task.id: setting})
-    assert "DUE;VALUE=DATE:20261208\r\n" in text and "TRIGGER;RELATED=END:-P1D\r\n" in text
+    assert "DUE;VALUE=DATE:20261208\r\n" in text and f"TRIGGER;RELATED=END:{trigger}\r\n" in text
+    (todo,) = _components(text, "VTODO")
+    (alarm,) = [c for c in todo.subcomponents if c.name == "VALARM"]
+    start_of_day = datetime.combine(todo.decoded("DUE"), datetime.min.time(), tzinfo=BERLIN)
+    assert start_of_day + alarm.decoded("TRIGGER") == datetime(2026, 12, 8, 9, 0, tzinfo=BERLIN) - before
     assert interchange.read(text, zone=BERLIN).rows[0].reminder == setting
 
 
@@ -116,6 +131,8 @@ def test_alarms_icalendar_writes_are_read_as_reminders():
         _todo("From the start, which is due", _alarm(-timedelta(minutes=30)), due=DUE, dtstart=DUE),
         _todo("Two alarms", _alarm(-timedelta(minutes=5), RELATED="END"), _alarm(AT), due=DUE),
         _todo("From an earlier start", _alarm(timedelta(hours=2)), due=DUE, dtstart=AT),
+        # A date's alarm counts from the start of the day: noon the day before, 21 hours
+        # before the morning this app counts an all-day task from.
         _todo("All day", _alarm(-timedelta(hours=12), RELATED="END"), due=date(2026, 12, 8)),
         _todo("Done", _alarm(AT), due=DUE, status="COMPLETED", completed=DUE),
         _todo("Without alarm", due=DUE),
@@ -132,7 +149,7 @@ def test_alarms_icalendar_writes_are_read_as_reminders():
         ReminderSetting(before_due=timedelta(minutes=30)),
         ReminderSetting(before_due=timedelta(minutes=5)),
         ReminderSetting(at=AT + timedelta(hours=2)),
-        ReminderSetting(before_due=timedelta(hours=12)),
+        ReminderSetting(before_due=timedelta(hours=21)),
         ReminderSetting(at=AT),
         None,
         ReminderSetting(before_due=timedelta(minutes=10)),
@@ -199,3 +216,26 @@ def test_a_relative_trigger_with_value_duration_and_a_folded_line_is_read():
     result = interchange.read(text)
     assert result.warnings == ()
     assert result.rows[0].reminder == ReminderSetting(before_due=timedelta(minutes=15))
+
+
+def test_all_day_alarms_other_apps_write_ring_when_they_say():
+    """Calendar apps write an all-day alert as an offset from the start of the day: PT9H is 09:00
+    on it, -PT15H 09:00 the day before. An alarm later in the day than 09:00 cannot count back
+    from the morning, so it is kept as the time it names."""
+    day = date(2026, 12, 8)
+    data = _file(
+        _todo("On the day", _alarm(timedelta(hours=9), RELATED="END"), due=day),
+        _todo("The day before", _alarm(-timedelta(hours=15), RELATED="END"), due=day),
+        _todo("From its start", _alarm(-timedelta(hours=15)), due=day, dtstart=day),
+        _todo("In the afternoon", _alarm(timedelta(hours=14), RELATED="END"), due=day),
+        _todo("Long before", _alarm(-timedelta(days=40), RELATED="END"), due=day),
+    )
+    result = interchange.read(data, zone=BERLIN)
+    assert (result.skipped, result.warnings) == ((), ())
+    assert [row.reminder for row in result.rows] == [
+        ReminderSetting(before_due=timedelta(0)),
+        ReminderSetting(before_due=timedelta(days=1)),
+        ReminderSetting(before_due=timedelta(days=1)),
+        ReminderSetting(at=datetime(2026, 12, 8, 14, 0, tzinfo=BERLIN).astimezone(UTC)),
+        ReminderSetting(at=datetime(2026, 10, 29, 0, 0, tzinfo=BERLIN).astimezone(UTC)),
+    ]

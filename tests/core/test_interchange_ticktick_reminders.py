@@ -75,15 +75,18 @@ def test_an_all_day_reminder_rings_at_its_time_of_that_day_where_the_person_is()
     result = _read(
         _row("At nine", "P0DT9H0M0S", start=day, due=day, all_day="true"),
         _row("Day before at nine", "-P0DT15H0M0S", start=day, due=day, all_day="true"),
+        _row("Two days before at eight", "-P1DT16H", start=day, due=day, all_day="true"),
+        _row("In the afternoon", "P0DT14H0M0S", start=day, due=day, all_day="true"),
     )
-    by_title = {row.title: row for row in result.rows}
-    for title, rings in (
-        ("At nine", datetime(2026, 3, 1, 9, 0, tzinfo=NEW_YORK)),
-        ("Day before at nine", datetime(2026, 2, 28, 9, 0, tzinfo=NEW_YORK)),
-    ):
-        row = by_title[title]
-        assert row.reminder is not None and row.reminder.before_due is not None, title
-        assert row.reminder.fire_at(row.due_date) == rings, title
+    # The app counts an all-day task's reminders from 09:00 on its day (revision 0038), so
+    # they are kept as a while before that morning, and move with the task as it repeats.
+    assert _reminders(result) == {
+        "At nine": ReminderSetting(before_due=timedelta(0)),
+        "Day before at nine": ReminderSetting(before_due=timedelta(days=1)),
+        "Two days before at eight": ReminderSetting(before_due=timedelta(days=2, hours=1)),
+        # Later that day than the morning: the time it names.
+        "In the afternoon": ReminderSetting(at=datetime(2026, 3, 1, 14, 0, tzinfo=NEW_YORK).astimezone(UTC)),
+    }
     assert result.warnings == ()
 
 

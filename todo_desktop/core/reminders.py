@@ -32,6 +32,9 @@ BEFORE_DUE_RANGE = "A reminder can be at most 30 days before the due time."
 TIME_RANGE = "A reminder's time must be between the years 1900 and 9998."
 SNOOZE_RANGE = "A snooze lasts from 1 minute to 24 hours."
 NEEDS_DUE_DATE = "Set a due date first, or give a time for the reminder."
+# A task due all day (a date alone, kept at 23:59) counts its reminders from this time of its
+# day, as calendar apps ring for a whole day (revision 0038 does it in the database).
+ALL_DAY_MORNING = timedelta(hours=9)
 ZONE_UNKNOWN = "The database does not know this computer's time zone."
 # A place's IANA name ("Europe/Berlin", "Etc/GMT+3"): never a POSIX rule ("EST5EDT,M3.2.0,M11.1.0")
 # or an abbreviation ("CET"), which PostgreSQL also reads, but which name no place or whose

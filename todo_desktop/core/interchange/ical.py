@@ -110,11 +110,14 @@ def fold(line: str) -> str:
     return "\r\n".join(pieces)
 
 
+def _all_day(when: datetime | None, zone: tzinfo | None) -> bool:
+    """Whether ``when`` is written as a date: due all day, and a zone to tell the day in."""
+    return when is not None and zone is not None and when.astimezone(zone).time() == ALL_DAY
+
+
 def _when_line(name: str, when: datetime, zone: tzinfo | None) -> str:
-    if zone is not None:
-        local = when.astimezone(zone)
-        if local.time() == ALL_DAY:
-            return f"{name};VALUE=DATE:{local:%Y%m%d}"
+    if _all_day(when, zone):
+        return f"{name};VALUE=DATE:{when.astimezone(zone):%Y%m%d}"
     return f"{name}:{compact_utc(when)}"
 
 
@@ -150,7 +153,8 @@ def _vtodo(task: Task, zone: tzinfo | None, setting: ReminderSetting | None) -> 
         yield f"RRULE:{until_beside_start(task.repeat, 'VALUE=DATE' in start, zone)}"
         if task.repeat_after_completion:
             yield f"{AFTER_COMPLETION}:TRUE"
-    yield from alarm_lines(setting, task.due_date, escape_text(task.title))
+    title, all_day = escape_text(task.title), _all_day(task.due_date, zone)
+    yield from alarm_lines(setting, task.due_date, title, all_day=all_day)
     yield "END:VTODO"
 
 
@@ -231,6 +235,14 @@ def _sink(
     return alarms[-1] if stack[-2:] == ["VTODO", "VALARM"] and alarms else None
 
 
+def _is_date(prop: Property | None) -> bool:
+    """Whether a DUE or DTSTART is a date (VALUE=DATE, or eight digits alone)."""
+    if prop is None:
+        return False
+    params, value = prop
+    return params.get("VALUE", "").upper() == "DATE" or "T" not in (value or "T").upper()
+
+
 def _first(todo: Properties, name: str) -> Property | None:
     values = todo.get(name)
     return values[0] if values else None
@@ -304,7 +316,7 @@ def _add(rows: Rows, number: int, todo: Properties, alarms: list[Properties], zo
             )
         flag = _first(todo, AFTER_COMPLETION)
         raw.after_completion = flag is not None and (flag[1] or "").strip().upper() == "TRUE"
-    raw.reminder = reminder(rows, number, alarms, raw.due, start, zone)
+    raw.reminder = reminder(rows, number, alarms, raw.due, start, zone, all_day=_is_date(due))
     rows.add(number, raw)
 
 

@@ -48,7 +48,8 @@ sheet of someone's own with a "List Name" column is still read as a plain CSV.
   midnight of the day for an all-day task (where the person is, as its due date), else the
   Start Date. When the task starts when it is due (its one date, or the same day all day) the
   reminder is kept as a while before the due time, so it moves with the due date as the task
-  repeats; a task that starts earlier is reminded at that time of its own.
+  repeats (all day: before 09:00 on the day, from which this app counts an all-day task's
+  reminders, see `day_alarms`); a task that starts earlier is reminded at that time of its own.
 - Ids: taskId names the task. TickTick's backups have been seen numbering their tasks
   1, 2, 3 ... in file order, which names a row of one backup and not a task, so such a
   number is the source uid together with the task's Created Time and title: the same backup
@@ -75,6 +76,7 @@ from todo_desktop.core.interchange.common import (
     zone_named,
 )
 from todo_desktop.core.interchange.csv_text import is_blank, records
+from todo_desktop.core.interchange.day_alarms import from_start_of_day
 from todo_desktop.core.interchange.durations import parse_duration
 from todo_desktop.core.interchange.repeat_rules import until_in_utc
 from todo_desktop.core.interchange.rows import ImportResult, RawTask, Rows
@@ -263,6 +265,8 @@ def _reminder(
         if all_day:
             start = datetime.combine(start.astimezone(zone).date(), time(0), tzinfo=zone).astimezone(UTC)
         same = start.astimezone(zone).date() == due.astimezone(zone).date() if all_day else start == due
+        if same and all_day:  # kept as a while before that day's morning, so that it moves with it
+            return from_start_of_day(due, offset, zone)
         if same:  # kept as a while before the due time, so that it moves with it
             return ReminderSetting(before_due=(due - start) - offset)
         return ReminderSetting(at=start + offset)
