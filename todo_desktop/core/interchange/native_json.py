@@ -16,8 +16,9 @@
   or urgent; ``repeat`` an RRULE of the subset (`repeat_rules`); tags as first typed.
 - ``reminder``, only on a task that has one: ``{"at": "2026-12-07T09:00:00+00:00"}``, an
   instant in UTC written like the others, or ``{"before_due": "PT15M"}``, how long before the
-  due time, as an ISO 8601 duration (`durations`: "PT0S", "PT15M", "P1D", "P1DT2H30M"). A task
-  without the key has no reminder in the file; other keys in the object are ignored.
+  due time, as an ISO 8601 duration (`durations`: "PT0S", "PT15M", "P1D", "P1DT2H30M"); for a
+  task due all day (at 23:59 local), before 09:00 on its day (revision 0038). A task without
+  the key has no reminder in the file; other keys in the object are ignored.
 - Only ``title`` is required in a task; a missing field takes the default of a new task.
   Fields this version does not know are ignored, so a later version may add some; a file of a
   higher ``version`` is refused whole, rather than read wrong.
