@@ -26,6 +26,7 @@ from todo_desktop.core.reminders import (
     ReminderSetting,
     check_setting,
     default_reminder,
+    rings_at,
 )
 from todo_desktop.core.values import Priority
 
@@ -334,8 +335,8 @@ def test_every_reminder_read_is_one_the_database_takes(case: Case):
 def test_an_offset_rings_before_the_due_time_and_moves_with_it():
     entry = parse("Dentist friday 3pm remind 1 hour before", NOW, ZoneInfo(BERLIN))
     assert entry.reminder is not None and entry.due is not None
-    assert entry.reminder.fire_at(entry.due) == entry.due - timedelta(hours=1)
-    assert entry.reminder.fire_at(None) is None  # no due time, nothing to ring before
+    assert rings_at(entry.reminder, entry.due, ZoneInfo(BERLIN)) == entry.due - timedelta(hours=1)
+    assert rings_at(entry.reminder, None, ZoneInfo(BERLIN)) is None  # no due date, nothing to ring before
     assert entry.draft().due_date == entry.due  # the reminder is set after the task exists
 
 

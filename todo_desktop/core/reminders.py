@@ -18,10 +18,11 @@ import enum
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 from todo_desktop.core.errors import ValidationError
+from todo_desktop.core.relative_dates import has_time
 from todo_desktop.core.values import ReminderSetting, Task
 
 # The database keeps the same limits (revision 0010) and answers with these sentences too.
@@ -67,6 +68,26 @@ def offset_problem(setting: ReminderSetting | None, due: datetime | None) -> str
     if setting is not None and setting.before_due is not None and due is None:
         return NEEDS_DUE_DATE
     return None
+
+
+def rings_at(setting: ReminderSetting, due: datetime | None, zone: tzinfo | None) -> datetime | None:
+    """When ``setting`` rings for a task due at ``due`` (None: an offset without a due date),
+    counted as the database counts it (public.todo_reminder_fire_at): in ``zone``, the one it
+    was set in, whole days are days on the calendar and the rest exact, and a task due all day
+    (23:59 there) counts from 09:00 on its day; without a zone the offset is exact. The
+    database's answer is the ring time; this is the window's guess until it comes."""
+    if setting.at is not None:
+        return setting.at
+    if due is None or setting.before_due is None:
+        return None
+    if zone is None:
+        return due - setting.before_due
+    local = due.astimezone(zone)
+    if not has_time(local):  # due all day
+        local = datetime.combine(local.date(), time(0), tzinfo=zone) + ALL_DAY_MORNING
+    days = timedelta(days=setting.before_due.days)
+    # Aware arithmetic is wall-clock: the days are calendar days; the rest is counted in UTC.
+    return (local - days).astimezone(UTC) - (setting.before_due - days)
 
 
 def check_offset(setting: ReminderSetting | None, due: datetime | None) -> None:

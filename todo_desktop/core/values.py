@@ -85,14 +85,6 @@ class ReminderSetting:
     at: datetime | None = None
     before_due: timedelta | None = None
 
-    def fire_at(self, due: datetime | None) -> datetime | None:
-        """When it rings for a task due at ``due`` (None: an offset without a due time)."""
-        if self.at is not None:
-            return self.at
-        if due is None or self.before_due is None:
-            return None
-        return due - self.before_due
-
 
 @dataclass(frozen=True, slots=True)
 class TaskDraft:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import partial
 
 from PySide6.QtCore import QObject
@@ -25,7 +25,7 @@ from todo_desktop.core.clock import utc_now
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.quick_entry.reminder_text import offset_words, read_reminder, same_setting
-from todo_desktop.core.reminders import ReminderGateway, check_offset
+from todo_desktop.core.reminders import ReminderGateway, check_offset, rings_at
 from todo_desktop.core.values import ReminderSetting, Task
 from todo_desktop.ui.lists.navigator import ListNavigator
 from todo_desktop.ui.reminders.wording import when
@@ -52,12 +52,14 @@ class DetailsReminder(QObject):
         read: Reader,
         stack: QUndoStack,
         *,
+        zone: tzinfo,
         say: Callable[[str], None],
         replan: Callable[[], None],
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        """``read``: quick add's reader (the window's clock, zone and date order); ``replan``:
-        read the bells and the next reminder again (the window's counts refresh does both)."""
+        """``read``: quick add's reader (the window's clock, zone and date order); ``zone``
+        the person's, in which the row's bell guesses a ring time; ``replan``: read the bells
+        and the next reminder again (the window's counts refresh does both)."""
         super().__init__(pane)
         self._pane = pane
         self._edit = pane.reminder_edit
@@ -66,6 +68,7 @@ class DetailsReminder(QObject):
         self._model = model
         self._read = read
         self._stack = stack
+        self._zone = zone
         self._say = say
         self._replan = replan
         self._clock = clock
@@ -95,8 +98,8 @@ class DetailsReminder(QObject):
         """The field as a window links it: words read as its quick add reads them, changes on
         its undo history, and the counts read again after a write (the bells and the reminder
         desk follow them)."""
-        read, replan = navigator.read_entry, navigator.refresh_counts
-        return cls(pane, workers, session, model, read, stack, say=say, replan=replan)
+        read, zone, replan = navigator.read_entry, navigator.zone, navigator.refresh_counts
+        return cls(pane, workers, session, model, read, stack, zone=zone, say=say, replan=replan)
 
     def _gateway(self) -> ReminderGateway | None:
         workspace = self._session.workspace
@@ -223,7 +226,7 @@ class DetailsReminder(QObject):
 
     def _mark(self, task: Task, setting: ReminderSetting | None) -> None:
         """The row's bell at once; the database's answer follows with ``replan``."""
-        fires = setting.fire_at(task.due_date) if setting is not None else None
+        fires = rings_at(setting, task.due_date, self._zone) if setting is not None else None
         ids = self._model.reminded - {task.id}
         if fires is not None and fires > self._clock():
             ids |= {task.id}
