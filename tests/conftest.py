@@ -24,6 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from psycopg import sql
 
+from tests.support.blank_database import blank_database
 from tests.support.database import PASSWORD, PgCluster, Roles, TestDatabase
 from tests.support.faultproxy import FaultProxy
 from tests.support.memory_keyring import MemoryKeyring
@@ -104,6 +105,14 @@ def test_db(pg_cluster: PgCluster, roles: Roles) -> Iterator[TestDatabase]:
     yield TestDatabase(name, pg_cluster, roles)
     with pg_cluster.admin() as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def empty_db(pg_cluster: PgCluster, roles: Roles) -> Iterator[tuple[str, str]]:
+    """(the owner's URL, the name) of a new empty database, for a test that runs the
+    migrations itself (to a revision, with data of that revision, and back)."""
+    with blank_database(pg_cluster, roles, "todo_m") as made:
+        yield made
 
 
 @pytest.fixture

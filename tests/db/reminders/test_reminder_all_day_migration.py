@@ -4,21 +4,12 @@ left as it was), every other reminder is left alone, and the downgrade moves the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
-import pytest
 
-from tests.support.blank_database import blank_database, insert_users
+from tests.support.blank_database import insert_users
 from todo_desktop.db.schema import migrate
 
 HELPER = "public.todo_reminder_fire_at(timestamp with time zone,interval,text)"
-
-
-@pytest.fixture
-def blank(pg_cluster, roles) -> Iterator[tuple[str, str]]:
-    with blank_database(pg_cluster, roles, "todo_ad") as made:
-        yield made
 
 
 def _reminders(su: psycopg.Connection) -> dict[str, tuple]:
@@ -36,8 +27,8 @@ def _helper(su: psycopg.Connection) -> tuple:
     ).fetchone()
 
 
-def test_upgrade_moves_all_day_reminders_to_the_morning_and_downgrade_back(blank, pg_cluster):
-    url, name = blank
+def test_upgrade_moves_all_day_reminders_to_the_morning_and_downgrade_back(empty_db, pg_cluster):
+    url, name = empty_db
     migrate.upgrade(url, "0037")
     with pg_cluster.admin(name) as su:
         insert_users(su, 1)

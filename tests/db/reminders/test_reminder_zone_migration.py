@@ -4,23 +4,15 @@ revision 0035's functions with every reminder still there."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import psycopg
-import pytest
 
-from tests.support.blank_database import blank_database, insert_users
+from tests.support.blank_database import insert_users
 from todo_desktop.db.schema import migrate
 
 SET_0035 = "todo_api.set_reminder(uuid,timestamp with time zone,interval)"
 SET_0036 = "todo_api.set_reminder(uuid,timestamp with time zone,interval,text)"
-
-
-@pytest.fixture
-def blank(pg_cluster, roles) -> Iterator[tuple[str, str]]:
-    with blank_database(pg_cluster, roles, "todo_z") as made:
-        yield made
 
 
 def _files(su: psycopg.Connection) -> tuple:
@@ -43,8 +35,8 @@ def _api(su: psycopg.Connection) -> list[tuple]:
     ).fetchall()
 
 
-def test_upgrade_and_downgrade_keep_every_reminder(blank, pg_cluster):
-    url, name = blank
+def test_upgrade_and_downgrade_keep_every_reminder(empty_db, pg_cluster):
+    url, name = empty_db
     migrate.upgrade(url, "0035")
     with pg_cluster.admin(name) as su:
         insert_users(su, 2)

@@ -3,9 +3,7 @@ and repeats added, down again and up once more, every task kept and every counte
 
 from __future__ import annotations
 
-import pytest
-
-from tests.support.blank_database import blank_database, insert_users
+from tests.support.blank_database import insert_users
 from todo_desktop.db.schema import migrate
 
 TASKS = (
@@ -19,14 +17,8 @@ TEXT = (
 )
 
 
-@pytest.fixture
-def database(pg_cluster, roles):
-    with blank_database(pg_cluster, roles, "todo_m") as made:
-        yield made
-
-
-def test_tags_and_repeats_migrate_both_ways_with_data(database, pg_cluster):
-    url, name = database
+def test_tags_and_repeats_migrate_both_ways_with_data(empty_db, pg_cluster):
+    url, name = empty_db
     migrate.upgrade(url, "0006")
     with pg_cluster.admin(name) as su:
         insert_users(su, 3)

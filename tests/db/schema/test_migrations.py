@@ -12,7 +12,7 @@ from psycopg import sql
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.types import NullType
 
-from tests.support.blank_database import blank_database, insert_users
+from tests.support.blank_database import insert_users
 from tests.support.repo import ROOT
 from todo_desktop.db.schema import migrate
 from todo_desktop.db.schema.migrate import SchemaState, schema_status
@@ -54,12 +54,6 @@ SPEC_INDEXES = [
     ("tasks", ["updated_at"]),
     ("tasks", ["user_id", "completed"]),
 ]
-
-
-@pytest.fixture
-def empty_db(pg_cluster, roles):
-    with blank_database(pg_cluster, roles, "todo_m") as made:
-        yield made
 
 
 def test_spec_columns_types_defaults_and_nullability(test_db):

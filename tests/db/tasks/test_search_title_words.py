@@ -5,12 +5,9 @@ a task's words go with it, and a database upgraded with tasks in it ranks them a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from tests.support.blank_database import blank_database, insert_users
+from tests.support.blank_database import insert_users
 from tests.support.database import PASSWORD
 from tests.support.memory_tasks import make_task
 from tests.support.search_order import best_first, walk
@@ -99,14 +96,8 @@ def test_a_tasks_title_words_go_with_the_task_and_the_account(test_db, accounts,
     assert words_of("user_id", alice.account.id) == 0
 
 
-@pytest.fixture
-def blank(pg_cluster, roles) -> Iterator[tuple[str, str]]:
-    with blank_database(pg_cluster, roles, "todo_tw") as made:
-        yield made
-
-
-def test_an_upgraded_database_has_the_words_of_the_tasks_it_held(blank, pg_cluster):
-    url, name = blank
+def test_an_upgraded_database_has_the_words_of_the_tasks_it_held(empty_db, pg_cluster):
+    url, name = empty_db
     migrate.upgrade(url, "0036")
     with pg_cluster.admin(name) as su:
         insert_users(su, 1)
