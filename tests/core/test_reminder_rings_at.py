@@ -30,6 +30,12 @@ def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:
         (BERLIN, utc(3, 28, 2), 2 * HOUR, utc(3, 28, 0)),  # hours stay hours
         (BERLIN, utc(10, 31, 8), DAY, utc(10, 30, 7)),  # the day summer time ends
         (NEW_YORK, utc(3, 14, 13), DAY, utc(3, 13, 14)),
+        # 02:30 happens twice on 31 October: hours count from the pass the task is due in,
+        # and a day before a later 02:30 is read as the second pass, as PostgreSQL reads it.
+        (BERLIN, utc(10, 31, 1, 30), 30 * MINUTE, utc(10, 31, 1)),
+        (BERLIN, utc(10, 31, 0, 30), 30 * MINUTE, utc(10, 31, 0)),
+        (BERLIN, utc(11, 1, 1, 30), DAY, utc(10, 31, 1, 30)),
+        (BERLIN, utc(3, 29, 0, 30), DAY, utc(3, 28, 1, 30)),  # 02:30 never happens on 28 March
         (None, utc(3, 28, 7), DAY, utc(3, 27, 7)),  # no zone: exact
         # Due all day: 23:59 in Berlin.
         (BERLIN, utc(3, 19, 22, 59), timedelta(0), utc(3, 19, 8)),

@@ -82,12 +82,24 @@ def rings_at(setting: ReminderSetting, due: datetime | None, zone: tzinfo | None
         return None
     if zone is None:
         return due - setting.before_due
+    days = timedelta(days=setting.before_due.days)
     local = due.astimezone(zone)
     if not has_time(local):  # due all day
-        local = datetime.combine(local.date(), time(0), tzinfo=zone) + ALL_DAY_MORNING
-    days = timedelta(days=setting.before_due.days)
-    # Aware arithmetic is wall-clock: the days are calendar days; the rest is counted in UTC.
-    return (local - days).astimezone(UTC) - (setting.before_due - days)
+        wall = datetime.combine(local.date(), time(0)) + ALL_DAY_MORNING
+    elif not days:
+        return due - setting.before_due  # hours are exact, also in an hour that happens twice
+    else:
+        wall = local.replace(tzinfo=None)
+    return _as_postgres_reads(wall - days, zone) - (setting.before_due - days)
+
+
+def _as_postgres_reads(wall: datetime, zone: tzinfo) -> datetime:
+    """The instant PostgreSQL takes a local time in ``zone`` for (``timestamp AT TIME ZONE``):
+    a time that happens twice as its second pass, a time skipped as the same clock time before
+    the change. Both are the reading with the smaller UTC offset, in whichever direction the
+    zone moves its clocks."""
+    readings = (wall.replace(tzinfo=zone, fold=fold) for fold in (0, 1))
+    return min(readings, key=lambda r: r.utcoffset() or timedelta(0)).astimezone(UTC)
 
 
 def check_offset(setting: ReminderSetting | None, due: datetime | None) -> None:
