@@ -60,3 +60,28 @@ def end_of_day(now: datetime, zone: tzinfo, days_ahead: int = 0) -> datetime:
 def from_epoch(seconds: float) -> datetime:
     # Adding to the epoch works for any year; fromtimestamp() fails before 1970 on Windows.
     return _EPOCH + timedelta(seconds=seconds)
+
+
+def _offset_near(wall: datetime, zone: tzinfo, days: int) -> timedelta | None:
+    try:
+        return (wall + timedelta(days=days)).replace(tzinfo=zone).utcoffset()
+    except OverflowError:  # a day before the year 1 or after 9999
+        return None
+
+
+def wall_instant(wall: datetime, zone: tzinfo, *, second_pass: bool = False) -> datetime:
+    """A local wall-clock time (naive) in ``zone`` as a UTC instant. A time a clock change
+    skips takes the offset from before the change (02:30 on the spring night is 03:30); a time
+    it repeats is its first pass, or with ``second_pass`` its second, as PostgreSQL reads one
+    (``timestamp AT TIME ZONE``). Worked out from the offsets a day either side, because the
+    zone objects disagree about those times: the machine's own zone (`LocalZone`, the C
+    library's rules) knows no second pass and reads a skipped 02:30 as 01:30."""
+    before, after = _offset_near(wall, zone, -1), _offset_near(wall, zone, 1)
+    for offset in (after, before) if second_pass else (before, after):
+        if offset is not None:
+            moment = (wall - offset).replace(tzinfo=UTC)
+            if moment.astimezone(zone).replace(tzinfo=None) == wall:
+                return moment
+    if before is None:
+        return wall.replace(tzinfo=zone).astimezone(UTC)
+    return (wall - before).replace(tzinfo=UTC)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
+from todo_desktop.core.clock import wall_instant
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.relative_dates import has_time
 from todo_desktop.core.values import ReminderSetting, Task
@@ -90,16 +91,8 @@ def rings_at(setting: ReminderSetting, due: datetime | None, zone: tzinfo | None
         return due - setting.before_due  # hours are exact, also in an hour that happens twice
     else:
         wall = local.replace(tzinfo=None)
-    return _as_postgres_reads(wall - days, zone) - (setting.before_due - days)
-
-
-def _as_postgres_reads(wall: datetime, zone: tzinfo) -> datetime:
-    """The instant PostgreSQL takes a local time in ``zone`` for (``timestamp AT TIME ZONE``):
-    a time that happens twice as its second pass, a time skipped as the same clock time before
-    the change. Both are the reading with the smaller UTC offset, in whichever direction the
-    zone moves its clocks."""
-    readings = (wall.replace(tzinfo=zone, fold=fold) for fold in (0, 1))
-    return min(readings, key=lambda r: r.utcoffset() or timedelta(0)).astimezone(UTC)
+    # The local time is read as the database reads it: a time that happens twice as its second pass.
+    return wall_instant(wall - days, zone, second_pass=True) - (setting.before_due - days)
 
 
 def check_offset(setting: ReminderSetting | None, due: datetime | None) -> None:

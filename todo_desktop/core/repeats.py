@@ -34,8 +34,9 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
+from todo_desktop.core.clock import wall_instant
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.values import NextOccurrence, Task, TaskChanges, TaskEdit
 
@@ -209,30 +210,6 @@ def _local(moment: datetime, zone: tzinfo) -> datetime:
     return moment.astimezone(zone).replace(tzinfo=None)
 
 
-def _offset_near(wall: datetime, zone: tzinfo, days: int) -> timedelta | None:
-    try:
-        return (wall + timedelta(days=days)).replace(tzinfo=zone).utcoffset()
-    except OverflowError:  # a day before the year 1 or after 9999
-        return None
-
-
-def _instant(wall: datetime, zone: tzinfo) -> datetime:
-    """A local wall-clock time as a UTC instant; a time a DST change skips takes the offset
-    from before the change (02:30 on the spring night is 03:30), as the quick-add language,
-    and a time it repeats is the first of the two. Worked out here from the offsets a day
-    either side, because the zone objects disagree about those times: the machine's own
-    zone (``core.clock.LocalZone``, the C library's rules) reads a skipped 02:30 as 01:30."""
-    before = _offset_near(wall, zone, -1)
-    for offset in (before, _offset_near(wall, zone, 1)):
-        if offset is not None:
-            moment = (wall - offset).replace(tzinfo=UTC)
-            if _local(moment, zone) == wall:
-                return moment
-    if before is None:
-        return wall.replace(tzinfo=zone).astimezone(UTC)
-    return (wall - before).replace(tzinfo=UTC)
-
-
 def next_due(
     rule: str, due: datetime | None, completed_at: datetime, zone: tzinfo, *, after_completion: bool = False
 ) -> datetime | None:
@@ -278,7 +255,7 @@ def next_due(
     found = series.after(floor)
     if found is None:
         return None
-    moment = _instant(found, zone)
+    moment = wall_instant(found, zone)
     return moment if moment.year <= _LATEST_YEAR else None
 
 
