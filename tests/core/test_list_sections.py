@@ -133,6 +133,35 @@ def test_a_task_just_added_into_the_section_on_top_needs_no_header_of_its_own():
     assert empty.starts == {}
 
 
+def test_a_task_just_added_out_of_date_order_in_its_section_is_headed_just_added():
+    # "Pay rent friday", then "Water plants monday": both this week, the later one put on top.
+    index = SectionIndex(BOUNDS)
+    index.enabled = True
+    index.reset([])
+    index.insert(0, [at(2)], added=True)
+    index.insert(0, [at(5)], added=True)
+    assert index.starts == {0: Section.ADDED, 1: Section.THIS_WEEK}
+    index.reset([at(0, 9), at(0, 15), at(1)])
+    index.insert(0, [at(0, 20)], added=True)  # later today than the rows of Today below it
+    assert index.starts == {0: Section.ADDED, 1: Section.TODAY, 3: Section.TOMORROW}
+    index.insert(0, [at(0, 8)], added=True)  # earlier than the one below, but that one is out of order
+    assert index.starts == {0: Section.ADDED, 2: Section.TODAY, 4: Section.TOMORROW}
+    index.reset([at(0, 20), at(0, 9), at(1)], added=1)  # read again with it kept on top
+    assert index.starts == {0: Section.ADDED, 1: Section.TODAY, 2: Section.TOMORROW}
+    index.reset([at(0, 9), at(0, 15), None])
+    index.insert(1, [at(0, 8)], added=True)  # where the person looks: after a later one of its day
+    assert index.starts == {0: Section.TODAY, 1: Section.ADDED, 2: Section.TODAY, 3: Section.NO_DATE}
+    index.replace(1, at(0, 12))  # its date changed in its place: still just added
+    assert index.starts == {0: Section.TODAY, 1: Section.ADDED, 2: Section.TODAY, 3: Section.NO_DATE}
+    index.reset([at(0, 9), at(0, 15), None])
+    index.insert(1, [at(0, 12)], added=True)  # in its place: under Today
+    index.insert(3, [at(0, 16)], added=True)
+    assert index.starts == {0: Section.TODAY, 4: Section.NO_DATE}
+    index.remove(0, 0)
+    index.insert(0, [at(0, 13)], added=True)  # later than the 12:00 below
+    assert index.starts == {0: Section.ADDED, 1: Section.TODAY, 4: Section.NO_DATE}
+
+
 def test_midnight_moves_tomorrow_into_today():
     index = SectionIndex(BOUNDS)
     index.enabled = True

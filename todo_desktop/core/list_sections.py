@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import math
 import operator
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -30,6 +31,8 @@ class Section(enum.IntEnum):
     DONE = 6  # tasks completed in this list, moved below the rest until it is read again
     ADDED = 7  # tasks just added, shown at the top out of date order until it is read again
 
+
+_LAST = math.inf  # the place in date order of an undated or completed row
 
 SECTION_TITLES = {
     Section.OVERDUE: "Overdue",
@@ -83,12 +86,21 @@ def section_starts(keys: Sequence[int]) -> list[int]:
     return [0, *itertools.compress(itertools.count(1), changed)]
 
 
-def _head_added(keys: list[int], first: int, end: int) -> None:
-    """Rows ``first`` to ``end`` are tasks just added where the person looks: each whose
-    section is not the one of the row below it is headed "Just added" (under its own
-    section's title, that title would show twice). Bottom up, as if added one by one."""
-    for row in reversed(range(first, min(end, len(keys) - 1))):
-        if keys[row] != keys[row + 1]:
+def _order(dues: Sequence[datetime | None]) -> list[float]:
+    """Each due date as the list orders it: undated (and completed) rows come last."""
+    return [_LAST if d is None else d.timestamp() for d in dues]
+
+
+def _head_added(keys: list[int], order: list[float], first: int, end: int) -> None:
+    """Rows ``first`` to ``end`` are tasks just added where the person looks. Each that is out
+    of date order (due after the row below it, before the row above the block, or above one
+    already headed so) is headed "Just added"; one in its place stays under its own section's
+    title. Bottom up, as if added one by one."""
+    last = len(keys) - 1
+    for row in reversed(range(first, min(end, last + 1))):
+        below = row < last and (keys[row + 1] == Section.ADDED or order[row] > order[row + 1])
+        above = row == first > 0 and keys[row - 1] != Section.ADDED and order[row - 1] > order[row]
+        if below or above:
             keys[row] = int(Section.ADDED)
 
 
@@ -103,6 +115,7 @@ class SectionIndex:
         self.enabled = False
         self._keys: list[int] = []
         self._changes: dict[int, Section] = {}  # every row whose section differs from the one above
+        self._order: list[float] = []  # each row's place in date order (see `_order`)
 
     @property
     def starts(self) -> dict[int, Section]:
@@ -119,7 +132,8 @@ class SectionIndex:
         first ``added`` tasks just added at the top (see `_head_added`)."""
         before = dict(self.starts)
         keys = self._sections(dues[: len(dues) - done], done) if self.enabled else []
-        _head_added(keys, 0, added)
+        self._order = _order(dues[: len(dues) - done]) + [_LAST] * done if self.enabled else []
+        _head_added(keys, self._order, 0, added)
         self._keys = keys
         self._changes = {row: Section(keys[row]) for row in section_starts(keys)}
         return self.starts != before
@@ -134,9 +148,10 @@ class SectionIndex:
         fresh = [int(Section.DONE)] * len(dues) if done else self.bounds.sections(dues)
         before = dict(self.starts)
         self._keys[row:row] = fresh
+        self._order[row:row] = [_LAST] * len(dues) if done else _order(dues)
         count = len(fresh)
         if added:
-            _head_added(self._keys, row, row + count)
+            _head_added(self._keys, self._order, row, row + count)
         self._changes = {r if r < row else r + count: s for r, s in self._changes.items()}
         self._look(row, row + count)
         return self.starts != before
@@ -146,6 +161,7 @@ class SectionIndex:
             return False
         before = dict(self.starts)
         del self._keys[first : last + 1]
+        del self._order[first : last + 1]
         count = last + 1 - first
         changes = self._changes.items()
         self._changes = {r if r < first else r - count: s for r, s in changes if not first <= r <= last}
@@ -156,6 +172,8 @@ class SectionIndex:
         if not self.enabled:
             return False
         key = int(self.bounds.section(due))
+        if self._keys[row] != Section.DONE:
+            self._order[row] = _order([due])[0]
         if self._keys[row] in (key, Section.ADDED):  # one just added stays where it was put
             return False
         before = dict(self.starts)
