@@ -190,6 +190,20 @@ def test_midnight_moves_tomorrow_under_today(qtbot):
     assert tall_rows(view) == [0, 2]
 
 
+def test_a_list_read_anew_keeps_no_header_height_of_the_list_before(qtbot):
+    # A search narrows the list to one task: Qt keeps a row's height through a model reset,
+    # so the row that had a header would stay tall, its title pushed to the bottom.
+    view, model, _ = planner(qtbot, planner_tasks())
+    assert tall_rows(view) == [0, 1, 3, 4, 5]
+    model.set_rows([make_task("Renew passport", due=at(30))])
+    assert titles(model) == {}
+    assert tall_rows(view) == []
+    model.set_rows(planner_tasks()[1:4])
+    assert tall_rows(view) == [0, 2]
+    model.set_rows(planner_tasks()[1:3])  # one section: no header, no tall row
+    assert tall_rows(view) == []
+
+
 def test_lists_not_ordered_by_date_have_no_headers(qtbot):
     view, model, _ = planner(qtbot, planner_tasks())
     model.set_sections(False)

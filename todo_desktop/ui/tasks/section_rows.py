@@ -56,11 +56,15 @@ class SectionRows(QObject):
         self._view = view
         self._model = model
         self._tall: list[QPersistentModelIndex] = []
+        # A reset ends the persistent indexes, but the header keeps each row's height (Qt's
+        # QHeaderView::reset keeps its sections): the rows tall before it, by number.
+        self._tall_at_reset: set[int] = set()
         # Row delegates stay at their row numbers when rows come and go, unlike the heights.
         self._delegated: set[int] = set()
         self._delegate = HeaderRowDelegate(view, title)
         self._follow: uuid.UUID | None = None
         model.sections_changed.connect(self.refresh)
+        model.modelAboutToBeReset.connect(self._resetting)
         model.moving.connect(self._moving)
         model.moved.connect(self._moved)
 
@@ -86,15 +90,20 @@ class SectionRows(QObject):
                 self._model.index(row, column), flags.ClearAndSelect | flags.Rows
             )
 
+    def _resetting(self) -> None:
+        self._tall_at_reset = {index.row() for index in self._tall if index.isValid()}
+
     def refresh(self) -> None:
         rows = self._view.verticalHeader()
         # Persistent indexes followed their rows through inserts and removals; only the rows
         # that begin or end a section now are resized.
-        before = {index.row() for index in self._tall if index.isValid()}
+        before = {index.row() for index in self._tall if index.isValid()} | self._tall_at_reset
+        self._tall_at_reset = set()
         after = {row for row in self._model.sections.starts if row < self._model.rowCount()}
         normal = rows.defaultSectionSize()
         for row in before - after:
-            rows.resizeSection(row, normal)
+            if row < self._model.rowCount():
+                rows.resizeSection(row, normal)
         tall = normal + strip_height(self._view.font())
         for row in after - before:
             rows.resizeSection(row, tall)

@@ -111,7 +111,7 @@ class TaskTableModel(QAbstractTableModel):
         self.pages.settle(has_more)
         self.sections.reset([t.due_date for t in self._tasks], added=added)
         self.endResetModel()
-        self.sections_changed.emit()  # a reset puts every row back to one height
+        self.sections_changed.emit()  # the header rows anew (each row keeps its height through a reset)
 
     def append_rows(self, tasks: Iterable[Task], *, has_more: bool = False) -> None:
         # A row may already be here: a task added in this window, then met again in a page.
