@@ -123,3 +123,20 @@ def test_chip_widths_are_measured_once_per_set_of_tags(qtbot) -> None:
     first = delegate._widths[("shop", "home")]
     view.viewport().grab()
     assert delegate._widths[("shop", "home")] is first
+
+
+def test_a_search_mark_shows_on_a_selected_row_too(qtbot) -> None:
+    # Drawn in the selection colour, a mark vanished on the row the keys are on. Tagged, the
+    # rows are painted by the delegate with or without the mark: the mark is the difference.
+    model = TaskTableModel()
+    model.set_rows([make_task("Renew passport", tags=("home",)), make_task("Pay rent", tags=("home",))])
+    delegate = TitleDelegate()
+    view = view_of(qtbot, model, delegate)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.selectRow(0)
+    view.activateWindow()
+    view.setFocus()
+    plain = [title_cell(view, row) for row in (0, 1)]
+    delegate.mark(("re",))
+    assert title_cell(view, 0) != plain[0]  # selected
+    assert title_cell(view, 1) != plain[1]  # not selected

@@ -145,7 +145,7 @@ class TitleDelegate(RowDelegate):
         text = _text_colour(opt)
         painter.save()
         if self.marked:
-            self._paint_marks(painter, rect, shown, look.metrics, opt.palette)
+            self._paint_marks(painter, rect, shown, look.metrics, opt)
         painter.setFont(look.font)
         painter.setPen(text)
         painter.drawText(rect, _TEXT_FLAGS, shown)
@@ -215,12 +215,14 @@ class TitleDelegate(RowDelegate):
         return merged
 
     def _paint_marks(
-        self, painter: QPainter, rect: QRect, shown: str, metrics: QFontMetrics, palette: QPalette
+        self, painter: QPainter, rect: QRect, shown: str, metrics: QFontMetrics, opt: QStyleOptionViewItem
     ) -> None:
         spans = self._marks(shown)
         if not spans:
             return
-        fill = QColor(palette.color(QPalette.ColorRole.Highlight))
+        # On a selected row the selection colour is the background: the mark is its text's.
+        selected = opt.state.value & _SELECTED
+        fill = QColor(opt.palette.color(_HIGHLIGHTED_TEXT if selected else QPalette.ColorRole.Highlight))
         fill.setAlpha(MARK_ALPHA)
         for start, end in spans:
             left = rect.left() + metrics.horizontalAdvance(shown[:start])
