@@ -26,7 +26,6 @@ from todo_desktop.ui.lists.search import KeyLineEdit
 from todo_desktop.ui.tasks.details_fields import FIELDS, Reader, WordFields, error_label, with_error
 from todo_desktop.ui.tasks.due_edit import DueEdit
 
-DUE_FORMAT = "yyyy-MM-dd HH:mm"
 NO_TASK = "No task selected"
 REMINDER_HINT = "e.g. 10 min before, or fri 9am"
 CHOOSE = "Select a task to see its details"
@@ -55,9 +54,7 @@ class DetailsForm(QWidget):
         self.no_due = QCheckBox("&No due date", self)
         self.no_due.setAccessibleName("No due date")
         self.due_edit = DueEdit(self)
-        self.due_edit.setAccessibleName("Due date and time")
         self.due_edit.setCalendarPopup(True)
-        self.due_edit.setDisplayFormat(DUE_FORMAT)
         # Its lowest value reads as blank: the field shows nothing when there is no date to show.
         self.due_edit.setSpecialValueText(" ")
         self.words = WordFields(self, read)

@@ -162,7 +162,7 @@ class DetailsPane(QWidget):
                 self.due_edit.setDateTime(self.due_edit.minimumDateTime())
 
     def set_due(self, due: datetime) -> None:
-        self.due_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(due.timestamp())))
+        self.due_edit.show_due(QDateTime.fromSecsSinceEpoch(int(due.timestamp())))
 
     def _no_due_toggled(self, checked: bool) -> None:
         self.due_edit.setEnabled(not checked)
