@@ -63,6 +63,12 @@ class DetailsForm(QWidget):
         self.reminder_edit.setAccessibleName("Reminder")
         self.reminder_edit.setPlaceholderText(REMINDER_HINT)
         self.reminder_error = error_label(self, "reminder")
+        # When a reminder counted from the due date rings (``details_reminder``).
+        self.reminder_rings = QLabel(self)
+        self.reminder_rings.setAccessibleName("When the reminder rings")
+        set_text_style(self.reminder_rings, TextStyle.CAPTION)
+        quiet(self.reminder_rings)
+        self.reminder_rings.hide()
         self.errors = {field: error_label(self, field) for field in FIELDS}
         self.general_error = error_label(self, "general")
 
@@ -74,6 +80,10 @@ class DetailsForm(QWidget):
         due_column.setSpacing(Space.TIGHT)
         due_column.addLayout(due_row)
         due_column.addWidget(self.words.due_words)
+        reminder_column = QVBoxLayout()
+        reminder_column.setSpacing(Space.TIGHT)
+        reminder_column.addWidget(self.reminder_edit)
+        reminder_column.addWidget(self.reminder_rings)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setHorizontalSpacing(Space.SMALL)
@@ -85,7 +95,7 @@ class DetailsForm(QWidget):
             ("D&ue", self.due_edit, due_column, "due_date"),
             ("T&ags", self.words.tags_edit, self.words.tags_edit, "tags"),
             ("&Repeat", self.words.repeat_edit, self.words.repeat_edit, "repeat"),
-            ("Re&mind", self.reminder_edit, self.reminder_edit, "reminder"),
+            ("Re&mind", self.reminder_edit, reminder_column, "reminder"),
         )
         self._form = form
         for text, control, field, name in rows:

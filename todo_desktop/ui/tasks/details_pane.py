@@ -40,6 +40,7 @@ class DetailsPane(QWidget):
     save_requested = Signal(object, object)  # task id, TaskChanges
     leave_requested = Signal()  # Esc: back to the list
     shown = Signal(object)  # the Task now shown, or None
+    refreshed = Signal(object)  # the Task shown, changed in the list (its due date, say)
     reminder_commit = Signal()  # the Remind field is to be stored (``details_reminder``)
 
     def __init__(
@@ -139,6 +140,7 @@ class DetailsPane(QWidget):
         for field in FIELDS:
             if field not in dirty:
                 self._fill(field, task)
+        self.refreshed.emit(task)
 
     def _fill(self, field: str, task: Task | None) -> None:
         if field in WORDS:

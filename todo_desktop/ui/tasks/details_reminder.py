@@ -78,8 +78,10 @@ class DetailsReminder(QObject):
         self._written = 0  # writes asked for: a read begun before one is out of date
         pane.form.offer_reminder()
         pane.shown.connect(self._shown)
+        pane.refreshed.connect(lambda _task: self._show_rings())
         pane.reminder_commit.connect(self.commit)
         self._edit.textEdited.connect(self._corrected)
+        self._edit.textEdited.connect(lambda _text: self._show_rings())
         session.opened.connect(self._reshow)
         session.closed.connect(self._reshow)
         self._reshow()
@@ -155,6 +157,22 @@ class DetailsReminder(QObject):
     def _show_words(self, words: str) -> None:
         self._edit.setText(words)
         self._edit.setCursorPosition(0)
+        self._show_rings()
+
+    def _show_rings(self) -> None:
+        """Under the field, when a reminder counted from the due date rings: its words alone
+        do not say it (a task due all day counts from 09:00). One at a time of its own says
+        nothing more; one being typed, nothing yet."""
+        task, setting, label = self._pane.shown_task, self._stored, self._pane.form.reminder_rings
+        rings = None
+        if task is not None and setting is not None and setting.before_due is not None:
+            rings = rings_at(setting, task.due_date, self._zone)
+        if rings is None or self._edit.text() != self._words:
+            label.hide()
+            return
+        now = self._clock()
+        label.setText(f"{'Rings' if rings > now else 'Rang'} {when(rings, now)}")
+        label.show()
 
     # Writing ---------------------------------------------------------------------------
 
