@@ -206,6 +206,10 @@ def test_repeat_is_an_rrule_whose_first_occurrence_is_the_due_date(case: Case):
         ("Standup at 9:30 remind when due", "Tomorrow 09:30 · Remind when due"),
         ("Flight remind 3 hours before", f"Remind 3 hours before · {NEEDS_DUE_DATE}"),  # no due date
         ("Exam friday 9am remind 2 weeks before", "Friday 09:00 · Remind 2 weeks before"),
+        # Due all day: counted from 09:00 on the day, which the words alone do not say.
+        ("Pay rent friday remind 1 day before", "Friday · Remind 1 day before (Thursday 09:00)"),
+        ("Pay rent friday remind when due", "Friday · Remind when due (Friday 09:00)"),
+        ("Pay rent friday remind 2 hours before", "Friday · Remind 2 hours before (Friday 07:00)"),
         ("Taxes remind dec 24 2027 10am", "Remind Fri 24 Dec 2027 10:00"),
     ],
 )

@@ -13,6 +13,7 @@ from datetime import date, datetime, tzinfo
 from todo_desktop.core.quick_entry import reminders
 from todo_desktop.core.quick_entry.repeat_text import DAY_NAMES, MONTH_ABBREVIATIONS, describe
 from todo_desktop.core.quick_entry.result import QuickEntry, Rule
+from todo_desktop.core.reminders import rings_at
 from todo_desktop.core.repeats import parse_until
 
 SEPARATOR = " · "
@@ -83,7 +84,11 @@ def summary(entry: QuickEntry, now: datetime, zone: tzinfo) -> str:
     if entry.reminder is not None:
         offset = reminders.describe(entry.reminder)
         at = entry.reminder.at
-        pieces.append(f"Remind {offset if at is None else when(at, True, now, zone)}")
+        piece = f"Remind {offset if at is None else when(at, True, now, zone)}"
+        rings = rings_at(entry.reminder, entry.due, zone) if at is None and not entry.has_time else None
+        if rings is not None:  # due all day: counted from 09:00, which the words do not say
+            piece += f" ({when(rings, True, now, zone)})"
+        pieces.append(piece)
     if entry.problem is not None:
         pieces.append(entry.problem)
     return SEPARATOR.join(pieces)
