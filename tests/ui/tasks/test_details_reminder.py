@@ -1,6 +1,7 @@
 """The details pane's Remind field against the real database: a reminder set, changed and
 cleared by typing is stored where every device reads it, the list's bell follows, and wrong
-words or a refused write leave one sentence and nothing half-stored."""
+words or a refused write leave one sentence and nothing half-stored; under it, when a reminder
+counted from the due date rings."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from PySide6.QtCore import Qt
 
 from tests.support.gui_fakes import key, select_rows, settle
 from tests.support.tag_windows import tag_window_maker
-from todo_desktop.core.clock import end_of_day, utc_now
+from todo_desktop.core.clock import LocalZone, end_of_day, utc_now
 from todo_desktop.core.errors import NotSignedInError
 from todo_desktop.core.quick_entry.reminder_text import NOT_A_REMINDER
-from todo_desktop.core.reminders import NEEDS_DUE_DATE
+from todo_desktop.core.reminders import NEEDS_DUE_DATE, rings_at
 from todo_desktop.core.values import ReminderSetting, TaskChanges, TaskDraft
 from todo_desktop.db.connect.error_mapping import SESSION_ENDED
 from todo_desktop.db.reminders import ReminderRepository
+from todo_desktop.ui.reminders.wording import when
 from todo_desktop.ui.tasks.details_reminder import DetailsReminder
 
 pytestmark = pytest.mark.gui
@@ -277,3 +279,54 @@ def test_a_read_failing_after_the_workspace_is_left_says_nothing(qtbot, make_win
     qtbot.wait(200)
     said = window.statusBar().currentMessage().startswith("The reminder could not be read")
     assert said is not left
+
+
+# Under the field, a reminder counted from the due date says when it rings ("Rings Thu 09:00"): a
+# task due all day counts from 09:00 on its day, which its words alone do not say.
+DAY_BEFORE = ReminderSetting(before_due=timedelta(days=1))
+
+
+def rings_line(pane) -> str:
+    label = pane.form.reminder_rings
+    return label.text() if label.isVisibleTo(pane) else ""
+
+
+def test_an_offset_says_when_it_rings_and_follows_the_due_date(qtbot, make_window, reminders) -> None:
+    zone = LocalZone()
+    due = end_of_day(utc_now(), zone, days_ahead=3)  # all day, three days ahead
+    window, _service = make_window([TaskDraft("Pay rent", due_date=due)], reminders=reminders)
+    with_field(window)
+    pane, task = open_task(qtbot, window, "Pay rent")
+    assert rings_line(pane) == ""  # no reminder yet
+
+    type_reminder(qtbot, pane, "1 day before")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == DAY_BEFORE)
+    rings = rings_at(DAY_BEFORE, due, zone)
+    assert rings is not None and rings.astimezone(zone).hour == 9  # the morning before, not 23:59
+    qtbot.waitUntil(lambda: rings_line(pane) == f"Rings {when(rings, utc_now())}")
+
+    # A time given to the due date: the reminder moves with it, and so does the line.
+    words = pane.words.due_words
+    words.setFocus()
+    qtbot.keyClicks(words, "in 5 days at 17:30")
+    key(qtbot, words, "Return")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.tasks.model.task(task.id).due_date != due)
+    moved = window.tasks.model.task(task.id).due_date
+    later = rings_at(DAY_BEFORE, moved, zone)
+    assert later is not None and (later.astimezone(zone).hour, later.astimezone(zone).minute) == (17, 30)
+    qtbot.waitUntil(lambda: rings_line(pane) == f"Rings {when(later, utc_now())}")
+
+    type_reminder(qtbot, pane, "tomorrow 8am")  # a time of its own: its words say it all
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: (reminders.reminder_of(task.id) or DAY_BEFORE).at is not None)
+    qtbot.waitUntil(lambda: rings_line(pane) == "")
+
+    type_reminder(qtbot, pane, "when due")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: rings_line(pane).startswith("Rings "))
+    type_reminder(qtbot, pane, "")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is None)
+    assert rings_line(pane) == ""
