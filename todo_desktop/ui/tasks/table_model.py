@@ -122,8 +122,16 @@ class TaskTableModel(QAbstractTableModel):
         returns how many were inserted."""
         return self._insert(row, tasks, added=added)
 
-    def _insert(self, row: int, tasks: Iterable[Task], page_has_more: bool | None = None, **how: bool) -> int:
-        done = how.get("done", False)  # completed tasks, moved below the rest
+    def _insert(
+        self,
+        row: int,
+        tasks: Iterable[Task],
+        page_has_more: bool | None = None,
+        *,
+        done: bool = False,
+        added: bool = False,
+    ) -> int:
+        # done: completed tasks, moved below the rest; added: see SectionIndex.insert.
         seen: set[uuid.UUID] = set()
         fresh: list[Task] = []
         for task in tasks:
@@ -143,7 +151,7 @@ class TaskTableModel(QAbstractTableModel):
         if fresh:
             self.endInsertRows()
             self._sunk += len(fresh) if done else 0
-            if self.sections.insert(row, [t.due_date for t in fresh], **how):
+            if self.sections.insert(row, [t.due_date for t in fresh], done=done, added=added):
                 self.sections_changed.emit()
         return len(fresh)
 
