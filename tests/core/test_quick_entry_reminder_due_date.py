@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.core.quick_entry_case_kit import BERLIN, NOW
+from todo_desktop.core.clock import end_of_day
 from todo_desktop.core.errors import ValidationError
-from todo_desktop.core.new_task import draft_for
+from todo_desktop.core.new_task import draft_for, for_list
 from todo_desktop.core.quick_entry import parse, summary
+from todo_desktop.core.quick_entry import reminders as reminders_text
 from todo_desktop.core.reminders import NEEDS_DUE_DATE
 from todo_desktop.core.values import SmartList
 
@@ -43,9 +45,34 @@ def test_an_offset_without_a_due_date_is_one_sentence_and_no_task(text: str) -> 
     with pytest.raises(ValidationError) as refused:
         entry.draft()
     assert (refused.value.field, refused.value.message) == ("reminder", NEEDS_DUE_DATE)
-    for shown in (SmartList.INBOX, SmartList.TODAY, SmartList.UPCOMING):
+    for shown in (SmartList.INBOX, SmartList.COMPLETED, SmartList.PRIORITY_HIGH):
         with pytest.raises(ValidationError, match=NEEDS_DUE_DATE):
             draft_for(entry, shown, None, NOW, ZONE)
+
+
+@pytest.mark.parametrize("text", NO_DUE_DATE)
+def test_a_list_that_gives_a_due_date_gives_the_offset_one(text: str) -> None:
+    """Typed in Today (or Upcoming, or Overdue), a task is due that day: its reminder counts
+    back from it, and quick add's line says the day and when it rings."""
+    entry = parse(text, NOW, ZONE)
+    for shown, day in ((SmartList.TODAY, 0), (SmartList.OVERDUE, 0), (SmartList.UPCOMING, 1)):
+        draft = draft_for(entry, shown, None, NOW, ZONE)
+        assert draft.due_date == end_of_day(NOW, ZONE, day)
+        assert draft.reminder == entry.reminder
+        listed = for_list(entry, shown, NOW, ZONE)
+        assert listed.problem is None and listed.due == draft.due_date and not listed.has_time
+        said = summary(listed, NOW, ZONE)
+        assert said.startswith(("Today · ", "Tomorrow · ")) and NEEDS_DUE_DATE not in said
+        assert said.split(" · ")[-1].startswith(f"Remind {reminders_text.describe(entry.reminder)} (")
+
+
+def test_a_list_gives_its_date_in_quick_adds_line() -> None:
+    entry = parse("Buy bread", NOW, ZONE)
+    assert summary(for_list(entry, SmartList.TODAY, NOW, ZONE), NOW, ZONE) == "Today"
+    assert summary(for_list(entry, SmartList.UPCOMING, NOW, ZONE), NOW, ZONE) == "Tomorrow"
+    assert summary(for_list(entry, SmartList.INBOX, NOW, ZONE), NOW, ZONE) == ""
+    dated = parse("Buy bread friday", NOW, ZONE)  # what the text says wins
+    assert for_list(dated, SmartList.TODAY, NOW, ZONE) == dated
 
 
 @pytest.mark.parametrize(("text", "before", "timed"), WITH_A_DATE)

@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         area, nav, session = self.area, self.navigator, self.session
         self.quick_add.added.connect(area.table.scrollToTop)
         self.quick_add.message.connect(self.show_message)
-        area.quick_add.read_with(nav.read_entry)
+        area.quick_add.read_with(nav.read_new_task)
         area.placeholder.retry_requested.connect(self.refresh)
         area.follow(nav)
         self.outage.probe.connect(self._probe)

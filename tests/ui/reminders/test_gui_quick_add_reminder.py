@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 
 from tests.support.gui_fakes import key, settle, shown_titles
 from tests.support.tag_windows import stored_task, tag_window_maker
-from todo_desktop.core.values import ReminderSetting, TaskDraft
+from todo_desktop.core.clock import LocalZone, end_of_day, utc_now
+from todo_desktop.core.values import ReminderSetting, SmartList, TaskDraft
 from todo_desktop.db.reminders import ReminderRepository
 
 pytestmark = pytest.mark.gui
@@ -98,3 +99,24 @@ def test_quick_add_refuses_a_reminder_before_no_due_date(qtbot, make_window, typ
     assert shown_titles(window) == ["Existing"]
     assert field.text() == typed
     assert window.statusBar().currentMessage() == "Set a due date first, or give a time for the reminder."
+
+
+def test_in_today_a_reminder_before_counts_from_today(qtbot, make_window, client_db, alice) -> None:
+    """Typed into Today, a task is due today: its reminder counts back from 09:00 today, and
+    the line under the field says the day and the ring time before Enter."""
+    reminders = ReminderRepository(client_db, alice.token)
+    window, _service = make_window([TaskDraft("Existing")], reminders=reminders)
+    window.navigator.show_list(SmartList.TODAY)
+    field = window.area.quick_add
+    field.setFocus()
+    qtbot.keyClicks(field, "Buy bread")
+    assert window.area.understood.text() == "Today"  # the list's day, said before Enter
+    field.clear()
+    qtbot.keyClicks(field, "Call mom remind 1 hour before")
+    assert window.area.understood.text() == "Today · Remind 1 hour before (Today 08:00)"
+    key(qtbot, field, "Return")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: "Call mom" in shown_titles(window))
+    task = next(t for t in window.tasks.model.tasks() if t.title == "Call mom")
+    assert task.due_date == end_of_day(utc_now(), LocalZone(), 0)
+    qtbot.waitUntil(lambda: reminders.reminder_of(task.id) == ReminderSetting(before_due=timedelta(hours=1)))

@@ -25,7 +25,7 @@ from PySide6.QtGui import QGuiApplication
 from todo_desktop.core import validation
 from todo_desktop.core.clock import end_of_day, utc_now
 from todo_desktop.core.errors import ValidationError
-from todo_desktop.core.new_task import draft_for
+from todo_desktop.core.new_task import draft_for, for_list
 from todo_desktop.core.ports import Workspace
 from todo_desktop.core.quick_entry import QuickEntry, day_first_for, parse, summary
 from todo_desktop.core.quick_entry.tokens import tag_key
@@ -249,6 +249,13 @@ class ListNavigator(QObject):
         """What the quick-add language reads in ``text``, and the line that says so."""
         now = utc_now()
         entry = parse(text, now, self.zone, day_first=self.day_first)
+        return entry, summary(entry, now, self.zone)
+
+    def read_new_task(self, text: str) -> tuple[QuickEntry, str]:
+        """As `read_entry`, for a task typed into the list on screen: without a date of its own
+        it gets the list's (``core.new_task.for_list``), and the line says so."""
+        now = utc_now()
+        entry = for_list(parse(text, now, self.zone, day_first=self.day_first), self.current, now, self.zone)
         return entry, summary(entry, now, self.zone)
 
     def draft(self, text: str) -> TaskDraft | None:
