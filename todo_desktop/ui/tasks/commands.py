@@ -22,6 +22,7 @@ from todo_desktop.ui.tasks.undo_commands import (
     SetCompleted,
     about,
     edit_text,
+    next_said,
 )
 
 NOT_READY = "The database is not ready yet; your text is kept."
@@ -122,7 +123,10 @@ class TaskCommands(QObject):
     def _complete(self, tasks: Sequence[Task], completed: bool) -> None:
         changing = [t for t in tasks if t.completed != completed]
         if changing:
-            self._stack.push(SetCompleted(self._stack, self.editor, changing, completed))
+            command = SetCompleted(self._stack, self.editor, changing, completed)
+            self._stack.push(command)
+            if completed and len(changing) == 1 and changing[0].repeat:
+                self.message.emit(next_said(changing[0], command.nexts.get(changing[0].id)))
 
     def delete_selected(self) -> None:
         rows = self.selected_rows()

@@ -16,6 +16,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from todo_desktop.core.clock import LocalZone, utc_now
+from todo_desktop.core.quick_entry.summary import when
+from todo_desktop.core.relative_dates import has_time
 from todo_desktop.core.repeats import next_occurrence
 from todo_desktop.core.values import NextOccurrence, Priority, ReminderSetting, Task, TaskChanges, TaskDraft
 from todo_desktop.ui.tasks.edits import Done, TaskEditor, plural
@@ -30,6 +32,20 @@ def quoted(title: str) -> str:
 
 def about(tasks: Sequence[Task]) -> str:
     return quoted(tasks[0].title) if len(tasks) == 1 else plural(len(tasks))
+
+
+def next_said(task: Task, occurrence: NextOccurrence | None) -> str:
+    """What completing the repeating ``task`` made: when its next occurrence is due, said as
+    quick add says a date ("Mon 21 Dec 09:00"), or that it was the last of its series."""
+    if occurrence is None:
+        return f"{quoted(task.title)} was the last of its series."
+    if occurrence.due_date is None:
+        return f"{quoted(task.title)} is made again, without a due date."
+    zone = LocalZone()
+    due = occurrence.due_date
+    day = when(due, has_time(due.astimezone(zone)), utc_now(), zone)
+    day = day[0].lower() + day[1:] if day.startswith(("Today", "Tomorrow")) else day
+    return f"{quoted(task.title)} is next due {day}."
 
 
 class SettledCommand(QUndoCommand):
@@ -137,6 +153,11 @@ class SetCompleted(TaskCommand):
                 made = next_occurrence(task, now, zone)
                 if made is not None:
                     self._nexts[task.id] = made
+
+    @property
+    def nexts(self) -> Mapping[uuid.UUID, NextOccurrence]:
+        """The occurrence each repeating task completed here makes (none for the last of a series)."""
+        return self._nexts
 
     def apply(self, done: Done) -> None:
         nexts = self._nexts if self._completed else None
