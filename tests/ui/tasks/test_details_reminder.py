@@ -326,6 +326,13 @@ def test_an_offset_says_when_it_rings_and_follows_the_due_date(qtbot, make_windo
     type_reminder(qtbot, pane, "when due")
     settle(qtbot, window)
     qtbot.waitUntil(lambda: rings_line(pane).startswith("Rings "))
+    window.area.table.setFocus()
+    key(qtbot, window.area.table, "Space")  # a completed task rings no more: nothing to say
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: rings_line(pane) == "")
+    key(qtbot, window.area.table, "Ctrl+Z")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: rings_line(pane).startswith("Rings "))
     type_reminder(qtbot, pane, "")
     settle(qtbot, window)
     qtbot.waitUntil(lambda: reminders.reminder_of(task.id) is None)

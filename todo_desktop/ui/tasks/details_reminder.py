@@ -162,10 +162,10 @@ class DetailsReminder(QObject):
     def _show_rings(self) -> None:
         """Under the field, when a reminder counted from the due date rings: its words alone
         do not say it (a task due all day counts from 09:00). One at a time of its own says
-        nothing more; one being typed, nothing yet."""
+        nothing more; one being typed, nothing yet; a completed task rings no more."""
         task, setting, label = self._pane.shown_task, self._stored, self._pane.form.reminder_rings
         rings = None
-        if task is not None and setting is not None and setting.before_due is not None:
+        if task is not None and not task.completed and setting is not None and setting.before_due is not None:
             rings = rings_at(setting, task.due_date, self._zone)
         if rings is None or self._edit.text() != self._words:
             label.hide()
