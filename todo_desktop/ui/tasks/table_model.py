@@ -32,35 +32,28 @@ from todo_desktop.ui.tasks.due_text import DueText
 from todo_desktop.ui.tasks.page_fetch import PageFetch
 from todo_desktop.ui.tasks.row_places import RowPlaces, runs
 from todo_desktop.ui.tasks.row_words import describe, marker_brushes, row_font, spoken
+from todo_desktop.ui.tasks.table_roles import (
+    ACCESSIBLE_TEXT,
+    ALIGN,
+    ANSWERED,
+    CENTRED,
+    CHECK,
+    CHECKED,
+    DISPLAY,
+    EDIT,
+    FLAGS,
+    FONT,
+    FOREGROUND,
+    ROW_FLAGS,
+    SECTION_ROLE,
+    TASK_ROLE,
+    UNCHECKED,
+)
 
 _ROOT = QModelIndex()
-TASK_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-# The title of the section this row begins ("Tomorrow"), or None: the delegates paint it above.
-SECTION_ROLE = int(Qt.ItemDataRole.UserRole) + 2
-# Plain ints, looked up once: Qt asks for about 300 cells' roles at every repaint, and each
-# enum attribute lookup through PySide costs more than the answer.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_EDIT = int(Qt.ItemDataRole.EditRole)
-_CHECK = int(Qt.ItemDataRole.CheckStateRole)
-_FONT = int(Qt.ItemDataRole.FontRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleDescriptionRole)
-_ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
 _URGENT = Priority.URGENT
 _TITLE, _DONE, _DUE, _PRIORITY = int(Column.TITLE), int(Column.DONE), int(Column.DUE), int(Column.PRIORITY)
-_CHECKED, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
 _COLUMNS = len(Column)
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-_FLAGS = {
-    _DONE: _ROW_FLAGS | Qt.ItemFlag.ItemIsUserCheckable,
-    _TITLE: _ROW_FLAGS | Qt.ItemFlag.ItemIsEditable,
-}
-# Every role ``data`` answers; the rest are None at once.
-_ANSWERED = frozenset((_DISPLAY, _EDIT, _CHECK, _FONT, _FOREGROUND, _TOOLTIP, _ACCESSIBLE, _ACCESSIBLE_TEXT))
-_ANSWERED |= {_ALIGN, TASK_ROLE, SECTION_ROLE}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -317,7 +310,7 @@ class TaskTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return _FLAGS.get(index.column(), _ROW_FLAGS)
+        return FLAGS.get(index.column(), ROW_FLAGS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -334,37 +327,37 @@ class TaskTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = 0) -> Any:
         # About 900 calls per repaint: the roles in the order the style asks for them; its
         # decoration and background, never answered, cost one set lookup.
-        if role not in _ANSWERED:
+        if role not in ANSWERED:
             return None
         row = index.row()  # -1 for an invalid index
         tasks = self._tasks
         if not 0 <= row < len(tasks):
             return None
         task = tasks[row]
-        if role == _FONT:
+        if role == FONT:
             saving = self._saving  # mostly empty: then no UUID is hashed (a Python-level hash)
             return row_font(task.priority is _URGENT, task.completed, bool(saving) and task.id in saving)
-        if role == _ALIGN:
-            return _CENTRED if index.column() == _PRIORITY else None
-        if role == _FOREGROUND:
+        if role == ALIGN:
+            return CENTRED if index.column() == _PRIORITY else None
+        if role == FOREGROUND:
             if task.completed:
                 return self._faded
             if index.column() == _PRIORITY:
                 return self._markers[task.priority]
             due = task.due_date
             return self._overdue if due is not None and due < self._clock() else None
-        if role == _CHECK:
-            return (_CHECKED if task.completed else _UNCHECKED) if index.column() == _DONE else None
-        if role == _DISPLAY:
+        if role == CHECK:
+            return (CHECKED if task.completed else UNCHECKED) if index.column() == _DONE else None
+        if role == DISPLAY:
             column = index.column()
             return self._due_words(task) if column == _DUE else display_text(task, column)
-        if role == _EDIT:
+        if role == EDIT:
             return task.title if index.column() == _TITLE else None
         if role == TASK_ROLE:
             return task
         if role == SECTION_ROLE:
             return self.section_title(row)
-        if role == _ACCESSIBLE_TEXT:
+        if role == ACCESSIBLE_TEXT:
             return spoken(task, index.column(), self.due_text)
         # Tooltip and accessible description: colour and weight alone do not reach everyone.
         return describe(
