@@ -23,10 +23,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from todo_desktop.core.errors import TodoError
 from todo_desktop.core.interchange.windows_zones import windows_zone
 from todo_desktop.core.quick_entry.tokens import Token, tag
+from todo_desktop.core.relative_dates import DATE_ONLY
 
 NAMESPACE = uuid.UUID("1ac9f582-8d13-43b5-944e-e374441c8401")
 MAX_BYTES = 128 * 1024 * 1024  # 200,000 tasks with long notes fit; a larger file is no task list
-ALL_DAY = time(23, 59)
+ALL_DAY = DATE_ONLY  # a date alone, kept at 23:59 local time (core.relative_dates)
 TRUE_WORDS = frozenset({"true", "yes", "1", "x", "done", "completed"})  # what sheets write for a tick
 FALSE_WORDS = frozenset({"false", "no", "0", "", "open"})
 _ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,3}")

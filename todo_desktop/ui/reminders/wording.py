@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import datetime
 
 from PySide6.QtCore import QDate, QLocale, QTime
 
+from todo_desktop.core.relative_dates import DATE_ONLY  # due that day: the notification names no time
 from todo_desktop.core.reminders import Reminder
 from todo_desktop.ui.reminders.notices import OPEN_ONLY, REMINDER_ACTIONS, Notice
 
 LISTED = 5  # titles named in a group of missed reminders; the rest are counted
-# A due date typed without a time of day is kept at 23:59 local time (core.clock.end_of_day);
-# it is due that day, and its notification names no time.
-DATE_ONLY = time(23, 59)
 
 
 def when(moment: datetime, now: datetime, locale: QLocale | None = None) -> str:

@@ -6,10 +6,12 @@ from PySide6.QtCore import QDateTime, QTime
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QDateTimeEdit, QWidget
 
+from todo_desktop.core.relative_dates import DATE_ONLY
+
 DUE_FORMAT = "yyyy-MM-dd HH:mm"
 DAY_FORMAT = "yyyy-MM-dd"
-# A task due all day is kept at 23:59 local time (core.relative_dates.has_time).
-ALL_DAY = QTime(23, 59)
+# A task due all day is kept at this local time (core.relative_dates.has_time).
+ALL_DAY = QTime(DATE_ONLY.hour, DATE_ONLY.minute)
 TIMED_NAME = "Due date and time"
 ALL_DAY_NAME = "Due date, all day"
 ALL_DAY_TIP = "Due all day. To give it a time, type one below (“fri 5pm”)."
