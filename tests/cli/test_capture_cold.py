@@ -45,8 +45,17 @@ def test_a_session_without_a_runtime_folder_hears_no_library_notice(tmp_path):
     assert ok(todo(env, "add", "Buy milk")).startswith("Added ")
 
 
+def said_empty(out: subprocess.CompletedProcess[str]) -> str:
+    """An empty list: nothing on stdout (a script counting lines reads 0), the sentence the
+    window shows on stderr, and success."""
+    assert out.returncode == 0 and out.stdout == "", out.stdout + out.stderr
+    return out.stderr
+
+
 def test_add_list_and_done_on_the_embedded_database(tmp_path):
     env = capture_env(tmp_path)
+    assert said_empty(todo(env, "list")) == "Your Inbox is empty.\n"
+    assert ok(todo(env, "list", "--json")) == "[]\n"
     added = ok(todo(env, "add", "--now", "2026-05-01T09:00", "Buy milk tomorrow !high #shop"))
     assert added.startswith("Added ") and added.endswith(" “Buy milk” · Tomorrow · High · #shop\n")
     assert server_stopped(env), "the command started the server, so it stops it, as the window does"
@@ -86,6 +95,8 @@ def test_tags_and_repeats_are_stored_and_listed(tmp_path):
     assert len(lines) == 1 and lines[0].endswith(
         "  Water the plants · Mon 4 May · #Home #garden · Every Monday"
     )
+    assert said_empty(todo(env, "list", "--list", "#Gardn")) == "No open tasks tagged #Gardn.\n"
+    assert said_empty(todo(env, "list", "--list", "completed")) == "No completed tasks yet.\n"
 
 
 def test_done_on_a_repeating_task_makes_its_next_occurrence_once(tmp_path):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from todo_desktop.cli.capture_socket import NO_ANSWER, exchange, reach
 from todo_desktop.core import validation
 from todo_desktop.core.clock import LocalZone, utc_now
+from todo_desktop.core.empty_lists import EMPTY_HEADLINES, tag_empty
 from todo_desktop.core.errors import TodoError, ValidationError
 from todo_desktop.core.quick_entry import QuickEntry, day_first_for, parse, summary
 from todo_desktop.core.quick_entry.summary import SEPARATOR
@@ -196,6 +197,10 @@ def list_tasks(args: argparse.Namespace) -> int:
             tasks = capture_store.smart_list(ws.tasks, SmartList(name.lower()), now, zone)
     if args.json:
         print(json.dumps([_task_json(t, zone) for t in tasks], ensure_ascii=False))
+    elif not tasks:
+        # Said on stderr: stdout stays one line a task, so a script counting them reads 0.
+        said = tag_empty(tag) if tag is not None else EMPTY_HEADLINES[SmartList(name.lower())]
+        print(said, file=sys.stderr)
     else:
         for task in tasks:
             print(_task_line(task, now, zone))

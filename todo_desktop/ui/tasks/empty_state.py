@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QVBoxLayout, QWidget
 
+from todo_desktop.core.empty_lists import EMPTY_HEADLINES, tag_empty
 from todo_desktop.core.values import SmartList
 from todo_desktop.ui.chrome.theme import Space, TextStyle, quiet, set_text_style
 
@@ -23,12 +24,12 @@ NOTHING_SEARCHABLE_HINT = "Type a word to search for, or press Esc to clear the 
 REFUSED_HINT = "Change the search to search again, or press Esc to clear it."
 SHOWN_CHARS = 40  # a longer search is cut short in the sentence, with an ellipsis
 
-_EMPTY: dict[SmartList, tuple[str, str]] = {
-    SmartList.INBOX: ("Your Inbox is empty.", TRY),
-    SmartList.TODAY: ("Nothing due today.", TRY),
-    SmartList.UPCOMING: ("Nothing due in the next seven days.", "Ctrl+N, then try: Dentist tuesday 9am"),
-    SmartList.OVERDUE: ("Nothing overdue. You are up to date.", "Tasks past their due time gather here."),
-    SmartList.COMPLETED: ("No completed tasks yet.", "Space marks the selected task done; it moves here."),
+_HINTS: dict[SmartList, str] = {
+    SmartList.INBOX: TRY,
+    SmartList.TODAY: TRY,
+    SmartList.UPCOMING: "Ctrl+N, then try: Dentist tuesday 9am",
+    SmartList.OVERDUE: "Tasks past their due time gather here.",
+    SmartList.COMPLETED: "Space marks the selected task done; it moves here.",
 }
 _LEVEL = {
     SmartList.PRIORITY_URGENT: "urgent",
@@ -68,11 +69,11 @@ def empty_sentences(shown: ListShown) -> tuple[str, str]:
             return f"Nothing matches “{words}” in any list.", "Try fewer or shorter words."
         return f"Nothing matches “{words}” in {_list_words(shown)}.", EVERY_LIST
     if shown.tag is not None:
-        return f"No open tasks tagged #{shown.tag}.", "Ctrl+N adds one here, with the tag."
+        return tag_empty(shown.tag), "Ctrl+N adds one here, with the tag."
     level = _LEVEL.get(shown.smart_list)
     if level is not None:
         return f"No open {level} tasks.", "Ctrl+N adds one here, with that priority."
-    return _EMPTY[shown.smart_list]
+    return EMPTY_HEADLINES[shown.smart_list], _HINTS[shown.smart_list]
 
 
 def _list_words(shown: ListShown) -> str:
