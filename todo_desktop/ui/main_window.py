@@ -130,9 +130,8 @@ class MainWindow(QMainWindow):
 
         self.status = WindowStatus(self.statusBar(), self)
         self.commands = TaskCommands(self.area.table, self.tasks, self.undo_stack, parent=self)
-        self.details_link = DetailsLink(
-            self.details, self.commands, self.splitter, say=self.show_message, leave=self.area.focus_table
-        )
+        hooks = (self.show_message, self.area.focus_table, self.status.take_back)  # say, leave, unsay
+        self.details_link = DetailsLink(self.details, self.commands, self.splitter, *hooks)
         shown = (self.details, self.workers, self.session, self.navigator, self.tasks.model)
         self.details_reminder = DetailsReminder.linked(*shown, self.undo_stack, self.show_message)
         self.conflicts = ConflictResolver(self.tasks.editor, self, self.show_message)

@@ -139,6 +139,7 @@ def test_a_repeat_that_cannot_be_read_gets_one_sentence_and_keeps_the_typing(qtb
 
     type_into(qtbot, pane.repeat_edit, "every weekday")
     assert pane.error("repeat") == ""  # the sentence goes once the field reads
+    assert window.status.message_label.text() == "", "and so does the status bar's: it is no longer true"
     qtbot.keyClick(pane.repeat_edit, Qt.Key.Key_Return)
     settle(qtbot, window)
     assert stored_task(service, task_id).repeat == "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"
@@ -194,3 +195,35 @@ def test_tags_and_repeat_changed_on_another_device_show_in_the_conflict_dialog(q
     assert labels[("tags", "mine")].text() == "#shop #milk"
     assert labels[("repeat", "theirs")].text() == "Every week"
     assert labels[("tags", "mine")].font().bold()  # what differs stands out, not by colour
+
+
+def test_taking_refused_typing_back_lets_the_list_move_and_says_nothing_stale(qtbot, make_window) -> None:
+    window, _service = make_window([TaskDraft("Pay rent"), TaskDraft("Other")])
+    pane = open_details(qtbot, window, 0)
+    type_into(qtbot, pane.repeat_edit, "every blue moon")
+    qtbot.keyClick(pane.repeat_edit, Qt.Key.Key_Return)
+    window.area.table.setFocus()
+    key(qtbot, window.area.table, "Down")
+    qtbot.waitUntil(lambda: window.area.table.currentIndex().row() == 0)  # held on the task
+    assert window.status.message_label.text() == UNSAVED
+    pane.repeat_edit.setFocus()
+    qtbot.keyClick(pane.repeat_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert pane.repeat_edit.text() == ""
+    window.area.table.setFocus()
+    key(qtbot, window.area.table, "Down")
+    qtbot.waitUntil(lambda: pane.shown_task is not None and pane.shown_task.title == "Other")
+    assert window.status.message_label.text() != UNSAVED
+
+
+def test_moving_off_unread_typing_marks_the_field_and_fixing_it_clears_the_status(qtbot, make_window) -> None:
+    window, _service = make_window([TaskDraft("Pay rent"), TaskDraft("Other")])
+    pane = open_details(qtbot, window, 0)
+    type_into(qtbot, pane.repeat_edit, "every blue moon")  # no Enter: the list is what moves
+    window.area.table.setFocus()
+    key(qtbot, window.area.table, "Down")
+    qtbot.waitUntil(lambda: window.area.table.currentIndex().row() == 0)
+    assert window.status.message_label.text() == UNSAVED
+    assert pane.error("repeat") == NOT_A_REPEAT, "the status bar speaks of a marked field: it is marked"
+    type_into(qtbot, pane.repeat_edit, "every week")
+    assert pane.error("repeat") == ""
+    assert window.status.message_label.text() == ""

@@ -87,6 +87,7 @@ class WindowStatus(QObject):
         self.message_label.setAutoFillBackground(True)
         bar.addPermanentWidget(self.message_label, 1)
         bar.messageChanged.connect(self._show_message)
+        self._bar = bar
         self.warning_label = self._label(bar, "Warning")
         self.warning_label.setStyleSheet(error_style(bold=True))
         self.waking_label = self._label(bar, "Database state")
@@ -110,6 +111,12 @@ class WindowStatus(QObject):
         label.setContentsMargins(Space.SMALL, 0, Space.SMALL, 0)  # apart, without separators
         bar.addPermanentWidget(label)
         return label
+
+    def take_back(self, text: str) -> None:
+        """Clear the passing message if it still says ``text``: a sentence about a problem
+        goes once the problem has, and a later message stays."""
+        if self._bar.currentMessage() == text:
+            self._bar.clearMessage()
 
     def _show_message(self, text: str) -> None:
         self.message_label.setText(text)

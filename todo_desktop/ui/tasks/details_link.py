@@ -36,6 +36,7 @@ class DetailsLink(QObject):
         splitter: QSplitter,
         say: Callable[[str], None],
         leave: Callable[[], None],
+        unsay: Callable[[str], None],
     ) -> None:
         super().__init__(pane)
         self.pane = pane
@@ -49,6 +50,8 @@ class DetailsLink(QObject):
         # Typing not stored, per task, until that task is shown again.
         self._kept: dict[uuid.UUID, Typed] = {}
         pane.save_requested.connect(self._save)
+        # The status bar's "Not saved yet" goes with the last marked field: it is no longer true.
+        pane.input_corrected.connect(lambda: unsay(UNSAVED))
         pane.leave_requested.connect(leave)
         commands.editor.edit_failed.connect(self._edit_failed)
         commands.editor.unbound.connect(self._unbound)

@@ -42,6 +42,7 @@ class DetailsPane(QWidget):
     shown = Signal(object)  # the Task now shown, or None
     refreshed = Signal(object)  # the Task shown, changed in the list (its due date, say)
     reminder_commit = Signal()  # the Remind field is to be stored (``details_reminder``)
+    input_corrected = Signal()  # no field holds refused input any more
 
     def __init__(
         self,
@@ -234,8 +235,10 @@ class DetailsPane(QWidget):
         if self._task is None or not self.error(field) or self._problem(field) is not None:
             return
         self.set_error(field, "")
-        if self.error("general") == UNSAVED and not self.has_wrong_input():
-            self.set_error("general", "")
+        if not self.has_wrong_input():
+            if self.error("general") == UNSAVED:
+                self.set_error("general", "")
+            self.input_corrected.emit()
 
     def typed(self) -> Typed | None:
         """What was typed for the shown task and not stored, with its sentences; None if nothing."""
