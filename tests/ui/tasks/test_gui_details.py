@@ -99,9 +99,58 @@ def test_priority_saves_when_chosen_and_no_due_date_clears_the_date(qtbot, make_
     key(qtbot, window.area.table, "Ctrl+D")  # a task without a date: Ctrl+D offers one to edit
     assert not pane.no_due.isChecked()
     assert pane.due_edit.hasFocus()
+    key(qtbot, pane.due_edit, "Up")  # stepped: chosen
     window.area.table.setFocus()
     settle(qtbot, window)
     assert alice_tasks.get(pane.task_id).due_date is not None
+
+
+@pytest.mark.parametrize("leave", ["Escape", "Shift+Tab", "click"])
+def test_a_date_offered_by_ctrl_d_and_left_untouched_is_not_saved(qtbot, make_window, alice_tasks, leave):
+    """Ctrl+D on a task without a date puts today in the field to start from; leaving it
+    as it came (Esc above all) gives the task no date the person did not choose. (Tab stays
+    in the date's group: "No due date", then the words field.)"""
+    window, _ = make_window(1)
+    pane = open_details(qtbot, window, 0)
+    task_id = pane.task_id
+    pane.no_due.setFocus()
+    key(qtbot, pane.no_due, "Space")
+    window.area.table.setFocus()
+    settle(qtbot, window)
+    assert alice_tasks.get(task_id).due_date is None
+    key(qtbot, window.area.table, "Ctrl+D")
+    assert pane.due_edit.hasFocus() and not pane.no_due.isChecked()
+    if leave == "click":
+        window.area.table.setFocus()
+    else:
+        key(qtbot, pane.due_edit, leave)
+    settle(qtbot, window)
+    assert alice_tasks.get(task_id).due_date is None
+    assert pane.no_due.isChecked(), "the pane shows the task as it is: no date"
+    assert window.undo_stack.count() == 1  # the date cleared above; nothing since
+
+
+@pytest.mark.parametrize("take", ["Return", "pick"])
+def test_a_date_offered_by_ctrl_d_is_kept_once_taken(qtbot, make_window, alice_tasks, take) -> None:
+    """Enter in the field, or the day clicked in its calendar (today itself, which changes
+    nothing in the field), takes the date offered."""
+    window, _ = make_window(1)
+    pane = open_details(qtbot, window, 0)
+    task_id = pane.task_id
+    pane.no_due.setFocus()
+    key(qtbot, pane.no_due, "Space")
+    window.area.table.setFocus()
+    settle(qtbot, window)
+    key(qtbot, window.area.table, "Ctrl+D")
+    offered = pane.due_edit.date()
+    if take == "Return":
+        key(qtbot, pane.due_edit, "Return")
+    else:
+        pane.due_edit.calendarWidget().clicked.emit(offered)  # as the popup's click does
+    window.area.table.setFocus()
+    settle(qtbot, window)
+    due = alice_tasks.get(task_id).due_date
+    assert due is not None and due.astimezone().date() == offered.toPython()
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,7 @@ class DetailsPane(QWidget):
         self.setAccessibleName("Task details")
         self._default_due = default_due
         self._task: Task | None = None
+        self._offered_due = False  # a date put in the field for the person, not yet touched
 
         self.form = DetailsForm(self, read)
         self.placeholder = DetailsPlaceholder(self)
@@ -96,6 +97,10 @@ class DetailsPane(QWidget):
         self.description_edit.textChanged.connect(lambda: self._corrected("description"))
         self.due_edit.dateTimeChanged.connect(lambda _when: self._corrected("due_date"))
         self.no_due.toggled.connect(lambda _checked: self._corrected("due_date"))
+        for touched in (self.due_edit.dateTimeChanged, self.no_due.toggled, self.words.due_words.textEdited):
+            touched.connect(self._due_touched)
+        # A day picked: the same day as offered changes no value. (Enter sends the value again.)
+        self.due_edit.calendarWidget().clicked.connect(self._due_touched)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
@@ -163,6 +168,7 @@ class DetailsPane(QWidget):
                 self.set_due(due)
             else:  # not the last task's date, greyed out
                 self.due_edit.setDateTime(self.due_edit.minimumDateTime())
+            self._offered_due = False
 
     def set_due(self, due: datetime) -> None:
         self.due_edit.show_due(QDateTime.fromSecsSinceEpoch(int(due.timestamp())))
@@ -341,6 +347,8 @@ class DetailsPane(QWidget):
     def focus_field(self, field: str) -> None:
         if field == "due_date" and self.no_due.isChecked() and self._task is not None:
             self.no_due.setChecked(False)
+            # Offered, not chosen: left untouched (Esc, Tab, a click elsewhere) it goes again.
+            self._offered_due = True
         widget = self._groups[field][0]
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if widget is self.title_edit:
@@ -369,4 +377,9 @@ class DetailsPane(QWidget):
     def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
         left = self._group_of(old)
         if left is not None and left != self._group_of(new):
+            if left == "due_date" and self._offered_due and self._task is not None:
+                self._fill("due_date", self._task)
             self.save_field(left)
+
+    def _due_touched(self, *_args: object) -> None:
+        self._offered_due = False
