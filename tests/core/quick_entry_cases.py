@@ -262,6 +262,15 @@ CASES: list[Case] = [
     c("Friday", "Friday"),
     c("tomorrow", "tomorrow"),
     c("at 5pm", "at 5pm"),
+    # All of it date words: the part that stands first cannot be read, so neither is the rest
+    # of the one date it belongs to (not "tomorrow" due today at 17:00).
+    c("tomorrow 5pm", "tomorrow 5pm"),
+    c("5pm tomorrow", "5pm tomorrow"),
+    c("friday at 5pm", "friday at 5pm"),
+    c("every monday 9am", "every monday 9am"),
+    c("tomorrow 5pm #work !high", "tomorrow 5pm", tags=("work",), priority=H),
+    c("Tomorrow Never Dies 5pm", "Tomorrow Never Dies", "2026-12-05 17:00"),  # a title besides
+    c('"tomorrow" 5pm', "tomorrow", "2026-12-05 17:00"),  # escaped: the title, by choice
     c("Meet at 9", "Meet", "2026-12-06 09:00"),  # an hour alone after "at": 7 to 11 the morning
     c("Plan the day after tomorrow", "Plan the day after tomorrow"),
     c("Move meeting to friday", "Move meeting to friday"),

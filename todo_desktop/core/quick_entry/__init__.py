@@ -75,7 +75,8 @@ readily than a title changed behind their back, so:
    between). Before that only directly after a cue word (on, at, @, by, due, due:), as in
    "meet on friday at 5pm with Bob", and never a repeat, p1-p4 or "on the 5th".
 3. Never the first word: something must stay as the title ("Friday" alone is a task called
-   Friday, "Tomorrow Never Dies" keeps its name).
+   Friday, "Tomorrow Never Dies" keeps its name). A text of date words alone stays whole:
+   "tomorrow 5pm" is a task called that, not "tomorrow" due today at 17:00.
 4. A word before the phrase can say the date is what the task is about, not when it is due:
    the, a, of, to, from, since, until, before, after, for, last, this, next, each, every ...
    ("delete mails up to january 30th", "plan the day after tomorrow", "move it to friday").

@@ -153,6 +153,22 @@ def _drop_daypart_without_day(r: _Reading) -> None:
         r.used.difference_update(range(first, time_read[1].end))
 
 
+def _keep_one_date_whole(r: _Reading) -> None:
+    """Rule 3 for a date typed in parts: when the words left for the title are only a phrase
+    that could not be read for standing first ("tomorrow" of "tomorrow 5pm"), the text is all
+    date, and all of it stays the title. Reading the rest alone would date the task by half of
+    what was typed: "tomorrow" due today at 17:00."""
+    left = [i for i in range(len(r.tokens)) if i not in r.used and i not in r.markup]
+    if not left or left != list(range(left[-1] + 1)):
+        return
+    if not any(ph.end == len(left) and ph.kind in (*_DAYS, PartKind.TIME) for ph in r.starting[0]):
+        return
+    for kind in (*_DAYS, PartKind.TIME):
+        dropped = r.read.pop(kind, None)
+        if dropped is not None:
+            r.used.difference_update(range(dropped[0], dropped[1].end))
+
+
 def _instant(day: date, clock: Clock, zone: tzinfo) -> datetime:
     """Wall-clock time on a local day, as UTC. A time a DST change skips (02:30 on the spring
     night) is read with the offset before the change, which lands just after the gap; one an
@@ -247,6 +263,7 @@ def parse(text: str, now: datetime, zone: tzinfo, *, day_first: bool = True) -> 
     r = _Reading(tokens, words, markup, starting)
     _read_after_cues(r, _read_the_end(r))
     _drop_daypart_without_day(r)
+    _keep_one_date_whole(r)
 
     # Priority: the rightmost of "!high" anywhere and "p2" at the end wins.
     marks = [(i, value) for i, (kind, value) in markup.items() if isinstance(value, Priority)]
