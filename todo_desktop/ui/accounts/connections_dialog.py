@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from todo_desktop.core.ports import ConnectionReport, ProfileGateway
 from todo_desktop.core.profiles import Profile, Profiles
-from todo_desktop.ui.accounts.profiles_view import TESTING, GrowToFit, ProfileEditor, address
+from todo_desktop.ui.accounts.profiles_view import TESTING, ProfileEditor, address
+from todo_desktop.ui.chrome.grow_to_fit import GrowToFit
 from todo_desktop.ui.chrome.theme import error_style
 from todo_desktop.ui.workers import Workers
 

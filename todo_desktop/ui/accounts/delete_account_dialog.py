@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from todo_desktop.ui.chrome.grow_to_fit import GrowToFit
+
 ENTER_PASSWORD = "Enter your password to delete the account."  # noqa: S105 - a sentence
 DELETING = "Deleting the account…"
 WHAT_GOES = (
@@ -83,6 +85,7 @@ class DeleteAccountDialog(QDialog):
         ):
             layout.addWidget(widget)
         self.password_edit.setFocus()
+        GrowToFit(self)  # the sentence under the field comes later
 
     def submit(self) -> None:
         password = self.password_edit.text()

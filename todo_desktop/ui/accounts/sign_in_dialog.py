@@ -28,7 +28,8 @@ from todo_desktop.core.errors import TodoError
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.ports import Credentials, ProfileGateway, Workspace
 from todo_desktop.core.profiles import Profile
-from todo_desktop.ui.accounts.profiles_view import FieldErrors, GrowToFit, address, form_row, problems
+from todo_desktop.ui.accounts.profiles_view import FieldErrors, address, form_row, problems
+from todo_desktop.ui.chrome.grow_to_fit import GrowToFit
 from todo_desktop.ui.workers import Workers
 
 SIGNING_IN = "Signing in…"

@@ -29,6 +29,7 @@ from todo_desktop import APP_NAME
 from todo_desktop.core.errors import ValidationError
 from todo_desktop.core.values import TagCount
 from todo_desktop.ui.chrome.command_palette import ranked
+from todo_desktop.ui.chrome.grow_to_fit import GrowToFit
 from todo_desktop.ui.chrome.theme import error_style
 from todo_desktop.ui.lists.search import KeyLineEdit
 from todo_desktop.ui.lists.sidebar import tag_spoken
@@ -151,6 +152,7 @@ class TagNameDialog(QDialog):
         self.field.escaped.connect(self.reject)
         self.field.textEdited.connect(lambda _text: self.error.hide())
         self.finished.connect(lambda _result: _back_to(parent))
+        GrowToFit(self)  # for the sentence under the field
 
     def ask(self, old: str, chosen: Callable[[str, str], object]) -> None:
         self._old = old
