@@ -125,6 +125,19 @@ def test_ctrl_z_in_quick_add_takes_back_the_task_just_added(qtbot, make_window, 
     assert shown_titles(window) == ["Task 0"]
 
 
+def test_a_delete_names_the_task_and_the_key_that_brings_it_back(qtbot, make_window, alice_tasks) -> None:
+    window, _ = make_window(2)
+    table = window.area.table
+    title = window.tasks.model.task_at(1).title
+    select_rows(window, [1])
+    key(qtbot, table, "Delete")
+    settle(qtbot, window)
+    assert window.statusBar().currentMessage() == f"Deleted “{title}”. Ctrl+Z brings it back."
+    key(qtbot, table, "Ctrl+Z")
+    settle(qtbot, window)
+    assert [t.title for t in alice_tasks.list(window.tasks.query).tasks].count(title) == 1
+
+
 def test_undoing_a_delete_selects_the_tasks_it_brings_back(qtbot, make_window, alice_tasks) -> None:
     window, _ = make_window(4)
     table = window.area.table

@@ -99,6 +99,7 @@ def test_deleting_a_selection_and_undoing_it_are_one_transaction_each(
     assert shown_titles(window) == ["Task 3"]
     settle(qtbot, window)
     one_batch(traffic, "todo_api.delete_tasks(")
+    assert window.statusBar().currentMessage() == "Deleted 3 tasks. Ctrl+Z brings them back."
     for task in before[:3]:
         with pytest.raises(NotFoundError):
             alice_tasks.get(task.id)

@@ -12,17 +12,31 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import SignalInstance
+from PySide6.QtGui import QKeySequence
 
 from todo_desktop.core.failures import Failure
 from todo_desktop.core.ports import TaskService
 from todo_desktop.core.values import Task
-from todo_desktop.sync.edit_versions import BatchResult, CountChanges, Versions, plural, restored_batch
+from todo_desktop.sync.edit_versions import (
+    BatchResult,
+    CountChanges,
+    Versions,
+    plural,
+    quoted,
+    restored_batch,
+)
 from todo_desktop.ui.tasks.settled_writes import SettledWrites
 from todo_desktop.ui.tasks.table_model import TaskTableModel
 from todo_desktop.ui.workers import Workers
 
 # Called once a write has settled: True if the database stored it.
 Done = Callable[[bool], None]
+
+
+def undo_key() -> str:
+    """The window's Undo key as this platform writes it ("Ctrl+Z")."""
+    undo = QKeySequence(QKeySequence.StandardKey.Undo)
+    return undo.toString(QKeySequence.SequenceFormat.NativeText) or "Ctrl+Z"
 
 
 class RemovalsMixin:
@@ -48,20 +62,27 @@ class RemovalsMixin:
         removed = self.model.remove_ids(ids)
         self.counting.note((task, None) for _, task in removed)
         self._deleting.update(ids)
+        titles = [task.title for _, task in removed]
+        said = quoted(titles[0]) if len(ids) == 1 and titles else plural(len(ids))
         self._workers.write(
             partial(self._service.delete, list(ids)),
-            partial(self._deleted, ids, done),
+            partial(self._deleted, ids, said, done),
             partial(self._delete_failed, ids, removed, done),
             label="delete",
         )
         return removed
 
-    def _deleted(self, ids: Sequence[uuid.UUID], done: Done | None, count: int) -> None:
+    def _deleted(self, ids: Sequence[uuid.UUID], said: str, done: Done | None, count: int) -> None:
         self.confirmed_since.deleted(ids)
         self._deleting.subtract(ids)
         self._deleting = +self._deleting  # drop the zeros
         # Already gone elsewhere counts as done: the person wanted it gone.
-        self.message.emit(f"Deleted {plural(count)}." if count else "Those tasks were already gone.")
+        if count:
+            said = said if count == len(ids) else plural(count)  # some were gone already
+            them = "it" if count == 1 else "them"
+            self.message.emit(f"Deleted {said}. {undo_key()} brings {them} back.")
+        else:
+            self.message.emit("Those tasks were already gone.")
         self._settle(done, True)
 
     def _delete_failed(
