@@ -105,20 +105,26 @@ def test_priority_saves_when_chosen_and_no_due_date_clears_the_date(qtbot, make_
     assert alice_tasks.get(pane.task_id).due_date is not None
 
 
+def undated_with_ctrl_d(qtbot, make_window, alice_tasks):
+    """A window whose one task has no date (cleared in the details), after Ctrl+D on it."""
+    window, _ = make_window(1)
+    pane = open_details(qtbot, window, 0)
+    pane.no_due.setFocus()
+    key(qtbot, pane.no_due, "Space")
+    window.area.table.setFocus()
+    settle(qtbot, window)
+    assert alice_tasks.get(pane.task_id).due_date is None
+    key(qtbot, window.area.table, "Ctrl+D")
+    return window, pane
+
+
 @pytest.mark.parametrize("leave", ["Escape", "Shift+Tab", "click"])
 def test_a_date_offered_by_ctrl_d_and_left_untouched_is_not_saved(qtbot, make_window, alice_tasks, leave):
     """Ctrl+D on a task without a date puts today in the field to start from; leaving it
     as it came (Esc above all) gives the task no date the person did not choose. (Tab stays
     in the date's group: "No due date", then the words field.)"""
-    window, _ = make_window(1)
-    pane = open_details(qtbot, window, 0)
+    window, pane = undated_with_ctrl_d(qtbot, make_window, alice_tasks)
     task_id = pane.task_id
-    pane.no_due.setFocus()
-    key(qtbot, pane.no_due, "Space")
-    window.area.table.setFocus()
-    settle(qtbot, window)
-    assert alice_tasks.get(task_id).due_date is None
-    key(qtbot, window.area.table, "Ctrl+D")
     assert pane.due_edit.hasFocus() and not pane.no_due.isChecked()
     if leave == "click":
         window.area.table.setFocus()
@@ -134,14 +140,8 @@ def test_a_date_offered_by_ctrl_d_and_left_untouched_is_not_saved(qtbot, make_wi
 def test_a_date_offered_by_ctrl_d_is_kept_once_taken(qtbot, make_window, alice_tasks, take) -> None:
     """Enter in the field, or the day clicked in its calendar (today itself, which changes
     nothing in the field), takes the date offered."""
-    window, _ = make_window(1)
-    pane = open_details(qtbot, window, 0)
+    window, pane = undated_with_ctrl_d(qtbot, make_window, alice_tasks)
     task_id = pane.task_id
-    pane.no_due.setFocus()
-    key(qtbot, pane.no_due, "Space")
-    window.area.table.setFocus()
-    settle(qtbot, window)
-    key(qtbot, window.area.table, "Ctrl+D")
     offered = pane.due_edit.date()
     if take == "Return":
         key(qtbot, pane.due_edit, "Return")
