@@ -42,6 +42,17 @@ CASES: list[Case] = [
     c("Party tonight", "Party", "2026-12-05 20:00"),
     c("Party tonight at 9pm", "Party", "2026-12-05 21:00"),
     c("Laundry tonight 11pm", "Laundry", "2026-12-05 23:00"),
+    # "this morning / afternoon / evening": today, at the part of the day's time while it is
+    # ahead (NOW is 10:00), the day alone once it is not; an hour alone after the evening is
+    # the evening's, as after "tonight".
+    c("Call the bank this afternoon", "Call the bank", "2026-12-05 15:00"),
+    c("Read this evening", "Read", "2026-12-05 19:00"),
+    c("Dinner this evening at 8", "Dinner", "2026-12-05 20:00"),
+    c("Water plants this morning", "Water plants", "2026-12-05"),
+    c("Stretch this afternoon at 4:30pm #health", "Stretch", "2026-12-05 16:30", tags=("health",)),
+    c("Read this book", "Read this book"),
+    c("Plan this morning's run", "Plan this morning's run"),
+    c("This afternoon", "This afternoon"),  # a date never stands first
     # -- weekdays (Saturday today) ---------------------------------------------------------
     c("Submit report fri", "Submit report", "2026-12-11"),
     c("Submit report friday", "Submit report", "2026-12-11"),

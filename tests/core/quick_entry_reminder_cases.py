@@ -56,6 +56,8 @@ REMINDER_CASES: list[Case] = [
     c("Call mum remind me on friday", "Call mum", remind_at="2026-12-11 09:00"),
     c("Call mum remind tomorrow morning", "Call mum", remind_at="2026-12-06 09:00"),
     c("Call mum remind tonight", "Call mum", remind_at="2026-12-05 20:00"),
+    c("Call mum remind this afternoon", "Call mum", remind_at="2026-12-05 15:00"),
+    c("Call mum remind this evening at 8", "Call mum", remind_at="2026-12-05 20:00"),
     c("Taxes dec 31 remind dec 24 10am", "Taxes", "2026-12-31", remind_at="2026-12-24 10:00"),
     c("Call mum @5pm", "Call mum", remind_at="2026-12-05 17:00", parts=(("reminder", "@5pm"),)),
     c("Call mum @17:00", "Call mum", remind_at="2026-12-05 17:00"),

@@ -14,7 +14,8 @@ priorities or repeats, and take 14 to 90 ms to import where this takes about 6.
 
 What is read
 ------------
-- Dates: today, tonight (20:00, or the end of today once it is later than that), tomorrow;
+- Dates: today, tonight (20:00, or the end of today once it is later than that), this
+  morning / afternoon / evening (today at 09:00 / 15:00 / 19:00, the same way), tomorrow;
   weekdays (fri, friday: the soonest, today included; "this friday" the same; "next friday"
   the Friday of next week, weeks starting on Monday); next week (its Monday), next month (its
   1st), next year (1 January), this/next weekend (Saturday); in 3 days / 2 weeks / a month /

@@ -36,6 +36,7 @@ _LAST_AFTERNOON_HOUR = 6
 _SUNDAY = 6  # weeks start on Monday (see `in_next_week`), so they end on Sunday
 TONIGHT = Clock(20, 0)  # "tonight" without a time
 DAYPARTS = {"morning": Clock(9, 0), "afternoon": Clock(15, 0), "evening": Clock(19, 0), "night": TONIGHT}
+_THIS_DAYPARTS = ("morning", "afternoon", "evening")  # "this night" is no way to say tonight
 
 
 def at(words: Words, i: int) -> str | None:
@@ -94,8 +95,30 @@ def shift(today: date, count: int, unit: str) -> date | None:
     return add_months(today, count * (12 if unit == "year" else 1))
 
 
-def _phrase(start: int, end: int, day: date | None, **flags: bool) -> list[Phrase]:
-    return [] if day is None else [Phrase(PartKind.DATE, start, end, day, **flags)]
+def _phrase(
+    start: int,
+    end: int,
+    day: date | None,
+    *,
+    needs_cue: bool = False,
+    mid_text: bool = True,
+    tonight: bool = False,
+    daypart: Clock | None = None,
+) -> list[Phrase]:
+    if day is None:
+        return []
+    return [
+        Phrase(
+            PartKind.DATE,
+            start,
+            end,
+            day,
+            needs_cue=needs_cue,
+            mid_text=mid_text,
+            tonight=tonight,
+            daypart=daypart,
+        )
+    ]
 
 
 def _month_day(words: Words, i: int, today: date) -> list[Phrase]:
@@ -185,13 +208,17 @@ def match_date(words: Words, i: int, today: date, day_first: bool) -> list[Phras
     if a == "today":
         return _phrase(i, i + 1, today)
     if a == "tonight":
-        return _phrase(i, i + 1, today, tonight=True)
+        return _phrase(i, i + 1, today, tonight=True, daypart=TONIGHT)
     if a in ("tomorrow", "tmrw", "tmr"):
         return _phrase(i, i + 1, today + timedelta(days=1))
     weekday = w.weekday(a)
     if weekday is not None:
         return _phrase(i, i + 1, coming(today, weekday), needs_cue=w.strip_dot(a) in w.AMBIGUOUS_WEEKDAYS)
     b = at(words, i + 1)
+    if a == "this" and b in _THIS_DAYPARTS:
+        # "this afternoon": today, at the part's time; an hour alone after the evening is
+        # the evening's, as after "tonight".
+        return _phrase(i, i + 2, today, tonight=b == "evening", daypart=DAYPARTS[b])
     if a in ("this", "next"):
         weekday = 5 if b == "weekend" else w.weekday(b)
         if weekday is not None:

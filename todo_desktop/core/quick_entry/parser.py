@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from todo_desktop.core.clock import end_of_day
 from todo_desktop.core.quick_entry import tokens as tk
 from todo_desktop.core.quick_entry import words as w
-from todo_desktop.core.quick_entry.dates import TONIGHT, at_night, match_date, match_time, match_time_from_now
+from todo_desktop.core.quick_entry.dates import at_night, match_date, match_time, match_time_from_now
 from todo_desktop.core.quick_entry.reminders import ReminderPhrase, match_reminder
 from todo_desktop.core.quick_entry.repeats import end_problem, ends_after, first_day, match_repeat, rrule
 from todo_desktop.core.quick_entry.result import Clock, Part, PartKind, Phrase, QuickEntry, Rule
@@ -190,8 +190,9 @@ def _due(r: _Reading, now: datetime, zone: tzinfo, today: date) -> tuple[datetim
     if date_read is not None:
         assert isinstance(date_read[1].value, date)
         day = date_read[1].value
-        if clock is None and date_read[1].tonight and _instant(day, TONIGHT, zone) > now:
-            clock = TONIGHT
+        daypart = date_read[1].daypart
+        if clock is None and daypart is not None and _instant(day, daypart, zone) > now:
+            clock = daypart
         elif clock is not None and date_read[1].tonight and time_read and time_read[1].daytime:
             clock = at_night(clock)
     elif repeat_read is not None:

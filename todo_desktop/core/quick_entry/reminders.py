@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from todo_desktop.core.quick_entry import words as w
-from todo_desktop.core.quick_entry.dates import TONIGHT, Words, at, at_night, match_date, match_time
+from todo_desktop.core.quick_entry.dates import Words, at, at_night, match_date, match_time
 from todo_desktop.core.quick_entry.result import Clock, Phrase
 from todo_desktop.core.reminders import MAX_BEFORE_DUE, ReminderSetting
 
@@ -73,7 +73,7 @@ def _when(words: Words, i: int, today: date, day_first: bool) -> ReminderPhrase 
         after = end + 1 if at(words, end) == "at" else end
         clock = _longest(match_time(words, after))
         if clock is None:
-            fallback = TONIGHT if day_first_phrase.tonight else MORNING
+            fallback = day_first_phrase.daypart or MORNING
             return ReminderPhrase(i, end, day=day, clock=fallback)
         assert isinstance(clock.value, Clock)
         tonight = day_first_phrase.tonight and clock.daytime

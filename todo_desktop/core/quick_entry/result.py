@@ -124,7 +124,8 @@ class Phrase:
     the text when a cue word introduces it. ``after_day``: read only right after a date or a
     repeat ("tomorrow morning", "every tuesday evening"; "good morning" is no time).
     ``daytime``: an hour said alone, read by the time of day people mean ("at 6" is 18:00);
-    after "tonight" it is the evening's ("tonight at 9" is 21:00).
+    after "tonight" it is the evening's ("tonight at 9" is 21:00). ``daypart``: the time a
+    day names by itself while it is ahead ("tonight" 20:00, "this afternoon" 15:00).
     """
 
     kind: PartKind
@@ -136,3 +137,4 @@ class Phrase:
     tonight: bool = False
     after_day: bool = False
     daytime: bool = False
+    daypart: Clock | None = None
