@@ -277,6 +277,11 @@ def test_cancelling_the_sign_in_says_how_to_continue(qtbot, windows, gateway, te
     dialog.reject()
     assert window.area.placeholder.text == NOT_SIGNED_IN and window.area.placeholder.has_error
     assert "Sign In" in enabled(window) and "Sign Out" not in enabled(window)
+    button = window.area.placeholder.retry
+    assert button.text() == "&Sign In…", 'the button says what it does: no "Retry" of a sign-in'
+    button.click()  # opens the sign-in again
+    dialog = sign_in_dialog(qtbot, window, not_this=dialog)
+    dialog.reject()
 
     press(qtbot, window, "Ctrl+Shift+I")  # Account > Sign In…
     sign_in(qtbot, sign_in_dialog(qtbot, window, not_this=dialog))

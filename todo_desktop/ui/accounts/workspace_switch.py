@@ -32,7 +32,8 @@ KEYRING_VIEW = "keyring-note"
 STARTING = "Starting database…"
 LOADING = "Loading tasks…"
 CONNECTING = "Connecting to {name}…"
-NOT_SIGNED_IN = "Not signed in. Choose Account > Sign In… to continue."
+NOT_SIGNED_IN = "Not signed in. Sign in to continue, or choose File > Connections… for another database."
+SIGN_IN_AGAIN = "&Sign In…"  # the placeholder's button: it opens the sign-in again
 NOBODY = "Not signed in"
 KEPT_OFFLINE = "{edits} made offline will be sent when you sign in to this account here again."
 QUIT_BOX = "quit-with-edits-kept"
@@ -82,7 +83,7 @@ class ListPage(Protocol):
     """Where the list goes while there is none to show: a busy line, or a failure with Retry."""
 
     def show_busy(self, text: str) -> None: ...
-    def show_error(self, message: str) -> None: ...
+    def show_error(self, message: str, action: str = ...) -> None: ...
 
 
 class WorkspaceSwitch(QObject):
@@ -189,7 +190,10 @@ class WorkspaceSwitch(QObject):
         if profile_id != self.pending:
             return
         self.pending = None
-        self._page.show_error(message)  # with Retry, which opens again
+        if message == NOT_SIGNED_IN:
+            self._page.show_error(message, SIGN_IN_AGAIN)
+        else:
+            self._page.show_error(message)  # with Retry, which opens again
         self.changed.emit()
 
     def _flow_failed(self, message: str) -> None:

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from todo_desktop.ui.chrome.theme import TextStyle, pane_margins, quiet, set_text_style
 
+RETRY = "&Retry"
+
 
 class ListPlaceholder(QWidget):
     retry_requested = Signal()
@@ -19,7 +21,7 @@ class ListPlaceholder(QWidget):
         self.label.setAccessibleName("List status")
         set_text_style(self.label, TextStyle.BODY)
         quiet(self.label)
-        self.retry = QPushButton("&Retry", self)
+        self.retry = QPushButton(RETRY, self)
         self.retry.setAccessibleName("Retry")
         self.retry.setAccessibleDescription("Try again to open the task list")
         self.retry.clicked.connect(self.retry_requested)
@@ -39,8 +41,12 @@ class ListPlaceholder(QWidget):
         self.label.setText(text)
         self.retry.hide()
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, action: str = RETRY) -> None:
+        """``message`` and a button that tries again; ``action`` names what trying again does
+        when it is more than that ("Sign In…" opens the sign-in again)."""
         self.label.setText(message)
+        self.retry.setText(action)
+        self.retry.setAccessibleName(action.replace("&", "").rstrip("…"))
         self.retry.show()
         self.retry.setFocus()
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from todo_desktop.core.values import SortKey
 from todo_desktop.ui.chrome.banner import Banner
-from todo_desktop.ui.chrome.placeholder import ListPlaceholder
+from todo_desktop.ui.chrome.placeholder import RETRY, ListPlaceholder
 from todo_desktop.ui.chrome.theme import Space
 from todo_desktop.ui.lists.navigator import ListNavigator
 from todo_desktop.ui.lists.search import SEARCH_DEBOUNCE_MS, SearchField
@@ -142,9 +142,9 @@ class TaskArea(QWidget):
         self.stack.setCurrentWidget(self.placeholder)
         self.placeholder.show_busy(text)
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, action: str = RETRY) -> None:
         self.stack.setCurrentWidget(self.placeholder)
-        self.placeholder.show_error(message)  # its Retry takes the focus, so it must be shown
+        self.placeholder.show_error(message, action)  # its button takes the focus: shown first
 
     def showing_list(self) -> bool:
         return self.stack.currentWidget() is self.table
