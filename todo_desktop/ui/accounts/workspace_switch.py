@@ -22,6 +22,7 @@ from todo_desktop.core.ports import ProfileGateway, Workspace, WorkspaceOpener
 from todo_desktop.core.profiles import LOCAL_ID, LOCAL_PROFILE, Profile
 from todo_desktop.ui.accounts.connections_dialog import ConnectionsDialog
 from todo_desktop.ui.accounts.sign_in_dialog import SignInFlow
+from todo_desktop.ui.chrome.placeholder import RETRY
 from todo_desktop.ui.chrome.window_status import WindowStatus, edits_text
 from todo_desktop.ui.command_table import CommandId
 from todo_desktop.ui.session import READ_ONLY, SIGNING_OUT, WorkspaceSession
@@ -83,7 +84,7 @@ class ListPage(Protocol):
     """Where the list goes while there is none to show: a busy line, or a failure with Retry."""
 
     def show_busy(self, text: str) -> None: ...
-    def show_error(self, message: str, action: str = ...) -> None: ...
+    def show_error(self, message: str, action: str = RETRY) -> None: ...
 
 
 class WorkspaceSwitch(QObject):
@@ -186,14 +187,12 @@ class WorkspaceSwitch(QObject):
         if profile is not None:
             self._note_keyring()
 
-    def _failed(self, profile_id: str, message: str) -> None:
+    def _failed(self, profile_id: str, message: str, action: str = RETRY) -> None:
+        """``message`` in place of the list, with a button that opens the profile again."""
         if profile_id != self.pending:
             return
         self.pending = None
-        if message == NOT_SIGNED_IN:
-            self._page.show_error(message, SIGN_IN_AGAIN)
-        else:
-            self._page.show_error(message)  # with Retry, which opens again
+        self._page.show_error(message, action)
         self.changed.emit()
 
     def _flow_failed(self, message: str) -> None:
@@ -204,7 +203,7 @@ class WorkspaceSwitch(QObject):
     def _flow_cancelled(self) -> None:
         dialog = self.sign_in.dialog if self.sign_in is not None else None
         if dialog is not None and dialog.profile.id == self.pending:
-            self._failed(dialog.profile.id, NOT_SIGNED_IN)
+            self._failed(dialog.profile.id, NOT_SIGNED_IN, SIGN_IN_AGAIN)
 
     def close(self) -> None:
         self._save_details()

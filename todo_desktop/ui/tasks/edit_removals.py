@@ -62,8 +62,7 @@ class RemovalsMixin:
         removed = self.model.remove_ids(ids)
         self.counting.note((task, None) for _, task in removed)
         self._deleting.update(ids)
-        titles = [task.title for _, task in removed]
-        said = quoted(titles[0]) if len(ids) == 1 and titles else plural(len(ids))
+        said = quoted(removed[0][1].title) if len(ids) == 1 and removed else plural(len(ids))
         self._workers.write(
             partial(self._service.delete, list(ids)),
             partial(self._deleted, ids, said, done),
